@@ -1,0 +1,346 @@
+//! mockly.me public chat (PROTOCOLS.md §3): one shared room, `{"message": text}` out,
+//! `message`/`system`/`error` frames in. The only confirmation of a sent message is the
+//! server's broadcast echo, recognised by `sender == client_id`.
+
+use super::{
+    Codec, CodecError, ConnectRequest, Heartbeat, HeartbeatFrame, InFrame, Inbound, OutFrame,
+    Outgoing,
+};
+use crate::account::MocklySettings;
+use crate::message::{IncomingMessage, MessageKind};
+use crate::timestamp::parse_iso_ms;
+use serde::Deserialize;
+use std::time::Duration;
+
+/// mockly has exactly one room; this is its id in the store.
+pub const ROOM: &str = "public";
+
+/// mockly documents no size limit; a chat line over this is refused as implausible [I].
+pub const MAX_FRAME_BYTES: usize = 256 * 1024;
+/// Our own outgoing limit [I]: the server documents none, keep messages chat-sized.
+pub const MAX_MESSAGE_BYTES: usize = 16 * 1024;
+
+pub struct MocklyCodec {
+    settings: MocklySettings,
+}
+
+impl MocklyCodec {
+    pub fn new(settings: MocklySettings) -> Self {
+        MocklyCodec { settings }
+    }
+
+    /// The endpoint with the URL-encoded client id in place of `{client_id}`.
+    pub fn endpoint_url(settings: &MocklySettings) -> Result<url::Url, CodecError> {
+        let client_id = settings.client_id.trim();
+        if client_id.is_empty() {
+            return Err(CodecError::Settings("the client id is empty".into()));
+        }
+        let encoded: String = url::form_urlencoded::byte_serialize(client_id.as_bytes()).collect();
+        let raw = if settings.endpoint.contains("{client_id}") {
+            settings.endpoint.replace("{client_id}", &encoded)
+        } else {
+            format!("{}/{}", settings.endpoint.trim_end_matches('/'), encoded)
+        };
+        let url = url::Url::parse(&raw)
+            .map_err(|e| CodecError::Settings(format!("endpoint `{raw}` is not a URL: {e}")))?;
+        match url.scheme() {
+            "ws" | "wss" => Ok(url),
+            other => Err(CodecError::Settings(format!(
+                "endpoint must start with ws:// or wss://, not {other}://"
+            ))),
+        }
+    }
+}
+
+/// Every field optional: the decoder decides what is required per `type`.
+#[derive(Deserialize)]
+struct WireFrame {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    sender: Option<String>,
+    sender_name: Option<String>,
+    message: Option<String>,
+    timestamp: Option<String>,
+    id: Option<String>,
+    online_users: Option<u32>,
+}
+
+impl Codec for MocklyCodec {
+    fn connect_request(&mut self) -> Result<ConnectRequest, CodecError> {
+        Ok(ConnectRequest {
+            url: Self::endpoint_url(&self.settings)?,
+            headers: Vec::new(),
+            subprotocol: None,
+        })
+    }
+
+    fn decode(&mut self, frame: InFrame<'_>) -> Result<Vec<Inbound>, CodecError> {
+        let text = match frame {
+            InFrame::Text(t) => t,
+            InFrame::Binary(b) => return Err(CodecError::UnexpectedBinary(b.len())),
+        };
+        if text.len() > MAX_FRAME_BYTES {
+            return Err(CodecError::TooLarge {
+                size: text.len(),
+                limit: MAX_FRAME_BYTES,
+            });
+        }
+        let wire: WireFrame =
+            serde_json::from_str(text).map_err(|e| CodecError::InvalidJson(e.to_string()))?;
+        let ts_raw = wire.timestamp.unwrap_or_default();
+        // A missing or unreadable time is shown as "now" rather than dropping the message.
+        let ts_ms = parse_iso_ms(&ts_raw).unwrap_or_else(crate::timestamp::now_ms);
+        match wire.kind.as_deref() {
+            Some("message") => {
+                let sender = wire.sender.ok_or(CodecError::MissingField("sender"))?;
+                let text = wire.message.ok_or(CodecError::MissingField("message"))?;
+                Ok(vec![Inbound::Message(IncomingMessage {
+                    room: ROOM.into(),
+                    service_id: wire.id,
+                    own: sender == self.settings.client_id.trim(),
+                    sender_id: sender,
+                    sender_name: wire.sender_name,
+                    kind: MessageKind::Text,
+                    text,
+                    ts_ms,
+                    ts_raw,
+                })])
+            }
+            Some("system") => {
+                let mut out = Vec::with_capacity(2);
+                if let Some(online) = wire.online_users {
+                    out.push(Inbound::Presence {
+                        room: ROOM.into(),
+                        online,
+                    });
+                }
+                if let Some(text) = wire.message {
+                    out.push(Inbound::Message(IncomingMessage {
+                        room: ROOM.into(),
+                        service_id: None,
+                        sender_id: "system".into(),
+                        sender_name: None,
+                        own: false,
+                        kind: MessageKind::System,
+                        text,
+                        ts_ms,
+                        ts_raw,
+                    }));
+                }
+                Ok(out)
+            }
+            Some("error") => Ok(vec![Inbound::ServerError(
+                wire.message.unwrap_or_else(|| "unspecified error".into()),
+            )]),
+            Some(other) => Err(CodecError::UnexpectedShape(format!(
+                "unknown frame type `{other}`"
+            ))),
+            None => Err(CodecError::MissingField("type")),
+        }
+    }
+
+    fn encode(&mut self, message: &Outgoing) -> Result<Vec<OutFrame>, CodecError> {
+        if message.text.trim().is_empty() {
+            return Err(CodecError::Refused("the message is empty".into()));
+        }
+        if message.text.len() > MAX_MESSAGE_BYTES {
+            return Err(CodecError::Refused(format!(
+                "the message is {} bytes; mockly messages are limited to {} bytes",
+                message.text.len(),
+                MAX_MESSAGE_BYTES
+            )));
+        }
+        let frame = serde_json::json!({ "message": message.text });
+        Ok(vec![OutFrame::Text(frame.to_string())])
+    }
+
+    fn heartbeat(&self) -> Heartbeat {
+        // mockly defines no application heartbeat (PROTOCOLS.md §3.3.6, §5): WebSocket pings
+        // every 20 s, and 60 s of silence means the socket is dead [I].
+        Heartbeat {
+            every: Duration::from_secs(20),
+            frame: HeartbeatFrame::WebSocketPing,
+            idle_timeout: Duration::from_secs(60),
+        }
+    }
+
+    fn max_frame_bytes(&self) -> usize {
+        MAX_FRAME_BYTES
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codec() -> MocklyCodec {
+        MocklyCodec::new(MocklySettings {
+            client_id: "user_1234".into(),
+            endpoint: MocklySettings::default_endpoint(),
+        })
+    }
+
+    fn decode(text: &str) -> Result<Vec<Inbound>, CodecError> {
+        codec().decode(InFrame::Text(text))
+    }
+
+    // The three frame examples of service-docs/mockly-chat.txt, verbatim (minus the // comments).
+    const DOC_CHAT: &str = r#"{
+    "type": "message",
+    "sender": "user_1234",
+    "sender_name": "John Doe",
+    "sender_avatar": "https://...",
+    "message": "Hello, everyone!",
+    "timestamp": "2023-07-25T14:32:15.123456",
+    "id": "msg_5678"
+    }"#;
+    const DOC_SYSTEM: &str = r#"{
+    "type": "system",
+    "message": "user_5678 has joined the chat",
+    "timestamp": "2023-07-25T14:30:05.123456",
+    "online_users": 3
+    }"#;
+    const DOC_ERROR: &str = r#"{
+    "type": "error",
+    "message": "Invalid JSON format",
+    "timestamp": "2023-07-25T14:33:25.123456"
+    }"#;
+
+    #[test]
+    fn documented_chat_message_decodes_with_id_sender_and_utc_time() {
+        let out = decode(DOC_CHAT).unwrap();
+        let Inbound::Message(m) = &out[0] else {
+            panic!("expected a message, got {out:?}")
+        };
+        assert_eq!(m.service_id.as_deref(), Some("msg_5678"));
+        assert_eq!(m.sender_id, "user_1234");
+        assert_eq!(m.sender_name.as_deref(), Some("John Doe"));
+        assert_eq!(m.text, "Hello, everyone!");
+        assert_eq!(m.kind, MessageKind::Text);
+        assert_eq!(m.ts_ms, 1_690_295_535_123);
+        assert_eq!(m.ts_raw, "2023-07-25T14:32:15.123456");
+        assert!(m.own, "sender == our client id means it is our echo");
+    }
+
+    #[test]
+    fn messages_from_others_are_not_own() {
+        let frame = DOC_CHAT.replace("user_1234", "user_9");
+        let out = decode(&frame).unwrap();
+        assert!(matches!(&out[0], Inbound::Message(m) if !m.own));
+    }
+
+    #[test]
+    fn documented_system_message_gives_presence_and_a_notice() {
+        let out = decode(DOC_SYSTEM).unwrap();
+        assert_eq!(
+            out[0],
+            Inbound::Presence {
+                room: ROOM.into(),
+                online: 3
+            }
+        );
+        let Inbound::Message(m) = &out[1] else {
+            panic!("expected a notice")
+        };
+        assert_eq!(m.kind, MessageKind::System);
+        assert_eq!(m.text, "user_5678 has joined the chat");
+        assert_eq!(m.service_id, None);
+    }
+
+    #[test]
+    fn documented_error_frame_is_a_server_error() {
+        assert_eq!(
+            decode(DOC_ERROR).unwrap(),
+            vec![Inbound::ServerError("Invalid JSON format".into())]
+        );
+    }
+
+    #[test]
+    fn documented_send_shape_is_produced() {
+        let frames = codec()
+            .encode(&Outgoing {
+                local_id: 1,
+                room: ROOM.into(),
+                text: "Hello, everyone!".into(),
+            })
+            .unwrap();
+        let OutFrame::Text(t) = &frames[0] else {
+            panic!("text frame expected")
+        };
+        let v: serde_json::Value = serde_json::from_str(t).unwrap();
+        assert_eq!(v, serde_json::json!({"message": "Hello, everyone!"}));
+    }
+
+    #[test]
+    fn malformed_frames_are_typed_errors() {
+        assert!(matches!(decode("not json"), Err(CodecError::InvalidJson(_))));
+        assert!(matches!(decode("{}"), Err(CodecError::MissingField("type"))));
+        assert!(matches!(
+            decode(r#"{"type":"message","message":"x"}"#),
+            Err(CodecError::MissingField("sender"))
+        ));
+        assert!(matches!(
+            decode(r#"{"type":"dance"}"#),
+            Err(CodecError::UnexpectedShape(_))
+        ));
+        assert!(matches!(
+            decode(r#"{"type":"message","sender":5}"#),
+            Err(CodecError::InvalidJson(_))
+        ));
+        assert!(matches!(
+            codec().decode(InFrame::Binary(&[1, 2, 3])),
+            Err(CodecError::UnexpectedBinary(3))
+        ));
+    }
+
+    #[test]
+    fn oversize_frames_are_refused_unparsed() {
+        let huge = format!(
+            r#"{{"type":"message","sender":"a","message":"{}"}}"#,
+            "x".repeat(MAX_FRAME_BYTES)
+        );
+        assert!(matches!(decode(&huge), Err(CodecError::TooLarge { .. })));
+    }
+
+    #[test]
+    fn client_id_is_url_encoded_into_the_endpoint() {
+        let url = MocklyCodec::endpoint_url(&MocklySettings {
+            client_id: "ann marie/1".into(),
+            endpoint: MocklySettings::default_endpoint(),
+        })
+        .unwrap();
+        assert_eq!(url.as_str(), "wss://mockly.me/ws/chat/ann+marie%2F1");
+    }
+
+    #[test]
+    fn bad_endpoints_are_settings_errors() {
+        for endpoint in ["https://mockly.me/ws/chat/{client_id}", "not a url {client_id}"] {
+            let err = MocklyCodec::endpoint_url(&MocklySettings {
+                client_id: "me".into(),
+                endpoint: endpoint.into(),
+            });
+            assert!(matches!(err, Err(CodecError::Settings(_))), "{endpoint}");
+        }
+        let empty = MocklyCodec::endpoint_url(&MocklySettings {
+            client_id: "  ".into(),
+            endpoint: MocklySettings::default_endpoint(),
+        });
+        assert!(matches!(empty, Err(CodecError::Settings(_))));
+    }
+
+    #[test]
+    fn empty_and_oversize_messages_are_refused_before_sending() {
+        let mut c = codec();
+        let empty = Outgoing {
+            local_id: 1,
+            room: ROOM.into(),
+            text: "  ".into(),
+        };
+        assert!(matches!(c.encode(&empty), Err(CodecError::Refused(_))));
+        let big = Outgoing {
+            text: "x".repeat(MAX_MESSAGE_BYTES + 1),
+            ..empty
+        };
+        assert!(matches!(c.encode(&big), Err(CodecError::Refused(_))));
+    }
+}

@@ -1,0 +1,148 @@
+//! The sans-I/O codec interface: one pure state machine per service.
+//!
+//! A codec turns account settings into a connect request, says what to send right after the
+//! socket opens, decodes one inbound frame into [`Inbound`] items, encodes one outgoing message
+//! into frames, and states its heartbeat. It never touches sockets, clocks or tasks: the
+//! [`crate::supervisor`] does all of that, for every service alike.
+
+pub mod mockly;
+
+use crate::message::IncomingMessage;
+use std::time::Duration;
+
+/// What to dial.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectRequest {
+    pub url: url::Url,
+    /// Extra HTTP headers on the upgrade request. Values may be secret: never log them.
+    pub headers: Vec<(String, String)>,
+    pub subprotocol: Option<String>,
+}
+
+/// A frame to write to the socket.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OutFrame {
+    Text(String),
+    Binary(Vec<u8>),
+}
+
+/// A frame read from the socket (control frames are handled by the supervisor).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum InFrame<'a> {
+    Text(&'a str),
+    Binary(&'a [u8]),
+}
+
+/// How the connection is kept alive and how long silence may last before it is declared dead.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heartbeat {
+    pub every: Duration,
+    pub frame: HeartbeatFrame,
+    /// Nothing received for this long means the socket is half-open: reconnect.
+    pub idle_timeout: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum HeartbeatFrame {
+    /// A WebSocket protocol ping (services with no application heartbeat).
+    WebSocketPing,
+    /// An application frame (e.g. MEXC's `{"method":"PING"}`).
+    App(OutFrame),
+}
+
+/// What one inbound frame meant.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inbound {
+    Message(IncomingMessage),
+    /// The number of people in a room.
+    Presence { room: String, online: u32 },
+    /// The server reported an error in-band; the connection stays up.
+    ServerError(String),
+}
+
+/// A message the user wants to send, as the outbox holds it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outgoing {
+    pub local_id: i64,
+    pub room: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CodecError {
+    #[error("frame is not valid JSON: {0}")]
+    InvalidJson(String),
+    #[error("frame is missing the field `{0}`")]
+    MissingField(&'static str),
+    #[error("frame has an unexpected shape: {0}")]
+    UnexpectedShape(String),
+    #[error("binary frames are not part of this protocol ({0} bytes)")]
+    UnexpectedBinary(usize),
+    #[error("frame of {size} bytes exceeds the limit of {limit} bytes")]
+    TooLarge { size: usize, limit: usize },
+    #[error("invalid account settings: {0}")]
+    Settings(String),
+    #[error("message refused before sending: {0}")]
+    Refused(String),
+}
+
+/// One service's wire protocol. See the module docs for what belongs here and what does not.
+pub trait Codec: Send {
+    /// The URL, headers and subprotocol to dial. Called before every connection attempt.
+    fn connect_request(&mut self) -> Result<ConnectRequest, CodecError>;
+
+    /// Frames to send as soon as the socket is open (auth, subscribe, list pending…).
+    fn on_open(&mut self) -> Vec<OutFrame> {
+        Vec::new()
+    }
+
+    /// Decodes one inbound frame.
+    fn decode(&mut self, frame: InFrame<'_>) -> Result<Vec<Inbound>, CodecError>;
+
+    /// Encodes one outgoing message.
+    fn encode(&mut self, message: &Outgoing) -> Result<Vec<OutFrame>, CodecError>;
+
+    fn heartbeat(&self) -> Heartbeat;
+
+    /// The largest inbound frame this service plausibly sends; bigger ones are refused unread.
+    fn max_frame_bytes(&self) -> usize;
+
+    /// Whether an HTTP status on the upgrade means "stop retrying" and, if so, what to tell the user.
+    fn permanent_rejection(&self, status: u16) -> Option<String> {
+        match status {
+            401 | 403 => Some(format!(
+                "the server refused the credentials (HTTP {status}); check the account in settings"
+            )),
+            404 | 410 => Some(format!(
+                "the server has no chat at this address (HTTP {status}); check the endpoint URL in settings"
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// The codec for an account. `secret` is the account's keyring secret, for services that have one.
+pub fn for_account(
+    settings: &crate::account::ServiceSettings,
+    _secret: Option<crate::secret::Secret>,
+) -> Box<dyn Codec> {
+    match settings {
+        crate::account::ServiceSettings::Mockly(s) => Box::new(mockly::MocklyCodec::new(s.clone())),
+    }
+}
+
+/// Rooms an account has from the start (services with a fixed room), as `(room id, title)`.
+pub fn fixed_rooms(settings: &crate::account::ServiceSettings) -> Vec<(String, String)> {
+    match settings {
+        crate::account::ServiceSettings::Mockly(_) => {
+            vec![(mockly::ROOM.to_owned(), "Public room".to_owned())]
+        }
+    }
+}
+
+/// The sender id the service will show for this account's own messages.
+pub fn own_sender_id(settings: &crate::account::ServiceSettings) -> String {
+    match settings {
+        crate::account::ServiceSettings::Mockly(s) => s.client_id.trim().to_owned(),
+    }
+}

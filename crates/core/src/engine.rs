@@ -1,0 +1,335 @@
+//! The engine: the one object the desktop shell and parley-cli talk to. It owns the accounts
+//! (config), their connections (one supervisor each), the store and the event bus, and turns
+//! user intents (add an account, send a message) into store writes and supervisor commands.
+
+use crate::account::{Account, AccountId, ServiceSettings};
+use crate::codec::{self, Outgoing};
+use crate::config::{AppConfig, ConfigError, ConfigFile};
+use crate::connection_state::ConnectionState;
+use crate::event::Event;
+use crate::message::StoredMessage;
+use crate::secret::Secret;
+use crate::secrets::{SecretStore, SecretsError};
+use crate::store::{messages, rooms, RoomSummary, Store, StoreError};
+use crate::supervisor::{self, Command, SupervisorHandle, Tuning};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::broadcast;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("no account with id {0}")]
+    UnknownAccount(AccountId),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Secrets(#[from] SecretsError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+}
+
+/// An account as the UI lists it: its settings and its connection state.
+#[derive(Debug, Clone, Serialize)]
+pub struct AccountView {
+    #[serde(flatten)]
+    pub account: Account,
+    pub service_label: &'static str,
+    pub state: ConnectionState,
+}
+
+/// What the settings screen submits.
+#[derive(Debug)]
+pub struct NewAccount {
+    pub display_name: Option<String>,
+    pub settings: ServiceSettings,
+    pub secret: Option<Secret>,
+}
+
+/// Events buffered for slow subscribers before they are told they lagged.
+const EVENT_BUFFER: usize = 8192;
+
+pub struct Engine {
+    store: Store,
+    events: broadcast::Sender<Event>,
+    secrets: Arc<dyn SecretStore>,
+    config_file: Option<ConfigFile>,
+    config: Mutex<AppConfig>,
+    running: Mutex<HashMap<AccountId, Running>>,
+    tuning: Tuning,
+}
+
+struct Running {
+    account: Account,
+    connection: SupervisorHandle,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Engine {
+    /// `config_file` is `None` for an engine that persists no accounts (parley-cli, tests).
+    pub fn new(
+        store: Store,
+        config_file: Option<ConfigFile>,
+        config: AppConfig,
+        secrets: Arc<dyn SecretStore>,
+        tuning: Tuning,
+    ) -> Arc<Engine> {
+        let (events, _) = broadcast::channel(EVENT_BUFFER);
+        Arc::new(Engine {
+            store,
+            events,
+            secrets,
+            config_file,
+            config: Mutex::new(config),
+            running: Mutex::new(HashMap::new()),
+            tuning,
+        })
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Event> {
+        self.events.subscribe()
+    }
+
+    pub fn config(&self) -> AppConfig {
+        lock(&self.config).clone()
+    }
+
+    /// Connects every configured account.
+    pub async fn start_configured(&self) -> Result<(), EngineError> {
+        let accounts = self.config().accounts;
+        for account in accounts {
+            self.start(account).await?;
+        }
+        Ok(())
+    }
+
+    /// Adds an account: checks its settings, stores its secret in the keyring, saves the
+    /// config (without the secret) and connects it.
+    pub async fn add_account(&self, new: NewAccount) -> Result<Account, EngineError> {
+        let prefix = match new.settings {
+            ServiceSettings::Mockly(_) => "mockly",
+        };
+        let account = Account {
+            id: AccountId(format!("{prefix}-{:08x}", fastrand::u32(..))),
+            display_name: new
+                .display_name
+                .map(|n| n.trim().to_owned())
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| codec::own_sender_id(&new.settings)),
+            settings: new.settings,
+            demo: false,
+        };
+        codec::for_account(&account.settings, None)
+            .connect_request()
+            .map_err(|e| EngineError::Invalid(e.to_string()))?;
+        if let Some(secret) = &new.secret {
+            self.secrets.put(&account.id, secret)?;
+        }
+        self.update_config(|c| c.accounts.push(account.clone()))?;
+        self.start(account.clone()).await?;
+        self.publish(Event::AccountsChanged);
+        Ok(account)
+    }
+
+    /// Connects a demo account: like any other, but never written to the config.
+    pub async fn add_demo_account(&self, mut account: Account) -> Result<(), EngineError> {
+        account.demo = true;
+        self.start(account).await?;
+        self.publish(Event::AccountsChanged);
+        Ok(())
+    }
+
+    /// Disconnects an account and forgets it: config entry, keyring secret, stored history.
+    pub async fn remove_account(&self, id: &AccountId) -> Result<(), EngineError> {
+        let running = lock(&self.running).remove(id);
+        let Some(running) = running else {
+            return Err(EngineError::UnknownAccount(id.clone()));
+        };
+        running.connection.stop().await;
+        if !running.account.demo {
+            self.update_config(|c| c.accounts.retain(|a| &a.id != id))?;
+            self.secrets.delete(id)?;
+        }
+        let owned = id.clone();
+        self.store
+            .run(move |c| messages::delete_account(c, &owned))
+            .await?;
+        self.publish(Event::AccountsChanged);
+        Ok(())
+    }
+
+    /// Removes every demo account and remembers that the user does not want the demo.
+    pub async fn dismiss_demo(&self) -> Result<(), EngineError> {
+        let demo: Vec<AccountId> = lock(&self.running)
+            .values()
+            .filter(|r| r.account.demo)
+            .map(|r| r.account.id.clone())
+            .collect();
+        for id in demo {
+            self.remove_account(&id).await?;
+        }
+        self.update_config(|c| c.demo_dismissed = true)?;
+        Ok(())
+    }
+
+    pub fn accounts(&self) -> Vec<AccountView> {
+        let mut views: Vec<AccountView> = lock(&self.running)
+            .values()
+            .map(|r| AccountView {
+                service_label: r.account.service().label(),
+                account: r.account.clone(),
+                state: r.connection.state(),
+            })
+            .collect();
+        views.sort_by(|a, b| {
+            (b.account.demo, &a.account.display_name).cmp(&(a.account.demo, &b.account.display_name))
+        });
+        views
+    }
+
+    /// Stores a message as pending and asks the connection to send it. Refuses, before
+    /// storing anything, a message the service would not accept.
+    pub async fn send_text(
+        &self,
+        account: &AccountId,
+        room: &str,
+        text: &str,
+    ) -> Result<StoredMessage, EngineError> {
+        let settings = self.running_account(account)?.settings;
+        codec::for_account(&settings, None)
+            .encode(&Outgoing {
+                local_id: 0,
+                room: room.to_owned(),
+                text: text.to_owned(),
+            })
+            .map_err(|e| EngineError::Invalid(e.to_string()))?;
+        let (owner, room_id, text_owned) = (account.clone(), room.to_owned(), text.to_owned());
+        let sender = codec::own_sender_id(&settings);
+        let now = crate::timestamp::now_ms();
+        let stored = self
+            .store
+            .run(move |c| {
+                messages::insert_own_pending(c, &owner, &room_id, &sender, &text_owned, now)
+            })
+            .await?;
+        self.publish(Event::Message(stored.clone()));
+        self.command(account, Command::Flush);
+        Ok(stored)
+    }
+
+    /// Puts a failed message back in the outbox.
+    pub async fn retry(&self, local_id: i64) -> Result<(), EngineError> {
+        let Some(message) = self.store.run(move |c| messages::retry(c, local_id)).await? else {
+            return Err(EngineError::Invalid("that message cannot be retried".into()));
+        };
+        let account = message.account.clone();
+        self.publish(Event::Message(message));
+        self.command(&account, Command::Flush);
+        Ok(())
+    }
+
+    pub fn reconnect_now(&self, account: &AccountId) -> Result<(), EngineError> {
+        self.running_account(account)?;
+        self.command(account, Command::RetryNow);
+        Ok(())
+    }
+
+    pub async fn rooms(&self) -> Result<Vec<RoomSummary>, EngineError> {
+        let live: Vec<AccountId> = lock(&self.running).keys().cloned().collect();
+        let mut all = self.store.run(rooms::list).await?;
+        all.retain(|r| live.contains(&r.account));
+        Ok(all)
+    }
+
+    pub async fn history(
+        &self,
+        account: &AccountId,
+        room: &str,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<StoredMessage>, EngineError> {
+        let (account, room) = (account.clone(), room.to_owned());
+        Ok(self
+            .store
+            .run(move |c| messages::history(c, &account, &room, before, limit.min(500)))
+            .await?)
+    }
+
+    pub async fn mark_read(&self, account: &AccountId, room: &str) -> Result<(), EngineError> {
+        let (account, room) = (account.clone(), room.to_owned());
+        Ok(self
+            .store
+            .run(move |c| rooms::mark_read(c, &account, &room))
+            .await?)
+    }
+
+    /// Closes every connection.
+    pub async fn shutdown(&self) {
+        let all: Vec<Running> = lock(&self.running).drain().map(|(_, r)| r).collect();
+        for running in all {
+            running.connection.stop().await;
+        }
+    }
+
+    async fn start(&self, account: Account) -> Result<(), EngineError> {
+        for (room, title) in codec::fixed_rooms(&account.settings) {
+            let id = account.id.clone();
+            self.store
+                .run(move |c| rooms::upsert(c, &id, &room, &title))
+                .await?;
+        }
+        let secret = self.secrets.get(&account.id)?;
+        let codec = codec::for_account(&account.settings, secret);
+        let connection = supervisor::spawn(
+            account.id.clone(),
+            codec,
+            self.store.clone(),
+            self.events.clone(),
+            self.tuning.clone(),
+        );
+        let previous = lock(&self.running).insert(
+            account.id.clone(),
+            Running {
+                account,
+                connection,
+            },
+        );
+        if let Some(previous) = previous {
+            previous.connection.stop().await;
+        }
+        Ok(())
+    }
+
+    fn running_account(&self, id: &AccountId) -> Result<Account, EngineError> {
+        lock(&self.running)
+            .get(id)
+            .map(|r| r.account.clone())
+            .ok_or_else(|| EngineError::UnknownAccount(id.clone()))
+    }
+
+    fn command(&self, id: &AccountId, command: Command) {
+        if let Some(r) = lock(&self.running).get(id) {
+            r.connection.send(command);
+        }
+    }
+
+    fn update_config(&self, change: impl FnOnce(&mut AppConfig)) -> Result<(), EngineError> {
+        let mut config = lock(&self.config);
+        let mut next = config.clone();
+        change(&mut next);
+        if let Some(file) = &self.config_file {
+            file.save(&next)?;
+        }
+        *config = next;
+        Ok(())
+    }
+
+    fn publish(&self, event: Event) {
+        let _ = self.events.send(event);
+    }
+}

@@ -1,0 +1,26 @@
+//! Events from the core to whoever renders it (the desktop UI through the bridge, or
+//! `parley-cli` as NDJSON). Serialized with an `event` tag so both read the same shape.
+
+use crate::account::AccountId;
+use crate::connection_state::ConnectionState;
+use crate::message::StoredMessage;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// The connection of an account changed state.
+    Status { account: AccountId, state: ConnectionState },
+    /// A message was stored for the first time (received, or written by the user).
+    Message(StoredMessage),
+    /// The server confirmed a message the user wrote.
+    Sent(StoredMessage),
+    /// A message the user wrote could not be sent.
+    Failed(StoredMessage),
+    /// How many people are in a room, when the service says.
+    Presence { account: AccountId, room: String, online: u32 },
+    /// Something the user should see: a server error frame, a malformed frame, a refused send.
+    Error { account: AccountId, message: String },
+    /// Accounts were added or removed; reload the account list.
+    AccountsChanged,
+}

@@ -1,0 +1,27 @@
+//! Parley's GUI-free core.
+//!
+//! Everything a chat client needs except pixels lives here so that the desktop shell, the
+//! headless `parley-cli` and the tests all run the same code:
+//! - [`codec`]: one pure, sans-I/O state machine per service (bytes in, events out);
+//! - [`supervisor`]: the one generic connection task that owns sockets, timers, heartbeats,
+//!   backoff and the outbox drain for every service;
+//! - [`store`]: the SQLite history store, the single source of truth for messages;
+//! - [`engine`]: wires accounts, supervisors, store and the event bus together;
+//! - [`secrets`]: the OS keyring behind a redacting [`secret::Secret`] type.
+
+pub mod account;
+pub mod backoff;
+pub mod codec;
+pub mod config;
+pub mod connection_state;
+pub mod engine;
+pub mod event;
+pub mod logging;
+pub mod message;
+pub mod profile;
+pub mod secret;
+pub mod secrets;
+pub mod socket;
+pub mod store;
+pub mod supervisor;
+pub mod timestamp;

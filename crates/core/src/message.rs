@@ -1,0 +1,101 @@
+//! Messages as stored and as shown: one shape for every service.
+
+use crate::account::AccountId;
+use serde::{Deserialize, Serialize};
+
+/// What a message is, so the UI knows how to render it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    Text,
+    /// A notice from the service itself (welcome, join, leave).
+    System,
+}
+
+impl MessageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::Text => "text",
+            MessageKind::System => "system",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "text" => Some(MessageKind::Text),
+            "system" => Some(MessageKind::System),
+            _ => None,
+        }
+    }
+}
+
+/// Delivery state of a message. Received messages are always `Sent`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryState {
+    /// In the outbox: written by the user, not yet confirmed by the server.
+    Pending,
+    /// Confirmed by the server (for received messages: stored).
+    Sent,
+    /// The server or the client refused it; can be retried.
+    Failed,
+}
+
+impl DeliveryState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryState::Pending => "pending",
+            DeliveryState::Sent => "sent",
+            DeliveryState::Failed => "failed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "pending" => Some(DeliveryState::Pending),
+            "sent" => Some(DeliveryState::Sent),
+            "failed" => Some(DeliveryState::Failed),
+            _ => None,
+        }
+    }
+}
+
+/// A message that a codec decoded from the wire, before the store has seen it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IncomingMessage {
+    pub room: String,
+    /// The service's own id; the store de-duplicates on it. `None` when the service gives none.
+    pub service_id: Option<String>,
+    pub sender_id: String,
+    pub sender_name: Option<String>,
+    /// Written by this account (an echo of what we sent, or sent from elsewhere).
+    pub own: bool,
+    pub kind: MessageKind,
+    pub text: String,
+    /// Milliseconds since the Unix epoch, UTC, as the codec interpreted the wire time.
+    pub ts_ms: i64,
+    /// The timestamp exactly as the server sent it.
+    pub ts_raw: String,
+}
+
+/// A message as the store holds it and the UI renders it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredMessage {
+    /// Local row id: stable, increasing in arrival order.
+    pub local_id: i64,
+    pub account: AccountId,
+    pub room: String,
+    /// The service's id, once known.
+    #[serde(rename = "id")]
+    pub service_id: Option<String>,
+    pub sender_id: String,
+    pub sender_name: Option<String>,
+    pub own: bool,
+    pub kind: MessageKind,
+    pub text: String,
+    pub ts_ms: i64,
+    pub ts_raw: String,
+    pub state: DeliveryState,
+    /// Why sending failed, when `state` is `Failed`.
+    pub error: Option<String>,
+}

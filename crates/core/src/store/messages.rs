@@ -1,0 +1,195 @@
+//! Messages: ingesting what a codec decoded (de-duplicated, own echoes reconciled) and reading
+//! history back.
+
+use super::StoreError;
+use crate::account::AccountId;
+use crate::message::{DeliveryState, IncomingMessage, MessageKind, StoredMessage};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+/// What happened to an incoming message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ingested {
+    /// Stored for the first time.
+    New(StoredMessage),
+    /// It was the server's confirmation of a message the user wrote; that message is now sent.
+    Confirmed(StoredMessage),
+    /// Already stored (same service id): nothing changed.
+    Duplicate,
+}
+
+const COLUMNS: &str = "local_id, account_id, room_id, service_id, sender_id, sender_name, own, \
+                       kind, text, ts_ms, ts_raw, state, error";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredMessage> {
+    let kind: String = row.get(7)?;
+    let state: String = row.get(11)?;
+    Ok(StoredMessage {
+        local_id: row.get(0)?,
+        account: AccountId(row.get(1)?),
+        room: row.get(2)?,
+        service_id: row.get(3)?,
+        sender_id: row.get(4)?,
+        sender_name: row.get(5)?,
+        own: row.get(6)?,
+        kind: MessageKind::parse(&kind).unwrap_or(MessageKind::Text),
+        text: row.get(8)?,
+        ts_ms: row.get(9)?,
+        ts_raw: row.get(10)?,
+        state: DeliveryState::parse(&state).unwrap_or(DeliveryState::Sent),
+        error: row.get(12)?,
+    })
+}
+
+pub fn get(conn: &Connection, local_id: i64) -> Result<Option<StoredMessage>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM messages WHERE local_id = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([local_id], from_row)
+        .optional()?)
+}
+
+/// Stores a decoded message unless it is already there.
+///
+/// An own message (the server's echo of what we sent) confirms the oldest pending message of
+/// the same room with the same text, first in first out, because services like mockly give the
+/// sender no id to correlate with (PROTOCOLS.md §3.3.1).
+pub fn ingest(
+    conn: &Connection,
+    account: &AccountId,
+    m: &IncomingMessage,
+) -> Result<Ingested, StoreError> {
+    if let Some(service_id) = &m.service_id {
+        let exists = conn
+            .prepare_cached("SELECT 1 FROM messages WHERE account_id = ?1 AND service_id = ?2")?
+            .exists(params![account.0, service_id])?;
+        if exists {
+            return Ok(Ingested::Duplicate);
+        }
+    }
+    super::rooms::ensure(conn, account, &m.room, &m.room)?;
+    if m.own {
+        let pending: Option<i64> = conn
+            .prepare_cached(
+                "SELECT local_id FROM messages
+                 WHERE account_id = ?1 AND room_id = ?2 AND own = 1 AND state = 'pending'
+                   AND service_id IS NULL AND text = ?3
+                 ORDER BY local_id LIMIT 1",
+            )?
+            .query_row(params![account.0, m.room, m.text], |r| r.get(0))
+            .optional()?;
+        if let Some(local_id) = pending {
+            conn.prepare_cached(
+                "UPDATE messages SET service_id = ?2, state = 'sent', error = NULL,
+                        ts_ms = ?3, ts_raw = ?4 WHERE local_id = ?1",
+            )?
+            .execute(params![local_id, m.service_id, m.ts_ms, m.ts_raw])?;
+            super::outbox::remove(conn, local_id)?;
+            let confirmed = get(conn, local_id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+            return Ok(Ingested::Confirmed(confirmed));
+        }
+    }
+    conn.prepare_cached(
+        "INSERT INTO messages (account_id, room_id, service_id, sender_id, sender_name, own,
+                               kind, text, ts_ms, ts_raw, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'sent')",
+    )?
+    .execute(params![
+        account.0,
+        m.room,
+        m.service_id,
+        m.sender_id,
+        m.sender_name,
+        m.own,
+        m.kind.as_str(),
+        m.text,
+        m.ts_ms,
+        m.ts_raw
+    ])?;
+    let stored = get(conn, conn.last_insert_rowid())?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+    Ok(Ingested::New(stored))
+}
+
+/// Stores a message the user wrote as pending and puts it in the outbox.
+pub fn insert_own_pending(
+    conn: &Connection,
+    account: &AccountId,
+    room: &str,
+    sender_id: &str,
+    text: &str,
+    now_ms: i64,
+) -> Result<StoredMessage, StoreError> {
+    super::rooms::ensure(conn, account, room, room)?;
+    conn.prepare_cached(
+        "INSERT INTO messages (account_id, room_id, service_id, sender_id, sender_name, own,
+                               kind, text, ts_ms, ts_raw, state)
+         VALUES (?1, ?2, NULL, ?3, NULL, 1, 'text', ?4, ?5, '', 'pending')",
+    )?
+    .execute(params![account.0, room, sender_id, text, now_ms])?;
+    let local_id = conn.last_insert_rowid();
+    super::outbox::add(conn, account, local_id)?;
+    // The user's own message counts as read up to here.
+    super::rooms::mark_read_up_to(conn, account, room, local_id)?;
+    get(conn, local_id)?.ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
+}
+
+/// Up to `limit` messages of a room, oldest first, all older than `before` when given.
+pub fn history(
+    conn: &Connection,
+    account: &AccountId,
+    room: &str,
+    before: Option<i64>,
+    limit: u32,
+) -> Result<Vec<StoredMessage>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM messages
+         WHERE account_id = ?1 AND room_id = ?2 AND local_id < ?3
+         ORDER BY local_id DESC LIMIT ?4"
+    );
+    let mut rows: Vec<StoredMessage> = conn
+        .prepare_cached(&sql)?
+        .query_map(
+            params![account.0, room, before.unwrap_or(i64::MAX), limit],
+            from_row,
+        )?
+        .collect::<Result<_, _>>()?;
+    rows.reverse();
+    Ok(rows)
+}
+
+/// Marks a pending message failed, with the reason; it leaves the outbox.
+pub fn mark_failed(
+    conn: &Connection,
+    local_id: i64,
+    reason: &str,
+) -> Result<Option<StoredMessage>, StoreError> {
+    conn.prepare_cached(
+        "UPDATE messages SET state = 'failed', error = ?2 WHERE local_id = ?1 AND state = 'pending'",
+    )?
+    .execute(params![local_id, reason])?;
+    super::outbox::remove(conn, local_id)?;
+    get(conn, local_id)
+}
+
+/// Puts a failed message back into the outbox. `None` if it is not a failed own message.
+pub fn retry(conn: &Connection, local_id: i64) -> Result<Option<StoredMessage>, StoreError> {
+    let Some(m) = get(conn, local_id)? else {
+        return Ok(None);
+    };
+    if !m.own || m.state != DeliveryState::Failed {
+        return Ok(None);
+    }
+    conn.prepare_cached(
+        "UPDATE messages SET state = 'pending', error = NULL WHERE local_id = ?1",
+    )?
+    .execute([local_id])?;
+    super::outbox::add(conn, &m.account, local_id)?;
+    get(conn, local_id)
+}
+
+/// Forgets everything stored for an account.
+pub fn delete_account(conn: &Connection, account: &AccountId) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM outbox WHERE account_id = ?1", [&account.0])?;
+    conn.execute("DELETE FROM messages WHERE account_id = ?1", [&account.0])?;
+    conn.execute("DELETE FROM rooms WHERE account_id = ?1", [&account.0])?;
+    Ok(())
+}

@@ -1,0 +1,145 @@
+//! The history store: one SQLite file (WAL) that is the single source of truth for rooms,
+//! messages and the outbox.
+//!
+//! One writer thread owns the connection. Callers hand it closures; it runs every closure that
+//! is waiting in one transaction (each in its own savepoint, so one failure never undoes the
+//! others), which batches writes under load without any caller having to think about it.
+
+pub mod messages;
+pub mod outbox;
+pub mod rooms;
+mod schema;
+
+pub use messages::Ingested;
+pub use rooms::RoomSummary;
+
+use rusqlite::Connection;
+use std::path::Path;
+use std::sync::mpsc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("history database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the history database is closed")]
+    Closed,
+    #[error("the history database was written by a newer Parley (schema {found}, this build knows {known})")]
+    TooNew { found: i64, known: i64 },
+    #[error("cannot create the data folder {path}: {source}")]
+    Folder {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// A job on the writer thread: returns whether its savepoint should be kept.
+type Job = Box<dyn FnOnce(&Connection) -> bool + Send>;
+
+/// Most jobs run in one transaction before it is committed.
+const MAX_BATCH: usize = 512;
+
+/// Handle to the writer thread. Cheap to clone; the thread ends when the last handle drops.
+#[derive(Clone)]
+pub struct Store {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
+                path: dir.display().to_string(),
+                source,
+            })?;
+        }
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Self::start(conn)
+    }
+
+    /// A store that lives in memory only (parley-cli without a profile, tests).
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        Self::start(Connection::open_in_memory()?)
+    }
+
+    fn start(conn: Connection) -> Result<Store, StoreError> {
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        schema::migrate(&conn)?;
+        let (jobs, rx) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("parley-store".into())
+            .spawn(move || writer_loop(conn, rx))
+            .map_err(|source| StoreError::Folder {
+                path: "store thread".into(),
+                source,
+            })?;
+        Ok(Store { jobs })
+    }
+
+    /// Runs `f` on the writer thread inside a savepoint of the current batch.
+    pub async fn run<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
+    {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            let result = f(conn);
+            let keep = result.is_ok();
+            let _ = tx.send(result);
+            keep
+        });
+        self.jobs.send(job).map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+}
+
+fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        run_batch(&conn, batch);
+    }
+}
+
+/// One transaction for the batch, one savepoint per job.
+fn run_batch(conn: &Connection, batch: Vec<Job>) {
+    let in_transaction = match conn.execute_batch("BEGIN IMMEDIATE") {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot begin a store transaction; running jobs one by one");
+            false
+        }
+    };
+    for job in batch {
+        if let Err(e) = conn.execute_batch("SAVEPOINT job") {
+            tracing::error!(error = %e, "cannot open a store savepoint");
+            job(conn);
+            continue;
+        }
+        let end = if job(conn) {
+            "RELEASE job"
+        } else {
+            "ROLLBACK TO job; RELEASE job"
+        };
+        if let Err(e) = conn.execute_batch(end) {
+            tracing::error!(error = %e, "cannot close a store savepoint");
+        }
+    }
+    if in_transaction {
+        if let Err(e) = conn.execute_batch("COMMIT") {
+            tracing::error!(error = %e, "store transaction commit failed");
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,97 @@
+//! Rooms: what the sidebar lists, with unread counts and the last message.
+
+use super::StoreError;
+use crate::account::AccountId;
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoomSummary {
+    pub account: AccountId,
+    pub room: String,
+    pub title: String,
+    /// Messages from others (not notices) after the last one the user saw.
+    pub unread: u32,
+    pub last_text: Option<String>,
+    pub last_ts_ms: Option<i64>,
+}
+
+/// Creates the room if it does not exist; an existing room keeps its title.
+pub(crate) fn ensure(
+    conn: &Connection,
+    account: &AccountId,
+    room: &str,
+    title: &str,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO rooms (account_id, room_id, title) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![account.0, room, title])?;
+    Ok(())
+}
+
+/// Creates the room or renames it.
+pub fn upsert(
+    conn: &Connection,
+    account: &AccountId,
+    room: &str,
+    title: &str,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO rooms (account_id, room_id, title) VALUES (?1, ?2, ?3)
+         ON CONFLICT (account_id, room_id) DO UPDATE SET title = excluded.title",
+    )?
+    .execute(params![account.0, room, title])?;
+    Ok(())
+}
+
+pub fn list(conn: &Connection) -> Result<Vec<RoomSummary>, StoreError> {
+    let rows = conn
+        .prepare_cached(
+            "SELECT r.account_id, r.room_id, r.title,
+                (SELECT COUNT(*) FROM messages m
+                  WHERE m.account_id = r.account_id AND m.room_id = r.room_id
+                    AND m.local_id > r.last_read_local_id AND m.own = 0 AND m.kind <> 'system'),
+                last.text, last.ts_ms
+             FROM rooms r
+             LEFT JOIN messages last ON last.local_id = (
+                SELECT MAX(local_id) FROM messages m
+                 WHERE m.account_id = r.account_id AND m.room_id = r.room_id)
+             ORDER BY r.account_id, r.title",
+        )?
+        .query_map([], |r| {
+            Ok(RoomSummary {
+                account: AccountId(r.get(0)?),
+                room: r.get(1)?,
+                title: r.get(2)?,
+                unread: r.get(3)?,
+                last_text: r.get(4)?,
+                last_ts_ms: r.get(5)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(rows)
+}
+
+/// Marks everything in the room up to `local_id` as seen.
+pub fn mark_read_up_to(
+    conn: &Connection,
+    account: &AccountId,
+    room: &str,
+    local_id: i64,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE rooms SET last_read_local_id = MAX(last_read_local_id, ?3)
+         WHERE account_id = ?1 AND room_id = ?2",
+    )?
+    .execute(params![account.0, room, local_id])?;
+    Ok(())
+}
+
+/// Marks the whole room as seen.
+pub fn mark_read(conn: &Connection, account: &AccountId, room: &str) -> Result<(), StoreError> {
+    let newest: Option<i64> = conn
+        .prepare_cached("SELECT MAX(local_id) FROM messages WHERE account_id = ?1 AND room_id = ?2")?
+        .query_row(params![account.0, room], |r| r.get(0))?;
+    mark_read_up_to(conn, account, room, newest.unwrap_or(0))
+}

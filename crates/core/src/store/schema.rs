@@ -1,0 +1,56 @@
+//! Versioned migrations, tracked in `PRAGMA user_version`. Append a step; never edit one.
+
+use super::StoreError;
+use rusqlite::Connection;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: rooms, messages (unique per account and service id), outbox.
+    "CREATE TABLE rooms (
+        account_id TEXT NOT NULL,
+        room_id TEXT NOT NULL,
+        title TEXT NOT NULL,
+        last_read_local_id INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (account_id, room_id)
+    );
+    CREATE TABLE messages (
+        local_id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account_id TEXT NOT NULL,
+        room_id TEXT NOT NULL,
+        service_id TEXT,
+        sender_id TEXT NOT NULL,
+        sender_name TEXT,
+        own INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        ts_ms INTEGER NOT NULL,
+        ts_raw TEXT NOT NULL,
+        state TEXT NOT NULL,
+        error TEXT
+    );
+    CREATE UNIQUE INDEX messages_by_service_id ON messages (account_id, service_id)
+        WHERE service_id IS NOT NULL;
+    CREATE INDEX messages_by_room ON messages (account_id, room_id, local_id);
+    CREATE TABLE outbox (
+        local_id INTEGER PRIMARY KEY REFERENCES messages (local_id) ON DELETE CASCADE,
+        account_id TEXT NOT NULL
+    );
+    CREATE INDEX outbox_by_account ON outbox (account_id, local_id);",
+];
+
+pub fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if current > known {
+        return Err(StoreError::TooNew {
+            found: current,
+            known,
+        });
+    }
+    for (i, step) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(step)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

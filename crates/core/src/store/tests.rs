@@ -1,0 +1,187 @@
+//! Store behaviour a user would notice: history survives a restart, nothing shows twice, and
+//! what was typed offline is still waiting to be sent after a restart.
+
+use super::*;
+use crate::account::AccountId;
+use crate::message::{DeliveryState, IncomingMessage, MessageKind};
+
+fn account() -> AccountId {
+    AccountId("mockly-1".into())
+}
+
+fn incoming(id: Option<&str>, sender: &str, own: bool, text: &str) -> IncomingMessage {
+    IncomingMessage {
+        room: "public".into(),
+        service_id: id.map(str::to_owned),
+        sender_id: sender.into(),
+        sender_name: None,
+        own,
+        kind: MessageKind::Text,
+        text: text.into(),
+        ts_ms: 1_690_295_535_123,
+        ts_raw: "2023-07-25T14:32:15.123456".into(),
+    }
+}
+
+async fn ingest(store: &Store, m: IncomingMessage) -> Ingested {
+    store
+        .run(move |c| messages::ingest(c, &account(), &m))
+        .await
+        .unwrap()
+}
+
+async fn history(store: &Store) -> Vec<crate::message::StoredMessage> {
+    store
+        .run(|c| messages::history(c, &account(), "public", None, 100))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn history_survives_closing_and_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("parley.sqlite3");
+    {
+        let store = Store::open(&path).unwrap();
+        ingest(&store, incoming(Some("msg_1"), "ann", false, "hello")).await;
+        ingest(&store, incoming(Some("msg_2"), "bob", false, "hi ann")).await;
+    }
+    let reopened = Store::open(&path).unwrap();
+    let texts: Vec<String> = history(&reopened).await.into_iter().map(|m| m.text).collect();
+    assert_eq!(texts, ["hello", "hi ann"]);
+}
+
+#[tokio::test]
+async fn the_same_service_id_is_stored_once() {
+    let store = Store::open_in_memory().unwrap();
+    assert!(matches!(
+        ingest(&store, incoming(Some("msg_1"), "ann", false, "hello")).await,
+        Ingested::New(_)
+    ));
+    assert_eq!(
+        ingest(&store, incoming(Some("msg_1"), "ann", false, "hello")).await,
+        Ingested::Duplicate
+    );
+    // Messages without a service id (notices) cannot be de-duplicated and are all kept.
+    ingest(&store, incoming(None, "system", false, "ann joined")).await;
+    ingest(&store, incoming(None, "system", false, "ann joined")).await;
+    assert_eq!(history(&store).await.len(), 3);
+}
+
+#[tokio::test]
+async fn an_echo_confirms_the_oldest_pending_message_with_that_text() {
+    let store = Store::open_in_memory().unwrap();
+    let first = store
+        .run(|c| messages::insert_own_pending(c, &account(), "public", "me", "same", 1))
+        .await
+        .unwrap();
+    let second = store
+        .run(|c| messages::insert_own_pending(c, &account(), "public", "me", "same", 2))
+        .await
+        .unwrap();
+    assert_eq!(first.state, DeliveryState::Pending);
+
+    let Ingested::Confirmed(confirmed) =
+        ingest(&store, incoming(Some("msg_9"), "me", true, "same")).await
+    else {
+        panic!("the echo should confirm a pending message")
+    };
+    assert_eq!(confirmed.local_id, first.local_id);
+    assert_eq!(confirmed.state, DeliveryState::Sent);
+    assert_eq!(confirmed.service_id.as_deref(), Some("msg_9"));
+
+    let left = store
+        .run(|c| outbox::pending(c, &account()))
+        .await
+        .unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].local_id, second.local_id);
+    assert_eq!(history(&store).await.len(), 2, "an echo never adds a bubble");
+}
+
+#[tokio::test]
+async fn the_outbox_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("parley.sqlite3");
+    {
+        let store = Store::open(&path).unwrap();
+        store
+            .run(|c| messages::insert_own_pending(c, &account(), "public", "me", "typed offline", 5))
+            .await
+            .unwrap();
+    }
+    let reopened = Store::open(&path).unwrap();
+    let pending = reopened
+        .run(|c| outbox::pending(c, &account()))
+        .await
+        .unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].text, "typed offline");
+}
+
+#[tokio::test]
+async fn failed_messages_leave_the_outbox_and_can_be_retried() {
+    let store = Store::open_in_memory().unwrap();
+    let m = store
+        .run(|c| messages::insert_own_pending(c, &account(), "public", "me", "x", 1))
+        .await
+        .unwrap();
+    let id = m.local_id;
+    let failed = store
+        .run(move |c| messages::mark_failed(c, id, "too long"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(failed.state, DeliveryState::Failed);
+    assert_eq!(failed.error.as_deref(), Some("too long"));
+    assert!(store.run(|c| outbox::pending(c, &account())).await.unwrap().is_empty());
+
+    let retried = store.run(move |c| messages::retry(c, id)).await.unwrap().unwrap();
+    assert_eq!(retried.state, DeliveryState::Pending);
+    assert_eq!(store.run(|c| outbox::pending(c, &account())).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn unread_counts_messages_from_others_until_read() {
+    let store = Store::open_in_memory().unwrap();
+    ingest(&store, incoming(Some("1"), "ann", false, "a")).await;
+    ingest(&store, incoming(Some("2"), "bob", false, "b")).await;
+    let notice = IncomingMessage {
+        kind: MessageKind::System,
+        ..incoming(None, "system", false, "carol joined")
+    };
+    ingest(&store, notice).await;
+    let rooms = store.run(rooms::list).await.unwrap();
+    assert_eq!(rooms[0].unread, 2, "notices do not count as unread");
+    assert_eq!(rooms[0].last_text.as_deref(), Some("carol joined"));
+    store
+        .run(|c| rooms::mark_read(c, &account(), "public"))
+        .await
+        .unwrap();
+    assert_eq!(store.run(rooms::list).await.unwrap()[0].unread, 0);
+}
+
+#[tokio::test]
+async fn a_failing_job_does_not_undo_the_others_in_its_batch() {
+    let store = Store::open_in_memory().unwrap();
+    let bad = store.run(|c| {
+        c.execute("INSERT INTO no_such_table VALUES (1)", [])?;
+        Ok(())
+    });
+    let good = ingest(&store, incoming(Some("ok"), "ann", false, "kept"));
+    let (bad, _) = tokio::join!(bad, good);
+    assert!(bad.is_err());
+    assert_eq!(history(&store).await.len(), 1);
+}
+
+#[tokio::test]
+async fn deleting_an_account_forgets_its_rooms_and_messages() {
+    let store = Store::open_in_memory().unwrap();
+    ingest(&store, incoming(Some("1"), "ann", false, "a")).await;
+    store
+        .run(|c| messages::delete_account(c, &account()))
+        .await
+        .unwrap();
+    assert!(history(&store).await.is_empty());
+    assert!(store.run(rooms::list).await.unwrap().is_empty());
+}

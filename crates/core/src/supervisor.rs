@@ -1,0 +1,409 @@
+//! The one generic connection task. For any [`Codec`] it dials, sends the codec's opening
+//! frames, drains the outbox, keeps the connection alive with the codec's heartbeat, declares a
+//! silent socket dead after the idle timeout, and reconnects with backoff and jitter, until it
+//! is stopped or the failure is permanent. Every inbound message is stored before it is
+//! announced. All I/O and timers of every service live here and nowhere else.
+
+use crate::account::AccountId;
+use crate::backoff::Backoff;
+use crate::codec::{Codec, HeartbeatFrame, InFrame, Inbound, OutFrame};
+use crate::connection_state::ConnectionState;
+use crate::event::Event;
+use crate::socket::{self, Socket};
+use crate::store::{messages, outbox, Ingested, Store};
+use futures_util::stream::SplitSink;
+use futures_util::{SinkExt, StreamExt};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{broadcast, mpsc};
+use tokio::time::{sleep_until, Instant};
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tracing::Instrument;
+
+/// Knobs that tests and the simulator-backed Demo turn; users get the defaults.
+#[derive(Debug, Clone)]
+pub struct Tuning {
+    pub backoff: Backoff,
+    pub connect_timeout: Duration,
+    /// A connection that stayed open this long resets the backoff.
+    pub stable_after: Duration,
+    /// Replaces the codec's heartbeat cadence and idle timeout (fast tests).
+    pub heartbeat_every: Option<Duration>,
+    pub idle_timeout: Option<Duration>,
+}
+
+impl Default for Tuning {
+    fn default() -> Self {
+        Tuning {
+            backoff: Backoff::default(),
+            connect_timeout: Duration::from_secs(10),
+            stable_after: Duration::from_secs(10),
+            heartbeat_every: None,
+            idle_timeout: None,
+        }
+    }
+}
+
+/// What the engine asks of a running connection.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Command {
+    /// The outbox has something new.
+    Flush,
+    /// Skip the rest of the backoff (or leave the stopped state) and dial now.
+    RetryNow,
+    /// Close and end the task.
+    Stop,
+}
+
+pub struct SupervisorHandle {
+    commands: mpsc::UnboundedSender<Command>,
+    state: Arc<Mutex<ConnectionState>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl SupervisorHandle {
+    pub fn send(&self, command: Command) {
+        // A finished task has nothing left to do with commands.
+        let _ = self.commands.send(command);
+    }
+
+    /// The latest state, for snapshots (changes are also published as events).
+    pub fn state(&self) -> ConnectionState {
+        lock(&self.state).clone()
+    }
+
+    /// Stops the connection and waits until the socket is closed.
+    pub async fn stop(self) {
+        self.send(Command::Stop);
+        let _ = self.task.await;
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+pub fn spawn(
+    account: AccountId,
+    codec: Box<dyn Codec>,
+    store: Store,
+    events: broadcast::Sender<Event>,
+    tuning: Tuning,
+) -> SupervisorHandle {
+    let (commands, rx) = mpsc::unbounded_channel();
+    let state = Arc::new(Mutex::new(ConnectionState::Connecting { attempt: 1 }));
+    let span = tracing::info_span!("connection", account = %account);
+    let supervisor = Supervisor {
+        account,
+        codec,
+        store,
+        events,
+        tuning,
+        commands: rx,
+        state: state.clone(),
+    };
+    let task = tokio::spawn(supervisor.run().instrument(span));
+    SupervisorHandle {
+        commands,
+        state,
+        task,
+    }
+}
+
+struct Supervisor {
+    account: AccountId,
+    codec: Box<dyn Codec>,
+    store: Store,
+    events: broadcast::Sender<Event>,
+    tuning: Tuning,
+    commands: mpsc::UnboundedReceiver<Command>,
+    state: Arc<Mutex<ConnectionState>>,
+}
+
+/// Why a session ended: stopped on request, or lost (with what the caller needs to know).
+enum SessionEnd<L> {
+    Stopped,
+    Lost(L),
+}
+
+/// What the user or engine decided while we waited.
+enum Wake {
+    Dial,
+    Exit,
+}
+
+type Sink = SplitSink<Socket, WsMessage>;
+
+impl Supervisor {
+    async fn run(mut self) {
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            self.set_state(ConnectionState::Connecting { attempt });
+            let reason = match self.connect_once().await {
+                Ok(SessionEnd::Stopped) => return,
+                Ok(SessionEnd::Lost((reason, stable))) if stable => {
+                    attempt = 1;
+                    reason
+                }
+                Ok(SessionEnd::Lost((reason, _))) => reason,
+                Err(Permanent(reason)) => {
+                    tracing::warn!(%reason, "connection stopped");
+                    self.set_state(ConnectionState::Stopped { reason });
+                    match self.wait_until(None).await {
+                        Wake::Exit => return,
+                        Wake::Dial => {
+                            attempt = 0;
+                            continue;
+                        }
+                    }
+                }
+            };
+            let delay = self.tuning.backoff.delay(attempt, fastrand::f64());
+            tracing::info!(%reason, attempt, delay_ms = delay.as_millis() as u64, "reconnecting after backoff");
+            self.set_state(ConnectionState::Backoff {
+                attempt,
+                retry_in_ms: delay.as_millis() as u64,
+                reason,
+            });
+            if let Wake::Exit = self.wait_until(Some(Instant::now() + delay)).await {
+                return;
+            }
+        }
+    }
+
+    /// Waits for the deadline (or forever), a retry, or a stop.
+    async fn wait_until(&mut self, deadline: Option<Instant>) -> Wake {
+        loop {
+            let sleep = async {
+                match deadline {
+                    Some(d) => sleep_until(d).await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = sleep => return Wake::Dial,
+                cmd = self.commands.recv() => match cmd {
+                    None | Some(Command::Stop) => return Wake::Exit,
+                    Some(Command::RetryNow) => return Wake::Dial,
+                    Some(Command::Flush) => {}
+                },
+            }
+        }
+    }
+
+    /// One dial and, if it works, one session. `Lost` carries whether the session was stable.
+    async fn connect_once(&mut self) -> Result<SessionEnd<(String, bool)>, Permanent> {
+        let request = self
+            .codec
+            .connect_request()
+            .map_err(|e| Permanent(e.to_string()))?;
+        tracing::debug!(host = request.url.host_str().unwrap_or(""), "dialing");
+        let socket = match socket::dial(
+            &request,
+            self.tuning.connect_timeout,
+            self.codec.max_frame_bytes(),
+        )
+        .await
+        {
+            Ok(s) => s,
+            Err(e) => {
+                if let Some(reason) = e.status.and_then(|s| self.codec.permanent_rejection(s)) {
+                    return Err(Permanent(reason));
+                }
+                if e.fatal {
+                    return Err(Permanent(e.message));
+                }
+                return Ok(SessionEnd::Lost((e.message, false)));
+            }
+        };
+        tracing::info!("connected");
+        self.set_state(ConnectionState::Open);
+        let opened = Instant::now();
+        Ok(match self.session(socket).await {
+            SessionEnd::Stopped => SessionEnd::Stopped,
+            SessionEnd::Lost(reason) => {
+                tracing::info!(%reason, "connection lost");
+                SessionEnd::Lost((reason, opened.elapsed() >= self.tuning.stable_after))
+            }
+        })
+    }
+
+    async fn session(&mut self, socket: Socket) -> SessionEnd<String> {
+        let (mut sink, mut stream) = socket.split();
+        for frame in self.codec.on_open() {
+            if let Err(e) = sink.send(to_ws(frame)).await {
+                return SessionEnd::Lost(format!("connection lost while opening: {e}"));
+            }
+        }
+        let mut in_flight = HashSet::new();
+        if let Err(reason) = self.flush_outbox(&mut sink, &mut in_flight).await {
+            return SessionEnd::Lost(reason);
+        }
+        let heartbeat = self.codec.heartbeat();
+        let every = self.tuning.heartbeat_every.unwrap_or(heartbeat.every);
+        let idle = self.tuning.idle_timeout.unwrap_or(heartbeat.idle_timeout);
+        let mut beat = tokio::time::interval_at(Instant::now() + every, every);
+        let mut last_heard = Instant::now();
+        loop {
+            tokio::select! {
+                frame = stream.next() => {
+                    last_heard = Instant::now();
+                    match frame {
+                        None => return SessionEnd::Lost("the server closed the connection".into()),
+                        Some(Err(e)) => return SessionEnd::Lost(format!("connection lost: {e}")),
+                        Some(Ok(WsMessage::Text(text))) => self.on_frame(InFrame::Text(text.as_str())).await,
+                        Some(Ok(WsMessage::Binary(bytes))) => self.on_frame(InFrame::Binary(&bytes)).await,
+                        Some(Ok(WsMessage::Close(close))) => {
+                            let why = close
+                                .map(|c| format!(" (code {}{}{})", u16::from(c.code), if c.reason.is_empty() { "" } else { ": " }, c.reason))
+                                .unwrap_or_default();
+                            return SessionEnd::Lost(format!("the server closed the connection{why}"));
+                        }
+                        Some(Ok(_)) => {} // ping/pong: tungstenite answers pings itself
+                    }
+                }
+                _ = beat.tick() => {
+                    let frame = match &heartbeat.frame {
+                        HeartbeatFrame::WebSocketPing => WsMessage::Ping(Vec::new().into()),
+                        HeartbeatFrame::App(f) => to_ws(f.clone()),
+                    };
+                    if let Err(e) = sink.send(frame).await {
+                        return SessionEnd::Lost(format!("connection lost: {e}"));
+                    }
+                }
+                _ = sleep_until(last_heard + idle) => {
+                    let _ = sink.close().await;
+                    return SessionEnd::Lost(format!("nothing heard from the server for {} s", idle.as_secs()));
+                }
+                cmd = self.commands.recv() => match cmd {
+                    None | Some(Command::Stop) => {
+                        let _ = sink.close().await;
+                        return SessionEnd::Stopped;
+                    }
+                    Some(Command::Flush) => {
+                        if let Err(reason) = self.flush_outbox(&mut sink, &mut in_flight).await {
+                            return SessionEnd::Lost(reason);
+                        }
+                    }
+                    Some(Command::RetryNow) => {}
+                },
+            }
+        }
+    }
+
+    /// Sends what the outbox holds that this session has not sent yet. Messages stay in the
+    /// outbox until the server confirms them, so a message whose confirmation was lost with
+    /// the connection is sent again on the next one (at least once, never silently lost).
+    async fn flush_outbox(
+        &mut self,
+        sink: &mut Sink,
+        in_flight: &mut HashSet<i64>,
+    ) -> Result<(), String> {
+        let account = self.account.clone();
+        let pending = match self.store.run(move |c| outbox::pending(c, &account)).await {
+            Ok(p) => p,
+            Err(e) => {
+                self.report(format!("cannot read the outbox: {e}"));
+                return Ok(());
+            }
+        };
+        for item in pending {
+            if in_flight.contains(&item.local_id) {
+                continue;
+            }
+            match self.codec.encode(&item) {
+                Ok(frames) => {
+                    for frame in frames {
+                        sink.send(to_ws(frame))
+                            .await
+                            .map_err(|e| format!("connection lost while sending: {e}"))?;
+                    }
+                    in_flight.insert(item.local_id);
+                }
+                Err(e) => {
+                    let reason = e.to_string();
+                    let id = item.local_id;
+                    match self
+                        .store
+                        .run(move |c| messages::mark_failed(c, id, &reason))
+                        .await
+                    {
+                        Ok(Some(failed)) => self.publish(Event::Failed(failed)),
+                        Ok(None) => {}
+                        Err(e) => self.report(format!("cannot mark a message failed: {e}")),
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn on_frame(&mut self, frame: InFrame<'_>) {
+        let items = match self.codec.decode(frame) {
+            Ok(items) => items,
+            Err(e) => {
+                tracing::warn!(error = %e, "malformed frame from the server");
+                self.report(format!("malformed frame from the server: {e}"));
+                return;
+            }
+        };
+        for item in items {
+            match item {
+                Inbound::Message(m) => {
+                    let account = self.account.clone();
+                    match self
+                        .store
+                        .run(move |c| messages::ingest(c, &account, &m))
+                        .await
+                    {
+                        Ok(Ingested::New(stored)) => self.publish(Event::Message(stored)),
+                        Ok(Ingested::Confirmed(stored)) => self.publish(Event::Sent(stored)),
+                        Ok(Ingested::Duplicate) => tracing::debug!("duplicate message ignored"),
+                        Err(e) => self.report(format!("cannot store a received message: {e}")),
+                    }
+                }
+                Inbound::Presence { room, online } => self.publish(Event::Presence {
+                    account: self.account.clone(),
+                    room,
+                    online,
+                }),
+                Inbound::ServerError(message) => {
+                    tracing::warn!(%message, "server reported an error");
+                    self.report(format!("the server says: {message}"));
+                }
+            }
+        }
+    }
+
+    fn set_state(&self, state: ConnectionState) {
+        *lock(&self.state) = state.clone();
+        self.publish(Event::Status {
+            account: self.account.clone(),
+            state,
+        });
+    }
+
+    fn report(&self, message: String) {
+        self.publish(Event::Error {
+            account: self.account.clone(),
+            message,
+        });
+    }
+
+    fn publish(&self, event: Event) {
+        // No subscriber is fine: the store already has everything.
+        let _ = self.events.send(event);
+    }
+}
+
+/// A failure that retrying cannot fix.
+struct Permanent(String);
+
+fn to_ws(frame: OutFrame) -> WsMessage {
+    match frame {
+        OutFrame::Text(t) => WsMessage::Text(t.into()),
+        OutFrame::Binary(b) => WsMessage::Binary(b.into()),
+    }
+}

@@ -1,0 +1,125 @@
+//! Test harness: a mockly simulator and an engine pointed at it, with helpers that wait for
+//! the events a user would see, so each test reads as a story.
+
+#![allow(dead_code)]
+
+use parley_core::account::{AccountId, MocklySettings, ServiceSettings};
+use parley_core::backoff::Backoff;
+use parley_core::config::AppConfig;
+use parley_core::connection_state::ConnectionState;
+use parley_core::engine::{Engine, NewAccount};
+use parley_core::event::Event;
+use parley_core::secrets::SessionOnlyStore;
+use parley_core::store::Store;
+use parley_core::supervisor::Tuning;
+use parley_sim::mockly::{MocklyConfig, MocklySim};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+pub const WAIT: Duration = Duration::from_secs(10);
+
+pub fn fast_tuning() -> Tuning {
+    Tuning {
+        backoff: Backoff {
+            base: Duration::from_millis(50),
+            max: Duration::from_millis(300),
+        },
+        connect_timeout: Duration::from_secs(2),
+        stable_after: Duration::from_secs(10),
+        heartbeat_every: None,
+        idle_timeout: None,
+    }
+}
+
+pub async fn sim(bot_reply_chance: f64) -> MocklySim {
+    MocklySim::start(MocklyConfig {
+        bot_reply_chance,
+        bot_reply_delay: Duration::from_millis(20),
+        ..MocklyConfig::default()
+    })
+    .await
+    .expect("simulator starts")
+}
+
+pub struct Client {
+    pub engine: Arc<Engine>,
+    pub events: broadcast::Receiver<Event>,
+    pub account: AccountId,
+}
+
+pub async fn client(sim: &MocklySim, client_id: &str, store: Store, tuning: Tuning) -> Client {
+    let engine = Engine::new(
+        store,
+        None,
+        AppConfig::default(),
+        Arc::new(SessionOnlyStore::default()),
+        tuning,
+    );
+    let events = engine.subscribe();
+    let account = engine
+        .add_account(NewAccount {
+            display_name: None,
+            settings: ServiceSettings::Mockly(MocklySettings {
+                client_id: client_id.into(),
+                endpoint: sim.endpoint(),
+            }),
+            secret: None,
+        })
+        .await
+        .expect("account is added")
+        .id;
+    Client {
+        engine,
+        events,
+        account,
+    }
+}
+
+impl Client {
+    /// Waits for the first event that `pick` maps to `Some`, skipping the others.
+    pub async fn expect<T>(&mut self, what: &str, mut pick: impl FnMut(&Event) -> Option<T>) -> T {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let event = tokio::time::timeout_at(deadline, self.events.recv())
+                .await
+                .unwrap_or_else(|_| panic!("timed out waiting for {what}"))
+                .expect("event bus open");
+            if let Some(found) = pick(&event) {
+                return found;
+            }
+        }
+    }
+
+    pub async fn expect_state(&mut self, what: &str, want: impl Fn(&ConnectionState) -> bool) -> ConnectionState {
+        self.expect(what, |e| match e {
+            Event::Status { state, .. } if want(state) => Some(state.clone()),
+            _ => None,
+        })
+        .await
+    }
+
+    pub async fn expect_open(&mut self) {
+        self.expect_state("the connection to open", |s| *s == ConnectionState::Open)
+            .await;
+    }
+
+    pub async fn history_texts(&self) -> Vec<String> {
+        self.engine
+            .history(&self.account, "public", None, 500)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|m| m.text)
+            .collect()
+    }
+}
+
+/// Polls `check` until it holds or the wait runs out.
+pub async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !check() {
+        assert!(tokio::time::Instant::now() < deadline, "timed out: {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

@@ -1,0 +1,8 @@
+//! Faithful local simulators of the services Parley speaks, on loopback. They behave as
+//! PROTOCOLS.md describes the real services, faults included, and have knobs to misbehave on
+//! command. Tests, benchmarks and the Demo workspace all use them.
+
+pub mod listener;
+pub mod demo_script;
+pub mod mockly;
+pub mod wire_time;
