@@ -1,1 +1,72 @@
-fn main() {}
+//! Parley's desktop shell: a thin Tauri layer over `parley-core`. It parses the command
+//! line, starts the engine (and the Demo workspace when there is nothing else), exposes a
+//! handful of commands, and streams core events to the page in batches.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod args;
+mod bridge;
+mod commands;
+mod demo;
+mod error;
+mod startup;
+
+use tauri::Manager;
+
+fn main() {
+    let args = match args::Args::parse(std::env::args().skip(1)) {
+        Ok(args) => args,
+        Err(message) => {
+            eprintln!("parley: {message}\n\n{}", args::USAGE);
+            std::process::exit(2);
+        }
+    };
+    if args.help {
+        println!("{}", args::USAGE);
+        return;
+    }
+    let profile = parley_core::profile::Profile::from_arg(args.profile.as_deref());
+    let _log_guard = match parley_core::logging::init_file(&profile.logs_dir) {
+        Ok(guard) => Some(guard),
+        Err(e) => {
+            eprintln!("parley: logging disabled: {e}");
+            None
+        }
+    };
+    tracing::info!(config = %profile.config_file.display(), "starting Parley");
+
+    let app = tauri::Builder::default()
+        .setup(move |app| {
+            let state = tauri::async_runtime::block_on(startup::start(profile, args.demo));
+            app.manage(state);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::subscribe,
+            commands::snapshot,
+            commands::history,
+            commands::send_message,
+            commands::retry_message,
+            commands::mark_read,
+            commands::add_account,
+            commands::remove_account,
+            commands::reconnect_now,
+            commands::dismiss_demo,
+        ])
+        .build(tauri::generate_context!("../tauri.conf.json"));
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            tracing::error!(error = %e, "the window could not be created");
+            eprintln!("parley: the window could not be created: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            if let Some(state) = handle.try_state::<startup::AppState>() {
+                tauri::async_runtime::block_on(state.engine.shutdown());
+            }
+        }
+    });
+}

@@ -1,1 +1,32 @@
-fn main() {}
+//! `parley-cli`: a headless client over the same core as the desktop app. It prints every
+//! event as one JSON object per line on stdout and sends each line of stdin as a message.
+//! Logs go to stderr (`PARLEY_LOG` filter). Nothing is persisted: history lives in memory.
+
+mod args;
+mod session;
+
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    parley_core::logging::init_stderr();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = match args::parse(&args) {
+        Ok(args::Parsed::Help) => {
+            println!("{}", args::USAGE);
+            return ExitCode::SUCCESS;
+        }
+        Ok(args::Parsed::Connect(c)) => c,
+        Err(message) => {
+            eprintln!("parley-cli: {message}\n\n{}", args::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    match session::run(command).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("parley-cli: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! Command-line arguments. Secrets are never taken from flags (they would show in `ps` and
+//! shell history): they come from the keyring (`--account`) or stdin (`--secret-stdin`).
+
+use parley_core::account::{MocklySettings, ServiceKind};
+use std::path::PathBuf;
+
+pub const USAGE: &str = "\
+usage: parley-cli connect <service> [options]
+
+services:
+  mockly      mockly.me public chat
+
+options:
+  --account ID        use a configured account (settings from the profile's config,
+                      secret from the OS keyring)
+  --profile DIR       the profile --account reads (default: the platform's config dir)
+  --endpoint URL      the service endpoint (mockly: default wss://mockly.me/ws/chat/{client_id})
+  --client-id ID      mockly: the id shown to others in the room
+  --secret-stdin      read the account's secret from the first line of stdin
+                      (for services that have one; mockly has none)
+
+stdin:  each line is sent as a text message to the account's first room;
+        a JSON line {\"room\": \"…\", \"text\": \"…\"} picks the room.
+        At end of input, waits until the connection has opened and the sent messages
+        are confirmed, then exits (so </dev/null is a connectivity check).
+stdout: one JSON object per event: {\"event\":\"status\"|\"message\"|\"sent\"|\"failed\"|
+        \"presence\"|\"error\", …}
+exit:   0 done, 1 error, 2 usage, 3 the connection stopped for good (the reason is printed)";
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Parsed {
+    Help,
+    Connect(Connect),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Connect {
+    pub service: ServiceKind,
+    pub account: Option<String>,
+    pub profile: Option<PathBuf>,
+    pub endpoint: Option<String>,
+    pub client_id: Option<String>,
+    pub secret_stdin: bool,
+}
+
+pub fn parse(args: &[String]) -> Result<Parsed, String> {
+    let mut it = args.iter();
+    match it.next().map(String::as_str) {
+        None | Some("-h" | "--help" | "help") => return Ok(Parsed::Help),
+        Some("connect") => {}
+        Some(other) => return Err(format!("unknown command `{other}`")),
+    }
+    let service = match it.next().map(String::as_str) {
+        Some("mockly") => ServiceKind::Mockly,
+        Some(other) => return Err(format!("unknown service `{other}`")),
+        None => return Err("connect needs a service".into()),
+    };
+    let mut c = Connect {
+        service,
+        account: None,
+        profile: None,
+        endpoint: None,
+        client_id: None,
+        secret_stdin: false,
+    };
+    while let Some(flag) = it.next() {
+        let mut value = || {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
+        match flag.as_str() {
+            "--account" => c.account = Some(value()?),
+            "--profile" => c.profile = Some(PathBuf::from(value()?)),
+            "--endpoint" => c.endpoint = Some(value()?),
+            "--client-id" => c.client_id = Some(value()?),
+            "--secret-stdin" => c.secret_stdin = true,
+            "-h" | "--help" => return Ok(Parsed::Help),
+            other => return Err(format!("unknown option `{other}`")),
+        }
+    }
+    if c.account.is_none() && c.service == ServiceKind::Mockly && c.client_id.is_none() {
+        return Err("mockly needs --client-id (or --account)".into());
+    }
+    if c.secret_stdin && c.service == ServiceKind::Mockly {
+        return Err("mockly accounts have no secret; drop --secret-stdin".into());
+    }
+    Ok(Parsed::Connect(c))
+}
+
+impl Connect {
+    pub fn mockly_settings(&self) -> Option<MocklySettings> {
+        Some(MocklySettings {
+            client_id: self.client_id.clone()?,
+            endpoint: self
+                .endpoint
+                .clone()
+                .unwrap_or_else(MocklySettings::default_endpoint),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(s: &str) -> Result<Parsed, String> {
+        parse(&s.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn mockly_flags_are_read() {
+        let Parsed::Connect(c) =
+            parse_str("connect mockly --client-id me --endpoint ws://127.0.0.1:1/ws/chat/{client_id}")
+                .unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(c.client_id.as_deref(), Some("me"));
+        assert_eq!(
+            c.mockly_settings().unwrap().endpoint,
+            "ws://127.0.0.1:1/ws/chat/{client_id}"
+        );
+    }
+
+    #[test]
+    fn mistakes_are_explained() {
+        assert!(parse_str("connect").unwrap_err().contains("needs a service"));
+        assert!(parse_str("connect irc").unwrap_err().contains("unknown service"));
+        assert!(parse_str("connect mockly").unwrap_err().contains("--client-id"));
+        assert!(parse_str("connect mockly --client-id").unwrap_err().contains("needs a value"));
+        assert!(parse_str("connect mockly --client-id a --secret-stdin")
+            .unwrap_err()
+            .contains("no secret"));
+        assert_eq!(parse_str("--help").unwrap(), Parsed::Help);
+    }
+}

@@ -1,0 +1,200 @@
+//! One `connect` session: an engine with a single account, events to stdout as NDJSON, stdin
+//! lines to messages.
+
+use crate::args::Connect;
+use anyhow::{anyhow, Context};
+use parley_core::account::{Account, AccountId, ServiceSettings};
+use parley_core::codec;
+use parley_core::config::{AppConfig, ConfigFile};
+use parley_core::connection_state::ConnectionState;
+use parley_core::engine::Engine;
+use parley_core::event::Event;
+use parley_core::profile::Profile;
+use parley_core::secret::Secret;
+use parley_core::secrets::{KeyringStore, SecretStore, SessionOnlyStore};
+use parley_core::store::Store;
+use parley_core::supervisor::Tuning;
+use serde::Deserialize;
+use std::collections::HashSet;
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::AsyncBufReadExt;
+use tokio::sync::mpsc;
+
+/// How long to wait at end of input for sent messages to be confirmed.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(15);
+
+#[derive(Deserialize)]
+struct JsonLine {
+    room: Option<String>,
+    text: String,
+}
+
+pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
+    let mut lines = stdin_lines();
+    let (account, secrets) = account_and_secrets(&c, &mut lines).await?;
+    let default_room = codec::fixed_rooms(&account.settings)
+        .into_iter()
+        .next()
+        .map(|(room, _)| room)
+        .ok_or_else(|| anyhow!("this service has no default room; send JSON lines with a room"))?;
+    let account_id = account.id.clone();
+    let engine = Engine::new(
+        Store::open_in_memory().context("cannot open the in-memory store")?,
+        None,
+        AppConfig {
+            accounts: vec![account],
+            demo_dismissed: true,
+        },
+        secrets,
+        Tuning::default(),
+    );
+    let mut events = engine.subscribe();
+    engine.start_configured().await?;
+
+    let mut awaiting: HashSet<i64> = HashSet::new();
+    let mut input_done = false;
+    let mut any_failed = false;
+    let mut opened = false;
+    let drain_deadline = tokio::time::sleep(Duration::MAX);
+    tokio::pin!(drain_deadline);
+    let code = loop {
+        if input_done && opened && awaiting.is_empty() {
+            break if any_failed { ExitCode::from(1) } else { ExitCode::SUCCESS };
+        }
+        tokio::select! {
+            event = events.recv() => {
+                let Ok(event) = event else { continue };
+                print_event(&event);
+                match &event {
+                    Event::Status { state: ConnectionState::Open, .. } => opened = true,
+                    Event::Sent(m) => { awaiting.remove(&m.local_id); }
+                    Event::Failed(m) => { awaiting.remove(&m.local_id); any_failed = true; }
+                    Event::Status { state: ConnectionState::Stopped { reason }, .. } => {
+                        eprintln!("parley-cli: the connection stopped: {reason}");
+                        break ExitCode::from(3);
+                    }
+                    _ => {}
+                }
+            }
+            line = lines.recv(), if !input_done => match line {
+                Some(line) => {
+                    let (room, text) = match parse_line(&line, &default_room) {
+                        Some(parsed) => parsed,
+                        None => continue,
+                    };
+                    match engine.send_text(&account_id, &room, &text).await {
+                        Ok(m) => { awaiting.insert(m.local_id); }
+                        Err(e) => {
+                            any_failed = true;
+                            print_event(&Event::Error { account: account_id.clone(), message: e.to_string() });
+                        }
+                    }
+                }
+                None => {
+                    input_done = true;
+                    drain_deadline.as_mut().reset(tokio::time::Instant::now() + DRAIN_TIMEOUT);
+                }
+            },
+            _ = &mut drain_deadline => {
+                if opened {
+                    eprintln!("parley-cli: {} message(s) not confirmed within {} s", awaiting.len(), DRAIN_TIMEOUT.as_secs());
+                } else {
+                    eprintln!("parley-cli: not connected within {} s after end of input", DRAIN_TIMEOUT.as_secs());
+                }
+                break ExitCode::from(1);
+            }
+            _ = tokio::signal::ctrl_c() => break ExitCode::SUCCESS,
+        }
+    };
+    engine.shutdown().await;
+    Ok(code)
+}
+
+/// Plain text goes to the default room; a JSON object with `text` may name a room.
+fn parse_line(line: &str, default_room: &str) -> Option<(String, String)> {
+    if line.trim().is_empty() {
+        return None;
+    }
+    if line.trim_start().starts_with('{') {
+        if let Ok(j) = serde_json::from_str::<JsonLine>(line) {
+            return Some((j.room.unwrap_or_else(|| default_room.to_owned()), j.text));
+        }
+    }
+    Some((default_room.to_owned(), line.to_owned()))
+}
+
+fn print_event(event: &Event) {
+    let Ok(json) = serde_json::to_string(event) else { return };
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{json}");
+    let _ = out.flush();
+}
+
+/// Lines of stdin, one by one; the channel closes at end of input.
+fn stdin_lines() -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel(64);
+    tokio::spawn(async move {
+        let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            if tx.send(line).await.is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+async fn account_and_secrets(
+    c: &Connect,
+    lines: &mut mpsc::Receiver<String>,
+) -> anyhow::Result<(Account, Arc<dyn SecretStore>)> {
+    let (mut account, secrets): (Account, Arc<dyn SecretStore>) = match &c.account {
+        Some(id) => {
+            let profile = Profile::from_arg(c.profile.as_deref());
+            let loaded = ConfigFile::new(profile.config_file.clone()).load()?;
+            let account = loaded
+                .config
+                .accounts
+                .into_iter()
+                .find(|a| a.id.0 == *id)
+                .ok_or_else(|| anyhow!("no account `{id}` in {}", profile.config_file.display()))?;
+            if account.service() != c.service {
+                return Err(anyhow!("account `{id}` is a {} account", account.service().label()));
+            }
+            (account, Arc::new(KeyringStore::new(profile.keyring_namespace)))
+        }
+        None => {
+            let settings = match c.service {
+                parley_core::account::ServiceKind::Mockly => ServiceSettings::Mockly(
+                    c.mockly_settings()
+                        .ok_or_else(|| anyhow!("mockly needs --client-id"))?,
+                ),
+            };
+            let account = Account {
+                id: AccountId("cli".into()),
+                display_name: codec::own_sender_id(&settings),
+                settings,
+                demo: false,
+            };
+            (account, Arc::new(SessionOnlyStore::default()))
+        }
+    };
+    if let Some(endpoint) = &c.endpoint {
+        match &mut account.settings {
+            ServiceSettings::Mockly(s) => s.endpoint = endpoint.clone(),
+        }
+    }
+    if c.secret_stdin {
+        let line = lines
+            .recv()
+            .await
+            .ok_or_else(|| anyhow!("--secret-stdin: stdin ended before the secret line"))?;
+        let session = SessionOnlyStore::default();
+        session.put(&account.id, &Secret::new(line.trim()))?;
+        return Ok((account, Arc::new(session)));
+    }
+    Ok((account, secrets))
+}

@@ -1,0 +1,88 @@
+//! parley-cli as a script would use it: lines in, NDJSON out, against the mockly simulator.
+
+use parley_sim::mockly::{MocklyConfig, MocklySim};
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn cli() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_parley-cli"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sends_stdin_lines_and_prints_ndjson_events() {
+    let sim = MocklySim::start(MocklyConfig {
+        bot_reply_chance: 0.0,
+        ..MocklyConfig::default()
+    })
+    .await
+    .unwrap();
+    let endpoint = sim.endpoint();
+    let output = tokio::task::spawn_blocking(move || {
+        let mut child = cli()
+            .args(["connect", "mockly", "--client-id", "scripted", "--endpoint", &endpoint])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "hello from a script").unwrap();
+        writeln!(stdin, r#"{{"room":"public","text":"json line"}}"#).unwrap();
+        drop(stdin);
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(output.status.success(), "exit {:?}\nstdout:\n{stdout}\nstderr:\n{}", output.status, String::from_utf8_lossy(&output.stderr));
+    let events: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every stdout line is JSON"))
+        .collect();
+    let kinds: Vec<&str> = events.iter().map(|e| e["event"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"status"));
+    let sent: Vec<&str> = events
+        .iter()
+        .filter(|e| e["event"] == "sent")
+        .map(|e| e["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(sent, ["hello from a script", "json line"]);
+    let sent_event = events.iter().find(|e| e["event"] == "sent").unwrap();
+    assert_eq!(sent_event["room"], "public");
+    assert_eq!(sent_event["sender_id"], "scripted");
+    assert_eq!(sent_event["kind"], "text");
+    assert!(sent_event["id"].as_str().unwrap().starts_with("msg_"));
+    let texts: Vec<String> = sim.received().into_iter().map(|r| r.text).collect();
+    assert_eq!(texts, ["hello from a script", "json line"]);
+}
+
+#[test]
+fn a_permanent_failure_exits_non_zero_with_the_reason() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sim = rt
+        .block_on(MocklySim::start(MocklyConfig::default()))
+        .unwrap();
+    let output = cli()
+        .args([
+            "connect",
+            "mockly",
+            "--client-id",
+            "x",
+            "--endpoint",
+            &format!("ws://{}/wrong/{{client_id}}", sim.addr()),
+        ])
+        .stdin(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("HTTP 404"), "{stderr}");
+    drop(rt);
+}
+
+#[test]
+fn usage_mistakes_exit_2() {
+    let output = cli().args(["connect", "mockly"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--client-id"));
+}

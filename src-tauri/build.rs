@@ -1,0 +1,23 @@
+//! Generates the Tauri context from the root `tauri.conf.json` and declares the app's own
+//! commands, so that capabilities can grant the window exactly the ones it uses.
+
+fn main() {
+    let commands = &[
+        "subscribe",
+        "snapshot",
+        "history",
+        "send_message",
+        "retry_message",
+        "mark_read",
+        "add_account",
+        "remove_account",
+        "reconnect_now",
+        "dismiss_demo",
+    ];
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .config_path("../tauri.conf.json")
+            .app_manifest(tauri_build::AppManifest::new().commands(commands)),
+    )
+    .expect("tauri build step");
+}

@@ -1,0 +1,92 @@
+//! Bringing the engine up for a profile: config, store, keyring, accounts, Demo. Each thing
+//! that can go wrong becomes a notice the page shows; none of them stops the app or touches
+//! what is already stored.
+
+use crate::demo::{self, Demo};
+use parley_core::config::{AppConfig, ConfigFile};
+use parley_core::engine::Engine;
+use parley_core::profile::Profile;
+use parley_core::secrets::{KeyringStore, SecretStore, SessionOnlyStore};
+use parley_core::store::Store;
+use parley_core::supervisor::Tuning;
+use std::sync::{Arc, Mutex};
+
+pub struct AppState {
+    pub engine: Arc<Engine>,
+    /// Things the user should know since start (shown as banners).
+    pub notices: Vec<String>,
+    pub demo: Mutex<Option<Demo>>,
+    /// The task that forwards events to the page (one per page load).
+    pub bridge: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
+}
+
+pub async fn start(profile: Profile, force_demo: bool) -> AppState {
+    let mut notices = Vec::new();
+
+    let config_file = ConfigFile::new(profile.config_file.clone());
+    let config = match config_file.load() {
+        Ok(loaded) => {
+            if let Some((aside, why)) = loaded.set_aside {
+                tracing::error!(%why, aside = %aside.display(), "config set aside");
+                notices.push(format!(
+                    "{why}. It was kept as {} and Parley started with no accounts.",
+                    aside.display()
+                ));
+            }
+            loaded.config
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "config unreadable");
+            notices.push(format!("{e}. Parley started with no accounts."));
+            AppConfig::default()
+        }
+    };
+
+    let store = match Store::open(&profile.store_file) {
+        Ok(store) => store,
+        Err(e) => {
+            tracing::error!(error = %e, "history store unavailable");
+            notices.push(format!(
+                "The history database could not be opened ({e}); this session keeps history in memory only and the file is left untouched."
+            ));
+            Store::open_in_memory().expect("an in-memory SQLite database opens")
+        }
+    };
+
+    let keyring = KeyringStore::new(profile.keyring_namespace.clone());
+    let secrets: Arc<dyn SecretStore> = match keyring.probe() {
+        Ok(()) => Arc::new(keyring),
+        Err(e) => {
+            tracing::warn!(error = %e, "no system keyring");
+            notices.push(format!(
+                "No system keyring answered ({e}). Secrets you enter are kept for this session only and never written to disk."
+            ));
+            Arc::new(SessionOnlyStore::default())
+        }
+    };
+
+    let wants_demo = force_demo || (config.accounts.is_empty() && !config.demo_dismissed);
+    let engine = Engine::new(store, Some(config_file), config, secrets, Tuning::default());
+    if let Err(e) = engine.start_configured().await {
+        tracing::error!(error = %e, "accounts could not start");
+        notices.push(format!("Some accounts could not start: {e}"));
+    }
+    let demo = if wants_demo {
+        match demo::start(&engine).await {
+            Ok(demo) => Some(demo),
+            Err(e) => {
+                tracing::error!(error = %e, "demo unavailable");
+                notices.push(e);
+                None
+            }
+        }
+    } else {
+        None
+    };
+    AppState {
+        engine,
+        notices,
+        demo: Mutex::new(demo),
+        bridge: Mutex::new(None),
+    }
+}

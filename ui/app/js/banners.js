@@ -1,0 +1,38 @@
+// Banners above the timeline: the demo notice, accounts that stopped (with the reason and
+// what to do), startup notices, and the latest error.
+
+import { el, clear } from './dom.js';
+
+export function renderBanners(container, state, actions) {
+  clear(container);
+  if (state.demo) {
+    container.append(el('div', { class: 'banner demo', attrs: { role: 'status' } }, [
+      el('span', { text: 'Demo workspace: a local simulator plays the other people here. Nothing leaves this computer.' }),
+      el('button', { text: 'Remove demo', attrs: { type: 'button' }, on: { click: actions.dismissDemo } }),
+    ]));
+  }
+  for (const notice of state.notices) {
+    container.append(el('div', { class: 'banner warning', attrs: { role: 'alert' } }, [el('span', { text: notice })]));
+  }
+  for (const account of state.accounts.values()) {
+    if (account.state && account.state.state === 'stopped') {
+      container.append(el('div', { class: 'banner error', attrs: { role: 'alert' } }, [
+        el('span', { text: `${account.display_name} stopped: ${account.state.reason}` }),
+        el('button', { text: 'Retry now', attrs: { type: 'button', 'aria-label': `Retry ${account.display_name} now` }, on: { click: () => actions.retry(account.id) } }),
+        el('button', { text: 'Settings', attrs: { type: 'button' }, on: { click: actions.openSettings } }),
+      ]));
+    }
+  }
+  const latest = state.errors[state.errors.length - 1];
+  if (latest && !latest.dismissed) {
+    const account = state.accounts.get(latest.account);
+    container.append(el('div', { class: 'banner error', attrs: { role: 'alert' } }, [
+      el('span', { text: `${account ? account.display_name : latest.account}: ${latest.message}` }),
+      el('button', {
+        text: 'Dismiss',
+        attrs: { type: 'button', 'aria-label': 'Dismiss error' },
+        on: { click: () => { latest.dismissed = true; actions.rerender(); } },
+      }),
+    ]));
+  }
+}

@@ -1,0 +1,42 @@
+// The sidebar: each account with its connection dot, and its rooms with unread badges.
+
+import { el, clear } from './dom.js';
+import { roomKey, describeState } from './state.js';
+
+function dotClass(state) {
+  return `dot dot-${state ? state.state : 'unknown'}`;
+}
+
+export function renderSidebar(container, state, { onOpenRoom }) {
+  clear(container);
+  if (state.accounts.size === 0) {
+    container.append(el('p', { class: 'empty', text: 'No accounts yet. Add one in Settings.' }));
+    return;
+  }
+  for (const account of state.accounts.values()) {
+    const status = describeState(account.state, Date.now(), account.stateSince);
+    const rooms = [...state.rooms.values()].filter((r) => r.account === account.id);
+    container.append(el('section', { class: 'account', attrs: { 'aria-label': account.display_name } }, [
+      el('div', { class: 'account-header', attrs: { title: status } }, [
+        el('span', { class: dotClass(account.state), attrs: { role: 'img', 'aria-label': status } }),
+        el('span', { class: 'account-name', text: account.display_name }),
+        el('span', { class: 'service', text: account.demo ? `Demo · ${account.service_label}` : account.service_label }),
+      ]),
+      el('ul', { class: 'rooms' }, rooms.map((room) => {
+        const key = roomKey(room.account, room.room);
+        const unread = room.unread || 0;
+        const label = unread ? `${room.title}, ${unread} unread` : room.title;
+        return el('li', {}, [
+          el('button', {
+            class: `room${state.openRoom === key ? ' open' : ''}`,
+            attrs: { type: 'button', 'aria-label': label, 'aria-current': state.openRoom === key ? 'true' : false, 'data-room': key },
+            on: { click: () => onOpenRoom(key) },
+          }, [
+            el('span', { class: 'room-title', text: room.title }),
+            unread ? el('span', { class: 'badge', text: unread > 99 ? '99+' : unread, attrs: { 'aria-hidden': 'true' } }) : null,
+          ]),
+        ]);
+      })),
+    ]));
+  }
+}

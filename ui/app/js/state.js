@@ -1,0 +1,145 @@
+// UI state: what the views render. Changed only by applying event batches from the backend
+// and by the user's navigation; views read it and never change it themselves.
+
+/** Key of a room across accounts. */
+export function roomKey(account, room) {
+  return `${account}\u0000${room}`;
+}
+
+/** Most messages kept in memory per room; older ones are reloaded from the store on scroll. */
+export const ROOM_WINDOW = 1000;
+
+export function createState() {
+  return {
+    accounts: new Map(), // id -> account view (settings, service_label, state, demo)
+    rooms: new Map(), // roomKey -> {account, room, title, unread, last_text, last_ts_ms}
+    messages: new Map(), // roomKey -> messages sorted by local_id (loaded rooms only)
+    presence: new Map(), // roomKey -> online count
+    errors: [], // {account, message, at}
+    notices: [], // startup notices from the backend (config set aside, keyring missing)
+    openRoom: null, // roomKey
+    demo: false,
+  };
+}
+
+/** Loads a backend snapshot: accounts, rooms, notices. */
+export function applySnapshot(state, snapshot) {
+  state.accounts = new Map(snapshot.accounts.map((a) => [a.id, a]));
+  state.rooms = new Map(snapshot.rooms.map((r) => [roomKey(r.account, r.room), r]));
+  state.demo = snapshot.accounts.some((a) => a.demo);
+  state.notices = snapshot.notices || [];
+  for (const key of [...state.messages.keys()]) {
+    if (!state.rooms.has(key)) state.messages.delete(key);
+  }
+  if (state.openRoom && !state.rooms.has(state.openRoom)) state.openRoom = null;
+}
+
+/** Replaces a room's loaded messages (first load) or prepends older ones. */
+export function loadHistory(state, key, messages, { prepend = false } = {}) {
+  const existing = state.messages.get(key) || [];
+  const merged = prepend ? [...messages, ...existing] : mergeMessages(existing, messages);
+  state.messages.set(key, dedupe(merged));
+}
+
+function mergeMessages(existing, incoming) {
+  return [...existing, ...incoming].sort((a, b) => a.local_id - b.local_id);
+}
+
+function dedupe(messages) {
+  const seen = new Set();
+  return messages.filter((m) => (seen.has(m.local_id) ? false : seen.add(m.local_id)));
+}
+
+/**
+ * Applies one batch of backend events. Returns what changed so views redraw only that:
+ * {accounts, rooms, timeline, resync}.
+ */
+export function applyBatch(state, events) {
+  const changed = { accounts: false, rooms: false, timeline: false, resync: false };
+  for (const event of events) {
+    switch (event.event) {
+      case 'status': {
+        const account = state.accounts.get(event.account);
+        if (account) {
+          account.state = event.state;
+          account.stateSince = Date.now();
+          changed.accounts = true;
+        }
+        break;
+      }
+      case 'message':
+      case 'sent':
+      case 'failed':
+        upsertMessage(state, event, changed);
+        break;
+      case 'presence':
+        state.presence.set(roomKey(event.account, event.room), event.online);
+        changed.rooms = true;
+        break;
+      case 'error':
+        state.errors.push({ account: event.account, message: event.message, at: Date.now() });
+        if (state.errors.length > 20) state.errors.shift();
+        changed.accounts = true;
+        break;
+      case 'accounts_changed':
+      case 'resync':
+        changed.resync = true;
+        break;
+      default:
+        // Unknown events from a newer backend are ignored rather than breaking the page.
+        break;
+    }
+  }
+  return changed;
+}
+
+function upsertMessage(state, message, changed) {
+  const key = roomKey(message.account, message.room);
+  let room = state.rooms.get(key);
+  if (!room) {
+    room = { account: message.account, room: message.room, title: message.room, unread: 0 };
+    state.rooms.set(key, room);
+  }
+  const list = state.messages.get(key);
+  let isNew = true;
+  if (list) {
+    const at = list.findIndex((m) => m.local_id === message.local_id);
+    if (at >= 0) {
+      list[at] = message;
+      isNew = false;
+    } else {
+      list.push(message);
+      if (list.length > 1 && list[list.length - 2].local_id > message.local_id) {
+        list.sort((a, b) => a.local_id - b.local_id);
+      }
+      if (list.length > ROOM_WINDOW) list.splice(0, list.length - ROOM_WINDOW);
+    }
+  }
+  if (isNew && message.event === 'message') {
+    room.last_text = message.text;
+    room.last_ts_ms = message.ts_ms;
+    const counts = !message.own && message.kind !== 'system';
+    if (counts && state.openRoom !== key) room.unread = (room.unread || 0) + 1;
+  }
+  changed.rooms = true;
+  if (state.openRoom === key) changed.timeline = true;
+}
+
+/** Human words for a connection state, for the header and the sidebar tooltip. */
+export function describeState(state, now = Date.now(), since = now) {
+  if (!state) return 'Unknown';
+  switch (state.state) {
+    case 'connecting':
+      return state.attempt > 1 ? `Connecting (attempt ${state.attempt})…` : 'Connecting…';
+    case 'open':
+      return 'Connected';
+    case 'backoff': {
+      const left = Math.max(0, Math.ceil((state.retry_in_ms - (now - since)) / 1000));
+      return `Reconnecting in ${left} s — ${state.reason}`;
+    }
+    case 'stopped':
+      return `Stopped: ${state.reason}`;
+    default:
+      return state.state;
+  }
+}

@@ -1,0 +1,150 @@
+// The timeline of the open room: day separators, messages grouped by sender, notices, and the
+// delivery state of own messages. Appends and updates in place; rebuilds only when the room
+// changes or older history is prepended.
+
+import { el, clear } from './dom.js';
+import { clockTime, dayLabel, sameDay } from './time.js';
+
+/** Messages from one sender within this window share one sender line. */
+const GROUP_MS = 5 * 60 * 1000;
+
+function startsGroup(message, previous) {
+  if (!previous || previous.kind === 'system' || message.kind === 'system') return true;
+  if (previous.sender_id !== message.sender_id || previous.own !== message.own) return true;
+  return message.ts_ms - previous.ts_ms > GROUP_MS || !sameDay(previous.ts_ms, message.ts_ms);
+}
+
+function timeElement(message) {
+  const attrs = { datetime: new Date(message.ts_ms).toISOString() };
+  if (message.ts_raw) attrs.title = `Server time: ${message.ts_raw}`;
+  return el('time', { text: clockTime(message.ts_ms), attrs });
+}
+
+function deliveryElement(message, onRetry) {
+  switch (message.state) {
+    case 'pending':
+      return el('span', { class: 'delivery pending', text: 'Sending…' });
+    case 'sent':
+      return el('span', { class: 'delivery sent', text: '✓', attrs: { title: 'Sent', 'aria-label': 'Sent' } });
+    case 'failed':
+      return el('span', { class: 'delivery failed' }, [
+        el('span', { text: `Not sent: ${message.error || 'unknown error'}` }),
+        el('button', {
+          class: 'link-button',
+          text: 'Retry',
+          attrs: { type: 'button', 'aria-label': 'Retry sending this message' },
+          on: { click: () => onRetry(message.local_id) },
+        }),
+      ]);
+    default:
+      return null;
+  }
+}
+
+/** One message (or notice) as a DOM node. Untrusted fields only ever become text. */
+export function renderMessage(message, { showSender = true, onRetry = () => {} } = {}) {
+  if (message.kind === 'system') {
+    return el('div', { class: 'notice', attrs: { 'data-local-id': message.local_id } }, [
+      el('span', { class: 'notice-text', text: message.text }),
+      timeElement(message),
+    ]);
+  }
+  const sender = message.sender_name || message.sender_id;
+  const classes = ['message', message.own ? 'own' : 'other', showSender ? 'first' : 'continued'];
+  return el('article', {
+    class: classes.join(' '),
+    attrs: { 'data-local-id': message.local_id, 'aria-label': `${message.own ? 'You' : sender}, ${clockTime(message.ts_ms)}` },
+  }, [
+    showSender && !message.own ? el('div', { class: 'avatar', text: initials(sender), attrs: { 'aria-hidden': 'true' } }) : null,
+    el('div', { class: 'bubble' }, [
+      showSender && !message.own ? el('div', { class: 'sender', text: sender, attrs: { title: message.sender_id } }) : null,
+      el('div', { class: 'text', text: message.text }),
+      el('div', { class: 'meta' }, [timeElement(message), message.own ? deliveryElement(message, onRetry) : null]),
+    ]),
+  ]);
+}
+
+export function initials(name) {
+  const words = String(name || '?').replace(/[_\-.]+/g, ' ').trim().split(/\s+/);
+  const letters = words.slice(0, 2).map((w) => Array.from(w)[0] || '').join('');
+  return (letters || '?').toUpperCase();
+}
+
+function daySeparator(ms) {
+  return el('div', { class: 'day', attrs: { role: 'separator' } }, [el('span', { text: dayLabel(ms) })]);
+}
+
+export function createTimeline(container, { onRetry = () => {}, onReachTop = () => {} } = {}) {
+  let shownRoom = null;
+  let shown = []; // messages as rendered, in order
+  let nodes = new Map(); // local_id -> node
+
+  container.addEventListener('scroll', () => {
+    if (container.scrollTop < 40 && shown.length) onReachTop(shown[0].local_id);
+  });
+
+  function nearBottom() {
+    return container.scrollHeight - container.scrollTop - container.clientHeight < 80;
+  }
+
+  function append(message, previous) {
+    if (!previous || !sameDay(previous.ts_ms, message.ts_ms)) container.append(daySeparator(message.ts_ms));
+    const node = renderMessage(message, { showSender: startsGroup(message, previous), onRetry });
+    nodes.set(message.local_id, node);
+    container.append(node);
+  }
+
+  function rebuild(messages) {
+    clear(container);
+    nodes = new Map();
+    messages.forEach((m, i) => append(m, messages[i - 1]));
+    shown = messages.slice();
+  }
+
+  function showEmpty(text) {
+    clear(container);
+    container.append(el('p', { class: 'empty', text }));
+    shown = [];
+    nodes = new Map();
+  }
+
+  return {
+    /** Renders `messages` (sorted by local_id) of room `key`. */
+    render(key, messages) {
+      if (!key) {
+        shownRoom = null;
+        showEmpty('Pick a room on the left.');
+        return;
+      }
+      if (!messages || messages.length === 0) {
+        shownRoom = key;
+        showEmpty('No messages yet. Say hello!');
+        return;
+      }
+      const stick = key !== shownRoom || nearBottom();
+      const prepended = key === shownRoom && shown.length && messages[0].local_id < shown[0].local_id;
+      if (key !== shownRoom || prepended || shown.length === 0 || messages.length < shown.length) {
+        const fromBottom = container.scrollHeight - container.scrollTop;
+        rebuild(messages);
+        shownRoom = key;
+        if (prepended && !stick) container.scrollTop = container.scrollHeight - fromBottom;
+        else container.scrollTop = container.scrollHeight;
+        return;
+      }
+      messages.forEach((message, i) => {
+        const node = nodes.get(message.local_id);
+        if (node) {
+          if (shown[i] !== message) {
+            const fresh = renderMessage(message, { showSender: startsGroup(message, messages[i - 1]), onRetry });
+            node.replaceWith(fresh);
+            nodes.set(message.local_id, fresh);
+          }
+        } else {
+          append(message, messages[i - 1]);
+        }
+      });
+      shown = messages.slice();
+      if (stick) container.scrollTop = container.scrollHeight;
+    },
+  };
+}

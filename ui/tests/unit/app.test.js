@@ -1,0 +1,115 @@
+// The whole page against a fake backend: what a user sees and what the backend is asked.
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadPage, nextFrame, XSS, assertInert } from './page.js';
+
+loadPage();
+const { setBackend } = await import('../../app/js/ipc.js');
+const { startApp } = await import('../../app/js/app.js');
+
+const calls = [];
+let push = null;
+const account = { id: 'demo-mockly', display_name: 'Demo room', demo: true, service_label: 'mockly.me chat', settings: { service: 'mockly', client_id: 'you', endpoint: 'ws://127.0.0.1:1/ws/chat/{client_id}' }, state: { state: 'open' } };
+const history = [
+  { local_id: 1, account: 'demo-mockly', room: 'public', id: 'msg_1', sender_id: 'bot_ada', sender_name: 'Ada Bot', own: false, kind: 'text', text: XSS, ts_ms: Date.now(), ts_raw: '', state: 'sent', error: null },
+];
+
+setBackend({
+  invoke: async (command, args) => {
+    calls.push({ command, args });
+    switch (command) {
+      case 'snapshot':
+        return { accounts: [account], rooms: [{ account: 'demo-mockly', room: 'public', title: 'Public room', unread: 0 }], notices: [] };
+      case 'history':
+        return args.before ? [] : history;
+      case 'send_message':
+        if (args.text.includes('refuse')) throw 'message refused before sending: the message is empty';
+        return {};
+      case 'add_account':
+        return { id: 'mockly-1' };
+      default:
+        return null;
+    }
+  },
+  channel: (onMessage) => {
+    push = onMessage;
+    return { id: 1 };
+  },
+});
+
+const app = await startApp();
+after(() => {
+  app.stop();
+  window.close();
+});
+const $ = (id) => document.getElementById(id);
+
+test('the first room opens with its history, and HTML from the network stays text', () => {
+  assert.equal($('room-title').textContent, 'Public room');
+  const text = $('timeline').querySelector('.text');
+  assert.equal(text.textContent, XSS);
+  assertInert($('timeline'), assert);
+  assert.match($('room-status').textContent, /Connected/);
+  assert.ok($('banners').textContent.includes('Demo workspace'));
+});
+
+test('a batch of events becomes messages, presence and a status in one frame', async () => {
+  push([
+    { event: 'presence', account: 'demo-mockly', room: 'public', online: 5 },
+    { event: 'message', local_id: 2, account: 'demo-mockly', room: 'public', id: 'msg_2', sender_id: 'user_7', sender_name: null, own: false, kind: 'text', text: 'fresh news', ts_ms: Date.now(), ts_raw: '', state: 'sent', error: null },
+    { event: 'status', account: 'demo-mockly', state: { state: 'backoff', attempt: 2, retry_in_ms: 5000, reason: 'the server closed the connection' } },
+  ]);
+  await nextFrame();
+  assert.ok([...$('timeline').querySelectorAll('.text')].some((n) => n.textContent === 'fresh news'));
+  assert.equal($('room-online').textContent, '5 online');
+  assert.match($('room-status').textContent, /Reconnecting in \d s — the server closed the connection/);
+});
+
+test('a stopped account shows its reason with retry and settings buttons', async () => {
+  push([{ event: 'status', account: 'demo-mockly', state: { state: 'stopped', reason: 'HTTP 404; check the endpoint URL in settings' } }]);
+  await nextFrame();
+  const banner = [...$('banners').querySelectorAll('.banner.error')].find((b) => b.textContent.includes('HTTP 404'));
+  assert.ok(banner, 'a stop banner');
+  banner.querySelector('button').click();
+  assert.deepEqual(calls.at(-1), { command: 'reconnect_now', args: { account: 'demo-mockly' } });
+});
+
+test('the composer sends to the open room and shows a refusal', async () => {
+  $('composer-input').value = 'hello there';
+  $('composer').dispatchEvent(new window.Event('submit', { cancelable: true }));
+  await nextFrame();
+  assert.deepEqual(calls.find((c) => c.command === 'send_message').args, { account: 'demo-mockly', room: 'public', text: 'hello there' });
+  assert.equal($('composer-input').value, '', 'the input clears after sending');
+
+  $('composer-input').value = 'please refuse';
+  $('composer').dispatchEvent(new window.Event('submit', { cancelable: true }));
+  await nextFrame();
+  assert.match($('composer-error').textContent, /refused/);
+  assert.equal($('composer-input').value, 'please refuse', 'a refused message stays in the input');
+});
+
+test('settings refuse an empty client id and add a valid account', async () => {
+  $('open-settings').click();
+  assert.equal($('settings').hidden, false);
+  $('new-client-id').value = '   ';
+  $('add-account').dispatchEvent(new window.Event('submit', { cancelable: true }));
+  assert.equal($('add-account-error').textContent, 'Enter a client id.');
+  assert.ok(!calls.some((c) => c.command === 'add_account'));
+
+  $('new-client-id').value = 'trader_42';
+  $('new-display-name').value = 'My mockly';
+  $('add-account').dispatchEvent(new window.Event('submit', { cancelable: true }));
+  await nextFrame();
+  const add = calls.find((c) => c.command === 'add_account');
+  assert.deepEqual(add.args.request, { service: 'mockly', client_id: 'trader_42', display_name: 'My mockly', endpoint: 'wss://mockly.me/ws/chat/{client_id}' });
+  assert.equal($('settings').hidden, true, 'settings close after adding');
+});
+
+test('every control has an accessible name', () => {
+  for (const control of document.querySelectorAll('button, input, select, textarea')) {
+    const labelled = control.getAttribute('aria-label') || control.textContent.trim() ||
+      (control.id && document.querySelector(`label[for="${control.id}"]`));
+    assert.ok(labelled, `control without a name: ${control.outerHTML.slice(0, 80)}`);
+  }
+});

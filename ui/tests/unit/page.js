@@ -1,0 +1,38 @@
+// Loads ui/app/index.html into jsdom and exposes its window as the globals the page's
+// modules expect, so tests exercise the real markup and the real modules.
+
+import { JSDOM } from 'jsdom';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const APP = new URL('../../app/', import.meta.url);
+
+export function loadPage() {
+  const html = readFileSync(fileURLToPath(new URL('index.html', APP)), 'utf8')
+    // The page's own module entry is not run; tests start the app themselves.
+    .replace(/<script[^>]*><\/script>/g, '');
+  const dom = new JSDOM(html, { pretendToBeVisual: true, url: 'http://tauri.localhost/' });
+  const { window } = dom;
+  for (const name of ['window', 'document', 'Node', 'HTMLElement', 'Event', 'KeyboardEvent', 'requestAnimationFrame']) {
+    globalThis[name] = name === 'window' ? window : window[name];
+  }
+  // Scripts never run in this jsdom (runScripts is off), so an injected handler would only
+  // show up as an attribute; tests check for those attributes and elements directly.
+  return dom;
+}
+
+export function nextFrame() {
+  return new Promise((resolve) => window.requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
+
+export const XSS = '<img src=x onerror=alert(1)>';
+
+/** No element a payload could have created, and no event-handler attribute anywhere. */
+export function assertInert(root, assert) {
+  assert.equal(root.querySelectorAll('img, script, iframe, svg, object, embed').length, 0, 'no injected elements');
+  for (const node of root.querySelectorAll('*')) {
+    for (const attr of node.getAttributeNames()) {
+      assert.ok(!/^on/i.test(attr), `no event handler attribute (${attr} on <${node.tagName}>)`);
+    }
+  }
+}

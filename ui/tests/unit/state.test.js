@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createState, applySnapshot, applyBatch, loadHistory, roomKey, describeState } from '../../app/js/state.js';
+
+function snapshot() {
+  return {
+    accounts: [{ id: 'a', display_name: 'Demo room', demo: true, service_label: 'mockly.me chat', state: { state: 'connecting', attempt: 1 } }],
+    rooms: [{ account: 'a', room: 'public', title: 'Public room', unread: 0 }],
+    notices: [],
+  };
+}
+
+function msg(local_id, extra = {}) {
+  return { event: 'message', local_id, account: 'a', room: 'public', sender_id: 'bob', own: false, kind: 'text', text: `m${local_id}`, ts_ms: local_id, state: 'sent', ...extra };
+}
+
+test('a confirmation replaces the pending message with the same local id', () => {
+  const state = createState();
+  applySnapshot(state, snapshot());
+  const key = roomKey('a', 'public');
+  loadHistory(state, key, []);
+  applyBatch(state, [msg(1, { own: true, state: 'pending' })]);
+  applyBatch(state, [{ ...msg(1, { own: true, state: 'sent', id: 'msg_4' }), event: 'sent' }]);
+  assert.equal(state.messages.get(key).length, 1);
+  assert.equal(state.messages.get(key)[0].state, 'sent');
+});
+
+test('unread counts messages from others in rooms that are not open', () => {
+  const state = createState();
+  applySnapshot(state, snapshot());
+  const key = roomKey('a', 'public');
+  applyBatch(state, [msg(1), msg(2, { own: true }), msg(3, { kind: 'system' }), msg(4)]);
+  assert.equal(state.rooms.get(key).unread, 2);
+  state.openRoom = key;
+  applyBatch(state, [msg(5)]);
+  assert.equal(state.rooms.get(key).unread, 2, 'the open room does not collect unread');
+});
+
+test('status, presence and unknown events', () => {
+  const state = createState();
+  applySnapshot(state, snapshot());
+  const changed = applyBatch(state, [
+    { event: 'status', account: 'a', state: { state: 'open' } },
+    { event: 'presence', account: 'a', room: 'public', online: 4 },
+    { event: 'from_a_future_version', x: 1 },
+  ]);
+  assert.equal(state.accounts.get('a').state.state, 'open');
+  assert.equal(state.presence.get(roomKey('a', 'public')), 4);
+  assert.ok(changed.accounts && changed.rooms && !changed.resync);
+  assert.ok(state.demo);
+  assert.ok(applyBatch(state, [{ event: 'accounts_changed' }]).resync);
+});
+
+test('connection states read as words, with a live countdown', () => {
+  assert.equal(describeState({ state: 'open' }), 'Connected');
+  assert.equal(describeState({ state: 'backoff', attempt: 2, retry_in_ms: 4000, reason: 'the server closed the connection' }, 1000, 0),
+    'Reconnecting in 3 s — the server closed the connection');
+  assert.equal(describeState({ state: 'stopped', reason: 'HTTP 404' }), 'Stopped: HTTP 404');
+});

@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadPage, XSS, assertInert } from './page.js';
+
+loadPage();
+const { renderMessage, createTimeline, initials } = await import('../../app/js/timeline.js');
+
+function message(overrides = {}) {
+  return {
+    local_id: 1, account: 'a', room: 'public', id: 'msg_1', sender_id: 'user_9', sender_name: null,
+    own: false, kind: 'text', text: 'hello', ts_ms: Date.UTC(2026, 10, 23, 9, 30), ts_raw: '2026-11-23T09:30:00.000000',
+    state: 'sent', error: null, ...overrides,
+  };
+}
+
+test('a message whose text is HTML shows as that text and creates no element', () => {
+  const node = renderMessage(message({ text: XSS }));
+  assert.equal(node.querySelector('.text').textContent, XSS);
+  assertInert(node, assert);
+});
+
+test('HTML in sender names and notices is text too', () => {
+  const named = renderMessage(message({ sender_name: `<b onmouseover=alert(1)>Eve</b>` }));
+  assert.equal(named.querySelector('.sender').textContent, '<b onmouseover=alert(1)>Eve</b>');
+  assertInert(named, assert);
+  const notice = renderMessage(message({ kind: 'system', text: `${XSS} has joined the chat` }));
+  assert.equal(notice.querySelector('.notice-text').textContent, `${XSS} has joined the chat`);
+  assertInert(notice, assert);
+});
+
+test('the sender name falls back to the sender id and the raw server time is kept', () => {
+  const node = renderMessage(message());
+  assert.equal(node.querySelector('.sender').textContent, 'user_9');
+  assert.equal(node.querySelector('time').getAttribute('title'), 'Server time: 2026-11-23T09:30:00.000000');
+});
+
+test('own messages show their delivery state, and a failed one offers a retry', () => {
+  assert.equal(renderMessage(message({ own: true, state: 'pending' })).querySelector('.delivery').textContent, 'Sending…');
+  assert.equal(renderMessage(message({ own: true, state: 'sent' })).querySelector('.delivery').getAttribute('aria-label'), 'Sent');
+  let retried = null;
+  const failed = renderMessage(message({ own: true, state: 'failed', error: 'too long', local_id: 7 }), { onRetry: (id) => { retried = id; } });
+  assert.match(failed.textContent, /Not sent: too long/);
+  failed.querySelector('button').click();
+  assert.equal(retried, 7);
+  assert.ok(renderMessage(message({ own: true })).classList.contains('own'));
+});
+
+test('consecutive messages from one sender share a sender line; a day change adds a separator', () => {
+  const container = document.createElement('section');
+  const timeline = createTimeline(container);
+  const day1 = Date.UTC(2026, 10, 22, 12, 0);
+  const day2 = Date.UTC(2026, 10, 23, 12, 0);
+  timeline.render('room', [
+    message({ local_id: 1, ts_ms: day1 }),
+    message({ local_id: 2, ts_ms: day1 + 60_000 }),
+    message({ local_id: 3, ts_ms: day2 }),
+  ]);
+  const articles = container.querySelectorAll('article');
+  assert.equal(articles.length, 3);
+  assert.ok(articles[0].querySelector('.sender'));
+  assert.equal(articles[1].querySelector('.sender'), null);
+  assert.ok(articles[2].querySelector('.sender'), 'a new day starts a new group');
+  assert.equal(container.querySelectorAll('.day').length, 2);
+});
+
+test('a confirmation updates the bubble in place instead of adding one', () => {
+  const container = document.createElement('section');
+  const timeline = createTimeline(container);
+  const pending = message({ local_id: 5, own: true, state: 'pending' });
+  timeline.render('room', [pending]);
+  timeline.render('room', [{ ...pending, state: 'sent', id: 'msg_77' }]);
+  assert.equal(container.querySelectorAll('article').length, 1);
+  assert.equal(container.querySelector('.delivery').getAttribute('aria-label'), 'Sent');
+});
+
+test('initials come from the name, whatever it holds', () => {
+  assert.equal(initials('Ada Bot'), 'AB');
+  assert.equal(initials('user_4821'), 'U4');
+  assert.equal(initials(''), '?');
+});
