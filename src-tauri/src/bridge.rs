@@ -24,7 +24,10 @@ fn encode(event: &Event) -> Value {
     })
 }
 
-pub fn forward(mut events: Receiver<Event>, channel: Channel<Vec<Value>>) -> tauri::async_runtime::JoinHandle<()> {
+pub fn forward(
+    mut events: Receiver<Event>,
+    channel: Channel<Vec<Value>>,
+) -> tauri::async_runtime::JoinHandle<()> {
     tauri::async_runtime::spawn(async move {
         loop {
             let first = match events.recv().await {

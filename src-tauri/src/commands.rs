@@ -92,7 +92,11 @@ pub async fn retry_message(state: State<'_, AppState>, local_id: i64) -> Command
 }
 
 #[tauri::command]
-pub async fn mark_read(state: State<'_, AppState>, account: String, room: String) -> CommandResult<()> {
+pub async fn mark_read(
+    state: State<'_, AppState>,
+    account: String,
+    room: String,
+) -> CommandResult<()> {
     check_id("account", &account)?;
     check_id("room", &room)?;
     Ok(state.engine.mark_read(&AccountId(account), &room).await?)
@@ -110,7 +114,10 @@ pub enum AddAccountRequest {
 }
 
 #[tauri::command]
-pub async fn add_account(state: State<'_, AppState>, request: AddAccountRequest) -> CommandResult<Account> {
+pub async fn add_account(
+    state: State<'_, AppState>,
+    request: AddAccountRequest,
+) -> CommandResult<Account> {
     let new = match request {
         AddAccountRequest::Mockly {
             client_id,

@@ -110,10 +110,10 @@ mod tests {
 
     #[test]
     fn mockly_flags_are_read() {
-        let Parsed::Connect(c) =
-            parse_str("connect mockly --client-id me --endpoint ws://127.0.0.1:1/ws/chat/{client_id}")
-                .unwrap()
-        else {
+        let Parsed::Connect(c) = parse_str(
+            "connect mockly --client-id me --endpoint ws://127.0.0.1:1/ws/chat/{client_id}",
+        )
+        .unwrap() else {
             panic!()
         };
         assert_eq!(c.client_id.as_deref(), Some("me"));
@@ -125,10 +125,18 @@ mod tests {
 
     #[test]
     fn mistakes_are_explained() {
-        assert!(parse_str("connect").unwrap_err().contains("needs a service"));
-        assert!(parse_str("connect irc").unwrap_err().contains("unknown service"));
-        assert!(parse_str("connect mockly").unwrap_err().contains("--client-id"));
-        assert!(parse_str("connect mockly --client-id").unwrap_err().contains("needs a value"));
+        assert!(parse_str("connect")
+            .unwrap_err()
+            .contains("needs a service"));
+        assert!(parse_str("connect irc")
+            .unwrap_err()
+            .contains("unknown service"));
+        assert!(parse_str("connect mockly")
+            .unwrap_err()
+            .contains("--client-id"));
+        assert!(parse_str("connect mockly --client-id")
+            .unwrap_err()
+            .contains("needs a value"));
         assert!(parse_str("connect mockly --client-id a --secret-stdin")
             .unwrap_err()
             .contains("no secret"));

@@ -62,7 +62,11 @@ pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
     tokio::pin!(drain_deadline);
     let code = loop {
         if input_done && opened && awaiting.is_empty() {
-            break if any_failed { ExitCode::from(1) } else { ExitCode::SUCCESS };
+            break if any_failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
         tokio::select! {
             event = events.recv() => {
@@ -127,7 +131,9 @@ fn parse_line(line: &str, default_room: &str) -> Option<(String, String)> {
 }
 
 fn print_event(event: &Event) {
-    let Ok(json) = serde_json::to_string(event) else { return };
+    let Ok(json) = serde_json::to_string(event) else {
+        return;
+    };
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{json}");
     let _ = out.flush();
@@ -162,9 +168,15 @@ async fn account_and_secrets(
                 .find(|a| a.id.0 == *id)
                 .ok_or_else(|| anyhow!("no account `{id}` in {}", profile.config_file.display()))?;
             if account.service() != c.service {
-                return Err(anyhow!("account `{id}` is a {} account", account.service().label()));
+                return Err(anyhow!(
+                    "account `{id}` is a {} account",
+                    account.service().label()
+                ));
             }
-            (account, Arc::new(KeyringStore::new(profile.keyring_namespace)))
+            (
+                account,
+                Arc::new(KeyringStore::new(profile.keyring_namespace)),
+            )
         }
         None => {
             let settings = match c.service {

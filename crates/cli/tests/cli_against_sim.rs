@@ -19,7 +19,14 @@ async fn sends_stdin_lines_and_prints_ndjson_events() {
     let endpoint = sim.endpoint();
     let output = tokio::task::spawn_blocking(move || {
         let mut child = cli()
-            .args(["connect", "mockly", "--client-id", "scripted", "--endpoint", &endpoint])
+            .args([
+                "connect",
+                "mockly",
+                "--client-id",
+                "scripted",
+                "--endpoint",
+                &endpoint,
+            ])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -34,12 +41,20 @@ async fn sends_stdin_lines_and_prints_ndjson_events() {
     .await
     .unwrap();
     let stdout = String::from_utf8(output.stdout).unwrap();
-    assert!(output.status.success(), "exit {:?}\nstdout:\n{stdout}\nstderr:\n{}", output.status, String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "exit {:?}\nstdout:\n{stdout}\nstderr:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
     let events: Vec<serde_json::Value> = stdout
         .lines()
         .map(|l| serde_json::from_str(l).expect("every stdout line is JSON"))
         .collect();
-    let kinds: Vec<&str> = events.iter().map(|e| e["event"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
     assert!(kinds.contains(&"status"));
     let sent: Vec<&str> = events
         .iter()

@@ -111,8 +111,8 @@ impl ConfigFile {
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir).map_err(err)?;
         }
-        let text = serde_json::to_string_pretty(&persisted)
-            .map_err(|e| err(std::io::Error::other(e)))?;
+        let text =
+            serde_json::to_string_pretty(&persisted).map_err(|e| err(std::io::Error::other(e)))?;
         let tmp = self.path.with_extension("json.tmp");
         std::fs::write(&tmp, text).map_err(err)?;
         std::fs::rename(&tmp, &self.path).map_err(err)
@@ -153,7 +153,9 @@ mod tests {
     #[test]
     fn a_missing_file_is_an_empty_config() {
         let dir = tempfile::tempdir().unwrap();
-        let loaded = ConfigFile::new(dir.path().join("none.json")).load().unwrap();
+        let loaded = ConfigFile::new(dir.path().join("none.json"))
+            .load()
+            .unwrap();
         assert_eq!(loaded.config, AppConfig::default());
     }
 
@@ -164,7 +166,10 @@ mod tests {
         std::fs::write(&path, "{ this is not json").unwrap();
         let loaded = ConfigFile::new(path.clone()).load().unwrap();
         let (aside, why) = loaded.set_aside.expect("should be set aside");
-        assert_eq!(std::fs::read_to_string(aside).unwrap(), "{ this is not json");
+        assert_eq!(
+            std::fs::read_to_string(aside).unwrap(),
+            "{ this is not json"
+        );
         assert!(why.contains("not a valid Parley config"), "{why}");
         assert!(!path.exists());
     }

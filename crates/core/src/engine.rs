@@ -187,7 +187,8 @@ impl Engine {
             })
             .collect();
         views.sort_by(|a, b| {
-            (b.account.demo, &a.account.display_name).cmp(&(a.account.demo, &b.account.display_name))
+            (b.account.demo, &a.account.display_name)
+                .cmp(&(a.account.demo, &b.account.display_name))
         });
         views
     }
@@ -224,8 +225,14 @@ impl Engine {
 
     /// Puts a failed message back in the outbox.
     pub async fn retry(&self, local_id: i64) -> Result<(), EngineError> {
-        let Some(message) = self.store.run(move |c| messages::retry(c, local_id)).await? else {
-            return Err(EngineError::Invalid("that message cannot be retried".into()));
+        let Some(message) = self
+            .store
+            .run(move |c| messages::retry(c, local_id))
+            .await?
+        else {
+            return Err(EngineError::Invalid(
+                "that message cannot be retried".into(),
+            ));
         };
         let account = message.account.clone();
         self.publish(Event::Message(message));

@@ -10,7 +10,10 @@ use serde::{Deserialize, Serialize};
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     /// The connection of an account changed state.
-    Status { account: AccountId, state: ConnectionState },
+    Status {
+        account: AccountId,
+        state: ConnectionState,
+    },
     /// A message was stored for the first time (received, or written by the user).
     Message(StoredMessage),
     /// The server confirmed a message the user wrote.
@@ -18,7 +21,11 @@ pub enum Event {
     /// A message the user wrote could not be sent.
     Failed(StoredMessage),
     /// How many people are in a room, when the service says.
-    Presence { account: AccountId, room: String, online: u32 },
+    Presence {
+        account: AccountId,
+        room: String,
+        online: u32,
+    },
     /// Something the user should see: a server error frame, a malformed frame, a refused send.
     Error { account: AccountId, message: String },
     /// Accounts were added or removed; reload the account list.

@@ -29,13 +29,21 @@ fn fastrand_u32() -> u32 {
 
 #[test]
 fn a_secret_is_stored_read_back_and_deleted() {
-    let Some(store) = keyring_or_skip() else { return };
+    let Some(store) = keyring_or_skip() else {
+        return;
+    };
     let account = AccountId("mexc-1234".into());
     assert!(store.get(&account).unwrap().is_none());
     store.put(&account, &Secret::new("listen-key-ABC")).unwrap();
-    assert_eq!(store.get(&account).unwrap().unwrap().expose(), "listen-key-ABC");
+    assert_eq!(
+        store.get(&account).unwrap().unwrap().expose(),
+        "listen-key-ABC"
+    );
     store.put(&account, &Secret::new("listen-key-DEF")).unwrap();
-    assert_eq!(store.get(&account).unwrap().unwrap().expose(), "listen-key-DEF");
+    assert_eq!(
+        store.get(&account).unwrap().unwrap().expose(),
+        "listen-key-DEF"
+    );
     store.delete(&account).unwrap();
     assert!(store.get(&account).unwrap().is_none());
     store.delete(&account).expect("deleting twice is fine");
@@ -43,7 +51,9 @@ fn a_secret_is_stored_read_back_and_deleted() {
 
 #[test]
 fn profiles_do_not_see_each_others_secrets() {
-    let Some(first) = keyring_or_skip() else { return };
+    let Some(first) = keyring_or_skip() else {
+        return;
+    };
     let second = KeyringStore::new("another-profile-for-tests");
     let account = AccountId("realtime-1".into());
     first.put(&account, &Secret::new("token-one")).unwrap();

@@ -13,7 +13,13 @@ use support::*;
 #[tokio::test]
 async fn connects_and_shows_the_welcome_and_the_online_count() {
     let sim = sim(0.0).await;
-    let mut me = client(&sim, "alice", Store::open_in_memory().unwrap(), fast_tuning()).await;
+    let mut me = client(
+        &sim,
+        "alice",
+        Store::open_in_memory().unwrap(),
+        fast_tuning(),
+    )
+    .await;
     me.expect_open().await;
     let welcome = me
         .expect("the welcome notice", |e| match e {
@@ -23,7 +29,11 @@ async fn connects_and_shows_the_welcome_and_the_online_count() {
         .await;
     assert_eq!(welcome, "Welcome to the chat, alice!");
     // The presence count comes with the welcome.
-    let history = me.engine.history(&me.account, "public", None, 10).await.unwrap();
+    let history = me
+        .engine
+        .history(&me.account, "public", None, 10)
+        .await
+        .unwrap();
     assert_eq!(history.len(), 1);
     assert_eq!(sim.connected(), ["alice"]);
 }
@@ -31,7 +41,13 @@ async fn connects_and_shows_the_welcome_and_the_online_count() {
 #[tokio::test]
 async fn a_sent_message_is_echoed_and_marked_sent_once() {
     let sim = sim(0.0).await;
-    let mut me = client(&sim, "alice", Store::open_in_memory().unwrap(), fast_tuning()).await;
+    let mut me = client(
+        &sim,
+        "alice",
+        Store::open_in_memory().unwrap(),
+        fast_tuning(),
+    )
+    .await;
     me.expect_open().await;
     let pending = me
         .engine
@@ -56,7 +72,13 @@ async fn a_sent_message_is_echoed_and_marked_sent_once() {
 #[tokio::test]
 async fn others_see_join_notices_messages_and_leave_notices() {
     let sim = sim(0.0).await;
-    let mut alice = client(&sim, "alice", Store::open_in_memory().unwrap(), fast_tuning()).await;
+    let mut alice = client(
+        &sim,
+        "alice",
+        Store::open_in_memory().unwrap(),
+        fast_tuning(),
+    )
+    .await;
     alice.expect_open().await;
     let bob = client(&sim, "bob", Store::open_in_memory().unwrap(), fast_tuning()).await;
     // One system frame carries both: the count first, then the notice.
@@ -73,7 +95,10 @@ async fn others_see_join_notices_messages_and_leave_notices() {
         })
         .await;
     eventually("bob is connected", || sim.connected().len() == 2).await;
-    bob.engine.send_text(&bob.account, "public", "hi alice").await.unwrap();
+    bob.engine
+        .send_text(&bob.account, "public", "hi alice")
+        .await
+        .unwrap();
     let from_bob = alice
         .expect("bob's message", |e| match e {
             Event::Message(m) if m.kind == MessageKind::Text => Some(m.clone()),
@@ -94,9 +119,18 @@ async fn others_see_join_notices_messages_and_leave_notices() {
 #[tokio::test]
 async fn bots_reply_with_their_display_name() {
     let sim = sim(1.0).await;
-    let mut me = client(&sim, "alice", Store::open_in_memory().unwrap(), fast_tuning()).await;
+    let mut me = client(
+        &sim,
+        "alice",
+        Store::open_in_memory().unwrap(),
+        fast_tuning(),
+    )
+    .await;
     me.expect_open().await;
-    me.engine.send_text(&me.account, "public", "anyone?").await.unwrap();
+    me.engine
+        .send_text(&me.account, "public", "anyone?")
+        .await
+        .unwrap();
     let bot = me
         .expect("a bot reply", |e| match e {
             Event::Message(m) if m.sender_id.starts_with("bot_") => Some(m.clone()),
@@ -109,26 +143,55 @@ async fn bots_reply_with_their_display_name() {
 #[tokio::test]
 async fn reconnects_by_itself_when_the_server_drops_the_socket() {
     let sim = sim(0.0).await;
-    let mut me = client(&sim, "alice", Store::open_in_memory().unwrap(), fast_tuning()).await;
+    let mut me = client(
+        &sim,
+        "alice",
+        Store::open_in_memory().unwrap(),
+        fast_tuning(),
+    )
+    .await;
     me.expect_open().await;
     sim.drop_connections();
     let backoff = me
-        .expect_state("backoff after the drop", |s| matches!(s, ConnectionState::Backoff { .. }))
+        .expect_state("backoff after the drop", |s| {
+            matches!(s, ConnectionState::Backoff { .. })
+        })
         .await;
-    let ConnectionState::Backoff { retry_in_ms, reason, .. } = backoff else { unreachable!() };
-    assert!(retry_in_ms <= 300, "the backoff stays under its cap: {retry_in_ms}");
-    assert!(reason.contains("closed") || reason.contains("lost"), "{reason}");
+    let ConnectionState::Backoff {
+        retry_in_ms,
+        reason,
+        ..
+    } = backoff
+    else {
+        unreachable!()
+    };
+    assert!(
+        retry_in_ms <= 300,
+        "the backoff stays under its cap: {retry_in_ms}"
+    );
+    assert!(
+        reason.contains("closed") || reason.contains("lost"),
+        "{reason}"
+    );
     me.expect_open().await;
 }
 
 #[tokio::test]
 async fn a_message_written_while_the_server_is_down_is_sent_when_it_returns() {
     let sim = sim(0.0).await;
-    let mut me = client(&sim, "alice", Store::open_in_memory().unwrap(), fast_tuning()).await;
+    let mut me = client(
+        &sim,
+        "alice",
+        Store::open_in_memory().unwrap(),
+        fast_tuning(),
+    )
+    .await;
     me.expect_open().await;
     sim.go_down();
-    me.expect_state("backoff while down", |s| matches!(s, ConnectionState::Backoff { .. }))
-        .await;
+    me.expect_state("backoff while down", |s| {
+        matches!(s, ConnectionState::Backoff { .. })
+    })
+    .await;
     let pending = me
         .engine
         .send_text(&me.account, "public", "typed while offline")
@@ -151,7 +214,13 @@ async fn a_message_written_while_the_server_is_down_is_sent_when_it_returns() {
 #[tokio::test]
 async fn a_malformed_frame_is_reported_and_the_connection_survives() {
     let sim = sim(0.0).await;
-    let mut me = client(&sim, "alice", Store::open_in_memory().unwrap(), fast_tuning()).await;
+    let mut me = client(
+        &sim,
+        "alice",
+        Store::open_in_memory().unwrap(),
+        fast_tuning(),
+    )
+    .await;
     me.expect_open().await;
     eventually("alice is connected", || sim.connected().len() == 1).await;
     sim.push_raw("this is { not json");
@@ -163,7 +232,10 @@ async fn a_malformed_frame_is_reported_and_the_connection_survives() {
         .await;
     assert!(error.contains("malformed frame"), "{error}");
     sim.push_raw(r#"{"type":"unknown_future_type"}"#);
-    me.engine.send_text(&me.account, "public", "still here").await.unwrap();
+    me.engine
+        .send_text(&me.account, "public", "still here")
+        .await
+        .unwrap();
     me.expect("the echo after the garbage", |e| match e {
         Event::Sent(m) if m.text == "still here" => Some(()),
         Event::Status { state, .. } if *state != ConnectionState::Open => {
@@ -177,7 +249,13 @@ async fn a_malformed_frame_is_reported_and_the_connection_survives() {
 #[tokio::test]
 async fn a_server_error_frame_is_shown_and_the_connection_stays_open() {
     let sim = sim(0.0).await;
-    let mut me = client(&sim, "alice", Store::open_in_memory().unwrap(), fast_tuning()).await;
+    let mut me = client(
+        &sim,
+        "alice",
+        Store::open_in_memory().unwrap(),
+        fast_tuning(),
+    )
+    .await;
     me.expect_open().await;
     eventually("alice is connected", || sim.connected().len() == 1).await;
     sim.push_raw(r#"{"type":"error","message":"Invalid JSON format","timestamp":"2023-07-25T14:33:25.123456"}"#);
@@ -202,9 +280,13 @@ async fn a_silent_half_open_socket_is_declared_dead_and_replaced() {
     me.expect_open().await;
     sim.set_stalled(true);
     let backoff = me
-        .expect_state("the idle timeout", |s| matches!(s, ConnectionState::Backoff { .. }))
+        .expect_state("the idle timeout", |s| {
+            matches!(s, ConnectionState::Backoff { .. })
+        })
         .await;
-    let ConnectionState::Backoff { reason, .. } = backoff else { unreachable!() };
+    let ConnectionState::Backoff { reason, .. } = backoff else {
+        unreachable!()
+    };
     assert!(reason.contains("nothing heard"), "{reason}");
     sim.set_stalled(false);
     me.expect_open().await;
@@ -250,8 +332,13 @@ async fn a_wrong_endpoint_path_stops_with_a_reason_instead_of_retrying() {
     let stopped = me
         .expect_state("a stop", |s| matches!(s, ConnectionState::Stopped { .. }))
         .await;
-    let ConnectionState::Stopped { reason } = stopped else { unreachable!() };
-    assert!(reason.contains("404") && reason.contains("endpoint"), "{reason}");
+    let ConnectionState::Stopped { reason } = stopped else {
+        unreachable!()
+    };
+    assert!(
+        reason.contains("404") && reason.contains("endpoint"),
+        "{reason}"
+    );
 }
 
 #[tokio::test]

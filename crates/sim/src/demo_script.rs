@@ -16,7 +16,13 @@ const SMALL_TALK: [&str; 8] = [
     "Add your own accounts in Settings when you are ready.",
 ];
 
-const VISITORS: [&str; 5] = ["trader_ines", "user_4821", "quant_kofi", "user_0193", "maya_fx"];
+const VISITORS: [&str; 5] = [
+    "trader_ines",
+    "user_4821",
+    "quant_kofi",
+    "user_0193",
+    "maya_fx",
+];
 
 /// Runs until the returned handle is aborted (or the runtime ends).
 pub fn spawn(sim: Arc<MocklySim>, seed: u64) -> tokio::task::JoinHandle<()> {

@@ -2,7 +2,7 @@
 //! PROTOCOLS.md describes the real services, faults included, and have knobs to misbehave on
 //! command. Tests, benchmarks and the Demo workspace all use them.
 
-pub mod listener;
 pub mod demo_script;
+pub mod listener;
 pub mod mockly;
 pub mod wire_time;

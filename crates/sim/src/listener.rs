@@ -57,7 +57,12 @@ impl RestartableListener {
 
     /// Stops accepting and closes every connection: the server is "down".
     pub fn stop(&self) {
-        if let Some((task, down)) = self.running.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        if let Some((task, down)) = self
+            .running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        {
             let _ = down.send(true);
             task.abort();
         }

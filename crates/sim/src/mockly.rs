@@ -190,7 +190,8 @@ impl MocklySim {
             .state
             .visitors
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |v| v.checked_sub(1));
-        self.state.system_to_all(&format!("{name} has left the chat"), None);
+        self.state
+            .system_to_all(&format!("{name} has left the chat"), None);
     }
 
     /// Everything clients have sent, in order.
@@ -277,7 +278,11 @@ impl State {
         self.broadcast(Message::Text(frame.to_string().into()));
         let (roll, pick, reply) = {
             let mut rng = lock(&self.rng);
-            (rng.f64(), rng.usize(..BOTS.len()), rng.usize(..BOT_REPLIES.len()))
+            (
+                rng.f64(),
+                rng.usize(..BOTS.len()),
+                rng.usize(..BOT_REPLIES.len()),
+            )
         };
         if roll < self.config.bot_reply_chance {
             let state = self.clone();
@@ -338,6 +343,8 @@ fn url_decode(raw: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+// tungstenite's handshake callback must return its (large) `ErrorResponse` by value.
+#[allow(clippy::result_large_err)]
 async fn serve_connection(state: Arc<State>, stream: TcpStream, mut down: watch::Receiver<bool>) {
     let mut client_id = None;
     let accept = tokio_tungstenite::accept_hdr_async(stream, |req: &Request, resp: Response| {
@@ -368,7 +375,10 @@ async fn serve_connection(state: Arc<State>, stream: TcpStream, mut down: watch:
         &format!("Welcome to the chat, {client_id}!"),
         state.online(),
     ));
-    state.system_to_all(&format!("{client_id} has joined the chat"), Some(connection));
+    state.system_to_all(
+        &format!("{client_id} has joined the chat"),
+        Some(connection),
+    );
 
     let (mut sink, mut incoming) = socket.split();
     let mut stalled = state.stalled.subscribe();
@@ -414,7 +424,10 @@ mod tests {
 
     #[test]
     fn client_ids_come_from_the_path() {
-        assert_eq!(client_id_from_path("/ws/chat/user_1"), Some("user_1".into()));
+        assert_eq!(
+            client_id_from_path("/ws/chat/user_1"),
+            Some("user_1".into())
+        );
         assert_eq!(
             client_id_from_path("/ws/chat/ann+marie%2F1"),
             Some("ann marie/1".into())

@@ -19,8 +19,10 @@ export function renderSidebar(container, state, { onOpenRoom }) {
     container.append(el('section', { class: 'account', attrs: { 'aria-label': account.display_name } }, [
       el('div', { class: 'account-header', attrs: { title: status } }, [
         el('span', { class: dotClass(account.state), attrs: { role: 'img', 'aria-label': status } }),
-        el('span', { class: 'account-name', text: account.display_name }),
-        el('span', { class: 'service', text: account.demo ? `Demo · ${account.service_label}` : account.service_label }),
+        el('div', { class: 'account-labels' }, [
+          el('div', { class: 'account-name', text: account.display_name }),
+          el('div', { class: 'service', text: account.demo ? `Demo · ${account.service_label}` : account.service_label }),
+        ]),
       ]),
       el('ul', { class: 'rooms' }, rooms.map((room) => {
         const key = roomKey(room.account, room.room);

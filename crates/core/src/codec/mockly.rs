@@ -273,8 +273,14 @@ mod tests {
 
     #[test]
     fn malformed_frames_are_typed_errors() {
-        assert!(matches!(decode("not json"), Err(CodecError::InvalidJson(_))));
-        assert!(matches!(decode("{}"), Err(CodecError::MissingField("type"))));
+        assert!(matches!(
+            decode("not json"),
+            Err(CodecError::InvalidJson(_))
+        ));
+        assert!(matches!(
+            decode("{}"),
+            Err(CodecError::MissingField("type"))
+        ));
         assert!(matches!(
             decode(r#"{"type":"message","message":"x"}"#),
             Err(CodecError::MissingField("sender"))
@@ -314,7 +320,10 @@ mod tests {
 
     #[test]
     fn bad_endpoints_are_settings_errors() {
-        for endpoint in ["https://mockly.me/ws/chat/{client_id}", "not a url {client_id}"] {
+        for endpoint in [
+            "https://mockly.me/ws/chat/{client_id}",
+            "not a url {client_id}",
+        ] {
             let err = MocklyCodec::endpoint_url(&MocklySettings {
                 client_id: "me".into(),
                 endpoint: endpoint.into(),

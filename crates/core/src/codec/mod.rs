@@ -55,7 +55,10 @@ pub enum HeartbeatFrame {
 pub enum Inbound {
     Message(IncomingMessage),
     /// The number of people in a room.
-    Presence { room: String, online: u32 },
+    Presence {
+        room: String,
+        online: u32,
+    },
     /// The server reported an error in-band; the connection stays up.
     ServerError(String),
 }

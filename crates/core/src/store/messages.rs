@@ -105,7 +105,8 @@ pub fn ingest(
         m.ts_ms,
         m.ts_raw
     ])?;
-    let stored = get(conn, conn.last_insert_rowid())?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+    let stored =
+        get(conn, conn.last_insert_rowid())?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
     Ok(Ingested::New(stored))
 }
 
@@ -178,10 +179,8 @@ pub fn retry(conn: &Connection, local_id: i64) -> Result<Option<StoredMessage>, 
     if !m.own || m.state != DeliveryState::Failed {
         return Ok(None);
     }
-    conn.prepare_cached(
-        "UPDATE messages SET state = 'pending', error = NULL WHERE local_id = ?1",
-    )?
-    .execute([local_id])?;
+    conn.prepare_cached("UPDATE messages SET state = 'pending', error = NULL WHERE local_id = ?1")?
+        .execute([local_id])?;
     super::outbox::add(conn, &m.account, local_id)?;
     get(conn, local_id)
 }

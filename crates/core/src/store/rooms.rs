@@ -91,7 +91,9 @@ pub fn mark_read_up_to(
 /// Marks the whole room as seen.
 pub fn mark_read(conn: &Connection, account: &AccountId, room: &str) -> Result<(), StoreError> {
     let newest: Option<i64> = conn
-        .prepare_cached("SELECT MAX(local_id) FROM messages WHERE account_id = ?1 AND room_id = ?2")?
+        .prepare_cached(
+            "SELECT MAX(local_id) FROM messages WHERE account_id = ?1 AND room_id = ?2",
+        )?
         .query_row(params![account.0, room], |r| r.get(0))?;
     mark_read_up_to(conn, account, room, newest.unwrap_or(0))
 }

@@ -47,7 +47,11 @@ async fn history_survives_closing_and_reopening() {
         ingest(&store, incoming(Some("msg_2"), "bob", false, "hi ann")).await;
     }
     let reopened = Store::open(&path).unwrap();
-    let texts: Vec<String> = history(&reopened).await.into_iter().map(|m| m.text).collect();
+    let texts: Vec<String> = history(&reopened)
+        .await
+        .into_iter()
+        .map(|m| m.text)
+        .collect();
     assert_eq!(texts, ["hello", "hi ann"]);
 }
 
@@ -90,13 +94,14 @@ async fn an_echo_confirms_the_oldest_pending_message_with_that_text() {
     assert_eq!(confirmed.state, DeliveryState::Sent);
     assert_eq!(confirmed.service_id.as_deref(), Some("msg_9"));
 
-    let left = store
-        .run(|c| outbox::pending(c, &account()))
-        .await
-        .unwrap();
+    let left = store.run(|c| outbox::pending(c, &account())).await.unwrap();
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].local_id, second.local_id);
-    assert_eq!(history(&store).await.len(), 2, "an echo never adds a bubble");
+    assert_eq!(
+        history(&store).await.len(),
+        2,
+        "an echo never adds a bubble"
+    );
 }
 
 #[tokio::test]
@@ -106,7 +111,9 @@ async fn the_outbox_survives_a_restart() {
     {
         let store = Store::open(&path).unwrap();
         store
-            .run(|c| messages::insert_own_pending(c, &account(), "public", "me", "typed offline", 5))
+            .run(|c| {
+                messages::insert_own_pending(c, &account(), "public", "me", "typed offline", 5)
+            })
             .await
             .unwrap();
     }
@@ -134,11 +141,26 @@ async fn failed_messages_leave_the_outbox_and_can_be_retried() {
         .unwrap();
     assert_eq!(failed.state, DeliveryState::Failed);
     assert_eq!(failed.error.as_deref(), Some("too long"));
-    assert!(store.run(|c| outbox::pending(c, &account())).await.unwrap().is_empty());
+    assert!(store
+        .run(|c| outbox::pending(c, &account()))
+        .await
+        .unwrap()
+        .is_empty());
 
-    let retried = store.run(move |c| messages::retry(c, id)).await.unwrap().unwrap();
+    let retried = store
+        .run(move |c| messages::retry(c, id))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(retried.state, DeliveryState::Pending);
-    assert_eq!(store.run(|c| outbox::pending(c, &account())).await.unwrap().len(), 1);
+    assert_eq!(
+        store
+            .run(|c| outbox::pending(c, &account()))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[tokio::test]

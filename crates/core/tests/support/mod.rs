@@ -91,7 +91,11 @@ impl Client {
         }
     }
 
-    pub async fn expect_state(&mut self, what: &str, want: impl Fn(&ConnectionState) -> bool) -> ConnectionState {
+    pub async fn expect_state(
+        &mut self,
+        what: &str,
+        want: impl Fn(&ConnectionState) -> bool,
+    ) -> ConnectionState {
         self.expect(what, |e| match e {
             Event::Status { state, .. } if want(state) => Some(state.clone()),
             _ => None,

@@ -1,0 +1,72 @@
+// The real app under Xvfb, driven like a person would: a fresh profile starts the Demo
+// workspace, messages arrive, a typed message is sent and confirmed, and after a restart the
+// history is still there. Run by scripts/e2e.sh, which starts Xvfb, the keyring and tauri-driver.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openSession } from './webdriver.js';
+
+const app = process.env.PARLEY_APP_BIN;
+const artifacts = process.env.PARLEY_E2E_ARTIFACTS || fileURLToPath(new URL('../artifacts/', import.meta.url));
+
+test('the Demo room works end to end and keeps its history across a restart', async () => {
+  assert.ok(app, 'PARLEY_APP_BIN must name the built app');
+  mkdirSync(artifacts, { recursive: true });
+  const profile = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
+  const text = `Hello from the end-to-end test ${Date.now()}`;
+
+  let session = await openSession(app, ['--profile', profile]);
+  try {
+    await session.waitFor('the demo banner', async () => {
+      const [banner] = await session.findAll('#banners .banner.demo');
+      return banner && (await session.text(banner)).includes('Demo workspace');
+    });
+    await session.waitFor('the Public room to open', async () => {
+      const [title] = await session.findAll('#room-title');
+      return (await session.text(title)) === 'Public room';
+    });
+    await session.waitFor('bot messages in the timeline', async () => (await session.findAll('#timeline article.message.other')).length >= 2);
+    await session.waitFor('the connection to be open', async () => {
+      const [status] = await session.findAll('#room-status');
+      return (await session.text(status)).includes('Connected');
+    });
+
+    const [input] = await session.findAll('textarea[aria-label="Message to Public room"]');
+    assert.ok(input, 'the composer is named after the room');
+    await session.type(input, text);
+    const [send] = await session.findAll('#send');
+    await session.click(send);
+
+    const confirmed = await session.waitFor('the sent message to be confirmed', async () => {
+      for (const article of await session.findAll('#timeline article.message.own')) {
+        const content = await session.text(article);
+        if (!content.includes(text)) continue;
+        const [tick] = await session.findAll('#timeline article.message.own .delivery.sent');
+        return tick ? content : false;
+      }
+      return false;
+    });
+    assert.ok(confirmed.includes(text));
+    writeFileSync(join(artifacts, 'demo-room.png'), await session.screenshot());
+  } finally {
+    await session.close();
+  }
+
+  // Close and reopen: the room and the message are still there.
+  session = await openSession(app, ['--profile', profile]);
+  try {
+    await session.waitFor('the stored message after a restart', async () => {
+      for (const article of await session.findAll('#timeline article.message.own')) {
+        if ((await session.text(article)).includes(text)) return true;
+      }
+      return false;
+    });
+    writeFileSync(join(artifacts, 'demo-room-after-restart.png'), await session.screenshot());
+  } finally {
+    await session.close();
+  }
+});

@@ -1,0 +1,69 @@
+// A small W3C WebDriver client over fetch: just what the end-to-end tests use.
+
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+const SERVER = process.env.WEBDRIVER_URL || 'http://127.0.0.1:4444';
+
+async function request(method, path, body) {
+  const response = await fetch(`${SERVER}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await response.json();
+  if (!response.ok || (json.value && json.value.error)) {
+    throw new Error(`${method} ${path}: ${JSON.stringify(json.value)}`);
+  }
+  return json.value;
+}
+
+export async function openSession(application, args) {
+  const value = await request('POST', '/session', {
+    capabilities: { alwaysMatch: { 'tauri:options': { application, args } } },
+  });
+  const id = value.sessionId;
+  const s = (path) => `/session/${id}${path}`;
+  const session = {
+    async findAll(css) {
+      const found = await request('POST', s('/elements'), { using: 'css selector', value: css });
+      return found.map((e) => e[ELEMENT]);
+    },
+    /** The element's textContent (WebKitWebDriver's own text atom returns '' on this page). */
+    async text(element) {
+      return request('POST', s('/execute/sync'), { script: 'return arguments[0].textContent;', args: [{ [ELEMENT]: element }] });
+    },
+    async attribute(element, name) {
+      return request('GET', s(`/element/${element}/attribute/${name}`));
+    },
+    async type(element, text) {
+      await request('POST', s(`/element/${element}/value`), { text });
+    },
+    async click(element) {
+      await request('POST', s(`/element/${element}/click`), {});
+    },
+    async screenshot() {
+      return Buffer.from(await request('GET', s('/screenshot')), 'base64');
+    },
+    async script(source, args = []) {
+      return request('POST', s('/execute/sync'), { script: source, args });
+    },
+    /** Polls `check` until it returns a truthy value. */
+    async waitFor(what, check, timeoutMs = 20000) {
+      const deadline = Date.now() + timeoutMs;
+      let last;
+      while (Date.now() < deadline) {
+        try {
+          last = await check();
+          if (last) return last;
+        } catch (error) {
+          last = error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      throw new Error(`timed out waiting for ${what} (last: ${last})`);
+    },
+    async close() {
+      await request('DELETE', `/session/${id}`);
+    },
+  };
+  return session;
+}
