@@ -13,14 +13,7 @@ use support::*;
 #[tokio::test]
 async fn connects_and_shows_the_welcome_and_the_online_count() {
     let sim = sim(0.0).await;
-    let mut me = client(
-        &sim,
-        "alice",
-        Store::open_in_memory().unwrap(),
-        fast_tuning(),
-    )
-    .await;
-    me.expect_open().await;
+    let mut me = connected(&sim, "alice").await;
     let welcome = me
         .expect("the welcome notice", |e| match e {
             Event::Message(m) if m.kind == MessageKind::System => Some(m.text.clone()),
@@ -41,14 +34,7 @@ async fn connects_and_shows_the_welcome_and_the_online_count() {
 #[tokio::test]
 async fn a_sent_message_is_echoed_and_marked_sent_once() {
     let sim = sim(0.0).await;
-    let mut me = client(
-        &sim,
-        "alice",
-        Store::open_in_memory().unwrap(),
-        fast_tuning(),
-    )
-    .await;
-    me.expect_open().await;
+    let mut me = connected(&sim, "alice").await;
     let pending = me
         .engine
         .send_text(&me.account, "public", "hello room")
@@ -72,14 +58,7 @@ async fn a_sent_message_is_echoed_and_marked_sent_once() {
 #[tokio::test]
 async fn others_see_join_notices_messages_and_leave_notices() {
     let sim = sim(0.0).await;
-    let mut alice = client(
-        &sim,
-        "alice",
-        Store::open_in_memory().unwrap(),
-        fast_tuning(),
-    )
-    .await;
-    alice.expect_open().await;
+    let mut alice = connected(&sim, "alice").await;
     let bob = client(&sim, "bob", Store::open_in_memory().unwrap(), fast_tuning()).await;
     // One system frame carries both: the count first, then the notice.
     alice
@@ -119,14 +98,7 @@ async fn others_see_join_notices_messages_and_leave_notices() {
 #[tokio::test]
 async fn bots_reply_with_their_display_name() {
     let sim = sim(1.0).await;
-    let mut me = client(
-        &sim,
-        "alice",
-        Store::open_in_memory().unwrap(),
-        fast_tuning(),
-    )
-    .await;
-    me.expect_open().await;
+    let mut me = connected(&sim, "alice").await;
     me.engine
         .send_text(&me.account, "public", "anyone?")
         .await
@@ -143,14 +115,7 @@ async fn bots_reply_with_their_display_name() {
 #[tokio::test]
 async fn reconnects_by_itself_when_the_server_drops_the_socket() {
     let sim = sim(0.0).await;
-    let mut me = client(
-        &sim,
-        "alice",
-        Store::open_in_memory().unwrap(),
-        fast_tuning(),
-    )
-    .await;
-    me.expect_open().await;
+    let mut me = connected(&sim, "alice").await;
     sim.drop_connections();
     let backoff = me
         .expect_state("backoff after the drop", |s| {
@@ -179,14 +144,7 @@ async fn reconnects_by_itself_when_the_server_drops_the_socket() {
 #[tokio::test]
 async fn a_message_written_while_the_server_is_down_is_sent_when_it_returns() {
     let sim = sim(0.0).await;
-    let mut me = client(
-        &sim,
-        "alice",
-        Store::open_in_memory().unwrap(),
-        fast_tuning(),
-    )
-    .await;
-    me.expect_open().await;
+    let mut me = connected(&sim, "alice").await;
     sim.go_down();
     me.expect_state("backoff while down", |s| {
         matches!(s, ConnectionState::Backoff { .. })
@@ -214,14 +172,7 @@ async fn a_message_written_while_the_server_is_down_is_sent_when_it_returns() {
 #[tokio::test]
 async fn a_malformed_frame_is_reported_and_the_connection_survives() {
     let sim = sim(0.0).await;
-    let mut me = client(
-        &sim,
-        "alice",
-        Store::open_in_memory().unwrap(),
-        fast_tuning(),
-    )
-    .await;
-    me.expect_open().await;
+    let mut me = connected(&sim, "alice").await;
     eventually("alice is connected", || sim.connected().len() == 1).await;
     sim.push_raw("this is { not json");
     let error = me
@@ -249,14 +200,7 @@ async fn a_malformed_frame_is_reported_and_the_connection_survives() {
 #[tokio::test]
 async fn a_server_error_frame_is_shown_and_the_connection_stays_open() {
     let sim = sim(0.0).await;
-    let mut me = client(
-        &sim,
-        "alice",
-        Store::open_in_memory().unwrap(),
-        fast_tuning(),
-    )
-    .await;
-    me.expect_open().await;
+    let mut me = connected(&sim, "alice").await;
     eventually("alice is connected", || sim.connected().len() == 1).await;
     sim.push_raw(r#"{"type":"error","message":"Invalid JSON format","timestamp":"2023-07-25T14:33:25.123456"}"#);
     let error = me

@@ -127,3 +127,16 @@ pub async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// A client with an in-memory store and fast timings, already connected.
+pub async fn connected(sim: &MocklySim, client_id: &str) -> Client {
+    let mut c = client(
+        sim,
+        client_id,
+        Store::open_in_memory().unwrap(),
+        fast_tuning(),
+    )
+    .await;
+    c.expect_open().await;
+    c
+}
