@@ -337,3 +337,16 @@ async fn a_message_queued_before_a_restart_is_sent_by_the_next_run() {
     assert_eq!(sent.text, "queued before quitting");
     assert_eq!(sim.received().len(), 1);
 }
+
+#[tokio::test]
+async fn removing_an_account_disconnects_it_and_forgets_its_rooms() {
+    let sim = sim(0.0).await;
+    let me = connected(&sim, "alice").await;
+    eventually("alice is connected", || sim.connected() == ["alice"]).await;
+    assert_eq!(me.engine.rooms().await.unwrap().len(), 1);
+    me.engine.remove_account(&me.account).await.unwrap();
+    eventually("the socket is closed", || sim.connected().is_empty()).await;
+    assert!(me.engine.accounts().is_empty());
+    assert!(me.engine.rooms().await.unwrap().is_empty());
+    assert!(me.history_texts().await.is_empty());
+}
