@@ -52,6 +52,13 @@ test('the Demo room works end to end and keeps its history across a restart', as
     });
     assert.ok(confirmed.includes(text));
     writeFileSync(join(artifacts, 'demo-room.png'), await session.screenshot());
+
+    // The window may call Parley's own commands and nothing else.
+    const verdict = await session.scriptAsync(`
+      const done = arguments[arguments.length - 1];
+      window.__TAURI__.core.invoke('plugin:window|set_title', { label: 'main', value: 'changed by the page' })
+        .then(() => done('allowed'), (e) => done('refused: ' + e));`);
+    assert.match(verdict, /^refused/, 'a core command outside the capability is refused');
   } finally {
     await session.close();
   }

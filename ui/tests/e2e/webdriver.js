@@ -46,6 +46,10 @@ export async function openSession(application, args) {
     async script(source, args = []) {
       return request('POST', s('/execute/sync'), { script: source, args });
     },
+    /** Runs async script; it calls its last argument with the result. */
+    async scriptAsync(source, args = []) {
+      return request('POST', s('/execute/async'), { script: source, args });
+    },
     /** Polls `check` until it returns a truthy value. */
     async waitFor(what, check, timeoutMs = 20000) {
       const deadline = Date.now() + timeoutMs;
