@@ -350,3 +350,30 @@ async fn removing_an_account_disconnects_it_and_forgets_its_rooms() {
     assert!(me.engine.rooms().await.unwrap().is_empty());
     assert!(me.history_texts().await.is_empty());
 }
+
+#[tokio::test]
+async fn retry_now_skips_a_long_backoff() {
+    let sim = sim(0.0).await;
+    let slow = parley_core::supervisor::Tuning {
+        backoff: parley_core::backoff::Backoff {
+            base: Duration::from_secs(60),
+            max: Duration::from_secs(60),
+        },
+        ..fast_tuning()
+    };
+    let mut me = client(&sim, "alice", Store::open_in_memory().unwrap(), slow).await;
+    me.expect_open().await;
+    sim.go_down();
+    let waiting = me
+        .expect_state("a long backoff", |s| {
+            matches!(s, ConnectionState::Backoff { .. })
+        })
+        .await;
+    let ConnectionState::Backoff { retry_in_ms, .. } = waiting else {
+        unreachable!()
+    };
+    assert!(retry_in_ms >= 30_000);
+    sim.come_back().await.unwrap();
+    me.engine.reconnect_now(&me.account).unwrap();
+    me.expect_open().await;
+}

@@ -2,6 +2,10 @@
 // what to do), startup notices, and the latest error.
 
 import { el, clear } from './dom.js';
+import { describeState } from './state.js';
+
+/** From this attempt on, a reconnecting account gets a banner with "Retry now". */
+export const PERSISTENT_TROUBLE_ATTEMPT = 3;
 
 export function renderBanners(container, state, actions) {
   clear(container);
@@ -15,6 +19,13 @@ export function renderBanners(container, state, actions) {
     container.append(el('div', { class: 'banner warning', attrs: { role: 'alert' } }, [el('span', { text: notice })]));
   }
   for (const account of state.accounts.values()) {
+    const troubled = account.state && account.state.state === 'backoff' && account.state.attempt >= PERSISTENT_TROUBLE_ATTEMPT;
+    if (troubled) {
+      container.append(el('div', { class: 'banner warning', attrs: { role: 'status' } }, [
+        el('span', { text: `${account.display_name} is offline. ${describeState(account.state, Date.now(), account.stateSince)}` }),
+        el('button', { text: 'Retry now', attrs: { type: 'button', 'aria-label': `Retry ${account.display_name} now` }, on: { click: () => actions.retry(account.id) } }),
+      ]));
+    }
     if (account.state && account.state.state === 'stopped') {
       container.append(el('div', { class: 'banner error', attrs: { role: 'alert' } }, [
         el('span', { text: `${account.display_name} stopped: ${account.state.reason}` }),

@@ -66,6 +66,16 @@ test('a batch of events becomes messages, presence and a status in one frame', a
   assert.match($('room-status').textContent, /Reconnecting in \d s — the server closed the connection/);
 });
 
+test('an account that keeps failing to reconnect offers "Retry now"', async () => {
+  push([{ event: 'status', account: 'demo-mockly', state: { state: 'backoff', attempt: 3, retry_in_ms: 8000, reason: 'cannot reach the server: Connection refused' } }]);
+  await nextFrame();
+  const banner = [...$('banners').querySelectorAll('.banner.warning')].find((b) => b.textContent.includes('is offline'));
+  assert.ok(banner, 'an offline banner');
+  assert.match(banner.textContent, /Reconnecting in \d s — cannot reach the server/);
+  banner.querySelector('button').click();
+  assert.deepEqual(calls.at(-1), { command: 'reconnect_now', args: { account: 'demo-mockly' } });
+});
+
 test('a stopped account shows its reason with retry and settings buttons', async () => {
   push([{ event: 'status', account: 'demo-mockly', state: { state: 'stopped', reason: 'HTTP 404; check the endpoint URL in settings' } }]);
   await nextFrame();
