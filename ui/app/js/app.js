@@ -157,6 +157,9 @@ export async function startApp() {
     if ([...state.accounts.values()].some((a) => a.state && a.state.state === 'backoff')) drawChrome();
   }, 1000);
 
+  // Coming back to the window reads the open room.
+  window.addEventListener('focus', () => markRead().then(drawChrome).catch(() => {}));
+
   // Subscribe before the snapshot so nothing that happens in between is missed.
   await subscribe(onBatch);
   await refresh();
