@@ -186,9 +186,12 @@ impl Engine {
                 state: r.connection.state(),
             })
             .collect();
+        // The Demo first, then by name.
         views.sort_by(|a, b| {
-            (b.account.demo, &a.account.display_name)
-                .cmp(&(a.account.demo, &b.account.display_name))
+            b.account
+                .demo
+                .cmp(&a.account.demo)
+                .then_with(|| a.account.display_name.cmp(&b.account.display_name))
         });
         views
     }
