@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end tests of the real app: tauri-driver (over WebKitWebDriver) drives the binary given
-# as $1. Expects a display and a Secret Service (run it inside desktop-session.sh).
+# as $1 (parley-sim is expected beside it). Expects a display and a Secret Service (run it inside desktop-session.sh).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 app="${1:?usage: e2e.sh PATH-TO-PARLEY-BINARY}"
@@ -15,7 +15,8 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 cd "$PARLEY_ROOT/ui"
-if ! WEBDRIVER_URL="http://127.0.0.1:$port" PARLEY_APP_BIN="$app" node --test --test-concurrency=1 tests/e2e/; then
+sim="$(dirname "$app")/parley-sim"
+if ! WEBDRIVER_URL="http://127.0.0.1:$port" PARLEY_APP_BIN="$app" PARLEY_SIM_BIN="$sim" node --test --test-concurrency=1 tests/e2e/; then
   echo "--- tauri-driver log ---" >&2; tail -50 "$log" >&2
   exit 1
 fi

@@ -23,7 +23,7 @@ step "UI tests"
 (cd ui && npm test)
 
 step "end-to-end: the real app under Xvfb"
-cargo build -p parley-app --locked
+cargo build -p parley-app -p parley-sim --locked
 PARLEY_XVFB=1 scripts/desktop-session.sh scripts/e2e.sh "$CARGO_TARGET_DIR/debug/parley"
 
 step "all tests passed"

@@ -60,7 +60,11 @@ export async function startApp() {
     },
     onClose: () => byId('composer-input').focus(),
   });
-  byId('open-settings').addEventListener('click', () => settings.open());
+  function openSettings() {
+    settings.render(state);
+    settings.open();
+  }
+  byId('open-settings').addEventListener('click', openSettings);
 
   function openRoom() {
     return state.openRoom ? state.rooms.get(state.openRoom) : null;
@@ -74,7 +78,7 @@ export async function startApp() {
   const actions = {
     dismissDemo: () => call('dismiss_demo').then(refresh).catch(showError),
     retry: (account) => call('reconnect_now', { account }).catch(showError),
-    openSettings: () => settings.open(),
+    openSettings,
     rerender: () => drawChrome(),
   };
 

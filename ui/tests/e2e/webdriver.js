@@ -37,6 +37,9 @@ export async function openSession(application, args) {
     async type(element, text) {
       await request('POST', s(`/element/${element}/value`), { text });
     },
+    async clearValue(element) {
+      await request('POST', s(`/element/${element}/clear`), {});
+    },
     async click(element) {
       await request('POST', s(`/element/${element}/click`), {});
     },
