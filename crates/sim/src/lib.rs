@@ -2,6 +2,7 @@
 //! PROTOCOLS.md describes the real services, faults included, and have knobs to misbehave on
 //! command. Tests, benchmarks and the Demo workspace all use them.
 
+pub mod bots;
 pub mod demo_script;
 pub mod listener;
 pub mod mockly;

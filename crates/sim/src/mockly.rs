@@ -6,6 +6,8 @@
 //! Knobs for tests: take the server down and bring it back, drop every socket, stall (stop
 //! reading and writing without closing: a half-open socket), push raw frames.
 
+use crate::bots::BOT_REPLIES;
+pub use crate::bots::{Bot, BOTS};
 use crate::listener::{Handler, RestartableListener};
 use crate::wire_time::naive_iso_micros;
 use futures_util::{SinkExt, StreamExt};
@@ -42,43 +44,6 @@ impl Default for MocklyConfig {
         }
     }
 }
-
-/// A bot of the simulated room.
-#[derive(Debug, Clone, Copy)]
-pub struct Bot {
-    pub id: &'static str,
-    pub name: &'static str,
-    pub avatar: &'static str,
-}
-
-pub const BOTS: [Bot; 3] = [
-    Bot {
-        id: "bot_ada",
-        name: "Ada Bot",
-        avatar: "https://mockly.me/static/avatars/ada.png",
-    },
-    Bot {
-        id: "bot_grace",
-        name: "Grace Bot",
-        avatar: "https://mockly.me/static/avatars/grace.png",
-    },
-    Bot {
-        id: "bot_linus",
-        name: "Linus Bot",
-        avatar: "https://mockly.me/static/avatars/linus.png",
-    },
-];
-
-const BOT_REPLIES: [&str; 8] = [
-    "Interesting point!",
-    "I was just thinking the same thing.",
-    "Has anyone tried the new release?",
-    "Good morning, everyone!",
-    "Could you say more about that?",
-    "Ha, that made me smile.",
-    "Agreed. Let's keep it going.",
-    "Welcome! Make yourself at home.",
-];
 
 /// What a client sent, as the server received it (for assertions).
 #[derive(Debug, Clone, PartialEq)]
