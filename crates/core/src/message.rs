@@ -10,6 +10,11 @@ pub enum MessageKind {
     Text,
     /// A notice from the service itself (welcome, join, leave).
     System,
+    Image,
+    Video,
+    File,
+    /// Something this version cannot show (an unknown type); kept and shown as a placeholder.
+    Unsupported,
 }
 
 impl MessageKind {
@@ -17,6 +22,10 @@ impl MessageKind {
         match self {
             MessageKind::Text => "text",
             MessageKind::System => "system",
+            MessageKind::Image => "image",
+            MessageKind::Video => "video",
+            MessageKind::File => "file",
+            MessageKind::Unsupported => "unsupported",
         }
     }
 
@@ -24,6 +33,10 @@ impl MessageKind {
         match s {
             "text" => Some(MessageKind::Text),
             "system" => Some(MessageKind::System),
+            "image" => Some(MessageKind::Image),
+            "video" => Some(MessageKind::Video),
+            "file" => Some(MessageKind::File),
+            "unsupported" => Some(MessageKind::Unsupported),
             _ => None,
         }
     }
@@ -60,6 +73,15 @@ impl DeliveryState {
     }
 }
 
+/// The remote part of an image, video or file message. URLs are untrusted: the UI never
+/// loads them directly (the backend fetches media, issue 6).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Media {
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumb_url: Option<String>,
+}
+
 /// A message that a codec decoded from the wire, before the store has seen it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IncomingMessage {
@@ -72,6 +94,7 @@ pub struct IncomingMessage {
     pub own: bool,
     pub kind: MessageKind,
     pub text: String,
+    pub media: Option<Media>,
     /// Milliseconds since the Unix epoch, UTC, as the codec interpreted the wire time.
     pub ts_ms: i64,
     /// The timestamp exactly as the server sent it.
@@ -93,6 +116,7 @@ pub struct StoredMessage {
     pub own: bool,
     pub kind: MessageKind,
     pub text: String,
+    pub media: Option<Media>,
     pub ts_ms: i64,
     pub ts_raw: String,
     pub state: DeliveryState,

@@ -102,6 +102,7 @@ impl Codec for MocklyCodec {
                     sender_name: wire.sender_name,
                     kind: MessageKind::Text,
                     text,
+                    media: None,
                     ts_ms,
                     ts_raw,
                 })])
@@ -123,6 +124,7 @@ impl Codec for MocklyCodec {
                         own: false,
                         kind: MessageKind::System,
                         text,
+                        media: None,
                         ts_ms,
                         ts_raw,
                     }));

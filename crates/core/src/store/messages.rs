@@ -3,7 +3,7 @@
 
 use super::StoreError;
 use crate::account::AccountId;
-use crate::message::{DeliveryState, IncomingMessage, MessageKind, StoredMessage};
+use crate::message::{DeliveryState, IncomingMessage, Media, MessageKind, StoredMessage};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// What happened to an incoming message.
@@ -18,7 +18,11 @@ pub enum Ingested {
 }
 
 const COLUMNS: &str = "local_id, account_id, room_id, service_id, sender_id, sender_name, own, \
-                       kind, text, ts_ms, ts_raw, state, error";
+                       kind, text, ts_ms, ts_raw, state, error, media";
+
+fn media_json(media: &Option<Media>) -> Option<String> {
+    media.as_ref().and_then(|m| serde_json::to_string(m).ok())
+}
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredMessage> {
     let kind: String = row.get(7)?;
@@ -37,6 +41,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredMessage> {
         ts_raw: row.get(10)?,
         state: DeliveryState::parse(&state).unwrap_or(DeliveryState::Sent),
         error: row.get(12)?,
+        media: row
+            .get::<_, Option<String>>(13)?
+            .and_then(|json| serde_json::from_str(&json).ok()),
     })
 }
 
@@ -90,8 +97,8 @@ pub fn ingest(
     }
     conn.prepare_cached(
         "INSERT INTO messages (account_id, room_id, service_id, sender_id, sender_name, own,
-                               kind, text, ts_ms, ts_raw, state)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'sent')",
+                               kind, text, ts_ms, ts_raw, state, media)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'sent', ?11)",
     )?
     .execute(params![
         account.0,
@@ -103,7 +110,8 @@ pub fn ingest(
         m.kind.as_str(),
         m.text,
         m.ts_ms,
-        m.ts_raw
+        m.ts_raw,
+        media_json(&m.media)
     ])?;
     let stored =
         get(conn, conn.last_insert_rowid())?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;

@@ -3,7 +3,7 @@
 use super::StoreError;
 use rusqlite::Connection;
 
-const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[&str] = &[
     // 1: rooms, messages (unique per account and service id), outbox.
     "CREATE TABLE rooms (
         account_id TEXT NOT NULL,
@@ -35,6 +35,8 @@ const MIGRATIONS: &[&str] = &[
         account_id TEXT NOT NULL
     );
     CREATE INDEX outbox_by_account ON outbox (account_id, local_id);",
+    // 2: image, video and file messages keep their media as JSON ({url, thumb_url}).
+    "ALTER TABLE messages ADD COLUMN media TEXT;",
 ];
 
 pub fn migrate(conn: &Connection) -> Result<(), StoreError> {

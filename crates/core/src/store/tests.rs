@@ -18,6 +18,7 @@ fn incoming(id: Option<&str>, sender: &str, own: bool, text: &str) -> IncomingMe
         own,
         kind: MessageKind::Text,
         text: text.into(),
+        media: None,
         ts_ms: 1_690_295_535_123,
         ts_raw: "2023-07-25T14:32:15.123456".into(),
     }
@@ -206,4 +207,43 @@ async fn deleting_an_account_forgets_its_rooms_and_messages() {
         .unwrap();
     assert!(history(&store).await.is_empty());
     assert!(store.run(rooms::list).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_version_1_database_is_upgraded_without_losing_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("parley.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO messages (account_id, room_id, service_id, sender_id, own, kind, text, ts_ms, ts_raw, state)
+             VALUES ('mockly-1', 'public', 'msg_1', 'ann', 0, 'text', 'from v1', 1, '', 'sent')",
+            [],
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let messages = history(&store).await;
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0].text, "from v1");
+    assert_eq!(messages[0].media, None);
+}
+
+#[tokio::test]
+async fn media_is_stored_and_read_back() {
+    let store = Store::open_in_memory().unwrap();
+    let image = IncomingMessage {
+        kind: MessageKind::Image,
+        media: Some(crate::message::Media {
+            url: "https://cdn.example.com/proof.png".into(),
+            thumb_url: Some("https://cdn.example.com/proof_thumb.jpg".into()),
+        }),
+        ..incoming(Some("7"), "buyer", false, "payment proof")
+    };
+    ingest(&store, image.clone()).await;
+    let stored = &history(&store).await[0];
+    assert_eq!(stored.kind, MessageKind::Image);
+    assert_eq!(stored.media, image.media);
 }
