@@ -209,7 +209,9 @@ impl Engine {
             .encode(&Outgoing {
                 local_id: 0,
                 room: room.to_owned(),
+                kind: crate::message::MessageKind::Text,
                 text: text.to_owned(),
+                media: None,
             })
             .map_err(|e| EngineError::Invalid(e.to_string()))?;
         let (owner, room_id, text_owned) = (account.clone(), room.to_owned(), text.to_owned());

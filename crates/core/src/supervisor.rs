@@ -13,7 +13,7 @@ use crate::socket::{self, Socket};
 use crate::store::{messages, outbox, Ingested, Store};
 use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
-use std::collections::HashSet;
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc};
@@ -102,6 +102,7 @@ pub fn spawn(
         tuning,
         commands: rx,
         state: state.clone(),
+        in_flight: VecDeque::new(),
     };
     let task = tokio::spawn(supervisor.run().instrument(span));
     SupervisorHandle {
@@ -119,6 +120,9 @@ struct Supervisor {
     tuning: Tuning,
     commands: mpsc::UnboundedReceiver<Command>,
     state: Arc<Mutex<ConnectionState>>,
+    /// Outbox entries written on this connection and not yet answered, oldest first: services
+    /// whose send replies carry no id (MEXC) are answered in this order.
+    in_flight: VecDeque<i64>,
 }
 
 /// Why a session ended: stopped on request, or lost (with what the caller needs to know).
@@ -237,8 +241,8 @@ impl Supervisor {
                 return SessionEnd::Lost(format!("connection lost while opening: {e}"));
             }
         }
-        let mut in_flight = HashSet::new();
-        if let Err(reason) = self.flush_outbox(&mut sink, &mut in_flight).await {
+        self.in_flight.clear();
+        if let Err(reason) = self.flush_outbox(&mut sink).await {
             return SessionEnd::Lost(reason);
         }
         let heartbeat = self.codec.heartbeat();
@@ -283,7 +287,7 @@ impl Supervisor {
                         return SessionEnd::Stopped;
                     }
                     Some(Command::Flush) => {
-                        if let Err(reason) = self.flush_outbox(&mut sink, &mut in_flight).await {
+                        if let Err(reason) = self.flush_outbox(&mut sink).await {
                             return SessionEnd::Lost(reason);
                         }
                     }
@@ -296,11 +300,7 @@ impl Supervisor {
     /// Sends what the outbox holds that this session has not sent yet. Messages stay in the
     /// outbox until the server confirms them, so a message whose confirmation was lost with
     /// the connection is sent again on the next one (at least once, never silently lost).
-    async fn flush_outbox(
-        &mut self,
-        sink: &mut Sink,
-        in_flight: &mut HashSet<i64>,
-    ) -> Result<(), String> {
+    async fn flush_outbox(&mut self, sink: &mut Sink) -> Result<(), String> {
         let account = self.account.clone();
         let pending = match self.store.run(move |c| outbox::pending(c, &account)).await {
             Ok(p) => p,
@@ -310,7 +310,7 @@ impl Supervisor {
             }
         };
         for item in pending {
-            if in_flight.contains(&item.local_id) {
+            if self.in_flight.contains(&item.local_id) {
                 continue;
             }
             match self.codec.encode(&item) {
@@ -320,7 +320,7 @@ impl Supervisor {
                             .await
                             .map_err(|e| format!("connection lost while sending: {e}"))?;
                     }
-                    in_flight.insert(item.local_id);
+                    self.in_flight.push_back(item.local_id);
                 }
                 Err(e) => {
                     let reason = e.to_string();
@@ -372,6 +372,38 @@ impl Supervisor {
                 Inbound::ServerError(message) => {
                     tracing::warn!(%message, "server reported an error");
                     self.report(format!("the server says: {message}"));
+                }
+                Inbound::SendAccepted => {
+                    let Some(id) = self.in_flight.pop_front() else {
+                        tracing::debug!("send accepted, but nothing was in flight");
+                        continue;
+                    };
+                    match self
+                        .store
+                        .run(move |c| messages::mark_accepted(c, id))
+                        .await
+                    {
+                        Ok(Some(sent)) => self.publish(Event::Sent(sent)),
+                        Ok(None) => {}
+                        Err(e) => self.report(format!("cannot mark a message sent: {e}")),
+                    }
+                }
+                Inbound::SendRejected(reason) => {
+                    tracing::warn!(%reason, "server refused a message");
+                    let Some(id) = self.in_flight.pop_front() else {
+                        self.report(format!("the server refused a message: {reason}"));
+                        continue;
+                    };
+                    let why = format!("refused by the server: {reason}");
+                    match self
+                        .store
+                        .run(move |c| messages::mark_failed(c, id, &why))
+                        .await
+                    {
+                        Ok(Some(failed)) => self.publish(Event::Failed(failed)),
+                        Ok(None) => {}
+                        Err(e) => self.report(format!("cannot mark a message failed: {e}")),
+                    }
                 }
             }
         }

@@ -142,6 +142,9 @@ impl Codec for MocklyCodec {
     }
 
     fn encode(&mut self, message: &Outgoing) -> Result<Vec<OutFrame>, CodecError> {
+        if message.kind != MessageKind::Text {
+            return Err(CodecError::Refused("mockly rooms take text only".into()));
+        }
         if message.text.trim().is_empty() {
             return Err(CodecError::Refused("the message is empty".into()));
         }
@@ -263,7 +266,9 @@ mod tests {
             .encode(&Outgoing {
                 local_id: 1,
                 room: ROOM.into(),
+                kind: MessageKind::Text,
                 text: "Hello, everyone!".into(),
+                media: None,
             })
             .unwrap();
         let OutFrame::Text(t) = &frames[0] else {
@@ -345,7 +350,9 @@ mod tests {
         let empty = Outgoing {
             local_id: 1,
             room: ROOM.into(),
+            kind: MessageKind::Text,
             text: "  ".into(),
+            media: None,
         };
         assert!(matches!(c.encode(&empty), Err(CodecError::Refused(_))));
         let big = Outgoing {

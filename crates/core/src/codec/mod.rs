@@ -5,9 +5,10 @@
 //! into frames, and states its heartbeat. It never touches sockets, clocks or tasks: the
 //! [`crate::supervisor`] does all of that, for every service alike.
 
+pub mod mexc;
 pub mod mockly;
 
-use crate::message::IncomingMessage;
+use crate::message::{IncomingMessage, Media, MessageKind};
 use std::time::Duration;
 
 /// What to dial.
@@ -61,6 +62,10 @@ pub enum Inbound {
     },
     /// The server reported an error in-band; the connection stays up.
     ServerError(String),
+    /// The server accepted the oldest unanswered send (services whose replies carry no id).
+    SendAccepted,
+    /// The server refused the oldest unanswered send, with its reason.
+    SendRejected(String),
 }
 
 /// A message the user wants to send, as the outbox holds it.
@@ -68,7 +73,9 @@ pub enum Inbound {
 pub struct Outgoing {
     pub local_id: i64,
     pub room: String,
+    pub kind: MessageKind,
     pub text: String,
+    pub media: Option<Media>,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

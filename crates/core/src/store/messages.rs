@@ -57,9 +57,10 @@ pub fn get(conn: &Connection, local_id: i64) -> Result<Option<StoredMessage>, St
 
 /// Stores a decoded message unless it is already there.
 ///
-/// An own message (the server's echo of what we sent) confirms the oldest pending message of
-/// the same room with the same text, first in first out, because services like mockly give the
-/// sender no id to correlate with (PROTOCOLS.md §3.3.1).
+/// An own message (the server's echo of what we sent) confirms the oldest own message of the
+/// same room with the same text that has no service id yet (pending, or accepted by a reply
+/// without id as MEXC's), first in first out, because services like mockly and MEXC give the
+/// sender no id to correlate with (PROTOCOLS.md §3.3.1, §2.3).
 pub fn ingest(
     conn: &Connection,
     account: &AccountId,
@@ -78,8 +79,8 @@ pub fn ingest(
         let pending: Option<i64> = conn
             .prepare_cached(
                 "SELECT local_id FROM messages
-                 WHERE account_id = ?1 AND room_id = ?2 AND own = 1 AND state = 'pending'
-                   AND service_id IS NULL AND text = ?3
+                 WHERE account_id = ?1 AND room_id = ?2 AND own = 1
+                   AND state IN ('pending', 'sent') AND service_id IS NULL AND text = ?3
                  ORDER BY local_id LIMIT 1",
             )?
             .query_row(params![account.0, m.room, m.text], |r| r.get(0))
@@ -163,6 +164,24 @@ pub fn history(
         .collect::<Result<_, _>>()?;
     rows.reverse();
     Ok(rows)
+}
+
+/// The server accepted a pending message without giving its id (MEXC's SEND_MESSAGE reply):
+/// it is sent and leaves the outbox; a later echo with the id is matched to it by [`ingest`].
+pub fn mark_accepted(
+    conn: &Connection,
+    local_id: i64,
+) -> Result<Option<StoredMessage>, StoreError> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE messages SET state = 'sent' WHERE local_id = ?1 AND state = 'pending'",
+        )?
+        .execute([local_id])?;
+    super::outbox::remove(conn, local_id)?;
+    if changed == 0 {
+        return Ok(None);
+    }
+    get(conn, local_id)
 }
 
 /// Marks a pending message failed, with the reason; it leaves the outbox.

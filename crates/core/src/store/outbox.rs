@@ -4,6 +4,7 @@
 use super::StoreError;
 use crate::account::AccountId;
 use crate::codec::Outgoing;
+use crate::message::MessageKind;
 use rusqlite::{params, Connection};
 
 pub(crate) fn add(conn: &Connection, account: &AccountId, local_id: i64) -> Result<(), StoreError> {
@@ -22,15 +23,19 @@ pub(crate) fn remove(conn: &Connection, local_id: i64) -> Result<(), StoreError>
 pub fn pending(conn: &Connection, account: &AccountId) -> Result<Vec<Outgoing>, StoreError> {
     let rows = conn
         .prepare_cached(
-            "SELECT m.local_id, m.room_id, m.text FROM outbox o
+            "SELECT m.local_id, m.room_id, m.kind, m.text, m.media FROM outbox o
              JOIN messages m ON m.local_id = o.local_id
              WHERE o.account_id = ?1 ORDER BY o.local_id",
         )?
         .query_map([&account.0], |r| {
+            let kind: String = r.get(2)?;
+            let media: Option<String> = r.get(4)?;
             Ok(Outgoing {
                 local_id: r.get(0)?,
                 room: r.get(1)?,
-                text: r.get(2)?,
+                kind: MessageKind::parse(&kind).unwrap_or(MessageKind::Unsupported),
+                text: r.get(3)?,
+                media: media.and_then(|json| serde_json::from_str(&json).ok()),
             })
         })?
         .collect::<Result<_, _>>()?;

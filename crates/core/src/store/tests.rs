@@ -247,3 +247,31 @@ async fn media_is_stored_and_read_back() {
     assert_eq!(stored.kind, MessageKind::Image);
     assert_eq!(stored.media, image.media);
 }
+
+#[tokio::test]
+async fn an_accepted_send_takes_its_id_from_the_later_echo_without_a_duplicate() {
+    let store = Store::open_in_memory().unwrap();
+    let mine = store
+        .run(|c| messages::insert_own_pending(c, &account(), "public", "me", "paid", 1))
+        .await
+        .unwrap();
+    let id = mine.local_id;
+    let accepted = store
+        .run(move |c| messages::mark_accepted(c, id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(accepted.state, DeliveryState::Sent);
+    assert!(store
+        .run(|c| outbox::pending(c, &account()))
+        .await
+        .unwrap()
+        .is_empty());
+    let Ingested::Confirmed(echo) = ingest(&store, incoming(Some("88"), "me", true, "paid")).await
+    else {
+        panic!("the echo should attach to the accepted message")
+    };
+    assert_eq!(echo.local_id, id);
+    assert_eq!(echo.service_id.as_deref(), Some("88"));
+    assert_eq!(history(&store).await.len(), 1);
+}

@@ -1,0 +1,308 @@
+//! MEXC P2P order chat (PROTOCOLS.md §2, service-docs/mexc-p2p-websocket-chat.txt): one socket
+//! per conversation, `?listenKey=…&conversationId=…` in the URL, `{"method":"PING"}` every 5 s,
+//! and JSON *inside JSON strings* both ways (`params` of SEND_MESSAGE, `data` of RECEIVE_MESSAGE).
+//!
+//! Read tolerantly: `data` may also arrive as an object, unknown fields are ignored, unknown
+//! message types and methods become "unsupported" placeholders instead of being dropped.
+
+use super::{
+    Codec, CodecError, ConnectRequest, Heartbeat, HeartbeatFrame, InFrame, Inbound, OutFrame,
+    Outgoing,
+};
+use crate::message::{IncomingMessage, Media, MessageKind};
+use crate::secret::Secret;
+use chrono::{FixedOffset, NaiveDateTime, TimeZone};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+/// The documented WebSocket endpoint.
+pub const DEFAULT_ENDPOINT: &str = "wss://wbs.p2p.mexc.com/ws";
+/// Chat frames are small; anything over this is refused unparsed [I].
+pub const MAX_FRAME_BYTES: usize = 1024 * 1024;
+/// Our limit on an outgoing text [I]: the service documents none.
+pub const MAX_CONTENT_BYTES: usize = 8 * 1024;
+
+/// One order chat: what the socket URL and the frames need.
+#[derive(Debug, Clone)]
+pub struct Conversation {
+    pub endpoint: String,
+    pub listen_key: Secret,
+    pub conversation_id: i64,
+    /// `createTime` has no zone on the wire; this is the offset it is read in (default UTC, [I]).
+    pub create_time_offset_minutes: i32,
+}
+
+pub struct MexcCodec {
+    chat: Conversation,
+}
+
+impl MexcCodec {
+    pub fn new(chat: Conversation) -> Self {
+        MexcCodec { chat }
+    }
+
+    fn room(&self) -> String {
+        self.chat.conversation_id.to_string()
+    }
+
+    /// Reads `"YYYY-MM-DD HH:MM:SS"` in the configured offset; `None` if it is not that shape.
+    fn create_time_ms(&self, raw: &str) -> Option<i64> {
+        let naive = NaiveDateTime::parse_from_str(raw, "%Y-%m-%d %H:%M:%S").ok()?;
+        let offset = FixedOffset::east_opt(self.chat.create_time_offset_minutes * 60)?;
+        offset
+            .from_local_datetime(&naive)
+            .single()
+            .map(|t| t.timestamp_millis())
+    }
+
+    fn message(&self, body: ChatBody) -> IncomingMessage {
+        let kind = match body.kind {
+            Some(1) => MessageKind::Text,
+            Some(2) => MessageKind::Image,
+            Some(3) => MessageKind::Video,
+            Some(4) => MessageKind::File,
+            other => {
+                tracing::warn!(message_type = ?other, "unsupported MEXC message type");
+                MessageKind::Unsupported
+            }
+        };
+        let non_empty = |s: Option<String>| s.filter(|u| !u.is_empty());
+        let media = match kind {
+            MessageKind::Image => non_empty(body.image_url).map(|url| Media {
+                url,
+                thumb_url: non_empty(body.image_thumb_url),
+            }),
+            MessageKind::Video => non_empty(body.video_url).map(|url| Media {
+                url,
+                thumb_url: None,
+            }),
+            MessageKind::File => non_empty(body.file_url).map(|url| Media {
+                url,
+                thumb_url: None,
+            }),
+            _ => None,
+        };
+        let ts_raw = body.create_time.unwrap_or_default();
+        let text = match (kind, body.content) {
+            (MessageKind::Unsupported, content) => format!(
+                "Unsupported message (type {}){}",
+                body.kind.map_or("missing".into(), |t| t.to_string()),
+                content.map(|c| format!(": {c}")).unwrap_or_default()
+            ),
+            (_, content) => content.unwrap_or_default(),
+        };
+        IncomingMessage {
+            room: body
+                .conversation_id
+                .map_or_else(|| self.room(), |id| id.to_string()),
+            service_id: body.id.map(|id| id.to_string()),
+            sender_id: body.from_user_id.unwrap_or_default(),
+            sender_name: body.from_nick_name,
+            own: body.is_self.unwrap_or(false),
+            kind,
+            text,
+            media,
+            ts_ms: self
+                .create_time_ms(&ts_raw)
+                .unwrap_or_else(crate::timestamp::now_ms),
+            ts_raw,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    method: Option<String>,
+    success: Option<bool>,
+    msg: Option<String>,
+    data: Option<Value>,
+}
+
+/// The message body inside `data`. Every field optional: the doc's table is all we know.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ChatBody {
+    id: Option<i64>,
+    content: Option<String>,
+    conversation_id: Option<i64>,
+    #[serde(rename = "type")]
+    kind: Option<i64>,
+    image_url: Option<String>,
+    image_thumb_url: Option<String>,
+    video_url: Option<String>,
+    file_url: Option<String>,
+    create_time: Option<String>,
+    #[serde(rename = "self")]
+    is_self: Option<bool>,
+    from_user_id: Option<String>,
+    from_nick_name: Option<String>,
+}
+
+impl Codec for MexcCodec {
+    fn connect_request(&mut self) -> Result<ConnectRequest, CodecError> {
+        let mut url = url::Url::parse(self.chat.endpoint.trim()).map_err(|e| {
+            CodecError::Settings(format!(
+                "endpoint `{}` is not a URL: {e}",
+                self.chat.endpoint
+            ))
+        })?;
+        if !matches!(url.scheme(), "ws" | "wss") {
+            return Err(CodecError::Settings(format!(
+                "endpoint must start with ws:// or wss://, not {}://",
+                url.scheme()
+            )));
+        }
+        if self.chat.listen_key.expose().trim().is_empty() {
+            return Err(CodecError::Settings("the listenKey is empty".into()));
+        }
+        url.query_pairs_mut()
+            .append_pair("listenKey", self.chat.listen_key.expose().trim())
+            .append_pair("conversationId", &self.chat.conversation_id.to_string());
+        Ok(ConnectRequest {
+            url,
+            headers: Vec::new(),
+            subprotocol: None,
+        })
+    }
+
+    fn decode(&mut self, frame: InFrame<'_>) -> Result<Vec<Inbound>, CodecError> {
+        let text = match frame {
+            InFrame::Text(t) => t,
+            InFrame::Binary(b) => return Err(CodecError::UnexpectedBinary(b.len())),
+        };
+        if text.len() > MAX_FRAME_BYTES {
+            return Err(CodecError::TooLarge {
+                size: text.len(),
+                limit: MAX_FRAME_BYTES,
+            });
+        }
+        let envelope: Envelope =
+            serde_json::from_str(text).map_err(|e| CodecError::InvalidJson(e.to_string()))?;
+        match envelope.method.as_deref() {
+            Some("RECEIVE_MESSAGE") => {
+                let body: ChatBody = match envelope.data {
+                    // Documented: a string holding JSON.
+                    Some(Value::String(inner)) => serde_json::from_str(&inner).map_err(|e| {
+                        CodecError::InvalidJson(format!("RECEIVE_MESSAGE data: {e}"))
+                    })?,
+                    // Tolerated: the object itself.
+                    Some(object @ Value::Object(_)) => {
+                        serde_json::from_value(object).map_err(|e| {
+                            CodecError::UnexpectedShape(format!("RECEIVE_MESSAGE data: {e}"))
+                        })?
+                    }
+                    Some(_) | None => return Err(CodecError::MissingField("data")),
+                };
+                Ok(vec![Inbound::Message(self.message(body))])
+            }
+            // The PONG: liveness is any frame, so nothing else to do.
+            Some("PING") => Ok(Vec::new()),
+            Some("SEND_MESSAGE") => Ok(vec![if envelope.success.unwrap_or(false) {
+                Inbound::SendAccepted
+            } else {
+                Inbound::SendRejected(
+                    envelope
+                        .msg
+                        .unwrap_or_else(|| "the server refused the message".into()),
+                )
+            }]),
+            Some(other) => {
+                tracing::warn!(method = other, "unsupported MEXC method");
+                Ok(vec![Inbound::Message(IncomingMessage {
+                    room: self.room(),
+                    service_id: None,
+                    sender_id: "mexc".into(),
+                    sender_name: None,
+                    own: false,
+                    kind: MessageKind::Unsupported,
+                    text: format!("Unsupported frame from the server (method {other})"),
+                    media: None,
+                    ts_ms: crate::timestamp::now_ms(),
+                    ts_raw: String::new(),
+                })])
+            }
+            None => Err(CodecError::MissingField("method")),
+        }
+    }
+
+    fn encode(&mut self, message: &Outgoing) -> Result<Vec<OutFrame>, CodecError> {
+        let refuse = |why: &str| Err(CodecError::Refused(why.to_owned()));
+        if message.text.len() > MAX_CONTENT_BYTES {
+            return refuse(&format!(
+                "the message is {} bytes; the limit is {MAX_CONTENT_BYTES}",
+                message.text.len()
+            ));
+        }
+        let url = message
+            .media
+            .as_ref()
+            .map(|m| m.url.trim())
+            .unwrap_or_default();
+        let (kind, image, thumb, video, file) = match message.kind {
+            MessageKind::Text if message.text.trim().is_empty() => {
+                return refuse("the message is empty")
+            }
+            MessageKind::Text => (1, "", "", "", ""),
+            _ if url.is_empty() => {
+                return refuse("this message needs a URL for its image, video or file")
+            }
+            MessageKind::Image => {
+                let thumb = message
+                    .media
+                    .as_ref()
+                    .and_then(|m| m.thumb_url.as_deref())
+                    .unwrap_or("");
+                (2, url, thumb, "", "")
+            }
+            MessageKind::Video => (3, "", "", url, ""),
+            MessageKind::File => (4, "", "", "", url),
+            MessageKind::System | MessageKind::Unsupported => {
+                return refuse("only text, image, video and file messages can be sent")
+            }
+        };
+        let web_url = url.starts_with("https://") || url.starts_with("http://");
+        if !url.is_empty() && !web_url {
+            return refuse("media URLs must start with http:// or https://");
+        }
+        let params = json!({
+            "content": message.text,
+            "conversationId": self.chat.conversation_id,
+            "type": kind,
+            "imageUrl": image,
+            "imageThumbUrl": thumb,
+            "videoUrl": video,
+            "fileUrl": file,
+        });
+        let frame = json!({"method": "SEND_MESSAGE", "params": params.to_string()});
+        Ok(vec![OutFrame::Text(frame.to_string())])
+    }
+
+    fn heartbeat(&self) -> Heartbeat {
+        Heartbeat {
+            every: Duration::from_secs(5),
+            frame: HeartbeatFrame::App(OutFrame::Text(r#"{"method":"PING"}"#.into())),
+            // A PONG is due every 5 s; four missed in a row means the socket is dead [I].
+            idle_timeout: Duration::from_secs(20),
+        }
+    }
+
+    fn max_frame_bytes(&self) -> usize {
+        MAX_FRAME_BYTES
+    }
+
+    fn permanent_rejection(&self, status: u16) -> Option<String> {
+        match status {
+            401 | 403 => Some(format!(
+                "MEXC refused the listenKey or the conversation (HTTP {status}); replace the listenKey in settings"
+            )),
+            404 | 410 => Some(format!(
+                "there is no MEXC chat at this address (HTTP {status}); check the endpoint in settings"
+            )),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
