@@ -5,5 +5,6 @@
 pub mod bots;
 pub mod demo_script;
 pub mod listener;
+pub mod mexc;
 pub mod mockly;
 pub mod wire_time;

@@ -1,0 +1,294 @@
+//! The MEXC order chat through the generic supervisor and the store, against the MEXC
+//! simulator: heartbeat, send and confirmation, refusal, media, idle drop, bad listenKey,
+//! replays without duplicates.
+
+use parley_core::account::AccountId;
+use parley_core::backoff::Backoff;
+use parley_core::codec::mexc::{Conversation, MexcCodec};
+use parley_core::connection_state::ConnectionState;
+use parley_core::event::Event;
+use parley_core::message::{DeliveryState, MessageKind};
+use parley_core::secret::Secret;
+use parley_core::store::{messages, Store};
+use parley_core::supervisor::{self, SupervisorHandle, Tuning};
+use parley_sim::mexc::{Counterparty, MexcConfig, MexcSim};
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+const KEY: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+const CONVERSATION: i64 = 50012;
+const WAIT: Duration = Duration::from_secs(10);
+
+async fn sim(config: MexcConfig) -> MexcSim {
+    let sim = MexcSim::start(config).await.unwrap();
+    sim.add_listen_key(KEY);
+    sim.add_conversation(
+        CONVERSATION,
+        Counterparty {
+            user_id: "buyer_77".into(),
+            nick_name: "Buyer77".into(),
+        },
+    );
+    sim
+}
+
+struct Chat {
+    store: Store,
+    events: broadcast::Receiver<Event>,
+    connection: SupervisorHandle,
+    account: AccountId,
+}
+
+fn tuning(heartbeat: Duration) -> Tuning {
+    Tuning {
+        backoff: Backoff {
+            base: Duration::from_millis(50),
+            max: Duration::from_millis(300),
+        },
+        connect_timeout: Duration::from_secs(2),
+        stable_after: Duration::from_secs(10),
+        heartbeat_every: Some(heartbeat),
+        idle_timeout: Some(Duration::from_secs(2)),
+    }
+}
+
+fn connect(sim: &MexcSim, key: &str, tuning: Tuning) -> Chat {
+    let store = Store::open_in_memory().unwrap();
+    let (tx, events) = broadcast::channel(1024);
+    let account = AccountId("mexc-test".into());
+    let codec = MexcCodec::new(Conversation {
+        endpoint: sim.ws_endpoint(),
+        listen_key: Secret::new(key),
+        conversation_id: CONVERSATION,
+        create_time_offset_minutes: 0,
+    });
+    let connection = supervisor::spawn(account.clone(), Box::new(codec), store.clone(), tx, tuning);
+    Chat {
+        store,
+        events,
+        connection,
+        account,
+    }
+}
+
+impl Chat {
+    async fn expect<T>(&mut self, what: &str, mut pick: impl FnMut(&Event) -> Option<T>) -> T {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let event = tokio::time::timeout_at(deadline, self.events.recv())
+                .await
+                .unwrap_or_else(|_| panic!("timed out waiting for {what}"))
+                .unwrap();
+            if let Some(found) = pick(&event) {
+                return found;
+            }
+        }
+    }
+
+    async fn expect_state(
+        &mut self,
+        what: &str,
+        want: impl Fn(&ConnectionState) -> bool,
+    ) -> ConnectionState {
+        self.expect(what, |e| match e {
+            Event::Status { state, .. } if want(state) => Some(state.clone()),
+            _ => None,
+        })
+        .await
+    }
+
+    async fn open(&mut self) {
+        self.expect_state("open", |s| *s == ConnectionState::Open)
+            .await;
+    }
+
+    async fn send(&self, text: &str) -> i64 {
+        let (account, text) = (self.account.clone(), text.to_owned());
+        let m = self
+            .store
+            .run(move |c| {
+                messages::insert_own_pending(c, &account, &CONVERSATION.to_string(), "me", &text, 0)
+            })
+            .await
+            .unwrap();
+        self.connection.send(supervisor::Command::Flush);
+        m.local_id
+    }
+
+    async fn history(&self) -> Vec<parley_core::message::StoredMessage> {
+        let account = self.account.clone();
+        self.store
+            .run(move |c| messages::history(c, &account, &CONVERSATION.to_string(), None, 100))
+            .await
+            .unwrap()
+    }
+}
+
+#[tokio::test]
+async fn pings_every_interval_keep_the_server_from_dropping_us() {
+    let sim = sim(MexcConfig {
+        idle_limit: Duration::from_millis(400),
+        ..MexcConfig::default()
+    })
+    .await;
+    let mut chat = connect(&sim, KEY, tuning(Duration::from_millis(100)));
+    chat.open().await;
+    let stayed = tokio::time::timeout(
+        Duration::from_millis(1500),
+        chat.expect_state("a drop", |s| *s != ConnectionState::Open),
+    )
+    .await;
+    assert!(stayed.is_err(), "pings keep the socket: {stayed:?}");
+    let pings = sim.pings();
+    assert!(
+        (10..=20).contains(&pings),
+        "about one PING per 100 ms over 1.5 s: {pings}"
+    );
+}
+
+#[tokio::test]
+async fn without_pings_the_server_drops_us_and_we_come_back() {
+    let sim = sim(MexcConfig {
+        idle_limit: Duration::from_millis(300),
+        ..MexcConfig::default()
+    })
+    .await;
+    let mut chat = connect(&sim, KEY, tuning(Duration::from_secs(30)));
+    chat.open().await;
+    chat.expect_state("the server's idle drop", |s| {
+        matches!(s, ConnectionState::Backoff { .. })
+    })
+    .await;
+    chat.open().await;
+}
+
+#[tokio::test]
+async fn a_sent_message_is_accepted_then_gets_its_id_from_the_echo() {
+    let sim = sim(MexcConfig::default()).await;
+    let mut chat = connect(&sim, KEY, tuning(Duration::from_secs(1)));
+    chat.open().await;
+    let local_id = chat.send("I have paid").await;
+    let sent = chat
+        .expect("the acceptance", |e| match e {
+            Event::Sent(m) => Some(m.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(sent.local_id, local_id);
+    assert_eq!(sent.state, DeliveryState::Sent);
+    let echoed = chat
+        .expect("the self echo", |e| match e {
+            Event::Sent(m) if m.service_id.is_some() => Some(m.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(echoed.local_id, local_id);
+    assert_eq!(
+        chat.history().await.len(),
+        1,
+        "the echo is not a second bubble"
+    );
+    assert_eq!(sim.sent_by_trader()[0].content, "I have paid");
+}
+
+#[tokio::test]
+async fn a_refused_send_fails_with_the_servers_reason() {
+    let sim = sim(MexcConfig::default()).await;
+    let mut chat = connect(&sim, KEY, tuning(Duration::from_secs(1)));
+    chat.open().await;
+    sim.refuse_next_sends(1, "order already completed");
+    chat.send("still there?").await;
+    let failed = chat
+        .expect("the refusal", |e| match e {
+            Event::Failed(m) => Some(m.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        failed.error.as_deref(),
+        Some("refused by the server: order already completed")
+    );
+    assert!(sim.sent_by_trader().is_empty());
+}
+
+#[tokio::test]
+async fn the_counterpartys_payment_screenshot_arrives_as_an_image() {
+    let sim = sim(MexcConfig::default()).await;
+    let mut chat = connect(&sim, KEY, tuning(Duration::from_secs(1)));
+    chat.open().await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    sim.counterparty_says(
+        CONVERSATION,
+        2,
+        "payment proof",
+        "http://127.0.0.1:1/proof.png",
+    );
+    let image = chat
+        .expect("the image", |e| match e {
+            Event::Message(m) => Some(m.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(image.kind, MessageKind::Image);
+    assert_eq!(image.media.unwrap().url, "http://127.0.0.1:1/proof.png");
+    assert_eq!(image.sender_name.as_deref(), Some("Buyer77"));
+    assert!(!image.own);
+}
+
+#[tokio::test]
+async fn an_invalid_listen_key_stops_and_asks_for_a_new_one() {
+    let sim = sim(MexcConfig::default()).await;
+    let mut chat = connect(&sim, "not-a-key", tuning(Duration::from_secs(1)));
+    let stopped = chat
+        .expect_state("a stop", |s| matches!(s, ConnectionState::Stopped { .. }))
+        .await;
+    let ConnectionState::Stopped { reason } = stopped else {
+        unreachable!()
+    };
+    assert!(reason.contains("replace the listenKey"), "{reason}");
+}
+
+#[tokio::test]
+async fn a_replayed_history_after_reconnect_shows_nothing_twice() {
+    let sim = sim(MexcConfig {
+        replay_history: true,
+        ..MexcConfig::default()
+    })
+    .await;
+    let mut chat = connect(&sim, KEY, tuning(Duration::from_secs(1)));
+    chat.open().await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    sim.counterparty_says(CONVERSATION, 1, "hello trader", "");
+    chat.expect("the first message", |e| {
+        matches!(e, Event::Message(_)).then_some(())
+    })
+    .await;
+    sim.drop_connections();
+    chat.expect_state("backoff", |s| matches!(s, ConnectionState::Backoff { .. }))
+        .await;
+    chat.open().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(chat.history().await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_malformed_inner_body_is_reported_and_the_chat_goes_on() {
+    let sim = sim(MexcConfig::default()).await;
+    let mut chat = connect(&sim, KEY, tuning(Duration::from_secs(1)));
+    chat.open().await;
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    sim.push_raw(r#"{"method":"RECEIVE_MESSAGE","data":"{broken"}"#);
+    let error = chat
+        .expect("an error", |e| match e {
+            Event::Error { message, .. } => Some(message.clone()),
+            _ => None,
+        })
+        .await;
+    assert!(error.contains("RECEIVE_MESSAGE data"), "{error}");
+    sim.counterparty_says(CONVERSATION, 1, "after the garbage", "");
+    chat.expect("the next message", |e| match e {
+        Event::Message(m) if m.text == "after the garbage" => Some(()),
+        _ => None,
+    })
+    .await;
+}

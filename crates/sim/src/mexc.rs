@@ -1,0 +1,447 @@
+//! The MEXC P2P chat socket (PROTOCOLS.md §2.3, §2.5): `/ws?listenKey=…&conversationId=…`,
+//! double-encoded frames, the documented PONG, a drop after the idle limit without a PING,
+//! SEND_MESSAGE answered with the documented reply and echoed as RECEIVE_MESSAGE with
+//! `self: true`, counterparty messages with `self: false`, at most 5 sockets per listenKey.
+//!
+//! Knobs: refuse the next sends with a message, replay a conversation's history to every new
+//! socket (whether the real server does is unknown), push raw frames, drop every socket.
+
+use crate::listener::{Handler, RestartableListener};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use std::collections::{HashMap, HashSet};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio::sync::{mpsc, watch};
+use tokio_tungstenite::tungstenite::handshake::server::{ErrorResponse, Request, Response};
+use tokio_tungstenite::tungstenite::http::StatusCode;
+use tokio_tungstenite::tungstenite::Message;
+
+#[derive(Debug, Clone)]
+pub struct MexcConfig {
+    pub addr: SocketAddr,
+    /// The server drops a socket that sent no PING for this long (documented: 60 s).
+    pub idle_limit: Duration,
+    /// Sockets one listenKey may hold at once (spot documents 5; [I] for P2P).
+    pub sockets_per_key: usize,
+    /// Send every stored message of a conversation to each new socket.
+    pub replay_history: bool,
+}
+
+impl Default for MexcConfig {
+    fn default() -> Self {
+        MexcConfig {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            idle_limit: Duration::from_secs(60),
+            sockets_per_key: 5,
+            replay_history: false,
+        }
+    }
+}
+
+/// The other side of an order chat.
+#[derive(Debug, Clone)]
+pub struct Counterparty {
+    pub user_id: String,
+    pub nick_name: String,
+}
+
+/// A message body as the server stores it (`data` of RECEIVE_MESSAGE, before `self`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatMessage {
+    pub id: i64,
+    pub conversation_id: i64,
+    pub from_user_id: String,
+    pub from_nick_name: String,
+    pub kind: i64,
+    pub content: String,
+    pub image_url: String,
+    pub image_thumb_url: String,
+    pub video_url: String,
+    pub file_url: String,
+    pub create_time: String,
+}
+
+impl ChatMessage {
+    fn frame(&self, is_self: bool) -> Message {
+        let data = json!({
+            "id": self.id, "content": self.content, "conversationId": self.conversation_id,
+            "type": self.kind, "imageUrl": self.image_url, "imageThumbUrl": self.image_thumb_url,
+            "videoUrl": self.video_url, "fileUrl": self.file_url, "createTime": self.create_time,
+            "self": is_self, "fromUserId": self.from_user_id, "fromNickName": self.from_nick_name,
+        });
+        Message::Text(
+            json!({"success": true, "msg": "success", "method": "RECEIVE_MESSAGE", "data": data.to_string()})
+                .to_string()
+                .into(),
+        )
+    }
+}
+
+/// What the trader (the client) is called on the server.
+pub const TRADER_ID: &str = "trader_self";
+const TRADER_NICK: &str = "You";
+
+struct Socket {
+    listen_key: String,
+    conversation: i64,
+    outbox: mpsc::UnboundedSender<Message>,
+}
+
+#[derive(Default)]
+struct Data {
+    listen_keys: HashSet<String>,
+    conversations: HashMap<i64, Counterparty>,
+    history: Vec<ChatMessage>,
+    sockets: HashMap<u64, Socket>,
+    refuse_next: Vec<String>,
+    pings: u64,
+}
+
+struct State {
+    config: MexcConfig,
+    data: Mutex<Data>,
+    next_id: AtomicU64,
+    next_socket: AtomicU64,
+    drop_all: watch::Sender<u64>,
+}
+
+fn lock(m: &Mutex<Data>) -> std::sync::MutexGuard<'_, Data> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+pub struct MexcSim {
+    state: Arc<State>,
+    listener: RestartableListener,
+}
+
+impl MexcSim {
+    pub async fn start(config: MexcConfig) -> std::io::Result<MexcSim> {
+        let state = Arc::new(State {
+            config: config.clone(),
+            data: Mutex::new(Data::default()),
+            next_id: AtomicU64::new(1),
+            next_socket: AtomicU64::new(1),
+            drop_all: watch::channel(0).0,
+        });
+        let for_handler = state.clone();
+        let handler: Handler =
+            Arc::new(move |stream, down| Box::pin(serve(for_handler.clone(), stream, down)));
+        let listener = RestartableListener::bind(config.addr, handler).await?;
+        Ok(MexcSim { state, listener })
+    }
+
+    /// The WebSocket endpoint to configure in Parley.
+    pub fn ws_endpoint(&self) -> String {
+        format!("ws://{}/ws", self.listener.addr())
+    }
+
+    pub fn add_listen_key(&self, key: &str) {
+        lock(&self.state.data).listen_keys.insert(key.to_owned());
+    }
+
+    pub fn revoke_listen_key(&self, key: &str) {
+        lock(&self.state.data).listen_keys.remove(key);
+    }
+
+    pub fn add_conversation(&self, id: i64, counterparty: Counterparty) {
+        lock(&self.state.data)
+            .conversations
+            .insert(id, counterparty);
+    }
+
+    /// The counterparty writes: `kind` 1 text, 2 image, 3 video, 4 file; `url` fills that type's field.
+    pub fn counterparty_says(&self, conversation: i64, kind: i64, content: &str, url: &str) {
+        let who = lock(&self.state.data)
+            .conversations
+            .get(&conversation)
+            .cloned();
+        let Some(who) = who else { return };
+        let message = self.state.new_message(
+            conversation,
+            &who.user_id,
+            &who.nick_name,
+            kind,
+            content,
+            url,
+            "",
+        );
+        self.state.deliver(&message);
+    }
+
+    /// The next `n` SEND_MESSAGE requests are refused with `msg`.
+    pub fn refuse_next_sends(&self, n: usize, msg: &str) {
+        lock(&self.state.data)
+            .refuse_next
+            .extend(std::iter::repeat_n(msg.to_owned(), n));
+    }
+
+    /// Sends a raw text frame to every socket.
+    pub fn push_raw(&self, text: &str) {
+        for socket in lock(&self.state.data).sockets.values() {
+            let _ = socket.outbox.send(Message::Text(text.to_owned().into()));
+        }
+    }
+
+    pub fn drop_connections(&self) {
+        self.state.drop_all.send_modify(|n| *n += 1);
+    }
+
+    pub fn go_down(&self) {
+        self.listener.stop();
+    }
+
+    pub async fn come_back(&self) -> std::io::Result<()> {
+        self.listener.start().await
+    }
+
+    /// Messages the trader sent, in order.
+    pub fn sent_by_trader(&self) -> Vec<ChatMessage> {
+        lock(&self.state.data)
+            .history
+            .iter()
+            .filter(|m| m.from_user_id == TRADER_ID)
+            .cloned()
+            .collect()
+    }
+
+    pub fn pings(&self) -> u64 {
+        lock(&self.state.data).pings
+    }
+
+    pub fn open_sockets(&self) -> usize {
+        lock(&self.state.data).sockets.len()
+    }
+}
+
+impl State {
+    #[allow(clippy::too_many_arguments)]
+    fn new_message(
+        &self,
+        conversation: i64,
+        from_id: &str,
+        from_nick: &str,
+        kind: i64,
+        content: &str,
+        url: &str,
+        thumb: &str,
+    ) -> ChatMessage {
+        let field = |k: i64| {
+            if kind == k {
+                url.to_owned()
+            } else {
+                String::new()
+            }
+        };
+        let message = ChatMessage {
+            id: self.next_id.fetch_add(1, Ordering::SeqCst) as i64,
+            conversation_id: conversation,
+            from_user_id: from_id.to_owned(),
+            from_nick_name: from_nick.to_owned(),
+            kind,
+            content: content.to_owned(),
+            image_url: field(2),
+            image_thumb_url: if kind == 2 {
+                thumb.to_owned()
+            } else {
+                String::new()
+            },
+            video_url: field(3),
+            file_url: field(4),
+            create_time: chrono::Utc::now().format("%Y-%m-%d %H:%M:%S").to_string(),
+        };
+        lock(&self.data).history.push(message.clone());
+        message
+    }
+
+    /// Pushes a message to every socket of its conversation; `self` is true on the trader's.
+    fn deliver(&self, message: &ChatMessage) {
+        let is_self = message.from_user_id == TRADER_ID;
+        for socket in lock(&self.data).sockets.values() {
+            if socket.conversation == message.conversation_id {
+                let _ = socket.outbox.send(message.frame(is_self));
+            }
+        }
+    }
+
+    /// Handles one frame from a socket; returns whether it was a PING.
+    fn on_frame(
+        &self,
+        conversation: i64,
+        text: &str,
+        reply: &mpsc::UnboundedSender<Message>,
+    ) -> bool {
+        let send = |v: Value| {
+            let _ = reply.send(Message::Text(v.to_string().into()));
+        };
+        let Ok(frame) = serde_json::from_str::<Value>(text) else {
+            send(json!({"success": false, "msg": "invalid request"}));
+            return false;
+        };
+        match frame["method"].as_str() {
+            Some("PING") => {
+                lock(&self.data).pings += 1;
+                send(json!({"success": true, "method": "PING", "msg": "success", "data": "PONG"}));
+                true
+            }
+            Some("SEND_MESSAGE") => {
+                let refusal =
+                    |msg: &str| json!({"success": false, "method": "SEND_MESSAGE", "msg": msg});
+                if let Some(msg) = {
+                    let mut data = lock(&self.data);
+                    (!data.refuse_next.is_empty()).then(|| data.refuse_next.remove(0))
+                } {
+                    send(refusal(&msg));
+                    return false;
+                }
+                // Documented: params is a string holding JSON; what the real server does with an
+                // object is unknown, so the simulator refuses it [I].
+                let Some(params) = frame["params"]
+                    .as_str()
+                    .and_then(|p| serde_json::from_str::<Value>(p).ok())
+                else {
+                    send(refusal("params must be a JSON string"));
+                    return false;
+                };
+                let kind = params["type"].as_i64().unwrap_or(0);
+                let text = |k: &str| params[k].as_str().unwrap_or("").to_owned();
+                let required = match kind {
+                    1 => None,
+                    2 => Some("imageUrl"),
+                    3 => Some("videoUrl"),
+                    4 => Some("fileUrl"),
+                    _ => {
+                        send(refusal("unsupported message type"));
+                        return false;
+                    }
+                };
+                let url = required.map(text).unwrap_or_default();
+                if required.is_some() && url.is_empty() {
+                    send(refusal(&format!("{} is required", required.unwrap_or(""))));
+                    return false;
+                }
+                send(json!({"success": true, "method": "SEND_MESSAGE", "msg": "success"}));
+                let message = self.new_message(
+                    conversation,
+                    TRADER_ID,
+                    TRADER_NICK,
+                    kind,
+                    &text("content"),
+                    &url,
+                    &text("imageThumbUrl"),
+                );
+                self.deliver(&message);
+                false
+            }
+            _ => {
+                send(json!({"success": false, "msg": "unknown method"}));
+                false
+            }
+        }
+    }
+}
+
+fn query_value(query: &str, name: &str) -> Option<String> {
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        (k == name).then(|| v.to_owned())
+    })
+}
+
+fn refuse(status: StatusCode, why: &str) -> ErrorResponse {
+    let mut response = ErrorResponse::new(Some(why.to_owned()));
+    *response.status_mut() = status;
+    response
+}
+
+// tungstenite's handshake callback must return its (large) `ErrorResponse` by value.
+#[allow(clippy::result_large_err)]
+async fn serve(state: Arc<State>, stream: TcpStream, mut down: watch::Receiver<bool>) {
+    let mut accepted = None;
+    let handshake = tokio_tungstenite::accept_hdr_async(stream, |req: &Request, resp: Response| {
+        if req.uri().path() != "/ws" {
+            return Err(refuse(StatusCode::NOT_FOUND, "not found"));
+        }
+        let query = req.uri().query().unwrap_or("");
+        let key = query_value(query, "listenKey").unwrap_or_default();
+        let conversation = query_value(query, "conversationId").and_then(|c| c.parse::<i64>().ok());
+        let data = lock(&state.data);
+        if !data.listen_keys.contains(&key) {
+            return Err(refuse(StatusCode::UNAUTHORIZED, "invalid listenKey"));
+        }
+        let Some(conversation) = conversation.filter(|c| data.conversations.contains_key(c)) else {
+            return Err(refuse(StatusCode::FORBIDDEN, "invalid conversationId"));
+        };
+        if data
+            .sockets
+            .values()
+            .filter(|s| s.listen_key == key)
+            .count()
+            >= state.config.sockets_per_key
+        {
+            return Err(refuse(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many connections for this listenKey",
+            ));
+        }
+        accepted = Some((key, conversation));
+        Ok(resp)
+    });
+    let Ok(socket) = handshake.await else { return };
+    let Some((listen_key, conversation)) = accepted else {
+        return;
+    };
+    let id = state.next_socket.fetch_add(1, Ordering::SeqCst);
+    let (outbox, mut outgoing) = mpsc::unbounded_channel();
+    {
+        let mut data = lock(&state.data);
+        if state.config.replay_history {
+            for m in data
+                .history
+                .iter()
+                .filter(|m| m.conversation_id == conversation)
+            {
+                let _ = outbox.send(m.frame(m.from_user_id == TRADER_ID));
+            }
+        }
+        data.sockets.insert(
+            id,
+            Socket {
+                listen_key,
+                conversation,
+                outbox: outbox.clone(),
+            },
+        );
+    }
+    let (mut sink, mut incoming) = socket.split();
+    let mut dropped = state.drop_all.subscribe();
+    let idle = state.config.idle_limit;
+    let mut last_ping = tokio::time::Instant::now();
+    loop {
+        tokio::select! {
+            _ = down.changed() => break,
+            _ = dropped.changed() => break,
+            _ = tokio::time::sleep_until(last_ping + idle) => {
+                let _ = sink.send(Message::Close(None)).await;
+                break;
+            }
+            out = outgoing.recv() => {
+                let Some(frame) = out else { break };
+                if sink.send(frame).await.is_err() { break; }
+            }
+            frame = incoming.next() => match frame {
+                Some(Ok(Message::Text(text))) => {
+                    if state.on_frame(conversation, text.as_str(), &outbox) {
+                        last_ping = tokio::time::Instant::now();
+                    }
+                }
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                Some(Ok(_)) => {}
+            }
+        }
+    }
+    lock(&state.data).sockets.remove(&id);
+}
