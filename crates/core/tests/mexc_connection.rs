@@ -141,7 +141,7 @@ async fn pings_every_interval_keep_the_server_from_dropping_us() {
     assert!(stayed.is_err(), "pings keep the socket: {stayed:?}");
     let pings = sim.pings();
     assert!(
-        (10..=20).contains(&pings),
+        (8..=25).contains(&pings),
         "about one PING per 100 ms over 1.5 s: {pings}"
     );
 }
