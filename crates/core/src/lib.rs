@@ -18,6 +18,7 @@ pub mod engine;
 pub mod event;
 pub mod logging;
 pub mod message;
+pub mod mexc_signing;
 pub mod profile;
 pub mod secret;
 pub mod secrets;
