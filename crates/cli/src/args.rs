@@ -1,7 +1,7 @@
 //! Command-line arguments. Secrets are never taken from flags (they would show in `ps` and
 //! shell history): they come from the keyring (`--account`) or stdin (`--secret-stdin`).
 
-use parley_core::account::{MocklySettings, ServiceKind};
+use parley_core::account::{MexcSettings, MocklySettings, ServiceKind};
 use std::path::PathBuf;
 
 pub const USAGE: &str = "\
@@ -9,15 +9,19 @@ usage: parley-cli connect <service> [options]
 
 services:
   mockly      mockly.me public chat
+  mexc        MEXC P2P order chat (listenKey mode: one socket per conversation)
 
 options:
   --account ID        use a configured account (settings from the profile's config,
                       secret from the OS keyring)
   --profile DIR       the profile --account reads (default: the platform's config dir)
-  --endpoint URL      the service endpoint (mockly: default wss://mockly.me/ws/chat/{client_id})
+  --endpoint URL      the service endpoint (mockly: default wss://mockly.me/ws/chat/{client_id};
+                      mexc: default wss://wbs.p2p.mexc.com/ws)
   --client-id ID      mockly: the id shown to others in the room
+  --conversation-id N mexc: an order chat to open (repeat for several; the first is the default
+                      room for plain stdin lines)
   --secret-stdin      read the account's secret from the first line of stdin
-                      (for services that have one; mockly has none)
+                      (mexc: the listenKey; mockly has none)
 
 stdin:  each line is sent as a text message to the account's first room;
         a JSON line {\"room\": \"…\", \"text\": \"…\"} picks the room.
@@ -40,6 +44,7 @@ pub struct Connect {
     pub profile: Option<PathBuf>,
     pub endpoint: Option<String>,
     pub client_id: Option<String>,
+    pub conversations: Vec<i64>,
     pub secret_stdin: bool,
 }
 
@@ -52,6 +57,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
     }
     let service = match it.next().map(String::as_str) {
         Some("mockly") => ServiceKind::Mockly,
+        Some("mexc") => ServiceKind::Mexc,
         Some(other) => return Err(format!("unknown service `{other}`")),
         None => return Err("connect needs a service".into()),
     };
@@ -61,6 +67,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
         profile: None,
         endpoint: None,
         client_id: None,
+        conversations: Vec::new(),
         secret_stdin: false,
     };
     while let Some(flag) = it.next() {
@@ -74,6 +81,13 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
             "--profile" => c.profile = Some(PathBuf::from(value()?)),
             "--endpoint" => c.endpoint = Some(value()?),
             "--client-id" => c.client_id = Some(value()?),
+            "--conversation-id" => {
+                let raw = value()?;
+                let id = raw
+                    .parse()
+                    .map_err(|_| format!("--conversation-id takes a number, not `{raw}`"))?;
+                c.conversations.push(id);
+            }
             "--secret-stdin" => c.secret_stdin = true,
             "-h" | "--help" => return Ok(Parsed::Help),
             other => return Err(format!("unknown option `{other}`")),
@@ -85,10 +99,29 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
     if c.secret_stdin && c.service == ServiceKind::Mockly {
         return Err("mockly accounts have no secret; drop --secret-stdin".into());
     }
+    if c.account.is_none() && c.service == ServiceKind::Mexc {
+        if c.conversations.is_empty() {
+            return Err("mexc needs at least one --conversation-id (or --account)".into());
+        }
+        if !c.secret_stdin {
+            return Err("mexc needs the listenKey on stdin: add --secret-stdin".into());
+        }
+    }
     Ok(Parsed::Connect(c))
 }
 
 impl Connect {
+    pub fn mexc_settings(&self) -> MexcSettings {
+        MexcSettings {
+            endpoint: self
+                .endpoint
+                .clone()
+                .unwrap_or_else(MexcSettings::default_endpoint),
+            conversations: self.conversations.clone(),
+            create_time_offset_minutes: 0,
+        }
+    }
+
     pub fn mockly_settings(&self) -> Option<MocklySettings> {
         Some(MocklySettings {
             client_id: self.client_id.clone()?,
@@ -140,6 +173,15 @@ mod tests {
         assert!(parse_str("connect mockly --client-id a --secret-stdin")
             .unwrap_err()
             .contains("no secret"));
+        assert!(parse_str("connect mexc --secret-stdin")
+            .unwrap_err()
+            .contains("--conversation-id"));
+        assert!(parse_str("connect mexc --conversation-id 5")
+            .unwrap_err()
+            .contains("--secret-stdin"));
+        assert!(parse_str("connect mexc --conversation-id x")
+            .unwrap_err()
+            .contains("a number"));
         assert_eq!(parse_str("--help").unwrap(), Parsed::Help);
     }
 }

@@ -184,6 +184,7 @@ async fn account_and_secrets(
                     c.mockly_settings()
                         .ok_or_else(|| anyhow!("mockly needs --client-id"))?,
                 ),
+                parley_core::account::ServiceKind::Mexc => ServiceSettings::Mexc(c.mexc_settings()),
             };
             let account = Account {
                 id: AccountId("cli".into()),
@@ -197,6 +198,7 @@ async fn account_and_secrets(
     if let Some(endpoint) = &c.endpoint {
         match &mut account.settings {
             ServiceSettings::Mockly(s) => s.endpoint = endpoint.clone(),
+            ServiceSettings::Mexc(s) => s.endpoint = endpoint.clone(),
         }
     }
     if c.secret_stdin {

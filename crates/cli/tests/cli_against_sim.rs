@@ -101,3 +101,61 @@ fn usage_mistakes_exit_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--client-id"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mexc_takes_the_listen_key_from_stdin_and_sends_to_the_conversation() {
+    use parley_sim::mexc::{Counterparty, MexcConfig, MexcSim};
+    let sim = MexcSim::start(MexcConfig::default()).await.unwrap();
+    sim.add_listen_key("key-from-stdin");
+    sim.add_conversation(
+        777,
+        Counterparty {
+            user_id: "buyer".into(),
+            nick_name: "Buyer".into(),
+        },
+    );
+    let endpoint = sim.ws_endpoint();
+    let output = tokio::task::spawn_blocking(move || {
+        let mut child = cli()
+            .args([
+                "connect",
+                "mexc",
+                "--conversation-id",
+                "777",
+                "--secret-stdin",
+                "--endpoint",
+                &endpoint,
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "key-from-stdin").unwrap();
+        writeln!(stdin, "I have paid").unwrap();
+        drop(stdin);
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        !stdout.contains("key-from-stdin"),
+        "the listenKey never reaches stdout"
+    );
+    assert!(stdout
+        .lines()
+        .any(|l| l.contains(r#""event":"sent""#) && l.contains(r#""room":"777""#)));
+    let sent = sim.sent_by_trader();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        (sent[0].conversation_id, sent[0].content.as_str()),
+        (777, "I have paid")
+    );
+}

@@ -20,12 +20,14 @@ impl fmt::Display for AccountId {
 #[serde(rename_all = "snake_case")]
 pub enum ServiceKind {
     Mockly,
+    Mexc,
 }
 
 impl ServiceKind {
     pub fn label(self) -> &'static str {
         match self {
             ServiceKind::Mockly => "mockly.me chat",
+            ServiceKind::Mexc => "MEXC P2P order chat",
         }
     }
 }
@@ -48,17 +50,38 @@ impl MocklySettings {
     }
 }
 
+/// Settings of a MEXC P2P account in listenKey mode: the listenKey is the account's keyring
+/// secret; each order chat (conversation) is a room with its own socket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MexcSettings {
+    #[serde(default = "MexcSettings::default_endpoint")]
+    pub endpoint: String,
+    #[serde(default)]
+    pub conversations: Vec<i64>,
+    /// The offset `createTime` is read in (PROTOCOLS notes: default UTC).
+    #[serde(default)]
+    pub create_time_offset_minutes: i32,
+}
+
+impl MexcSettings {
+    pub fn default_endpoint() -> String {
+        crate::codec::mexc::DEFAULT_ENDPOINT.to_owned()
+    }
+}
+
 /// Per-service settings, tagged by service so the config file reads naturally.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "service", rename_all = "snake_case")]
 pub enum ServiceSettings {
     Mockly(MocklySettings),
+    Mexc(MexcSettings),
 }
 
 impl ServiceSettings {
     pub fn kind(&self) -> ServiceKind {
         match self {
             ServiceSettings::Mockly(_) => ServiceKind::Mockly,
+            ServiceSettings::Mexc(_) => ServiceKind::Mexc,
         }
     }
 }

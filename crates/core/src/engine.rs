@@ -63,7 +63,40 @@ pub struct Engine {
 
 struct Running {
     account: Account,
-    connection: SupervisorHandle,
+    /// One per socket: a single one for most services, one per conversation for MEXC.
+    connections: Vec<SupervisorHandle>,
+    /// Why the account could not start at all (e.g. its secret is missing from the keyring).
+    failed: Option<String>,
+}
+
+impl Running {
+    /// The account's state as the sidebar shows it: the worst of its connections.
+    fn state(&self) -> ConnectionState {
+        if let Some(reason) = &self.failed {
+            return ConnectionState::Stopped {
+                reason: reason.clone(),
+            };
+        }
+        let states: Vec<ConnectionState> = self.connections.iter().map(|c| c.state()).collect();
+        let rank = |s: &ConnectionState| match s {
+            ConnectionState::Stopped { .. } => 0,
+            ConnectionState::Backoff { .. } => 1,
+            ConnectionState::Connecting { .. } => 2,
+            ConnectionState::Open => 3,
+        };
+        states
+            .into_iter()
+            .min_by_key(rank)
+            .unwrap_or(ConnectionState::Stopped {
+                reason: "nothing to connect: add a chat in settings".into(),
+            })
+    }
+
+    async fn stop(self) {
+        for connection in self.connections {
+            connection.stop().await;
+        }
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -111,8 +144,23 @@ impl Engine {
     /// Adds an account: checks its settings, stores its secret in the keyring, saves the
     /// config (without the secret) and connects it.
     pub async fn add_account(&self, new: NewAccount) -> Result<Account, EngineError> {
-        let prefix = match new.settings {
+        let prefix = match &new.settings {
             ServiceSettings::Mockly(_) => "mockly",
+            ServiceSettings::Mexc(s) => {
+                if s.conversations.is_empty() {
+                    return Err(EngineError::Invalid(
+                        "add at least one conversation id".into(),
+                    ));
+                }
+                if new
+                    .secret
+                    .as_ref()
+                    .is_none_or(|k| k.expose().trim().is_empty())
+                {
+                    return Err(EngineError::Invalid("a listenKey is required".into()));
+                }
+                "mexc"
+            }
         };
         let account = Account {
             id: AccountId(format!("{prefix}-{:08x}", fastrand::u32(..))),
@@ -124,9 +172,12 @@ impl Engine {
             settings: new.settings,
             demo: false,
         };
-        codec::for_account(&account.settings, None)
-            .connect_request()
-            .map_err(|e| EngineError::Invalid(e.to_string()))?;
+        for mut connection in codec::connections(&account.settings, new.secret.clone()) {
+            connection
+                .codec
+                .connect_request()
+                .map_err(|e| EngineError::Invalid(e.to_string()))?;
+        }
         if let Some(secret) = &new.secret {
             self.secrets.put(&account.id, secret)?;
         }
@@ -150,8 +201,9 @@ impl Engine {
         let Some(running) = running else {
             return Err(EngineError::UnknownAccount(id.clone()));
         };
-        running.connection.stop().await;
-        if !running.account.demo {
+        let demo = running.account.demo;
+        running.stop().await;
+        if !demo {
             self.update_config(|c| c.accounts.retain(|a| &a.id != id))?;
             self.secrets.delete(id)?;
         }
@@ -183,7 +235,7 @@ impl Engine {
             .map(|r| AccountView {
                 service_label: r.account.service().label(),
                 account: r.account.clone(),
-                state: r.connection.state(),
+                state: r.state(),
             })
             .collect();
         // The Demo first, then by name.
@@ -205,7 +257,8 @@ impl Engine {
         text: &str,
     ) -> Result<StoredMessage, EngineError> {
         let settings = self.running_account(account)?.settings;
-        codec::for_account(&settings, None)
+        codec::for_room(&settings, room)
+            .ok_or_else(|| EngineError::Invalid(format!("this account has no room {room}")))?
             .encode(&Outgoing {
                 local_id: 0,
                 room: room.to_owned(),
@@ -284,7 +337,7 @@ impl Engine {
     pub async fn shutdown(&self) {
         let all: Vec<Running> = lock(&self.running).drain().map(|(_, r)| r).collect();
         for running in all {
-            running.connection.stop().await;
+            running.stop().await;
         }
     }
 
@@ -296,23 +349,37 @@ impl Engine {
                 .await?;
         }
         let secret = self.secrets.get(&account.id)?;
-        let codec = codec::for_account(&account.settings, secret);
-        let connection = supervisor::spawn(
-            account.id.clone(),
-            codec,
-            self.store.clone(),
-            self.events.clone(),
-            self.tuning.clone(),
-        );
+        let needs_secret = matches!(account.settings, ServiceSettings::Mexc(_));
+        let failed = (needs_secret && secret.is_none()).then(|| {
+            "its listenKey is not in the keyring; add the account again in settings".to_owned()
+        });
+        let connections = if failed.is_some() {
+            Vec::new()
+        } else {
+            codec::connections(&account.settings, secret)
+                .into_iter()
+                .map(|c| {
+                    supervisor::spawn(
+                        account.id.clone(),
+                        c.room,
+                        c.codec,
+                        self.store.clone(),
+                        self.events.clone(),
+                        self.tuning.clone(),
+                    )
+                })
+                .collect()
+        };
         let previous = lock(&self.running).insert(
             account.id.clone(),
             Running {
                 account,
-                connection,
+                connections,
+                failed,
             },
         );
         if let Some(previous) = previous {
-            previous.connection.stop().await;
+            previous.stop().await;
         }
         Ok(())
     }
@@ -326,7 +393,9 @@ impl Engine {
 
     fn command(&self, id: &AccountId, command: Command) {
         if let Some(r) = lock(&self.running).get(id) {
-            r.connection.send(command);
+            for connection in &r.connections {
+                connection.send(command);
+            }
         }
     }
 

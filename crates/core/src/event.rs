@@ -9,9 +9,12 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
-    /// The connection of an account changed state.
+    /// A connection of an account changed state. `room` is set for services with one
+    /// connection per room (MEXC).
     Status {
         account: AccountId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        room: Option<String>,
         state: ConnectionState,
     },
     /// A message was stored for the first time (received, or written by the user).

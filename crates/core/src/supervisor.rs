@@ -84,8 +84,11 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// Spawns the connection of `account`; `room` is set when the service has one socket per room
+/// (MEXC: one per conversation), and then only that room's outbox goes through it.
 pub fn spawn(
     account: AccountId,
+    room: Option<String>,
     codec: Box<dyn Codec>,
     store: Store,
     events: broadcast::Sender<Event>,
@@ -93,9 +96,11 @@ pub fn spawn(
 ) -> SupervisorHandle {
     let (commands, rx) = mpsc::unbounded_channel();
     let state = Arc::new(Mutex::new(ConnectionState::Connecting { attempt: 1 }));
-    let span = tracing::info_span!("connection", account = %account);
+    let span =
+        tracing::info_span!("connection", account = %account, room = room.as_deref().unwrap_or(""));
     let supervisor = Supervisor {
         account,
+        room,
         codec,
         store,
         events,
@@ -114,6 +119,7 @@ pub fn spawn(
 
 struct Supervisor {
     account: AccountId,
+    room: Option<String>,
     codec: Box<dyn Codec>,
     store: Store,
     events: broadcast::Sender<Event>,
@@ -301,8 +307,12 @@ impl Supervisor {
     /// outbox until the server confirms them, so a message whose confirmation was lost with
     /// the connection is sent again on the next one (at least once, never silently lost).
     async fn flush_outbox(&mut self, sink: &mut Sink) -> Result<(), String> {
-        let account = self.account.clone();
-        let pending = match self.store.run(move |c| outbox::pending(c, &account)).await {
+        let (account, room) = (self.account.clone(), self.room.clone());
+        let pending = match self
+            .store
+            .run(move |c| outbox::pending(c, &account, room.as_deref()))
+            .await
+        {
             Ok(p) => p,
             Err(e) => {
                 self.report(format!("cannot read the outbox: {e}"));
@@ -413,6 +423,7 @@ impl Supervisor {
         *lock(&self.state) = state.clone();
         self.publish(Event::Status {
             account: self.account.clone(),
+            room: self.room.clone(),
             state,
         });
     }

@@ -62,7 +62,14 @@ fn connect(sim: &MexcSim, key: &str, tuning: Tuning) -> Chat {
         conversation_id: CONVERSATION,
         create_time_offset_minutes: 0,
     });
-    let connection = supervisor::spawn(account.clone(), Box::new(codec), store.clone(), tx, tuning);
+    let connection = supervisor::spawn(
+        account.clone(),
+        Some(CONVERSATION.to_string()),
+        Box::new(codec),
+        store.clone(),
+        tx,
+        tuning,
+    );
     Chat {
         store,
         events,

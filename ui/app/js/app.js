@@ -3,7 +3,7 @@
 
 import { byId } from './dom.js';
 import { call, subscribe } from './ipc.js';
-import { createState, applySnapshot, applyBatch, loadHistory, roomKey, describeState } from './state.js';
+import { createState, applySnapshot, applyBatch, loadHistory, roomKey, describeState, roomState } from './state.js';
 import { renderSidebar } from './sidebar.js';
 import { createTimeline } from './timeline.js';
 import { createComposer } from './composer.js';
@@ -88,8 +88,9 @@ export async function startApp() {
     const online = room ? state.presence.get(state.openRoom) : undefined;
     view.online.textContent = online === undefined ? '' : `${online} online`;
     const account = room ? state.accounts.get(room.account) : null;
-    view.status.textContent = account ? `${account.display_name}: ${describeState(account.state, Date.now(), account.stateSince)}` : '';
-    view.status.dataset.state = account && account.state ? account.state.state : '';
+    const shown = account ? roomState(account, room.room) : null;
+    view.status.textContent = account ? `${account.display_name}: ${describeState(shown, Date.now(), account.stateSince)}` : '';
+    view.status.dataset.state = shown ? shown.state : '';
     composer.setRoom(room ? room.title : null);
   }
 

@@ -61,7 +61,13 @@ export function applyBatch(state, events) {
       case 'status': {
         const account = state.accounts.get(event.account);
         if (account) {
-          account.state = event.state;
+          if (event.room) {
+            // Services with a socket per room (MEXC): the account shows its worst room.
+            account.roomStates = { ...(account.roomStates || {}), [event.room]: event.state };
+            account.state = worstState(Object.values(account.roomStates));
+          } else {
+            account.state = event.state;
+          }
           account.stateSince = Date.now();
           changed.accounts = true;
         }
@@ -123,6 +129,18 @@ function upsertMessage(state, message, changed) {
   }
   changed.rooms = true;
   if (state.openRoom === key) changed.timeline = true;
+}
+
+const STATE_RANK = { stopped: 0, backoff: 1, connecting: 2, open: 3 };
+
+/** The state that needs the user's attention most. */
+export function worstState(states) {
+  return states.reduce((worst, s) => ((STATE_RANK[s.state] ?? 0) < (STATE_RANK[worst.state] ?? 0) ? s : worst));
+}
+
+/** A room's own connection state when it has one, else its account's. */
+export function roomState(account, room) {
+  return (account.roomStates && account.roomStates[room]) || account.state;
 }
 
 /** Human words for a connection state, for the header and the sidebar tooltip. */

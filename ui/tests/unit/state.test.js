@@ -57,3 +57,18 @@ test('connection states read as words, with a live countdown', () => {
     'Reconnecting in 3 s — the server closed the connection');
   assert.equal(describeState({ state: 'stopped', reason: 'HTTP 404' }), 'Stopped: HTTP 404');
 });
+
+test('per-room statuses: the account shows its worst room, each room its own', async () => {
+  const { roomState } = await import('../../app/js/state.js');
+  const state = createState();
+  applySnapshot(state, snapshot());
+  applyBatch(state, [
+    { event: 'status', account: 'a', room: '50012', state: { state: 'open' } },
+    { event: 'status', account: 'a', room: '50013', state: { state: 'stopped', reason: 'listenKey refused' } },
+    { event: 'status', account: 'a', room: '50012', state: { state: 'open' } },
+  ]);
+  const account = state.accounts.get('a');
+  assert.equal(account.state.state, 'stopped', 'the account shows the room that needs attention');
+  assert.equal(roomState(account, '50012').state, 'open');
+  assert.equal(roomState(account, '50013').reason, 'listenKey refused');
+});

@@ -131,14 +131,48 @@ pub trait Codec: Send {
     }
 }
 
-/// The codec for an account. `secret` is the account's keyring secret, for services that have one.
-pub fn for_account(
+/// One connection an account needs: for services with a socket per room, `room` says which.
+pub struct Connection {
+    pub room: Option<String>,
+    pub codec: Box<dyn Codec>,
+}
+
+/// The connections of an account. `secret` is the account's keyring secret; without it a
+/// codec that needs one is still built (for checking outgoing messages) but cannot connect.
+pub fn connections(
     settings: &crate::account::ServiceSettings,
-    _secret: Option<crate::secret::Secret>,
-) -> Box<dyn Codec> {
+    secret: Option<crate::secret::Secret>,
+) -> Vec<Connection> {
+    use crate::account::ServiceSettings;
     match settings {
-        crate::account::ServiceSettings::Mockly(s) => Box::new(mockly::MocklyCodec::new(s.clone())),
+        ServiceSettings::Mockly(s) => vec![Connection {
+            room: None,
+            codec: Box::new(mockly::MocklyCodec::new(s.clone())),
+        }],
+        ServiceSettings::Mexc(s) => {
+            let key = secret.unwrap_or_else(|| crate::secret::Secret::new(""));
+            s.conversations
+                .iter()
+                .map(|&conversation_id| Connection {
+                    room: Some(conversation_id.to_string()),
+                    codec: Box::new(mexc::MexcCodec::new(mexc::Conversation {
+                        endpoint: s.endpoint.clone(),
+                        listen_key: key.clone(),
+                        conversation_id,
+                        create_time_offset_minutes: s.create_time_offset_minutes,
+                    })),
+                })
+                .collect()
+        }
     }
+}
+
+/// The codec that would carry a message to `room`.
+pub fn for_room(settings: &crate::account::ServiceSettings, room: &str) -> Option<Box<dyn Codec>> {
+    connections(settings, None)
+        .into_iter()
+        .find(|c| c.room.as_deref().is_none_or(|r| r == room))
+        .map(|c| c.codec)
 }
 
 /// Rooms an account has from the start (services with a fixed room), as `(room id, title)`.
@@ -147,6 +181,11 @@ pub fn fixed_rooms(settings: &crate::account::ServiceSettings) -> Vec<(String, S
         crate::account::ServiceSettings::Mockly(_) => {
             vec![(mockly::ROOM.to_owned(), "Public room".to_owned())]
         }
+        crate::account::ServiceSettings::Mexc(s) => s
+            .conversations
+            .iter()
+            .map(|id| (id.to_string(), format!("Order chat {id}")))
+            .collect(),
     }
 }
 
@@ -154,5 +193,6 @@ pub fn fixed_rooms(settings: &crate::account::ServiceSettings) -> Vec<(String, S
 pub fn own_sender_id(settings: &crate::account::ServiceSettings) -> String {
     match settings {
         crate::account::ServiceSettings::Mockly(s) => s.client_id.trim().to_owned(),
+        crate::account::ServiceSettings::Mexc(_) => "me".to_owned(),
     }
 }

@@ -19,15 +19,20 @@ pub(crate) fn remove(conn: &Connection, local_id: i64) -> Result<(), StoreError>
     Ok(())
 }
 
-/// What an account still has to send, oldest first.
-pub fn pending(conn: &Connection, account: &AccountId) -> Result<Vec<Outgoing>, StoreError> {
+/// What an account still has to send, oldest first; only one room's when `room` is given.
+pub fn pending(
+    conn: &Connection,
+    account: &AccountId,
+    room: Option<&str>,
+) -> Result<Vec<Outgoing>, StoreError> {
     let rows = conn
         .prepare_cached(
             "SELECT m.local_id, m.room_id, m.kind, m.text, m.media FROM outbox o
              JOIN messages m ON m.local_id = o.local_id
-             WHERE o.account_id = ?1 ORDER BY o.local_id",
+             WHERE o.account_id = ?1 AND (?2 IS NULL OR m.room_id = ?2)
+             ORDER BY o.local_id",
         )?
-        .query_map([&account.0], |r| {
+        .query_map(rusqlite::params![account.0, room], |r| {
             let kind: String = r.get(2)?;
             let media: Option<String> = r.get(4)?;
             Ok(Outgoing {

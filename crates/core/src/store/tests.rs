@@ -95,7 +95,10 @@ async fn an_echo_confirms_the_oldest_pending_message_with_that_text() {
     assert_eq!(confirmed.state, DeliveryState::Sent);
     assert_eq!(confirmed.service_id.as_deref(), Some("msg_9"));
 
-    let left = store.run(|c| outbox::pending(c, &account())).await.unwrap();
+    let left = store
+        .run(|c| outbox::pending(c, &account(), None))
+        .await
+        .unwrap();
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].local_id, second.local_id);
     assert_eq!(
@@ -120,7 +123,7 @@ async fn the_outbox_survives_a_restart() {
     }
     let reopened = Store::open(&path).unwrap();
     let pending = reopened
-        .run(|c| outbox::pending(c, &account()))
+        .run(|c| outbox::pending(c, &account(), None))
         .await
         .unwrap();
     assert_eq!(pending.len(), 1);
@@ -143,7 +146,7 @@ async fn failed_messages_leave_the_outbox_and_can_be_retried() {
     assert_eq!(failed.state, DeliveryState::Failed);
     assert_eq!(failed.error.as_deref(), Some("too long"));
     assert!(store
-        .run(|c| outbox::pending(c, &account()))
+        .run(|c| outbox::pending(c, &account(), None))
         .await
         .unwrap()
         .is_empty());
@@ -156,7 +159,7 @@ async fn failed_messages_leave_the_outbox_and_can_be_retried() {
     assert_eq!(retried.state, DeliveryState::Pending);
     assert_eq!(
         store
-            .run(|c| outbox::pending(c, &account()))
+            .run(|c| outbox::pending(c, &account(), None))
             .await
             .unwrap()
             .len(),
@@ -263,7 +266,7 @@ async fn an_accepted_send_takes_its_id_from_the_later_echo_without_a_duplicate()
         .unwrap();
     assert_eq!(accepted.state, DeliveryState::Sent);
     assert!(store
-        .run(|c| outbox::pending(c, &account()))
+        .run(|c| outbox::pending(c, &account(), None))
         .await
         .unwrap()
         .is_empty());
