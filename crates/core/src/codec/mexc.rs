@@ -141,18 +141,7 @@ struct ChatBody {
 
 impl Codec for MexcCodec {
     fn connect_request(&mut self) -> Result<ConnectRequest, CodecError> {
-        let mut url = url::Url::parse(self.chat.endpoint.trim()).map_err(|e| {
-            CodecError::Settings(format!(
-                "endpoint `{}` is not a URL: {e}",
-                self.chat.endpoint
-            ))
-        })?;
-        if !matches!(url.scheme(), "ws" | "wss") {
-            return Err(CodecError::Settings(format!(
-                "endpoint must start with ws:// or wss://, not {}://",
-                url.scheme()
-            )));
-        }
+        let mut url = super::ws_url(&self.chat.endpoint)?;
         if self.chat.listen_key.expose().trim().is_empty() {
             return Err(CodecError::Settings("the listenKey is empty".into()));
         }
@@ -167,18 +156,7 @@ impl Codec for MexcCodec {
     }
 
     fn decode(&mut self, frame: InFrame<'_>) -> Result<Vec<Inbound>, CodecError> {
-        let text = match frame {
-            InFrame::Text(t) => t,
-            InFrame::Binary(b) => return Err(CodecError::UnexpectedBinary(b.len())),
-        };
-        if text.len() > MAX_FRAME_BYTES {
-            return Err(CodecError::TooLarge {
-                size: text.len(),
-                limit: MAX_FRAME_BYTES,
-            });
-        }
-        let envelope: Envelope =
-            serde_json::from_str(text).map_err(|e| CodecError::InvalidJson(e.to_string()))?;
+        let envelope: Envelope = super::json_text_frame(frame, MAX_FRAME_BYTES)?;
         match envelope.method.as_deref() {
             Some("RECEIVE_MESSAGE") => {
                 let body: ChatBody = match envelope.data {

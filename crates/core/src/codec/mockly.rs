@@ -41,14 +41,7 @@ impl MocklyCodec {
         } else {
             format!("{}/{}", settings.endpoint.trim_end_matches('/'), encoded)
         };
-        let url = url::Url::parse(&raw)
-            .map_err(|e| CodecError::Settings(format!("endpoint `{raw}` is not a URL: {e}")))?;
-        match url.scheme() {
-            "ws" | "wss" => Ok(url),
-            other => Err(CodecError::Settings(format!(
-                "endpoint must start with ws:// or wss://, not {other}://"
-            ))),
-        }
+        super::ws_url(&raw)
     }
 }
 
@@ -75,18 +68,7 @@ impl Codec for MocklyCodec {
     }
 
     fn decode(&mut self, frame: InFrame<'_>) -> Result<Vec<Inbound>, CodecError> {
-        let text = match frame {
-            InFrame::Text(t) => t,
-            InFrame::Binary(b) => return Err(CodecError::UnexpectedBinary(b.len())),
-        };
-        if text.len() > MAX_FRAME_BYTES {
-            return Err(CodecError::TooLarge {
-                size: text.len(),
-                limit: MAX_FRAME_BYTES,
-            });
-        }
-        let wire: WireFrame =
-            serde_json::from_str(text).map_err(|e| CodecError::InvalidJson(e.to_string()))?;
+        let wire: WireFrame = super::json_text_frame(frame, MAX_FRAME_BYTES)?;
         let ts_raw = wire.timestamp.unwrap_or_default();
         // A missing or unreadable time is shown as "now" rather than dropping the message.
         let ts_ms = parse_iso_ms(&ts_raw).unwrap_or_else(crate::timestamp::now_ms);

@@ -96,6 +96,37 @@ pub enum CodecError {
     Refused(String),
 }
 
+/// The JSON object in a text frame, for the JSON-over-text services: binary frames and frames
+/// over `limit` bytes are refused before any parsing.
+pub fn json_text_frame<T: serde::de::DeserializeOwned>(
+    frame: InFrame<'_>,
+    limit: usize,
+) -> Result<T, CodecError> {
+    let text = match frame {
+        InFrame::Text(t) => t,
+        InFrame::Binary(b) => return Err(CodecError::UnexpectedBinary(b.len())),
+    };
+    if text.len() > limit {
+        return Err(CodecError::TooLarge {
+            size: text.len(),
+            limit,
+        });
+    }
+    serde_json::from_str(text).map_err(|e| CodecError::InvalidJson(e.to_string()))
+}
+
+/// Parses a WebSocket endpoint the user typed: it must be a ws:// or wss:// URL.
+pub fn ws_url(raw: &str) -> Result<url::Url, CodecError> {
+    let url = url::Url::parse(raw.trim())
+        .map_err(|e| CodecError::Settings(format!("endpoint `{raw}` is not a URL: {e}")))?;
+    match url.scheme() {
+        "ws" | "wss" => Ok(url),
+        other => Err(CodecError::Settings(format!(
+            "endpoint must start with ws:// or wss://, not {other}://"
+        ))),
+    }
+}
+
 /// One service's wire protocol. See the module docs for what belongs here and what does not.
 pub trait Codec: Send {
     /// The URL, headers and subprotocol to dial. Called before every connection attempt.
