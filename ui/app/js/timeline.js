@@ -41,6 +41,39 @@ function deliveryElement(message, onRetry) {
   }
 }
 
+const MEDIA_LABELS = { image: 'Image', video: 'Video', file: 'File' };
+
+/** The last path segment of a URL, for a file card's title; the whole string if it is not a URL. */
+export function fileName(url) {
+  try {
+    const path = new URL(url).pathname;
+    return decodeURIComponent(path.split('/').filter(Boolean).pop() || url);
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * The body of a message. Media are shown as a card with the address as text: the page never
+ * loads anything remote (CSP); previews come from the backend's media proxy.
+ */
+function bodyElements(message) {
+  if (message.kind === 'unsupported') {
+    return [el('div', { class: 'unsupported', text: message.text })];
+  }
+  const label = MEDIA_LABELS[message.kind];
+  if (!label) return [el('div', { class: 'text', text: message.text })];
+  const media = message.media || {};
+  return [
+    el('div', { class: `media-card ${message.kind}` }, [
+      el('span', { class: 'media-kind', text: label }),
+      el('span', { class: 'media-name', text: media.url ? fileName(media.url) : 'no address given' }),
+      media.url ? el('span', { class: 'media-url', text: media.url }) : null,
+    ]),
+    message.text ? el('div', { class: 'text', text: message.text }) : null,
+  ];
+}
+
 /** One message (or notice) as a DOM node. Untrusted fields only ever become text. */
 export function renderMessage(message, { showSender = true, onRetry = () => {} } = {}) {
   if (message.kind === 'system') {
@@ -58,7 +91,7 @@ export function renderMessage(message, { showSender = true, onRetry = () => {} }
     showSender && !message.own ? el('div', { class: 'avatar', text: initials(sender), attrs: { 'aria-hidden': 'true' } }) : null,
     el('div', { class: 'bubble' }, [
       showSender && !message.own ? el('div', { class: 'sender', text: sender, attrs: { title: message.sender_id } }) : null,
-      el('div', { class: 'text', text: message.text }),
+      ...bodyElements(message),
       el('div', { class: 'meta' }, [timeElement(message), message.own ? deliveryElement(message, onRetry) : null]),
     ]),
   ]);

@@ -78,3 +78,20 @@ test('initials come from the name, whatever it holds', () => {
   assert.equal(initials('user_4821'), 'U4');
   assert.equal(initials(''), '?');
 });
+
+test('image, video and file messages show a card with the address as text, never a remote load', () => {
+  for (const kind of ['image', 'video', 'file']) {
+    const node = renderMessage(message({ kind, text: 'payment proof', media: { url: `https://cdn.example.com/a/proof%20${kind}.png?x="><img src=x onerror=alert(1)>` } }));
+    assert.equal(node.querySelector('.media-kind').textContent, { image: 'Image', video: 'Video', file: 'File' }[kind]);
+    assert.equal(node.querySelector('.media-name').textContent, `proof ${kind}.png`);
+    assert.match(node.querySelector('.media-url').textContent, /onerror/);
+    assert.equal(node.querySelector('.text').textContent, 'payment proof');
+    assert.equal(node.querySelectorAll('img, video, a, iframe').length, 0);
+    assertInert(node, assert);
+  }
+});
+
+test('an unsupported message is a visible placeholder', () => {
+  const node = renderMessage(message({ kind: 'unsupported', text: 'Unsupported message (type 9): sticker?' }));
+  assert.equal(node.querySelector('.unsupported').textContent, 'Unsupported message (type 9): sticker?');
+});
