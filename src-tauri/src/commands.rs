@@ -4,9 +4,10 @@
 use crate::bridge;
 use crate::error::{CommandError, CommandResult};
 use crate::startup::AppState;
-use parley_core::account::{Account, AccountId, MocklySettings, ServiceSettings};
+use parley_core::account::{Account, AccountId, MexcSettings, MocklySettings, ServiceSettings};
 use parley_core::engine::{AccountView, NewAccount};
 use parley_core::message::StoredMessage;
+use parley_core::secret::Secret;
 use parley_core::store::RoomSummary;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -111,6 +112,22 @@ pub enum AddAccountRequest {
         display_name: Option<String>,
         endpoint: Option<String>,
     },
+    Mexc {
+        listen_key: String,
+        conversations: Vec<i64>,
+        display_name: Option<String>,
+        endpoint: Option<String>,
+    },
+}
+
+/// Most order chats one MEXC account may list.
+const MAX_CONVERSATIONS: usize = 100;
+
+fn endpoint_or(endpoint: Option<String>, default: fn() -> String) -> String {
+    endpoint
+        .map(|e| e.trim().to_owned())
+        .filter(|e| !e.is_empty())
+        .unwrap_or_else(default)
 }
 
 #[tauri::command]
@@ -129,12 +146,34 @@ pub async fn add_account(
                 display_name: display_name.filter(|n| n.len() <= MAX_ID),
                 settings: ServiceSettings::Mockly(MocklySettings {
                     client_id: client_id.trim().to_owned(),
-                    endpoint: endpoint
-                        .map(|e| e.trim().to_owned())
-                        .filter(|e| !e.is_empty())
-                        .unwrap_or_else(MocklySettings::default_endpoint),
+                    endpoint: endpoint_or(endpoint, MocklySettings::default_endpoint),
                 }),
                 secret: None,
+            }
+        }
+        AddAccountRequest::Mexc {
+            listen_key,
+            conversations,
+            display_name,
+            endpoint,
+        } => {
+            let listen_key = Secret::new(listen_key.trim());
+            if listen_key.expose().len() > MAX_ID
+                || listen_key.expose().chars().any(char::is_control)
+            {
+                return Err(CommandError("invalid listenKey".into()));
+            }
+            if conversations.len() > MAX_CONVERSATIONS || conversations.iter().any(|&c| c <= 0) {
+                return Err(CommandError("invalid conversation ids".into()));
+            }
+            NewAccount {
+                display_name: display_name.filter(|n| n.len() <= MAX_ID),
+                settings: ServiceSettings::Mexc(MexcSettings {
+                    endpoint: endpoint_or(endpoint, MexcSettings::default_endpoint),
+                    conversations,
+                    create_time_offset_minutes: 0,
+                }),
+                secret: Some(listen_key),
             }
         }
     };

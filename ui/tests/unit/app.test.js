@@ -117,6 +117,27 @@ test('settings refuse an empty client id and add a valid account', async () => {
   assert.equal($('settings').hidden, true, 'settings close after adding');
 });
 
+test('a MEXC account is added with its listenKey and order chats, and the key field is cleared', async () => {
+  $('open-settings').click();
+  $('new-service').value = 'mexc';
+  $('new-service').dispatchEvent(new window.Event('change'));
+  assert.equal($('fields-mexc').hidden, false);
+  assert.equal($('fields-mockly').hidden, true);
+  assert.equal($('new-listen-key').getAttribute('type'), 'password');
+
+  $('new-listen-key').value = 'abc123listenkey';
+  $('new-conversations').value = '50012, x';
+  $('add-account').dispatchEvent(new window.Event('submit', { cancelable: true }));
+  assert.match($('add-account-error').textContent, /conversation ids/);
+
+  $('new-conversations').value = '50012, 50013 50012';
+  $('add-account').dispatchEvent(new window.Event('submit', { cancelable: true }));
+  await nextFrame();
+  const add = calls.filter((c) => c.command === 'add_account').at(-1);
+  assert.deepEqual(add.args.request, { service: 'mexc', listen_key: 'abc123listenkey', conversations: [50012, 50013], endpoint: 'wss://wbs.p2p.mexc.com/ws', display_name: null });
+  assert.equal($('new-listen-key').value, '', 'the key does not stay in the page');
+});
+
 test('every control has an accessible name', () => {
   for (const control of document.querySelectorAll('button, input, select, textarea')) {
     const labelled = control.getAttribute('aria-label') || control.textContent.trim() ||
