@@ -1,52 +1,111 @@
-//! The Demo workspace: the mockly simulator in-process on loopback, a script that keeps its
-//! room alive, and one account pointing at it. A new user sees the client work before typing
-//! a credential.
+//! The Demo workspace: the simulators in-process on loopback, scripts that keep their rooms
+//! alive, and one account per service pointing at them. A new user sees the client work
+//! before typing a credential. Demo secrets stay in memory, never in the keyring.
 
-use parley_core::account::{Account, AccountId, MocklySettings, ServiceSettings};
+use parley_core::account::{Account, AccountId, MexcSettings, MocklySettings, ServiceSettings};
 use parley_core::engine::Engine;
+use parley_core::secret::Secret;
+use parley_sim::mexc::{Counterparty, MexcConfig, MexcSim};
 use parley_sim::mockly::{MocklyConfig, MocklySim};
 use std::sync::Arc;
+use std::time::Duration;
+
+/// The demo order chat's conversation id.
+const DEMO_CONVERSATION: i64 = 1001;
+const DEMO_LISTEN_KEY: &str = "demo-listen-key-not-a-secret";
 
 pub struct Demo {
-    /// Kept so the simulator lives as long as the app.
-    _sim: Arc<MocklySim>,
-    script: tokio::task::JoinHandle<()>,
+    /// Kept so the simulators live as long as the app.
+    _mockly: Arc<MocklySim>,
+    _mexc: Arc<MexcSim>,
+    scripts: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Drop for Demo {
     fn drop(&mut self) {
-        self.script.abort();
+        for script in &self.scripts {
+            script.abort();
+        }
     }
 }
 
 pub async fn start(engine: &Engine) -> Result<Demo, String> {
-    let seed = fastrand_seed();
-    let sim = MocklySim::start(MocklyConfig {
+    let seed = seed();
+    let mockly = MocklySim::start(MocklyConfig {
         seed,
         ..MocklyConfig::default()
     })
     .await
     .map(Arc::new)
-    .map_err(|e| format!("the demo simulator could not start: {e}"))?;
-    let account = Account {
-        id: AccountId("demo-mockly".into()),
-        display_name: "Demo room".into(),
-        settings: ServiceSettings::Mockly(MocklySettings {
-            client_id: "you".into(),
-            endpoint: sim.endpoint(),
-        }),
-        demo: true,
-    };
-    engine
-        .add_demo_account(account)
-        .await
-        .map_err(|e| format!("the demo account could not start: {e}"))?;
-    let script = parley_sim::demo_script::spawn(sim.clone(), seed);
-    tracing::info!(endpoint = %sim.endpoint(), "demo workspace started");
-    Ok(Demo { _sim: sim, script })
+    .map_err(|e| format!("the demo chat simulator could not start: {e}"))?;
+    let mexc = MexcSim::start(MexcConfig {
+        counterparty_replies: Some(Duration::from_millis(900)),
+        ..MexcConfig::default()
+    })
+    .await
+    .map(Arc::new)
+    .map_err(|e| format!("the demo P2P simulator could not start: {e}"))?;
+    mexc.add_listen_key(DEMO_LISTEN_KEY);
+    mexc.add_conversation(
+        DEMO_CONVERSATION,
+        Counterparty {
+            user_id: "demo_buyer".into(),
+            nick_name: "Buyer (demo)".into(),
+        },
+    );
+
+    let accounts = [
+        (
+            Account {
+                id: AccountId("demo-mockly".into()),
+                display_name: "Demo room".into(),
+                settings: ServiceSettings::Mockly(MocklySettings {
+                    client_id: "you".into(),
+                    endpoint: mockly.endpoint(),
+                }),
+                demo: true,
+            },
+            None,
+        ),
+        (
+            Account {
+                id: AccountId("demo-mexc".into()),
+                display_name: "Demo P2P".into(),
+                settings: ServiceSettings::Mexc(MexcSettings {
+                    endpoint: mexc.ws_endpoint(),
+                    conversations: vec![DEMO_CONVERSATION],
+                    create_time_offset_minutes: 0,
+                }),
+                demo: true,
+            },
+            Some(Secret::new(DEMO_LISTEN_KEY)),
+        ),
+    ];
+    for (account, secret) in accounts {
+        engine
+            .add_demo_account(account, secret)
+            .await
+            .map_err(|e| format!("a demo account could not start: {e}"))?;
+    }
+    let screenshot = format!(
+        "{}/media/payment-proof.png",
+        mexc.ws_endpoint()
+            .replace("ws://", "http://")
+            .trim_end_matches("/ws")
+    );
+    let scripts = vec![
+        parley_sim::demo_script::spawn(mockly.clone(), seed),
+        parley_sim::demo_script::spawn_p2p(mexc.clone(), DEMO_CONVERSATION, screenshot),
+    ];
+    tracing::info!(mockly = %mockly.endpoint(), mexc = %mexc.ws_endpoint(), "demo workspace started");
+    Ok(Demo {
+        _mockly: mockly,
+        _mexc: mexc,
+        scripts,
+    })
 }
 
-fn fastrand_seed() -> u64 {
+fn seed() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() as u64)

@@ -9,7 +9,7 @@ use crate::connection_state::ConnectionState;
 use crate::event::Event;
 use crate::message::StoredMessage;
 use crate::secret::Secret;
-use crate::secrets::{SecretStore, SecretsError};
+use crate::secrets::{SecretStore, SecretsError, SessionOnlyStore};
 use crate::store::{messages, rooms, RoomSummary, Store, StoreError};
 use crate::supervisor::{self, Command, SupervisorHandle, Tuning};
 use serde::Serialize;
@@ -55,6 +55,8 @@ pub struct Engine {
     store: Store,
     events: broadcast::Sender<Event>,
     secrets: Arc<dyn SecretStore>,
+    /// Secrets of demo accounts: in memory only, never in the OS keyring.
+    demo_secrets: SessionOnlyStore,
     config_file: Option<ConfigFile>,
     config: Mutex<AppConfig>,
     running: Mutex<HashMap<AccountId, Running>>,
@@ -117,6 +119,7 @@ impl Engine {
             store,
             events,
             secrets,
+            demo_secrets: SessionOnlyStore::default(),
             config_file,
             config: Mutex::new(config),
             running: Mutex::new(HashMap::new()),
@@ -187,9 +190,17 @@ impl Engine {
         Ok(account)
     }
 
-    /// Connects a demo account: like any other, but never written to the config.
-    pub async fn add_demo_account(&self, mut account: Account) -> Result<(), EngineError> {
+    /// Connects a demo account: like any other, but never written to the config, and its
+    /// secret (if any) is kept in memory only.
+    pub async fn add_demo_account(
+        &self,
+        mut account: Account,
+        secret: Option<Secret>,
+    ) -> Result<(), EngineError> {
         account.demo = true;
+        if let Some(secret) = secret {
+            self.demo_secrets.put(&account.id, &secret)?;
+        }
         self.start(account).await?;
         self.publish(Event::AccountsChanged);
         Ok(())
@@ -348,7 +359,11 @@ impl Engine {
                 .run(move |c| rooms::upsert(c, &id, &room, &title))
                 .await?;
         }
-        let secret = self.secrets.get(&account.id)?;
+        let secret = if account.demo {
+            self.demo_secrets.get(&account.id)?
+        } else {
+            self.secrets.get(&account.id)?
+        };
         let needs_secret = matches!(account.settings, ServiceSettings::Mexc(_));
         let failed = (needs_secret && secret.is_none()).then(|| {
             "its listenKey is not in the keyring; add the account again in settings".to_owned()

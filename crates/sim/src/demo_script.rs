@@ -59,3 +59,23 @@ pub fn spawn(sim: Arc<MocklySim>, seed: u64) -> tokio::task::JoinHandle<()> {
         }
     })
 }
+
+/// The Demo's P2P order chat: the buyer says hello and sends a payment screenshot; the
+/// simulator's `counterparty_replies` answers what the trader writes.
+pub fn spawn_p2p(
+    sim: Arc<crate::mexc::MexcSim>,
+    conversation: i64,
+    screenshot_url: String,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        sim.counterparty_says(
+            conversation,
+            1,
+            "Hi! I placed order 11387459 and paid 250 USDT by bank transfer.",
+            "",
+        );
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+        sim.counterparty_says(conversation, 2, "Payment screenshot", &screenshot_url);
+    })
+}

@@ -29,6 +29,8 @@ pub struct MexcConfig {
     pub sockets_per_key: usize,
     /// Send every stored message of a conversation to each new socket.
     pub replay_history: bool,
+    /// The counterparty answers each trader message after this delay (the Demo's scripted buyer).
+    pub counterparty_replies: Option<Duration>,
 }
 
 impl Default for MexcConfig {
@@ -38,6 +40,7 @@ impl Default for MexcConfig {
             idle_limit: Duration::from_secs(60),
             sockets_per_key: 5,
             replay_history: false,
+            counterparty_replies: None,
         }
     }
 }
@@ -80,6 +83,13 @@ impl ChatMessage {
         )
     }
 }
+
+const COUNTERPARTY_REPLIES: [&str; 4] = [
+    "Thanks! Please release the USDT when you see the payment.",
+    "The transfer shows as completed on my side.",
+    "Sure, take your time to check your bank account.",
+    "Great, thank you for the smooth trade!",
+];
 
 /// What the trader (the client) is called on the server.
 pub const TRADER_ID: &str = "trader_self";
@@ -267,9 +277,29 @@ impl State {
         }
     }
 
+    /// The counterparty answers the trader with the next canned line.
+    fn reply_later(self: &Arc<Self>, conversation: i64, delay: Duration) {
+        let state = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            let who = lock(&state.data).conversations.get(&conversation).cloned();
+            let Some(who) = who else { return };
+            // The first answer goes with the trader's first message, and so on.
+            let answered = lock(&state.data)
+                .history
+                .iter()
+                .filter(|m| m.conversation_id == conversation && m.from_user_id == TRADER_ID)
+                .count();
+            let line = COUNTERPARTY_REPLIES[(answered.max(1) - 1) % COUNTERPARTY_REPLIES.len()];
+            let message =
+                state.new_message(conversation, &who.user_id, &who.nick_name, 1, line, "", "");
+            state.deliver(&message);
+        });
+    }
+
     /// Handles one frame from a socket; returns whether it was a PING.
     fn on_frame(
-        &self,
+        self: &Arc<Self>,
         conversation: i64,
         text: &str,
         reply: &mpsc::UnboundedSender<Message>,
@@ -334,6 +364,9 @@ impl State {
                     &text("imageThumbUrl"),
                 );
                 self.deliver(&message);
+                if let Some(delay) = self.config.counterparty_replies {
+                    self.reply_later(conversation, delay);
+                }
                 false
             }
             _ => {

@@ -98,7 +98,7 @@ export function renderMessage(message, { showSender = true, onRetry = () => {} }
 }
 
 export function initials(name) {
-  const words = String(name || '?').replace(/[_\-.]+/g, ' ').trim().split(/\s+/);
+  const words = String(name || '?').replace(/[^\p{L}\p{N}]+/gu, ' ').trim().split(/\s+/);
   const letters = words.slice(0, 2).map((w) => Array.from(w)[0] || '').join('');
   return (letters || '?').toUpperCase();
 }

@@ -76,6 +76,7 @@ test('a confirmation updates the bubble in place instead of adding one', () => {
 test('initials come from the name, whatever it holds', () => {
   assert.equal(initials('Ada Bot'), 'AB');
   assert.equal(initials('user_4821'), 'U4');
+  assert.equal(initials('Buyer (demo)'), 'BD');
   assert.equal(initials(''), '?');
 });
 
