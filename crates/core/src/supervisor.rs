@@ -28,6 +28,11 @@ pub struct Tuning {
     pub connect_timeout: Duration,
     /// A connection that stayed open this long resets the backoff.
     pub stable_after: Duration,
+    /// A connection the server closes within this time, before sending anything, was refused.
+    pub instant_close: Duration,
+    /// After this many such refusals in a row, stop retrying (e.g. an expired MEXC listenKey,
+    /// which the server accepts and closes at once).
+    pub give_up_after_instant_closes: u32,
     /// Replaces the codec's heartbeat cadence and idle timeout (fast tests).
     pub heartbeat_every: Option<Duration>,
     pub idle_timeout: Option<Duration>,
@@ -39,6 +44,8 @@ impl Default for Tuning {
             backoff: Backoff::default(),
             connect_timeout: Duration::from_secs(10),
             stable_after: Duration::from_secs(10),
+            instant_close: Duration::from_secs(2),
+            give_up_after_instant_closes: 5,
             heartbeat_every: None,
             idle_timeout: None,
         }
@@ -108,6 +115,7 @@ pub fn spawn(
         commands: rx,
         state: state.clone(),
         in_flight: VecDeque::new(),
+        frames_this_session: 0,
     };
     let task = tokio::spawn(supervisor.run().instrument(span));
     SupervisorHandle {
@@ -129,6 +137,17 @@ struct Supervisor {
     /// Outbox entries written on this connection and not yet answered, oldest first: services
     /// whose send replies carry no id (MEXC) are answered in this order.
     in_flight: VecDeque<i64>,
+    /// Text or binary frames received on the current connection.
+    frames_this_session: u64,
+}
+
+/// How a connection that opened (or failed to) ended.
+struct Ended {
+    reason: String,
+    /// It stayed open long enough to reset the backoff.
+    stable: bool,
+    /// The server closed it at once without sending anything.
+    closed_at_once: bool,
 }
 
 /// Why a session ended: stopped on request, or lost (with what the caller needs to know).
@@ -148,16 +167,32 @@ type Sink = SplitSink<Socket, WsMessage>;
 impl Supervisor {
     async fn run(mut self) {
         let mut attempt: u32 = 0;
+        let mut instant_closes: u32 = 0;
         loop {
             attempt += 1;
             self.set_state(ConnectionState::Connecting { attempt });
-            let reason = match self.connect_once().await {
+            let outcome = match self.connect_once().await {
                 Ok(SessionEnd::Stopped) => return,
-                Ok(SessionEnd::Lost((reason, stable))) if stable => {
-                    attempt = 1;
-                    reason
+                Ok(SessionEnd::Lost(ended)) => {
+                    instant_closes = if ended.closed_at_once {
+                        instant_closes + 1
+                    } else {
+                        0
+                    };
+                    if instant_closes >= self.tuning.give_up_after_instant_closes {
+                        Err(Permanent(self.codec.closed_at_once_reason(instant_closes)))
+                    } else {
+                        Ok(ended)
+                    }
                 }
-                Ok(SessionEnd::Lost((reason, _))) => reason,
+                Err(permanent) => Err(permanent),
+            };
+            let reason = match outcome {
+                Ok(ended) if ended.stable => {
+                    attempt = 1;
+                    ended.reason
+                }
+                Ok(ended) => ended.reason,
                 Err(Permanent(reason)) => {
                     tracing::warn!(%reason, "connection stopped");
                     self.set_state(ConnectionState::Stopped { reason });
@@ -165,6 +200,7 @@ impl Supervisor {
                         Wake::Exit => return,
                         Wake::Dial => {
                             attempt = 0;
+                            instant_closes = 0;
                             continue;
                         }
                     }
@@ -204,7 +240,7 @@ impl Supervisor {
     }
 
     /// One dial and, if it works, one session. `Lost` carries whether the session was stable.
-    async fn connect_once(&mut self) -> Result<SessionEnd<(String, bool)>, Permanent> {
+    async fn connect_once(&mut self) -> Result<SessionEnd<Ended>, Permanent> {
         let request = self
             .codec
             .connect_request()
@@ -225,7 +261,11 @@ impl Supervisor {
                 if e.fatal {
                     return Err(Permanent(e.message));
                 }
-                return Ok(SessionEnd::Lost((e.message, false)));
+                return Ok(SessionEnd::Lost(Ended {
+                    reason: e.message,
+                    stable: false,
+                    closed_at_once: false,
+                }));
             }
         };
         tracing::info!("connected");
@@ -235,12 +275,19 @@ impl Supervisor {
             SessionEnd::Stopped => SessionEnd::Stopped,
             SessionEnd::Lost(reason) => {
                 tracing::info!(%reason, "connection lost");
-                SessionEnd::Lost((reason, opened.elapsed() >= self.tuning.stable_after))
+                let lasted = opened.elapsed();
+                SessionEnd::Lost(Ended {
+                    reason,
+                    stable: lasted >= self.tuning.stable_after,
+                    closed_at_once: lasted < self.tuning.instant_close
+                        && self.frames_this_session == 0,
+                })
             }
         })
     }
 
     async fn session(&mut self, socket: Socket) -> SessionEnd<String> {
+        self.frames_this_session = 0;
         let (mut sink, mut stream) = socket.split();
         for frame in self.codec.on_open() {
             if let Err(e) = sink.send(to_ws(frame)).await {
@@ -263,8 +310,14 @@ impl Supervisor {
                     match frame {
                         None => return SessionEnd::Lost("the server closed the connection".into()),
                         Some(Err(e)) => return SessionEnd::Lost(format!("connection lost: {e}")),
-                        Some(Ok(WsMessage::Text(text))) => self.on_frame(InFrame::Text(text.as_str())).await,
-                        Some(Ok(WsMessage::Binary(bytes))) => self.on_frame(InFrame::Binary(&bytes)).await,
+                        Some(Ok(WsMessage::Text(text))) => {
+                            self.frames_this_session += 1;
+                            self.on_frame(InFrame::Text(text.as_str())).await
+                        }
+                        Some(Ok(WsMessage::Binary(bytes))) => {
+                            self.frames_this_session += 1;
+                            self.on_frame(InFrame::Binary(&bytes)).await
+                        }
                         Some(Ok(WsMessage::Close(close))) => {
                             let why = close
                                 .map(|c| format!(" (code {}{}{})", u16::from(c.code), if c.reason.is_empty() { "" } else { ": " }, c.reason))

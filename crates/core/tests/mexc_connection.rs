@@ -47,6 +47,8 @@ fn tuning(heartbeat: Duration) -> Tuning {
         },
         connect_timeout: Duration::from_secs(2),
         stable_after: Duration::from_secs(10),
+        instant_close: Duration::from_millis(500),
+        give_up_after_instant_closes: 5,
         heartbeat_every: Some(heartbeat),
         idle_timeout: Some(Duration::from_secs(2)),
     }
@@ -298,4 +300,25 @@ async fn a_malformed_inner_body_is_reported_and_the_chat_goes_on() {
         _ => None,
     })
     .await;
+}
+
+#[tokio::test]
+async fn a_server_that_closes_every_chat_at_once_stops_us_with_a_reason() {
+    let sim = sim(MexcConfig::default()).await;
+    sim.close_on_open(true);
+    let mut chat = connect(&sim, KEY, tuning(Duration::from_secs(1)));
+    let stopped = chat
+        .expect_state("a stop", |s| matches!(s, ConnectionState::Stopped { .. }))
+        .await;
+    let ConnectionState::Stopped { reason } = stopped else {
+        unreachable!()
+    };
+    assert!(
+        reason.contains("5 times in a row") && reason.contains("replace it in settings"),
+        "{reason}"
+    );
+    // Once the server side is fixed, "Retry now" brings the chat back.
+    sim.close_on_open(false);
+    chat.connection.send(supervisor::Command::RetryNow);
+    chat.open().await;
 }

@@ -117,6 +117,8 @@ struct State {
     next_id: AtomicU64,
     next_socket: AtomicU64,
     drop_all: watch::Sender<u64>,
+    /// Accept sockets and close them at once, as MEXC does for an expired listenKey [I].
+    close_on_open: std::sync::atomic::AtomicBool,
 }
 
 fn lock(m: &Mutex<Data>) -> std::sync::MutexGuard<'_, Data> {
@@ -136,6 +138,7 @@ impl MexcSim {
             next_id: AtomicU64::new(1),
             next_socket: AtomicU64::new(1),
             drop_all: watch::channel(0).0,
+            close_on_open: std::sync::atomic::AtomicBool::new(false),
         });
         let for_handler = state.clone();
         let handler: Handler =
@@ -194,6 +197,11 @@ impl MexcSim {
         for socket in lock(&self.state.data).sockets.values() {
             let _ = socket.outbox.send(Message::Text(text.to_owned().into()));
         }
+    }
+
+    /// From now on, accept every socket and close it at once without a word.
+    pub fn close_on_open(&self, on: bool) {
+        self.state.close_on_open.store(on, Ordering::SeqCst);
     }
 
     pub fn drop_connections(&self) {
@@ -427,6 +435,11 @@ async fn serve(state: Arc<State>, stream: TcpStream, mut down: watch::Receiver<b
     let Some((listen_key, conversation)) = accepted else {
         return;
     };
+    if state.close_on_open.load(Ordering::SeqCst) {
+        let mut socket = socket;
+        let _ = socket.close(None).await;
+        return;
+    }
     let id = state.next_socket.fetch_add(1, Ordering::SeqCst);
     let (outbox, mut outgoing) = mpsc::unbounded_channel();
     {

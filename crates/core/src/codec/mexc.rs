@@ -269,6 +269,12 @@ impl Codec for MexcCodec {
         MAX_FRAME_BYTES
     }
 
+    fn closed_at_once_reason(&self, times: u32) -> String {
+        format!(
+            "MEXC closed the chat as soon as it opened, {times} times in a row: the listenKey has probably expired; replace it in settings"
+        )
+    }
+
     fn permanent_rejection(&self, status: u16) -> Option<String> {
         match status {
             401 | 403 => Some(format!(

@@ -148,6 +148,14 @@ pub trait Codec: Send {
     /// The largest inbound frame this service plausibly sends; bigger ones are refused unread.
     fn max_frame_bytes(&self) -> usize;
 
+    /// What to tell the user when the server accepted and at once closed `times` connections
+    /// in a row without a word (retrying stops there).
+    fn closed_at_once_reason(&self, times: u32) -> String {
+        format!(
+            "the server closed the connection as soon as it opened, {times} times in a row; check the account in settings"
+        )
+    }
+
     /// Whether an HTTP status on the upgrade means "stop retrying" and, if so, what to tell the user.
     fn permanent_rejection(&self, status: u16) -> Option<String> {
         match status {

@@ -27,6 +27,8 @@ pub fn fast_tuning() -> Tuning {
         },
         connect_timeout: Duration::from_secs(2),
         stable_after: Duration::from_secs(10),
+        instant_close: Duration::from_millis(500),
+        give_up_after_instant_closes: 5,
         heartbeat_every: None,
         idle_timeout: None,
     }
