@@ -8,6 +8,31 @@ fn cli() -> Command {
     Command::new(env!("CARGO_BIN_EXE_parley-cli"))
 }
 
+/// Runs parley-cli with `args`, writes `lines` to its stdin, closes it, and collects the output.
+async fn run_with_input(args: Vec<String>, lines: Vec<String>) -> std::process::Output {
+    tokio::task::spawn_blocking(move || {
+        let mut child = cli()
+            .args(&args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        for line in lines {
+            writeln!(stdin, "{line}").unwrap();
+        }
+        drop(stdin);
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn sends_stdin_lines_and_prints_ndjson_events() {
     let sim = MocklySim::start(MocklyConfig {
@@ -17,29 +42,21 @@ async fn sends_stdin_lines_and_prints_ndjson_events() {
     .await
     .unwrap();
     let endpoint = sim.endpoint();
-    let output = tokio::task::spawn_blocking(move || {
-        let mut child = cli()
-            .args([
-                "connect",
-                "mockly",
-                "--client-id",
-                "scripted",
-                "--endpoint",
-                &endpoint,
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        writeln!(stdin, "hello from a script").unwrap();
-        writeln!(stdin, r#"{{"room":"public","text":"json line"}}"#).unwrap();
-        drop(stdin);
-        child.wait_with_output().unwrap()
-    })
-    .await
-    .unwrap();
+    let output = run_with_input(
+        strings(&[
+            "connect",
+            "mockly",
+            "--client-id",
+            "scripted",
+            "--endpoint",
+            &endpoint,
+        ]),
+        strings(&[
+            "hello from a script",
+            r#"{"room":"public","text":"json line"}"#,
+        ]),
+    )
+    .await;
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(
         output.status.success(),
@@ -115,30 +132,19 @@ async fn mexc_takes_the_listen_key_from_stdin_and_sends_to_the_conversation() {
         },
     );
     let endpoint = sim.ws_endpoint();
-    let output = tokio::task::spawn_blocking(move || {
-        let mut child = cli()
-            .args([
-                "connect",
-                "mexc",
-                "--conversation-id",
-                "777",
-                "--secret-stdin",
-                "--endpoint",
-                &endpoint,
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        writeln!(stdin, "key-from-stdin").unwrap();
-        writeln!(stdin, "I have paid").unwrap();
-        drop(stdin);
-        child.wait_with_output().unwrap()
-    })
-    .await
-    .unwrap();
+    let output = run_with_input(
+        strings(&[
+            "connect",
+            "mexc",
+            "--conversation-id",
+            "777",
+            "--secret-stdin",
+            "--endpoint",
+            &endpoint,
+        ]),
+        strings(&["key-from-stdin", "I have paid"]),
+    )
+    .await;
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(
         output.status.success(),

@@ -2,8 +2,9 @@
 //! simulator: heartbeat, send and confirmation, refusal, media, idle drop, bad listenKey,
 //! replays without duplicates.
 
+mod support;
+
 use parley_core::account::AccountId;
-use parley_core::backoff::Backoff;
 use parley_core::codec::mexc::{Conversation, MexcCodec};
 use parley_core::connection_state::ConnectionState;
 use parley_core::event::Event;
@@ -41,16 +42,9 @@ struct Chat {
 
 fn tuning(heartbeat: Duration) -> Tuning {
     Tuning {
-        backoff: Backoff {
-            base: Duration::from_millis(50),
-            max: Duration::from_millis(300),
-        },
-        connect_timeout: Duration::from_secs(2),
-        stable_after: Duration::from_secs(10),
-        instant_close: Duration::from_millis(500),
-        give_up_after_instant_closes: 5,
         heartbeat_every: Some(heartbeat),
         idle_timeout: Some(Duration::from_secs(2)),
+        ..support::fast_tuning()
     }
 }
 
