@@ -1,6 +1,8 @@
 //! A MEXC account in listenKey mode through the engine: one socket per order chat, messages
 //! routed to their room, sends going out on their own conversation's socket.
 
+mod support;
+
 use parley_core::account::{MexcSettings, ServiceSettings};
 use parley_core::config::AppConfig;
 use parley_core::connection_state::ConnectionState;
@@ -13,6 +15,7 @@ use parley_core::supervisor::Tuning;
 use parley_sim::mexc::{Counterparty, MexcConfig, MexcSim};
 use std::sync::Arc;
 use std::time::Duration;
+use support::{eventually, Events};
 
 const KEY: &str = "feedfacefeedfacefeedfacefeedfacefeedfacefeedfacefeedfacefeedface";
 
@@ -49,20 +52,12 @@ fn engine(secrets: Arc<dyn SecretStore>) -> Arc<Engine> {
     )
 }
 
-async fn until(what: &str, mut check: impl FnMut() -> bool) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while !check() {
-        assert!(tokio::time::Instant::now() < deadline, "timed out: {what}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 #[tokio::test]
 async fn each_order_chat_has_its_socket_and_its_room() {
     let sim = sim().await;
     let secrets: Arc<dyn SecretStore> = Arc::new(SessionOnlyStore::default());
     let engine = engine(secrets.clone());
-    let mut events = engine.subscribe();
+    let mut events = Events(engine.subscribe());
     let account = engine
         .add_account(NewAccount {
             display_name: Some("My P2P".into()),
@@ -76,8 +71,8 @@ async fn each_order_chat_has_its_socket_and_its_room() {
         KEY,
         "the listenKey went to the secret store"
     );
-    until("both sockets", || sim.open_sockets() == 2).await;
-    until("the account to be open", || {
+    eventually("both sockets", || sim.open_sockets() == 2).await;
+    eventually("the account to be open", || {
         engine.accounts()[0].state == ConnectionState::Open
     })
     .await;
@@ -91,22 +86,19 @@ async fn each_order_chat_has_its_socket_and_its_room() {
     assert_eq!(titles, ["Order chat 50012", "Order chat 50013"]);
 
     sim.counterparty_says(50013, 1, "sent the USDT", "");
-    let room = tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            if let Ok(Event::Message(m)) = events.recv().await {
-                return m.room;
-            }
-        }
-    })
-    .await
-    .unwrap();
+    let room = events
+        .expect("the counterparty's message", |e| match e {
+            Event::Message(m) => Some(m.room.clone()),
+            _ => None,
+        })
+        .await;
     assert_eq!(room, "50013");
 
     engine
         .send_text(&account.id, "50012", "payment done")
         .await
         .unwrap();
-    until("the send to reach the server", || {
+    eventually("the send to reach the server", || {
         !sim.sent_by_trader().is_empty()
     })
     .await;
@@ -153,7 +145,7 @@ async fn a_revoked_listen_key_stops_the_account_with_a_reason() {
         })
         .await
         .unwrap();
-    until("the account to stop", || {
+    eventually("the account to stop", || {
         matches!(&engine.accounts()[0].state, ConnectionState::Stopped { reason } if reason.contains("replace the listenKey"))
     })
     .await;

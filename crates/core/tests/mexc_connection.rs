@@ -4,6 +4,8 @@
 
 mod support;
 
+use support::Events;
+
 use parley_core::account::AccountId;
 use parley_core::codec::mexc::{Conversation, MexcCodec};
 use parley_core::connection_state::ConnectionState;
@@ -18,7 +20,6 @@ use tokio::sync::broadcast;
 
 const KEY: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 const CONVERSATION: i64 = 50012;
-const WAIT: Duration = Duration::from_secs(10);
 
 async fn sim(config: MexcConfig) -> MexcSim {
     let sim = MexcSim::start(config).await.unwrap();
@@ -35,7 +36,7 @@ async fn sim(config: MexcConfig) -> MexcSim {
 
 struct Chat {
     store: Store,
-    events: broadcast::Receiver<Event>,
+    events: Events,
     connection: SupervisorHandle,
     account: AccountId,
 }
@@ -68,43 +69,26 @@ fn connect(sim: &MexcSim, key: &str, tuning: Tuning) -> Chat {
     );
     Chat {
         store,
-        events,
+        events: Events(events),
         connection,
         account,
     }
 }
 
+impl std::ops::Deref for Chat {
+    type Target = Events;
+    fn deref(&self) -> &Events {
+        &self.events
+    }
+}
+
+impl std::ops::DerefMut for Chat {
+    fn deref_mut(&mut self) -> &mut Events {
+        &mut self.events
+    }
+}
+
 impl Chat {
-    async fn expect<T>(&mut self, what: &str, mut pick: impl FnMut(&Event) -> Option<T>) -> T {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            let event = tokio::time::timeout_at(deadline, self.events.recv())
-                .await
-                .unwrap_or_else(|_| panic!("timed out waiting for {what}"))
-                .unwrap();
-            if let Some(found) = pick(&event) {
-                return found;
-            }
-        }
-    }
-
-    async fn expect_state(
-        &mut self,
-        what: &str,
-        want: impl Fn(&ConnectionState) -> bool,
-    ) -> ConnectionState {
-        self.expect(what, |e| match e {
-            Event::Status { state, .. } if want(state) => Some(state.clone()),
-            _ => None,
-        })
-        .await
-    }
-
-    async fn open(&mut self) {
-        self.expect_state("open", |s| *s == ConnectionState::Open)
-            .await;
-    }
-
     async fn send(&self, text: &str) -> i64 {
         let (account, text) = (self.account.clone(), text.to_owned());
         let m = self
@@ -135,7 +119,7 @@ async fn pings_every_interval_keep_the_server_from_dropping_us() {
     })
     .await;
     let mut chat = connect(&sim, KEY, tuning(Duration::from_millis(100)));
-    chat.open().await;
+    chat.expect_open().await;
     let stayed = tokio::time::timeout(
         Duration::from_millis(1500),
         chat.expect_state("a drop", |s| *s != ConnectionState::Open),
@@ -157,19 +141,19 @@ async fn without_pings_the_server_drops_us_and_we_come_back() {
     })
     .await;
     let mut chat = connect(&sim, KEY, tuning(Duration::from_secs(30)));
-    chat.open().await;
+    chat.expect_open().await;
     chat.expect_state("the server's idle drop", |s| {
         matches!(s, ConnectionState::Backoff { .. })
     })
     .await;
-    chat.open().await;
+    chat.expect_open().await;
 }
 
 #[tokio::test]
 async fn a_sent_message_is_accepted_then_gets_its_id_from_the_echo() {
     let sim = sim(MexcConfig::default()).await;
     let mut chat = connect(&sim, KEY, tuning(Duration::from_secs(1)));
-    chat.open().await;
+    chat.expect_open().await;
     let local_id = chat.send("I have paid").await;
     let sent = chat
         .expect("the acceptance", |e| match e {
@@ -198,7 +182,7 @@ async fn a_sent_message_is_accepted_then_gets_its_id_from_the_echo() {
 async fn a_refused_send_fails_with_the_servers_reason() {
     let sim = sim(MexcConfig::default()).await;
     let mut chat = connect(&sim, KEY, tuning(Duration::from_secs(1)));
-    chat.open().await;
+    chat.expect_open().await;
     sim.refuse_next_sends(1, "order already completed");
     chat.send("still there?").await;
     let failed = chat
@@ -218,7 +202,7 @@ async fn a_refused_send_fails_with_the_servers_reason() {
 async fn the_counterpartys_payment_screenshot_arrives_as_an_image() {
     let sim = sim(MexcConfig::default()).await;
     let mut chat = connect(&sim, KEY, tuning(Duration::from_secs(1)));
-    chat.open().await;
+    chat.expect_open().await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     sim.counterparty_says(
         CONVERSATION,
@@ -259,7 +243,7 @@ async fn a_replayed_history_after_reconnect_shows_nothing_twice() {
     })
     .await;
     let mut chat = connect(&sim, KEY, tuning(Duration::from_secs(1)));
-    chat.open().await;
+    chat.expect_open().await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     sim.counterparty_says(CONVERSATION, 1, "hello trader", "");
     chat.expect("the first message", |e| {
@@ -269,7 +253,7 @@ async fn a_replayed_history_after_reconnect_shows_nothing_twice() {
     sim.drop_connections();
     chat.expect_state("backoff", |s| matches!(s, ConnectionState::Backoff { .. }))
         .await;
-    chat.open().await;
+    chat.expect_open().await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(chat.history().await.len(), 1);
 }
@@ -278,7 +262,7 @@ async fn a_replayed_history_after_reconnect_shows_nothing_twice() {
 async fn a_malformed_inner_body_is_reported_and_the_chat_goes_on() {
     let sim = sim(MexcConfig::default()).await;
     let mut chat = connect(&sim, KEY, tuning(Duration::from_secs(1)));
-    chat.open().await;
+    chat.expect_open().await;
     tokio::time::sleep(Duration::from_millis(100)).await;
     sim.push_raw(r#"{"method":"RECEIVE_MESSAGE","data":"{broken"}"#);
     let error = chat
@@ -314,5 +298,5 @@ async fn a_server_that_closes_every_chat_at_once_stops_us_with_a_reason() {
     // Once the server side is fixed, "Retry now" brings the chat back.
     sim.close_on_open(false);
     chat.connection.send(supervisor::Command::RetryNow);
-    chat.open().await;
+    chat.expect_open().await;
 }

@@ -323,17 +323,14 @@ async fn a_message_queued_before_a_restart_is_sent_by_the_next_run() {
         std::sync::Arc::new(parley_core::secrets::SessionOnlyStore::default()),
         fast_tuning(),
     );
-    let mut events = engine.subscribe();
+    let mut events = Events(engine.subscribe());
     engine.start_configured().await.unwrap();
-    let sent = tokio::time::timeout(WAIT, async {
-        loop {
-            if let Ok(Event::Sent(m)) = events.recv().await {
-                return m;
-            }
-        }
-    })
-    .await
-    .expect("the queued message is sent");
+    let sent = events
+        .expect("the queued message to be sent", |e| match e {
+            Event::Sent(m) => Some(m.clone()),
+            _ => None,
+        })
+        .await;
     assert_eq!(sent.text, "queued before quitting");
     assert_eq!(sim.received().len(), 1);
 }

@@ -46,7 +46,7 @@ pub async fn sim(bot_reply_chance: f64) -> MocklySim {
 
 pub struct Client {
     pub engine: Arc<Engine>,
-    pub events: broadcast::Receiver<Event>,
+    pub events: Events,
     pub account: AccountId,
 }
 
@@ -58,7 +58,7 @@ pub async fn client(sim: &MocklySim, client_id: &str, store: Store, tuning: Tuni
         Arc::new(SessionOnlyStore::default()),
         tuning,
     );
-    let events = engine.subscribe();
+    let events = Events(engine.subscribe());
     let account = engine
         .add_account(NewAccount {
             display_name: None,
@@ -78,12 +78,15 @@ pub async fn client(sim: &MocklySim, client_id: &str, store: Store, tuning: Tuni
     }
 }
 
-impl Client {
+/// The events a test listens to, with waits that read as what the user would see.
+pub struct Events(pub broadcast::Receiver<Event>);
+
+impl Events {
     /// Waits for the first event that `pick` maps to `Some`, skipping the others.
     pub async fn expect<T>(&mut self, what: &str, mut pick: impl FnMut(&Event) -> Option<T>) -> T {
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
-            let event = tokio::time::timeout_at(deadline, self.events.recv())
+            let event = tokio::time::timeout_at(deadline, self.0.recv())
                 .await
                 .unwrap_or_else(|_| panic!("timed out waiting for {what}"))
                 .expect("event bus open");
@@ -109,7 +112,23 @@ impl Client {
         self.expect_state("the connection to open", |s| *s == ConnectionState::Open)
             .await;
     }
+}
 
+/// A client's waits are its events' waits: `client.expect(…)`.
+impl std::ops::Deref for Client {
+    type Target = Events;
+    fn deref(&self) -> &Events {
+        &self.events
+    }
+}
+
+impl std::ops::DerefMut for Client {
+    fn deref_mut(&mut self) -> &mut Events {
+        &mut self.events
+    }
+}
+
+impl Client {
     pub async fn history_texts(&self) -> Vec<String> {
         self.engine
             .history(&self.account, "public", None, 500)
