@@ -385,19 +385,7 @@ impl Supervisor {
                     }
                     self.in_flight.push_back(item.local_id);
                 }
-                Err(e) => {
-                    let reason = e.to_string();
-                    let id = item.local_id;
-                    match self
-                        .store
-                        .run(move |c| messages::mark_failed(c, id, &reason))
-                        .await
-                    {
-                        Ok(Some(failed)) => self.publish(Event::Failed(failed)),
-                        Ok(None) => {}
-                        Err(e) => self.report(format!("cannot mark a message failed: {e}")),
-                    }
-                }
+                Err(e) => self.fail(item.local_id, e.to_string()).await,
             }
         }
         Ok(())
@@ -457,18 +445,23 @@ impl Supervisor {
                         self.report(format!("the server refused a message: {reason}"));
                         continue;
                     };
-                    let why = format!("refused by the server: {reason}");
-                    match self
-                        .store
-                        .run(move |c| messages::mark_failed(c, id, &why))
-                        .await
-                    {
-                        Ok(Some(failed)) => self.publish(Event::Failed(failed)),
-                        Ok(None) => {}
-                        Err(e) => self.report(format!("cannot mark a message failed: {e}")),
-                    }
+                    self.fail(id, format!("refused by the server: {reason}"))
+                        .await;
                 }
             }
+        }
+    }
+
+    /// Marks an own message failed (it leaves the outbox) and tells the UI, which offers a retry.
+    async fn fail(&mut self, local_id: i64, reason: String) {
+        match self
+            .store
+            .run(move |c| messages::mark_failed(c, local_id, &reason))
+            .await
+        {
+            Ok(Some(failed)) => self.publish(Event::Failed(failed)),
+            Ok(None) => {}
+            Err(e) => self.report(format!("cannot mark a message failed: {e}")),
         }
     }
 

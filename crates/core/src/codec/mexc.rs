@@ -280,10 +280,7 @@ impl Codec for MexcCodec {
             401 | 403 => Some(format!(
                 "MEXC refused the listenKey or the conversation (HTTP {status}); replace the listenKey in settings"
             )),
-            404 | 410 => Some(format!(
-                "there is no MEXC chat at this address (HTTP {status}); check the endpoint in settings"
-            )),
-            _ => None,
+            _ => super::permanent_rejection(status),
         }
     }
 }

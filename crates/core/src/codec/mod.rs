@@ -158,15 +158,21 @@ pub trait Codec: Send {
 
     /// Whether an HTTP status on the upgrade means "stop retrying" and, if so, what to tell the user.
     fn permanent_rejection(&self, status: u16) -> Option<String> {
-        match status {
-            401 | 403 => Some(format!(
-                "the server refused the credentials (HTTP {status}); check the account in settings"
-            )),
-            404 | 410 => Some(format!(
-                "the server has no chat at this address (HTTP {status}); check the endpoint URL in settings"
-            )),
-            _ => None,
-        }
+        permanent_rejection(status)
+    }
+}
+
+/// Which upgrade statuses no retry can fix, and what to tell the user: refused credentials
+/// (401, 403) and a wrong address (404, 410). Codecs override only the wording.
+pub fn permanent_rejection(status: u16) -> Option<String> {
+    match status {
+        401 | 403 => Some(format!(
+            "the server refused the credentials (HTTP {status}); check the account in settings"
+        )),
+        404 | 410 => Some(format!(
+            "the server has no chat at this address (HTTP {status}); check the endpoint URL in settings"
+        )),
+        _ => None,
     }
 }
 
