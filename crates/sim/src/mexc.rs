@@ -147,9 +147,13 @@ impl MexcSim {
         Ok(MexcSim { state, listener })
     }
 
+    pub fn addr(&self) -> SocketAddr {
+        self.listener.addr()
+    }
+
     /// The WebSocket endpoint to configure in Parley.
     pub fn ws_endpoint(&self) -> String {
-        format!("ws://{}/ws", self.listener.addr())
+        format!("ws://{}/ws", self.addr())
     }
 
     pub fn add_listen_key(&self, key: &str) {
