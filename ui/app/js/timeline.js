@@ -134,6 +134,26 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
     shown = messages.slice();
   }
 
+  /** Removes what left the front of the window (the state keeps a bounded window per room). */
+  function dropBefore(first) {
+    let dropped = false;
+    while (shown.length && shown[0].local_id < first.local_id) {
+      const gone = shown.shift();
+      const node = nodes.get(gone.local_id);
+      nodes.delete(gone.local_id);
+      if (node) node.remove();
+      dropped = true;
+    }
+    if (!dropped) return;
+    // A day separator with no message of its own day under it goes too.
+    const isDay = (node) => node && node.classList.contains('day');
+    while (isDay(container.firstChild) && (!container.firstChild.nextSibling || isDay(container.firstChild.nextSibling))) {
+      container.firstChild.remove();
+    }
+    // The new first message starts its group: show its sender again.
+    shown[0] = null;
+  }
+
   function showEmpty(text) {
     clear(container);
     container.append(el('p', { class: 'empty', text }));
@@ -164,6 +184,7 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
         else container.scrollTop = container.scrollHeight;
         return;
       }
+      dropBefore(messages[0]);
       messages.forEach((message, i) => {
         const node = nodes.get(message.local_id);
         if (node) {

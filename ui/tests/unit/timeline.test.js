@@ -96,3 +96,15 @@ test('an unsupported message is a visible placeholder', () => {
   const node = renderMessage(message({ kind: 'unsupported', text: 'Unsupported message (type 9): sticker?' }));
   assert.equal(node.querySelector('.unsupported').textContent, 'Unsupported message (type 9): sticker?');
 });
+
+test('messages that leave the in-memory window leave the DOM too', () => {
+  const container = document.createElement('section');
+  const timeline = createTimeline(container);
+  const all = [1, 2, 3, 4].map((id) => message({ local_id: id, id: `msg_${id}`, text: `m${id}` }));
+  timeline.render('room', all.slice(0, 3));
+  timeline.render('room', all.slice(1, 4)); // the oldest was dropped, a new one arrived
+  const texts = [...container.querySelectorAll('.text')].map((n) => n.textContent);
+  assert.deepEqual(texts, ['m2', 'm3', 'm4']);
+  assert.equal(container.querySelectorAll('.day').length, 1);
+  assert.ok(container.querySelector('article').querySelector('.sender'), 'the new first message shows its sender');
+});
