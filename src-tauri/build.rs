@@ -13,6 +13,8 @@ fn main() {
         "remove_account",
         "reconnect_now",
         "dismiss_demo",
+        "add_mexc_chat",
+        "remove_room",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

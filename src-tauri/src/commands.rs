@@ -4,9 +4,12 @@
 use crate::bridge;
 use crate::error::{CommandError, CommandResult};
 use crate::startup::AppState;
-use parley_core::account::{Account, AccountId, MexcSettings, MocklySettings, ServiceSettings};
+use parley_core::account::{
+    Account, AccountId, MexcAuth, MexcChat, MexcSettings, MocklySettings, ServiceSettings,
+};
 use parley_core::engine::{AccountView, NewAccount};
-use parley_core::message::StoredMessage;
+use parley_core::message::{Draft, Media, MessageKind, StoredMessage};
+use parley_core::mexc_rest::ApiCredentials;
 use parley_core::secret::Secret;
 use parley_core::store::RoomSummary;
 use serde::{Deserialize, Serialize};
@@ -75,17 +78,56 @@ pub async fn send_message(
     account: String,
     room: String,
     text: String,
+    attachment: Option<Attachment>,
 ) -> CommandResult<StoredMessage> {
     check_id("account", &account)?;
     check_id("room", &room)?;
     if text.len() > MAX_TEXT {
         return Err(CommandError("the message is too long".into()));
     }
-    Ok(state
-        .engine
-        .send_text(&AccountId(account), &room, &text)
-        .await?)
+    let draft = match attachment {
+        None => Draft::text(&text),
+        Some(a) => {
+            let kind = match a.kind.as_str() {
+                "image" => MessageKind::Image,
+                "video" => MessageKind::Video,
+                "file" => MessageKind::File,
+                _ => return Err(CommandError("unknown attachment kind".into())),
+            };
+            let url = |u: &str| -> CommandResult<String> {
+                let u = u.trim();
+                if u.len() > MAX_URL || u.chars().any(char::is_control) {
+                    return Err(CommandError("invalid URL".into()));
+                }
+                Ok(u.to_owned())
+            };
+            Draft {
+                kind,
+                text,
+                media: Some(Media {
+                    url: url(&a.url)?,
+                    thumb_url: a
+                        .thumb_url
+                        .as_deref()
+                        .map(url)
+                        .transpose()?
+                        .filter(|t| !t.is_empty()),
+                }),
+            }
+        }
+    };
+    Ok(state.engine.send(&AccountId(account), &room, draft).await?)
 }
+
+/// An image, video or file the composer sends by URL (the services have no upload API).
+#[derive(Deserialize)]
+pub struct Attachment {
+    kind: String,
+    url: String,
+    thumb_url: Option<String>,
+}
+
+const MAX_URL: usize = 4096;
 
 #[tauri::command]
 pub async fn retry_message(state: State<'_, AppState>, local_id: i64) -> CommandResult<()> {
@@ -113,11 +155,34 @@ pub enum AddAccountRequest {
         endpoint: Option<String>,
     },
     Mexc {
+        #[serde(default)]
+        auth: MexcAuth,
+        #[serde(default)]
         listen_key: String,
+        #[serde(default)]
+        api_key: String,
+        #[serde(default)]
+        api_secret: String,
+        #[serde(default)]
         conversations: Vec<i64>,
+        #[serde(default)]
+        order_numbers: Vec<String>,
         display_name: Option<String>,
         endpoint: Option<String>,
+        rest_base: Option<String>,
     },
+}
+
+/// A secret typed into settings: trimmed, bounded, no control characters.
+fn typed_secret(what: &str, value: &str) -> Result<Secret, CommandError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(CommandError(format!("the {what} is required")));
+    }
+    if value.len() > MAX_ID || value.chars().any(char::is_control) {
+        return Err(CommandError(format!("invalid {what}")));
+    }
+    Ok(Secret::new(value))
 }
 
 /// Most order chats one MEXC account may list.
@@ -149,35 +214,81 @@ pub async fn add_account(
                     endpoint: endpoint_or(endpoint, MocklySettings::default_endpoint),
                 }),
                 secret: None,
+                order_numbers: Vec::new(),
             }
         }
         AddAccountRequest::Mexc {
+            auth,
             listen_key,
+            api_key,
+            api_secret,
             conversations,
+            order_numbers,
             display_name,
             endpoint,
+            rest_base,
         } => {
-            let listen_key = Secret::new(listen_key.trim());
-            if listen_key.expose().len() > MAX_ID
-                || listen_key.expose().chars().any(char::is_control)
+            let secret = match auth {
+                MexcAuth::ListenKey => typed_secret("listenKey", &listen_key)?,
+                MexcAuth::ApiKey => ApiCredentials {
+                    api_key: typed_secret("API key", &api_key)?,
+                    api_secret: typed_secret("API secret", &api_secret)?,
+                }
+                .to_secret(),
+            };
+            if conversations.len() + order_numbers.len() > MAX_CONVERSATIONS
+                || conversations.iter().any(|&c| c <= 0)
             {
-                return Err(CommandError("invalid listenKey".into()));
-            }
-            if conversations.len() > MAX_CONVERSATIONS || conversations.iter().any(|&c| c <= 0) {
                 return Err(CommandError("invalid conversation ids".into()));
+            }
+            for order in &order_numbers {
+                check_id("order number", order.trim())?;
             }
             NewAccount {
                 display_name: display_name.filter(|n| n.len() <= MAX_ID),
                 settings: ServiceSettings::Mexc(MexcSettings {
-                    endpoint: endpoint_or(endpoint, MexcSettings::default_endpoint),
-                    conversations,
-                    create_time_offset_minutes: 0,
+                    auth,
+                    rest_base: endpoint_or(rest_base, MexcSettings::default_rest_base),
+                    conversations: conversations.into_iter().map(MexcChat::by_id).collect(),
+                    ..MexcSettings::with_endpoint(endpoint_or(
+                        endpoint,
+                        MexcSettings::default_endpoint,
+                    ))
                 }),
-                secret: Some(listen_key),
+                secret: Some(secret),
+                order_numbers,
             }
         }
     };
     Ok(state.engine.add_account(new).await?)
+}
+
+/// Opens another order chat on a MEXC account: a conversation id, or an order number in
+/// API-key mode. Returns the room id.
+#[tauri::command]
+pub async fn add_mexc_chat(
+    state: State<'_, AppState>,
+    account: String,
+    chat: String,
+) -> CommandResult<String> {
+    check_id("account", &account)?;
+    check_id("order number or conversation id", chat.trim())?;
+    Ok(state
+        .engine
+        .add_mexc_chat(&AccountId(account), chat.trim())
+        .await?)
+}
+
+/// Closes a MEXC order chat and forgets its history.
+#[tauri::command]
+pub async fn remove_room(
+    state: State<'_, AppState>,
+    account: String,
+    room: String,
+) -> CommandResult<()> {
+    check_id("account", &account)?;
+    check_id("room", &room)?;
+    Ok(state.engine.remove_room(&AccountId(account), &room).await?)
 }
 
 #[tauri::command]

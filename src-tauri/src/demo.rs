@@ -2,17 +2,24 @@
 //! alive, and one account per service pointing at them. A new user sees the client work
 //! before typing a credential. Demo secrets stay in memory, never in the keyring.
 
-use parley_core::account::{Account, AccountId, MexcSettings, MocklySettings, ServiceSettings};
+use parley_core::account::{
+    Account, AccountId, MexcAuth, MexcChat, MexcSettings, MocklySettings, ServiceSettings,
+};
 use parley_core::engine::Engine;
+use parley_core::mexc_rest::ApiCredentials;
 use parley_core::secret::Secret;
 use parley_sim::mexc::{Counterparty, MexcConfig, MexcSim};
 use parley_sim::mockly::{MocklyConfig, MocklySim};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The demo order chat's conversation id.
+/// The demo order chat: the order number the trader knows and the conversation MEXC maps it to.
+const DEMO_ORDER: &str = "1138745987";
 const DEMO_CONVERSATION: i64 = 1001;
-const DEMO_LISTEN_KEY: &str = "demo-listen-key-not-a-secret";
+/// The Demo P2P account runs in API-key mode against the simulator: Parley creates, renews and
+/// deletes its listenKeys as it would on MEXC.
+const DEMO_API_KEY: &str = "demo-api-key-not-a-secret";
+const DEMO_API_SECRET: &str = "demo-api-secret-not-a-secret";
 
 pub struct Demo {
     /// Kept so the simulators live as long as the app.
@@ -45,7 +52,8 @@ pub async fn start(engine: &Engine) -> Result<Demo, String> {
     .await
     .map(Arc::new)
     .map_err(|e| format!("the demo P2P simulator could not start: {e}"))?;
-    mexc.add_listen_key(DEMO_LISTEN_KEY);
+    mexc.add_api_key(DEMO_API_KEY, DEMO_API_SECRET);
+    mexc.add_order(DEMO_ORDER, DEMO_CONVERSATION);
     mexc.add_conversation(
         DEMO_CONVERSATION,
         Counterparty {
@@ -72,13 +80,23 @@ pub async fn start(engine: &Engine) -> Result<Demo, String> {
                 id: AccountId("demo-mexc".into()),
                 display_name: "Demo P2P".into(),
                 settings: ServiceSettings::Mexc(MexcSettings {
-                    endpoint: mexc.ws_endpoint(),
-                    conversations: vec![DEMO_CONVERSATION],
-                    create_time_offset_minutes: 0,
+                    auth: MexcAuth::ApiKey,
+                    rest_base: mexc.rest_base(),
+                    conversations: vec![MexcChat {
+                        conversation_id: DEMO_CONVERSATION,
+                        order_no: Some(DEMO_ORDER.into()),
+                    }],
+                    ..MexcSettings::with_endpoint(mexc.ws_endpoint())
                 }),
                 demo: true,
             },
-            Some(Secret::new(DEMO_LISTEN_KEY)),
+            Some(
+                ApiCredentials {
+                    api_key: Secret::new(DEMO_API_KEY),
+                    api_secret: Secret::new(DEMO_API_SECRET),
+                }
+                .to_secret(),
+            ),
         ),
     ];
     for (account, secret) in accounts {
@@ -87,8 +105,7 @@ pub async fn start(engine: &Engine) -> Result<Demo, String> {
             .await
             .map_err(|e| format!("a demo account could not start: {e}"))?;
     }
-    // Not served yet: the media proxy (issue 6) will fetch it; today it shows as a card.
-    let screenshot = format!("http://{}/media/payment-proof.png", mexc.addr());
+    let screenshot = format!("{}/media/payment-proof.png", mexc.rest_base());
     let scripts = vec![
         parley_sim::demo_script::spawn(mockly.clone(), seed),
         parley_sim::demo_script::spawn_p2p(mexc.clone(), DEMO_CONVERSATION, screenshot),

@@ -52,6 +52,8 @@ fn main() {
             commands::remove_account,
             commands::reconnect_now,
             commands::dismiss_demo,
+            commands::add_mexc_chat,
+            commands::remove_room,
         ])
         .build(tauri::generate_context!("../tauri.conf.json"));
     let app = match app {

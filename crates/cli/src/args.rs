@@ -1,7 +1,7 @@
 //! Command-line arguments. Secrets are never taken from flags (they would show in `ps` and
 //! shell history): they come from the keyring (`--account`) or stdin (`--secret-stdin`).
 
-use parley_core::account::{MexcSettings, MocklySettings, ServiceKind};
+use parley_core::account::{MexcAuth, MexcChat, MexcSettings, MocklySettings, ServiceKind};
 use std::path::PathBuf;
 
 pub const USAGE: &str = "\
@@ -9,7 +9,7 @@ usage: parley-cli connect <service> [options]
 
 services:
   mockly      mockly.me public chat
-  mexc        MEXC P2P order chat (listenKey mode: one socket per conversation)
+  mexc        MEXC P2P order chat (one socket per conversation; listenKey or API-key mode)
 
 options:
   --account ID        use a configured account (settings from the profile's config,
@@ -20,8 +20,13 @@ options:
   --client-id ID      mockly: the id shown to others in the room
   --conversation-id N mexc: an order chat to open (repeat for several; the first is the default
                       room for plain stdin lines)
-  --secret-stdin      read the account's secret from the first line of stdin
-                      (mexc: the listenKey; mockly has none)
+  --api-key           mexc: API-key mode: Parley creates and renews listenKeys itself
+  --order-no N        mexc API-key mode: an order whose chat to open (looked up over REST;
+                      repeat for several)
+  --rest-base URL     mexc API-key mode: the REST API (default https://api.mexc.com)
+  --secret-stdin      read the account's secret from stdin: mexc listenKey mode, the first
+                      line is the listenKey; API-key mode, the first line is the API key and
+                      the second its secret (mockly has none)
 
 stdin:  each line is sent as a text message to the account's first room;
         a JSON line {\"room\": \"…\", \"text\": \"…\"} picks the room.
@@ -45,6 +50,9 @@ pub struct Connect {
     pub endpoint: Option<String>,
     pub client_id: Option<String>,
     pub conversations: Vec<i64>,
+    pub api_key: bool,
+    pub order_numbers: Vec<String>,
+    pub rest_base: Option<String>,
     pub secret_stdin: bool,
 }
 
@@ -68,6 +76,9 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
         endpoint: None,
         client_id: None,
         conversations: Vec::new(),
+        api_key: false,
+        order_numbers: Vec::new(),
+        rest_base: None,
         secret_stdin: false,
     };
     while let Some(flag) = it.next() {
@@ -88,6 +99,9 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
                     .map_err(|_| format!("--conversation-id takes a number, not `{raw}`"))?;
                 c.conversations.push(id);
             }
+            "--api-key" => c.api_key = true,
+            "--order-no" => c.order_numbers.push(value()?),
+            "--rest-base" => c.rest_base = Some(value()?),
             "--secret-stdin" => c.secret_stdin = true,
             "-h" | "--help" => return Ok(Parsed::Help),
             other => return Err(format!("unknown option `{other}`")),
@@ -99,12 +113,26 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
     if c.secret_stdin && c.service == ServiceKind::Mockly {
         return Err("mockly accounts have no secret; drop --secret-stdin".into());
     }
+    if c.service != ServiceKind::Mexc
+        && (c.api_key || !c.order_numbers.is_empty() || c.rest_base.is_some())
+    {
+        return Err("--api-key, --order-no and --rest-base are for mexc".into());
+    }
+    if !c.order_numbers.is_empty() && !c.api_key {
+        return Err("--order-no needs --api-key (order numbers are looked up over REST)".into());
+    }
     if c.account.is_none() && c.service == ServiceKind::Mexc {
-        if c.conversations.is_empty() {
-            return Err("mexc needs at least one --conversation-id (or --account)".into());
+        if c.conversations.is_empty() && c.order_numbers.is_empty() {
+            return Err(
+                "mexc needs at least one --conversation-id or --order-no (or --account)".into(),
+            );
         }
         if !c.secret_stdin {
-            return Err("mexc needs the listenKey on stdin: add --secret-stdin".into());
+            return Err(if c.api_key {
+                "mexc API-key mode needs the API key and secret on stdin: add --secret-stdin".into()
+            } else {
+                "mexc needs the listenKey on stdin: add --secret-stdin".into()
+            });
         }
     }
     Ok(Parsed::Connect(c))
@@ -113,12 +141,26 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
 impl Connect {
     pub fn mexc_settings(&self) -> MexcSettings {
         MexcSettings {
-            endpoint: self
-                .endpoint
+            auth: if self.api_key {
+                MexcAuth::ApiKey
+            } else {
+                MexcAuth::ListenKey
+            },
+            rest_base: self
+                .rest_base
                 .clone()
-                .unwrap_or_else(MexcSettings::default_endpoint),
-            conversations: self.conversations.clone(),
-            create_time_offset_minutes: 0,
+                .unwrap_or_else(MexcSettings::default_rest_base),
+            conversations: self
+                .conversations
+                .iter()
+                .copied()
+                .map(MexcChat::by_id)
+                .collect(),
+            ..MexcSettings::with_endpoint(
+                self.endpoint
+                    .clone()
+                    .unwrap_or_else(MexcSettings::default_endpoint),
+            )
         }
     }
 

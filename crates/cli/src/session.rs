@@ -7,8 +7,10 @@ use parley_core::account::{Account, AccountId, ServiceSettings};
 use parley_core::codec;
 use parley_core::config::{AppConfig, ConfigFile};
 use parley_core::connection_state::ConnectionState;
+use parley_core::engine::resolve_orders;
 use parley_core::engine::Engine;
 use parley_core::event::Event;
+use parley_core::mexc_rest::ApiCredentials;
 use parley_core::profile::Profile;
 use parley_core::secret::Secret;
 use parley_core::secrets::{KeyringStore, SecretStore, SessionOnlyStore};
@@ -201,14 +203,44 @@ async fn account_and_secrets(
             ServiceSettings::Mexc(s) => s.endpoint = endpoint.clone(),
         }
     }
-    if c.secret_stdin {
-        let line = lines
-            .recv()
-            .await
-            .ok_or_else(|| anyhow!("--secret-stdin: stdin ended before the secret line"))?;
+    if let (ServiceSettings::Mexc(s), Some(base)) = (&mut account.settings, &c.rest_base) {
+        s.rest_base = base.clone();
+    }
+    let secrets: Arc<dyn SecretStore> = if c.secret_stdin {
+        let secret = if c.api_key {
+            ApiCredentials {
+                api_key: secret_line(lines).await?,
+                api_secret: secret_line(lines).await?,
+            }
+            .to_secret()
+        } else {
+            secret_line(lines).await?
+        };
         let session = SessionOnlyStore::default();
-        session.put(&account.id, &Secret::new(line.trim()))?;
-        return Ok((account, Arc::new(session)));
+        session.put(&account.id, &secret)?;
+        Arc::new(session)
+    } else {
+        secrets
+    };
+    if let ServiceSettings::Mexc(s) = &mut account.settings {
+        if !c.order_numbers.is_empty() {
+            let secret = secrets
+                .get(&account.id)?
+                .ok_or_else(|| anyhow!("no API key for this account"))?;
+            for chat in resolve_orders(s, &secret, &c.order_numbers).await? {
+                if !s.conversations.contains(&chat) {
+                    s.conversations.push(chat);
+                }
+            }
+        }
     }
     Ok((account, secrets))
+}
+
+async fn secret_line(lines: &mut mpsc::Receiver<String>) -> anyhow::Result<Secret> {
+    lines
+        .recv()
+        .await
+        .map(|l| Secret::new(l.trim()))
+        .ok_or_else(|| anyhow!("--secret-stdin: stdin ended before the secret line"))
 }

@@ -165,3 +165,50 @@ async fn mexc_takes_the_listen_key_from_stdin_and_sends_to_the_conversation() {
         (777, "I have paid")
     );
 }
+
+#[tokio::test]
+async fn mexc_api_key_mode_looks_the_order_up_and_makes_its_own_listen_key() {
+    use parley_sim::mexc::{Counterparty, MexcConfig, MexcSim};
+    let sim = MexcSim::start(MexcConfig::default()).await.unwrap();
+    sim.add_api_key("cli-api-key", "cli-api-secret");
+    sim.add_order("A-2042", 778);
+    sim.add_conversation(
+        778,
+        Counterparty {
+            user_id: "buyer".into(),
+            nick_name: "Buyer".into(),
+        },
+    );
+    let (endpoint, rest) = (sim.ws_endpoint(), sim.rest_base());
+    let output = run_with_input(
+        strings(&[
+            "connect",
+            "mexc",
+            "--api-key",
+            "--order-no",
+            "A-2042",
+            "--rest-base",
+            &rest,
+            "--endpoint",
+            &endpoint,
+            "--secret-stdin",
+        ]),
+        strings(&["cli-api-key", "cli-api-secret", "released the coins"]),
+    )
+    .await;
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(!stdout.contains("cli-api-secret") && !stdout.contains("cli-api-key"));
+    assert!(stdout
+        .lines()
+        .any(|l| l.contains(r#""event":"sent""#) && l.contains(r#""room":"778""#)));
+    assert_eq!(sim.sent_by_trader()[0].content, "released the coins");
+    assert!(
+        sim.live_listen_keys().is_empty(),
+        "the CLI deletes the listenKey it made when it exits"
+    );
+}

@@ -2,12 +2,15 @@
 //! (config), their connections (one supervisor each), the store and the event bus, and turns
 //! user intents (add an account, send a message) into store writes and supervisor commands.
 
-use crate::account::{Account, AccountId, ServiceSettings};
+use crate::account::{Account, AccountId, MexcAuth, MexcChat, MexcSettings, ServiceSettings};
 use crate::codec::{self, Outgoing};
 use crate::config::{AppConfig, ConfigError, ConfigFile};
 use crate::connection_state::ConnectionState;
 use crate::event::Event;
-use crate::message::StoredMessage;
+use crate::message::{Draft, StoredMessage};
+use crate::mexc_keeper::{self, KeeperHandle, SlotUsers};
+use crate::mexc_listen_key::{ListenKeySlot, ListenKeySource};
+use crate::mexc_rest::{ApiCredentials, MexcRest};
 use crate::secret::Secret;
 use crate::secrets::{SecretStore, SecretsError, SessionOnlyStore};
 use crate::store::{messages, rooms, RoomSummary, Store, StoreError};
@@ -46,6 +49,8 @@ pub struct NewAccount {
     pub display_name: Option<String>,
     pub settings: ServiceSettings,
     pub secret: Option<Secret>,
+    /// MEXC API-key mode: order numbers whose chats to add (looked up over REST).
+    pub order_numbers: Vec<String>,
 }
 
 /// Events buffered for slow subscribers before they are told they lagged.
@@ -69,6 +74,8 @@ struct Running {
     connections: Vec<SupervisorHandle>,
     /// Why the account could not start at all (e.g. its secret is missing from the keyring).
     failed: Option<String>,
+    /// MEXC API-key accounts: the task that creates and renews their listenKeys.
+    keeper: Option<KeeperHandle>,
 }
 
 impl Running {
@@ -97,6 +104,10 @@ impl Running {
     async fn stop(self) {
         for connection in self.connections {
             connection.stop().await;
+        }
+        // After the sockets: the keeper deletes the keys they used.
+        if let Some(keeper) = self.keeper {
+            keeper.stop().await;
         }
     }
 }
@@ -146,21 +157,37 @@ impl Engine {
 
     /// Adds an account: checks its settings, stores its secret in the keyring, saves the
     /// config (without the secret) and connects it.
-    pub async fn add_account(&self, new: NewAccount) -> Result<Account, EngineError> {
-        let prefix = match &new.settings {
+    pub async fn add_account(&self, mut new: NewAccount) -> Result<Account, EngineError> {
+        let prefix = match &mut new.settings {
             ServiceSettings::Mockly(_) => "mockly",
             ServiceSettings::Mexc(s) => {
-                if s.conversations.is_empty() {
-                    return Err(EngineError::Invalid(
-                        "add at least one conversation id".into(),
-                    ));
-                }
-                if new
-                    .secret
-                    .as_ref()
-                    .is_none_or(|k| k.expose().trim().is_empty())
-                {
-                    return Err(EngineError::Invalid("a listenKey is required".into()));
+                let secret = new.secret.as_ref().ok_or_else(|| {
+                    EngineError::Invalid("a listenKey or an API key is required".into())
+                })?;
+                match s.auth {
+                    MexcAuth::ListenKey => {
+                        if s.conversations.is_empty() {
+                            return Err(EngineError::Invalid(
+                                "add at least one conversation id".into(),
+                            ));
+                        }
+                        if secret.expose().trim().is_empty() {
+                            return Err(EngineError::Invalid("a listenKey is required".into()));
+                        }
+                    }
+                    MexcAuth::ApiKey => {
+                        let rest = mexc_rest_client(s, secret)?;
+                        // Proves the key, the secret and the clock before anything is saved.
+                        rest.listen_key_count()
+                            .await
+                            .map_err(|e| EngineError::Invalid(e.to_string()))?;
+                        for order in &new.order_numbers {
+                            let chat = resolve_order(&rest, order).await?;
+                            if !s.conversations.contains(&chat) {
+                                s.conversations.push(chat);
+                            }
+                        }
+                    }
                 }
                 "mexc"
             }
@@ -175,11 +202,13 @@ impl Engine {
             settings: new.settings,
             demo: false,
         };
-        for mut connection in codec::connections(&account.settings, new.secret.clone()) {
-            connection
-                .codec
-                .connect_request()
-                .map_err(|e| EngineError::Invalid(e.to_string()))?;
+        if !is_mexc_api(&account.settings) {
+            for mut connection in codec::connections(&account.settings, new.secret.clone()) {
+                connection
+                    .codec
+                    .connect_request()
+                    .map_err(|e| EngineError::Invalid(e.to_string()))?;
+            }
         }
         if let Some(secret) = &new.secret {
             self.secrets.put(&account.id, secret)?;
@@ -188,6 +217,80 @@ impl Engine {
         self.start(account.clone()).await?;
         self.publish(Event::AccountsChanged);
         Ok(account)
+    }
+
+    /// Adds an order chat to a MEXC account: a conversation id (listenKey mode) or an order
+    /// number looked up over REST (API-key mode). Returns the new room's id.
+    pub async fn add_mexc_chat(
+        &self,
+        id: &AccountId,
+        conversation_or_order: &str,
+    ) -> Result<String, EngineError> {
+        let account = self.running_account(id)?;
+        let ServiceSettings::Mexc(settings) = &account.settings else {
+            return Err(EngineError::Invalid(
+                "only MEXC accounts have order chats".into(),
+            ));
+        };
+        let input = conversation_or_order.trim();
+        let chat =
+            match settings.auth {
+                MexcAuth::ListenKey => {
+                    MexcChat::by_id(input.parse::<i64>().ok().filter(|c| *c > 0).ok_or_else(
+                        || {
+                            EngineError::Invalid(format!(
+                                "`{input}` is not a conversation id (a number)"
+                            ))
+                        },
+                    )?)
+                }
+                MexcAuth::ApiKey => {
+                    let secret = self.secret_of(&account)?;
+                    let rest = mexc_rest_client(settings, &secret)?;
+                    resolve_order(&rest, input).await?
+                }
+            };
+        if settings.conversations.contains(&chat) {
+            return Err(EngineError::Invalid(format!(
+                "{} is already open",
+                chat.title()
+            )));
+        }
+        let room = chat.room();
+        self.change_account(id, |s| {
+            if let ServiceSettings::Mexc(m) = s {
+                m.conversations.push(chat.clone());
+            }
+        })
+        .await?;
+        Ok(room)
+    }
+
+    /// Removes one room (a MEXC order chat) and its history.
+    pub async fn remove_room(&self, id: &AccountId, room: &str) -> Result<(), EngineError> {
+        let account = self.running_account(id)?;
+        let ServiceSettings::Mexc(settings) = &account.settings else {
+            return Err(EngineError::Invalid(
+                "this room belongs to the service and cannot be removed".into(),
+            ));
+        };
+        if !settings.conversations.iter().any(|c| c.room() == room) {
+            return Err(EngineError::Invalid(format!(
+                "this account has no room {room}"
+            )));
+        }
+        self.change_account(id, |s| {
+            if let ServiceSettings::Mexc(m) = s {
+                m.conversations.retain(|c| c.room() != room);
+            }
+        })
+        .await?;
+        let (owner, room) = (id.clone(), room.to_owned());
+        self.store
+            .run(move |c| messages::delete_room(c, &owner, &room))
+            .await?;
+        self.publish(Event::AccountsChanged);
+        Ok(())
     }
 
     /// Connects a demo account: like any other, but never written to the config, and its
@@ -259,13 +362,23 @@ impl Engine {
         views
     }
 
-    /// Stores a message as pending and asks the connection to send it. Refuses, before
-    /// storing anything, a message the service would not accept.
+    /// Stores a text as pending and asks the connection to send it.
     pub async fn send_text(
         &self,
         account: &AccountId,
         room: &str,
         text: &str,
+    ) -> Result<StoredMessage, EngineError> {
+        self.send(account, room, Draft::text(text)).await
+    }
+
+    /// Stores a message as pending and asks the connection to send it. Refuses, before
+    /// storing anything, a message the service would not accept (the codec decides).
+    pub async fn send(
+        &self,
+        account: &AccountId,
+        room: &str,
+        draft: Draft,
     ) -> Result<StoredMessage, EngineError> {
         let settings = self.running_account(account)?.settings;
         codec::for_room(&settings, room)
@@ -273,19 +386,17 @@ impl Engine {
             .encode(&Outgoing {
                 local_id: 0,
                 room: room.to_owned(),
-                kind: crate::message::MessageKind::Text,
-                text: text.to_owned(),
-                media: None,
+                kind: draft.kind,
+                text: draft.text.clone(),
+                media: draft.media.clone(),
             })
             .map_err(|e| EngineError::Invalid(e.to_string()))?;
-        let (owner, room_id, text_owned) = (account.clone(), room.to_owned(), text.to_owned());
+        let (owner, room_id) = (account.clone(), room.to_owned());
         let sender = codec::own_sender_id(&settings);
         let now = crate::timestamp::now_ms();
         let stored = self
             .store
-            .run(move |c| {
-                messages::insert_own_pending(c, &owner, &room_id, &sender, &text_owned, now)
-            })
+            .run(move |c| messages::insert_own_draft(c, &owner, &room_id, &sender, &draft, now))
             .await?;
         self.publish(Event::Message(stored.clone()));
         self.command(account, Command::Flush);
@@ -359,31 +470,9 @@ impl Engine {
                 .run(move |c| rooms::upsert(c, &id, &room, &title))
                 .await?;
         }
-        let secret = if account.demo {
-            self.demo_secrets.get(&account.id)?
-        } else {
-            self.secrets.get(&account.id)?
-        };
-        let needs_secret = matches!(account.settings, ServiceSettings::Mexc(_));
-        let failed = (needs_secret && secret.is_none()).then(|| {
-            "its listenKey is not in the keyring; add the account again in settings".to_owned()
-        });
-        let connections = if failed.is_some() {
-            Vec::new()
-        } else {
-            codec::connections(&account.settings, secret)
-                .into_iter()
-                .map(|c| {
-                    supervisor::spawn(
-                        account.id.clone(),
-                        c.room,
-                        c.codec,
-                        self.store.clone(),
-                        self.events.clone(),
-                        self.tuning.clone(),
-                    )
-                })
-                .collect()
+        let (connections, keeper, failed) = match self.connect(&account) {
+            Ok((connections, keeper)) => (connections, keeper, None),
+            Err(reason) => (Vec::new(), None, Some(reason)),
         };
         let previous = lock(&self.running).insert(
             account.id.clone(),
@@ -391,11 +480,97 @@ impl Engine {
                 account,
                 connections,
                 failed,
+                keeper,
             },
         );
         if let Some(previous) = previous {
             previous.stop().await;
         }
+        Ok(())
+    }
+
+    /// Spawns an account's connections (and, for MEXC API-key accounts, its listenKey keeper),
+    /// or says why it cannot connect at all.
+    fn connect(
+        &self,
+        account: &Account,
+    ) -> Result<(Vec<SupervisorHandle>, Option<KeeperHandle>), String> {
+        let spawn = |c: codec::Connection| {
+            supervisor::spawn(
+                account.id.clone(),
+                c.room,
+                c.codec,
+                self.store.clone(),
+                self.events.clone(),
+                self.tuning.clone(),
+            )
+        };
+        let secret = match &account.settings {
+            ServiceSettings::Mockly(_) => None,
+            ServiceSettings::Mexc(_) => Some(self.secret_of(account).map_err(|e| e.to_string())?),
+        };
+        match &account.settings {
+            ServiceSettings::Mexc(s) if s.auth == MexcAuth::ApiKey => {
+                let secret = secret.unwrap_or_else(|| Secret::new(""));
+                let rest = mexc_rest_client(s, &secret).map_err(|e| e.to_string())?;
+                let mut connections = Vec::new();
+                let mut slots = Vec::new();
+                for chats in s.conversations.chunks(mexc_keeper::SOCKETS_PER_KEY) {
+                    let slot = Arc::new(ListenKeySlot::default());
+                    let mut sockets = Vec::new();
+                    for chat in chats {
+                        let key = ListenKeySource::Managed(slot.clone());
+                        let handle = spawn(codec::mexc_connection(s, chat.conversation_id, key));
+                        sockets.push(handle.remote());
+                        connections.push(handle);
+                    }
+                    slots.push(SlotUsers { slot, sockets });
+                }
+                let keeper = mexc_keeper::spawn(rest, slots, &self.tuning);
+                Ok((connections, Some(keeper)))
+            }
+            settings => Ok((
+                codec::connections(settings, secret)
+                    .into_iter()
+                    .map(spawn)
+                    .collect(),
+                None,
+            )),
+        }
+    }
+
+    /// The account's keyring secret (demo accounts: the in-memory one).
+    fn secret_of(&self, account: &Account) -> Result<Secret, EngineError> {
+        let secret = if account.demo {
+            self.demo_secrets.get(&account.id)?
+        } else {
+            self.secrets.get(&account.id)?
+        };
+        secret.ok_or_else(|| {
+            EngineError::Invalid(
+                "its listenKey or API key is not in the keyring; add the account again in settings"
+                    .into(),
+            )
+        })
+    }
+
+    /// Changes an account's settings, saves them and reconnects the account.
+    async fn change_account(
+        &self,
+        id: &AccountId,
+        change: impl Fn(&mut ServiceSettings),
+    ) -> Result<(), EngineError> {
+        let mut account = self.running_account(id)?;
+        change(&mut account.settings);
+        if !account.demo {
+            self.update_config(|c| {
+                for a in c.accounts.iter_mut().filter(|a| &a.id == id) {
+                    change(&mut a.settings);
+                }
+            })?;
+        }
+        self.start(account).await?;
+        self.publish(Event::AccountsChanged);
         Ok(())
     }
 
@@ -428,4 +603,41 @@ impl Engine {
     fn publish(&self, event: Event) {
         let _ = self.events.send(event);
     }
+}
+
+fn is_mexc_api(settings: &ServiceSettings) -> bool {
+    matches!(settings, ServiceSettings::Mexc(s) if s.auth == MexcAuth::ApiKey)
+}
+
+fn mexc_rest_client(settings: &MexcSettings, secret: &Secret) -> Result<MexcRest, EngineError> {
+    let credentials =
+        ApiCredentials::from_secret(secret).map_err(|e| EngineError::Invalid(e.to_string()))?;
+    MexcRest::new(settings, credentials).map_err(|e| EngineError::Invalid(e.to_string()))
+}
+
+/// Looks order numbers up over REST (MEXC API-key mode), for callers outside the engine.
+pub async fn resolve_orders(
+    settings: &MexcSettings,
+    secret: &Secret,
+    orders: &[String],
+) -> Result<Vec<MexcChat>, EngineError> {
+    let rest = mexc_rest_client(settings, secret)?;
+    let mut chats = Vec::new();
+    for order in orders {
+        chats.push(resolve_order(&rest, order).await?);
+    }
+    Ok(chats)
+}
+
+/// Looks an order number up over REST and names the chat after it.
+async fn resolve_order(rest: &MexcRest, order: &str) -> Result<MexcChat, EngineError> {
+    let order = order.trim();
+    let conversation_id = rest
+        .conversation_id(order)
+        .await
+        .map_err(|e| EngineError::Invalid(format!("order {order}: {e}")))?;
+    Ok(MexcChat {
+        conversation_id,
+        order_no: Some(order.to_owned()),
+    })
 }

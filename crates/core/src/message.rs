@@ -42,6 +42,26 @@ impl MessageKind {
     }
 }
 
+/// What the user composed: a text, or an image, video or file by URL (with an optional caption).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub kind: MessageKind,
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub media: Option<Media>,
+}
+
+impl Draft {
+    pub fn text(text: &str) -> Self {
+        Draft {
+            kind: MessageKind::Text,
+            text: text.to_owned(),
+            media: None,
+        }
+    }
+}
+
 /// Delivery state of a message. Received messages are always `Sent`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

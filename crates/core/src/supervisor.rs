@@ -6,7 +6,7 @@
 
 use crate::account::AccountId;
 use crate::backoff::Backoff;
-use crate::codec::{Codec, HeartbeatFrame, InFrame, Inbound, OutFrame};
+use crate::codec::{Codec, CodecError, HeartbeatFrame, InFrame, Inbound, OutFrame};
 use crate::connection_state::ConnectionState;
 use crate::event::Event;
 use crate::socket::{self, Socket};
@@ -36,6 +36,8 @@ pub struct Tuning {
     /// Replaces the codec's heartbeat cadence and idle timeout (fast tests).
     pub heartbeat_every: Option<Duration>,
     pub idle_timeout: Option<Duration>,
+    /// How often a MEXC listenKey is kept alive (MEXC: valid 60 min, extend every 30 min).
+    pub listen_key_keep_alive: Duration,
 }
 
 impl Default for Tuning {
@@ -48,6 +50,7 @@ impl Default for Tuning {
             give_up_after_instant_closes: 5,
             heartbeat_every: None,
             idle_timeout: None,
+            listen_key_keep_alive: Duration::from_secs(30 * 60),
         }
     }
 }
@@ -70,6 +73,11 @@ pub struct SupervisorHandle {
 }
 
 impl SupervisorHandle {
+    /// A sender of commands that outlives this handle's borrow (for the MEXC key keeper).
+    pub fn remote(&self) -> mpsc::UnboundedSender<Command> {
+        self.commands.clone()
+    }
+
     pub fn send(&self, command: Command) {
         // A finished task has nothing left to do with commands.
         let _ = self.commands.send(command);
@@ -241,10 +249,18 @@ impl Supervisor {
 
     /// One dial and, if it works, one session. `Lost` carries whether the session was stable.
     async fn connect_once(&mut self) -> Result<SessionEnd<Ended>, Permanent> {
-        let request = self
-            .codec
-            .connect_request()
-            .map_err(|e| Permanent(e.to_string()))?;
+        let request = match self.codec.connect_request() {
+            Ok(request) => request,
+            // Something is on its way (a listenKey being created): wait with backoff.
+            Err(CodecError::NotReady(reason)) => {
+                return Ok(SessionEnd::Lost(Ended {
+                    reason,
+                    stable: false,
+                    closed_at_once: false,
+                }))
+            }
+            Err(e) => return Err(Permanent(e.to_string())),
+        };
         tracing::debug!(host = request.url.host_str().unwrap_or(""), "dialing");
         let socket = match socket::dial(
             &request,

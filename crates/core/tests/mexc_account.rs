@@ -3,7 +3,7 @@
 
 mod support;
 
-use parley_core::account::{MexcSettings, ServiceSettings};
+use parley_core::account::{MexcChat, MexcSettings, ServiceSettings};
 use parley_core::config::AppConfig;
 use parley_core::connection_state::ConnectionState;
 use parley_core::engine::{Engine, NewAccount};
@@ -37,8 +37,9 @@ async fn sim() -> MexcSim {
 fn settings(sim: &MexcSim, conversations: Vec<i64>) -> ServiceSettings {
     ServiceSettings::Mexc(MexcSettings {
         endpoint: sim.ws_endpoint(),
-        conversations,
+        conversations: conversations.into_iter().map(MexcChat::by_id).collect(),
         create_time_offset_minutes: 0,
+        ..MexcSettings::with_endpoint(sim.ws_endpoint())
     })
 }
 
@@ -63,6 +64,7 @@ async fn each_order_chat_has_its_socket_and_its_room() {
             display_name: Some("My P2P".into()),
             settings: settings(&sim, vec![50012, 50013]),
             secret: Some(Secret::new(KEY)),
+            order_numbers: Vec::new(),
         })
         .await
         .unwrap();
@@ -117,6 +119,7 @@ async fn an_account_needs_a_listen_key_and_a_conversation() {
             display_name: None,
             settings: settings(&sim, vec![50012]),
             secret: None,
+            order_numbers: Vec::new(),
         })
         .await
         .unwrap_err();
@@ -126,6 +129,7 @@ async fn an_account_needs_a_listen_key_and_a_conversation() {
             display_name: None,
             settings: settings(&sim, vec![]),
             secret: Some(Secret::new(KEY)),
+            order_numbers: Vec::new(),
         })
         .await
         .unwrap_err();
@@ -142,6 +146,7 @@ async fn a_revoked_listen_key_stops_the_account_with_a_reason() {
             display_name: None,
             settings: settings(&sim, vec![50012]),
             secret: Some(Secret::new("expired-key")),
+            order_numbers: Vec::new(),
         })
         .await
         .unwrap();

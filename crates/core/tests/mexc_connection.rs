@@ -55,7 +55,7 @@ fn connect(sim: &MexcSim, key: &str, tuning: Tuning) -> Chat {
     let account = AccountId("mexc-test".into());
     let codec = MexcCodec::new(Conversation {
         endpoint: sim.ws_endpoint(),
-        listen_key: Secret::new(key),
+        listen_key: parley_core::mexc_listen_key::ListenKeySource::Fixed(Secret::new(key)),
         conversation_id: CONVERSATION,
         create_time_offset_minutes: 0,
     });

@@ -271,6 +271,7 @@ async fn a_wrong_endpoint_path_stops_with_a_reason_instead_of_retrying() {
             },
         ),
         secret: None,
+        order_numbers: Vec::new(),
     };
     me.engine.add_account(wrong).await.unwrap();
     let stopped = me

@@ -72,7 +72,7 @@ pub fn spawn_p2p(
         sim.counterparty_says(
             conversation,
             1,
-            "Hi! I placed order 11387459 and paid 250 USDT by bank transfer.",
+            "Hi! I paid 1,250 EUR for order 1138745987 by bank transfer.",
             "",
         );
         tokio::time::sleep(Duration::from_millis(1200)).await;

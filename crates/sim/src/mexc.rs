@@ -5,11 +5,15 @@
 //!
 //! Knobs: refuse the next sends with a message, replay a conversation's history to every new
 //! socket (whether the real server does is unknown), push raw frames, drop every socket.
+//!
+//! The REST side (signed listenKey and conversation endpoints, media files) is in [`rest`].
+
+mod rest;
 
 use crate::listener::{Handler, RestartableListener};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -31,6 +35,10 @@ pub struct MexcConfig {
     pub replay_history: bool,
     /// The counterparty answers each trader message after this delay (the Demo's scripted buyer).
     pub counterparty_replies: Option<Duration>,
+    /// A listenKey created over REST lives this long unless kept alive (documented: 60 min).
+    pub listen_key_ttl: Duration,
+    /// listenKeys one API key may hold (spot documents 60).
+    pub max_listen_keys: usize,
 }
 
 impl Default for MexcConfig {
@@ -41,6 +49,8 @@ impl Default for MexcConfig {
             sockets_per_key: 5,
             replay_history: false,
             counterparty_replies: None,
+            listen_key_ttl: Duration::from_secs(60 * 60),
+            max_listen_keys: 60,
         }
     }
 }
@@ -101,9 +111,29 @@ struct Socket {
     outbox: mpsc::UnboundedSender<Message>,
 }
 
+/// A listenKey the server knows: pasted ones (added by tests) never expire.
+struct ListenKey {
+    /// The API key that created it over REST.
+    owner: Option<String>,
+    expires: Option<tokio::time::Instant>,
+}
+
+impl ListenKey {
+    fn valid(&self) -> bool {
+        self.expires
+            .is_none_or(|at| tokio::time::Instant::now() < at)
+    }
+}
+
 #[derive(Default)]
 struct Data {
-    listen_keys: HashSet<String>,
+    listen_keys: HashMap<String, ListenKey>,
+    /// API key → secret.
+    api_keys: HashMap<String, String>,
+    /// Order number → conversation id.
+    orders: HashMap<String, i64>,
+    /// Signed REST requests that passed the checks, as "METHOD path".
+    rest_calls: Vec<String>,
     conversations: HashMap<i64, Counterparty>,
     history: Vec<ChatMessage>,
     sockets: HashMap<u64, Socket>,
@@ -119,6 +149,7 @@ struct State {
     drop_all: watch::Sender<u64>,
     /// Accept sockets and close them at once, as MEXC does for an expired listenKey [I].
     close_on_open: std::sync::atomic::AtomicBool,
+    clock_skew_ms: std::sync::atomic::AtomicI64,
 }
 
 fn lock(m: &Mutex<Data>) -> std::sync::MutexGuard<'_, Data> {
@@ -128,6 +159,7 @@ fn lock(m: &Mutex<Data>) -> std::sync::MutexGuard<'_, Data> {
 pub struct MexcSim {
     state: Arc<State>,
     listener: RestartableListener,
+    rest: rest::RestServer,
 }
 
 impl MexcSim {
@@ -139,12 +171,66 @@ impl MexcSim {
             next_socket: AtomicU64::new(1),
             drop_all: watch::channel(0).0,
             close_on_open: std::sync::atomic::AtomicBool::new(false),
+            clock_skew_ms: std::sync::atomic::AtomicI64::new(0),
         });
         let for_handler = state.clone();
         let handler: Handler =
             Arc::new(move |stream, down| Box::pin(serve(for_handler.clone(), stream, down)));
         let listener = RestartableListener::bind(config.addr, handler).await?;
-        Ok(MexcSim { state, listener })
+        let rest = rest::RestServer::start(state.clone(), config.addr.ip()).await?;
+        Ok(MexcSim {
+            state,
+            listener,
+            rest,
+        })
+    }
+
+    /// The REST base URL to configure in Parley (API-key mode); it also serves `/media/…`.
+    pub fn rest_base(&self) -> String {
+        format!("http://{}", self.rest.addr())
+    }
+
+    /// An API key (and its secret) the REST side accepts.
+    pub fn add_api_key(&self, key: &str, secret: &str) {
+        lock(&self.state.data)
+            .api_keys
+            .insert(key.to_owned(), secret.to_owned());
+    }
+
+    /// `retrieveChatConversation?orderNo=order` answers `conversation`.
+    pub fn add_order(&self, order: &str, conversation: i64) {
+        lock(&self.state.data)
+            .orders
+            .insert(order.to_owned(), conversation);
+    }
+
+    /// The listenKeys created over REST and still valid, oldest first.
+    pub fn live_listen_keys(&self) -> Vec<String> {
+        let data = lock(&self.state.data);
+        let mut keys: Vec<(&String, &ListenKey)> = data
+            .listen_keys
+            .iter()
+            .filter(|(_, k)| k.owner.is_some() && k.valid())
+            .collect();
+        keys.sort_by_key(|(_, k)| k.expires);
+        keys.into_iter().map(|(key, _)| key.clone()).collect()
+    }
+
+    /// Expires a listenKey now: its sockets are closed and it can no longer be kept alive.
+    pub fn expire_listen_key(&self, key: &str) {
+        if let Some(k) = lock(&self.state.data).listen_keys.get_mut(key) {
+            k.expires = Some(tokio::time::Instant::now());
+        }
+    }
+
+    /// The signed REST requests that passed the checks, as "METHOD path".
+    pub fn rest_calls(&self) -> Vec<String> {
+        lock(&self.state.data).rest_calls.clone()
+    }
+
+    /// Makes the server's clock run `ms` ahead of the client's (to test the timestamp window).
+    pub fn set_clock_skew_ms(&self, ms: i64) {
+        self.state.clock_skew_ms.store(ms, Ordering::SeqCst);
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -156,8 +242,15 @@ impl MexcSim {
         format!("ws://{}/ws", self.addr())
     }
 
+    /// A listenKey as if the user had made it elsewhere and pasted it: it never expires.
     pub fn add_listen_key(&self, key: &str) {
-        lock(&self.state.data).listen_keys.insert(key.to_owned());
+        lock(&self.state.data).listen_keys.insert(
+            key.to_owned(),
+            ListenKey {
+                owner: None,
+                expires: None,
+            },
+        );
     }
 
     pub fn revoke_listen_key(&self, key: &str) {
@@ -414,7 +507,7 @@ async fn serve(state: Arc<State>, stream: TcpStream, mut down: watch::Receiver<b
         let key = query_value(query, "listenKey").unwrap_or_default();
         let conversation = query_value(query, "conversationId").and_then(|c| c.parse::<i64>().ok());
         let data = lock(&state.data);
-        if !data.listen_keys.contains(&key) {
+        if !data.listen_keys.get(&key).is_some_and(ListenKey::valid) {
             return Err(refuse(StatusCode::UNAUTHORIZED, "invalid listenKey"));
         }
         let Some(conversation) = conversation.filter(|c| data.conversations.contains_key(c)) else {
@@ -460,7 +553,7 @@ async fn serve(state: Arc<State>, stream: TcpStream, mut down: watch::Receiver<b
         data.sockets.insert(
             id,
             Socket {
-                listen_key,
+                listen_key: listen_key.clone(),
                 conversation,
                 outbox: outbox.clone(),
             },
@@ -470,9 +563,17 @@ async fn serve(state: Arc<State>, stream: TcpStream, mut down: watch::Receiver<b
     let mut dropped = state.drop_all.subscribe();
     let idle = state.config.idle_limit;
     let mut last_ping = tokio::time::Instant::now();
+    let mut key_check = tokio::time::interval(Duration::from_millis(100));
     loop {
         tokio::select! {
             _ = down.changed() => break,
+            _ = key_check.tick() => {
+                let valid = lock(&state.data).listen_keys.get(&listen_key).is_some_and(ListenKey::valid);
+                if !valid {
+                    let _ = sink.send(Message::Close(None)).await;
+                    break;
+                }
+            }
             _ = dropped.changed() => break,
             _ = tokio::time::sleep_until(last_ping + idle) => {
                 let _ = sink.send(Message::Close(None)).await;

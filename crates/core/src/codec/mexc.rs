@@ -10,7 +10,7 @@ use super::{
     Outgoing,
 };
 use crate::message::{IncomingMessage, Media, MessageKind};
-use crate::secret::Secret;
+use crate::mexc_listen_key::ListenKeySource;
 use chrono::{FixedOffset, NaiveDateTime, TimeZone};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -27,7 +27,7 @@ pub const MAX_CONTENT_BYTES: usize = 8 * 1024;
 #[derive(Debug, Clone)]
 pub struct Conversation {
     pub endpoint: String,
-    pub listen_key: Secret,
+    pub listen_key: ListenKeySource,
     pub conversation_id: i64,
     /// `createTime` has no zone on the wire; this is the offset it is read in (default UTC, [I]).
     pub create_time_offset_minutes: i32,
@@ -142,11 +142,9 @@ struct ChatBody {
 impl Codec for MexcCodec {
     fn connect_request(&mut self) -> Result<ConnectRequest, CodecError> {
         let mut url = super::ws_url(&self.chat.endpoint)?;
-        if self.chat.listen_key.expose().trim().is_empty() {
-            return Err(CodecError::Settings("the listenKey is empty".into()));
-        }
+        let key = self.chat.listen_key.current()?;
         url.query_pairs_mut()
-            .append_pair("listenKey", self.chat.listen_key.expose().trim())
+            .append_pair("listenKey", key.expose().trim())
             .append_pair("conversationId", &self.chat.conversation_id.to_string());
         Ok(ConnectRequest {
             url,
@@ -270,6 +268,12 @@ impl Codec for MexcCodec {
     }
 
     fn closed_at_once_reason(&self, times: u32) -> String {
+        if self.chat.listen_key.is_managed() {
+            self.chat.listen_key.report_refused();
+            return format!(
+                "MEXC closed the chat as soon as it opened, {times} times in a row; Parley is getting a new listenKey"
+            );
+        }
         format!(
             "MEXC closed the chat as soon as it opened, {times} times in a row: the listenKey has probably expired; replace it in settings"
         )
@@ -277,9 +281,16 @@ impl Codec for MexcCodec {
 
     fn permanent_rejection(&self, status: u16) -> Option<String> {
         match status {
-            401 | 403 => Some(format!(
-                "MEXC refused the listenKey or the conversation (HTTP {status}); replace the listenKey in settings"
-            )),
+            401 if self.chat.listen_key.is_managed() => {
+                self.chat.listen_key.report_refused();
+                Some("MEXC refused the listenKey (HTTP 401); Parley is getting a new one".into())
+            }
+            401 => Some(
+                "MEXC refused the listenKey (HTTP 401); replace the listenKey in settings".into(),
+            ),
+            403 => Some(
+                "MEXC refused this order chat (HTTP 403): the order may be closed, or the conversation id is wrong; remove the chat or check it".into(),
+            ),
             _ => super::permanent_rejection(status),
         }
     }

@@ -9,6 +9,7 @@ pub mod mexc;
 pub mod mockly;
 
 use crate::message::{IncomingMessage, Media, MessageKind};
+use crate::mexc_listen_key::ListenKeySource;
 use std::time::Duration;
 
 /// What to dial.
@@ -94,6 +95,9 @@ pub enum CodecError {
     Settings(String),
     #[error("message refused before sending: {0}")]
     Refused(String),
+    /// Something the connection needs is on its way (e.g. a listenKey being created): retry.
+    #[error("{0}")]
+    NotReady(String),
 }
 
 /// The JSON object in a text frame, for the JSON-over-text services: binary frames and frames
@@ -198,17 +202,28 @@ pub fn connections(
             let key = secret.unwrap_or_else(|| crate::secret::Secret::new(""));
             s.conversations
                 .iter()
-                .map(|&conversation_id| Connection {
-                    room: Some(conversation_id.to_string()),
-                    codec: Box::new(mexc::MexcCodec::new(mexc::Conversation {
-                        endpoint: s.endpoint.clone(),
-                        listen_key: key.clone(),
-                        conversation_id,
-                        create_time_offset_minutes: s.create_time_offset_minutes,
-                    })),
+                .map(|chat| {
+                    mexc_connection(s, chat.conversation_id, ListenKeySource::Fixed(key.clone()))
                 })
                 .collect()
         }
+    }
+}
+
+/// The socket of one MEXC order chat.
+pub fn mexc_connection(
+    settings: &crate::account::MexcSettings,
+    conversation_id: i64,
+    listen_key: ListenKeySource,
+) -> Connection {
+    Connection {
+        room: Some(conversation_id.to_string()),
+        codec: Box::new(mexc::MexcCodec::new(mexc::Conversation {
+            endpoint: settings.endpoint.clone(),
+            listen_key,
+            conversation_id,
+            create_time_offset_minutes: settings.create_time_offset_minutes,
+        })),
     }
 }
 
@@ -229,7 +244,7 @@ pub fn fixed_rooms(settings: &crate::account::ServiceSettings) -> Vec<(String, S
         crate::account::ServiceSettings::Mexc(s) => s
             .conversations
             .iter()
-            .map(|id| (id.to_string(), format!("Order chat {id}")))
+            .map(|chat| (chat.room(), chat.title()))
             .collect(),
     }
 }

@@ -3,7 +3,7 @@
 
 use super::StoreError;
 use crate::account::AccountId;
-use crate::message::{DeliveryState, IncomingMessage, Media, MessageKind, StoredMessage};
+use crate::message::{DeliveryState, Draft, IncomingMessage, Media, MessageKind, StoredMessage};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// What happened to an incoming message.
@@ -128,13 +128,37 @@ pub fn insert_own_pending(
     text: &str,
     now_ms: i64,
 ) -> Result<StoredMessage, StoreError> {
+    insert_own_draft(conn, account, room, sender_id, &Draft::text(text), now_ms)
+}
+
+/// Stores what the user composed as pending and queues it in the outbox.
+pub fn insert_own_draft(
+    conn: &Connection,
+    account: &AccountId,
+    room: &str,
+    sender_id: &str,
+    draft: &Draft,
+    now_ms: i64,
+) -> Result<StoredMessage, StoreError> {
     super::rooms::ensure(conn, account, room, room)?;
+    let media = draft
+        .media
+        .as_ref()
+        .map(|m| serde_json::to_string(m).unwrap_or_default());
     conn.prepare_cached(
         "INSERT INTO messages (account_id, room_id, service_id, sender_id, sender_name, own,
-                               kind, text, ts_ms, ts_raw, state)
-         VALUES (?1, ?2, NULL, ?3, NULL, 1, 'text', ?4, ?5, '', 'pending')",
+                               kind, text, ts_ms, ts_raw, state, media)
+         VALUES (?1, ?2, NULL, ?3, NULL, 1, ?4, ?5, ?6, '', 'pending', ?7)",
     )?
-    .execute(params![account.0, room, sender_id, text, now_ms])?;
+    .execute(params![
+        account.0,
+        room,
+        sender_id,
+        draft.kind.as_str(),
+        draft.text,
+        now_ms,
+        media
+    ])?;
     let local_id = conn.last_insert_rowid();
     super::outbox::add(conn, account, local_id)?;
     // The user's own message counts as read up to here.
@@ -217,5 +241,23 @@ pub fn delete_account(conn: &Connection, account: &AccountId) -> Result<(), Stor
     conn.execute("DELETE FROM outbox WHERE account_id = ?1", [&account.0])?;
     conn.execute("DELETE FROM messages WHERE account_id = ?1", [&account.0])?;
     conn.execute("DELETE FROM rooms WHERE account_id = ?1", [&account.0])?;
+    Ok(())
+}
+
+/// Forgets one room: its messages, its queued sends and the room itself.
+pub fn delete_room(conn: &Connection, account: &AccountId, room: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "DELETE FROM outbox WHERE local_id IN
+           (SELECT local_id FROM messages WHERE account_id = ?1 AND room_id = ?2)",
+        (&account.0, room),
+    )?;
+    conn.execute(
+        "DELETE FROM messages WHERE account_id = ?1 AND room_id = ?2",
+        (&account.0, room),
+    )?;
+    conn.execute(
+        "DELETE FROM rooms WHERE account_id = ?1 AND room_id = ?2",
+        (&account.0, room),
+    )?;
     Ok(())
 }

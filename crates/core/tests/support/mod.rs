@@ -31,6 +31,7 @@ pub fn fast_tuning() -> Tuning {
         give_up_after_instant_closes: 5,
         heartbeat_every: None,
         idle_timeout: None,
+        listen_key_keep_alive: Duration::from_secs(1800),
     }
 }
 
@@ -67,6 +68,7 @@ pub async fn client(sim: &MocklySim, client_id: &str, store: Store, tuning: Tuni
                 endpoint: sim.endpoint(),
             }),
             secret: None,
+            order_numbers: Vec::new(),
         })
         .await
         .expect("account is added")

@@ -2,11 +2,12 @@
 //! tolerant readings PROTOCOLS.md §2.4 asks for.
 
 use super::*;
+use crate::secret::Secret;
 
 fn codec() -> MexcCodec {
     MexcCodec::new(Conversation {
         endpoint: DEFAULT_ENDPOINT.into(),
-        listen_key: Secret::new("pqia91ma19a5s61cv6a81va65sd099v8a65a1"),
+        listen_key: ListenKeySource::Fixed(Secret::new("pqia91ma19a5s61cv6a81va65sd099v8a65a1")),
         conversation_id: 50012,
         create_time_offset_minutes: 0,
     })
@@ -218,7 +219,7 @@ fn a_media_message_without_its_url_is_refused_before_sending() {
 #[test]
 fn the_listen_key_is_required_and_never_printed() {
     let mut c = codec();
-    c.chat.listen_key = Secret::new(" ");
+    c.chat.listen_key = ListenKeySource::Fixed(Secret::new(" "));
     assert!(matches!(c.connect_request(), Err(CodecError::Settings(_))));
     assert!(!format!("{:?}", codec().chat).contains("pqia91"));
 }

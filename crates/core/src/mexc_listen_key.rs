@@ -1,0 +1,124 @@
+//! Where a MEXC chat socket gets its listenKey: a key the user pasted (fixed), or a slot that
+//! the API-key keeper ([`crate::mexc_keeper`]) fills, renews and replaces. A slot serves at most
+//! a few sockets (MEXC allows 5 connections per key, PROTOCOLS §2.1), so an account with many
+//! order chats has several slots.
+
+use crate::codec::CodecError;
+use crate::secret::Secret;
+use std::sync::{Arc, Mutex};
+use tokio::sync::Notify;
+
+#[derive(Clone, Debug)]
+pub enum ListenKeySource {
+    Fixed(Secret),
+    Managed(Arc<ListenKeySlot>),
+}
+
+impl ListenKeySource {
+    /// The key to dial with now. A slot still waiting for its key is a passing condition
+    /// (retry later); a slot whose key cannot be had is a permanent one.
+    pub fn current(&self) -> Result<Secret, CodecError> {
+        match self {
+            ListenKeySource::Fixed(key) if key.expose().trim().is_empty() => {
+                Err(CodecError::Settings("the listenKey is empty".into()))
+            }
+            ListenKeySource::Fixed(key) => Ok(key.clone()),
+            ListenKeySource::Managed(slot) => slot.current(),
+        }
+    }
+
+    pub fn is_managed(&self) -> bool {
+        matches!(self, ListenKeySource::Managed(_))
+    }
+
+    /// The server refused the key: a managed slot asks its keeper for a new one.
+    pub fn report_refused(&self) {
+        if let ListenKeySource::Managed(slot) = self {
+            slot.refused.notify_one();
+        }
+    }
+}
+
+#[derive(Debug)]
+enum SlotState {
+    Waiting(String),
+    Ready(Secret),
+    Failed(String),
+}
+
+/// One listenKey shared by up to a few sockets, kept by the keeper task.
+#[derive(Debug)]
+pub struct ListenKeySlot {
+    state: Mutex<SlotState>,
+    /// Woken when a socket using this key was refused.
+    pub(crate) refused: Notify,
+}
+
+impl Default for ListenKeySlot {
+    fn default() -> Self {
+        ListenKeySlot {
+            state: Mutex::new(SlotState::Waiting(
+                "getting a listenKey from the MEXC API".into(),
+            )),
+            refused: Notify::new(),
+        }
+    }
+}
+
+impl ListenKeySlot {
+    fn lock(&self) -> std::sync::MutexGuard<'_, SlotState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn current(&self) -> Result<Secret, CodecError> {
+        match &*self.lock() {
+            SlotState::Ready(key) => Ok(key.clone()),
+            SlotState::Waiting(why) => Err(CodecError::NotReady(why.clone())),
+            SlotState::Failed(why) => Err(CodecError::Settings(why.clone())),
+        }
+    }
+
+    pub(crate) fn key(&self) -> Option<Secret> {
+        match &*self.lock() {
+            SlotState::Ready(key) => Some(key.clone()),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn set_ready(&self, key: Secret) {
+        *self.lock() = SlotState::Ready(key);
+    }
+
+    pub(crate) fn set_waiting(&self, why: String) {
+        *self.lock() = SlotState::Waiting(why);
+    }
+
+    pub(crate) fn set_failed(&self, why: String) {
+        *self.lock() = SlotState::Failed(why);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slot_is_waiting_then_ready_then_failed() {
+        let slot = Arc::new(ListenKeySlot::default());
+        let source = ListenKeySource::Managed(slot.clone());
+        assert!(matches!(source.current(), Err(CodecError::NotReady(_))));
+        slot.set_ready(Secret::new("k1"));
+        assert_eq!(source.current().unwrap().expose(), "k1");
+        slot.set_failed("signature refused".into());
+        assert_eq!(
+            source.current().unwrap_err(),
+            CodecError::Settings("signature refused".into())
+        );
+    }
+
+    #[test]
+    fn a_blank_pasted_key_is_a_settings_error() {
+        let source = ListenKeySource::Fixed(Secret::new("  "));
+        assert!(matches!(source.current(), Err(CodecError::Settings(_))));
+    }
+}

@@ -1,0 +1,295 @@
+//! The MEXC REST calls an API-key account needs (PROTOCOLS.md §2.1–2.2): look a conversation up
+//! by order number, and create, keep alive, list and delete listenKeys. Every call is signed
+//! (see [`crate::mexc_signing`]). URLs are never logged or put into errors: they can carry a
+//! listenKey.
+
+use crate::account::{MexcRestPaths, MexcSettings};
+use crate::mexc_signing::{signed_query, API_KEY_HEADER};
+use crate::secret::Secret;
+use serde_json::Value;
+use std::time::Duration;
+
+/// How far the server may be behind our clock (MEXC's `recvWindow`; 5000 ms is the usual default).
+pub const RECV_WINDOW_MS: u32 = 5000;
+/// REST answers are small JSON documents; more than this is not a MEXC answer.
+const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// The API key and secret of an account, kept together as one keyring entry.
+pub struct ApiCredentials {
+    pub api_key: Secret,
+    pub api_secret: Secret,
+}
+
+impl ApiCredentials {
+    /// The keyring form: a small JSON object.
+    pub fn to_secret(&self) -> Secret {
+        Secret::new(
+            serde_json::json!({"api_key": self.api_key.expose(), "api_secret": self.api_secret.expose()})
+                .to_string(),
+        )
+    }
+
+    pub fn from_secret(secret: &Secret) -> Result<Self, RestError> {
+        let value: Value = serde_json::from_str(secret.expose()).map_err(|_| {
+            RestError::Settings("the stored API key is unreadable; add the account again".into())
+        })?;
+        let field = |name: &str| {
+            value[name]
+                .as_str()
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| Secret::new(v.trim()))
+                .ok_or_else(|| RestError::Settings(format!("the stored {name} is missing")))
+        };
+        Ok(ApiCredentials {
+            api_key: field("api_key")?,
+            api_secret: field("api_secret")?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RestError {
+    #[error("cannot reach the MEXC API: {0}")]
+    Unreachable(String),
+    #[error("MEXC refused the request (HTTP {status}{}): {msg}", code.map(|c| format!(", code {c}")).unwrap_or_default())]
+    Refused {
+        status: u16,
+        code: Option<i64>,
+        msg: String,
+    },
+    #[error("the MEXC API answered something unexpected: {0}")]
+    Malformed(String),
+    #[error("{0}")]
+    Settings(String),
+}
+
+impl RestError {
+    /// Whether retrying the same request later cannot help (bad key, bad signature, no
+    /// permission, bad settings), as opposed to a network or server hiccup.
+    pub fn is_permanent(&self) -> bool {
+        match self {
+            RestError::Refused { status, .. } => {
+                (400..500).contains(status) && *status != 408 && *status != 429
+            }
+            RestError::Settings(_) => true,
+            RestError::Unreachable(_) | RestError::Malformed(_) => false,
+        }
+    }
+}
+
+pub struct MexcRest {
+    http: reqwest::Client,
+    base: url::Url,
+    paths: MexcRestPaths,
+    credentials: ApiCredentials,
+}
+
+#[derive(Clone, Copy)]
+enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl MexcRest {
+    pub fn new(settings: &MexcSettings, credentials: ApiCredentials) -> Result<Self, RestError> {
+        let base = url::Url::parse(settings.rest_base.trim()).map_err(|e| {
+            RestError::Settings(format!(
+                "the REST base `{}` is not a URL: {e}",
+                settings.rest_base
+            ))
+        })?;
+        if !matches!(base.scheme(), "http" | "https") {
+            return Err(RestError::Settings(
+                "the REST base must start with https:// or http://".into(),
+            ));
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(20))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| RestError::Settings(format!("cannot start an HTTP client: {e}")))?;
+        Ok(MexcRest {
+            http,
+            base,
+            paths: settings.rest_paths.clone(),
+            credentials,
+        })
+    }
+
+    /// `GET retrieveChatConversation?orderNo=…` → the order's `conversationId`.
+    pub async fn conversation_id(&self, order_no: &str) -> Result<i64, RestError> {
+        let order_no = order_no.trim();
+        if order_no.is_empty() || order_no.len() > 64 {
+            return Err(RestError::Settings("enter an order number".into()));
+        }
+        let path = self.paths.conversation.clone();
+        let body = self
+            .call(Method::Get, &path, &[("orderNo", order_no)])
+            .await?;
+        // P2P answers are `{code, msg, data}` with code 0 for success.
+        let code = body["code"].as_i64();
+        if code.is_some_and(|c| c != 0) {
+            return Err(RestError::Refused {
+                status: 200,
+                code,
+                msg: body["msg"].as_str().unwrap_or("refused").to_owned(),
+            });
+        }
+        let id = &body["data"]["conversationId"];
+        id.as_i64()
+            .or_else(|| id.as_str().and_then(|s| s.parse().ok()))
+            .filter(|id| *id > 0)
+            .ok_or_else(|| RestError::Malformed("no conversationId in the answer".into()))
+    }
+
+    /// `POST userDataStream` → a new listenKey.
+    pub async fn create_listen_key(&self) -> Result<Secret, RestError> {
+        let path = self.paths.listen_key.clone();
+        let body = self.call(Method::Post, &path, &[]).await?;
+        body["listenKey"]
+            .as_str()
+            .filter(|k| !k.is_empty())
+            .map(Secret::new)
+            .ok_or_else(|| RestError::Malformed("no listenKey in the answer".into()))
+    }
+
+    /// `PUT userDataStream?listenKey=…`: valid for another 60 minutes.
+    pub async fn keep_alive(&self, key: &Secret) -> Result<(), RestError> {
+        let path = self.paths.listen_key.clone();
+        self.call(Method::Put, &path, &[("listenKey", key.expose())])
+            .await
+            .map(drop)
+    }
+
+    /// `DELETE userDataStream?listenKey=…`.
+    pub async fn delete_listen_key(&self, key: &Secret) -> Result<(), RestError> {
+        let path = self.paths.listen_key.clone();
+        self.call(Method::Delete, &path, &[("listenKey", key.expose())])
+            .await
+            .map(drop)
+    }
+
+    /// `GET userDataStream`: how many listenKeys exist. Used to check the credentials.
+    pub async fn listen_key_count(&self) -> Result<usize, RestError> {
+        let path = self.paths.listen_key.clone();
+        let body = self.call(Method::Get, &path, &[]).await?;
+        Ok(body["listenKey"].as_array().map_or(0, Vec::len))
+    }
+
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        params: &[(&str, &str)],
+    ) -> Result<Value, RestError> {
+        let mut url = self
+            .base
+            .join(path)
+            .map_err(|e| RestError::Settings(format!("the REST path `{path}` is invalid: {e}")))?;
+        let query = signed_query(
+            params,
+            crate::timestamp::now_ms(),
+            Some(RECV_WINDOW_MS),
+            "",
+            &self.credentials.api_secret,
+        );
+        url.set_query(Some(&query));
+        let request = match method {
+            Method::Get => self.http.get(url),
+            Method::Post => self.http.post(url),
+            Method::Put => self.http.put(url),
+            Method::Delete => self.http.delete(url),
+        };
+        let mut response = request
+            .header(API_KEY_HEADER, self.credentials.api_key.expose())
+            .header("Content-Type", "application/json")
+            .send()
+            .await
+            .map_err(|e| RestError::Unreachable(e.without_url().to_string()))?;
+        let status = response.status().as_u16();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| RestError::Unreachable(e.without_url().to_string()))?
+        {
+            bytes.extend_from_slice(&chunk);
+            if bytes.len() > MAX_BODY_BYTES {
+                return Err(RestError::Malformed(format!(
+                    "an answer over {MAX_BODY_BYTES} bytes"
+                )));
+            }
+        }
+        let body: Option<Value> = serde_json::from_slice(&bytes).ok();
+        if !(200..300).contains(&status) {
+            let (code, msg) = body
+                .as_ref()
+                .map(|b| {
+                    (
+                        b["code"].as_i64(),
+                        b["msg"].as_str().unwrap_or("").to_owned(),
+                    )
+                })
+                .unwrap_or_default();
+            return Err(RestError::Refused {
+                status,
+                code,
+                msg: if msg.is_empty() {
+                    format!("HTTP {status} without an explanation")
+                } else {
+                    msg
+                },
+            });
+        }
+        body.ok_or_else(|| RestError::Malformed("the answer is not JSON".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_round_trip_through_the_keyring_form() {
+        let creds = ApiCredentials {
+            api_key: Secret::new("mx0vKEY"),
+            api_secret: Secret::new("s3cr3t"),
+        };
+        let back = ApiCredentials::from_secret(&creds.to_secret()).unwrap();
+        assert_eq!(back.api_key.expose(), "mx0vKEY");
+        assert_eq!(back.api_secret.expose(), "s3cr3t");
+        assert!(ApiCredentials::from_secret(&Secret::new("a-bare-listen-key")).is_err());
+    }
+
+    #[test]
+    fn only_client_side_refusals_are_permanent() {
+        let refused = |status| RestError::Refused {
+            status,
+            code: None,
+            msg: String::new(),
+        };
+        assert!(refused(401).is_permanent());
+        assert!(refused(400).is_permanent());
+        assert!(!refused(429).is_permanent());
+        assert!(!refused(503).is_permanent());
+        assert!(!RestError::Unreachable("refused".into()).is_permanent());
+    }
+
+    #[test]
+    fn the_base_must_be_a_web_url() {
+        let settings = |base: &str| MexcSettings {
+            rest_base: base.into(),
+            ..MexcSettings::with_endpoint("ws://127.0.0.1:9/ws".into())
+        };
+        let creds = || ApiCredentials {
+            api_key: Secret::new("k"),
+            api_secret: Secret::new("s"),
+        };
+        assert!(MexcRest::new(&settings("ftp://x"), creds()).is_err());
+        assert!(MexcRest::new(&settings("not a url"), creds()).is_err());
+        assert!(MexcRest::new(&settings("http://127.0.0.1:9"), creds()).is_ok());
+    }
+}

@@ -1,0 +1,313 @@
+//! A MEXC account in API-key mode against the simulator's REST and WebSocket sides: Parley
+//! proves the credentials, looks order numbers up, creates as many listenKeys as the chats
+//! need, keeps them alive, replaces a key that expired, and deletes its keys when it stops.
+
+mod support;
+
+use parley_core::account::{MexcAuth, MexcSettings, ServiceSettings};
+use parley_core::config::AppConfig;
+use parley_core::connection_state::ConnectionState;
+use parley_core::engine::{Engine, EngineError, NewAccount};
+use parley_core::event::Event;
+use parley_core::mexc_rest::ApiCredentials;
+use parley_core::secret::Secret;
+use parley_core::secrets::{SecretStore, SessionOnlyStore};
+use parley_core::store::Store;
+use parley_core::supervisor::Tuning;
+use parley_sim::mexc::{Counterparty, MexcConfig, MexcSim};
+use std::sync::Arc;
+use std::time::Duration;
+use support::{eventually, fast_tuning, Events};
+
+const API_KEY: &str = "mx0vglTESTKEY";
+const API_SECRET: &str = "45d0b3c26f2644f19bfb98b07741b2f5";
+
+async fn sim_with(config: MexcConfig, orders: usize) -> MexcSim {
+    let sim = MexcSim::start(config).await.unwrap();
+    sim.add_api_key(API_KEY, API_SECRET);
+    for n in 0..orders as i64 {
+        sim.add_conversation(
+            5000 + n,
+            Counterparty {
+                user_id: format!("buyer{n}"),
+                nick_name: format!("Buyer {n}"),
+            },
+        );
+        sim.add_order(&format!("ORD{n}"), 5000 + n);
+    }
+    sim
+}
+
+fn credentials(secret: &str) -> Secret {
+    ApiCredentials {
+        api_key: Secret::new(API_KEY),
+        api_secret: Secret::new(secret),
+    }
+    .to_secret()
+}
+
+fn new_account(sim: &MexcSim, orders: &[&str], secret: &str) -> NewAccount {
+    NewAccount {
+        display_name: Some("P2P desk".into()),
+        settings: ServiceSettings::Mexc(MexcSettings {
+            auth: MexcAuth::ApiKey,
+            rest_base: sim.rest_base(),
+            ..MexcSettings::with_endpoint(sim.ws_endpoint())
+        }),
+        secret: Some(credentials(secret)),
+        order_numbers: orders.iter().map(|o| o.to_string()).collect(),
+    }
+}
+
+fn engine(tuning: Tuning) -> (Arc<Engine>, Arc<dyn SecretStore>) {
+    let secrets: Arc<dyn SecretStore> = Arc::new(SessionOnlyStore::default());
+    let engine = Engine::new(
+        Store::open_in_memory().unwrap(),
+        None,
+        AppConfig::default(),
+        secrets.clone(),
+        tuning,
+    );
+    (engine, secrets)
+}
+
+#[tokio::test]
+async fn order_numbers_become_labelled_rooms_on_a_created_listen_key() {
+    let sim = sim_with(MexcConfig::default(), 2).await;
+    let (engine, secrets) = engine(fast_tuning());
+    let mut events = Events(engine.subscribe());
+    let account = engine
+        .add_account(new_account(&sim, &["ORD0", "ORD1"], API_SECRET))
+        .await
+        .unwrap();
+    eventually("both chats to open", || sim.open_sockets() == 2).await;
+    assert_eq!(sim.live_listen_keys().len(), 1, "two chats share one key");
+    let titles: Vec<String> = engine
+        .rooms()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.title)
+        .collect();
+    assert_eq!(titles.len(), 2);
+    assert!(titles.contains(&"Order ORD0".to_string()), "{titles:?}");
+    let stored = credentials(API_SECRET);
+    assert_eq!(
+        secrets.get(&account.id).unwrap().unwrap().expose(),
+        stored.expose(),
+        "key and secret went to the secret store"
+    );
+    let calls = sim.rest_calls();
+    assert!(calls.contains(&"GET /api/v3/fiat/retrieveChatConversation".to_string()));
+    assert!(calls.contains(&"POST /api/v3/userDataStream".to_string()));
+
+    sim.counterparty_says(5001, 1, "paid, see proof", "");
+    let message = events
+        .expect("the counterparty's message", |e| match e {
+            Event::Message(m) if m.text == "paid, see proof" => Some(m.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(message.room, "5001");
+    engine
+        .send_text(&account.id, "5000", "released")
+        .await
+        .unwrap();
+    events
+        .expect("the send to be confirmed", |e| match e {
+            Event::Sent(m) if m.text == "released" => Some(()),
+            _ => None,
+        })
+        .await;
+
+    engine.remove_account(&account.id).await.unwrap();
+    assert!(
+        sim.live_listen_keys().is_empty(),
+        "the listenKey is deleted when the account goes"
+    );
+}
+
+#[tokio::test]
+async fn more_chats_than_one_key_allows_get_more_keys() {
+    let sim = sim_with(MexcConfig::default(), 7).await;
+    let (engine, _) = engine(fast_tuning());
+    let orders: Vec<String> = (0..7).map(|n| format!("ORD{n}")).collect();
+    let orders: Vec<&str> = orders.iter().map(String::as_str).collect();
+    engine
+        .add_account(new_account(&sim, &orders, API_SECRET))
+        .await
+        .unwrap();
+    eventually("all seven chats to open", || sim.open_sockets() == 7).await;
+    assert_eq!(
+        sim.live_listen_keys().len(),
+        2,
+        "5 sockets per key: 7 chats need 2"
+    );
+    eventually("the account to be open", || {
+        engine.accounts()[0].state == ConnectionState::Open
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn keys_are_kept_alive_and_an_expired_one_is_replaced() {
+    let sim = sim_with(
+        MexcConfig {
+            listen_key_ttl: Duration::from_millis(1500),
+            ..MexcConfig::default()
+        },
+        1,
+    )
+    .await;
+    let (engine, _) = engine(Tuning {
+        listen_key_keep_alive: Duration::from_millis(300),
+        ..fast_tuning()
+    });
+    let mut events = Events(engine.subscribe());
+    let account = engine
+        .add_account(new_account(&sim, &["ORD0"], API_SECRET))
+        .await
+        .unwrap();
+    eventually("the chat to open", || sim.open_sockets() == 1).await;
+    let first = sim.live_listen_keys();
+    // Well past the key's 1.5 s lifetime: only the keep-alive PUTs keep it valid.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(sim.live_listen_keys(), first, "the same key is still alive");
+    assert_eq!(sim.open_sockets(), 1);
+    let puts = sim
+        .rest_calls()
+        .iter()
+        .filter(|c| c.as_str() == "PUT /api/v3/userDataStream")
+        .count();
+    assert!(puts >= 5, "keep-alive every 300 ms, saw {puts} PUTs");
+
+    // MEXC drops the key: the socket closes, reconnecting is refused, Parley gets a new key.
+    sim.expire_listen_key(&first[0]);
+    eventually("a new key and the chat back on it", || {
+        let keys = sim.live_listen_keys();
+        keys.len() == 1 && keys != first && sim.open_sockets() == 1
+    })
+    .await;
+    sim.counterparty_says(5000, 1, "still there?", "");
+    events
+        .expect("messages to flow on the new key", |e| match e {
+            Event::Message(m) if m.text == "still there?" => Some(()),
+            _ => None,
+        })
+        .await;
+    assert!(!engine.accounts().is_empty());
+    engine.remove_account(&account.id).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_wrong_secret_or_a_skewed_clock_is_refused_and_nothing_is_saved() {
+    let sim = sim_with(MexcConfig::default(), 1).await;
+    let (engine, _) = engine(fast_tuning());
+    let err = engine
+        .add_account(new_account(&sim, &["ORD0"], "not-the-secret"))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("Signature for this request is not valid"),
+        "{err}"
+    );
+    sim.set_clock_skew_ms(60_000);
+    let err = engine
+        .add_account(new_account(&sim, &["ORD0"], API_SECRET))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("recvWindow"), "{err}");
+    sim.set_clock_skew_ms(0);
+    let err = engine
+        .add_account(new_account(&sim, &["NO-SUCH-ORDER"], API_SECRET))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, EngineError::Invalid(m) if m.contains("order NO-SUCH-ORDER") && m.contains("order does not exist")),
+        "{err}"
+    );
+    assert!(engine.accounts().is_empty(), "no account was added");
+    assert!(engine.config().accounts.is_empty());
+    assert!(sim.live_listen_keys().is_empty());
+}
+
+#[tokio::test]
+async fn an_order_chat_can_be_added_and_removed_later() {
+    let sim = sim_with(MexcConfig::default(), 2).await;
+    let (engine, _) = engine(fast_tuning());
+    let mut events = Events(engine.subscribe());
+    let account = engine
+        .add_account(new_account(&sim, &["ORD0"], API_SECRET))
+        .await
+        .unwrap();
+    eventually("the first chat", || sim.open_sockets() == 1).await;
+    sim.counterparty_says(5000, 1, "first order", "");
+    events
+        .expect("the first chat's message", |e| match e {
+            Event::Message(m) if m.text == "first order" => Some(()),
+            _ => None,
+        })
+        .await;
+
+    let room = engine.add_mexc_chat(&account.id, "ORD1").await.unwrap();
+    assert_eq!(room, "5001");
+    eventually("both chats", || sim.open_sockets() == 2).await;
+    let again = engine.add_mexc_chat(&account.id, "ORD1").await.unwrap_err();
+    assert!(again.to_string().contains("already open"), "{again}");
+
+    engine.remove_room(&account.id, "5000").await.unwrap();
+    eventually("only the second chat left", || sim.open_sockets() == 1).await;
+    let rooms: Vec<String> = engine
+        .rooms()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.title)
+        .collect();
+    assert_eq!(rooms, vec!["Order ORD1".to_string()]);
+    assert!(engine
+        .history(&account.id, "5000", None, 50)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
+async fn an_unreachable_api_is_retried_with_the_reason_shown() {
+    let sim = sim_with(MexcConfig::default(), 1).await;
+    // A configured account whose REST API is down when the app starts.
+    let account = parley_core::account::Account {
+        id: parley_core::account::AccountId("mexc-down".into()),
+        display_name: "P2P desk".into(),
+        settings: ServiceSettings::Mexc(MexcSettings {
+            auth: MexcAuth::ApiKey,
+            rest_base: "http://127.0.0.1:9".into(),
+            conversations: vec![parley_core::account::MexcChat::by_id(5000)],
+            ..MexcSettings::with_endpoint(sim.ws_endpoint())
+        }),
+        demo: false,
+    };
+    let secrets: Arc<dyn SecretStore> = Arc::new(SessionOnlyStore::default());
+    secrets.put(&account.id, &credentials(API_SECRET)).unwrap();
+    let engine = Engine::new(
+        Store::open_in_memory().unwrap(),
+        None,
+        AppConfig {
+            accounts: vec![account],
+            demo_dismissed: true,
+        },
+        secrets,
+        fast_tuning(),
+    );
+    let mut events = Events(engine.subscribe());
+    engine.start_configured().await.unwrap();
+    let state = events
+        .expect_state("a retry that says why", |s| {
+            matches!(s, ConnectionState::Backoff { reason, .. } if reason.contains("cannot reach the MEXC API"))
+        })
+        .await;
+    assert!(matches!(state, ConnectionState::Backoff { .. }));
+    assert_eq!(sim.open_sockets(), 0);
+    engine.shutdown().await;
+}
