@@ -15,6 +15,8 @@ fn main() {
         "dismiss_demo",
         "add_mexc_chat",
         "remove_room",
+        "prepare_media",
+        "save_media",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

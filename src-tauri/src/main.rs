@@ -9,6 +9,7 @@ mod bridge;
 mod commands;
 mod demo;
 mod error;
+mod media;
 mod startup;
 
 use tauri::Manager;
@@ -41,6 +42,9 @@ fn main() {
             app.manage(state);
             Ok(())
         })
+        .register_asynchronous_uri_scheme_protocol(media::SCHEME, |ctx, request, responder| {
+            media::handle(ctx.app_handle(), request, responder)
+        })
         .invoke_handler(tauri::generate_handler![
             commands::subscribe,
             commands::snapshot,
@@ -54,6 +58,8 @@ fn main() {
             commands::dismiss_demo,
             commands::add_mexc_chat,
             commands::remove_room,
+            media::prepare_media,
+            media::save_media,
         ])
         .build(tauri::generate_context!("../tauri.conf.json"));
     let app = match app {

@@ -5,6 +5,7 @@
 use crate::demo::{self, Demo};
 use parley_core::config::{AppConfig, ConfigFile};
 use parley_core::engine::Engine;
+use parley_core::media::MediaCache;
 use parley_core::profile::Profile;
 use parley_core::secrets::{KeyringStore, SecretStore, SessionOnlyStore};
 use parley_core::store::Store;
@@ -16,6 +17,8 @@ pub struct AppState {
     /// Things the user should know since start (shown as banners).
     pub notices: Vec<String>,
     pub demo: Mutex<Option<Demo>>,
+    /// Downloads media for the page; `None` if its folder cannot be created.
+    pub media: Option<MediaCache>,
     /// The task that forwards events to the page (one per page load).
     pub bridge: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
 }
@@ -83,10 +86,21 @@ pub async fn start(profile: Profile, force_demo: bool) -> AppState {
     } else {
         None
     };
+    let media = match MediaCache::new(&profile.media_dir) {
+        Ok(cache) => Some(cache),
+        Err(e) => {
+            tracing::error!(error = %e, "media cache unavailable");
+            notices.push(format!(
+                "Images, videos and files cannot be shown in this session: {e}"
+            ));
+            None
+        }
+    };
     AppState {
         engine,
         notices,
         demo: Mutex::new(demo),
+        media,
         bridge: Mutex::new(None),
     }
 }

@@ -447,6 +447,11 @@ impl Engine {
             .await?)
     }
 
+    /// One stored message, by its local id.
+    pub async fn message(&self, local_id: i64) -> Result<Option<StoredMessage>, EngineError> {
+        Ok(self.store.run(move |c| messages::get(c, local_id)).await?)
+    }
+
     pub async fn mark_read(&self, account: &AccountId, room: &str) -> Result<(), EngineError> {
         let (account, room) = (account.clone(), room.to_owned());
         Ok(self

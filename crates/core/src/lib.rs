@@ -17,6 +17,7 @@ pub mod connection_state;
 pub mod engine;
 pub mod event;
 pub mod logging;
+pub mod media;
 pub mod message;
 pub mod mexc_keeper;
 pub mod mexc_listen_key;

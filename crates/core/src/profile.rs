@@ -8,6 +8,8 @@ pub struct Profile {
     pub config_file: PathBuf,
     pub store_file: PathBuf,
     pub logs_dir: PathBuf,
+    /// Media fetched for the page, content-addressed (see [`crate::media`]).
+    pub media_dir: PathBuf,
     /// Keeps this profile's keyring entries apart from other profiles'.
     pub keyring_namespace: String,
 }
@@ -20,6 +22,7 @@ impl Profile {
             config_file: dir.join("config.json"),
             store_file: dir.join("parley.sqlite3"),
             logs_dir: dir.join("logs"),
+            media_dir: dir.join("media"),
             keyring_namespace: format!("profile:{}", dir.display()),
         }
     }
@@ -38,6 +41,9 @@ impl Profile {
             config_file: config.join("config.json"),
             store_file: data.join("parley.sqlite3"),
             logs_dir: data.join("logs"),
+            media_dir: dirs::cache_dir()
+                .unwrap_or_else(|| home.join(".cache"))
+                .join("parley/media"),
             keyring_namespace: "default".into(),
         }
     }

@@ -134,6 +134,9 @@ struct Data {
     orders: HashMap<String, i64>,
     /// Signed REST requests that passed the checks, as "METHOD path".
     rest_calls: Vec<String>,
+    /// Extra files under `/media/`: name → (the Content-Type header to claim, bytes).
+    media: HashMap<String, (String, Vec<u8>)>,
+    media_requests: u64,
     conversations: HashMap<i64, Counterparty>,
     history: Vec<ChatMessage>,
     sockets: HashMap<u64, Socket>,
@@ -221,6 +224,18 @@ impl MexcSim {
         if let Some(k) = lock(&self.state.data).listen_keys.get_mut(key) {
             k.expires = Some(tokio::time::Instant::now());
         }
+    }
+
+    /// Serves `bytes` at `/media/<name>` with `content_type` as the header (which may lie).
+    pub fn host_media(&self, name: &str, content_type: &str, bytes: Vec<u8>) {
+        lock(&self.state.data)
+            .media
+            .insert(name.to_owned(), (content_type.to_owned(), bytes));
+    }
+
+    /// How many `/media/` downloads were asked for.
+    pub fn media_requests(&self) -> u64 {
+        lock(&self.state.data).media_requests
     }
 
     /// The signed REST requests that passed the checks, as "METHOD path".

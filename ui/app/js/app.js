@@ -9,6 +9,7 @@ import { createTimeline } from './timeline.js';
 import { createComposer } from './composer.js';
 import { createSettings } from './settings.js';
 import { renderBanners } from './banners.js';
+import { createViewer } from './media.js';
 
 const PAGE = 100;
 
@@ -22,9 +23,11 @@ export async function startApp() {
     status: byId('room-status'),
   };
   let loadingOlder = false;
+  const viewer = createViewer();
 
   const timeline = createTimeline(byId('timeline'), {
     onRetry: (localId) => call('retry_message', { localId }).catch(showError),
+    onOpenImage: (message) => viewer.open(message),
     onReachTop: async (firstLocalId) => {
       const room = openRoom();
       if (!room || loadingOlder) return;
@@ -41,10 +44,10 @@ export async function startApp() {
     },
   });
   const composer = createComposer({
-    onSend: (text) => {
+    onSend: (text, attachment) => {
       const room = openRoom();
       if (!room) throw new Error('Open a room first.');
-      return call('send_message', { account: room.account, room: room.room, text });
+      return call('send_message', { account: room.account, room: room.room, text, attachment });
     },
   });
   const settings = createSettings({
@@ -56,6 +59,18 @@ export async function startApp() {
     },
     onRemove: async (account) => {
       await (account.demo ? call('dismiss_demo') : call('remove_account', { account: account.id }));
+      await refresh();
+    },
+    onAddChat: async (account, chat) => {
+      const room = await call('add_mexc_chat', { account: account.id, chat });
+      await refresh();
+      await openRoomByKey(roomKey(account.id, room));
+    },
+    onRemoveChat: async (account, room) => {
+      await call('remove_room', { account: account.id, room });
+      const key = roomKey(account.id, room);
+      state.messages.delete(key);
+      if (state.openRoom === key) state.openRoom = null;
       await refresh();
     },
     onClose: () => byId('composer-input').focus(),
@@ -91,7 +106,7 @@ export async function startApp() {
     const shown = account ? roomState(account, room.room) : null;
     view.status.textContent = account ? `${account.display_name}: ${describeState(shown, Date.now(), account.stateSince)}` : '';
     view.status.dataset.state = shown ? shown.state : '';
-    composer.setRoom(room ? room.title : null);
+    composer.setRoom(room ? room.title : null, { media: Boolean(account && account.settings && account.settings.service === 'mexc') });
   }
 
   function drawChrome() {

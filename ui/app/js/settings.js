@@ -5,6 +5,14 @@ import { describeState } from './state.js';
 
 export const MOCKLY_DEFAULT_ENDPOINT = 'wss://mockly.me/ws/chat/{client_id}';
 export const MEXC_DEFAULT_ENDPOINT = 'wss://wbs.p2p.mexc.com/ws';
+export const MEXC_DEFAULT_REST = 'https://api.mexc.com';
+
+/** "A1, 22 33" → ['A1', '22', '33']; null when any part is not an order number. */
+export function parseOrderNumbers(text) {
+  const parts = text.split(/[\s,;]+/).filter(Boolean);
+  if (parts.some((p) => !/^[A-Za-z0-9_-]{1,64}$/.test(p))) return null;
+  return [...new Set(parts)];
+}
 
 /** "50012, 50013 50014" → [50012, 50013, 50014]; null when any part is not a whole number. */
 export function parseConversationIds(text) {
@@ -14,9 +22,16 @@ export function parseConversationIds(text) {
 }
 
 /** Checks the MEXC fields; returns an error message or null. */
-export function validateMexc({ listenKey, conversations, endpoint }) {
-  if (!listenKey.trim()) return 'Paste the listenKey.';
-  if (!parseConversationIds(conversations)) return 'Enter one or more conversation ids (numbers).';
+export function validateMexc({ auth = 'listen_key', listenKey = '', conversations = '', apiKey = '', apiSecret = '', orders = '', restBase = MEXC_DEFAULT_REST, endpoint }) {
+  if (auth === 'api_key') {
+    if (!apiKey.trim()) return 'Paste the API key.';
+    if (!apiSecret.trim()) return 'Paste the API secret.';
+    if (!parseOrderNumbers(orders)) return 'Order numbers are letters, digits and dashes, separated by commas or spaces.';
+    if (!/^https?:\/\//i.test(restBase.trim())) return 'The REST API must start with https:// or http://.';
+  } else {
+    if (!listenKey.trim()) return 'Paste the listenKey.';
+    if (!parseConversationIds(conversations)) return 'Enter one or more conversation ids (numbers).';
+  }
   if (!/^wss?:\/\//i.test(endpoint.trim())) return 'The endpoint must start with ws:// or wss://.';
   return null;
 }
@@ -28,7 +43,7 @@ export function validateMockly({ clientId, endpoint }) {
   return null;
 }
 
-export function createSettings({ onAdd, onRemove, onClose }) {
+export function createSettings({ onAdd, onRemove, onAddChat = async () => {}, onRemoveChat = async () => {}, onClose }) {
   const dialog = byId('settings');
   const list = byId('account-list');
   const form = byId('add-account');
@@ -41,8 +56,21 @@ export function createSettings({ onAdd, onRemove, onClose }) {
   const listenKey = byId('new-listen-key');
   const conversations = byId('new-conversations');
   const mexcEndpoint = byId('new-mexc-endpoint');
+  const mexcAuth = byId('new-mexc-auth');
+  const apiKey = byId('new-api-key');
+  const apiSecret = byId('new-api-secret');
+  const orders = byId('new-order-numbers');
+  const restBase = byId('new-rest-base');
   endpoint.value = MOCKLY_DEFAULT_ENDPOINT;
   mexcEndpoint.value = MEXC_DEFAULT_ENDPOINT;
+  restBase.value = MEXC_DEFAULT_REST;
+
+  function showMexcFields() {
+    byId('mexc-api-fields').hidden = mexcAuth.value !== 'api_key';
+    byId('mexc-listen-fields').hidden = mexcAuth.value !== 'listen_key';
+    error.textContent = '';
+  }
+  mexcAuth.addEventListener('change', showMexcFields);
 
   function showFields() {
     byId('fields-mockly').hidden = service.value !== 'mockly';
@@ -55,10 +83,16 @@ export function createSettings({ onAdd, onRemove, onClose }) {
   function request() {
     const display_name = displayName.value.trim() || null;
     if (service.value === 'mexc') {
-      const values = { listenKey: listenKey.value, conversations: conversations.value, endpoint: mexcEndpoint.value };
+      const values = {
+        auth: mexcAuth.value, listenKey: listenKey.value, conversations: conversations.value, apiKey: apiKey.value,
+        apiSecret: apiSecret.value, orders: orders.value, restBase: restBase.value, endpoint: mexcEndpoint.value,
+      };
       const problem = validateMexc(values);
       if (problem) return { problem };
-      return { request: { service: 'mexc', listen_key: values.listenKey.trim(), conversations: parseConversationIds(values.conversations), endpoint: values.endpoint.trim(), display_name } };
+      if (values.auth === 'api_key') {
+        return { request: { service: 'mexc', auth: 'api_key', api_key: values.apiKey.trim(), api_secret: values.apiSecret.trim(), order_numbers: parseOrderNumbers(values.orders), rest_base: values.restBase.trim(), endpoint: values.endpoint.trim(), display_name } };
+      }
+      return { request: { service: 'mexc', auth: 'listen_key', listen_key: values.listenKey.trim(), conversations: parseConversationIds(values.conversations), endpoint: values.endpoint.trim(), display_name } };
     }
     const values = { clientId: clientId.value, endpoint: endpoint.value };
     const problem = validateMockly(values);
@@ -67,9 +101,10 @@ export function createSettings({ onAdd, onRemove, onClose }) {
   }
 
   function reset() {
-    for (const input of [clientId, displayName, listenKey, conversations]) input.value = '';
+    for (const input of [clientId, displayName, listenKey, conversations, apiKey, apiSecret, orders]) input.value = '';
     endpoint.value = MOCKLY_DEFAULT_ENDPOINT;
     mexcEndpoint.value = MEXC_DEFAULT_ENDPOINT;
+    restBase.value = MEXC_DEFAULT_REST;
   }
 
   function close() {
@@ -114,12 +149,15 @@ export function createSettings({ onAdd, onRemove, onClose }) {
       }
       for (const account of state.accounts.values()) {
         const settings = account.settings || {};
+        const isMexc = settings.service === 'mexc';
+        const mode = isMexc ? (settings.auth === 'api_key' ? ' · API key' : ' · listenKey') : '';
         list.append(el('li', { class: 'account-row' }, [
-          el('div', {}, [
+          el('div', { class: 'account-details' }, [
             el('div', { class: 'account-name', text: account.display_name }),
-            el('div', { class: 'help', text: `${account.service_label}${settings.client_id ? ` · ${settings.client_id}` : ''}${settings.conversations ? ` · chats ${settings.conversations.join(', ')}` : ''}` }),
+            el('div', { class: 'help', text: `${account.service_label}${mode}${settings.client_id ? ` · ${settings.client_id}` : ''}` }),
             el('div', { class: 'help', text: settings.endpoint || '' }),
             el('div', { class: 'help', text: describeState(account.state, Date.now(), account.stateSince) }),
+            isMexc ? chatList(account, settings) : null,
           ]),
           el('button', {
             text: account.demo ? 'Remove demo' : 'Remove',
@@ -130,4 +168,48 @@ export function createSettings({ onAdd, onRemove, onClose }) {
       }
     },
   };
+
+  /** A MEXC account's order chats, each removable, and a field to open another. */
+  function chatList(account, settings) {
+    const chats = settings.conversations || [];
+    const status = el('p', { class: 'form-error', attrs: { role: 'alert' } });
+    const apiMode = settings.auth === 'api_key';
+    const input = el('input', { attrs: {
+      autocomplete: 'off', spellcheck: 'false', class: 'add-chat-input',
+      'aria-label': apiMode ? `Order number to open in ${account.display_name}` : `Conversation id to open in ${account.display_name}`,
+      placeholder: apiMode ? 'Order number' : 'Conversation id',
+    } });
+    const add = async (event) => {
+      event.preventDefault();
+      const value = input.value.trim();
+      if (!value) {
+        status.textContent = apiMode ? 'Enter an order number.' : 'Enter a conversation id.';
+        return;
+      }
+      status.textContent = '';
+      try {
+        await onAddChat(account, value);
+      } catch (e) {
+        status.textContent = e.message;
+      }
+    };
+    return el('div', { class: 'chat-list' }, [
+      el('ul', { attrs: { 'aria-label': `Order chats of ${account.display_name}` } }, chats.map((chat) => {
+        const title = chat.order_no ? `Order ${chat.order_no}` : `Order chat ${chat.conversation_id}`;
+        return el('li', {}, [
+          el('span', { text: title }),
+          el('button', {
+            class: 'link-button', text: 'Remove',
+            attrs: { type: 'button', 'aria-label': `Remove ${title} and its history` },
+            on: { click: () => onRemoveChat(account, String(chat.conversation_id)).catch((e) => { status.textContent = e.message; }) },
+          }),
+        ]);
+      })),
+      el('form', { class: 'add-chat', on: { submit: add } }, [
+        input,
+        el('button', { text: 'Open chat', attrs: { type: 'submit' } }),
+      ]),
+      status,
+    ]);
+  }
 }

@@ -4,6 +4,7 @@
 
 import { el, clear } from './dom.js';
 import { clockTime, dayLabel, sameDay } from './time.js';
+import { mediaElement } from './media.js';
 
 /** Messages from one sender within this window share one sender line. */
 const GROUP_MS = 5 * 60 * 1000;
@@ -53,11 +54,8 @@ export function fileName(url) {
   }
 }
 
-/**
- * The body of a message. Media are shown as a card with the address as text: the page never
- * loads anything remote (CSP); previews come from the backend's media proxy.
- */
-function bodyElements(message) {
+/** The body of a message; media go through the backend's proxy (see media.js). */
+function bodyElements(message, handlers) {
   if (message.kind === 'unsupported') {
     return [el('div', { class: 'unsupported', text: message.text })];
   }
@@ -65,17 +63,13 @@ function bodyElements(message) {
   if (!label) return [el('div', { class: 'text', text: message.text })];
   const media = message.media || {};
   return [
-    el('div', { class: `media-card ${message.kind}` }, [
-      el('span', { class: 'media-kind', text: label }),
-      el('span', { class: 'media-name', text: media.url ? fileName(media.url) : 'no address given' }),
-      media.url ? el('span', { class: 'media-url', text: media.url }) : null,
-    ]),
+    mediaElement(message, media.url ? fileName(media.url) : label, handlers),
     message.text ? el('div', { class: 'text', text: message.text }) : null,
   ];
 }
 
 /** One message (or notice) as a DOM node. Untrusted fields only ever become text. */
-export function renderMessage(message, { showSender = true, onRetry = () => {} } = {}) {
+export function renderMessage(message, { showSender = true, onRetry = () => {}, onOpenImage = () => {} } = {}) {
   if (message.kind === 'system') {
     return el('div', { class: 'notice', attrs: { 'data-local-id': message.local_id } }, [
       el('span', { class: 'notice-text', text: message.text }),
@@ -91,7 +85,7 @@ export function renderMessage(message, { showSender = true, onRetry = () => {} }
     showSender && !message.own ? el('div', { class: 'avatar', text: initials(sender), attrs: { 'aria-hidden': 'true' } }) : null,
     el('div', { class: 'bubble' }, [
       showSender && !message.own ? el('div', { class: 'sender', text: sender, attrs: { title: message.sender_id } }) : null,
-      ...bodyElements(message),
+      ...bodyElements(message, { onOpenImage }),
       el('div', { class: 'meta' }, [timeElement(message), message.own ? deliveryElement(message, onRetry) : null]),
     ]),
   ]);
@@ -107,7 +101,7 @@ function daySeparator(ms) {
   return el('div', { class: 'day', attrs: { role: 'separator' } }, [el('span', { text: dayLabel(ms) })]);
 }
 
-export function createTimeline(container, { onRetry = () => {}, onReachTop = () => {} } = {}) {
+export function createTimeline(container, { onRetry = () => {}, onReachTop = () => {}, onOpenImage = () => {} } = {}) {
   let shownRoom = null;
   let shown = []; // messages as rendered, in order
   let nodes = new Map(); // local_id -> node
@@ -122,7 +116,7 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
 
   function append(message, previous) {
     if (!previous || !sameDay(previous.ts_ms, message.ts_ms)) container.append(daySeparator(message.ts_ms));
-    const node = renderMessage(message, { showSender: startsGroup(message, previous), onRetry });
+    const node = renderMessage(message, { showSender: startsGroup(message, previous), onRetry, onOpenImage });
     nodes.set(message.local_id, node);
     container.append(node);
   }
@@ -189,7 +183,7 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
         const node = nodes.get(message.local_id);
         if (node) {
           if (shown[i] !== message) {
-            const fresh = renderMessage(message, { showSender: startsGroup(message, messages[i - 1]), onRetry });
+            const fresh = renderMessage(message, { showSender: startsGroup(message, messages[i - 1]), onRetry, onOpenImage });
             node.replaceWith(fresh);
             nodes.set(message.local_id, fresh);
           }

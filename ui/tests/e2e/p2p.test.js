@@ -1,5 +1,6 @@
-// The Demo's P2P order chat in the real app: the buyer's payment screenshot arrives as an
-// image message, and what the trader types reaches the MEXC simulator and gets an answer.
+// The Demo's P2P order chat in the real app (API-key mode against the simulator): the buyer's
+// payment screenshot arrives and is shown as a real image through Parley's media proxy, opens
+// full size, and what the trader types reaches the MEXC simulator and gets an answer.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,18 +22,27 @@ test('the Demo P2P chat shows the payment screenshot and carries a reply both wa
   mkdirSync(artifacts, { recursive: true });
   const session = await openSession(app, ['--profile', mkdtempSync(join(tmpdir(), 'parley-e2e-p2p-'))]);
   try {
-    const [room] = await session.waitFor('the order chat in the sidebar', () =>
-      session.findAll('#room-list button[aria-label^="Order chat 1001"]').then((b) => b.length && b));
+    const [room] = await session.waitFor('the order chat, labelled by order number, in the sidebar', () =>
+      session.findAll('#room-list button[aria-label^="Order 1138745987"]').then((b) => b.length && b));
     await session.click(room);
     await session.waitFor('the order chat to connect', async () =>
       (await textOf(session, '#room-status')).startsWith('Demo P2P: Connected'));
-    const card = await session.waitFor('the payment screenshot', async () => {
-      const [image] = await session.findAll('#timeline .message.other .media-card.image');
-      return image && (await session.text(image));
-    });
-    assert.match(card, /Image/);
-    assert.match(card, /payment-proof\.png/);
+    const image = await session.waitFor('the payment screenshot, decoded', () => session.script(`
+      const img = document.querySelector('#timeline .message.other .media.image img');
+      return img && img.complete && img.naturalWidth > 0
+        ? { src: img.getAttribute('src'), width: img.naturalWidth, height: img.naturalHeight } : null;`));
+    assert.match(image.src, /^media:\/\/localhost\/\d+\/thumb$/, 'loaded through the media scheme, not from the network');
+    assert.deepEqual([image.width, image.height], [360, 480], 'the simulator\'s screenshot itself');
+    assert.match(await textOf(session, '#timeline .media.image .media-url'), /^http:\/\/127\.0\.0\.1:\d+\/media\/payment-proof\.png$/);
     assert.match(await textOf(session, '#timeline'), /Buyer \(demo\)/);
+
+    await session.click((await session.findAll('#timeline .media-thumb'))[0]);
+    const full = await session.waitFor('the full-size viewer', () => session.script(`
+      const img = document.querySelector('#viewer:not([hidden]) img');
+      return img && img.complete && img.naturalWidth > 0 ? img.getAttribute('src') : null;`));
+    assert.match(full, /\/full$/);
+    writeFileSync(join(artifacts, 'demo-p2p-viewer.png'), await session.screenshot());
+    await session.click((await session.findAll('#viewer .viewer-close'))[0]);
 
     const [input] = await session.findAll('#composer-input');
     await session.type(input, 'Received, releasing the USDT now.');

@@ -89,7 +89,8 @@ test('the composer sends to the open room and shows a refusal', async () => {
   $('composer-input').value = 'hello there';
   $('composer').dispatchEvent(new window.Event('submit', { cancelable: true }));
   await nextFrame();
-  assert.deepEqual(calls.find((c) => c.command === 'send_message').args, { account: 'demo-mockly', room: 'public', text: 'hello there' });
+  assert.deepEqual(calls.find((c) => c.command === 'send_message').args, { account: 'demo-mockly', room: 'public', text: 'hello there', attachment: null });
+  assert.equal($('composer-attach').hidden, true, 'a mockly room offers text only');
   assert.equal($('composer-input').value, '', 'the input clears after sending');
 
   $('composer-input').value = 'please refuse';
@@ -123,6 +124,10 @@ test('a MEXC account is added with its listenKey and order chats, and the key fi
   $('new-service').dispatchEvent(new window.Event('change'));
   assert.equal($('fields-mexc').hidden, false);
   assert.equal($('fields-mockly').hidden, true);
+  assert.equal($('new-mexc-auth').value, 'api_key', 'API-key mode is the default');
+  $('new-mexc-auth').value = 'listen_key';
+  $('new-mexc-auth').dispatchEvent(new window.Event('change'));
+  assert.equal($('mexc-api-fields').hidden, true);
   assert.equal($('new-listen-key').getAttribute('type'), 'password');
 
   $('new-listen-key').value = 'abc123listenkey';
@@ -134,8 +139,31 @@ test('a MEXC account is added with its listenKey and order chats, and the key fi
   $('add-account').dispatchEvent(new window.Event('submit', { cancelable: true }));
   await nextFrame();
   const add = calls.filter((c) => c.command === 'add_account').at(-1);
-  assert.deepEqual(add.args.request, { service: 'mexc', listen_key: 'abc123listenkey', conversations: [50012, 50013], endpoint: 'wss://wbs.p2p.mexc.com/ws', display_name: null });
+  assert.deepEqual(add.args.request, { service: 'mexc', auth: 'listen_key', listen_key: 'abc123listenkey', conversations: [50012, 50013], endpoint: 'wss://wbs.p2p.mexc.com/ws', display_name: null });
   assert.equal($('new-listen-key').value, '', 'the key does not stay in the page');
+});
+
+test('a MEXC account in API-key mode sends key, secret and order numbers, then forgets them', async () => {
+  $('open-settings').click();
+  $('new-service').value = 'mexc';
+  $('new-service').dispatchEvent(new window.Event('change'));
+  $('new-mexc-auth').value = 'api_key';
+  $('new-mexc-auth').dispatchEvent(new window.Event('change'));
+  assert.equal($('mexc-listen-fields').hidden, true);
+  assert.equal($('new-api-secret').getAttribute('type'), 'password');
+  $('new-api-key').value = 'mx0vKEY';
+  $('add-account').dispatchEvent(new window.Event('submit', { cancelable: true }));
+  assert.equal($('add-account-error').textContent, 'Paste the API secret.');
+  $('new-api-secret').value = 's3cret';
+  $('new-order-numbers').value = '1138745987, <script>';
+  $('add-account').dispatchEvent(new window.Event('submit', { cancelable: true }));
+  assert.match($('add-account-error').textContent, /Order numbers/);
+  $('new-order-numbers').value = '1138745987 A-77';
+  $('add-account').dispatchEvent(new window.Event('submit', { cancelable: true }));
+  await nextFrame();
+  const add = calls.filter((c) => c.command === 'add_account').at(-1);
+  assert.deepEqual(add.args.request, { service: 'mexc', auth: 'api_key', api_key: 'mx0vKEY', api_secret: 's3cret', order_numbers: ['1138745987', 'A-77'], rest_base: 'https://api.mexc.com', endpoint: 'wss://wbs.p2p.mexc.com/ws', display_name: null });
+  assert.equal($('new-api-key').value + $('new-api-secret').value, '', 'neither stays in the page');
 });
 
 test('every control has an accessible name', () => {

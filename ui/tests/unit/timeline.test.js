@@ -4,6 +4,8 @@ import { loadPage, XSS, assertInert } from './page.js';
 
 loadPage();
 const { renderMessage, createTimeline, initials } = await import('../../app/js/timeline.js');
+const { setBackend } = await import('../../app/js/ipc.js');
+const { validateAttachment } = await import('../../app/js/composer.js');
 
 function message(overrides = {}) {
   return {
@@ -80,16 +82,67 @@ test('initials come from the name, whatever it holds', () => {
   assert.equal(initials(''), '?');
 });
 
-test('image, video and file messages show a card with the address as text, never a remote load', () => {
+test('media come only from the backend\'s media scheme, with the full address shown as text', async () => {
+  const asked = [];
+  setBackend({
+    invoke: async (command, args) => {
+      asked.push({ command, args });
+      if (command === 'prepare_media') return { src: `media://localhost/${args.localId}/${args.thumb ? 'thumb' : 'full'}`, mime: 'image/png', size: 2048 };
+      if (command === 'save_media') return '/home/trader/Downloads/proof file.png';
+      return null;
+    },
+  });
   for (const kind of ['image', 'video', 'file']) {
-    const node = renderMessage(message({ kind, text: 'payment proof', media: { url: `https://cdn.example.com/a/proof%20${kind}.png?x="><img src=x onerror=alert(1)>` } }));
-    assert.equal(node.querySelector('.media-kind').textContent, { image: 'Image', video: 'Video', file: 'File' }[kind]);
+    const evil = `https://cdn.example.com/a/proof%20${kind}.png?x="><img src=x onerror=alert(1)>`;
+    const node = renderMessage(message({ local_id: 7, kind, text: 'payment proof', media: { url: evil } }));
+    await new Promise((r) => setTimeout(r, 0));
     assert.equal(node.querySelector('.media-name').textContent, `proof ${kind}.png`);
-    assert.match(node.querySelector('.media-url').textContent, /onerror/);
+    assert.equal(node.querySelector('.media-url').textContent, evil);
     assert.equal(node.querySelector('.text').textContent, 'payment proof');
-    assert.equal(node.querySelectorAll('img, video, a, iframe').length, 0);
+    for (const loaded of node.querySelectorAll('[src]')) {
+      assert.match(loaded.getAttribute('src'), /^media:\/\/localhost\/7\/(thumb|full)$/, 'nothing remote is loaded');
+    }
+    assert.equal(node.querySelectorAll('a, iframe, object, embed').length, 0);
     assertInert(node, assert);
   }
+  const image = renderMessage(message({ local_id: 8, kind: 'image', media: { url: 'https://x/p.png' } }));
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(image.querySelector('img').getAttribute('src'), 'media://localhost/8/thumb', 'the thumbnail first');
+  const video = renderMessage(message({ local_id: 9, kind: 'video', media: { url: 'https://x/v.mp4' } }));
+  await new Promise((r) => setTimeout(r, 0));
+  assert.ok(video.querySelector('video').hasAttribute('controls'), 'video plays inline with controls');
+  const file = renderMessage(message({ local_id: 10, kind: 'file', media: { url: 'https://x/r.pdf' } }));
+  assert.equal(file.querySelectorAll('[src]').length, 0, 'a file is not fetched until saved');
+  file.querySelector('.file-save').click();
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(asked.at(-1).command, 'save_media');
+  assert.match(file.querySelector('.file-status').textContent, /Saved to \/home\/trader\/Downloads/);
+});
+
+test('media that cannot be loaded shows the reason and a retry', async () => {
+  let attempts = 0;
+  setBackend({
+    invoke: async () => {
+      attempts += 1;
+      if (attempts === 1) throw 'it is not a picture (the file is application/octet-stream)';
+      return { src: 'media://localhost/3/thumb', mime: 'image/png', size: 10 };
+    },
+  });
+  const node = renderMessage(message({ local_id: 3, kind: 'image', media: { url: 'https://x/p.png' } }));
+  await new Promise((r) => setTimeout(r, 0));
+  assert.match(node.querySelector('.media-error').textContent, /not a picture/);
+  node.querySelector('.media-slot button').click();
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(node.querySelector('.media-error'), null);
+  assert.equal(node.querySelector('img').getAttribute('src'), 'media://localhost/3/thumb');
+});
+
+test('an attachment needs its address before it is sent', () => {
+  assert.equal(validateAttachment('text', ''), null);
+  assert.match(validateAttachment('image', '  '), /address of the image: it is required/);
+  assert.match(validateAttachment('file', 'javascript:alert(1)'), /http:\/\/ or https:\/\//);
+  assert.match(validateAttachment('video', 'https://x/a b.mp4'), /no spaces/);
+  assert.equal(validateAttachment('video', 'https://cdn.example/v.mp4'), null);
 });
 
 test('an unsupported message is a visible placeholder', () => {

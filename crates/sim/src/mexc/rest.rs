@@ -73,11 +73,17 @@ async fn handle(
 ) -> Response {
     let path = uri.path().to_owned();
     if let Some(name) = path.strip_prefix("/media/") {
-        return match MEDIA.iter().find(|(n, _, _)| *n == name) {
-            Some((_, mime, bytes)) if method == Method::GET => {
-                ([("content-type", *mime)], *bytes).into_response()
-            }
-            _ => error(StatusCode::NOT_FOUND, 404, "no such file"),
+        let hosted = {
+            let mut data = lock(&state.data);
+            data.media_requests += 1;
+            data.media.get(name).cloned()
+        };
+        let built_in = MEDIA.iter().find(|(n, _, _)| *n == name);
+        return match (hosted, built_in) {
+            _ if method != Method::GET => error(StatusCode::NOT_FOUND, 404, "no such file"),
+            (Some((mime, bytes)), _) => ([("content-type", mime)], bytes).into_response(),
+            (None, Some((_, mime, bytes))) => ([("content-type", *mime)], *bytes).into_response(),
+            (None, None) => error(StatusCode::NOT_FOUND, 404, "no such file"),
         };
     }
     let query = uri.query().unwrap_or("").to_owned();

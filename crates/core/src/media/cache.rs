@@ -1,0 +1,199 @@
+//! The download-and-cache half of the media proxy. Files live under the profile's media dir as
+//! `blobs/<sha256 of the bytes>`; `urls/<sha256 of the URL>` names the blob a URL gave. A URL is
+//! downloaded once even when several rows ask for it at the same time.
+
+use super::{sniff, MediaError, MediaPurpose, Sniffed};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::AsyncWriteExt;
+
+/// A cached file, ready to serve.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CachedMedia {
+    pub path: PathBuf,
+    pub sniffed: Sniffed,
+    pub size: u64,
+}
+
+pub struct MediaCache {
+    dir: PathBuf,
+    http: reqwest::Client,
+    /// One lock per URL being fetched, so concurrent asks share one download.
+    fetching: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+impl MediaCache {
+    pub fn new(dir: &Path) -> Result<MediaCache, MediaError> {
+        for sub in ["blobs", "urls", "partial"] {
+            std::fs::create_dir_all(dir.join(sub)).map_err(|e| MediaError::Cache(e.to_string()))?;
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                if attempt.previous().len() >= 5 {
+                    attempt.error("too many redirects")
+                } else if matches!(attempt.url().scheme(), "http" | "https") {
+                    attempt.follow()
+                } else {
+                    attempt.stop()
+                }
+            }))
+            .build()
+            .map_err(|e| MediaError::Cache(format!("cannot start an HTTP client: {e}")))?;
+        Ok(MediaCache {
+            dir: dir.to_path_buf(),
+            http,
+            fetching: std::sync::Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The file behind `url`, downloaded now if it is not cached yet.
+    pub async fn get(&self, url: &str, purpose: MediaPurpose) -> Result<CachedMedia, MediaError> {
+        let parsed = url::Url::parse(url.trim()).map_err(|_| MediaError::BadUrl)?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(MediaError::NotWeb);
+        }
+        let key = hex_sha256(parsed.as_str().as_bytes());
+        let lock = {
+            let mut fetching = self.fetching.lock().unwrap_or_else(|p| p.into_inner());
+            fetching.entry(key.clone()).or_default().clone()
+        };
+        let _guard = lock.lock().await;
+        let result = match self.cached(&key).await {
+            Some(hit) => Ok(hit),
+            None => self.download(&parsed, &key, purpose).await,
+        };
+        self.fetching
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&key);
+        let media = result?;
+        if !purpose.accepts(&media.sniffed) {
+            return Err(wrong_type(purpose, &media.sniffed));
+        }
+        Ok(media)
+    }
+
+    async fn cached(&self, key: &str) -> Option<CachedMedia> {
+        let blob = tokio::fs::read_to_string(self.dir.join("urls").join(key))
+            .await
+            .ok()?;
+        let path = self.dir.join("blobs").join(blob.trim());
+        describe(&path).await.ok()
+    }
+
+    async fn download(
+        &self,
+        url: &url::Url,
+        key: &str,
+        purpose: MediaPurpose,
+    ) -> Result<CachedMedia, MediaError> {
+        let limit = purpose.max_bytes();
+        let timeout = match purpose {
+            MediaPurpose::Image => Duration::from_secs(30),
+            MediaPurpose::Video | MediaPurpose::File => Duration::from_secs(300),
+        };
+        let partial = self
+            .dir
+            .join("partial")
+            .join(format!("{key}-{:08x}", fastrand::u32(..)));
+        let outcome = tokio::time::timeout(timeout, self.stream_to(url, &partial, limit)).await;
+        let hash = match outcome {
+            Ok(Ok(hash)) => hash,
+            Ok(Err(e)) => {
+                let _ = tokio::fs::remove_file(&partial).await;
+                return Err(e);
+            }
+            Err(_) => {
+                let _ = tokio::fs::remove_file(&partial).await;
+                return Err(MediaError::Unreachable(format!(
+                    "it took longer than {} s",
+                    timeout.as_secs()
+                )));
+            }
+        };
+        let blob = self.dir.join("blobs").join(&hash);
+        let cache_err = |e: std::io::Error| MediaError::Cache(e.to_string());
+        tokio::fs::rename(&partial, &blob)
+            .await
+            .map_err(cache_err)?;
+        tokio::fs::write(self.dir.join("urls").join(key), &hash)
+            .await
+            .map_err(cache_err)?;
+        describe(&blob).await.map_err(cache_err)
+    }
+
+    /// Streams the body into `path` within `limit` bytes; returns the hex SHA-256 of the bytes.
+    async fn stream_to(
+        &self,
+        url: &url::Url,
+        path: &Path,
+        limit: u64,
+    ) -> Result<String, MediaError> {
+        let unreachable = |e: reqwest::Error| MediaError::Unreachable(e.without_url().to_string());
+        let mut response = self
+            .http
+            .get(url.clone())
+            .send()
+            .await
+            .map_err(unreachable)?;
+        if !response.status().is_success() {
+            return Err(MediaError::Status(response.status().as_u16()));
+        }
+        if response.content_length().is_some_and(|n| n > limit) {
+            return Err(MediaError::TooLarge(limit));
+        }
+        let cache_err = |e: std::io::Error| MediaError::Cache(e.to_string());
+        let mut file = tokio::fs::File::create(path).await.map_err(cache_err)?;
+        let mut hasher = Sha256::new();
+        let mut written: u64 = 0;
+        while let Some(chunk) = response.chunk().await.map_err(unreachable)? {
+            written += chunk.len() as u64;
+            if written > limit {
+                return Err(MediaError::TooLarge(limit));
+            }
+            hasher.update(&chunk);
+            file.write_all(&chunk).await.map_err(cache_err)?;
+        }
+        file.flush().await.map_err(cache_err)?;
+        Ok(hex::encode(hasher.finalize()))
+    }
+}
+
+async fn describe(path: &Path) -> std::io::Result<CachedMedia> {
+    use tokio::io::AsyncReadExt;
+    let mut file = tokio::fs::File::open(path).await?;
+    let size = file.metadata().await?.len();
+    let mut head = [0u8; 16];
+    let mut read = 0;
+    while read < head.len() {
+        let n = file.read(&mut head[read..]).await?;
+        if n == 0 {
+            break;
+        }
+        read += n;
+    }
+    Ok(CachedMedia {
+        path: path.to_path_buf(),
+        sniffed: sniff(&head[..read]),
+        size,
+    })
+}
+
+fn wrong_type(purpose: MediaPurpose, found: &Sniffed) -> MediaError {
+    MediaError::WrongType {
+        expected: match purpose {
+            MediaPurpose::Image => "picture",
+            MediaPurpose::Video => "video",
+            MediaPurpose::File => "file",
+        },
+        found: found.mime,
+    }
+}

@@ -1,0 +1,274 @@
+//! The page's only way to media: `media://localhost/<message local id>/<full|thumb>`, served
+//! from the backend's cache (see `parley_core::media`). The page names a message, never a URL,
+//! so a hostile page cannot make the backend fetch arbitrary addresses. Video is served in
+//! ranges so it seeks without loading whole.
+
+use crate::error::{CommandError, CommandResult};
+use crate::startup::AppState;
+use parley_core::media::{CachedMedia, MediaCache, MediaPurpose};
+use parley_core::message::MessageKind;
+use serde::Serialize;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use tauri::http::{header, Request, Response, StatusCode};
+use tauri::{Manager, State};
+
+/// The scheme the CSP allows for images and video.
+pub const SCHEME: &str = "media";
+/// An open-ended range (`bytes=N-`) is answered with at most this much.
+const MAX_RANGE: u64 = 4 * 1024 * 1024;
+
+/// What the page learns about prepared media.
+#[derive(Serialize)]
+pub struct MediaInfo {
+    pub mime: &'static str,
+    pub size: u64,
+    /// Where the page loads it from.
+    pub src: String,
+}
+
+/// Which of a message's links, and what it must be.
+async fn resolve(
+    state: &AppState,
+    local_id: i64,
+    thumb: bool,
+) -> Result<CachedMedia, CommandError> {
+    let cache = state.media.as_ref().ok_or_else(|| {
+        CommandError("media cannot be shown: the media cache is unavailable".into())
+    })?;
+    let message = state
+        .engine
+        .message(local_id)
+        .await?
+        .ok_or_else(|| CommandError("no such message".into()))?;
+    let media = message
+        .media
+        .ok_or_else(|| CommandError("this message has no media".into()))?;
+    let (url, purpose) = match message.kind {
+        MessageKind::Image if thumb => (media.thumb_url.unwrap_or(media.url), MediaPurpose::Image),
+        MessageKind::Image => (media.url, MediaPurpose::Image),
+        MessageKind::Video => (media.url, MediaPurpose::Video),
+        MessageKind::File => (media.url, MediaPurpose::File),
+        _ => return Err(CommandError("this message has no media".into())),
+    };
+    fetch(cache, &url, purpose).await
+}
+
+async fn fetch(
+    cache: &MediaCache,
+    url: &str,
+    purpose: MediaPurpose,
+) -> Result<CachedMedia, CommandError> {
+    cache.get(url, purpose).await.map_err(|e| {
+        tracing::info!(error = %e, "media not loaded");
+        CommandError(e.to_string())
+    })
+}
+
+/// Downloads (or finds in the cache) a message's media, so the page can show it or a reason.
+#[tauri::command]
+pub async fn prepare_media(
+    state: State<'_, AppState>,
+    local_id: i64,
+    thumb: bool,
+) -> CommandResult<MediaInfo> {
+    let media = resolve(&state, local_id, thumb).await?;
+    Ok(MediaInfo {
+        mime: media.sniffed.mime,
+        size: media.size,
+        src: format!(
+            "{SCHEME}://localhost/{local_id}/{}",
+            if thumb { "thumb" } else { "full" }
+        ),
+    })
+}
+
+/// Saves a message's file into the Downloads folder; returns where.
+#[tauri::command]
+pub async fn save_media(state: State<'_, AppState>, local_id: i64) -> CommandResult<String> {
+    let media = resolve(&state, local_id, false).await?;
+    let url = state
+        .engine
+        .message(local_id)
+        .await?
+        .and_then(|m| m.media)
+        .map(|m| m.url)
+        .unwrap_or_default();
+    let folder = dirs::download_dir()
+        .or_else(dirs::home_dir)
+        .ok_or_else(|| CommandError("there is no Downloads folder to save into".into()))?;
+    let target = free_name(&folder, &file_name(&url, media.sniffed.extension));
+    std::fs::copy(&media.path, &target)
+        .map_err(|e| CommandError(format!("cannot save to {}: {e}", target.display())))?;
+    tracing::info!(path = %target.display(), "file saved");
+    Ok(target.display().to_string())
+}
+
+/// A safe file name from the link's last path segment, or a generic one.
+fn file_name(url: &str, extension: &str) -> String {
+    let last = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.path_segments()?.next_back().map(str::to_owned))
+        .unwrap_or_default();
+    let decoded = url::form_urlencoded::parse(last.as_bytes())
+        .map(|(k, _)| k.into_owned())
+        .next()
+        .unwrap_or_default();
+    let safe: String = decoded
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' '))
+        .take(100)
+        .collect();
+    let safe = safe.trim().trim_start_matches('.').to_owned();
+    if safe.is_empty() {
+        format!("parley-file.{extension}")
+    } else if !safe.contains('.') {
+        format!("{safe}.{extension}")
+    } else {
+        safe
+    }
+}
+
+/// `name`, or `name (2)`, `name (3)`… whichever does not exist yet.
+fn free_name(folder: &Path, name: &str) -> PathBuf {
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    (1..)
+        .map(|n| match (n, ext) {
+            (1, _) => folder.join(name),
+            (n, "") => folder.join(format!("{stem} ({n})")),
+            (n, ext) => folder.join(format!("{stem} ({n}).{ext}")),
+        })
+        .find(|p| !p.exists())
+        .unwrap_or_else(|| folder.join(name))
+}
+
+/// Serves `media://localhost/<local id>/<full|thumb>`.
+pub fn handle(
+    app: &tauri::AppHandle,
+    request: Request<Vec<u8>>,
+    responder: tauri::UriSchemeResponder,
+) {
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        responder.respond(serve(&app, &request).await);
+    });
+}
+
+async fn serve(app: &tauri::AppHandle, request: &Request<Vec<u8>>) -> Response<Vec<u8>> {
+    let mut parts = request.uri().path().trim_matches('/').split('/');
+    let (Some(id), Some(variant), None) = (parts.next(), parts.next(), parts.next()) else {
+        return plain(StatusCode::NOT_FOUND, "no such media");
+    };
+    let (Ok(local_id), true) = (id.parse::<i64>(), matches!(variant, "full" | "thumb")) else {
+        return plain(StatusCode::NOT_FOUND, "no such media");
+    };
+    let Some(state) = app.try_state::<AppState>() else {
+        return plain(StatusCode::SERVICE_UNAVAILABLE, "starting");
+    };
+    let media = match resolve(&state, local_id, variant == "thumb").await {
+        Ok(media) => media,
+        Err(e) => return plain(StatusCode::BAD_GATEWAY, &e.0),
+    };
+    let range = request
+        .headers()
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| parse_range(r, media.size));
+    match read(
+        &media.path,
+        range.unwrap_or((0, media.size.saturating_sub(1))),
+    ) {
+        Ok(bytes) => {
+            let mut response = Response::builder()
+                .header(header::CONTENT_TYPE, served_type(&media))
+                .header(header::ACCEPT_RANGES, "bytes")
+                .header("X-Content-Type-Options", "nosniff")
+                .header(header::CACHE_CONTROL, "private, max-age=86400");
+            if let Some((start, end)) = range {
+                response = response.status(StatusCode::PARTIAL_CONTENT).header(
+                    header::CONTENT_RANGE,
+                    format!("bytes {start}-{end}/{}", media.size),
+                );
+            }
+            response
+                .body(bytes)
+                .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "bad response"))
+        }
+        Err(e) => plain(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
+}
+
+/// Files are served as opaque bytes: the page saves them, it never renders them.
+fn served_type(media: &CachedMedia) -> &'static str {
+    let mime = media.sniffed.mime;
+    if mime.starts_with("image/") || mime.starts_with("video/") || mime.starts_with("audio/") {
+        mime
+    } else {
+        "application/octet-stream"
+    }
+}
+
+/// `bytes=a-b`, `bytes=a-` or `bytes=-n` within a file of `size` bytes.
+fn parse_range(header: &str, size: u64) -> Option<(u64, u64)> {
+    let spec = header.strip_prefix("bytes=")?.split(',').next()?.trim();
+    let (start, end) = spec.split_once('-')?;
+    let last = size.checked_sub(1)?;
+    let (start, end) = match (start.parse::<u64>().ok(), end.parse::<u64>().ok()) {
+        (Some(s), Some(e)) => (s, e.min(last)),
+        (Some(s), None) => (s, (s + MAX_RANGE - 1).min(last)),
+        (None, Some(n)) => (size.saturating_sub(n), last),
+        (None, None) => return None,
+    };
+    (start <= end).then_some((start, end))
+}
+
+fn read(path: &Path, (start, end): (u64, u64)) -> std::io::Result<Vec<u8>> {
+    let mut file = std::fs::File::open(path)?;
+    file.seek(SeekFrom::Start(start))?;
+    let mut bytes = Vec::new();
+    file.take(end.saturating_sub(start) + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+fn plain(status: StatusCode, text: &str) -> Response<Vec<u8>> {
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+        .body(text.as_bytes().to_vec())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_are_read_as_browsers_send_them() {
+        assert_eq!(parse_range("bytes=0-99", 1000), Some((0, 99)));
+        assert_eq!(parse_range("bytes=900-", 1000), Some((900, 999)));
+        assert_eq!(parse_range("bytes=-100", 1000), Some((900, 999)));
+        assert_eq!(parse_range("bytes=0-5000", 1000), Some((0, 999)));
+        assert_eq!(
+            parse_range("bytes=0-", 100_000_000),
+            Some((0, MAX_RANGE - 1))
+        );
+        assert_eq!(parse_range("bytes=500-100", 1000), None);
+        assert_eq!(parse_range("bytes=0-1", 0), None);
+        assert_eq!(parse_range("items=0-1", 1000), None);
+    }
+
+    #[test]
+    fn saved_files_get_safe_names() {
+        assert_eq!(
+            file_name("https://cdn.example/x/receipt%20May.pdf?sig=1", "pdf"),
+            "receipt May.pdf"
+        );
+        assert_eq!(
+            file_name("https://cdn.example/../../.bashrc", "bin"),
+            "bashrc.bin"
+        );
+        assert_eq!(file_name("https://cdn.example/", "png"), "parley-file.png");
+        assert_eq!(file_name("https://cdn.example/a%2F..%2Fb", "bin"), "a..b");
+    }
+}
