@@ -300,3 +300,64 @@ async fn a_server_that_closes_every_chat_at_once_stops_us_with_a_reason() {
     chat.connection.send(supervisor::Command::RetryNow);
     chat.expect_open().await;
 }
+
+#[tokio::test]
+async fn a_stalled_link_is_noticed_and_what_was_written_meanwhile_goes_out_once() {
+    let sim = sim(MexcConfig::default()).await;
+    let mut chat = connect(
+        &sim,
+        KEY,
+        Tuning {
+            idle_timeout: Some(Duration::from_millis(600)),
+            ..tuning(Duration::from_millis(100))
+        },
+    );
+    chat.expect_open().await;
+    sim.set_stalled(true);
+    let written = chat.send("sent into a dead link").await;
+    chat.expect_state("the silent link to be declared dead", |s| {
+        matches!(s, ConnectionState::Backoff { .. })
+    })
+    .await;
+    sim.set_stalled(false);
+    chat.expect_open().await;
+    chat.expect(
+        "the message to be confirmed after the reconnect",
+        |e| match e {
+            Event::Sent(m) if m.local_id == written => Some(()),
+            _ => None,
+        },
+    )
+    .await;
+    // The echo then gives it its MEXC id, on the same bubble.
+    let deadline = tokio::time::Instant::now() + support::WAIT;
+    while !chat
+        .history()
+        .await
+        .iter()
+        .any(|m| m.local_id == written && m.service_id.is_some())
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the echo's id never arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let sent: Vec<String> = sim
+        .sent_by_trader()
+        .into_iter()
+        .map(|m| m.content)
+        .collect();
+    assert_eq!(
+        sent,
+        vec!["sent into a dead link"],
+        "delivered exactly once"
+    );
+    let shown = chat
+        .history()
+        .await
+        .into_iter()
+        .filter(|m| m.text == "sent into a dead link")
+        .count();
+    assert_eq!(shown, 1, "one bubble in the timeline");
+}

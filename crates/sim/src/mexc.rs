@@ -153,6 +153,8 @@ struct State {
     /// Accept sockets and close them at once, as MEXC does for an expired listenKey [I].
     close_on_open: std::sync::atomic::AtomicBool,
     clock_skew_ms: std::sync::atomic::AtomicI64,
+    /// Half-open: sockets stay up but nothing is read, answered or pushed.
+    stalled: std::sync::atomic::AtomicBool,
 }
 
 fn lock(m: &Mutex<Data>) -> std::sync::MutexGuard<'_, Data> {
@@ -175,6 +177,7 @@ impl MexcSim {
             drop_all: watch::channel(0).0,
             close_on_open: std::sync::atomic::AtomicBool::new(false),
             clock_skew_ms: std::sync::atomic::AtomicI64::new(0),
+            stalled: std::sync::atomic::AtomicBool::new(false),
         });
         let for_handler = state.clone();
         let handler: Handler =
@@ -314,6 +317,12 @@ impl MexcSim {
     /// From now on, accept every socket and close it at once without a word.
     pub fn close_on_open(&self, on: bool) {
         self.state.close_on_open.store(on, Ordering::SeqCst);
+    }
+
+    /// Plays a half-open link: open sockets stay up but nothing is answered (no PONG, no
+    /// replies, no pushes) and nothing closes them, until `stalled(false)`.
+    pub fn set_stalled(&self, stalled: bool) {
+        self.state.stalled.store(stalled, Ordering::SeqCst);
     }
 
     pub fn drop_connections(&self) {
@@ -591,14 +600,20 @@ async fn serve(state: Arc<State>, stream: TcpStream, mut down: watch::Receiver<b
             }
             _ = dropped.changed() => break,
             _ = tokio::time::sleep_until(last_ping + idle) => {
+                if state.stalled.load(Ordering::SeqCst) {
+                    last_ping = tokio::time::Instant::now();
+                    continue;
+                }
                 let _ = sink.send(Message::Close(None)).await;
                 break;
             }
             out = outgoing.recv() => {
                 let Some(frame) = out else { break };
+                if state.stalled.load(Ordering::SeqCst) { continue; }
                 if sink.send(frame).await.is_err() { break; }
             }
             frame = incoming.next() => match frame {
+                Some(Ok(Message::Text(_))) if state.stalled.load(Ordering::SeqCst) => {}
                 Some(Ok(Message::Text(text))) => {
                     if state.on_frame(conversation, text.as_str(), &outbox) {
                         last_ping = tokio::time::Instant::now();
