@@ -78,13 +78,7 @@ async fn each_order_chat_has_its_socket_and_its_room() {
         engine.accounts()[0].state == ConnectionState::Open
     })
     .await;
-    let titles: Vec<String> = engine
-        .rooms()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| r.title)
-        .collect();
+    let titles = support::room_titles(&engine).await;
     assert_eq!(titles, ["Order chat 50012", "Order chat 50013"]);
 
     sim.counterparty_says(50013, 1, "sent the USDT", "");

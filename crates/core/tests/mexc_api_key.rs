@@ -82,13 +82,7 @@ async fn order_numbers_become_labelled_rooms_on_a_created_listen_key() {
         .unwrap();
     eventually("both chats to open", || sim.open_sockets() == 2).await;
     assert_eq!(sim.live_listen_keys().len(), 1, "two chats share one key");
-    let titles: Vec<String> = engine
-        .rooms()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| r.title)
-        .collect();
+    let titles = support::room_titles(&engine).await;
     assert_eq!(titles.len(), 2);
     assert!(titles.contains(&"Order ORD0".to_string()), "{titles:?}");
     let stored = credentials(API_SECRET);
@@ -258,13 +252,7 @@ async fn an_order_chat_can_be_added_and_removed_later() {
 
     engine.remove_room(&account.id, "5000").await.unwrap();
     eventually("only the second chat left", || sim.open_sockets() == 1).await;
-    let rooms: Vec<String> = engine
-        .rooms()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| r.title)
-        .collect();
+    let rooms = support::room_titles(&engine).await;
     assert_eq!(rooms, vec!["Order ORD1".to_string()]);
     assert!(engine
         .history(&account.id, "5000", None, 50)

@@ -163,3 +163,14 @@ pub async fn connected(sim: &MocklySim, client_id: &str) -> Client {
     c.expect_open().await;
     c
 }
+
+/// The titles of the rooms the engine lists, as the sidebar shows them.
+pub async fn room_titles(engine: &Engine) -> Vec<String> {
+    engine
+        .rooms()
+        .await
+        .expect("rooms are listed")
+        .into_iter()
+        .map(|r| r.title)
+        .collect()
+}
