@@ -22,6 +22,17 @@ function showFailure(slot, what, reason, again) {
   );
 }
 
+/**
+ * A picture that finishes loading grows its row; if the reader was at the bottom of the
+ * timeline before it grew, keep them there so the newest line stays in view.
+ */
+function keepBottom(slot, img) {
+  const timeline = slot.closest('#timeline');
+  if (!timeline) return;
+  const fromBottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight;
+  if (fromBottom - img.offsetHeight < 80) timeline.scrollTop = timeline.scrollHeight;
+}
+
 function imageElement(message, { onOpenImage }) {
   const slot = el('div', { class: 'media-slot image', attrs: { 'aria-busy': 'true' } }, [
     el('span', { class: 'media-loading', text: 'Loading image…' }),
@@ -32,6 +43,7 @@ function imageElement(message, { onOpenImage }) {
       const info = await call('prepare_media', { localId: message.local_id, thumb: true });
       const img = el('img', { attrs: { src: info.src, alt: message.text || 'Image', loading: 'lazy', decoding: 'async' } });
       img.addEventListener('error', () => showFailure(slot, 'Image', 'the picture could not be decoded', load));
+      img.addEventListener('load', () => keepBottom(slot, img));
       clear(slot);
       slot.append(el('button', {
         class: 'media-thumb',
