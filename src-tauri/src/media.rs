@@ -5,7 +5,7 @@
 
 use crate::error::{CommandError, CommandResult};
 use crate::startup::AppState;
-use parley_core::media::{CachedMedia, MediaCache, MediaPurpose};
+use parley_core::media::{CachedMedia, MediaPurpose};
 use parley_core::message::MessageKind;
 use serde::Serialize;
 use std::io::{Read, Seek, SeekFrom};
@@ -27,12 +27,12 @@ pub struct MediaInfo {
     pub src: String,
 }
 
-/// Which of a message's links, and what it must be.
+/// The cached file behind one of a message's links, and that link.
 async fn resolve(
     state: &AppState,
     local_id: i64,
     thumb: bool,
-) -> Result<CachedMedia, CommandError> {
+) -> Result<(CachedMedia, String), CommandError> {
     let cache = state.media.as_ref().ok_or_else(|| {
         CommandError("media cannot be shown: the media cache is unavailable".into())
     })?;
@@ -51,18 +51,11 @@ async fn resolve(
         MessageKind::File => (media.url, MediaPurpose::File),
         _ => return Err(CommandError("this message has no media".into())),
     };
-    fetch(cache, &url, purpose).await
-}
-
-async fn fetch(
-    cache: &MediaCache,
-    url: &str,
-    purpose: MediaPurpose,
-) -> Result<CachedMedia, CommandError> {
-    cache.get(url, purpose).await.map_err(|e| {
+    let media = cache.get(&url, purpose).await.map_err(|e| {
         tracing::info!(error = %e, "media not loaded");
         CommandError(e.to_string())
-    })
+    })?;
+    Ok((media, url))
 }
 
 /// Downloads (or finds in the cache) a message's media, so the page can show it or a reason.
@@ -72,7 +65,7 @@ pub async fn prepare_media(
     local_id: i64,
     thumb: bool,
 ) -> CommandResult<MediaInfo> {
-    let media = resolve(&state, local_id, thumb).await?;
+    let (media, _) = resolve(&state, local_id, thumb).await?;
     Ok(MediaInfo {
         mime: media.sniffed.mime,
         size: media.size,
@@ -86,14 +79,7 @@ pub async fn prepare_media(
 /// Saves a message's file into the Downloads folder; returns where.
 #[tauri::command]
 pub async fn save_media(state: State<'_, AppState>, local_id: i64) -> CommandResult<String> {
-    let media = resolve(&state, local_id, false).await?;
-    let url = state
-        .engine
-        .message(local_id)
-        .await?
-        .and_then(|m| m.media)
-        .map(|m| m.url)
-        .unwrap_or_default();
+    let (media, url) = resolve(&state, local_id, false).await?;
     let folder = dirs::download_dir()
         .or_else(dirs::home_dir)
         .ok_or_else(|| CommandError("there is no Downloads folder to save into".into()))?;
@@ -110,10 +96,7 @@ fn file_name(url: &str, extension: &str) -> String {
         .ok()
         .and_then(|u| u.path_segments()?.next_back().map(str::to_owned))
         .unwrap_or_default();
-    let decoded = url::form_urlencoded::parse(last.as_bytes())
-        .map(|(k, _)| k.into_owned())
-        .next()
-        .unwrap_or_default();
+    let decoded = percent_encoding::percent_decode_str(&last).decode_utf8_lossy();
     let safe: String = decoded
         .chars()
         .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' '))
@@ -166,7 +149,7 @@ async fn serve(app: &tauri::AppHandle, request: &Request<Vec<u8>>) -> Response<V
         return plain(StatusCode::SERVICE_UNAVAILABLE, "starting");
     };
     let media = match resolve(&state, local_id, variant == "thumb").await {
-        Ok(media) => media,
+        Ok((media, _)) => media,
         Err(e) => return plain(StatusCode::BAD_GATEWAY, &e.0),
     };
     let range = request
@@ -270,5 +253,9 @@ mod tests {
         );
         assert_eq!(file_name("https://cdn.example/", "png"), "parley-file.png");
         assert_eq!(file_name("https://cdn.example/a%2F..%2Fb", "bin"), "a..b");
+        assert_eq!(
+            file_name("https://cdn.example/pay=1+2.pdf", "pdf"),
+            "pay12.pdf"
+        );
     }
 }

@@ -29,6 +29,18 @@ async fn run_with_input(args: Vec<String>, lines: Vec<String>) -> std::process::
     .unwrap()
 }
 
+/// The stdout of a run that must have succeeded (the failure message shows both streams).
+fn stdout_of_success(output: std::process::Output) -> String {
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        output.status.success(),
+        "exit {:?}\nstdout:\n{stdout}\nstderr:\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
 fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
@@ -57,13 +69,7 @@ async fn sends_stdin_lines_and_prints_ndjson_events() {
         ]),
     )
     .await;
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    assert!(
-        output.status.success(),
-        "exit {:?}\nstdout:\n{stdout}\nstderr:\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stdout = stdout_of_success(output);
     let events: Vec<serde_json::Value> = stdout
         .lines()
         .map(|l| serde_json::from_str(l).expect("every stdout line is JSON"))
@@ -145,12 +151,7 @@ async fn mexc_takes_the_listen_key_from_stdin_and_sends_to_the_conversation() {
         strings(&["key-from-stdin", "I have paid"]),
     )
     .await;
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stdout = stdout_of_success(output);
     assert!(
         !stdout.contains("key-from-stdin"),
         "the listenKey never reaches stdout"
@@ -196,12 +197,7 @@ async fn mexc_api_key_mode_looks_the_order_up_and_makes_its_own_listen_key() {
         strings(&["cli-api-key", "cli-api-secret", "released the coins"]),
     )
     .await;
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let stdout = stdout_of_success(output);
     assert!(!stdout.contains("cli-api-secret") && !stdout.contains("cli-api-key"));
     assert!(stdout
         .lines()

@@ -125,9 +125,12 @@ impl MexcRest {
         if order_no.is_empty() || order_no.len() > 64 {
             return Err(RestError::Settings("enter an order number".into()));
         }
-        let path = self.paths.conversation.clone();
         let body = self
-            .call(Method::Get, &path, &[("orderNo", order_no)])
+            .call(
+                Method::Get,
+                &self.paths.conversation,
+                &[("orderNo", order_no)],
+            )
             .await?;
         // P2P answers are `{code, msg, data}` with code 0 for success.
         let code = body["code"].as_i64();
@@ -147,8 +150,7 @@ impl MexcRest {
 
     /// `POST userDataStream` → a new listenKey.
     pub async fn create_listen_key(&self) -> Result<Secret, RestError> {
-        let path = self.paths.listen_key.clone();
-        let body = self.call(Method::Post, &path, &[]).await?;
+        let body = self.call(Method::Post, &self.paths.listen_key, &[]).await?;
         body["listenKey"]
             .as_str()
             .filter(|k| !k.is_empty())
@@ -158,24 +160,29 @@ impl MexcRest {
 
     /// `PUT userDataStream?listenKey=…`: valid for another 60 minutes.
     pub async fn keep_alive(&self, key: &Secret) -> Result<(), RestError> {
-        let path = self.paths.listen_key.clone();
-        self.call(Method::Put, &path, &[("listenKey", key.expose())])
-            .await
-            .map(drop)
+        self.call(
+            Method::Put,
+            &self.paths.listen_key,
+            &[("listenKey", key.expose())],
+        )
+        .await
+        .map(drop)
     }
 
     /// `DELETE userDataStream?listenKey=…`.
     pub async fn delete_listen_key(&self, key: &Secret) -> Result<(), RestError> {
-        let path = self.paths.listen_key.clone();
-        self.call(Method::Delete, &path, &[("listenKey", key.expose())])
-            .await
-            .map(drop)
+        self.call(
+            Method::Delete,
+            &self.paths.listen_key,
+            &[("listenKey", key.expose())],
+        )
+        .await
+        .map(drop)
     }
 
     /// `GET userDataStream`: how many listenKeys exist. Used to check the credentials.
     pub async fn listen_key_count(&self) -> Result<usize, RestError> {
-        let path = self.paths.listen_key.clone();
-        let body = self.call(Method::Get, &path, &[]).await?;
+        let body = self.call(Method::Get, &self.paths.listen_key, &[]).await?;
         Ok(body["listenKey"].as_array().map_or(0, Vec::len))
     }
 

@@ -188,6 +188,7 @@ impl Supervisor {
                         0
                     };
                     if instant_closes >= self.tuning.give_up_after_instant_closes {
+                        self.codec.refused(None);
                         Err(Permanent(self.codec.closed_at_once_reason(instant_closes)))
                     } else {
                         Ok(ended)
@@ -272,6 +273,7 @@ impl Supervisor {
             Ok(s) => s,
             Err(e) => {
                 if let Some(reason) = e.status.and_then(|s| self.codec.permanent_rejection(s)) {
+                    self.codec.refused(e.status);
                     return Err(Permanent(reason));
                 }
                 if e.fatal {

@@ -210,7 +210,7 @@ impl MexcSim {
             .insert(order.to_owned(), conversation);
     }
 
-    /// The listenKeys created over REST and still valid, oldest first.
+    /// The listenKeys created over REST and still valid, soonest to expire first.
     pub fn live_listen_keys(&self) -> Vec<String> {
         let data = lock(&self.state.data);
         let mut keys: Vec<(&String, &ListenKey)> = data

@@ -68,10 +68,7 @@ export async function startApp() {
     },
     onRemoveChat: async (account, room) => {
       await call('remove_room', { account: account.id, room });
-      const key = roomKey(account.id, room);
-      state.messages.delete(key);
-      if (state.openRoom === key) state.openRoom = null;
-      await refresh();
+      await refresh(); // the snapshot no longer lists the room, so its messages and selection go
     },
     onClose: () => byId('composer-input').focus(),
   });

@@ -269,7 +269,6 @@ impl Codec for MexcCodec {
 
     fn closed_at_once_reason(&self, times: u32) -> String {
         if self.chat.listen_key.is_managed() {
-            self.chat.listen_key.report_refused();
             return format!(
                 "MEXC closed the chat as soon as it opened, {times} times in a row; Parley is getting a new listenKey"
             );
@@ -282,7 +281,6 @@ impl Codec for MexcCodec {
     fn permanent_rejection(&self, status: u16) -> Option<String> {
         match status {
             401 if self.chat.listen_key.is_managed() => {
-                self.chat.listen_key.report_refused();
                 Some("MEXC refused the listenKey (HTTP 401); Parley is getting a new one".into())
             }
             401 => Some(
@@ -292,6 +290,13 @@ impl Codec for MexcCodec {
                 "MEXC refused this order chat (HTTP 403): the order may be closed, or the conversation id is wrong; remove the chat or check it".into(),
             ),
             _ => super::permanent_rejection(status),
+        }
+    }
+
+    /// A 401 or a string of closes-at-once mean the key; a 403 means this one order chat.
+    fn refused(&mut self, status: Option<u16>) {
+        if matches!(status, None | Some(401)) {
+            self.chat.listen_key.report_refused();
         }
     }
 }

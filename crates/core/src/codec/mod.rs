@@ -164,6 +164,11 @@ pub trait Codec: Send {
     fn permanent_rejection(&self, status: u16) -> Option<String> {
         permanent_rejection(status)
     }
+
+    /// The supervisor stopped because the server refused this connection: `Some(status)` for a
+    /// permanent upgrade rejection, `None` for closes-at-once until it gave up. A codec whose
+    /// credentials are renewable asks for new ones here (MEXC API-key mode); others do nothing.
+    fn refused(&mut self, _status: Option<u16>) {}
 }
 
 /// Which upgrade statuses no retry can fix, and what to tell the user: refused credentials

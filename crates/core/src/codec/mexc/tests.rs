@@ -223,3 +223,22 @@ fn the_listen_key_is_required_and_never_printed() {
     assert!(matches!(c.connect_request(), Err(CodecError::Settings(_))));
     assert!(!format!("{:?}", codec().chat).contains("pqia91"));
 }
+
+#[test]
+fn only_a_refused_key_asks_the_keeper_for_a_new_one() {
+    use crate::mexc_listen_key::ListenKeySlot;
+    use futures_util::FutureExt;
+    let slot = std::sync::Arc::new(ListenKeySlot::default());
+    let mut c = codec();
+    c.chat.listen_key = ListenKeySource::Managed(slot.clone());
+    let asked = |slot: &ListenKeySlot| slot.refused.notified().now_or_never().is_some();
+    c.refused(Some(403));
+    assert!(!asked(&slot), "a refused order chat is not the key's fault");
+    c.refused(Some(401));
+    assert!(asked(&slot));
+    c.refused(None);
+    assert!(
+        asked(&slot),
+        "closes-at-once until giving up point at the key too"
+    );
+}
