@@ -21,6 +21,7 @@ impl fmt::Display for AccountId {
 pub enum ServiceKind {
     Mockly,
     Mexc,
+    Realtime,
 }
 
 impl ServiceKind {
@@ -28,6 +29,7 @@ impl ServiceKind {
         match self {
             ServiceKind::Mockly => "mockly.me chat",
             ServiceKind::Mexc => "MEXC P2P order chat",
+            ServiceKind::Realtime => "Realtime trading community",
         }
     }
 }
@@ -182,12 +184,72 @@ impl From<MexcChatOnDisk> for MexcChat {
     }
 }
 
+/// Settings of a Realtime (1HOUSE-style trading community) account. The keyring secret is the
+/// platform API key and the user's JWT ([`crate::realtime_rest::RealtimeCredentials`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RealtimeSettings {
+    /// The REST base the user typed, e.g. `https://api-gateway.prod.example.com`.
+    pub base_url: String,
+    /// The WebSocket, when it is not `<base>/v1/live` with the base's scheme as ws(s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ws_url: Option<String>,
+    /// The signed-in user (from the sign-in answer or the JWT): marks own messages and names
+    /// the notifications channel.
+    #[serde(default)]
+    pub user_id: String,
+    /// Joined rooms: each is a room in the sidebar and a chatroom subscription.
+    #[serde(default)]
+    pub rooms: Vec<RealtimeRoom>,
+    /// Market symbols the ticker subscribes to.
+    #[serde(default)]
+    pub symbols: Vec<String>,
+    /// How messages go out: `chat:send` on the socket, or REST `POST …/messages`.
+    #[serde(default)]
+    pub send_over: RealtimeSendPath,
+    /// Also put the API key in the socket URL's query (`?apiKey=`), for gateways that cannot
+    /// read headers on the upgrade [I]. Off by default: the header is always sent.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub api_key_in_query: bool,
+}
+
+impl RealtimeSettings {
+    pub fn new(base_url: impl Into<String>) -> Self {
+        RealtimeSettings {
+            base_url: base_url.into(),
+            ws_url: None,
+            user_id: String::new(),
+            rooms: Vec::new(),
+            symbols: Vec::new(),
+            send_over: RealtimeSendPath::default(),
+            api_key_in_query: false,
+        }
+    }
+}
+
+/// One joined Realtime chatroom.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RealtimeRoom {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RealtimeSendPath {
+    /// `{"type":"chat:send"}` on the socket; the server's `chat:message` echo confirms it.
+    #[default]
+    WebSocket,
+    /// REST `POST /v1/chatrooms/:id/messages`; the 201 answer carries the stored message.
+    Rest,
+}
+
 /// Per-service settings, tagged by service so the config file reads naturally.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "service", rename_all = "snake_case")]
 pub enum ServiceSettings {
     Mockly(MocklySettings),
     Mexc(MexcSettings),
+    Realtime(RealtimeSettings),
 }
 
 impl ServiceSettings {
@@ -195,6 +257,7 @@ impl ServiceSettings {
         match self {
             ServiceSettings::Mockly(_) => ServiceKind::Mockly,
             ServiceSettings::Mexc(_) => ServiceKind::Mexc,
+            ServiceSettings::Realtime(_) => ServiceKind::Realtime,
         }
     }
 }

@@ -2,6 +2,8 @@
 //! (config), their connections (one supervisor each), the store and the event bus, and turns
 //! user intents (add an account, send a message) into store writes and supervisor commands.
 
+mod realtime;
+
 use crate::account::{Account, AccountId, MexcAuth, MexcChat, MexcSettings, ServiceSettings};
 use crate::codec::{self, Outgoing};
 use crate::config::{AppConfig, ConfigError, ConfigFile};
@@ -32,6 +34,12 @@ pub enum EngineError {
     Secrets(#[from] SecretsError),
     #[error(transparent)]
     Config(#[from] ConfigError),
+    #[error("{service} takes at most {max} messages a minute: you can send again in {} s", retry_after_ms.div_ceil(1000))]
+    RateLimited {
+        service: &'static str,
+        max: usize,
+        retry_after_ms: u64,
+    },
 }
 
 /// An account as the UI lists it: its settings and its connection state.
@@ -66,6 +74,8 @@ pub struct Engine {
     config: Mutex<AppConfig>,
     running: Mutex<HashMap<AccountId, Running>>,
     tuning: Tuning,
+    /// Client-side send limits per account (services that document one).
+    limits: Mutex<HashMap<AccountId, crate::rate_limit::RateLimit>>,
 }
 
 struct Running {
@@ -135,6 +145,7 @@ impl Engine {
             config: Mutex::new(config),
             running: Mutex::new(HashMap::new()),
             tuning,
+            limits: Mutex::new(HashMap::new()),
         })
     }
 
@@ -190,6 +201,13 @@ impl Engine {
                     }
                 }
                 "mexc"
+            }
+            ServiceSettings::Realtime(s) => {
+                let secret = new.secret.as_ref().ok_or_else(|| {
+                    EngineError::Invalid("the API key and a token are required".into())
+                })?;
+                realtime::check_new_account(s, secret).await?;
+                "realtime"
             }
         };
         let account = Account {
@@ -266,9 +284,12 @@ impl Engine {
         Ok(room)
     }
 
-    /// Removes one room (a MEXC order chat) and its history.
+    /// Removes one room (a MEXC order chat; a Realtime room is left) and its history.
     pub async fn remove_room(&self, id: &AccountId, room: &str) -> Result<(), EngineError> {
         let account = self.running_account(id)?;
+        if let ServiceSettings::Realtime(_) = &account.settings {
+            return self.leave_room(id, room).await;
+        }
         let ServiceSettings::Mexc(settings) = &account.settings else {
             return Err(EngineError::Invalid(
                 "this room belongs to the service and cannot be removed".into(),
@@ -381,6 +402,7 @@ impl Engine {
         draft: Draft,
     ) -> Result<StoredMessage, EngineError> {
         let settings = self.running_account(account)?.settings;
+        self.check_rate(account, &settings)?;
         codec::for_room(&settings, room)
             .ok_or_else(|| EngineError::Invalid(format!("this account has no room {room}")))?
             .encode(&Outgoing {
@@ -505,6 +527,7 @@ impl Engine {
                 account.id.clone(),
                 c.room,
                 c.codec,
+                c.companion,
                 self.store.clone(),
                 self.events.clone(),
                 self.tuning.clone(),
@@ -512,9 +535,16 @@ impl Engine {
         };
         let secret = match &account.settings {
             ServiceSettings::Mockly(_) => None,
-            ServiceSettings::Mexc(_) => Some(self.secret_of(account).map_err(|e| e.to_string())?),
+            ServiceSettings::Mexc(_) | ServiceSettings::Realtime(_) => {
+                Some(self.secret_of(account).map_err(|e| e.to_string())?)
+            }
         };
         match &account.settings {
+            ServiceSettings::Realtime(s) => {
+                let secret = secret.unwrap_or_else(|| Secret::new(""));
+                let connection = realtime::connection(s, &secret, &account.id, &self.store)?;
+                Ok((vec![spawn(connection)], None))
+            }
             ServiceSettings::Mexc(s) if s.auth == MexcAuth::ApiKey => {
                 let secret = secret.unwrap_or_else(|| Secret::new(""));
                 let rest = mexc_rest_client(s, &secret).map_err(|e| e.to_string())?;
@@ -553,8 +583,7 @@ impl Engine {
         };
         secret.ok_or_else(|| {
             EngineError::Invalid(
-                "its listenKey or API key is not in the keyring; add the account again in settings"
-                    .into(),
+                "its credentials are not in the keyring; add the account again in settings".into(),
             )
         })
     }
@@ -565,6 +594,19 @@ impl Engine {
         id: &AccountId,
         change: impl Fn(&mut ServiceSettings),
     ) -> Result<(), EngineError> {
+        let account = self.edit_account(id, change)?;
+        self.start(account).await?;
+        self.publish(Event::AccountsChanged);
+        Ok(())
+    }
+
+    /// Changes an account's settings and saves them, leaving its connections as they are (the
+    /// caller tells them what changed).
+    fn edit_account(
+        &self,
+        id: &AccountId,
+        change: impl Fn(&mut ServiceSettings),
+    ) -> Result<Account, EngineError> {
         let mut account = self.running_account(id)?;
         change(&mut account.settings);
         if !account.demo {
@@ -574,9 +616,29 @@ impl Engine {
                 }
             })?;
         }
-        self.start(account).await?;
-        self.publish(Event::AccountsChanged);
-        Ok(())
+        if let Some(running) = lock(&self.running).get_mut(id) {
+            running.account = account.clone();
+        }
+        Ok(account)
+    }
+
+    /// Refuses a send that would break the service's documented rate (before it is stored).
+    fn check_rate(&self, id: &AccountId, settings: &ServiceSettings) -> Result<(), EngineError> {
+        let (service, max) = match settings {
+            ServiceSettings::Realtime(_) => ("Realtime", realtime::MESSAGES_PER_MINUTE),
+            _ => return Ok(()),
+        };
+        let mut limits = lock(&self.limits);
+        let limit = limits.entry(id.clone()).or_insert_with(|| {
+            crate::rate_limit::RateLimit::new(max, std::time::Duration::from_secs(60))
+        });
+        limit
+            .try_acquire(std::time::Instant::now())
+            .map_err(|wait| EngineError::RateLimited {
+                service,
+                max,
+                retry_after_ms: wait.as_millis() as u64,
+            })
     }
 
     fn running_account(&self, id: &AccountId) -> Result<Account, EngineError> {
@@ -589,7 +651,7 @@ impl Engine {
     fn command(&self, id: &AccountId, command: Command) {
         if let Some(r) = lock(&self.running).get(id) {
             for connection in &r.connections {
-                connection.send(command);
+                connection.send(command.clone());
             }
         }
     }

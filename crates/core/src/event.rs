@@ -3,6 +3,7 @@
 
 use crate::account::AccountId;
 use crate::connection_state::ConnectionState;
+use crate::live::{Alert, PriceTick};
 use crate::message::StoredMessage;
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +30,28 @@ pub enum Event {
         room: String,
         online: u32,
     },
+    /// A user came online or went offline (services with presence per user).
+    UserStatus {
+        account: AccountId,
+        user: String,
+        online: bool,
+    },
+    /// Someone started or stopped typing in a room.
+    Typing {
+        account: AccountId,
+        room: String,
+        user: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+        active: bool,
+    },
+    /// The latest market prices (coalesced: at most a few events a second per account).
+    Prices {
+        account: AccountId,
+        ticks: Vec<PriceTick>,
+    },
+    /// A trade alert, new post, notification or live session for the notifications panel.
+    Alert { account: AccountId, alert: Alert },
     /// Something the user should see: a server error frame, a malformed frame, a refused send.
     Error { account: AccountId, message: String },
     /// Accounts were added or removed; reload the account list.

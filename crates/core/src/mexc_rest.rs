@@ -4,6 +4,7 @@
 //! listenKey.
 
 use crate::account::{MexcRestPaths, MexcSettings};
+use crate::http_body::{read_capped, BodyError};
 use crate::mexc_signing::{signed_query, API_KEY_HEADER};
 use crate::secret::Secret;
 use serde_json::Value;
@@ -210,26 +211,21 @@ impl MexcRest {
             Method::Put => self.http.put(url),
             Method::Delete => self.http.delete(url),
         };
-        let mut response = request
+        let response = request
             .header(API_KEY_HEADER, self.credentials.api_key.expose())
             .header("Content-Type", "application/json")
             .send()
             .await
             .map_err(|e| RestError::Unreachable(e.without_url().to_string()))?;
         let status = response.status().as_u16();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
+        let bytes = read_capped(response, MAX_BODY_BYTES)
             .await
-            .map_err(|e| RestError::Unreachable(e.without_url().to_string()))?
-        {
-            bytes.extend_from_slice(&chunk);
-            if bytes.len() > MAX_BODY_BYTES {
-                return Err(RestError::Malformed(format!(
-                    "an answer over {MAX_BODY_BYTES} bytes"
-                )));
-            }
-        }
+            .map_err(|e| match e {
+                BodyError::Transport(e) => RestError::Unreachable(e),
+                BodyError::TooLarge(limit) => {
+                    RestError::Malformed(format!("an answer over {limit} bytes"))
+                }
+            })?;
         let body: Option<Value> = serde_json::from_slice(&bytes).ok();
         if !(200..300).contains(&status) {
             let (code, msg) = body

@@ -6,14 +6,17 @@
 
 use crate::account::AccountId;
 use crate::backoff::Backoff;
-use crate::codec::{Codec, CodecError, HeartbeatFrame, InFrame, Inbound, OutFrame};
+use crate::codec::{Codec, CodecError, HeartbeatFrame, InFrame, Inbound, OutFrame, Signal};
+use crate::companion::Companion;
 use crate::connection_state::ConnectionState;
 use crate::event::Event;
+use crate::live::PriceTick;
+use crate::message::IncomingMessage;
 use crate::socket::{self, Socket};
 use crate::store::{messages, outbox, Ingested, Store};
 use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc};
@@ -38,6 +41,9 @@ pub struct Tuning {
     pub idle_timeout: Option<Duration>,
     /// How often a MEXC listenKey is kept alive (MEXC: valid 60 min, extend every 30 min).
     pub listen_key_keep_alive: Duration,
+    /// Market prices are published at most this often (latest per symbol), however fast
+    /// they arrive.
+    pub price_coalesce: Duration,
 }
 
 impl Default for Tuning {
@@ -51,17 +57,20 @@ impl Default for Tuning {
             heartbeat_every: None,
             idle_timeout: None,
             listen_key_keep_alive: Duration::from_secs(30 * 60),
+            price_coalesce: Duration::from_millis(250),
         }
     }
 }
 
 /// What the engine asks of a running connection.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     /// The outbox has something new.
     Flush,
     /// Skip the rest of the backoff (or leave the stopped state) and dial now.
     RetryNow,
+    /// Say something on the socket now (typing, join, leave), and remember it for reconnects.
+    Signal(Signal),
     /// Close and end the task.
     Stop,
 }
@@ -105,6 +114,7 @@ pub fn spawn(
     account: AccountId,
     room: Option<String>,
     codec: Box<dyn Codec>,
+    companion: Option<Arc<dyn Companion>>,
     store: Store,
     events: broadcast::Sender<Event>,
     tuning: Tuning,
@@ -117,6 +127,7 @@ pub fn spawn(
         account,
         room,
         codec,
+        companion,
         store,
         events,
         tuning,
@@ -124,6 +135,9 @@ pub fn spawn(
         state: state.clone(),
         in_flight: VecDeque::new(),
         frames_this_session: 0,
+        prices: BTreeMap::new(),
+        price_deadline: None,
+        refused_close: None,
     };
     let task = tokio::spawn(supervisor.run().instrument(span));
     SupervisorHandle {
@@ -137,6 +151,7 @@ struct Supervisor {
     account: AccountId,
     room: Option<String>,
     codec: Box<dyn Codec>,
+    companion: Option<Arc<dyn Companion>>,
     store: Store,
     events: broadcast::Sender<Event>,
     tuning: Tuning,
@@ -147,6 +162,12 @@ struct Supervisor {
     in_flight: VecDeque<i64>,
     /// Text or binary frames received on the current connection.
     frames_this_session: u64,
+    /// Prices received since the last publication, latest per symbol.
+    prices: BTreeMap<String, PriceTick>,
+    /// When the pending prices are published.
+    price_deadline: Option<Instant>,
+    /// Set when the server closed the socket in a way the codec says no retry can fix.
+    refused_close: Option<String>,
 }
 
 /// How a connection that opened (or failed to) ended.
@@ -243,6 +264,8 @@ impl Supervisor {
                     None | Some(Command::Stop) => return Wake::Exit,
                     Some(Command::RetryNow) => return Wake::Dial,
                     Some(Command::Flush) => {}
+                    // Not connected: the codec records it for the next connection's opening.
+                    Some(Command::Signal(signal)) => drop(self.codec.signal(&signal)),
                 },
             }
         }
@@ -293,6 +316,9 @@ impl Supervisor {
             SessionEnd::Stopped => SessionEnd::Stopped,
             SessionEnd::Lost(reason) => {
                 tracing::info!(%reason, "connection lost");
+                if let Some(refused) = self.refused_close.take() {
+                    return Err(Permanent(refused));
+                }
                 let lasted = opened.elapsed();
                 SessionEnd::Lost(Ended {
                     reason,
@@ -313,6 +339,8 @@ impl Supervisor {
             }
         }
         self.in_flight.clear();
+        // What the socket missed while it was down lands before any live frame is read.
+        self.catch_up(None).await;
         if let Err(reason) = self.flush_outbox(&mut sink).await {
             return SessionEnd::Lost(reason);
         }
@@ -337,6 +365,9 @@ impl Supervisor {
                             self.on_frame(InFrame::Binary(&bytes)).await
                         }
                         Some(Ok(WsMessage::Close(close))) => {
+                            if let Some(c) = &close {
+                                self.refused_close = self.codec.permanent_close(u16::from(c.code), &c.reason);
+                            }
                             let why = close
                                 .map(|c| format!(" (code {}{}{})", u16::from(c.code), if c.reason.is_empty() { "" } else { ": " }, c.reason))
                                 .unwrap_or_default();
@@ -369,9 +400,56 @@ impl Supervisor {
                         }
                     }
                     Some(Command::RetryNow) => {}
+                    Some(Command::Signal(signal)) => {
+                        for frame in self.codec.signal(&signal) {
+                            if let Err(e) = sink.send(to_ws(frame)).await {
+                                return SessionEnd::Lost(format!("connection lost: {e}"));
+                            }
+                        }
+                        if let Signal::Join(room) = &signal {
+                            self.catch_up(Some(room)).await;
+                        }
+                    }
                 },
+                _ = sleep_until(self.price_deadline.unwrap_or_else(Instant::now)), if self.price_deadline.is_some() => {
+                    self.publish_prices();
+                }
             }
         }
+    }
+
+    /// Stores what the companion fetched of what the socket missed (nothing without one).
+    async fn catch_up(&mut self, room: Option<&str>) {
+        let Some(companion) = self.companion.clone() else {
+            return;
+        };
+        match companion.catch_up(room).await {
+            Ok(missed) => {
+                if !missed.is_empty() {
+                    tracing::info!(count = missed.len(), "caught up on history");
+                }
+                for message in missed {
+                    self.ingest(message).await;
+                }
+            }
+            Err(reason) => {
+                tracing::warn!(%reason, "catch-up failed");
+                self.report(reason);
+            }
+        }
+    }
+
+    /// Publishes the latest price of every symbol heard since the last time.
+    fn publish_prices(&mut self) {
+        self.price_deadline = None;
+        if self.prices.is_empty() {
+            return;
+        }
+        let ticks = std::mem::take(&mut self.prices).into_values().collect();
+        self.publish(Event::Prices {
+            account: self.account.clone(),
+            ticks,
+        });
     }
 
     /// Sends what the outbox holds that this session has not sent yet. Messages stay in the
@@ -392,6 +470,23 @@ impl Supervisor {
         };
         for item in pending {
             if self.in_flight.contains(&item.local_id) {
+                continue;
+            }
+            if let Some(delivery) = self
+                .companion
+                .clone()
+                .as_ref()
+                .and_then(|c| c.deliver(&item))
+            {
+                match delivery.await {
+                    Ok(stored) => self.confirm_delivered(item.local_id, stored).await,
+                    Err(e) if e.permanent => self.fail(item.local_id, e.reason).await,
+                    Err(e) => {
+                        // Kept in the outbox: the next flush or connection tries again.
+                        self.report(format!("could not send yet: {}", e.reason));
+                        return Ok(());
+                    }
+                }
                 continue;
             }
             match self.codec.encode(&item) {
@@ -420,19 +515,35 @@ impl Supervisor {
         };
         for item in items {
             match item {
-                Inbound::Message(m) => {
-                    let account = self.account.clone();
-                    match self
-                        .store
-                        .run(move |c| messages::ingest(c, &account, &m))
-                        .await
-                    {
-                        Ok(Ingested::New(stored)) => self.publish(Event::Message(stored)),
-                        Ok(Ingested::Confirmed(stored)) => self.publish(Event::Sent(stored)),
-                        Ok(Ingested::Duplicate) => tracing::debug!("duplicate message ignored"),
-                        Err(e) => self.report(format!("cannot store a received message: {e}")),
+                Inbound::Message(m) => self.ingest(m).await,
+                Inbound::UserStatus { user_id, online } => self.publish(Event::UserStatus {
+                    account: self.account.clone(),
+                    user: user_id,
+                    online,
+                }),
+                Inbound::Typing {
+                    room,
+                    user_id,
+                    name,
+                    active,
+                } => self.publish(Event::Typing {
+                    account: self.account.clone(),
+                    room,
+                    user: user_id,
+                    name,
+                    active,
+                }),
+                Inbound::Price(tick) => {
+                    self.prices.insert(tick.symbol.clone(), tick);
+                    if self.price_deadline.is_none() {
+                        self.price_deadline = Some(Instant::now() + self.tuning.price_coalesce);
                     }
                 }
+                Inbound::Alert(alert) => self.publish(Event::Alert {
+                    account: self.account.clone(),
+                    alert,
+                }),
+                Inbound::Ignored(what) => tracing::debug!(%what, "frame ignored"),
                 Inbound::Presence { room, online } => self.publish(Event::Presence {
                     account: self.account.clone(),
                     room,
@@ -467,6 +578,35 @@ impl Supervisor {
                         .await;
                 }
             }
+        }
+    }
+
+    /// Stores a received message (once: duplicates are dropped) and announces it.
+    async fn ingest(&mut self, m: IncomingMessage) {
+        let account = self.account.clone();
+        match self
+            .store
+            .run(move |c| messages::ingest(c, &account, &m))
+            .await
+        {
+            Ok(Ingested::New(stored)) => self.publish(Event::Message(stored)),
+            Ok(Ingested::Confirmed(stored)) => self.publish(Event::Sent(stored)),
+            Ok(Ingested::Duplicate) => tracing::debug!("duplicate message ignored"),
+            Err(e) => self.report(format!("cannot store a received message: {e}")),
+        }
+    }
+
+    /// A message the companion delivered: it gets the server's id (unless the socket's echo
+    /// already gave it one) and leaves the outbox.
+    async fn confirm_delivered(&mut self, local_id: i64, stored: IncomingMessage) {
+        match self
+            .store
+            .run(move |c| messages::confirm_delivered(c, local_id, &stored))
+            .await
+        {
+            Ok(Some(sent)) => self.publish(Event::Sent(sent)),
+            Ok(None) => {}
+            Err(e) => self.report(format!("cannot mark a message sent: {e}")),
         }
     }
 

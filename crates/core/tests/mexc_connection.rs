@@ -63,6 +63,7 @@ fn connect(sim: &MexcSim, key: &str, tuning: Tuning) -> Chat {
         account.clone(),
         Some(CONVERSATION.to_string()),
         Box::new(codec),
+        None,
         store.clone(),
         tx,
         tuning,

@@ -7,4 +7,5 @@ pub mod demo_script;
 pub mod listener;
 pub mod mexc;
 pub mod mockly;
+pub mod realtime;
 pub mod wire_time;

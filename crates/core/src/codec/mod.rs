@@ -7,6 +7,7 @@
 
 pub mod mexc;
 pub mod mockly;
+pub mod realtime;
 
 use crate::message::{IncomingMessage, Media, MessageKind};
 use crate::mexc_listen_key::ListenKeySource;
@@ -67,6 +68,37 @@ pub enum Inbound {
     SendAccepted,
     /// The server refused the oldest unanswered send, with its reason.
     SendRejected(String),
+    /// A user of the service came online or went offline (account-wide).
+    UserStatus {
+        user_id: String,
+        online: bool,
+    },
+    /// Someone started or stopped typing in a room.
+    Typing {
+        room: String,
+        user_id: String,
+        name: Option<String>,
+        active: bool,
+    },
+    /// A market price (coalesced by the supervisor, never stored).
+    Price(crate::live::PriceTick),
+    /// Something for the notifications panel.
+    Alert(crate::live::Alert),
+    /// A well-formed frame this client has no use for (an unknown event type): logged, not shown.
+    Ignored(String),
+}
+
+/// Something the user does that the socket should say at once, beyond messages.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Signal {
+    /// The user is typing in a room (or stopped).
+    Typing { room: String, active: bool },
+    /// A room was joined: subscribe to it (and remember it for the next connection).
+    Join(String),
+    /// A room was left: unsubscribe.
+    Leave(String),
+    /// The market symbols to follow changed.
+    Symbols(Vec<String>),
 }
 
 /// A message the user wants to send, as the outbox holds it.
@@ -169,6 +201,18 @@ pub trait Codec: Send {
     /// permanent upgrade rejection, `None` for closes-at-once until it gave up. A codec whose
     /// credentials are renewable asks for new ones here (MEXC API-key mode); others do nothing.
     fn refused(&mut self, _status: Option<u16>) {}
+
+    /// Frames that say `signal` on the wire; a codec that keeps subscriptions also records the
+    /// change so the next connection's opening frames include it. Most services say nothing.
+    fn signal(&mut self, _signal: &Signal) -> Vec<OutFrame> {
+        Vec::new()
+    }
+
+    /// Whether the server closing the socket with this code and reason means "stop retrying"
+    /// (e.g. a refused token) and, if so, what to tell the user.
+    fn permanent_close(&self, _code: u16, _reason: &str) -> Option<String> {
+        None
+    }
 }
 
 /// Which upgrade statuses no retry can fix, and what to tell the user: refused credentials
@@ -189,6 +233,8 @@ pub fn permanent_rejection(status: u16) -> Option<String> {
 pub struct Connection {
     pub room: Option<String>,
     pub codec: Box<dyn Codec>,
+    /// REST work the socket needs (catch-up after connecting, sending over REST).
+    pub companion: Option<std::sync::Arc<dyn crate::companion::Companion>>,
 }
 
 /// The connections of an account. `secret` is the account's keyring secret; without it a
@@ -202,7 +248,31 @@ pub fn connections(
         ServiceSettings::Mockly(s) => vec![Connection {
             room: None,
             codec: Box::new(mockly::MocklyCodec::new(s.clone())),
+            companion: None,
         }],
+        ServiceSettings::Realtime(s) => {
+            let credentials = secret
+                .as_ref()
+                .and_then(|s| crate::realtime_rest::RealtimeCredentials::from_secret(s).ok());
+            let (api_key, token) = match credentials {
+                Some(c) => (c.api_key, c.token),
+                None => (
+                    crate::secret::Secret::new(""),
+                    crate::secret::Secret::new(""),
+                ),
+            };
+            let shared = realtime::Shared::new(s.rooms.iter().map(|r| r.id.clone()));
+            vec![Connection {
+                room: None,
+                codec: Box::new(realtime::RealtimeCodec::new(
+                    s.clone(),
+                    api_key,
+                    token,
+                    shared,
+                )),
+                companion: None,
+            }]
+        }
         ServiceSettings::Mexc(s) => {
             let key = secret.unwrap_or_else(|| crate::secret::Secret::new(""));
             s.conversations
@@ -229,11 +299,15 @@ pub fn mexc_connection(
             conversation_id,
             create_time_offset_minutes: settings.create_time_offset_minutes,
         })),
+        companion: None,
     }
 }
 
-/// The codec that would carry a message to `room`.
+/// The codec that would carry a message to `room`; `None` when the account has no such room.
 pub fn for_room(settings: &crate::account::ServiceSettings, room: &str) -> Option<Box<dyn Codec>> {
+    if !fixed_rooms(settings).iter().any(|(id, _)| id == room) {
+        return None;
+    }
     connections(settings, None)
         .into_iter()
         .find(|c| c.room.as_deref().is_none_or(|r| r == room))
@@ -251,6 +325,11 @@ pub fn fixed_rooms(settings: &crate::account::ServiceSettings) -> Vec<(String, S
             .iter()
             .map(|chat| (chat.room(), chat.title()))
             .collect(),
+        crate::account::ServiceSettings::Realtime(s) => s
+            .rooms
+            .iter()
+            .map(|r| (r.id.clone(), r.name.clone()))
+            .collect(),
     }
 }
 
@@ -259,5 +338,6 @@ pub fn own_sender_id(settings: &crate::account::ServiceSettings) -> String {
     match settings {
         crate::account::ServiceSettings::Mockly(s) => s.client_id.trim().to_owned(),
         crate::account::ServiceSettings::Mexc(_) => "me".to_owned(),
+        crate::account::ServiceSettings::Realtime(s) => s.user_id.clone(),
     }
 }

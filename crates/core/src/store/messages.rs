@@ -47,6 +47,13 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredMessage> {
     })
 }
 
+/// Whether the account already stores a message with this service id.
+fn has_service_id(conn: &Connection, account: &AccountId, id: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM messages WHERE account_id = ?1 AND service_id = ?2")?
+        .exists(params![account.0, id])?)
+}
+
 pub fn get(conn: &Connection, local_id: i64) -> Result<Option<StoredMessage>, StoreError> {
     let sql = format!("SELECT {COLUMNS} FROM messages WHERE local_id = ?1");
     Ok(conn
@@ -67,10 +74,7 @@ pub fn ingest(
     m: &IncomingMessage,
 ) -> Result<Ingested, StoreError> {
     if let Some(service_id) = &m.service_id {
-        let exists = conn
-            .prepare_cached("SELECT 1 FROM messages WHERE account_id = ?1 AND service_id = ?2")?
-            .exists(params![account.0, service_id])?;
-        if exists {
+        if has_service_id(conn, account, service_id)? {
             return Ok(Ingested::Duplicate);
         }
     }
@@ -260,4 +264,110 @@ pub fn delete_room(conn: &Connection, account: &AccountId, room: &str) -> Result
         (&account.0, room),
     )?;
     Ok(())
+}
+
+/// A pending own message that was delivered outside the socket (REST) with the server's copy:
+/// it takes the server's id and time, unless that id is already stored (the socket's echo got
+/// there first and confirmed it), in which case it is only marked sent.
+pub fn confirm_delivered(
+    conn: &Connection,
+    local_id: i64,
+    server: &IncomingMessage,
+) -> Result<Option<StoredMessage>, StoreError> {
+    let Some(current) = get(conn, local_id)? else {
+        return Ok(None);
+    };
+    let taken = match &server.service_id {
+        Some(id) => has_service_id(conn, &current.account, id)?,
+        None => true,
+    };
+    if taken {
+        return mark_accepted(conn, local_id);
+    }
+    conn.prepare_cached(
+        "UPDATE messages SET service_id = ?2, state = 'sent', error = NULL, ts_ms = ?3, ts_raw = ?4
+         WHERE local_id = ?1",
+    )?
+    .execute(params![
+        local_id,
+        server.service_id,
+        server.ts_ms,
+        server.ts_raw
+    ])?;
+    super::outbox::remove(conn, local_id)?;
+    get(conn, local_id)
+}
+
+/// Which of `ids` the account already stores.
+pub fn known_service_ids(
+    conn: &Connection,
+    account: &AccountId,
+    ids: &[String],
+) -> Result<std::collections::HashSet<String>, StoreError> {
+    let mut known = std::collections::HashSet::new();
+    for id in ids {
+        if has_service_id(conn, account, id)? {
+            known.insert(id.clone());
+        }
+    }
+    Ok(known)
+}
+
+/// How many messages with a service id a room stores, and the time of the oldest.
+pub fn room_service_span(
+    conn: &Connection,
+    account: &AccountId,
+    room: &str,
+) -> Result<(u64, Option<i64>), StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT COUNT(*), MIN(ts_ms) FROM messages
+             WHERE account_id = ?1 AND room_id = ?2 AND service_id IS NOT NULL",
+        )?
+        .query_row(params![account.0, room], |r| Ok((r.get(0)?, r.get(1)?)))?)
+}
+
+/// Stores history older than everything stored (fetched when the user scrolls up), given
+/// newest first. Local ids order the timeline, so these take ids below the lowest one in the
+/// store (zero and negative ones), which keeps every room's order and every other id stable.
+pub fn ingest_older(
+    conn: &Connection,
+    account: &AccountId,
+    newest_first: &[IncomingMessage],
+) -> Result<Vec<StoredMessage>, StoreError> {
+    let mut stored = Vec::new();
+    for m in newest_first {
+        if let Some(id) = &m.service_id {
+            if has_service_id(conn, account, id)? {
+                continue;
+            }
+        }
+        super::rooms::ensure(conn, account, &m.room, &m.room)?;
+        let lowest: i64 = conn
+            .prepare_cached("SELECT COALESCE(MIN(local_id), 1) FROM messages")?
+            .query_row([], |r| r.get(0))?;
+        let local_id = lowest.min(1) - 1;
+        conn.prepare_cached(
+            "INSERT INTO messages (local_id, account_id, room_id, service_id, sender_id, sender_name,
+                                   own, kind, text, ts_ms, ts_raw, state, media)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'sent', ?12)",
+        )?
+        .execute(params![
+            local_id,
+            account.0,
+            m.room,
+            m.service_id,
+            m.sender_id,
+            m.sender_name,
+            m.own,
+            m.kind.as_str(),
+            m.text,
+            m.ts_ms,
+            m.ts_raw,
+            media_json(&m.media)
+        ])?;
+        stored.extend(get(conn, local_id)?);
+    }
+    stored.reverse();
+    Ok(stored)
 }

@@ -32,6 +32,7 @@ pub fn fast_tuning() -> Tuning {
         heartbeat_every: None,
         idle_timeout: None,
         listen_key_keep_alive: Duration::from_secs(1800),
+        price_coalesce: Duration::from_millis(100),
     }
 }
 

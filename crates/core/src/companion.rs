@@ -1,0 +1,32 @@
+//! REST work that a service's socket depends on, run by the supervisor at the moments only it
+//! knows: right after the socket opened (catch up on what the socket missed, before any live
+//! frame is read, so history lands in order) and when the outbox is drained (a service may
+//! take messages over REST instead of the socket). Implemented per service; most have none.
+
+use crate::codec::Outgoing;
+use crate::message::IncomingMessage;
+use futures_util::future::BoxFuture;
+
+/// Why a REST delivery failed, and whether retrying can help.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliveryError {
+    pub reason: String,
+    /// The server refused this message for good (too long, forbidden): it fails with the reason.
+    pub permanent: bool,
+}
+
+pub trait Companion: Send + Sync {
+    /// What the socket missed, oldest first: for every joined room (`room: None`, after each
+    /// connect) or for one room just joined.
+    fn catch_up<'a>(
+        &'a self,
+        room: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Vec<IncomingMessage>, String>>;
+
+    /// Sends `message` itself and returns the server's stored copy; `None` means the socket
+    /// carries it.
+    fn deliver<'a>(
+        &'a self,
+        message: &'a Outgoing,
+    ) -> Option<BoxFuture<'a, Result<IncomingMessage, DeliveryError>>>;
+}

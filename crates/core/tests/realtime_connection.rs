@@ -1,0 +1,630 @@
+//! A Realtime account against the simulator, end to end through the engine: sign-in, joining,
+//! history with names, sending once, live events, typing, presence, the ticker, reconnects
+//! that backfill without gaps or duplicates, and the limits.
+
+mod support;
+
+use parley_core::account::{AccountId, RealtimeSendPath, RealtimeSettings, ServiceSettings};
+use parley_core::config::AppConfig;
+use parley_core::connection_state::ConnectionState;
+use parley_core::engine::{Engine, EngineError, NewAccount};
+use parley_core::event::Event;
+use parley_core::live::AlertKind;
+use parley_core::message::DeliveryState;
+use parley_core::realtime_account::{log_in, test_connection, Login};
+use parley_core::secret::Secret;
+use parley_core::secrets::SessionOnlyStore;
+use parley_core::store::Store;
+use parley_sim::realtime::{RealtimeConfig, RealtimeSim};
+use std::sync::Arc;
+use std::time::Duration;
+use support::{eventually, fast_tuning, Events};
+
+struct World {
+    sim: RealtimeSim,
+    me: String,
+    other: String,
+    room: String,
+}
+
+async fn world(config: RealtimeConfig) -> World {
+    let sim = RealtimeSim::start(config).await.expect("simulator starts");
+    let me = sim.add_user("trader@example.com", "correct horse", "Tess", "Trader");
+    let other = sim.add_user("john@example.com", "pw", "John", "Doe");
+    let room = sim.create_room("EUR/USD Trading Room", "Discuss EUR/USD", "public", &other);
+    World {
+        sim,
+        me,
+        other,
+        room,
+    }
+}
+
+fn engine() -> Arc<Engine> {
+    Engine::new(
+        Store::open_in_memory().unwrap(),
+        None,
+        AppConfig::default(),
+        Arc::new(SessionOnlyStore::default()),
+        fast_tuning(),
+    )
+}
+
+/// Signs in as the settings screen does and adds the account with `rooms` joined.
+async fn add_account(
+    engine: &Engine,
+    w: &World,
+    change: impl FnOnce(&mut RealtimeSettings),
+) -> AccountId {
+    let logged = log_in(
+        &w.sim.base_url(),
+        Secret::new(w.sim.api_key()),
+        Login::Password {
+            email: "trader@example.com".into(),
+            password: Secret::new("correct horse"),
+        },
+    )
+    .await
+    .expect("signs in");
+    assert_eq!(logged.user_id, w.me);
+    assert_eq!(logged.name.as_deref(), Some("Tess Trader"));
+    let mut settings = RealtimeSettings {
+        user_id: logged.user_id,
+        ..RealtimeSettings::new(w.sim.base_url())
+    };
+    change(&mut settings);
+    engine
+        .add_account(NewAccount {
+            display_name: Some("Community".into()),
+            settings: ServiceSettings::Realtime(settings),
+            secret: Some(logged.credentials.to_secret()),
+            order_numbers: Vec::new(),
+        })
+        .await
+        .expect("account is added")
+        .id
+}
+
+async fn texts(engine: &Engine, account: &AccountId, room: &str) -> Vec<String> {
+    engine
+        .history(account, room, None, 500)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.text)
+        .collect()
+}
+
+#[tokio::test]
+async fn joining_a_room_loads_named_history_and_live_messages_follow() {
+    let w = world(RealtimeConfig::default()).await;
+    let others = vec![w.other.clone()];
+    w.sim.seed_history(
+        &w.room,
+        &others,
+        &["EUR/USD looking bullish on the 4H chart", "Watching 1.0850"],
+        Duration::from_secs(600),
+    );
+    let engine = engine();
+    let mut events = Events(engine.subscribe());
+    let account = add_account(&engine, &w, |_| {}).await;
+    events.expect_open().await;
+
+    let directory = engine
+        .room_directory(&account, 1, 20, Some("public"))
+        .await
+        .unwrap();
+    assert_eq!(directory.items[0].name, "EUR/USD Trading Room");
+    assert_eq!(directory.total, 1);
+    let room = engine.join_room(&account, &w.room).await.unwrap();
+    assert!(w.sim.is_member(&w.room, &w.me), "joined on the server");
+    let first = events
+        .expect("the room's history", |e| match e {
+            Event::Message(m) if m.room == room => Some(m.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(first.text, "EUR/USD looking bullish on the 4H chart");
+    assert_eq!(
+        first.sender_name.as_deref(),
+        Some("John Doe"),
+        "names come from the history payload"
+    );
+    assert_eq!(
+        support::room_titles(&engine).await,
+        vec!["EUR/USD Trading Room"]
+    );
+
+    eventually("the socket to subscribe", || {
+        w.sim.subscribers(&w.room) == 1
+    })
+    .await;
+    w.sim
+        .post(&w.room, &w.other, "EUR/USD breaking resistance!");
+    let live = events
+        .expect("the live message", |e| match e {
+            Event::Message(m) if m.text.contains("breaking") => Some(m.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        live.sender_name.as_deref(),
+        Some("John Doe"),
+        "the socket's userId is named from REST"
+    );
+    assert_eq!(texts(&engine, &account, &room).await.len(), 3);
+}
+
+#[tokio::test]
+async fn the_socket_authenticates_before_it_subscribes_and_a_sent_message_shows_once() {
+    let w = world(RealtimeConfig::default()).await;
+    let engine = engine();
+    let mut events = Events(engine.subscribe());
+    let account = add_account(&engine, &w, |s| s.symbols = vec!["EUR/USD".into()]).await;
+    events.expect_open().await;
+    engine.join_room(&account, &w.room).await.unwrap();
+    eventually("the room subscription", || w.sim.subscribers(&w.room) == 1).await;
+
+    let frames: Vec<String> = w
+        .sim
+        .client_frames()
+        .iter()
+        .map(|(_, f)| f["type"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(frames[0], "auth");
+    assert!(frames[1..].iter().all(|t| t != "auth"));
+    let channels: Vec<String> = w
+        .sim
+        .client_frames()
+        .iter()
+        .filter_map(|(_, f)| f["channel"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(channels, vec!["notifications", "market", "chatroom"]);
+
+    let pending = engine
+        .send_text(&account, &w.room, "Long EUR/USD at 1.0850")
+        .await
+        .unwrap();
+    assert_eq!(pending.state, DeliveryState::Pending);
+    let sent = events
+        .expect("the server's echo to confirm it", |e| match e {
+            Event::Sent(m) if m.local_id == pending.local_id => Some(m.clone()),
+            _ => None,
+        })
+        .await;
+    let server = w.sim.messages(&w.room);
+    assert_eq!(
+        sent.service_id.as_deref(),
+        Some(server[0].id.as_str()),
+        "it gets its server id"
+    );
+    assert_eq!(
+        texts(&engine, &account, &w.room).await,
+        vec!["Long EUR/USD at 1.0850"],
+        "shown once"
+    );
+}
+
+#[tokio::test]
+async fn after_a_drop_it_resubscribes_and_backfills_without_gap_or_duplicate() {
+    let w = world(RealtimeConfig::default()).await;
+    let engine = engine();
+    let mut events = Events(engine.subscribe());
+    let account = add_account(&engine, &w, |_| {}).await;
+    events.expect_open().await;
+    engine.join_room(&account, &w.room).await.unwrap();
+    eventually("the room subscription", || w.sim.subscribers(&w.room) == 1).await;
+    w.sim.post(&w.room, &w.other, "before the outage");
+    eventually("the first message stored", || {
+        futures_like_len(&engine, &account, &w.room) == 1
+    })
+    .await;
+
+    w.sim.go_down();
+    events
+        .expect_state("reconnecting", |s| {
+            matches!(s, ConnectionState::Backoff { .. })
+        })
+        .await;
+    for i in 0..150 {
+        w.sim
+            .post(&w.room, &w.other, &format!("during the outage {i}"));
+    }
+    w.sim.come_back().await.unwrap();
+    events.expect_open().await;
+    eventually("the room resubscribed", || w.sim.subscribers(&w.room) == 1).await;
+    w.sim.post(&w.room, &w.other, "after the outage");
+    eventually("every message stored", || {
+        futures_like_len(&engine, &account, &w.room) == 152
+    })
+    .await;
+
+    let stored = texts(&engine, &account, &w.room).await;
+    let server: Vec<String> = w
+        .sim
+        .messages(&w.room)
+        .into_iter()
+        .map(|m| m.text)
+        .collect();
+    assert_eq!(stored, server, "same messages, same order, each once");
+    let auths = w
+        .sim
+        .client_frames()
+        .iter()
+        .filter(|(_, f)| f["type"] == "auth")
+        .count();
+    assert_eq!(auths, 2, "re-authenticated on the new socket");
+}
+
+/// The stored message count of a room, read synchronously for `eventually`.
+fn futures_like_len(engine: &Arc<Engine>, account: &AccountId, room: &str) -> usize {
+    let (engine, account, room) = (engine.clone(), account.clone(), room.to_owned());
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(async move {
+                engine
+                    .history(&account, &room, None, 1000)
+                    .await
+                    .map(|h| h.len())
+                    .unwrap_or(0)
+            })
+    })
+    .join()
+    .unwrap_or(0)
+}
+
+#[tokio::test]
+async fn ten_thousand_ticks_arrive_as_a_handful_of_coalesced_updates() {
+    let w = world(RealtimeConfig::default()).await;
+    let engine = engine();
+    let mut events = Events(engine.subscribe());
+    let _account = add_account(&engine, &w, |s| {
+        s.symbols = vec!["EUR/USD".into(), "XAU/USD".into()]
+    })
+    .await;
+    events.expect_open().await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let started = std::time::Instant::now();
+    w.sim.price("XAU/USD", "2650.10", "-3.2", "-0.12");
+    w.sim.price_burst("EUR/USD", 10_000);
+    let mut updates = 0;
+    let mut latest = std::collections::HashMap::new();
+    while latest.get("EUR/USD").map(String::as_str) != Some("1.10000") {
+        let ticks = events
+            .expect("price updates", |e| match e {
+                Event::Prices { ticks, .. } => Some(ticks.clone()),
+                _ => None,
+            })
+            .await;
+        updates += 1;
+        for t in ticks {
+            latest.insert(t.symbol, t.price);
+        }
+    }
+    let elapsed = started.elapsed();
+    // At most one update per coalescing period (100 ms in tests) plus the first and last.
+    let bound = elapsed.as_millis() / 100 + 3;
+    assert!(
+        updates as u128 <= bound,
+        "{updates} updates in {elapsed:?} (bound {bound})"
+    );
+    assert_eq!(
+        latest["XAU/USD"], "2650.10",
+        "each symbol's latest price, digits as sent"
+    );
+}
+
+#[tokio::test]
+async fn presence_typing_and_alerts_reach_the_user_and_typing_goes_out() {
+    let w = world(RealtimeConfig::default()).await;
+    let engine = engine();
+    let mut events = Events(engine.subscribe());
+    let account = add_account(&engine, &w, |_| {}).await;
+    events.expect_open().await;
+    engine.join_room(&account, &w.room).await.unwrap();
+    eventually("the room subscription", || w.sim.subscribers(&w.room) == 1).await;
+
+    w.sim.set_online(&w.other, true);
+    events
+        .expect("John online", |e| {
+            matches!(e, Event::UserStatus { online: true, user, .. } if *user == w.other)
+                .then_some(())
+        })
+        .await;
+    w.sim.typing(&w.room, &w.other, true);
+    events
+        .expect("John typing", |e| {
+            matches!(e, Event::Typing { active: true, user, .. } if *user == w.other).then_some(())
+        })
+        .await;
+    w.sim.trade_alert("EUR/USD", "buy", "1.0850");
+    let trade = events
+        .expect("the trade alert", |e| match e {
+            Event::Alert { alert, .. } => Some(alert.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        (trade.kind, trade.body.as_str()),
+        (AlertKind::Trade, "Entry 1.0850")
+    );
+    w.sim.notify(
+        &w.me,
+        "Margin call",
+        "Your EUR/USD position is at 80% margin",
+        "high",
+    );
+    let note = events
+        .expect("the notification", |e| match e {
+            Event::Alert { alert, .. } => Some(alert.clone()),
+            _ => None,
+        })
+        .await;
+    assert!(note.is_high_priority());
+    w.sim.push_raw(r#"{"type":"community:poll","data":{}}"#);
+    w.sim.set_online(&w.other, false);
+    events
+        .expect("John offline, after an unknown event", |e| {
+            matches!(e, Event::UserStatus { online: false, .. }).then_some(())
+        })
+        .await;
+
+    engine.set_typing(&account, &w.room, true).unwrap();
+    eventually("our typing reaches the server", || {
+        w.sim
+            .client_frames()
+            .iter()
+            .any(|(_, f)| f["type"] == "typing:start")
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_hundred_and_first_message_in_a_minute_is_refused_with_the_wait() {
+    let w = world(RealtimeConfig::default()).await;
+    let engine = engine();
+    let mut events = Events(engine.subscribe());
+    let account = add_account(&engine, &w, |_| {}).await;
+    events.expect_open().await;
+    engine.join_room(&account, &w.room).await.unwrap();
+    for i in 0..100 {
+        engine
+            .send_text(&account, &w.room, &format!("tick {i}"))
+            .await
+            .unwrap();
+    }
+    let refused = engine
+        .send_text(&account, &w.room, "one too many")
+        .await
+        .unwrap_err();
+    let EngineError::RateLimited {
+        retry_after_ms,
+        max,
+        ..
+    } = refused
+    else {
+        panic!("{refused}")
+    };
+    assert_eq!(max, 100);
+    assert!(
+        retry_after_ms > 50_000 && retry_after_ms <= 60_000,
+        "{retry_after_ms}"
+    );
+    assert!(
+        !texts(&engine, &account, &w.room)
+            .await
+            .contains(&"one too many".to_owned()),
+        "nothing stored"
+    );
+    eventually("all 100 reach the server", || {
+        w.sim.messages(&w.room).len() == 100
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn over_rest_a_message_is_stored_once_with_its_id() {
+    let w = world(RealtimeConfig::default()).await;
+    w.sim.set_accept_chat_send(false);
+    let engine = engine();
+    let mut events = Events(engine.subscribe());
+    let account = add_account(&engine, &w, |s| s.send_over = RealtimeSendPath::Rest).await;
+    events.expect_open().await;
+    engine.join_room(&account, &w.room).await.unwrap();
+    eventually("the room subscription", || w.sim.subscribers(&w.room) == 1).await;
+    let pending = engine
+        .send_text(&account, &w.room, "via REST")
+        .await
+        .unwrap();
+    let sent = events
+        .expect("confirmation", |e| match e {
+            Event::Sent(m) if m.local_id == pending.local_id => Some(m.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        sent.service_id.as_deref(),
+        Some(w.sim.messages(&w.room)[0].id.as_str())
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await; // the socket's echo comes too
+    assert_eq!(texts(&engine, &account, &w.room).await, vec!["via REST"]);
+    assert!(w
+        .sim
+        .rest_calls()
+        .iter()
+        .any(|c| c.starts_with("POST") && c.ends_with("/messages")));
+}
+
+#[tokio::test]
+async fn scrolling_up_loads_older_pages_in_order() {
+    let w = world(RealtimeConfig::default()).await;
+    let texts_in: Vec<String> = (0..230).map(|i| format!("old {i:03}")).collect();
+    let refs: Vec<&str> = texts_in.iter().map(String::as_str).collect();
+    w.sim.seed_history(
+        &w.room,
+        std::slice::from_ref(&w.other),
+        &refs,
+        Duration::from_secs(3600),
+    );
+    let engine = engine();
+    let mut events = Events(engine.subscribe());
+    let account = add_account(&engine, &w, |_| {}).await;
+    events.expect_open().await;
+    engine.join_room(&account, &w.room).await.unwrap();
+    eventually("the first 50", || {
+        futures_like_len(&engine, &account, &w.room) == 50
+    })
+    .await;
+    let mut exhausted = false;
+    let mut rounds = 0;
+    while !exhausted {
+        let older = engine.load_older(&account, &w.room).await.unwrap();
+        exhausted = older.exhausted;
+        rounds += 1;
+        assert!(rounds < 10, "loading older history ends");
+    }
+    let stored = texts(&engine, &account, &w.room).await;
+    assert_eq!(stored, texts_in, "every message once, oldest first");
+}
+
+#[tokio::test]
+async fn a_refused_token_stops_with_a_sign_in_prompt_and_rest_errors_are_exact() {
+    let w = world(RealtimeConfig::default()).await;
+    let engine = engine();
+    let mut events = Events(engine.subscribe());
+    let account = add_account(&engine, &w, |_| {}).await;
+    events.expect_open().await;
+
+    // Only the creator may delete a room: a clear 403, nothing breaks.
+    let refused = engine
+        .delete_room_on_server(&account, &w.room)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        refused.contains("HTTP 403") && refused.contains("Only the creator"),
+        "{refused}"
+    );
+    assert!(refused.contains("error id"), "{refused}");
+    // Creating, editing and deleting one's own room works.
+    let mine = engine
+        .create_room(
+            &account,
+            parley_core::realtime_rest::RoomDraft {
+                name: "Gold Strategies".into(),
+                description: "XAU".into(),
+                kind: "group".into(),
+            },
+        )
+        .await
+        .unwrap();
+    let edited = engine
+        .update_room(
+            &account,
+            &mine.id,
+            parley_core::realtime_rest::RoomDraft {
+                name: "Gold Trading Strategies".into(),
+                description: "XAU/USD".into(),
+                kind: "group".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(edited.name, "Gold Trading Strategies");
+    assert_eq!(
+        support::room_titles(&engine).await,
+        vec!["Gold Trading Strategies"]
+    );
+    engine
+        .delete_room_on_server(&account, &mine.id)
+        .await
+        .unwrap();
+    assert!(!w.sim.room_exists(&mine.id));
+    assert!(support::room_titles(&engine).await.is_empty());
+
+    w.sim.set_broken_rest(true);
+    let broken = engine
+        .room_directory(&account, 1, 20, None)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(broken.contains("not JSON"), "{broken}");
+    w.sim.set_broken_rest(false);
+
+    w.sim.revoke_tokens(&w.me);
+    let expired = engine
+        .room_directory(&account, 1, 20, None)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        expired.contains("HTTP 401") && expired.contains("Invalid or expired token"),
+        "{expired}"
+    );
+    w.sim.drop_connections();
+    let stopped = events
+        .expect_state("stopped for good", |s| {
+            matches!(s, ConnectionState::Stopped { .. })
+        })
+        .await;
+    let ConnectionState::Stopped { reason } = stopped else {
+        unreachable!()
+    };
+    assert!(reason.contains("sign in again"), "{reason}");
+}
+
+#[tokio::test]
+async fn test_connection_reports_success_and_each_kind_of_failure() {
+    let w = world(RealtimeConfig::default()).await;
+    let settings = RealtimeSettings {
+        user_id: w.me.clone(),
+        ..RealtimeSettings::new(w.sim.base_url())
+    };
+    let good = parley_core::realtime_rest::RealtimeCredentials {
+        api_key: Secret::new(w.sim.api_key()),
+        token: Secret::new(w.sim.token_for(&w.me)),
+    };
+    let report = test_connection(&settings, &good).await.unwrap();
+    assert!(
+        report.contains("1 room") && report.contains("accepted the token"),
+        "{report}"
+    );
+
+    let bad_key = parley_core::realtime_rest::RealtimeCredentials {
+        api_key: Secret::new("wrong"),
+        token: good.token.clone(),
+    };
+    let e = test_connection(&settings, &bad_key)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("HTTP 401") && e.contains("API key") && e.contains("error id"),
+        "{e}"
+    );
+
+    let wrong_password = log_in(
+        &w.sim.base_url(),
+        Secret::new(w.sim.api_key()),
+        Login::Password {
+            email: "trader@example.com".into(),
+            password: Secret::new("nope"),
+        },
+    )
+    .await;
+    let e = wrong_password.err().expect("refused").to_string();
+    assert!(e.contains("Invalid email or password"), "{e}");
+
+    let nowhere = RealtimeSettings {
+        base_url: "http://127.0.0.1:9".into(),
+        ..settings.clone()
+    };
+    let e = test_connection(&nowhere, &good)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("cannot reach the server"), "{e}");
+}
