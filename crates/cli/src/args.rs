@@ -1,7 +1,10 @@
 //! Command-line arguments. Secrets are never taken from flags (they would show in `ps` and
 //! shell history): they come from the keyring (`--account`) or stdin (`--secret-stdin`).
 
-use parley_core::account::{MexcAuth, MexcChat, MexcSettings, MocklySettings, ServiceKind};
+use parley_core::account::{
+    MexcAuth, MexcChat, MexcSettings, MocklySettings, RealtimeSendPath, RealtimeSettings,
+    ServiceKind,
+};
 use std::path::PathBuf;
 
 pub const USAGE: &str = "\
@@ -10,13 +13,15 @@ usage: parley-cli connect <service> [options]
 services:
   mockly      mockly.me public chat
   mexc        MEXC P2P order chat (one socket per conversation; listenKey or API-key mode)
+  realtime    Realtime trading community (REST chatrooms + live socket)
 
 options:
   --account ID        use a configured account (settings from the profile's config,
                       secret from the OS keyring)
   --profile DIR       the profile --account reads (default: the platform's config dir)
   --endpoint URL      the service endpoint (mockly: default wss://mockly.me/ws/chat/{client_id};
-                      mexc: default wss://wbs.p2p.mexc.com/ws)
+                      mexc: default wss://wbs.p2p.mexc.com/ws; realtime: the live socket,
+                      default <base-url>/v1/live as ws:// or wss://)
   --client-id ID      mockly: the id shown to others in the room
   --conversation-id N mexc: an order chat to open (repeat for several; the first is the default
                       room for plain stdin lines)
@@ -24,16 +29,24 @@ options:
   --order-no N        mexc API-key mode: an order whose chat to open (looked up over REST;
                       repeat for several)
   --rest-base URL     mexc API-key mode: the REST API (default https://api.mexc.com)
+  --base-url URL      realtime: the server (REST base), e.g. https://api.example.com
+  --room ID           realtime: a chatroom to join (repeat; the first is the default room)
+  --symbol S          realtime: a market symbol for price updates (repeat), e.g. EUR/USD
+  --send-over WAY     realtime: socket (chat:send, default) or rest (POST …/messages)
+  --api-key-in-query  realtime: also put the API key in the socket URL
+  --email E           realtime: sign in with this email; stdin's first line is the platform
+                      API key, the second the password (used once, never stored)
   --secret-stdin      read the account's secret from stdin: mexc listenKey mode, the first
                       line is the listenKey; API-key mode, the first line is the API key and
-                      the second its secret (mockly has none)
+                      the second its secret; realtime, the platform API key then the JWT
+                      (mockly has none)
 
 stdin:  each line is sent as a text message to the account's first room;
         a JSON line {\"room\": \"…\", \"text\": \"…\"} picks the room.
         At end of input, waits until the connection has opened and the sent messages
         are confirmed, then exits (so </dev/null is a connectivity check).
 stdout: one JSON object per event: {\"event\":\"status\"|\"message\"|\"sent\"|\"failed\"|
-        \"presence\"|\"error\", …}
+        \"presence\"|\"user_status\"|\"typing\"|\"prices\"|\"alert\"|\"error\", …}
 exit:   0 done, 1 error, 2 usage, 3 the connection stopped for good (the reason is printed)";
 
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +67,12 @@ pub struct Connect {
     pub order_numbers: Vec<String>,
     pub rest_base: Option<String>,
     pub secret_stdin: bool,
+    pub base_url: Option<String>,
+    pub rooms: Vec<String>,
+    pub symbols: Vec<String>,
+    pub send_over: RealtimeSendPath,
+    pub api_key_in_query: bool,
+    pub email: Option<String>,
 }
 
 pub fn parse(args: &[String]) -> Result<Parsed, String> {
@@ -66,6 +85,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
     let service = match it.next().map(String::as_str) {
         Some("mockly") => ServiceKind::Mockly,
         Some("mexc") => ServiceKind::Mexc,
+        Some("realtime") => ServiceKind::Realtime,
         Some(other) => return Err(format!("unknown service `{other}`")),
         None => return Err("connect needs a service".into()),
     };
@@ -80,6 +100,12 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
         order_numbers: Vec::new(),
         rest_base: None,
         secret_stdin: false,
+        base_url: None,
+        rooms: Vec::new(),
+        symbols: Vec::new(),
+        send_over: RealtimeSendPath::WebSocket,
+        api_key_in_query: false,
+        email: None,
     };
     while let Some(flag) = it.next() {
         let mut value = || {
@@ -103,6 +129,20 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
             "--order-no" => c.order_numbers.push(value()?),
             "--rest-base" => c.rest_base = Some(value()?),
             "--secret-stdin" => c.secret_stdin = true,
+            "--base-url" => c.base_url = Some(value()?),
+            "--room" => c.rooms.push(value()?),
+            "--symbol" => c.symbols.push(value()?),
+            "--send-over" => {
+                c.send_over = match value()?.as_str() {
+                    "socket" => RealtimeSendPath::WebSocket,
+                    "rest" => RealtimeSendPath::Rest,
+                    other => {
+                        return Err(format!("--send-over takes socket or rest, not `{other}`"))
+                    }
+                }
+            }
+            "--api-key-in-query" => c.api_key_in_query = true,
+            "--email" => c.email = Some(value()?),
             "-h" | "--help" => return Ok(Parsed::Help),
             other => return Err(format!("unknown option `{other}`")),
         }
@@ -117,6 +157,23 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
         && (c.api_key || !c.order_numbers.is_empty() || c.rest_base.is_some())
     {
         return Err("--api-key, --order-no and --rest-base are for mexc".into());
+    }
+    let realtime_only = c.base_url.is_some()
+        || !c.rooms.is_empty()
+        || !c.symbols.is_empty()
+        || c.email.is_some()
+        || c.api_key_in_query
+        || c.send_over != RealtimeSendPath::WebSocket;
+    if c.service != ServiceKind::Realtime && realtime_only {
+        return Err("--base-url, --room, --symbol, --send-over, --api-key-in-query and --email are for realtime".into());
+    }
+    if c.account.is_none() && c.service == ServiceKind::Realtime {
+        if c.base_url.is_none() {
+            return Err("realtime needs --base-url (or --account)".into());
+        }
+        if c.email.is_some() == c.secret_stdin {
+            return Err("realtime needs either --email (API key and password on stdin) or --secret-stdin (API key and token on stdin)".into());
+        }
     }
     if !c.order_numbers.is_empty() && !c.api_key {
         return Err("--order-no needs --api-key (order numbers are looked up over REST)".into());
@@ -162,6 +219,16 @@ impl Connect {
                     .unwrap_or_else(MexcSettings::default_endpoint),
             )
         }
+    }
+
+    pub fn realtime_settings(&self) -> Option<RealtimeSettings> {
+        Some(RealtimeSettings {
+            ws_url: self.endpoint.clone(),
+            symbols: self.symbols.clone(),
+            send_over: self.send_over,
+            api_key_in_query: self.api_key_in_query,
+            ..RealtimeSettings::new(self.base_url.clone()?)
+        })
     }
 
     pub fn mockly_settings(&self) -> Option<MocklySettings> {
@@ -224,6 +291,20 @@ mod tests {
         assert!(parse_str("connect mexc --conversation-id x")
             .unwrap_err()
             .contains("a number"));
+        assert!(parse_str("connect realtime --room r1 --secret-stdin")
+            .unwrap_err()
+            .contains("--base-url"));
+        assert!(parse_str("connect realtime --base-url http://x --room r1")
+            .unwrap_err()
+            .contains("--email"));
+        assert!(parse_str("connect mockly --client-id a --room r1")
+            .unwrap_err()
+            .contains("are for realtime"));
+        assert!(
+            parse_str("connect realtime --base-url http://x --email a --send-over pigeon")
+                .unwrap_err()
+                .contains("socket or rest")
+        );
         assert_eq!(parse_str("--help").unwrap(), Parsed::Help);
     }
 }

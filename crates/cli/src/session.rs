@@ -12,6 +12,7 @@ use parley_core::engine::Engine;
 use parley_core::event::Event;
 use parley_core::mexc_rest::ApiCredentials;
 use parley_core::profile::Profile;
+use parley_core::realtime_account::{log_in, Login};
 use parley_core::secret::Secret;
 use parley_core::secrets::{KeyringStore, SecretStore, SessionOnlyStore};
 use parley_core::store::Store;
@@ -37,11 +38,17 @@ struct JsonLine {
 pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
     let mut lines = stdin_lines();
     let (account, secrets) = account_and_secrets(&c, &mut lines).await?;
-    let default_room = codec::fixed_rooms(&account.settings)
-        .into_iter()
-        .next()
-        .map(|(room, _)| room)
-        .ok_or_else(|| anyhow!("this service has no default room; send JSON lines with a room"))?;
+    let default_room = c
+        .rooms
+        .first()
+        .cloned()
+        .or_else(|| {
+            codec::fixed_rooms(&account.settings)
+                .into_iter()
+                .next()
+                .map(|(room, _)| room)
+        })
+        .ok_or_else(|| anyhow!("no room to send to: join one with --room"))?;
     let account_id = account.id.clone();
     let engine = Engine::new(
         Store::open_in_memory().context("cannot open the in-memory store")?,
@@ -55,6 +62,12 @@ pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
     );
     let mut events = engine.subscribe();
     engine.start_configured().await?;
+    for room in &c.rooms {
+        engine
+            .join_room(&account_id, room)
+            .await
+            .with_context(|| format!("cannot join room {room}"))?;
+    }
 
     let mut awaiting: HashSet<i64> = HashSet::new();
     let mut input_done = false;
@@ -187,6 +200,10 @@ async fn account_and_secrets(
                         .ok_or_else(|| anyhow!("mockly needs --client-id"))?,
                 ),
                 parley_core::account::ServiceKind::Mexc => ServiceSettings::Mexc(c.mexc_settings()),
+                parley_core::account::ServiceKind::Realtime => ServiceSettings::Realtime(
+                    c.realtime_settings()
+                        .ok_or_else(|| anyhow!("realtime needs --base-url"))?,
+                ),
             };
             let account = Account {
                 id: AccountId("cli".into()),
@@ -201,6 +218,27 @@ async fn account_and_secrets(
         match &mut account.settings {
             ServiceSettings::Mockly(s) => s.endpoint = endpoint.clone(),
             ServiceSettings::Mexc(s) => s.endpoint = endpoint.clone(),
+            ServiceSettings::Realtime(s) => s.ws_url = Some(endpoint.clone()),
+        }
+    }
+    if let ServiceSettings::Realtime(s) = &mut account.settings {
+        if let Some(base) = &c.base_url {
+            s.base_url = base.clone();
+        }
+        if c.email.is_some() || c.secret_stdin {
+            let api_key = secret_line(lines).await?;
+            let login = match &c.email {
+                Some(email) => Login::Password {
+                    email: email.clone(),
+                    password: secret_line(lines).await?,
+                },
+                None => Login::Token(secret_line(lines).await?),
+            };
+            let logged = log_in(&s.base_url, api_key, login).await?;
+            s.user_id = logged.user_id;
+            let session = SessionOnlyStore::default();
+            session.put(&account.id, &logged.credentials.to_secret())?;
+            return Ok((account, Arc::new(session)));
         }
     }
     if let (ServiceSettings::Mexc(s), Some(base)) = (&mut account.settings, &c.rest_base) {

@@ -208,3 +208,61 @@ async fn mexc_api_key_mode_looks_the_order_up_and_makes_its_own_listen_key() {
         "the CLI deletes the listenKey it made when it exits"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn realtime_signs_in_joins_a_room_and_sends_what_is_typed() {
+    use parley_sim::realtime::{RealtimeConfig, RealtimeSim};
+    let sim = RealtimeSim::start(RealtimeConfig::default()).await.unwrap();
+    let me = sim.add_user("cli@example.com", "pw-cli", "Cli", "User");
+    let other = sim.add_user("ann@example.com", "x", "Ann", "Lee");
+    let room = sim.create_room("EUR/USD Trading Room", "", "public", &other);
+    sim.seed_history(
+        &room,
+        std::slice::from_ref(&other),
+        &["welcome to the room"],
+        std::time::Duration::from_secs(60),
+    );
+    let output = run_with_input(
+        strings(&[
+            "connect",
+            "realtime",
+            "--base-url",
+            &sim.base_url(),
+            "--room",
+            &room,
+            "--symbol",
+            "EUR/USD",
+            "--email",
+            "cli@example.com",
+        ]),
+        vec![
+            sim.api_key(),
+            "pw-cli".into(),
+            "hello from the terminal".into(),
+        ],
+    )
+    .await;
+    let stdout = stdout_of_success(output);
+    let events: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let history = events
+        .iter()
+        .find(|e| e["event"] == "message" && e["text"] == "welcome to the room")
+        .expect("history printed");
+    assert_eq!(history["sender_name"], "Ann Lee");
+    assert!(events
+        .iter()
+        .any(|e| e["event"] == "sent" && e["text"] == "hello from the terminal"));
+    assert_eq!(
+        sim.messages(&room)
+            .last()
+            .map(|m| (m.user_id.clone(), m.text.clone())),
+        Some((me, "hello from the terminal".into()))
+    );
+    assert!(
+        !stdout.contains("pw-cli") && !stdout.contains(&sim.api_key()),
+        "no secret in the output"
+    );
+}
