@@ -17,6 +17,15 @@ fn main() {
         "remove_room",
         "prepare_media",
         "save_media",
+        "test_realtime",
+        "room_directory",
+        "join_room",
+        "create_room",
+        "update_room",
+        "delete_room",
+        "set_typing",
+        "set_symbols",
+        "load_older",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -20,7 +20,7 @@ use tauri::State;
 const MAX_ID: usize = 256;
 const MAX_TEXT: usize = 1024 * 1024;
 
-fn check_id(what: &str, value: &str) -> CommandResult<()> {
+pub fn check_id(what: &str, value: &str) -> CommandResult<()> {
     if value.is_empty() || value.len() > MAX_ID || value.chars().any(char::is_control) {
         return Err(CommandError(format!("invalid {what}")));
     }
@@ -32,6 +32,8 @@ pub struct Snapshot {
     accounts: Vec<AccountView>,
     rooms: Vec<RoomSummary>,
     notices: Vec<String>,
+    /// The notifications panel's backlog, newest last.
+    alerts: Vec<crate::alerts::AlertEntry>,
 }
 
 #[tauri::command]
@@ -53,6 +55,7 @@ pub async fn snapshot(state: State<'_, AppState>) -> CommandResult<Snapshot> {
         accounts: state.engine.accounts(),
         rooms: state.engine.rooms().await?,
         notices: state.notices.clone(),
+        alerts: state.alerts.all(),
     })
 }
 
@@ -171,6 +174,7 @@ pub enum AddAccountRequest {
         endpoint: Option<String>,
         rest_base: Option<String>,
     },
+    Realtime(crate::commands_realtime::RealtimeRequest),
 }
 
 /// A secret typed into settings: trimmed, bounded, no control characters.
@@ -257,6 +261,19 @@ pub async fn add_account(
                 }),
                 secret: Some(secret),
                 order_numbers,
+            }
+        }
+        AddAccountRequest::Realtime(request) => {
+            let (settings, logged) = request.log_in().await?;
+            NewAccount {
+                display_name: request
+                    .display_name
+                    .clone()
+                    .filter(|n| !n.trim().is_empty() && n.len() <= MAX_ID)
+                    .or(logged.name.clone()),
+                settings: ServiceSettings::Realtime(settings),
+                secret: Some(logged.credentials.to_secret()),
+                order_numbers: Vec::new(),
             }
         }
     };

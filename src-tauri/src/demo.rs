@@ -3,13 +3,16 @@
 //! before typing a credential. Demo secrets stay in memory, never in the keyring.
 
 use parley_core::account::{
-    Account, AccountId, MexcAuth, MexcChat, MexcSettings, MocklySettings, ServiceSettings,
+    Account, AccountId, MexcAuth, MexcChat, MexcSettings, MocklySettings, RealtimeRoom,
+    RealtimeSettings, ServiceSettings,
 };
 use parley_core::engine::Engine;
 use parley_core::mexc_rest::ApiCredentials;
+use parley_core::realtime_rest::RealtimeCredentials;
 use parley_core::secret::Secret;
 use parley_sim::mexc::{Counterparty, MexcConfig, MexcSim};
 use parley_sim::mockly::{MocklyConfig, MocklySim};
+use parley_sim::realtime::{RealtimeConfig, RealtimeSim};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,6 +28,7 @@ pub struct Demo {
     /// Kept so the simulators live as long as the app.
     _mockly: Arc<MocklySim>,
     _mexc: Arc<MexcSim>,
+    _realtime: Arc<RealtimeSim>,
     scripts: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -52,6 +56,11 @@ pub async fn start(engine: &Engine) -> Result<Demo, String> {
     .await
     .map(Arc::new)
     .map_err(|e| format!("the demo P2P simulator could not start: {e}"))?;
+    let realtime = RealtimeSim::start(RealtimeConfig::default())
+        .await
+        .map(Arc::new)
+        .map_err(|e| format!("the demo community simulator could not start: {e}"))?;
+    let community = parley_sim::demo_realtime::seed(&realtime);
     mexc.add_api_key(DEMO_API_KEY, DEMO_API_SECRET);
     mexc.add_order(DEMO_ORDER, DEMO_CONVERSATION);
     mexc.add_conversation(
@@ -98,6 +107,29 @@ pub async fn start(engine: &Engine) -> Result<Demo, String> {
                 .to_secret(),
             ),
         ),
+        (
+            Account {
+                id: AccountId("demo-realtime".into()),
+                display_name: "Demo community".into(),
+                settings: ServiceSettings::Realtime(RealtimeSettings {
+                    user_id: community.you.clone(),
+                    rooms: vec![RealtimeRoom {
+                        id: community.trading_room.clone(),
+                        name: "EUR/USD Trading Room".into(),
+                    }],
+                    symbols: vec!["EUR/USD".into(), "GBP/JPY".into(), "XAU/USD".into()],
+                    ..RealtimeSettings::new(realtime.base_url())
+                }),
+                demo: true,
+            },
+            Some(
+                RealtimeCredentials {
+                    api_key: Secret::new(realtime.api_key()),
+                    token: Secret::new(realtime.token_for(&community.you)),
+                }
+                .to_secret(),
+            ),
+        ),
     ];
     for (account, secret) in accounts {
         engine
@@ -109,11 +141,13 @@ pub async fn start(engine: &Engine) -> Result<Demo, String> {
     let scripts = vec![
         parley_sim::demo_script::spawn(mockly.clone(), seed),
         parley_sim::demo_script::spawn_p2p(mexc.clone(), DEMO_CONVERSATION, screenshot),
+        parley_sim::demo_realtime::spawn(realtime.clone(), community, seed),
     ];
     tracing::info!(mockly = %mockly.endpoint(), mexc = %mexc.ws_endpoint(), "demo workspace started");
     Ok(Demo {
         _mockly: mockly,
         _mexc: mexc,
+        _realtime: realtime,
         scripts,
     })
 }

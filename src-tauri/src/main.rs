@@ -4,9 +4,11 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod alerts;
 mod args;
 mod bridge;
 mod commands;
+mod commands_realtime;
 mod demo;
 mod error;
 mod media;
@@ -37,8 +39,14 @@ fn main() {
     tracing::info!(config = %profile.config_file.display(), "starting Parley");
 
     let app = tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
             let state = tauri::async_runtime::block_on(startup::start(profile, args.demo));
+            alerts::watch(
+                app.handle().clone(),
+                state.engine.subscribe(),
+                state.alerts.clone(),
+            );
             app.manage(state);
             Ok(())
         })
@@ -60,6 +68,15 @@ fn main() {
             commands::remove_room,
             media::prepare_media,
             media::save_media,
+            commands_realtime::test_realtime,
+            commands_realtime::room_directory,
+            commands_realtime::join_room,
+            commands_realtime::create_room,
+            commands_realtime::update_room,
+            commands_realtime::delete_room,
+            commands_realtime::set_typing,
+            commands_realtime::set_symbols,
+            commands_realtime::load_older,
         ])
         .build(tauri::generate_context!("../tauri.conf.json"));
     let app = match app {

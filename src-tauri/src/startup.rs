@@ -21,6 +21,8 @@ pub struct AppState {
     pub media: Option<MediaCache>,
     /// The task that forwards events to the page (one per page load).
     pub bridge: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
+    /// Alerts for the notifications panel (filled by [`crate::alerts::watch`]).
+    pub alerts: crate::alerts::AlertLog,
 }
 
 pub async fn start(profile: Profile, force_demo: bool) -> AppState {
@@ -102,5 +104,6 @@ pub async fn start(profile: Profile, force_demo: bool) -> AppState {
         demo: Mutex::new(demo),
         media,
         bridge: Mutex::new(None),
+        alerts: crate::alerts::AlertLog::default(),
     }
 }

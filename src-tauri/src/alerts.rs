@@ -1,0 +1,77 @@
+//! The notifications panel's backlog and desktop notifications for high-priority alerts. Both
+//! are decided here in Rust from the engine's events, so they work with the window hidden and
+//! survive a page reload.
+
+use parley_core::account::AccountId;
+use parley_core::event::Event;
+use parley_core::live::Alert;
+use serde::Serialize;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+use tauri::AppHandle;
+use tauri_plugin_notification::NotificationExt;
+use tokio::sync::broadcast::{error::RecvError, Receiver};
+
+/// Alerts kept for the panel; older ones drop off.
+const KEEP: usize = 200;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertEntry {
+    pub account: AccountId,
+    #[serde(flatten)]
+    pub alert: Alert,
+}
+
+#[derive(Default, Clone)]
+pub struct AlertLog(Arc<Mutex<VecDeque<AlertEntry>>>);
+
+impl AlertLog {
+    fn push(&self, entry: AlertEntry) {
+        let mut log = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if log.len() == KEEP {
+            log.pop_front();
+        }
+        log.push_back(entry);
+    }
+
+    /// Newest last.
+    pub fn all(&self) -> Vec<AlertEntry> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .cloned()
+            .collect()
+    }
+}
+
+/// Records every alert and shows the high-priority ones on the desktop.
+pub fn watch(app: AppHandle, mut events: Receiver<Event>, log: AlertLog) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match events.recv().await {
+                Ok(Event::Alert { account, alert }) => {
+                    if alert.is_high_priority() {
+                        notify(&app, &alert);
+                    }
+                    log.push(AlertEntry { account, alert });
+                }
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => return,
+            }
+        }
+    });
+}
+
+fn notify(app: &AppHandle, alert: &Alert) {
+    let shown = app
+        .notification()
+        .builder()
+        .title(&alert.title)
+        .body(&alert.body)
+        .show();
+    if let Err(e) = shown {
+        // No notification daemon (a headless session): the panel still has it.
+        tracing::info!(error = %e, "desktop notification not shown");
+    }
+}
