@@ -52,7 +52,7 @@ exit:   0 done, 1 error, 2 usage, 3 the connection stopped for good (the reason 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Parsed {
     Help,
-    Connect(Connect),
+    Connect(Box<Connect>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -192,7 +192,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
             });
         }
     }
-    Ok(Parsed::Connect(c))
+    Ok(Parsed::Connect(Box::new(c)))
 }
 
 impl Connect {

@@ -16,7 +16,7 @@ async fn main() -> ExitCode {
             println!("{}", args::USAGE);
             return ExitCode::SUCCESS;
         }
-        Ok(args::Parsed::Connect(c)) => c,
+        Ok(args::Parsed::Connect(c)) => *c,
         Err(message) => {
             eprintln!("parley-cli: {message}\n\n{}", args::USAGE);
             return ExitCode::from(2);
