@@ -3,13 +3,17 @@
 
 import { byId } from './dom.js';
 import { call, subscribe } from './ipc.js';
-import { createState, applySnapshot, applyBatch, loadHistory, roomKey, describeState, roomState } from './state.js';
+import { createState, applySnapshot, applyBatch, loadHistory, roomKey, describeState, roomState, typingIn, typingLine, roomMembers } from './state.js';
 import { renderSidebar } from './sidebar.js';
 import { createTimeline } from './timeline.js';
 import { createComposer } from './composer.js';
 import { createSettings } from './settings.js';
 import { renderBanners } from './banners.js';
 import { createViewer } from './media.js';
+import { createDirectory } from './directory.js';
+import { renderTicker } from './ticker.js';
+import { createAlertsPanel } from './alerts.js';
+import { el, clear } from './dom.js';
 
 const PAGE = 100;
 
@@ -21,8 +25,15 @@ export async function startApp() {
     title: byId('room-title'),
     online: byId('room-online'),
     status: byId('room-status'),
+    typing: byId('room-typing'),
+    ticker: byId('ticker'),
+    members: byId('members'),
+    membersButton: byId('toggle-members'),
+    browseButton: byId('browse-rooms'),
   };
   let loadingOlder = false;
+  /** Rooms whose server history has been read to the start. */
+  const serverExhausted = new Set();
   const viewer = createViewer();
 
   const timeline = createTimeline(byId('timeline'), {
@@ -32,12 +43,23 @@ export async function startApp() {
       const room = openRoom();
       if (!room || loadingOlder) return;
       loadingOlder = true;
+      const key = state.openRoom;
       try {
-        const older = await call('history', { account: room.account, room: room.room, before: firstLocalId, limit: PAGE });
-        if (older.length) {
-          loadHistory(state, state.openRoom, older, { prepend: true });
+        let older = await call('history', { account: room.account, room: room.room, before: firstLocalId, limit: PAGE });
+        // Past what is stored, a Realtime room reads older pages from the server.
+        if (older.length < PAGE && serviceOf(room.account) === 'realtime' && !serverExhausted.has(key)) {
+          const fetched = await call('load_older', { account: room.account, room: room.room });
+          if (fetched.exhausted) serverExhausted.add(key);
+          if (fetched.messages.length) {
+            older = await call('history', { account: room.account, room: room.room, before: firstLocalId, limit: PAGE });
+          }
+        }
+        if (older.length && state.openRoom === key) {
+          loadHistory(state, key, older, { prepend: true });
           drawTimeline();
         }
+      } catch (e) {
+        showError(e);
       } finally {
         loadingOlder = false;
       }
@@ -49,6 +71,53 @@ export async function startApp() {
       if (!room) throw new Error('Open a room first.');
       return call('send_message', { account: room.account, room: room.room, text, attachment });
     },
+    onTyping: (active) => {
+      const room = openRoom();
+      if (room && serviceOf(room.account) === 'realtime') {
+        call('set_typing', { account: room.account, room: room.room, active }).catch(() => {});
+      }
+    },
+  });
+  const alerts = createAlertsPanel({ onClose: () => drawChrome() });
+  byId('open-alerts').addEventListener('click', () => {
+    alerts.open(state);
+    alerts.render(state);
+  });
+  const directory = createDirectory({
+    onList: (account, page, kind) => call('room_directory', { account: account.id, page, kind }),
+    onJoin: async (account, room) => {
+      const id = await call('join_room', { account: account.id, room });
+      await refresh();
+      await openRoomByKey(roomKey(account.id, id));
+    },
+    onOpen: (account, room) => openRoomByKey(roomKey(account.id, room)),
+    onCreate: async (account, draft) => {
+      const created = await call('create_room', { account: account.id, draft });
+      await refresh();
+      await openRoomByKey(roomKey(account.id, created.id));
+    },
+    onUpdate: async (account, room, draft) => {
+      await call('update_room', { account: account.id, room, draft });
+      await refresh();
+    },
+    onDelete: async (account, room) => {
+      await call('delete_room', { account: account.id, room });
+      await refresh();
+    },
+  });
+  function browseRooms(account) {
+    const joined = ((account.settings && account.settings.rooms) || []).map((r) => r.id);
+    directory.open(account, joined);
+  }
+  view.browseButton.addEventListener('click', () => {
+    const room = openRoom();
+    const account = room && state.accounts.get(room.account);
+    if (account) browseRooms(account);
+  });
+  view.membersButton.addEventListener('click', () => {
+    view.members.hidden = !view.members.hidden;
+    view.membersButton.setAttribute('aria-expanded', String(!view.members.hidden));
+    drawLive();
   });
   const settings = createSettings({
     onAdd: async (request) => {
@@ -71,6 +140,12 @@ export async function startApp() {
       await refresh(); // the snapshot no longer lists the room, so its messages and selection go
     },
     onClose: () => byId('composer-input').focus(),
+    onTestRealtime: (request) => call('test_realtime', { request }),
+    onBrowse: (account) => browseRooms(account),
+    onSymbols: async (account, symbols) => {
+      await call('set_symbols', { account: account.id, symbols });
+      await refresh();
+    },
   });
   function openSettings() {
     settings.render(state);
@@ -80,6 +155,11 @@ export async function startApp() {
 
   function openRoom() {
     return state.openRoom ? state.rooms.get(state.openRoom) : null;
+  }
+
+  function serviceOf(accountId) {
+    const account = state.accounts.get(accountId);
+    return account && account.settings ? account.settings.service : null;
   }
 
   function showError(error) {
@@ -97,19 +177,45 @@ export async function startApp() {
   function drawHeader() {
     const room = openRoom();
     view.title.textContent = room ? room.title : 'No room open';
-    const online = room ? state.presence.get(state.openRoom) : undefined;
-    view.online.textContent = online === undefined ? '' : `${online} online`;
     const account = room ? state.accounts.get(room.account) : null;
+    const service = account && account.settings ? account.settings.service : null;
     const shown = account ? roomState(account, room.room) : null;
     view.status.textContent = account ? `${account.display_name}: ${describeState(shown, Date.now(), account.stateSince)}` : '';
     view.status.dataset.state = shown ? shown.state : '';
-    composer.setRoom(room ? room.title : null, { media: Boolean(account && account.settings && account.settings.service === 'mexc') });
+    composer.setRoom(room ? room.title : null, { media: service === 'mexc', service });
+    view.browseButton.hidden = service !== 'realtime';
+    view.membersButton.hidden = service !== 'realtime';
+    if (service !== 'realtime') view.members.hidden = true;
+    drawLive();
+  }
+
+  /** Presence, typing, members and the ticker: the parts live events change. */
+  function drawLive() {
+    const room = openRoom();
+    const account = room ? state.accounts.get(room.account) : null;
+    const service = account && account.settings ? account.settings.service : null;
+    let online = room ? state.presence.get(state.openRoom) : undefined;
+    const members = service === 'realtime' ? roomMembers(state, state.openRoom) : [];
+    if (service === 'realtime') online = members.filter((m) => m.online).length;
+    view.online.textContent = online === undefined ? '' : `${online} online`;
+    view.typing.textContent = room ? typingLine(typingIn(state, state.openRoom)) : '';
+    renderTicker(view.ticker, state, service === 'realtime' ? account : null);
+    if (!view.members.hidden) {
+      clear(view.members);
+      view.members.append(el('ul', { attrs: { 'aria-label': 'Members seen in this room' } }, members.map((m) =>
+        el('li', { class: m.online ? 'member online' : 'member' }, [
+          el('span', { class: `dot ${m.online ? 'dot-open' : 'dot-unknown'}`, attrs: { role: 'img', 'aria-label': m.online ? 'online' : 'offline' } }),
+          el('span', { text: m.name, attrs: { title: m.id } }),
+        ]))));
+      if (members.length === 0) view.members.append(el('p', { class: 'help', text: 'Nobody has written here yet.' }));
+    }
   }
 
   function drawChrome() {
     renderSidebar(view.sidebar, state, { onOpenRoom: (key) => openRoomByKey(key).catch(showError) });
     renderBanners(view.banners, state, actions);
     drawHeader();
+    alerts.render(state);
     if (settings.isOpen()) settings.render(state);
   }
 
@@ -166,12 +272,15 @@ export async function startApp() {
         if (document.hasFocus()) markRead().catch(() => {});
       }
       if (changed.accounts || changed.rooms || changed.timeline) drawChrome();
+      else if (changed.live) drawLive();
+      if (changed.alerts) alerts.render(state);
     });
   }
 
   // While an account waits to reconnect, its countdown ticks once a second.
   const ticker = setInterval(() => {
     if ([...state.accounts.values()].some((a) => a.state && a.state.state === 'backoff')) drawChrome();
+    else if (state.openRoom && state.typing.get(state.openRoom)?.size) drawLive();
   }, 1000);
 
   // Coming back to the window reads the open room.

@@ -6,6 +6,8 @@ import { describeState } from './state.js';
 
 /** From this attempt on, a reconnecting account gets a banner with "Retry now". */
 export const PERSISTENT_TROUBLE_ATTEMPT = 3;
+/** Realtime's docs give up after 5 attempts; Parley keeps trying at the 30 s cap and says so once the fifth has failed. */
+const TROUBLE_ATTEMPT_BY_SERVICE = { realtime: 5 };
 
 export function renderBanners(container, state, actions) {
   clear(container);
@@ -19,10 +21,12 @@ export function renderBanners(container, state, actions) {
     container.append(el('div', { class: 'banner warning', attrs: { role: 'alert' } }, [el('span', { text: notice })]));
   }
   for (const account of state.accounts.values()) {
-    const troubled = account.state && account.state.state === 'backoff' && account.state.attempt >= PERSISTENT_TROUBLE_ATTEMPT;
+    const service = account.settings ? account.settings.service : null;
+    const threshold = TROUBLE_ATTEMPT_BY_SERVICE[service] || PERSISTENT_TROUBLE_ATTEMPT;
+    const troubled = account.state && account.state.state === 'backoff' && account.state.attempt >= threshold;
     if (troubled) {
       container.append(el('div', { class: 'banner warning', attrs: { role: 'status' } }, [
-        el('span', { text: `${account.display_name} is offline. ${describeState(account.state, Date.now(), account.stateSince)}` }),
+        el('span', { text: `${account.display_name} is offline, retrying. ${describeState(account.state, Date.now(), account.stateSince)}` }),
         el('button', { text: 'Retry now', attrs: { type: 'button', 'aria-label': `Retry ${account.display_name} now` }, on: { click: () => actions.retry(account.id) } }),
       ]));
     }

@@ -2,6 +2,7 @@
 
 import { el, clear, byId } from './dom.js';
 import { describeState } from './state.js';
+import { createRealtimeFields, realtimeAccountDetails } from './settings-realtime.js';
 
 export const MOCKLY_DEFAULT_ENDPOINT = 'wss://mockly.me/ws/chat/{client_id}';
 export const MEXC_DEFAULT_ENDPOINT = 'wss://wbs.p2p.mexc.com/ws';
@@ -43,7 +44,10 @@ export function validateMockly({ clientId, endpoint }) {
   return null;
 }
 
-export function createSettings({ onAdd, onRemove, onAddChat = async () => {}, onRemoveChat = async () => {}, onClose }) {
+export function createSettings({
+  onAdd, onRemove, onAddChat = async () => {}, onRemoveChat = async () => {}, onClose,
+  onTestRealtime = async () => '', onBrowse = () => {}, onSymbols = async () => {},
+}) {
   const dialog = byId('settings');
   const list = byId('account-list');
   const form = byId('add-account');
@@ -61,6 +65,7 @@ export function createSettings({ onAdd, onRemove, onAddChat = async () => {}, on
   const apiSecret = byId('new-api-secret');
   const orders = byId('new-order-numbers');
   const restBase = byId('new-rest-base');
+  const realtime = createRealtimeFields({ onTest: onTestRealtime });
   endpoint.value = MOCKLY_DEFAULT_ENDPOINT;
   mexcEndpoint.value = MEXC_DEFAULT_ENDPOINT;
   restBase.value = MEXC_DEFAULT_REST;
@@ -75,6 +80,7 @@ export function createSettings({ onAdd, onRemove, onAddChat = async () => {}, on
   function showFields() {
     byId('fields-mockly').hidden = service.value !== 'mockly';
     byId('fields-mexc').hidden = service.value !== 'mexc';
+    byId('fields-realtime').hidden = service.value !== 'realtime';
     error.textContent = '';
   }
   service.addEventListener('change', showFields);
@@ -82,6 +88,7 @@ export function createSettings({ onAdd, onRemove, onAddChat = async () => {}, on
   /** The request for the chosen service, or an error message. */
   function request() {
     const display_name = displayName.value.trim() || null;
+    if (service.value === 'realtime') return realtime.request(display_name);
     if (service.value === 'mexc') {
       const values = {
         auth: mexcAuth.value, listenKey: listenKey.value, conversations: conversations.value, apiKey: apiKey.value,
@@ -105,6 +112,7 @@ export function createSettings({ onAdd, onRemove, onAddChat = async () => {}, on
     endpoint.value = MOCKLY_DEFAULT_ENDPOINT;
     mexcEndpoint.value = MEXC_DEFAULT_ENDPOINT;
     restBase.value = MEXC_DEFAULT_REST;
+    realtime.reset();
   }
 
   function close() {
@@ -150,6 +158,7 @@ export function createSettings({ onAdd, onRemove, onAddChat = async () => {}, on
       for (const account of state.accounts.values()) {
         const settings = account.settings || {};
         const isMexc = settings.service === 'mexc';
+        const isRealtime = settings.service === 'realtime';
         const mode = isMexc ? (settings.auth === 'api_key' ? ' · API key' : ' · listenKey') : '';
         list.append(el('li', { class: 'account-row' }, [
           el('div', { class: 'account-details' }, [
@@ -158,6 +167,7 @@ export function createSettings({ onAdd, onRemove, onAddChat = async () => {}, on
             el('div', { class: 'help', text: settings.endpoint || '' }),
             el('div', { class: 'help', text: describeState(account.state, Date.now(), account.stateSince) }),
             isMexc ? chatList(account, settings) : null,
+            isRealtime ? realtimeAccountDetails(account, { onLeave: onRemoveChat, onBrowse, onSymbols }) : null,
           ]),
           el('button', {
             text: account.demo ? 'Remove demo' : 'Remove',

@@ -6,6 +6,17 @@ export function roomKey(account, room) {
   return `${account}\u0000${room}`;
 }
 
+/** Key of a user of an account (presence is per user, not per room). */
+export function userKey(account, user) {
+  return `${account}\u0000${user}`;
+}
+
+/** Someone who stops sending typing updates stops showing as typing after this long. */
+export const TYPING_TTL_MS = 6000;
+
+/** Alerts kept for the notifications panel. */
+export const ALERT_LIMIT = 200;
+
 /** Most messages kept in memory per room; older ones are reloaded from the store on scroll. */
 export const ROOM_WINDOW = 1000;
 
@@ -15,6 +26,11 @@ export function createState() {
     rooms: new Map(), // roomKey -> {account, room, title, unread, last_text, last_ts_ms}
     messages: new Map(), // roomKey -> messages sorted by local_id (loaded rooms only)
     presence: new Map(), // roomKey -> online count
+    online: new Map(), // userKey(account, user) -> true/false (services with per-user presence)
+    typing: new Map(), // roomKey -> Map(user -> {name, until})
+    prices: new Map(), // account -> Map(symbol -> {symbol, price, change, change_percent, previous})
+    alerts: [], // newest last: {account, kind, title, body, priority, ts_ms}
+    unseenAlerts: 0,
     errors: [], // {account, message, at}
     notices: [], // startup notices from the backend (config set aside, keyring missing)
     openRoom: null, // roomKey
@@ -28,6 +44,7 @@ export function applySnapshot(state, snapshot) {
   state.rooms = new Map(snapshot.rooms.map((r) => [roomKey(r.account, r.room), r]));
   state.demo = snapshot.accounts.some((a) => a.demo);
   state.notices = snapshot.notices || [];
+  if (snapshot.alerts) state.alerts = snapshot.alerts.slice(-ALERT_LIMIT);
   for (const key of [...state.messages.keys()]) {
     if (!state.rooms.has(key)) state.messages.delete(key);
   }
@@ -55,7 +72,7 @@ function dedupe(messages) {
  * {accounts, rooms, timeline, resync}.
  */
 export function applyBatch(state, events) {
-  const changed = { accounts: false, rooms: false, timeline: false, resync: false };
+  const changed = { accounts: false, rooms: false, timeline: false, resync: false, live: false, alerts: false };
   for (const event of events) {
     switch (event.event) {
       case 'status': {
@@ -81,6 +98,35 @@ export function applyBatch(state, events) {
       case 'presence':
         state.presence.set(roomKey(event.account, event.room), event.online);
         changed.rooms = true;
+        break;
+      case 'user_status':
+        state.online.set(userKey(event.account, event.user), event.online);
+        changed.live = true;
+        break;
+      case 'typing': {
+        const key = roomKey(event.account, event.room);
+        const typers = state.typing.get(key) || new Map();
+        if (event.active) typers.set(event.user, { name: event.name || event.user, until: Date.now() + TYPING_TTL_MS });
+        else typers.delete(event.user);
+        state.typing.set(key, typers);
+        changed.live = true;
+        break;
+      }
+      case 'prices': {
+        const book = state.prices.get(event.account) || new Map();
+        for (const tick of event.ticks) {
+          const before = book.get(tick.symbol);
+          book.set(tick.symbol, { ...tick, previous: before ? before.price : null });
+        }
+        state.prices.set(event.account, book);
+        changed.live = true;
+        break;
+      }
+      case 'alert':
+        state.alerts.push({ account: event.account, ...event.alert });
+        if (state.alerts.length > ALERT_LIMIT) state.alerts.shift();
+        state.unseenAlerts += 1;
+        changed.alerts = true;
         break;
       case 'error':
         state.errors.push({ account: event.account, message: event.message, at: Date.now() });
@@ -136,6 +182,39 @@ const STATE_RANK = { stopped: 0, backoff: 1, connecting: 2, open: 3 };
 /** The state that needs the user's attention most. */
 export function worstState(states) {
   return states.reduce((worst, s) => ((STATE_RANK[s.state] ?? 0) < (STATE_RANK[worst.state] ?? 0) ? s : worst));
+}
+
+/** Names of the people typing in a room now (expired entries are dropped). */
+export function typingIn(state, key, now = Date.now()) {
+  const typers = state.typing.get(key);
+  if (!typers) return [];
+  for (const [user, entry] of typers) if (entry.until <= now) typers.delete(user);
+  return [...typers.values()].map((t) => t.name);
+}
+
+/** "Ann is typing…", "Ann and Bo are typing…", "3 people are typing…" */
+export function typingLine(names) {
+  if (names.length === 0) return '';
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
+  return `${names.length} people are typing…`;
+}
+
+/**
+ * The people of a room as far as the client knows them: everyone who wrote in the loaded
+ * messages or is typing, with their presence. Own messages are left out.
+ */
+export function roomMembers(state, key) {
+  const room = state.rooms.get(key);
+  if (!room) return [];
+  const people = new Map();
+  for (const m of state.messages.get(key) || []) {
+    if (m.own || m.kind === 'system') continue;
+    people.set(m.sender_id, m.sender_name || people.get(m.sender_id) || m.sender_id);
+  }
+  for (const [user, entry] of state.typing.get(key) || []) people.set(user, entry.name);
+  return [...people].map(([id, name]) => ({ id, name, online: state.online.get(userKey(room.account, id)) === true }))
+    .sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name));
 }
 
 /** A room's own connection state when it has one, else its account's. */

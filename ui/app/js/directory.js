@@ -1,0 +1,150 @@
+// The room directory of a Realtime account: browse pages of rooms (all, public, private or
+// group), join or open one, create one, and edit or delete one (the server decides who may:
+// its refusal is shown as it is).
+
+import { el, clear, byId } from './dom.js';
+
+export function createDirectory({ onList, onJoin, onOpen, onCreate, onUpdate, onDelete }) {
+  const dialog = byId('directory');
+  const list = byId('directory-list');
+  const type = byId('directory-type');
+  const error = byId('directory-error');
+  const pageLabel = byId('directory-page');
+  const prev = byId('directory-prev');
+  const next = byId('directory-next');
+  const createForm = byId('create-room');
+  let account = null;
+  let page = 1;
+  let pages = 1;
+  let joined = new Set();
+
+  async function load() {
+    error.textContent = '';
+    pageLabel.textContent = 'Loading…';
+    try {
+      const result = await onList(account, page, type.value || null);
+      pages = Math.max(1, result.pages || 1);
+      render(result.items || []);
+      pageLabel.textContent = `Page ${result.page || page} of ${pages} · ${result.total} room${result.total === 1 ? '' : 's'}`;
+    } catch (e) {
+      clear(list);
+      error.textContent = e.message;
+      pageLabel.textContent = '';
+    }
+    prev.disabled = page <= 1;
+    next.disabled = page >= pages;
+  }
+
+  async function act(work) {
+    error.textContent = '';
+    try {
+      await work();
+    } catch (e) {
+      error.textContent = e.message;
+    }
+  }
+
+  function facts(room) {
+    const parts = [room.type || 'room'];
+    if (room.memberCount !== null && room.memberCount !== undefined) parts.push(`${room.memberCount} members`);
+    if (room.activeNow !== null && room.activeNow !== undefined) parts.push(`${room.activeNow} active now`);
+    return parts.join(' · ');
+  }
+
+  function editor(room, item) {
+    const name = el('input', { attrs: { value: room.name, maxlength: 100, 'aria-label': 'Room name' } });
+    const description = el('input', { attrs: { value: room.description || '', maxlength: 1000, 'aria-label': 'Room description' } });
+    const kind = el('select', { attrs: { 'aria-label': 'Room type' } }, ['public', 'private', 'group'].map((k) =>
+      el('option', { text: k, attrs: { value: k, selected: k === room.type } })));
+    const form = el('form', { class: 'room-editor', on: { submit: (event) => {
+      event.preventDefault();
+      act(async () => {
+        await onUpdate(account, room.id, { name: name.value.trim(), description: description.value.trim(), type: kind.value });
+        await load();
+      });
+    } } }, [name, description, kind,
+      el('button', { text: 'Save', attrs: { type: 'submit' } }),
+      el('button', { text: 'Cancel', attrs: { type: 'button' }, on: { click: () => load() } })]);
+    item.replaceWith(el('li', { class: 'directory-room' }, [form]));
+    name.focus();
+  }
+
+  function render(rooms) {
+    clear(list);
+    if (rooms.length === 0) {
+      list.append(el('li', { class: 'empty', text: 'No rooms here.' }));
+      return;
+    }
+    for (const room of rooms) {
+      const isJoined = joined.has(room.id);
+      const item = el('li', { class: 'directory-room', attrs: { 'data-room-id': room.id } });
+      item.append(
+        el('div', { class: 'directory-name', text: room.name }),
+        room.description ? el('div', { class: 'help', text: room.description }) : null,
+        el('div', { class: 'help', text: facts(room) }),
+        el('div', { class: 'directory-actions' }, [
+          el('button', {
+            text: isJoined ? 'Open' : 'Join',
+            attrs: { type: 'button', 'aria-label': `${isJoined ? 'Open' : 'Join'} ${room.name}` },
+            on: { click: () => act(async () => {
+              if (isJoined) await onOpen(account, room.id);
+              else await onJoin(account, room.id);
+              close();
+            }) },
+          }),
+          el('button', { text: 'Edit', attrs: { type: 'button', 'aria-label': `Edit ${room.name}` }, on: { click: () => editor(room, item) } }),
+          el('button', {
+            text: 'Delete',
+            attrs: { type: 'button', 'aria-label': `Delete ${room.name} for everyone` },
+            on: { click: () => act(async () => {
+              await onDelete(account, room.id);
+              await load();
+            }) },
+          }),
+        ]),
+      );
+      list.append(item);
+    }
+  }
+
+  function close() {
+    dialog.hidden = true;
+  }
+
+  byId('close-directory').addEventListener('click', close);
+  dialog.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') close();
+  });
+  type.addEventListener('change', () => { page = 1; load(); });
+  prev.addEventListener('click', () => { if (page > 1) { page -= 1; load(); } });
+  next.addEventListener('click', () => { if (page < pages) { page += 1; load(); } });
+  createForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const name = byId('new-room-name');
+    const description = byId('new-room-description');
+    if (!name.value.trim()) {
+      error.textContent = 'Give the room a name.';
+      return;
+    }
+    act(async () => {
+      await onCreate(account, { name: name.value.trim(), description: description.value.trim(), type: byId('new-room-type').value });
+      name.value = '';
+      description.value = '';
+      close();
+    });
+  });
+
+  return {
+    /** Opens the directory of `target` (an account view); `joinedIds` marks rooms already joined. */
+    open(target, joinedIds) {
+      account = target;
+      joined = new Set(joinedIds);
+      page = 1;
+      byId('directory-title').textContent = `Rooms of ${target.display_name}`;
+      dialog.hidden = false;
+      type.focus();
+      return load();
+    },
+    isOpen: () => !dialog.hidden,
+  };
+}

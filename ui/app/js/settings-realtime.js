@@ -1,0 +1,135 @@
+// The Realtime parts of the settings screen: the add-account fields (server, API key, sign-in
+// by password or token, symbols, how to send), "Test connection", and each Realtime account's
+// joined rooms and ticker symbols.
+
+import { el, byId } from './dom.js';
+
+/** "eur/usd, GBP/JPY  XAU/USD" → ['EUR/USD', 'GBP/JPY', 'XAU/USD']; null when one is not a symbol. */
+export function parseSymbols(text) {
+  const parts = text.split(/[\s,;]+/).filter(Boolean).map((s) => s.toUpperCase());
+  if (parts.some((p) => !/^[A-Z0-9/:._-]{1,32}$/.test(p))) return null;
+  return [...new Set(parts)];
+}
+
+/** Checks the Realtime fields; returns an error message or null. */
+export function validateRealtime({ baseUrl = '', apiKey = '', login = 'password', email = '', password = '', token = '', symbols = '', wsUrl = '' }) {
+  if (!/^https?:\/\/[^\s/]+/i.test(baseUrl.trim())) return 'The server address must start with https:// or http://.';
+  if (!apiKey.trim()) return 'Paste the platform API key.';
+  if (login === 'token') {
+    if (!token.trim()) return 'Paste the token.';
+  } else {
+    if (!email.trim()) return 'Enter the email you sign in with.';
+    if (!password) return 'Enter the password.';
+  }
+  if (!parseSymbols(symbols)) return 'Symbols look like EUR/USD, separated by commas.';
+  if (wsUrl.trim() && !/^wss?:\/\//i.test(wsUrl.trim())) return 'The live socket address must start with wss:// or ws://.';
+  return null;
+}
+
+/** The form's Realtime fields, and what they send to the backend. */
+export function createRealtimeFields({ onTest }) {
+  const f = {
+    base: byId('new-rt-base'), key: byId('new-rt-key'), login: byId('new-rt-login'), email: byId('new-rt-email'),
+    password: byId('new-rt-password'), token: byId('new-rt-token'), symbols: byId('new-rt-symbols'),
+    send: byId('new-rt-send'), ws: byId('new-rt-ws'), test: byId('test-realtime'), result: byId('test-realtime-result'),
+  };
+  f.login.addEventListener('change', () => {
+    byId('rt-password-fields').hidden = f.login.value !== 'password';
+    byId('rt-token-fields').hidden = f.login.value !== 'token';
+  });
+
+  function values() {
+    return {
+      baseUrl: f.base.value, apiKey: f.key.value, login: f.login.value, email: f.email.value,
+      password: f.password.value, token: f.token.value, symbols: f.symbols.value, wsUrl: f.ws.value,
+    };
+  }
+
+  /** {request} for the backend, or {problem}. */
+  function request(displayName) {
+    const v = values();
+    const problem = validateRealtime(v);
+    if (problem) return { problem };
+    return {
+      request: {
+        service: 'realtime',
+        base_url: v.baseUrl.trim(),
+        ws_url: v.wsUrl.trim() || null,
+        api_key: v.apiKey.trim(),
+        token: v.login === 'token' ? v.token.trim() : '',
+        email: v.login === 'password' ? v.email.trim() : '',
+        password: v.login === 'password' ? v.password : '',
+        symbols: parseSymbols(v.symbols),
+        send_over: f.send.value,
+        display_name: displayName,
+      },
+    };
+  }
+
+  f.test.addEventListener('click', async () => {
+    const { problem, request: payload } = request(null);
+    f.result.dataset.outcome = '';
+    if (problem) {
+      f.result.textContent = problem;
+      f.result.dataset.outcome = 'failed';
+      return;
+    }
+    f.test.disabled = true;
+    f.result.textContent = 'Testing…';
+    try {
+      f.result.textContent = await onTest(payload);
+      f.result.dataset.outcome = 'ok';
+    } catch (e) {
+      f.result.textContent = `Failed: ${e.message}`;
+      f.result.dataset.outcome = 'failed';
+    } finally {
+      f.test.disabled = false;
+    }
+  });
+
+  return {
+    request,
+    reset() {
+      for (const input of [f.base, f.key, f.email, f.password, f.token, f.symbols, f.ws]) input.value = '';
+      f.result.textContent = '';
+    },
+  };
+}
+
+/** A Realtime account's joined rooms (each can be left), "Browse rooms", and its symbols. */
+export function realtimeAccountDetails(account, { onLeave, onBrowse, onSymbols }) {
+  const settings = account.settings || {};
+  const status = el('p', { class: 'form-error', attrs: { role: 'alert' } });
+  const symbols = el('input', { attrs: {
+    class: 'add-chat-input', autocomplete: 'off', spellcheck: 'false', value: (settings.symbols || []).join(', '),
+    'aria-label': `Market symbols of ${account.display_name}`,
+  } });
+  const saveSymbols = async (event) => {
+    event.preventDefault();
+    const list = parseSymbols(symbols.value);
+    if (!list) {
+      status.textContent = 'Symbols look like EUR/USD, separated by commas.';
+      return;
+    }
+    status.textContent = '';
+    try {
+      await onSymbols(account, list);
+    } catch (e) {
+      status.textContent = e.message;
+    }
+  };
+  return el('div', { class: 'chat-list' }, [
+    el('div', { class: 'help', text: settings.base_url || '' }),
+    el('ul', { attrs: { 'aria-label': `Rooms joined by ${account.display_name}` } }, (settings.rooms || []).map((room) => el('li', {}, [
+      el('span', { text: room.name }),
+      el('button', {
+        class: 'link-button', text: 'Leave',
+        attrs: { type: 'button', 'aria-label': `Leave ${room.name} and forget its history here` },
+        on: { click: () => onLeave(account, room.id).catch((e) => { status.textContent = e.message; }) },
+      }),
+    ]))),
+    el('button', { text: 'Browse rooms', attrs: { type: 'button', 'aria-label': `Browse the rooms of ${account.display_name}` }, on: { click: () => onBrowse(account) } }),
+    el('form', { class: 'add-chat', on: { submit: saveSymbols } }, [symbols, el('button', { text: 'Save symbols', attrs: { type: 'submit' } })]),
+    status,
+  ]);
+}

@@ -1,0 +1,44 @@
+// The live ticker above a trading community's rooms: each followed symbol with its price,
+// change and change percent, exactly as the server wrote them. The backend coalesces ticks, so
+// this redraws a few times a second at most however fast the market moves.
+
+import { el, clear } from './dom.js';
+
+/** "+0.0025" for positive changes; the server's text otherwise. */
+export function signed(text) {
+  if (text === null || text === undefined || text === '') return '';
+  return /^[-+]/.test(text) ? text : `+${text}`;
+}
+
+function direction(tick) {
+  const change = Number(tick.change);
+  if (tick.previous !== null && tick.previous !== undefined && Number(tick.price) !== Number(tick.previous)) {
+    return Number(tick.price) > Number(tick.previous) ? 'up' : 'down';
+  }
+  if (Number.isFinite(change) && change !== 0) return change > 0 ? 'up' : 'down';
+  return 'flat';
+}
+
+/** Draws the ticker of `account` (an account view) or hides it. */
+export function renderTicker(container, state, account) {
+  const symbols = account && account.settings && account.settings.service === 'realtime' ? account.settings.symbols || [] : [];
+  container.hidden = symbols.length === 0;
+  clear(container);
+  if (container.hidden) return;
+  const book = state.prices.get(account.id) || new Map();
+  for (const symbol of symbols) {
+    const tick = book.get(symbol);
+    if (!tick) {
+      container.append(el('span', { class: 'tick waiting', attrs: { 'data-symbol': symbol } }, [
+        el('span', { class: 'tick-symbol', text: symbol }), el('span', { class: 'tick-price', text: '…' })]));
+      continue;
+    }
+    const percent = tick.change_percent ? ` (${signed(tick.change_percent)}%)` : '';
+    const label = `${symbol} ${tick.price}, change ${signed(tick.change)}${percent}`;
+    container.append(el('span', { class: `tick ${direction(tick)}`, attrs: { 'data-symbol': symbol, title: label, 'aria-label': label } }, [
+      el('span', { class: 'tick-symbol', text: symbol }),
+      el('span', { class: 'tick-price', text: tick.price }),
+      el('span', { class: 'tick-change', text: `${signed(tick.change)}${percent}` }),
+    ]));
+  }
+}
