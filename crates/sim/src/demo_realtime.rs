@@ -163,9 +163,6 @@ pub fn spawn(
         ];
         let room = community.trading_room.clone();
         let mut answered = (0usize, 0usize);
-        for (id, _) in &community.members[..3] {
-            sim.set_online(id, true);
-        }
         let mut tick: u64 = 0;
         loop {
             tokio::time::sleep(Duration::from_millis(500)).await;
@@ -175,6 +172,12 @@ pub fn spawn(
             }
             let (member, _) = &community.members[rng.usize(..community.members.len())];
             match tick % 40 {
+                // No presence snapshot exists on the wire: members say they are online now and then.
+                2 => {
+                    for (id, _) in &community.members[..3] {
+                        sim.set_online(id, true);
+                    }
+                }
                 4 => sim.typing(&room, member, true),
                 8 => {
                     sim.typing(&room, member, false);

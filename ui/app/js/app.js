@@ -196,7 +196,8 @@ export async function startApp() {
     const service = account && account.settings ? account.settings.service : null;
     let online = room ? state.presence.get(state.openRoom) : undefined;
     const members = service === 'realtime' ? roomMembers(state, state.openRoom) : [];
-    if (service === 'realtime') online = members.filter((m) => m.online).length;
+    // Realtime has no presence snapshot: only people seen coming online count, so none is "unknown".
+    if (service === 'realtime') online = members.filter((m) => m.online).length || undefined;
     view.online.textContent = online === undefined ? '' : `${online} online`;
     view.typing.textContent = room ? typingLine(typingIn(state, state.openRoom)) : '';
     renderTicker(view.ticker, state, service === 'realtime' ? account : null);

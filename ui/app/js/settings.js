@@ -66,6 +66,8 @@ export function createSettings({
   const orders = byId('new-order-numbers');
   const restBase = byId('new-rest-base');
   const realtime = createRealtimeFields({ onTest: onTestRealtime });
+  /** account id -> {node, status, signature} of the rows drawn. */
+  const rows = new Map();
   endpoint.value = MOCKLY_DEFAULT_ENDPOINT;
   mexcEndpoint.value = MEXC_DEFAULT_ENDPOINT;
   restBase.value = MEXC_DEFAULT_REST;
@@ -150,34 +152,68 @@ export function createSettings({
       service.focus();
     },
     isOpen: () => !dialog.hidden,
+    /**
+     * Draws the account list. A row is rebuilt only when its account's settings change; a
+     * status change updates one line. So a field being typed in is never replaced under the
+     * user's fingers, and the form below does not jump while accounts connect.
+     */
     render(state) {
-      clear(list);
       if (state.accounts.size === 0) {
+        clear(list);
+        rows.clear();
         list.append(el('li', { class: 'empty', text: 'No accounts.' }));
+        return;
       }
+      const empty = list.querySelector(':scope > .empty');
+      if (empty) empty.remove();
+      for (const [id, row] of rows) {
+        if (!state.accounts.has(id)) {
+          row.node.remove();
+          rows.delete(id);
+        }
+      }
+      let index = 0;
       for (const account of state.accounts.values()) {
-        const settings = account.settings || {};
-        const isMexc = settings.service === 'mexc';
-        const isRealtime = settings.service === 'realtime';
-        const mode = isMexc ? (settings.auth === 'api_key' ? ' · API key' : ' · listenKey') : '';
-        list.append(el('li', { class: 'account-row' }, [
-          el('div', { class: 'account-details' }, [
-            el('div', { class: 'account-name', text: account.display_name }),
-            el('div', { class: 'help', text: `${account.service_label}${mode}${settings.client_id ? ` · ${settings.client_id}` : ''}` }),
-            el('div', { class: 'help', text: settings.endpoint || '' }),
-            el('div', { class: 'help', text: describeState(account.state, Date.now(), account.stateSince) }),
-            isMexc ? chatList(account, settings) : null,
-            isRealtime ? realtimeAccountDetails(account, { onLeave: onRemoveChat, onBrowse, onSymbols }) : null,
-          ]),
-          el('button', {
-            text: account.demo ? 'Remove demo' : 'Remove',
-            attrs: { type: 'button', 'aria-label': `Remove account ${account.display_name}` },
-            on: { click: () => onRemove(account) },
-          }),
-        ]));
+        const signature = JSON.stringify([account.display_name, account.demo, account.settings]);
+        let row = rows.get(account.id);
+        if (!row || row.signature !== signature) {
+          const fresh = accountRow(account);
+          if (row) row.node.replaceWith(fresh.node);
+          row = { ...fresh, signature };
+          rows.set(account.id, row);
+        }
+        row.status.textContent = describeState(account.state, Date.now(), account.stateSince);
+        // Moved only when out of order: moving a node would take the focus out of its fields.
+        if (list.children[index] !== row.node) list.insertBefore(row.node, list.children[index] || null);
+        index += 1;
       }
     },
   };
+
+  /** One account's row, and its status line (updated in place). */
+  function accountRow(account) {
+    const settings = account.settings || {};
+    const isMexc = settings.service === 'mexc';
+    const isRealtime = settings.service === 'realtime';
+    const mode = isMexc ? (settings.auth === 'api_key' ? ' · API key' : ' · listenKey') : '';
+    const status = el('div', { class: 'help' });
+    const node = el('li', { class: 'account-row', attrs: { 'data-account': account.id } }, [
+      el('div', { class: 'account-details' }, [
+        el('div', { class: 'account-name', text: account.display_name }),
+        el('div', { class: 'help', text: `${account.service_label}${mode}${settings.client_id ? ` · ${settings.client_id}` : ''}` }),
+        el('div', { class: 'help', text: settings.endpoint || '' }),
+        status,
+        isMexc ? chatList(account, settings) : null,
+        isRealtime ? realtimeAccountDetails(account, { onLeave: onRemoveChat, onBrowse, onSymbols }) : null,
+      ]),
+      el('button', {
+        text: account.demo ? 'Remove demo' : 'Remove',
+        attrs: { type: 'button', 'aria-label': `Remove account ${account.display_name}` },
+        on: { click: () => onRemove(account) },
+      }),
+    ]);
+    return { node, status };
+  }
 
   /** A MEXC account's order chats, each removable, and a field to open another. */
   function chatList(account, settings) {

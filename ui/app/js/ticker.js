@@ -10,13 +10,20 @@ export function signed(text) {
   return /^[-+]/.test(text) ? text : `+${text}`;
 }
 
+/** The colour follows the change the server reports (up or down on the period). */
 function direction(tick) {
   const change = Number(tick.change);
-  if (tick.previous !== null && tick.previous !== undefined && Number(tick.price) !== Number(tick.previous)) {
-    return Number(tick.price) > Number(tick.previous) ? 'up' : 'down';
-  }
-  if (Number.isFinite(change) && change !== 0) return change > 0 ? 'up' : 'down';
-  return 'flat';
+  if (!Number.isFinite(change) || change === 0) return 'flat';
+  return change > 0 ? 'up' : 'down';
+}
+
+/** ▲ or ▼ for the last move, against the previous update. */
+function lastMove(tick) {
+  if (tick.previous === null || tick.previous === undefined) return '';
+  const now = Number(tick.price);
+  const before = Number(tick.previous);
+  if (now === before) return '';
+  return now > before ? '▲' : '▼';
 }
 
 /** Draws the ticker of `account` (an account view) or hides it. */
@@ -38,6 +45,7 @@ export function renderTicker(container, state, account) {
     container.append(el('span', { class: `tick ${direction(tick)}`, attrs: { 'data-symbol': symbol, title: label, 'aria-label': label } }, [
       el('span', { class: 'tick-symbol', text: symbol }),
       el('span', { class: 'tick-price', text: tick.price }),
+      el('span', { class: 'tick-move', text: lastMove(tick), attrs: { 'aria-hidden': 'true' } }),
       el('span', { class: 'tick-change', text: `${signed(tick.change)}${percent}` }),
     ]));
   }

@@ -71,13 +71,13 @@ test('the ticker shows each symbol as sent, and moves with coalesced updates', a
   ] }]);
   await nextFrame();
   const eur = $('ticker').querySelector('[data-symbol="EUR/USD"]');
-  assert.equal(eur.textContent, 'EUR/USD1.0875+0.0025 (+0.23%)');
+  assert.equal(eur.textContent, 'EUR/USD1.0875+0.0025 (+0.23%)', 'no move arrow before a second update');
   assert.ok(eur.classList.contains('up'));
   assert.ok($('ticker').querySelector('[data-symbol="XAU/USD"]').classList.contains('down'));
   push([{ event: 'prices', account: 'rt-1', ticks: [{ symbol: 'EUR/USD', price: '1.0871', change: '0.0021', change_percent: '0.19' }] }]);
   await nextFrame();
-  assert.match($('ticker').querySelector('[data-symbol="EUR/USD"]').textContent, /1\.0871/);
-  assert.ok($('ticker').querySelector('[data-symbol="EUR/USD"]').classList.contains('down'), 'lower than before');
+  assert.match($('ticker').querySelector('[data-symbol="EUR/USD"]').textContent, /1\.0871▼/, 'lower than before');
+  assert.ok($('ticker').querySelector('[data-symbol="EUR/USD"]').classList.contains('up'), 'still up on the period');
 });
 
 test('typing and presence show in the header and the member list', async () => {
