@@ -100,12 +100,26 @@ pub fn ingest(
             return Ok(Ingested::Confirmed(confirmed));
         }
     }
+    let local_id = insert_received(conn, account, m, None)?;
+    let stored = get(conn, local_id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+    Ok(Ingested::New(stored))
+}
+
+/// Inserts a received message as sent, under `local_id` when given (older history) or the
+/// next id. Returns its local id.
+fn insert_received(
+    conn: &Connection,
+    account: &AccountId,
+    m: &IncomingMessage,
+    local_id: Option<i64>,
+) -> Result<i64, StoreError> {
     conn.prepare_cached(
-        "INSERT INTO messages (account_id, room_id, service_id, sender_id, sender_name, own,
-                               kind, text, ts_ms, ts_raw, state, media)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'sent', ?11)",
+        "INSERT INTO messages (local_id, account_id, room_id, service_id, sender_id, sender_name,
+                               own, kind, text, ts_ms, ts_raw, state, media)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'sent', ?12)",
     )?
     .execute(params![
+        local_id,
         account.0,
         m.room,
         m.service_id,
@@ -118,9 +132,7 @@ pub fn ingest(
         m.ts_raw,
         media_json(&m.media)
     ])?;
-    let stored =
-        get(conn, conn.last_insert_rowid())?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
-    Ok(Ingested::New(stored))
+    Ok(conn.last_insert_rowid())
 }
 
 /// Stores a message the user wrote as pending and puts it in the outbox.
@@ -346,26 +358,7 @@ pub fn ingest_older(
         let lowest: i64 = conn
             .prepare_cached("SELECT COALESCE(MIN(local_id), 1) FROM messages")?
             .query_row([], |r| r.get(0))?;
-        let local_id = lowest.min(1) - 1;
-        conn.prepare_cached(
-            "INSERT INTO messages (local_id, account_id, room_id, service_id, sender_id, sender_name,
-                                   own, kind, text, ts_ms, ts_raw, state, media)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'sent', ?12)",
-        )?
-        .execute(params![
-            local_id,
-            account.0,
-            m.room,
-            m.service_id,
-            m.sender_id,
-            m.sender_name,
-            m.own,
-            m.kind.as_str(),
-            m.text,
-            m.ts_ms,
-            m.ts_raw,
-            media_json(&m.media)
-        ])?;
+        let local_id = insert_received(conn, account, m, Some(lowest.min(1) - 1))?;
         stored.extend(get(conn, local_id)?);
     }
     stored.reverse();
