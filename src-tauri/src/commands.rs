@@ -296,7 +296,7 @@ pub async fn add_mexc_chat(
         .await?)
 }
 
-/// Closes a MEXC order chat and forgets its history.
+/// Closes a MEXC order chat or leaves a Realtime room, and forgets its history.
 #[tauri::command]
 pub async fn remove_room(
     state: State<'_, AppState>,

@@ -306,6 +306,11 @@ impl Engine {
             }
         })
         .await?;
+        self.delete_room_history(id, room).await
+    }
+
+    /// Forgets a room's stored history (after its account no longer lists it) and tells the UI.
+    async fn delete_room_history(&self, id: &AccountId, room: &str) -> Result<(), EngineError> {
         let (owner, room) = (id.clone(), room.to_owned());
         self.store
             .run(move |c| messages::delete_room(c, &owner, &room))

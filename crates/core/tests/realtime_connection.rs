@@ -85,6 +85,21 @@ async fn add_account(
         .id
 }
 
+/// Adds the account, waits for its socket, joins the world's room and waits until the server
+/// has the room subscribed.
+async fn joined(
+    engine: &Engine,
+    w: &World,
+    events: &mut Events,
+    change: impl FnOnce(&mut RealtimeSettings),
+) -> AccountId {
+    let account = add_account(engine, w, change).await;
+    events.expect_open().await;
+    engine.join_room(&account, &w.room).await.unwrap();
+    eventually("the room subscription", || w.sim.subscribers(&w.room) == 1).await;
+    account
+}
+
 async fn texts(engine: &Engine, account: &AccountId, room: &str) -> Vec<String> {
     engine
         .history(account, room, None, 500)
@@ -160,10 +175,10 @@ async fn the_socket_authenticates_before_it_subscribes_and_a_sent_message_shows_
     let w = world(RealtimeConfig::default()).await;
     let engine = engine();
     let mut events = Events(engine.subscribe());
-    let account = add_account(&engine, &w, |s| s.symbols = vec!["EUR/USD".into()]).await;
-    events.expect_open().await;
-    engine.join_room(&account, &w.room).await.unwrap();
-    eventually("the room subscription", || w.sim.subscribers(&w.room) == 1).await;
+    let account = joined(&engine, &w, &mut events, |s| {
+        s.symbols = vec!["EUR/USD".into()]
+    })
+    .await;
 
     let frames: Vec<String> = w
         .sim
@@ -210,10 +225,7 @@ async fn after_a_drop_it_resubscribes_and_backfills_without_gap_or_duplicate() {
     let w = world(RealtimeConfig::default()).await;
     let engine = engine();
     let mut events = Events(engine.subscribe());
-    let account = add_account(&engine, &w, |_| {}).await;
-    events.expect_open().await;
-    engine.join_room(&account, &w.room).await.unwrap();
-    eventually("the room subscription", || w.sim.subscribers(&w.room) == 1).await;
+    let account = joined(&engine, &w, &mut events, |_| {}).await;
     w.sim.post(&w.room, &w.other, "before the outage");
     eventually("the first message stored", || {
         futures_like_len(&engine, &account, &w.room) == 1
@@ -322,10 +334,7 @@ async fn presence_typing_and_alerts_reach_the_user_and_typing_goes_out() {
     let w = world(RealtimeConfig::default()).await;
     let engine = engine();
     let mut events = Events(engine.subscribe());
-    let account = add_account(&engine, &w, |_| {}).await;
-    events.expect_open().await;
-    engine.join_room(&account, &w.room).await.unwrap();
-    eventually("the room subscription", || w.sim.subscribers(&w.room) == 1).await;
+    let account = joined(&engine, &w, &mut events, |_| {}).await;
 
     w.sim.set_online(&w.other, true);
     events
@@ -431,10 +440,10 @@ async fn over_rest_a_message_is_stored_once_with_its_id() {
     w.sim.set_accept_chat_send(false);
     let engine = engine();
     let mut events = Events(engine.subscribe());
-    let account = add_account(&engine, &w, |s| s.send_over = RealtimeSendPath::Rest).await;
-    events.expect_open().await;
-    engine.join_room(&account, &w.room).await.unwrap();
-    eventually("the room subscription", || w.sim.subscribers(&w.room) == 1).await;
+    let account = joined(&engine, &w, &mut events, |s| {
+        s.send_over = RealtimeSendPath::Rest
+    })
+    .await;
     let pending = engine
         .send_text(&account, &w.room, "via REST")
         .await

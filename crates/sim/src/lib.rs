@@ -5,6 +5,7 @@
 pub mod bots;
 pub mod demo_realtime;
 pub mod demo_script;
+pub mod http;
 pub mod listener;
 pub mod mexc;
 pub mod mockly;

@@ -10,6 +10,7 @@
 
 mod rest;
 
+use crate::http::query_value;
 use crate::listener::{Handler, RestartableListener};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -504,13 +505,6 @@ impl State {
             }
         }
     }
-}
-
-fn query_value(query: &str, name: &str) -> Option<String> {
-    query.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=')?;
-        (k == name).then(|| v.to_owned())
-    })
 }
 
 fn refuse(status: StatusCode, why: &str) -> ErrorResponse {

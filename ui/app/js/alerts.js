@@ -28,8 +28,7 @@ export function createAlertsPanel({ onClose = () => {} } = {}) {
 
   return {
     isOpen: () => !dialog.hidden,
-    open(state) {
-      state.unseenAlerts = 0;
+    open() {
       dialog.hidden = false;
       byId('close-alerts').focus();
     },

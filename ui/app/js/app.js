@@ -80,7 +80,8 @@ export async function startApp() {
   });
   const alerts = createAlertsPanel({ onClose: () => drawChrome() });
   byId('open-alerts').addEventListener('click', () => {
-    alerts.open(state);
+    state.unseenAlerts = 0; // seen once the panel is open
+    alerts.open();
     alerts.render(state);
   });
   const directory = createDirectory({

@@ -12,7 +12,7 @@ use crate::realtime_rest::{
     Page, RealtimeCredentials, RealtimeError, RealtimeRest, RoomDraft, RoomInfo,
 };
 use crate::secret::Secret;
-use crate::store::{messages, rooms, Store};
+use crate::store::{rooms, Store};
 use crate::supervisor::Command;
 use std::sync::Arc;
 
@@ -189,12 +189,7 @@ impl Engine {
             }
         })?;
         self.command(id, Command::Signal(Signal::Leave(room.to_owned())));
-        let (owner, room) = (id.clone(), room.to_owned());
-        self.store
-            .run(move |c| messages::delete_room(c, &owner, &room))
-            .await?;
-        self.publish(Event::AccountsChanged);
-        Ok(())
+        self.delete_room_history(id, room).await
     }
 
     /// Creates a room and joins it.

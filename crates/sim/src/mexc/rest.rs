@@ -7,11 +7,12 @@
 //! window, 10072 unknown API key); the others are the simulator's own [I].
 
 use super::{lock, ListenKey, State};
+use crate::http::json_response as answer;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use hmac::{Hmac, Mac};
-use serde_json::{json, Value};
+use serde_json::json;
 use sha2::Sha256;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::Ordering;
@@ -49,15 +50,6 @@ impl RestServer {
     pub(super) fn addr(&self) -> SocketAddr {
         self.addr
     }
-}
-
-fn answer(status: StatusCode, body: Value) -> Response {
-    (
-        status,
-        [("content-type", "application/json")],
-        body.to_string(),
-    )
-        .into_response()
 }
 
 fn error(status: StatusCode, code: i64, msg: &str) -> Response {

@@ -2,6 +2,7 @@
 //! auth layers checked and errors in the documented envelope.
 
 use super::{create_room, issue_token, lock, now_iso, State, MAX_MESSAGE_BYTES};
+use crate::http::{json_response as answer, query_value};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
@@ -11,15 +12,6 @@ use std::sync::Arc;
 
 pub(super) fn router(state: Arc<State>) -> axum::Router {
     axum::Router::new().fallback(handle).with_state(state)
-}
-
-fn answer(status: StatusCode, body: Value) -> Response {
-    (
-        status,
-        [("content-type", "application/json")],
-        body.to_string(),
-    )
-        .into_response()
 }
 
 fn ok(status: StatusCode, data: Value) -> Response {
@@ -53,20 +45,10 @@ fn error(status: StatusCode, message: &str) -> Response {
 }
 
 fn query_number(query: &str, name: &str, default: u64) -> Result<u64, String> {
-    match query
-        .split('&')
-        .find_map(|p| p.split_once('=').filter(|(k, _)| *k == name))
-    {
+    match query_value(query, name) {
         None => Ok(default),
-        Some((_, v)) => v.parse().map_err(|_| format!("`{name}` must be a number")),
+        Some(v) => v.parse().map_err(|_| format!("`{name}` must be a number")),
     }
-}
-
-fn query_text(query: &str, name: &str) -> Option<String> {
-    query
-        .split('&')
-        .find_map(|p| p.split_once('=').filter(|(k, _)| *k == name))
-        .map(|(_, v)| v.to_owned())
 }
 
 /// Paging as the docs show it: page 1 first; `pages` rounds up.
@@ -213,7 +195,7 @@ fn list_rooms(state: &State, query: &str) -> Response {
             )
         }
     };
-    let kind = query_text(query, "type");
+    let kind = query_value(query, "type");
     let data = lock(&state.data);
     let rooms: Vec<Value> = data
         .rooms
