@@ -115,6 +115,7 @@ pub async fn send_message(
                         .map(url)
                         .transpose()?
                         .filter(|t| !t.is_empty()),
+                    ..Default::default()
                 }),
             }
         }

@@ -22,6 +22,7 @@ pub enum ServiceKind {
     Mockly,
     Mexc,
     Realtime,
+    Mixin,
 }
 
 impl ServiceKind {
@@ -30,6 +31,7 @@ impl ServiceKind {
             ServiceKind::Mockly => "mockly.me chat",
             ServiceKind::Mexc => "MEXC P2P order chat",
             ServiceKind::Realtime => "Realtime trading community",
+            ServiceKind::Mixin => "Mixin Messenger bot",
         }
     }
 }
@@ -250,6 +252,37 @@ pub enum ServiceSettings {
     Mockly(MocklySettings),
     Mexc(MexcSettings),
     Realtime(RealtimeSettings),
+    Mixin(MixinSettings),
+}
+
+/// Settings of a Mixin bot. The keystore (which holds the session key) is the keyring secret;
+/// the config keeps only who the bot is and where to reach the service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MixinSettings {
+    /// The bot's user id (the keystore's `app_id` / `client_id`).
+    pub bot_id: String,
+    /// The bot's name as `GET /me` gave it when the keystore was imported.
+    #[serde(default)]
+    pub bot_name: String,
+    /// The Blaze WebSocket.
+    #[serde(default = "MixinSettings::default_blaze_url")]
+    pub blaze_url: String,
+    /// The REST API base.
+    #[serde(default = "MixinSettings::default_api_base")]
+    pub api_base: String,
+}
+
+impl MixinSettings {
+    pub const DEFAULT_BLAZE_URL: &'static str = "wss://blaze.mixin.one/";
+    pub const DEFAULT_API_BASE: &'static str = "https://api.mixin.one";
+
+    pub fn default_blaze_url() -> String {
+        Self::DEFAULT_BLAZE_URL.to_owned()
+    }
+
+    pub fn default_api_base() -> String {
+        Self::DEFAULT_API_BASE.to_owned()
+    }
 }
 
 impl ServiceSettings {
@@ -258,6 +291,7 @@ impl ServiceSettings {
             ServiceSettings::Mockly(_) => ServiceKind::Mockly,
             ServiceSettings::Mexc(_) => ServiceKind::Mexc,
             ServiceSettings::Realtime(_) => ServiceKind::Realtime,
+            ServiceSettings::Mixin(_) => ServiceKind::Mixin,
         }
     }
 }

@@ -29,4 +29,24 @@ pub trait Companion: Send + Sync {
         &'a self,
         message: &'a Outgoing,
     ) -> Option<BoxFuture<'a, Result<IncomingMessage, DeliveryError>>>;
+
+    /// Names what a socket message leaves unnamed (its sender, its room), before it is stored.
+    /// Services whose frames carry names need nothing here.
+    fn describe<'a>(&'a self, _message: &'a IncomingMessage) -> BoxFuture<'a, Description> {
+        Box::pin(async { Description::default() })
+    }
+
+    /// Asks the server whether the credentials are still good after the socket said they are
+    /// not: `Err(reason)` only when it confirms the refusal (Mixin checks `GET /me`).
+    fn verify_credentials(&self) -> BoxFuture<'_, Result<(), String>> {
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// Names found for a message by [`Companion::describe`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Description {
+    pub sender_name: Option<String>,
+    /// The room's title, when the service gives one (a group's name, a contact's name).
+    pub room_title: Option<String>,
 }

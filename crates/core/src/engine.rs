@@ -209,6 +209,23 @@ impl Engine {
                 realtime::check_new_account(s, secret).await?;
                 "realtime"
             }
+            ServiceSettings::Mixin(s) => {
+                let keystore = new
+                    .secret
+                    .as_ref()
+                    .ok_or_else(|| EngineError::Invalid("the bot's keystore is required".into()))?;
+                crate::mixin_account::check_keystore(s, keystore)
+                    .await
+                    .map_err(EngineError::Invalid)?;
+                if new
+                    .display_name
+                    .as_deref()
+                    .is_none_or(|n| n.trim().is_empty())
+                {
+                    new.display_name = Some(s.bot_name.clone()).filter(|n| !n.is_empty());
+                }
+                "mixin"
+            }
         };
         let account = Account {
             id: AccountId(format!("{prefix}-{:08x}", fastrand::u32(..))),
@@ -416,14 +433,26 @@ impl Engine {
                 kind: draft.kind,
                 text: draft.text.clone(),
                 media: draft.media.clone(),
+                client_id: None,
             })
             .map_err(|e| EngineError::Invalid(e.to_string()))?;
         let (owner, room_id) = (account.clone(), room.to_owned());
         let sender = codec::own_sender_id(&settings);
+        let client_id = codec::client_message_id(&settings);
         let now = crate::timestamp::now_ms();
         let stored = self
             .store
-            .run(move |c| messages::insert_own_draft(c, &owner, &room_id, &sender, &draft, now))
+            .run(move |c| {
+                messages::insert_own_draft(
+                    c,
+                    &owner,
+                    &room_id,
+                    &sender,
+                    &draft,
+                    client_id.as_deref(),
+                    now,
+                )
+            })
             .await?;
         self.publish(Event::Message(stored.clone()));
         self.command(account, Command::Flush);
@@ -540,7 +569,7 @@ impl Engine {
         };
         let secret = match &account.settings {
             ServiceSettings::Mockly(_) => None,
-            ServiceSettings::Mexc(_) | ServiceSettings::Realtime(_) => {
+            ServiceSettings::Mexc(_) | ServiceSettings::Realtime(_) | ServiceSettings::Mixin(_) => {
                 Some(self.secret_of(account).map_err(|e| e.to_string())?)
             }
         };

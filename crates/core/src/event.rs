@@ -54,6 +54,12 @@ pub enum Event {
     Alert { account: AccountId, alert: Alert },
     /// Something the user should see: a server error frame, a malformed frame, a refused send.
     Error { account: AccountId, message: String },
+    /// The service named a room (a Mixin conversation's group or contact name).
+    RoomTitle {
+        account: AccountId,
+        room: String,
+        title: String,
+    },
     /// Accounts were added or removed; reload the account list.
     AccountsChanged,
 }

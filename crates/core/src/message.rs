@@ -13,6 +13,18 @@ pub enum MessageKind {
     Image,
     Video,
     File,
+    /// A voice message (Mixin): a player with its duration.
+    Audio,
+    /// A sticker: a small image without a bubble.
+    Sticker,
+    /// A contact card: `text` is the user's id (or name).
+    Contact,
+    /// Markdown text (Mixin posts), rendered safely without raw HTML.
+    Post,
+    /// A place: `text` is its name and address; the card links to a map.
+    Location,
+    /// An app card or a group of link buttons (title, description, buttons).
+    Card,
     /// Something this version cannot show (an unknown type); kept and shown as a placeholder.
     Unsupported,
 }
@@ -25,6 +37,12 @@ impl MessageKind {
             MessageKind::Image => "image",
             MessageKind::Video => "video",
             MessageKind::File => "file",
+            MessageKind::Audio => "audio",
+            MessageKind::Sticker => "sticker",
+            MessageKind::Contact => "contact",
+            MessageKind::Post => "post",
+            MessageKind::Location => "location",
+            MessageKind::Card => "card",
             MessageKind::Unsupported => "unsupported",
         }
     }
@@ -36,6 +54,12 @@ impl MessageKind {
             "image" => Some(MessageKind::Image),
             "video" => Some(MessageKind::Video),
             "file" => Some(MessageKind::File),
+            "audio" => Some(MessageKind::Audio),
+            "sticker" => Some(MessageKind::Sticker),
+            "contact" => Some(MessageKind::Contact),
+            "post" => Some(MessageKind::Post),
+            "location" => Some(MessageKind::Location),
+            "card" => Some(MessageKind::Card),
             "unsupported" => Some(MessageKind::Unsupported),
             _ => None,
         }
@@ -70,6 +94,10 @@ pub enum DeliveryState {
     Pending,
     /// Confirmed by the server (for received messages: stored).
     Sent,
+    /// The recipient's device has it (services with receipts: Mixin).
+    Delivered,
+    /// The recipient has read it.
+    Read,
     /// The server or the client refused it; can be retried.
     Failed,
 }
@@ -79,6 +107,8 @@ impl DeliveryState {
         match self {
             DeliveryState::Pending => "pending",
             DeliveryState::Sent => "sent",
+            DeliveryState::Delivered => "delivered",
+            DeliveryState::Read => "read",
             DeliveryState::Failed => "failed",
         }
     }
@@ -87,6 +117,8 @@ impl DeliveryState {
         match s {
             "pending" => Some(DeliveryState::Pending),
             "sent" => Some(DeliveryState::Sent),
+            "delivered" => Some(DeliveryState::Delivered),
+            "read" => Some(DeliveryState::Read),
             "failed" => Some(DeliveryState::Failed),
             _ => None,
         }
@@ -100,6 +132,54 @@ pub struct Media {
     pub url: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thumb_url: Option<String>,
+    /// A small preview carried in the message itself (base64, Mixin's `thumbnail`): shown
+    /// through the backend like any media, only if its bytes are an image.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumb_inline: Option<String>,
+    /// What the service says about the media (all optional, shown as given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mime: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+}
+
+impl Media {
+    /// Media known only by its address.
+    pub fn at(url: impl Into<String>) -> Media {
+        Media {
+            url: url.into(),
+            ..Media::default()
+        }
+    }
+}
+
+/// The body of an app card, a button group or a location: a title, a description and buttons
+/// that open http(s) links in the system browser.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Card {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub buttons: Vec<LinkButton>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkButton {
+    pub label: String,
+    /// Only http(s) links are kept; anything else is dropped when decoding.
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
 }
 
 /// A message that a codec decoded from the wire, before the store has seen it.
@@ -115,6 +195,7 @@ pub struct IncomingMessage {
     pub kind: MessageKind,
     pub text: String,
     pub media: Option<Media>,
+    pub card: Option<Card>,
     /// Milliseconds since the Unix epoch, UTC, as the codec interpreted the wire time.
     pub ts_ms: i64,
     /// The timestamp exactly as the server sent it.
@@ -137,6 +218,8 @@ pub struct StoredMessage {
     pub kind: MessageKind,
     pub text: String,
     pub media: Option<Media>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<Card>,
     pub ts_ms: i64,
     pub ts_raw: String,
     pub state: DeliveryState,

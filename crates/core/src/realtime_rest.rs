@@ -188,6 +188,7 @@ impl RestMessage {
             kind: MessageKind::Text,
             text: self.message.clone(),
             media: None,
+            card: None,
             ts_ms: crate::timestamp::parse_iso_ms(&self.created_at)
                 .unwrap_or_else(crate::timestamp::now_ms),
             ts_raw: self.created_at.clone(),

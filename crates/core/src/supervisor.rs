@@ -13,7 +13,7 @@ use crate::event::Event;
 use crate::live::PriceTick;
 use crate::message::IncomingMessage;
 use crate::socket::{self, Socket};
-use crate::store::{messages, outbox, Ingested, Store};
+use crate::store::{messages, outbox, rooms, Ingested, Store};
 use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
 use std::collections::{BTreeMap, VecDeque};
@@ -138,6 +138,7 @@ pub fn spawn(
         prices: BTreeMap::new(),
         price_deadline: None,
         refused_close: None,
+        resend_at: None,
     };
     let task = tokio::spawn(supervisor.run().instrument(span));
     SupervisorHandle {
@@ -168,7 +169,21 @@ struct Supervisor {
     price_deadline: Option<Instant>,
     /// Set when the server closed the socket in a way the codec says no retry can fix.
     refused_close: Option<String>,
+    /// When the outbox is tried again after the server refused a send for now (rate limit).
+    resend_at: Option<Instant>,
 }
+
+/// What handling one frame asks of the session.
+#[derive(Default)]
+struct AfterFrame {
+    /// Frames to write now: acknowledgements of what was just stored.
+    replies: Vec<OutFrame>,
+    /// End the session with this reason (the server no longer accepts it).
+    end: Option<String>,
+}
+
+/// How long a send the server refused for now (rate limit, server trouble) waits.
+const RESEND_AFTER: Duration = Duration::from_secs(5);
 
 /// How a connection that opened (or failed to) ended.
 struct Ended {
@@ -358,11 +373,17 @@ impl Supervisor {
                         Some(Err(e)) => return SessionEnd::Lost(format!("connection lost: {e}")),
                         Some(Ok(WsMessage::Text(text))) => {
                             self.frames_this_session += 1;
-                            self.on_frame(InFrame::Text(text.as_str())).await
+                            let after = self.on_frame(InFrame::Text(text.as_str())).await;
+                            if let Err(reason) = finish_frame(after, &mut sink).await {
+                                return SessionEnd::Lost(reason);
+                            }
                         }
                         Some(Ok(WsMessage::Binary(bytes))) => {
                             self.frames_this_session += 1;
-                            self.on_frame(InFrame::Binary(&bytes)).await
+                            let after = self.on_frame(InFrame::Binary(&bytes)).await;
+                            if let Err(reason) = finish_frame(after, &mut sink).await {
+                                return SessionEnd::Lost(reason);
+                            }
                         }
                         Some(Ok(WsMessage::Close(close))) => {
                             if let Some(c) = &close {
@@ -413,6 +434,12 @@ impl Supervisor {
                 },
                 _ = sleep_until(self.price_deadline.unwrap_or_else(Instant::now)), if self.price_deadline.is_some() => {
                     self.publish_prices();
+                }
+                _ = sleep_until(self.resend_at.unwrap_or_else(Instant::now)), if self.resend_at.is_some() => {
+                    self.resend_at = None;
+                    if let Err(reason) = self.flush_outbox(&mut sink).await {
+                        return SessionEnd::Lost(reason);
+                    }
                 }
             }
         }
@@ -504,18 +531,73 @@ impl Supervisor {
         Ok(())
     }
 
-    async fn on_frame(&mut self, frame: InFrame<'_>) {
+    async fn on_frame(&mut self, frame: InFrame<'_>) -> AfterFrame {
+        let mut after = AfterFrame::default();
         let items = match self.codec.decode(frame) {
             Ok(items) => items,
             Err(e) => {
                 tracing::warn!(error = %e, "malformed frame from the server");
                 self.report(format!("malformed frame from the server: {e}"));
-                return;
+                return after;
             }
         };
         for item in items {
             match item {
-                Inbound::Message(m) => self.ingest(m).await,
+                Inbound::Message(m) => {
+                    let service_id = m.service_id.clone();
+                    // Acknowledged only once the store has it: a message that could not be
+                    // stored is pushed again by services that redeliver (Mixin).
+                    if self.ingest_live(m).await {
+                        if let Some(id) = service_id {
+                            after.replies.extend(self.codec.acknowledge(&id));
+                        }
+                    }
+                }
+                Inbound::Receipt { service_id, state } => {
+                    let account = self.account.clone();
+                    match self
+                        .store
+                        .run(move |c| messages::advance_state(c, &account, &service_id, state))
+                        .await
+                    {
+                        Ok(Some(updated)) => self.publish(Event::Sent(updated)),
+                        Ok(None) => {}
+                        Err(e) => self.report(format!("cannot update a message's state: {e}")),
+                    }
+                }
+                Inbound::SendResult { local_id, outcome } => {
+                    self.in_flight.retain(|id| *id != local_id);
+                    match outcome {
+                        Ok(()) => self.accept(local_id).await,
+                        Err(refusal) if refusal.permanent => {
+                            tracing::warn!(reason = %refusal.reason, "server refused a message");
+                            self.fail(
+                                local_id,
+                                format!("refused by the server: {}", refusal.reason),
+                            )
+                            .await
+                        }
+                        Err(refusal) => {
+                            // It stays in the outbox and goes again shortly, with the same id.
+                            self.report(format!("could not send yet: {}", refusal.reason));
+                            self.resend_at = Some(Instant::now() + RESEND_AFTER);
+                        }
+                    }
+                }
+                Inbound::SessionRejected(what) => {
+                    let confirmed = match &self.companion {
+                        Some(c) => c.clone().verify_credentials().await.err(),
+                        None => None,
+                    };
+                    after.end = Some(match confirmed {
+                        Some(reason) => {
+                            self.refused_close = Some(reason);
+                            format!("the server no longer accepts this session ({what})")
+                        }
+                        None => format!("the server ended the session ({what}); reconnecting"),
+                    });
+                    return after;
+                }
                 Inbound::UserStatus { user_id, online } => self.publish(Event::UserStatus {
                     account: self.account.clone(),
                     user: user_id,
@@ -558,15 +640,7 @@ impl Supervisor {
                         tracing::debug!("send accepted, but nothing was in flight");
                         continue;
                     };
-                    match self
-                        .store
-                        .run(move |c| messages::mark_accepted(c, id))
-                        .await
-                    {
-                        Ok(Some(sent)) => self.publish(Event::Sent(sent)),
-                        Ok(None) => {}
-                        Err(e) => self.report(format!("cannot mark a message sent: {e}")),
-                    }
+                    self.accept(id).await;
                 }
                 Inbound::SendRejected(reason) => {
                     tracing::warn!(%reason, "server refused a message");
@@ -579,10 +653,57 @@ impl Supervisor {
                 }
             }
         }
+        after
     }
 
-    /// Stores a received message (once: duplicates are dropped) and announces it.
-    async fn ingest(&mut self, m: IncomingMessage) {
+    /// The server accepted a pending message: it is sent and leaves the outbox.
+    async fn accept(&mut self, local_id: i64) {
+        match self
+            .store
+            .run(move |c| messages::mark_accepted(c, local_id))
+            .await
+        {
+            Ok(Some(sent)) => self.publish(Event::Sent(sent)),
+            Ok(None) => {}
+            Err(e) => self.report(format!("cannot mark a message sent: {e}")),
+        }
+    }
+
+    /// Stores a message from the socket after the companion named what the frame left
+    /// unnamed; names the room when the service gave it a title. Whether the store has it.
+    async fn ingest_live(&mut self, mut m: IncomingMessage) -> bool {
+        let Some(companion) = self.companion.clone() else {
+            return self.ingest(m).await;
+        };
+        let described = companion.describe(&m).await;
+        if m.sender_name.is_none() {
+            m.sender_name = described.sender_name;
+        }
+        let room = m.room.clone();
+        let stored = self.ingest(m).await;
+        if let (true, Some(title)) = (stored, described.room_title) {
+            let (account, name) = (self.account.clone(), title.clone());
+            let room_id = room.clone();
+            match self
+                .store
+                .run(move |c| rooms::name_if_untitled(c, &account, &room_id, &name))
+                .await
+            {
+                Ok(true) => self.publish(Event::RoomTitle {
+                    account: self.account.clone(),
+                    room,
+                    title,
+                }),
+                Ok(false) => {}
+                Err(e) => self.report(format!("cannot name a room: {e}")),
+            }
+        }
+        stored
+    }
+
+    /// Stores a received message (once: duplicates are dropped) and announces it. Whether the
+    /// store has it (new or already there).
+    async fn ingest(&mut self, m: IncomingMessage) -> bool {
         let account = self.account.clone();
         match self
             .store
@@ -592,8 +713,12 @@ impl Supervisor {
             Ok(Ingested::New(stored)) => self.publish(Event::Message(stored)),
             Ok(Ingested::Confirmed(stored)) => self.publish(Event::Sent(stored)),
             Ok(Ingested::Duplicate) => tracing::debug!("duplicate message ignored"),
-            Err(e) => self.report(format!("cannot store a received message: {e}")),
+            Err(e) => {
+                self.report(format!("cannot store a received message: {e}"));
+                return false;
+            }
         }
+        true
     }
 
     /// A message the companion delivered: it gets the server's id (unless the socket's echo
@@ -647,6 +772,22 @@ impl Supervisor {
 
 /// A failure that retrying cannot fix.
 struct Permanent(String);
+
+/// Writes what handling a frame asked for; `Err` ends the session with the reason.
+async fn finish_frame(after: AfterFrame, sink: &mut Sink) -> Result<(), String> {
+    for frame in after.replies {
+        sink.send(to_ws(frame))
+            .await
+            .map_err(|e| format!("connection lost: {e}"))?;
+    }
+    match after.end {
+        Some(reason) => {
+            let _ = sink.close().await;
+            Err(reason)
+        }
+        None => Ok(()),
+    }
+}
 
 fn to_ws(frame: OutFrame) -> WsMessage {
     match frame {

@@ -72,14 +72,17 @@ impl MexcCodec {
             MessageKind::Image => non_empty(body.image_url).map(|url| Media {
                 url,
                 thumb_url: non_empty(body.image_thumb_url),
+                ..Default::default()
             }),
             MessageKind::Video => non_empty(body.video_url).map(|url| Media {
                 url,
                 thumb_url: None,
+                ..Default::default()
             }),
             MessageKind::File => non_empty(body.file_url).map(|url| Media {
                 url,
                 thumb_url: None,
+                ..Default::default()
             }),
             _ => None,
         };
@@ -103,6 +106,7 @@ impl MexcCodec {
             kind,
             text,
             media,
+            card: None,
             ts_ms: self
                 .create_time_ms(&ts_raw)
                 .unwrap_or_else(crate::timestamp::now_ms),
@@ -194,6 +198,7 @@ impl Codec for MexcCodec {
                     kind: MessageKind::Unsupported,
                     text: format!("Unsupported frame from the server (method {other})"),
                     media: None,
+                    card: None,
                     ts_ms: crate::timestamp::now_ms(),
                     ts_raw: String::new(),
                 })])
@@ -233,9 +238,7 @@ impl Codec for MexcCodec {
             }
             MessageKind::Video => (3, "", "", url, ""),
             MessageKind::File => (4, "", "", "", url),
-            MessageKind::System | MessageKind::Unsupported => {
-                return refuse("only text, image, video and file messages can be sent")
-            }
+            _ => return refuse("only text, image, video and file messages can be sent"),
         };
         let web_url = url.starts_with("https://") || url.starts_with("http://");
         if !url.is_empty() && !web_url {

@@ -85,6 +85,7 @@ impl Codec for MocklyCodec {
                     kind: MessageKind::Text,
                     text,
                     media: None,
+                    card: None,
                     ts_ms,
                     ts_raw,
                 })])
@@ -107,6 +108,7 @@ impl Codec for MocklyCodec {
                         kind: MessageKind::System,
                         text,
                         media: None,
+                        card: None,
                         ts_ms,
                         ts_raw,
                     }));
@@ -251,6 +253,7 @@ mod tests {
                 kind: MessageKind::Text,
                 text: "Hello, everyone!".into(),
                 media: None,
+                client_id: None,
             })
             .unwrap();
         let OutFrame::Text(t) = &frames[0] else {
@@ -335,6 +338,7 @@ mod tests {
             kind: MessageKind::Text,
             text: "  ".into(),
             media: None,
+            client_id: None,
         };
         assert!(matches!(c.encode(&empty), Err(CodecError::Refused(_))));
         let big = Outgoing {

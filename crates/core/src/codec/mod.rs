@@ -6,6 +6,7 @@
 //! [`crate::supervisor`] does all of that, for every service alike.
 
 pub mod mexc;
+pub mod mixin;
 pub mod mockly;
 pub mod realtime;
 
@@ -86,6 +87,29 @@ pub enum Inbound {
     Alert(crate::live::Alert),
     /// A well-formed frame this client has no use for (an unknown event type): logged, not shown.
     Ignored(String),
+    /// The server reports the state of a message the user wrote, by its service id (Mixin's
+    /// status echo and delivered/read receipts).
+    Receipt {
+        service_id: String,
+        state: crate::message::DeliveryState,
+    },
+    /// The reply to one particular send (services whose replies carry the request id).
+    SendResult {
+        local_id: i64,
+        outcome: Result<(), SendRefusal>,
+    },
+    /// The server says the session is no longer accepted after the socket opened (Mixin's
+    /// `ERROR` 401): the companion confirms before the connection gives up.
+    SessionRejected(String),
+}
+
+/// Why the server refused one message, and whether sending it again can help.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SendRefusal {
+    pub reason: String,
+    /// Refused for good (forbidden, invalid); otherwise (rate limit, server trouble) it stays
+    /// in the outbox and is sent again.
+    pub permanent: bool,
 }
 
 /// Something the user does that the socket should say at once, beyond messages.
@@ -109,6 +133,8 @@ pub struct Outgoing {
     pub kind: MessageKind,
     pub text: String,
     pub media: Option<Media>,
+    /// The id the client chose for it (services that take one, see [`client_message_id`]).
+    pub client_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -208,6 +234,12 @@ pub trait Codec: Send {
         Vec::new()
     }
 
+    /// Frames that tell the server a received message is stored, for services that push a
+    /// message again until it is acknowledged. Called only after the store has it.
+    fn acknowledge(&mut self, _service_id: &str) -> Vec<OutFrame> {
+        Vec::new()
+    }
+
     /// Whether the server closing the socket with this code and reason means "stop retrying"
     /// (e.g. a refused token) and, if so, what to tell the user.
     fn permanent_close(&self, _code: u16, _reason: &str) -> Option<String> {
@@ -273,6 +305,7 @@ pub fn connections(
                 companion: None,
             }]
         }
+        ServiceSettings::Mixin(s) => vec![mixin_connection(s, secret.as_ref())],
         ServiceSettings::Mexc(s) => {
             let key = secret.unwrap_or_else(|| crate::secret::Secret::new(""));
             s.conversations
@@ -303,9 +336,37 @@ pub fn mexc_connection(
     }
 }
 
+/// The socket of a Mixin bot. Without a readable keystore it cannot connect (the codec says
+/// so) and has no REST companion.
+pub fn mixin_connection(
+    settings: &crate::account::MixinSettings,
+    secret: Option<&crate::secret::Secret>,
+) -> Connection {
+    let keystore = secret.and_then(|s| crate::mixin_keystore::Keystore::parse(s.expose()).ok());
+    let companion = keystore
+        .clone()
+        .and_then(|k| crate::mixin_rest::MixinRest::new(settings, k).ok())
+        .map(|rest| {
+            std::sync::Arc::new(crate::mixin_companion::MixinCompanion::new(
+                rest,
+                settings.bot_id.clone(),
+            )) as std::sync::Arc<dyn crate::companion::Companion>
+        });
+    Connection {
+        room: None,
+        codec: Box::new(mixin::MixinCodec::new(settings.clone(), keystore)),
+        companion,
+    }
+}
+
 /// The codec that would carry a message to `room`; `None` when the account has no such room.
 pub fn for_room(settings: &crate::account::ServiceSettings, room: &str) -> Option<Box<dyn Codec>> {
-    if !fixed_rooms(settings).iter().any(|(id, _)| id == room) {
+    let known = match settings {
+        // A bot's conversations come and go with its users: any conversation id will do.
+        crate::account::ServiceSettings::Mixin(_) => uuid::Uuid::parse_str(room).is_ok(),
+        _ => fixed_rooms(settings).iter().any(|(id, _)| id == room),
+    };
+    if !known {
         return None;
     }
     connections(settings, None)
@@ -330,6 +391,7 @@ pub fn fixed_rooms(settings: &crate::account::ServiceSettings) -> Vec<(String, S
             .iter()
             .map(|r| (r.id.clone(), r.name.clone()))
             .collect(),
+        crate::account::ServiceSettings::Mixin(_) => Vec::new(),
     }
 }
 
@@ -339,5 +401,15 @@ pub fn own_sender_id(settings: &crate::account::ServiceSettings) -> String {
         crate::account::ServiceSettings::Mockly(s) => s.client_id.trim().to_owned(),
         crate::account::ServiceSettings::Mexc(_) => "me".to_owned(),
         crate::account::ServiceSettings::Realtime(s) => s.user_id.clone(),
+        crate::account::ServiceSettings::Mixin(s) => s.bot_id.clone(),
+    }
+}
+
+/// A fresh id for a message the user writes, for services where the client names its
+/// messages (Mixin's `message_id`); kept with the message so every resend carries it.
+pub fn client_message_id(settings: &crate::account::ServiceSettings) -> Option<String> {
+    match settings {
+        crate::account::ServiceSettings::Mixin(_) => Some(uuid::Uuid::new_v4().to_string()),
+        _ => None,
     }
 }

@@ -259,6 +259,7 @@ impl RealtimeCodec {
             kind: MessageKind::Text,
             text: m.message,
             media: None,
+            card: None,
             ts_ms,
             ts_raw: m.timestamp,
         })])

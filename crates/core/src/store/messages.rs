@@ -18,7 +18,7 @@ pub enum Ingested {
 }
 
 const COLUMNS: &str = "local_id, account_id, room_id, service_id, sender_id, sender_name, own, \
-                       kind, text, ts_ms, ts_raw, state, error, media";
+                       kind, text, ts_ms, ts_raw, state, error, media, card";
 
 fn media_json(media: &Option<Media>) -> Option<String> {
     media.as_ref().and_then(|m| serde_json::to_string(m).ok())
@@ -43,6 +43,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredMessage> {
         error: row.get(12)?,
         media: row
             .get::<_, Option<String>>(13)?
+            .and_then(|json| serde_json::from_str(&json).ok()),
+        card: row
+            .get::<_, Option<String>>(14)?
             .and_then(|json| serde_json::from_str(&json).ok()),
     })
 }
@@ -115,8 +118,8 @@ fn insert_received(
 ) -> Result<i64, StoreError> {
     conn.prepare_cached(
         "INSERT INTO messages (local_id, account_id, room_id, service_id, sender_id, sender_name,
-                               own, kind, text, ts_ms, ts_raw, state, media)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'sent', ?12)",
+                               own, kind, text, ts_ms, ts_raw, state, media, card)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'sent', ?12, ?13)",
     )?
     .execute(params![
         local_id,
@@ -130,7 +133,8 @@ fn insert_received(
         m.text,
         m.ts_ms,
         m.ts_raw,
-        media_json(&m.media)
+        media_json(&m.media),
+        m.card.as_ref().and_then(|c| serde_json::to_string(c).ok())
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -144,16 +148,27 @@ pub fn insert_own_pending(
     text: &str,
     now_ms: i64,
 ) -> Result<StoredMessage, StoreError> {
-    insert_own_draft(conn, account, room, sender_id, &Draft::text(text), now_ms)
+    insert_own_draft(
+        conn,
+        account,
+        room,
+        sender_id,
+        &Draft::text(text),
+        None,
+        now_ms,
+    )
 }
 
-/// Stores what the user composed as pending and queues it in the outbox.
+/// Stores what the user composed as pending and queues it in the outbox. `client_id` is the
+/// service id chosen by the client, for services that take one (Mixin's `message_id`): every
+/// retry sends it again, so the server de-duplicates.
 pub fn insert_own_draft(
     conn: &Connection,
     account: &AccountId,
     room: &str,
     sender_id: &str,
     draft: &Draft,
+    client_id: Option<&str>,
     now_ms: i64,
 ) -> Result<StoredMessage, StoreError> {
     super::rooms::ensure(conn, account, room, room)?;
@@ -164,7 +179,7 @@ pub fn insert_own_draft(
     conn.prepare_cached(
         "INSERT INTO messages (account_id, room_id, service_id, sender_id, sender_name, own,
                                kind, text, ts_ms, ts_raw, state, media)
-         VALUES (?1, ?2, NULL, ?3, NULL, 1, ?4, ?5, ?6, '', 'pending', ?7)",
+         VALUES (?1, ?2, ?8, ?3, NULL, 1, ?4, ?5, ?6, '', 'pending', ?7)",
     )?
     .execute(params![
         account.0,
@@ -173,7 +188,8 @@ pub fn insert_own_draft(
         draft.kind.as_str(),
         draft.text,
         now_ms,
-        media
+        media,
+        client_id
     ])?;
     let local_id = conn.last_insert_rowid();
     super::outbox::add(conn, account, local_id)?;
@@ -221,6 +237,40 @@ pub fn mark_accepted(
     if changed == 0 {
         return Ok(None);
     }
+    get(conn, local_id)
+}
+
+/// The server reports a message the user wrote as `state` (sent, delivered, read). States only
+/// move forward; a pending or failed message it reports leaves the outbox. `None` when no own
+/// message has that id or nothing changed.
+pub fn advance_state(
+    conn: &Connection,
+    account: &AccountId,
+    service_id: &str,
+    state: DeliveryState,
+) -> Result<Option<StoredMessage>, StoreError> {
+    let rank = |s: DeliveryState| match s {
+        DeliveryState::Pending | DeliveryState::Failed => 0,
+        DeliveryState::Sent => 1,
+        DeliveryState::Delivered => 2,
+        DeliveryState::Read => 3,
+    };
+    let current: Option<(i64, String)> = conn
+        .prepare_cached(
+            "SELECT local_id, state FROM messages WHERE account_id = ?1 AND service_id = ?2 AND own = 1",
+        )?
+        .query_row(params![account.0, service_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((local_id, was)) = current else {
+        return Ok(None);
+    };
+    let was = DeliveryState::parse(&was).unwrap_or(DeliveryState::Sent);
+    if rank(state) <= rank(was) {
+        return Ok(None);
+    }
+    conn.prepare_cached("UPDATE messages SET state = ?2, error = NULL WHERE local_id = ?1")?
+        .execute(params![local_id, state.as_str()])?;
+    super::outbox::remove(conn, local_id)?;
     get(conn, local_id)
 }
 

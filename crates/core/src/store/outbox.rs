@@ -27,7 +27,7 @@ pub fn pending(
 ) -> Result<Vec<Outgoing>, StoreError> {
     let rows = conn
         .prepare_cached(
-            "SELECT m.local_id, m.room_id, m.kind, m.text, m.media FROM outbox o
+            "SELECT m.local_id, m.room_id, m.kind, m.text, m.media, m.service_id FROM outbox o
              JOIN messages m ON m.local_id = o.local_id
              WHERE o.account_id = ?1 AND (?2 IS NULL OR m.room_id = ?2)
              ORDER BY o.local_id",
@@ -41,6 +41,7 @@ pub fn pending(
                 kind: MessageKind::parse(&kind).unwrap_or(MessageKind::Unsupported),
                 text: r.get(3)?,
                 media: media.and_then(|json| serde_json::from_str(&json).ok()),
+                client_id: r.get(5)?,
             })
         })?
         .collect::<Result<_, _>>()?;

@@ -30,6 +30,21 @@ pub(crate) fn ensure(
     Ok(())
 }
 
+/// Names a room that still has its id as title (never overrides a name). Whether it changed.
+pub fn name_if_untitled(
+    conn: &Connection,
+    account: &AccountId,
+    room: &str,
+    title: &str,
+) -> Result<bool, StoreError> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE rooms SET title = ?3 WHERE account_id = ?1 AND room_id = ?2 AND title = room_id",
+        )?
+        .execute(params![account.0, room, title])?;
+    Ok(changed > 0)
+}
+
 /// Creates the room or renames it.
 pub fn upsert(
     conn: &Connection,

@@ -37,6 +37,8 @@ pub(super) const MIGRATIONS: &[&str] = &[
     CREATE INDEX outbox_by_account ON outbox (account_id, local_id);",
     // 2: image, video and file messages keep their media as JSON ({url, thumb_url}).
     "ALTER TABLE messages ADD COLUMN media TEXT;",
+    // 3: app cards, button groups and locations keep their card as JSON ({title, description, buttons}).
+    "ALTER TABLE messages ADD COLUMN card TEXT;",
 ];
 
 pub fn migrate(conn: &Connection) -> Result<(), StoreError> {

@@ -19,6 +19,7 @@ fn incoming(id: Option<&str>, sender: &str, own: bool, text: &str) -> IncomingMe
         kind: MessageKind::Text,
         text: text.into(),
         media: None,
+        card: None,
         ts_ms: 1_690_295_535_123,
         ts_raw: "2023-07-25T14:32:15.123456".into(),
     }
@@ -242,7 +243,9 @@ async fn media_is_stored_and_read_back() {
         media: Some(crate::message::Media {
             url: "https://cdn.example.com/proof.png".into(),
             thumb_url: Some("https://cdn.example.com/proof_thumb.jpg".into()),
+            ..Default::default()
         }),
+        card: None,
         ..incoming(Some("7"), "buyer", false, "payment proof")
     };
     ingest(&store, image.clone()).await;

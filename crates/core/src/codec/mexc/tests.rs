@@ -91,7 +91,9 @@ fn documented_send_is_produced_from_an_image_message() {
             media: Some(Media {
                 url: "https://cdn.example.com/images/design_v3.png".into(),
                 thumb_url: Some("https://cdn.example.com/images/design_v3_thumb.jpg".into()),
+                ..Default::default()
             }),
+            client_id: None,
         })
         .unwrap();
     let OutFrame::Text(ours) = &frames[0] else {
@@ -204,13 +206,16 @@ fn a_media_message_without_its_url_is_refused_before_sending() {
         kind: MessageKind::Image,
         text: "proof".into(),
         media: None,
+        client_id: None,
     };
     assert!(matches!(c.encode(&image), Err(CodecError::Refused(m)) if m.contains("needs a URL")));
     let bad_scheme = Outgoing {
         media: Some(Media {
             url: "javascript:alert(1)".into(),
             thumb_url: None,
+            ..Default::default()
         }),
+        client_id: None,
         ..image
     };
     assert!(matches!(c.encode(&bad_scheme), Err(CodecError::Refused(m)) if m.contains("http")));

@@ -329,6 +329,7 @@ fn sending_is_chat_send_and_over_64_kb_is_refused() {
         kind: MessageKind::Text,
         text: text.into(),
         media: None,
+        client_id: None,
     };
     let frames = frames_json(c.encode(&out("Hello everyone!")).unwrap());
     assert_eq!(

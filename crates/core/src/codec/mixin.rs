@@ -1,0 +1,351 @@
+//! Mixin Messenger bots over Blaze (PROTOCOLS.md §1): a JWT signed by the keystore on every
+//! connection, the `Mixin-Blaze-1` subprotocol, gzip JSON in binary frames, the pending list
+//! asked for first, every received message acknowledged once stored (the supervisor calls
+//! [`Codec::acknowledge`] after the store has it), and own messages sent with a client-made
+//! `message_id` so that a resend after a lost reply is de-duplicated by the server.
+
+pub mod category;
+pub mod frame;
+
+use super::{
+    Codec, CodecError, ConnectRequest, Heartbeat, HeartbeatFrame, InFrame, Inbound, OutFrame,
+    Outgoing, SendRefusal,
+};
+use crate::account::MixinSettings;
+use crate::message::{DeliveryState, IncomingMessage, MessageKind};
+use crate::mixin_keystore::Keystore;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::time::Duration;
+
+pub const SUBPROTOCOL: &str = "Mixin-Blaze-1";
+/// The longest text Parley sends in one message (Mixin documents 128 KB per REST body; a
+/// frame has its envelope around the text).
+pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+
+pub struct MixinCodec {
+    settings: MixinSettings,
+    keystore: Option<Keystore>,
+    /// Request ids of our CREATE_MESSAGE frames awaiting their reply, with the outbox entry.
+    sends: HashMap<String, i64>,
+}
+
+/// The envelope of every Blaze frame.
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    data: Option<Value>,
+    #[serde(default)]
+    error: Option<BlazeError>,
+}
+
+#[derive(Deserialize)]
+struct BlazeError {
+    #[serde(default)]
+    code: i64,
+    #[serde(default)]
+    description: Option<String>,
+    /// The documented sample spells it so (PROTOCOLS.md §1.7).
+    #[serde(default)]
+    desciption: Option<String>,
+}
+
+impl BlazeError {
+    fn describe(&self) -> String {
+        let text = self
+            .description
+            .as_deref()
+            .or(self.desciption.as_deref())
+            .filter(|d| !d.is_empty())
+            .unwrap_or("no description");
+        format!("error {}: {text}", self.code)
+    }
+
+    /// The session is not (or no longer) accepted: a wrong keystore, or a clock off by more
+    /// than 5 minutes (911 = "time inaccurate").
+    fn is_auth(&self) -> bool {
+        matches!(self.code, 401 | 911)
+    }
+}
+
+/// An inbound message view (`data` of CREATE_MESSAGE), PROTOCOLS.md §1.8.
+#[derive(Deserialize)]
+struct View {
+    #[serde(default)]
+    conversation_id: String,
+    #[serde(default)]
+    user_id: String,
+    message_id: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    data: Option<String>,
+    #[serde(default)]
+    data_base64: Option<String>,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    created_at: String,
+    #[serde(default)]
+    representative_id: Option<String>,
+}
+
+impl MixinCodec {
+    /// `keystore` is `None` when the keyring had none: the codec still checks outgoing messages.
+    pub fn new(settings: MixinSettings, keystore: Option<Keystore>) -> MixinCodec {
+        MixinCodec {
+            settings,
+            keystore,
+            sends: HashMap::new(),
+        }
+    }
+
+    fn request(action: &str, params: Option<Value>) -> (String, OutFrame) {
+        let id = uuid::Uuid::new_v4().to_string();
+        let mut frame = json!({"id": id, "action": action});
+        if let Some(params) = params {
+            frame["params"] = params;
+        }
+        (
+            id,
+            OutFrame::Binary(frame::deflate(frame.to_string().as_bytes())),
+        )
+    }
+
+    fn view(&self, data: Value) -> Result<Inbound, CodecError> {
+        let view: View = serde_json::from_value(data)
+            .map_err(|e| CodecError::UnexpectedShape(format!("message view: {e}")))?;
+        if view.message_id.is_empty() {
+            return Err(CodecError::MissingField("message_id"));
+        }
+        let own = view.user_id == self.settings.bot_id;
+        // The server's status echo of a message the bot sent: no category, the bot as sender.
+        if own && view.category.is_empty() {
+            return Ok(match status(&view.status) {
+                Some(state) => Inbound::Receipt {
+                    service_id: view.message_id,
+                    state,
+                },
+                None => Inbound::Ignored(format!("status echo `{}`", view.status)),
+            });
+        }
+        let encoded = view
+            .data_base64
+            .as_deref()
+            .filter(|d| !d.is_empty())
+            .or(view.data.as_deref())
+            .unwrap_or("");
+        let payload = crate::mixin_keystore::decode_base64_any(encoded).ok_or_else(|| {
+            CodecError::UnexpectedShape(format!(
+                "message {} carries data that is not base64",
+                view.message_id
+            ))
+        })?;
+        let rendered = category::render(&view.category, &payload);
+        let sender = view
+            .representative_id
+            .filter(|r| !r.is_empty())
+            .unwrap_or(view.user_id);
+        let ts_ms = crate::timestamp::parse_iso_ms(&view.created_at)
+            .unwrap_or_else(crate::timestamp::now_ms);
+        Ok(Inbound::Message(IncomingMessage {
+            room: view.conversation_id,
+            service_id: Some(view.message_id),
+            sender_id: sender,
+            sender_name: None,
+            own,
+            kind: rendered.kind,
+            text: rendered.text,
+            media: rendered.media,
+            card: rendered.card,
+            ts_ms,
+            ts_raw: view.created_at,
+        }))
+    }
+
+    fn receipt(data: Value) -> Result<Inbound, CodecError> {
+        let message_id = data
+            .get("message_id")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .ok_or(CodecError::MissingField("message_id"))?;
+        let status_text = data.get("status").and_then(Value::as_str).unwrap_or("");
+        Ok(match status(status_text) {
+            Some(state) => Inbound::Receipt {
+                service_id: message_id.to_owned(),
+                state,
+            },
+            None => Inbound::Ignored(format!("receipt with status `{status_text}`")),
+        })
+    }
+
+    /// The reply to one of our requests (same id).
+    fn reply(&mut self, envelope: Envelope) -> Inbound {
+        let local_id = self.sends.remove(&envelope.id);
+        match (envelope.error, local_id) {
+            (Some(e), _) if e.is_auth() => Inbound::SessionRejected(e.describe()),
+            (Some(e), Some(local_id)) => Inbound::SendResult {
+                local_id,
+                outcome: Err(SendRefusal {
+                    // Rate limits and server trouble pass; the rest is about this message.
+                    permanent: !matches!(e.code, 429 | 500 | 7000 | 7001),
+                    reason: match e.code {
+                        403 => format!(
+                            "the recipient does not accept messages from this bot ({})",
+                            e.describe()
+                        ),
+                        _ => e.describe(),
+                    },
+                }),
+            },
+            (Some(e), None) => {
+                Inbound::ServerError(format!("{} ({})", e.describe(), envelope.action))
+            }
+            (None, Some(local_id)) => Inbound::SendResult {
+                local_id,
+                outcome: Ok(()),
+            },
+            (None, None) => Inbound::Ignored(format!("reply to {}", envelope.action)),
+        }
+    }
+}
+
+fn status(s: &str) -> Option<DeliveryState> {
+    match s {
+        "SENT" => Some(DeliveryState::Sent),
+        "DELIVERED" => Some(DeliveryState::Delivered),
+        "READ" => Some(DeliveryState::Read),
+        _ => None,
+    }
+}
+
+impl Codec for MixinCodec {
+    fn connect_request(&mut self) -> Result<ConnectRequest, CodecError> {
+        let url = super::ws_url(&self.settings.blaze_url)?;
+        let keystore = self.keystore.as_ref().ok_or_else(|| {
+            CodecError::Settings(
+                "the bot's keystore is not in the keyring; import it again in settings".into(),
+            )
+        })?;
+        // A fresh token for every connection: the handshake is signed as `GET /` with no body.
+        let now = chrono::Utc::now().timestamp();
+        let token = crate::mixin_auth::sign(keystore, "GET", "/", b"", now);
+        Ok(ConnectRequest {
+            url,
+            headers: vec![("Authorization".into(), format!("Bearer {}", token.token))],
+            subprotocol: Some(SUBPROTOCOL.into()),
+        })
+    }
+
+    fn on_open(&mut self) -> Vec<OutFrame> {
+        // Replies to sends of an earlier connection will never come: the outbox resends them.
+        self.sends.clear();
+        // Without this first, the server pushes nothing (service doc).
+        vec![Self::request("LIST_PENDING_MESSAGES", None).1]
+    }
+
+    fn decode(&mut self, frame: InFrame<'_>) -> Result<Vec<Inbound>, CodecError> {
+        let compressed = match frame {
+            InFrame::Binary(b) => b,
+            InFrame::Text(t) => {
+                return Err(CodecError::UnexpectedShape(format!(
+                    "a text frame ({} bytes); Blaze sends only gzip binary frames",
+                    t.len()
+                )))
+            }
+        };
+        let json = frame::inflate(compressed)?;
+        let envelope: Envelope =
+            serde_json::from_slice(&json).map_err(|e| CodecError::InvalidJson(e.to_string()))?;
+        if !envelope.id.is_empty() && self.sends.contains_key(&envelope.id) {
+            return Ok(vec![self.reply(envelope)]);
+        }
+        let item = match (envelope.action.as_str(), envelope.data, envelope.error) {
+            (_, _, Some(e)) if e.is_auth() => Inbound::SessionRejected(e.describe()),
+            (_, _, Some(e)) => Inbound::ServerError(e.describe()),
+            ("CREATE_MESSAGE", Some(data), None) => self.view(data)?,
+            ("ACKNOWLEDGE_MESSAGE_RECEIPT", Some(data), None) => Self::receipt(data)?,
+            (action, _, None) => Inbound::Ignored(format!("{action} frame")),
+        };
+        Ok(vec![item])
+    }
+
+    fn encode(&mut self, message: &Outgoing) -> Result<Vec<OutFrame>, CodecError> {
+        if message.kind != MessageKind::Text {
+            return Err(CodecError::Refused(
+                "a Mixin bot replies with text only in this version".into(),
+            ));
+        }
+        if message.text.trim().is_empty() {
+            return Err(CodecError::Refused("the message is empty".into()));
+        }
+        if message.text.len() > MAX_TEXT_BYTES {
+            return Err(CodecError::Refused(format!(
+                "the message is {} KB; Mixin takes at most {} KB",
+                message.text.len() / 1024,
+                MAX_TEXT_BYTES / 1024
+            )));
+        }
+        if uuid::Uuid::parse_str(&message.room).is_err() {
+            return Err(CodecError::Refused(format!(
+                "`{}` is not a Mixin conversation id",
+                message.room
+            )));
+        }
+        let message_id = message
+            .client_id
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let (id, frame) = Self::request(
+            "CREATE_MESSAGE",
+            Some(json!({
+                "conversation_id": message.room,
+                "message_id": message_id,
+                "category": "PLAIN_TEXT",
+                "data_base64": URL_SAFE_NO_PAD.encode(message.text.as_bytes()),
+                "status": "SENT",
+            })),
+        );
+        if message.local_id != 0 {
+            self.sends.insert(id, message.local_id);
+        }
+        Ok(vec![frame])
+    }
+
+    fn acknowledge(&mut self, service_id: &str) -> Vec<OutFrame> {
+        let params = json!({"message_id": service_id, "status": "READ"});
+        vec![Self::request("ACKNOWLEDGE_MESSAGE_RECEIPT", Some(params)).1]
+    }
+
+    fn heartbeat(&self) -> Heartbeat {
+        // The Go SDK pings every 9 s with a 10 s read deadline; the server pings too.
+        Heartbeat {
+            every: Duration::from_secs(10),
+            frame: HeartbeatFrame::WebSocketPing,
+            idle_timeout: Duration::from_secs(30),
+        }
+    }
+
+    fn max_frame_bytes(&self) -> usize {
+        frame::MAX_COMPRESSED_BYTES
+    }
+
+    fn permanent_rejection(&self, status: u16) -> Option<String> {
+        match status {
+            401 => Some(
+                "Mixin refused the bot's session (HTTP 401): the keystore is wrong or revoked, or this computer's clock is off by more than 5 minutes".into(),
+            ),
+            other => super::permanent_rejection(other),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
