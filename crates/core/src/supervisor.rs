@@ -538,6 +538,11 @@ impl Supervisor {
             Err(e) => {
                 tracing::warn!(error = %e, "malformed frame from the server");
                 self.report(format!("malformed frame from the server: {e}"));
+                if self.codec.reset_on_malformed() {
+                    after.end = Some(format!(
+                        "malformed frame from the server ({e}); reconnecting"
+                    ));
+                }
                 return after;
             }
         };

@@ -8,6 +8,7 @@ pub mod demo_script;
 pub mod http;
 pub mod listener;
 pub mod mexc;
+pub mod mixin;
 pub mod mockly;
 pub mod realtime;
 pub mod wire_time;

@@ -324,6 +324,11 @@ impl Codec for MixinCodec {
         vec![Self::request("ACKNOWLEDGE_MESSAGE_RECEIPT", Some(params)).1]
     }
 
+    fn reset_on_malformed(&self) -> bool {
+        // The official SDK drops the connection on any frame it cannot read (§1.15.1).
+        true
+    }
+
     fn heartbeat(&self) -> Heartbeat {
         // The Go SDK pings every 9 s with a 10 s read deadline; the server pings too.
         Heartbeat {

@@ -55,6 +55,8 @@ pub enum HeartbeatFrame {
 }
 
 /// What one inbound frame meant.
+// Messages are by far the most frequent item: boxing them would cost an allocation each.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Inbound {
     Message(IncomingMessage),
@@ -232,6 +234,12 @@ pub trait Codec: Send {
     /// change so the next connection's opening frames include it. Most services say nothing.
     fn signal(&mut self, _signal: &Signal) -> Vec<OutFrame> {
         Vec::new()
+    }
+
+    /// Whether a frame that cannot be decoded resets the connection (a binary protocol whose
+    /// stream cannot be trusted after one bad frame, like Blaze's gzip) instead of being skipped.
+    fn reset_on_malformed(&self) -> bool {
+        false
     }
 
     /// Frames that tell the server a received message is stored, for services that push a

@@ -1,0 +1,477 @@
+//! A Mixin bot against the Blaze simulator, through the engine: import, the pending list first,
+//! acknowledgement only after the store has a message, redelivery without duplicates, sends
+//! that survive a lost reply without duplicating, receipts, 401s, and a gzip bomb.
+
+mod support;
+
+use parley_core::account::{AccountId, MixinSettings, ServiceSettings};
+use parley_core::config::AppConfig;
+use parley_core::connection_state::ConnectionState;
+use parley_core::engine::{Engine, NewAccount};
+use parley_core::event::Event;
+use parley_core::message::{DeliveryState, MessageKind};
+use parley_core::mixin_account::check_keystore;
+use parley_core::secret::Secret;
+use parley_core::secrets::SessionOnlyStore;
+use parley_core::store::Store;
+use parley_sim::mixin::{AuthRefusal, MixinConfig, MixinSim};
+use std::sync::Arc;
+use std::time::Duration;
+use support::{eventually, fast_tuning, Events};
+
+const RSA_PEM: &str = include_str!("../src/mixin_keystore/test-rsa-key.pem");
+
+struct World {
+    sim: MixinSim,
+    keystore: String,
+    bot: String,
+    ava: String,
+}
+
+async fn world(config: MixinConfig) -> World {
+    let sim = MixinSim::start(config).await.expect("simulator starts");
+    let keystore = sim.add_bot("Desk Bot");
+    let bot = MixinSim::bot_id_of(&keystore);
+    let ava = sim.add_user("Ava Trader");
+    World {
+        sim,
+        keystore,
+        bot,
+        ava,
+    }
+}
+
+fn settings(w: &World) -> MixinSettings {
+    MixinSettings {
+        bot_id: String::new(),
+        bot_name: String::new(),
+        blaze_url: w.sim.blaze_url(),
+        api_base: w.sim.api_base(),
+    }
+}
+
+fn engine(store: Store) -> Arc<Engine> {
+    Engine::new(
+        store,
+        None,
+        AppConfig::default(),
+        Arc::new(SessionOnlyStore::default()),
+        fast_tuning(),
+    )
+}
+
+async fn add(engine: &Engine, w: &World, keystore: &str) -> AccountId {
+    engine
+        .add_account(NewAccount {
+            display_name: None,
+            settings: ServiceSettings::Mixin(settings(w)),
+            secret: Some(Secret::new(keystore)),
+            order_numbers: Vec::new(),
+        })
+        .await
+        .expect("the bot is added")
+        .id
+}
+
+async fn history(engine: &Engine, account: &AccountId, room: &str) -> Vec<(String, DeliveryState)> {
+    engine
+        .history(account, room, None, 500)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.text, m.state))
+        .collect()
+}
+
+fn conversation(w: &World) -> String {
+    parley_core::mixin_ids::contact_conversation_id(&w.bot, &w.ava)
+}
+
+#[tokio::test]
+async fn import_checks_the_keystore_with_me_and_saves_nothing_when_it_fails() {
+    let w = world(MixinConfig::default()).await;
+    let mut s = settings(&w);
+    let bot = check_keystore(&mut s, &Secret::new(&w.keystore))
+        .await
+        .unwrap();
+    assert_eq!(
+        (bot.bot_name.as_str(), bot.algorithm),
+        ("Desk Bot", "EdDSA")
+    );
+    assert_eq!(s.bot_id, w.bot);
+
+    let rsa = w.sim.add_rsa_bot("Legacy Bot", RSA_PEM).unwrap();
+    let legacy = check_keystore(&mut settings(&w), &Secret::new(&rsa))
+        .await
+        .unwrap();
+    assert_eq!(
+        (legacy.bot_name.as_str(), legacy.algorithm),
+        ("Legacy Bot", "RS512")
+    );
+
+    let engine = engine(Store::open_in_memory().unwrap());
+    let broken = engine
+        .add_account(NewAccount {
+            display_name: None,
+            settings: ServiceSettings::Mixin(settings(&w)),
+            secret: Some(Secret::new("{\"app_id\": 1")),
+            order_numbers: Vec::new(),
+        })
+        .await
+        .unwrap_err();
+    assert!(broken.to_string().contains("not JSON"), "{broken}");
+    // A well-formed keystore the service does not know: refused by /me, with the likely causes.
+    let stranger = MixinSim::start(MixinConfig::default())
+        .await
+        .unwrap()
+        .add_bot("Elsewhere");
+    let refused = engine
+        .add_account(NewAccount {
+            display_name: None,
+            settings: ServiceSettings::Mixin(settings(&w)),
+            secret: Some(Secret::new(stranger)),
+            order_numbers: Vec::new(),
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("error 401") && refused.to_string().contains("clock"),
+        "{refused}"
+    );
+    assert!(engine.accounts().is_empty(), "nothing saved");
+}
+
+#[tokio::test]
+async fn the_pending_list_comes_first_each_message_is_stored_once_then_acknowledged() {
+    let w = world(MixinConfig::default()).await;
+    let offline: Vec<String> = ["Hi bot", "Is the desk open?", "Need 2 BTC"]
+        .iter()
+        .map(|t| w.sim.user_says(&w.bot, &w.ava, t))
+        .collect();
+    let store = Store::open_in_memory().unwrap();
+    // The store refuses one message (as a full disk would): it must not be acknowledged.
+    store
+        .run(|c| {
+            c.execute_batch(
+                "CREATE TRIGGER poison BEFORE INSERT ON messages WHEN NEW.text = 'Need 2 BTC'
+                 BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
+            )?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let engine = engine(store.clone());
+    let mut events = Events(engine.subscribe());
+    let account = add(&engine, &w, &w.keystore).await;
+    events.expect_open().await;
+    let room = conversation(&w);
+
+    eventually("two acknowledgements", || w.sim.acknowledged().len() == 2).await;
+    let frames = w.sim.client_frames();
+    assert_eq!(
+        frames[0].1["action"], "LIST_PENDING_MESSAGES",
+        "the pending list is asked for first"
+    );
+    assert_eq!(
+        w.sim.acknowledged(),
+        offline[..2].to_vec(),
+        "stored ones only, in order"
+    );
+    assert_eq!(w.sim.unacked_count(&w.bot), 1);
+    let stored = engine.history(&account, &room, None, 50).await.unwrap();
+    assert_eq!(
+        stored.iter().map(|m| m.text.as_str()).collect::<Vec<_>>(),
+        ["Hi bot", "Is the desk open?"]
+    );
+    assert_eq!(
+        stored[0].sender_name.as_deref(),
+        Some("Ava Trader"),
+        "named over REST"
+    );
+    assert_eq!(
+        support::room_titles(&engine).await,
+        vec!["Ava Trader"],
+        "the room is named after the user"
+    );
+
+    // The disk recovers; the server pushes what was not acknowledged again on the next connection.
+    store
+        .run(|c| Ok(c.execute_batch("DROP TRIGGER poison;")?))
+        .await
+        .unwrap();
+    w.sim.drop_connections();
+    eventually("the third acknowledgement", || {
+        w.sim.unacked_count(&w.bot) == 0
+    })
+    .await;
+    let texts: Vec<String> = history(&engine, &account, &room)
+        .await
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect();
+    assert_eq!(
+        texts,
+        ["Hi bot", "Is the desk open?", "Need 2 BTC"],
+        "each exactly once"
+    );
+}
+
+#[tokio::test]
+async fn redelivered_messages_are_not_duplicated() {
+    let w = world(MixinConfig {
+        redeliver_every: Some(Duration::from_millis(100)),
+        ..MixinConfig::default()
+    })
+    .await;
+    let engine = engine(Store::open_in_memory().unwrap());
+    let mut events = Events(engine.subscribe());
+    // The first acknowledgement is lost: the server keeps pushing the message.
+    w.sim.inject_error("ACKNOWLEDGE_MESSAGE_RECEIPT", 7000);
+    let account = add(&engine, &w, &w.keystore).await;
+    events.expect_open().await;
+    w.sim.user_says(&w.bot, &w.ava, "only once please");
+    eventually("the acknowledgement", || w.sim.unacked_count(&w.bot) == 0).await;
+    w.sim.drop_connections();
+    events.expect_open().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(history(&engine, &account, &conversation(&w)).await.len(), 1);
+    assert!(
+        w.sim
+            .acknowledged()
+            .iter()
+            .filter(|id| !id.is_empty())
+            .count()
+            >= 1
+    );
+}
+
+#[tokio::test]
+async fn a_reply_is_sent_once_even_when_its_answer_is_lost_and_receipts_update_its_state() {
+    let w = world(MixinConfig {
+        receipt_delay: Duration::from_millis(100),
+        ..MixinConfig::default()
+    })
+    .await;
+    w.sim.user_says(&w.bot, &w.ava, "hello?");
+    let engine = engine(Store::open_in_memory().unwrap());
+    let mut events = Events(engine.subscribe());
+    let account = add(&engine, &w, &w.keystore).await;
+    events.expect_open().await;
+    let room = conversation(&w);
+    eventually("the user's message", || w.sim.unacked_count(&w.bot) == 0).await;
+
+    w.sim.swallow_replies(1);
+    let pending = engine
+        .send_text(&account, &room, "Desk is open")
+        .await
+        .unwrap();
+    eventually("the server to have it", || w.sim.sent_by(&w.bot).len() == 1).await;
+    assert_eq!(
+        history(&engine, &account, &room).await[1].1,
+        DeliveryState::Pending
+    );
+    // The answer never came; the connection drops; the outbox sends it again, same message_id.
+    w.sim.drop_connections();
+    let read = events
+        .expect("the reply to be read", |e| match e {
+            Event::Sent(m) if m.local_id == pending.local_id && m.state == DeliveryState::Read => {
+                Some(m.clone())
+            }
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        read.service_id, pending.service_id,
+        "the client's message id is kept"
+    );
+    let sent = w.sim.sent_by(&w.bot);
+    assert_eq!(sent.len(), 1, "the server stored it once");
+    assert_eq!(sent[0].text, "Desk is open");
+    assert_eq!(Some(sent[0].message_id.clone()), pending.service_id);
+    let creates = w
+        .sim
+        .client_frames()
+        .iter()
+        .filter(|(_, f)| f["action"] == "CREATE_MESSAGE")
+        .count();
+    assert_eq!(creates, 2, "sent twice on the wire");
+    assert_eq!(
+        history(&engine, &account, &room).await,
+        vec![
+            ("hello?".to_owned(), DeliveryState::Sent),
+            ("Desk is open".to_owned(), DeliveryState::Read)
+        ],
+        "no echo bubble, one reply"
+    );
+}
+
+#[tokio::test]
+async fn a_refused_send_fails_with_the_servers_words_and_the_connection_stays() {
+    let w = world(MixinConfig::default()).await;
+    w.sim.user_says(&w.bot, &w.ava, "hi");
+    let engine = engine(Store::open_in_memory().unwrap());
+    let mut events = Events(engine.subscribe());
+    let account = add(&engine, &w, &w.keystore).await;
+    events.expect_open().await;
+    w.sim.inject_error("CREATE_MESSAGE", 403);
+    engine
+        .send_text(&account, &conversation(&w), "blocked?")
+        .await
+        .unwrap();
+    let failed = events
+        .expect("the failure", |e| match e {
+            Event::Failed(m) => Some(m.clone()),
+            _ => None,
+        })
+        .await;
+    assert!(failed.error.unwrap().contains("error 403"));
+    engine
+        .send_text(&account, &conversation(&w), "next one")
+        .await
+        .unwrap();
+    eventually("the next message", || w.sim.sent_by(&w.bot).len() == 1).await;
+}
+
+#[tokio::test]
+async fn a_401_on_the_upgrade_stops_and_names_the_keystore_and_the_clock() {
+    let w = world(MixinConfig::default()).await;
+    let engine = engine(Store::open_in_memory().unwrap());
+    let mut events = Events(engine.subscribe());
+    add(&engine, &w, &w.keystore).await;
+    events.expect_open().await;
+    w.sim.set_refuse_tokens(true);
+    w.sim.drop_connections();
+    let stopped = events
+        .expect_state("the bot to stop", |s| {
+            matches!(s, ConnectionState::Stopped { .. })
+        })
+        .await;
+    let ConnectionState::Stopped { reason } = stopped else {
+        unreachable!()
+    };
+    assert!(
+        reason.contains("401") && reason.contains("clock"),
+        "{reason}"
+    );
+}
+
+#[tokio::test]
+async fn an_error_401_after_open_is_confirmed_with_me_before_giving_up() {
+    let w = world(MixinConfig {
+        auth_refusal: AuthRefusal::ErrorFrame,
+        ..MixinConfig::default()
+    })
+    .await;
+    let engine = engine(Store::open_in_memory().unwrap());
+    let mut events = Events(engine.subscribe());
+    add(&engine, &w, &w.keystore).await;
+    events.expect_open().await;
+
+    let listings = || {
+        w.sim
+            .client_frames()
+            .iter()
+            .filter(|(_, f)| f["action"] == "LIST_PENDING_MESSAGES")
+            .count()
+    };
+    eventually("the pending list to be asked for", || listings() == 1).await;
+    // A 401 the REST API does not confirm: reconnect.
+    w.sim.inject_error("LIST_PENDING_MESSAGES", 401);
+    w.sim.drop_connections();
+    events.expect_open().await;
+    events
+        .expect_state("a reconnect after the unconfirmed 401", |s| {
+            matches!(s, ConnectionState::Backoff { .. })
+        })
+        .await;
+    events.expect_open().await;
+    assert!(
+        w.sim
+            .rest_calls()
+            .iter()
+            .filter(|c| *c == "GET /me")
+            .count()
+            >= 2,
+        "import + confirmation"
+    );
+
+    // A 401 that /me confirms: stop.
+    w.sim.set_refuse_tokens(true);
+    w.sim.drop_connections();
+    let stopped = events
+        .expect_state("the bot to stop", |s| {
+            matches!(s, ConnectionState::Stopped { .. })
+        })
+        .await;
+    let ConnectionState::Stopped { reason } = stopped else {
+        unreachable!()
+    };
+    assert!(reason.contains("clock"), "{reason}");
+}
+
+#[tokio::test]
+async fn a_gzip_bomb_is_refused_the_connection_resets_and_messages_keep_coming() {
+    let w = world(MixinConfig::default()).await;
+    let engine = engine(Store::open_in_memory().unwrap());
+    let mut events = Events(engine.subscribe());
+    let account = add(&engine, &w, &w.keystore).await;
+    events.expect_open().await;
+    // 64 MiB of spaces, about 64 KB on the wire.
+    let bomb = {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        e.write_all(&vec![b' '; 64 * 1024 * 1024]).unwrap();
+        e.finish().unwrap()
+    };
+    w.sim
+        .push_raw(tokio_tungstenite::tungstenite::Message::Binary(bomb.into()));
+    let error = events
+        .expect("the refusal", |e| match e {
+            Event::Error { message, .. } => Some(message.clone()),
+            _ => None,
+        })
+        .await;
+    assert!(error.contains("gzip bomb"), "{error}");
+    events.expect_open().await;
+    w.sim.user_says(&w.bot, &w.ava, "still there?");
+    eventually("the message after the bomb", || {
+        w.sim.unacked_count(&w.bot) == 0
+    })
+    .await;
+    assert_eq!(history(&engine, &account, &conversation(&w)).await.len(), 1);
+}
+
+#[tokio::test]
+async fn images_stickers_and_groups_arrive_with_their_details() {
+    let w = world(MixinConfig::default()).await;
+    let group = w.sim.add_group("OTC Desk", &[&w.bot, &w.ava]);
+    w.sim.user_sends_image(
+        &w.bot,
+        &w.ava,
+        b"\x89PNG\r\n\x1a\nfake",
+        b"\xff\xd8\xffthumb",
+        "chart",
+    );
+    w.sim
+        .user_sends_sticker(&w.bot, &w.ava, b"\x89PNG\r\n\x1a\nsticker");
+    w.sim
+        .user_sends(&w.bot, &w.ava, Some(&group), "PLAIN_TEXT", b"gm desk");
+    let engine = engine(Store::open_in_memory().unwrap());
+    let mut events = Events(engine.subscribe());
+    let account = add(&engine, &w, &w.keystore).await;
+    events.expect_open().await;
+    eventually("all three", || w.sim.unacked_count(&w.bot) == 0).await;
+    let direct = engine
+        .history(&account, &conversation(&w), None, 50)
+        .await
+        .unwrap();
+    assert_eq!(direct[0].kind, MessageKind::Image);
+    assert_eq!(direct[0].text, "chart");
+    let media = direct[0].media.clone().unwrap();
+    assert!(media.url.starts_with("mixin-attachment:"));
+    assert!(media.thumb_inline.is_some());
+    assert_eq!(direct[1].kind, MessageKind::Sticker);
+    let mut titles = support::room_titles(&engine).await;
+    titles.sort();
+    assert_eq!(titles, vec!["Ava Trader", "OTC Desk"]);
+}

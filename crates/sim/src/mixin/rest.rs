@@ -1,0 +1,170 @@
+//! The REST API a bot's chat uses: `/me`, `/users/:id`, `/conversations` (get, create),
+//! `/acknowledgements`, `/attachments/:id`, `/stickers/:id`, and `/files/:id` standing in for
+//! the attachment storage. Every call but `/files` needs a valid token for exactly this request;
+//! errors come back as HTTP 202 with an `error` body, and `X-Request-Id` is echoed.
+
+use super::{jwt, lock, Conversation, State};
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use tokio::net::TcpStream;
+use tokio::sync::watch;
+
+pub(super) fn router(state: Arc<State>) -> axum::Router {
+    axum::Router::new().fallback(handle).with_state(state)
+}
+
+pub(super) async fn serve(
+    router: axum::Router,
+    stream: TcpStream,
+    mut down: watch::Receiver<bool>,
+) {
+    let service = hyper_util::service::TowerToHyperService::new(router);
+    let connection = hyper::server::conn::http1::Builder::new()
+        .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+    tokio::select! {
+        _ = connection => {}
+        _ = down.changed() => {}
+    }
+}
+
+fn answer(request_id: &str, body: Value) -> Response {
+    let mut response = crate::http::json_response(StatusCode::ACCEPTED, body);
+    if let Ok(value) = request_id.parse() {
+        response.headers_mut().insert("X-Request-Id", value);
+    }
+    response
+}
+
+fn error(request_id: &str, code: i64, description: &str) -> Response {
+    answer(
+        request_id,
+        json!({"error": {"status": 202, "code": code, "description": description}}),
+    )
+}
+
+async fn handle(
+    axum::extract::State(state): axum::extract::State<Arc<State>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri.path().to_owned();
+    lock(&state.data)
+        .rest_calls
+        .push(format!("{method} {path}"));
+    if let Some(file) = path.strip_prefix("/files/") {
+        return match lock(&state.data).files.get(file) {
+            Some((mime, bytes)) => ([("content-type", *mime)], bytes.clone()).into_response(),
+            None => StatusCode::NOT_FOUND.into_response(),
+        };
+    }
+    let request_id = headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let token = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    let uri_signed = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let bot = {
+        let mut data = lock(&state.data);
+        let verified = jwt::verify(token, method.as_str(), uri_signed, &body, |uid, sid| {
+            data.bots
+                .get(uid)
+                .filter(|b| b.session_id == sid)
+                .map(|b| b.key.clone())
+        });
+        match verified {
+            Ok(v)
+                if !state.refuse_tokens.load(Ordering::SeqCst)
+                    && data.seen_jti.insert(v.jti.clone()) =>
+            {
+                v.uid
+            }
+            _ => return error(&request_id, 401, "Unauthorized, maybe invalid token."),
+        }
+    };
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let mut data = lock(&state.data);
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let api_base = state
+        .api_base
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    let user_json = |id: &str, name: &str| json!({"type": "user", "user_id": id, "full_name": name, "identity_number": "7000"});
+    match (method.as_str(), segments.as_slice()) {
+        ("GET", ["me"]) => {
+            let name = data
+                .bots
+                .get(&bot)
+                .map(|b| b.name.clone())
+                .unwrap_or_default();
+            answer(&request_id, json!({"data": user_json(&bot, &name)}))
+        }
+        ("GET", ["users", id]) => match data.users.get(*id) {
+            Some(name) => answer(&request_id, json!({"data": user_json(id, name)})),
+            None => error(&request_id, 404, "The user was not found."),
+        },
+        ("GET", ["conversations", id]) => match data.conversations.get(*id) {
+            Some(c) => answer(&request_id, json!({"data": conversation_json(id, c)})),
+            None => error(&request_id, 404, "The conversation was not found."),
+        },
+        ("POST", ["conversations"]) => {
+            let user = body["participants"][0]["user_id"]
+                .as_str()
+                .unwrap_or("")
+                .to_owned();
+            if !data.users.contains_key(&user) {
+                return error(&request_id, 10002, "The request data has invalid field.");
+            }
+            let id = super::contact_conversation_id(&bot, &user);
+            let c = data
+                .conversations
+                .entry(id.clone())
+                .or_insert(Conversation {
+                    category: "CONTACT",
+                    name: String::new(),
+                    participants: vec![bot.clone(), user],
+                });
+            answer(&request_id, json!({"data": conversation_json(&id, c)}))
+        }
+        ("POST", ["acknowledgements"]) => {
+            for item in body.as_array().into_iter().flatten().take(100) {
+                if let Some(id) = item["message_id"].as_str() {
+                    data.ack(id);
+                }
+            }
+            answer(&request_id, json!({"data": {}}))
+        }
+        ("GET", ["attachments", id]) => match data.attachments.get(*id) {
+            Some(file) => answer(
+                &request_id,
+                json!({"data": {"type": "attachment", "attachment_id": id,
+                "view_url": format!("{api_base}/files/{file}")}}),
+            ),
+            None => error(&request_id, 404, "The attachment was not found."),
+        },
+        ("GET", ["stickers", id]) => match data.stickers.get(*id) {
+            Some(url) => answer(
+                &request_id,
+                json!({"data": {"type": "sticker", "sticker_id": id, "asset_url": url}}),
+            ),
+            None => error(&request_id, 404, "The sticker was not found."),
+        },
+        _ => error(&request_id, 404, "Not found."),
+    }
+}
+
+fn conversation_json(id: &str, c: &Conversation) -> Value {
+    json!({"type": "conversation", "conversation_id": id, "category": c.category, "name": c.name,
+        "participants": c.participants.iter().map(|p| json!({"user_id": p, "role": ""})).collect::<Vec<_>>()})
+}
