@@ -26,6 +26,8 @@ fn main() {
         "set_typing",
         "set_symbols",
         "load_older",
+        "check_mixin_keystore",
+        "open_link",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -176,6 +176,7 @@ pub enum AddAccountRequest {
         rest_base: Option<String>,
     },
     Realtime(crate::commands_realtime::RealtimeRequest),
+    Mixin(crate::commands_mixin::MixinRequest),
 }
 
 /// A secret typed into settings: trimmed, bounded, no control characters.
@@ -277,6 +278,7 @@ pub async fn add_account(
                 order_numbers: Vec::new(),
             }
         }
+        AddAccountRequest::Mixin(request) => request.into_new_account()?,
     };
     Ok(state.engine.add_account(new).await?)
 }

@@ -3,14 +3,15 @@
 //! before typing a credential. Demo secrets stay in memory, never in the keyring.
 
 use parley_core::account::{
-    Account, AccountId, MexcAuth, MexcChat, MexcSettings, MocklySettings, RealtimeRoom,
-    RealtimeSettings, ServiceSettings,
+    Account, AccountId, MexcAuth, MexcChat, MexcSettings, MixinSettings, MocklySettings,
+    RealtimeRoom, RealtimeSettings, ServiceSettings,
 };
 use parley_core::engine::Engine;
 use parley_core::mexc_rest::ApiCredentials;
 use parley_core::realtime_rest::RealtimeCredentials;
 use parley_core::secret::Secret;
 use parley_sim::mexc::{Counterparty, MexcConfig, MexcSim};
+use parley_sim::mixin::{MixinConfig, MixinSim};
 use parley_sim::mockly::{MocklyConfig, MocklySim};
 use parley_sim::realtime::{RealtimeConfig, RealtimeSim};
 use std::sync::Arc;
@@ -29,6 +30,7 @@ pub struct Demo {
     _mockly: Arc<MocklySim>,
     _mexc: Arc<MexcSim>,
     _realtime: Arc<RealtimeSim>,
+    _mixin: Arc<MixinSim>,
     scripts: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -61,6 +63,11 @@ pub async fn start(engine: &Engine) -> Result<Demo, String> {
         .map(Arc::new)
         .map_err(|e| format!("the demo community simulator could not start: {e}"))?;
     let community = parley_sim::demo_realtime::seed(&realtime);
+    let mixin = MixinSim::start(MixinConfig::default())
+        .await
+        .map(Arc::new)
+        .map_err(|e| format!("the demo Mixin simulator could not start: {e}"))?;
+    let bot = parley_sim::demo_mixin::seed(&mixin);
     mexc.add_api_key(DEMO_API_KEY, DEMO_API_SECRET);
     mexc.add_order(DEMO_ORDER, DEMO_CONVERSATION);
     mexc.add_conversation(
@@ -130,6 +137,20 @@ pub async fn start(engine: &Engine) -> Result<Demo, String> {
                 .to_secret(),
             ),
         ),
+        (
+            Account {
+                id: AccountId("demo-mixin".into()),
+                display_name: "Demo bot".into(),
+                settings: ServiceSettings::Mixin(MixinSettings {
+                    bot_id: bot.bot.clone(),
+                    bot_name: "OTC Desk Bot (demo)".into(),
+                    blaze_url: mixin.blaze_url(),
+                    api_base: mixin.api_base(),
+                }),
+                demo: true,
+            },
+            Some(Secret::new(bot.keystore.clone())),
+        ),
     ];
     for (account, secret) in accounts {
         engine
@@ -142,12 +163,14 @@ pub async fn start(engine: &Engine) -> Result<Demo, String> {
         parley_sim::demo_script::spawn(mockly.clone(), seed),
         parley_sim::demo_script::spawn_p2p(mexc.clone(), DEMO_CONVERSATION, screenshot),
         parley_sim::demo_realtime::spawn(realtime.clone(), community, seed),
+        parley_sim::demo_mixin::spawn(mixin.clone(), bot),
     ];
     tracing::info!(mockly = %mockly.endpoint(), mexc = %mexc.ws_endpoint(), "demo workspace started");
     Ok(Demo {
         _mockly: mockly,
         _mexc: mexc,
         _realtime: realtime,
+        _mixin: mixin,
         scripts,
     })
 }

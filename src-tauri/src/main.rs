@@ -8,6 +8,7 @@ mod alerts;
 mod args;
 mod bridge;
 mod commands;
+mod commands_mixin;
 mod commands_realtime;
 mod demo;
 mod error;
@@ -40,6 +41,7 @@ fn main() {
 
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
             let state = tauri::async_runtime::block_on(startup::start(profile, args.demo));
             alerts::watch(
@@ -69,6 +71,8 @@ fn main() {
             media::prepare_media,
             media::save_media,
             commands_realtime::test_realtime,
+            commands_mixin::check_mixin_keystore,
+            commands_mixin::open_link,
             commands_realtime::room_directory,
             commands_realtime::join_room,
             commands_realtime::create_room,

@@ -5,6 +5,7 @@
 
 use crate::error::{CommandError, CommandResult};
 use crate::startup::AppState;
+use parley_core::engine::MediaSource;
 use parley_core::media::{CachedMedia, MediaPurpose};
 use parley_core::message::MessageKind;
 use serde::Serialize;
@@ -41,21 +42,49 @@ async fn resolve(
         .message(local_id)
         .await?
         .ok_or_else(|| CommandError("no such message".into()))?;
-    let media = message
+    let has_preview = message
         .media
-        .ok_or_else(|| CommandError("this message has no media".into()))?;
-    let (url, purpose) = match message.kind {
-        MessageKind::Image if thumb => (media.thumb_url.unwrap_or(media.url), MediaPurpose::Image),
-        MessageKind::Image => (media.url, MediaPurpose::Image),
-        MessageKind::Video => (media.url, MediaPurpose::Video),
-        MessageKind::File => (media.url, MediaPurpose::File),
+        .as_ref()
+        .is_some_and(|m| m.thumb_inline.is_some() || m.thumb_url.is_some());
+    let purpose = match message.kind {
+        MessageKind::Image | MessageKind::Sticker => MediaPurpose::Image,
+        _ if thumb && has_preview => MediaPurpose::Image,
+        MessageKind::Video => MediaPurpose::Video,
+        MessageKind::Audio => MediaPurpose::Audio,
+        MessageKind::File => MediaPurpose::File,
         _ => return Err(CommandError("this message has no media".into())),
     };
-    let media = cache.get(&url, purpose).await.map_err(|e| {
+    let failed = |e: parley_core::media::MediaError| {
         tracing::info!(error = %e, "media not loaded");
         CommandError(e.to_string())
-    })?;
+    };
+    let (media, url) = match state.engine.media_source(&message, thumb).await? {
+        MediaSource::Inline { key, bytes } => {
+            (cache.put(&key, &bytes, purpose).await.map_err(failed)?, key)
+        }
+        MediaSource::Web { key, url } => {
+            // A cached attachment needs no new download address.
+            if key != url {
+                if let Some(hit) = cache.cached_as(&key, purpose).await {
+                    return Ok((hit, file_hint(&message, &url)));
+                }
+            }
+            let media = cache.get_as(&key, &url, purpose).await.map_err(failed)?;
+            (media, file_hint(&message, &url))
+        }
+    };
     Ok((media, url))
+}
+
+/// What to call a saved file: the name the message gives, else the link's.
+fn file_hint(message: &parley_core::message::StoredMessage, url: &str) -> String {
+    match message.media.as_ref().and_then(|m| m.name.as_deref()) {
+        Some(name) => format!(
+            "https://file.invalid/{}",
+            percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC)
+        ),
+        None => url.to_owned(),
+    }
 }
 
 /// Downloads (or finds in the cache) a message's media, so the page can show it or a reason.

@@ -14,6 +14,7 @@ services:
   mockly      mockly.me public chat
   mexc        MEXC P2P order chat (one socket per conversation; listenKey or API-key mode)
   realtime    Realtime trading community (REST chatrooms + live socket)
+  mixin       Mixin Messenger bot (Blaze socket, signed with the bot's keystore)
 
 options:
   --account ID        use a configured account (settings from the profile's config,
@@ -21,7 +22,8 @@ options:
   --profile DIR       the profile --account reads (default: the platform's config dir)
   --endpoint URL      the service endpoint (mockly: default wss://mockly.me/ws/chat/{client_id};
                       mexc: default wss://wbs.p2p.mexc.com/ws; realtime: the live socket,
-                      default <base-url>/v1/live as ws:// or wss://)
+                      default <base-url>/v1/live as ws:// or wss://; mixin: Blaze,
+                      default wss://blaze.mixin.one/)
   --client-id ID      mockly: the id shown to others in the room
   --conversation-id N mexc: an order chat to open (repeat for several; the first is the default
                       room for plain stdin lines)
@@ -30,16 +32,21 @@ options:
                       repeat for several)
   --rest-base URL     mexc API-key mode: the REST API (default https://api.mexc.com)
   --base-url URL      realtime: the server (REST base), e.g. https://api.example.com
-  --room ID           realtime: a chatroom to join (repeat; the first is the default room)
+  --room ID           realtime: a chatroom to join; mixin: a conversation id to write to
+                      (repeat; the first is the default room)
   --symbol S          realtime: a market symbol for price updates (repeat), e.g. EUR/USD
   --send-over WAY     realtime: socket (chat:send, default) or rest (POST …/messages)
   --api-key-in-query  realtime: also put the API key in the socket URL
+  --api-base URL      mixin: the REST API (default https://api.mixin.one)
+  --keystore FILE     mixin: the bot's keystore file (any of the three formats); checked with
+                      GET /me before connecting
+  --to USER_ID        mixin: talk to this user (their one-to-one conversation; repeat)
   --email E           realtime: sign in with this email; stdin's first line is the platform
                       API key, the second the password (used once, never stored)
   --secret-stdin      read the account's secret from stdin: mexc listenKey mode, the first
                       line is the listenKey; API-key mode, the first line is the API key and
-                      the second its secret; realtime, the platform API key then the JWT
-                      (mockly has none)
+                      the second its secret; realtime, the platform API key then the JWT;
+                      mixin, the keystore JSON on one line (mockly has none)
 
 stdin:  each line is sent as a text message to the account's first room;
         a JSON line {\"room\": \"…\", \"text\": \"…\"} picks the room.
@@ -73,6 +80,9 @@ pub struct Connect {
     pub send_over: RealtimeSendPath,
     pub api_key_in_query: bool,
     pub email: Option<String>,
+    pub api_base: Option<String>,
+    pub keystore: Option<PathBuf>,
+    pub to: Vec<String>,
 }
 
 pub fn parse(args: &[String]) -> Result<Parsed, String> {
@@ -86,6 +96,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
         Some("mockly") => ServiceKind::Mockly,
         Some("mexc") => ServiceKind::Mexc,
         Some("realtime") => ServiceKind::Realtime,
+        Some("mixin") => ServiceKind::Mixin,
         Some(other) => return Err(format!("unknown service `{other}`")),
         None => return Err("connect needs a service".into()),
     };
@@ -106,6 +117,9 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
         send_over: RealtimeSendPath::WebSocket,
         api_key_in_query: false,
         email: None,
+        api_base: None,
+        keystore: None,
+        to: Vec::new(),
     };
     while let Some(flag) = it.next() {
         let mut value = || {
@@ -143,6 +157,9 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
             }
             "--api-key-in-query" => c.api_key_in_query = true,
             "--email" => c.email = Some(value()?),
+            "--api-base" => c.api_base = Some(value()?),
+            "--keystore" => c.keystore = Some(PathBuf::from(value()?)),
+            "--to" => c.to.push(value()?),
             "-h" | "--help" => return Ok(Parsed::Help),
             other => return Err(format!("unknown option `{other}`")),
         }
@@ -158,14 +175,33 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
     {
         return Err("--api-key, --order-no and --rest-base are for mexc".into());
     }
+    if c.service != ServiceKind::Mixin
+        && (c.api_base.is_some() || c.keystore.is_some() || !c.to.is_empty())
+    {
+        return Err("--api-base, --keystore and --to are for mixin".into());
+    }
+    if c.service == ServiceKind::Mixin
+        && c.account.is_none()
+        && c.keystore.is_some() == c.secret_stdin
+    {
+        return Err(
+            "mixin needs either --keystore FILE or --secret-stdin (the keystore JSON on one line)"
+                .into(),
+        );
+    }
+    if !c.rooms.is_empty() && !matches!(c.service, ServiceKind::Realtime | ServiceKind::Mixin) {
+        return Err("--room is for realtime and mixin".into());
+    }
     let realtime_only = c.base_url.is_some()
-        || !c.rooms.is_empty()
         || !c.symbols.is_empty()
         || c.email.is_some()
         || c.api_key_in_query
         || c.send_over != RealtimeSendPath::WebSocket;
     if c.service != ServiceKind::Realtime && realtime_only {
-        return Err("--base-url, --room, --symbol, --send-over, --api-key-in-query and --email are for realtime".into());
+        return Err(
+            "--base-url, --symbol, --send-over, --api-key-in-query and --email are for realtime"
+                .into(),
+        );
     }
     if c.account.is_none() && c.service == ServiceKind::Realtime {
         if c.base_url.is_none() {
@@ -229,6 +265,22 @@ impl Connect {
             api_key_in_query: self.api_key_in_query,
             ..RealtimeSettings::new(self.base_url.clone()?)
         })
+    }
+
+    pub fn mixin_settings(&self) -> parley_core::account::MixinSettings {
+        use parley_core::account::MixinSettings;
+        MixinSettings {
+            bot_id: String::new(),
+            bot_name: String::new(),
+            blaze_url: self
+                .endpoint
+                .clone()
+                .unwrap_or_else(MixinSettings::default_blaze_url),
+            api_base: self
+                .api_base
+                .clone()
+                .unwrap_or_else(MixinSettings::default_api_base),
+        }
     }
 
     pub fn mockly_settings(&self) -> Option<MocklySettings> {
@@ -299,7 +351,18 @@ mod tests {
             .contains("--email"));
         assert!(parse_str("connect mockly --client-id a --room r1")
             .unwrap_err()
+            .contains("for realtime and mixin"));
+        assert!(parse_str("connect mockly --client-id a --symbol X")
+            .unwrap_err()
             .contains("are for realtime"));
+        assert!(parse_str("connect mixin --to u1")
+            .unwrap_err()
+            .contains("--keystore FILE or --secret-stdin"));
+        assert!(
+            parse_str("connect mexc --to u1 --conversation-id 1 --secret-stdin")
+                .unwrap_err()
+                .contains("are for mixin")
+        );
         assert!(
             parse_str("connect realtime --base-url http://x --email a --send-over pigeon")
                 .unwrap_err()

@@ -38,8 +38,16 @@ struct JsonLine {
 pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
     let mut lines = stdin_lines();
     let (account, secrets) = account_and_secrets(&c, &mut lines).await?;
-    let default_room = c
-        .rooms
+    let mut rooms = c.rooms.clone();
+    if let ServiceSettings::Mixin(s) = &account.settings {
+        // A user id names their one-to-one conversation with the bot.
+        rooms.extend(
+            c.to.iter().map(|user| {
+                parley_core::mixin_ids::contact_conversation_id(&s.bot_id, user.trim())
+            }),
+        );
+    }
+    let default_room = rooms
         .first()
         .cloned()
         .or_else(|| {
@@ -62,7 +70,12 @@ pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
     );
     let mut events = engine.subscribe();
     engine.start_configured().await?;
-    for room in &c.rooms {
+    let joins = if c.service == parley_core::account::ServiceKind::Realtime {
+        c.rooms.as_slice()
+    } else {
+        &[]
+    };
+    for room in joins {
         engine
             .join_room(&account_id, room)
             .await
@@ -204,6 +217,9 @@ async fn account_and_secrets(
                     c.realtime_settings()
                         .ok_or_else(|| anyhow!("realtime needs --base-url"))?,
                 ),
+                parley_core::account::ServiceKind::Mixin => {
+                    ServiceSettings::Mixin(c.mixin_settings())
+                }
             };
             let account = Account {
                 id: AccountId("cli".into()),
@@ -219,6 +235,27 @@ async fn account_and_secrets(
             ServiceSettings::Mockly(s) => s.endpoint = endpoint.clone(),
             ServiceSettings::Mexc(s) => s.endpoint = endpoint.clone(),
             ServiceSettings::Realtime(s) => s.ws_url = Some(endpoint.clone()),
+            ServiceSettings::Mixin(s) => s.blaze_url = endpoint.clone(),
+        }
+    }
+    if let ServiceSettings::Mixin(s) = &mut account.settings {
+        if let Some(base) = &c.api_base {
+            s.api_base = base.clone();
+        }
+        if c.keystore.is_some() || c.secret_stdin {
+            let keystore = match &c.keystore {
+                Some(path) => Secret::new(
+                    std::fs::read_to_string(path)
+                        .with_context(|| format!("cannot read {}", path.display()))?,
+                ),
+                None => secret_line(lines).await?,
+            };
+            parley_core::mixin_account::check_keystore(s, &keystore)
+                .await
+                .map_err(|e| anyhow!(e))?;
+            let session = SessionOnlyStore::default();
+            session.put(&account.id, &keystore)?;
+            return Ok((account, Arc::new(session)));
         }
     }
     if let ServiceSettings::Realtime(s) = &mut account.settings {

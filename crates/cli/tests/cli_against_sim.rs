@@ -266,3 +266,54 @@ async fn realtime_signs_in_joins_a_room_and_sends_what_is_typed() {
         "no secret in the output"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mixin_reads_the_keystore_from_stdin_gets_the_pending_list_and_answers_a_user() {
+    use parley_sim::mixin::{MixinConfig, MixinSim};
+    let sim = MixinSim::start(MixinConfig::default()).await.unwrap();
+    let keystore = sim.add_bot("CLI Bot");
+    let bot = MixinSim::bot_id_of(&keystore);
+    let user = sim.add_user("Ava Trader");
+    sim.user_says(&bot, &user, "waiting for you");
+    let output = run_with_input(
+        strings(&[
+            "connect",
+            "mixin",
+            "--endpoint",
+            &sim.blaze_url(),
+            "--api-base",
+            &sim.api_base(),
+            "--to",
+            &user,
+            "--secret-stdin",
+        ]),
+        vec![keystore.clone(), "on my way".into()],
+    )
+    .await;
+    let stdout = stdout_of_success(output);
+    let events: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let pending = events
+        .iter()
+        .find(|e| e["event"] == "message" && e["text"] == "waiting for you")
+        .expect("the pending message printed");
+    assert_eq!(pending["sender_name"], "Ava Trader");
+    assert!(events
+        .iter()
+        .any(|e| e["event"] == "sent" && e["text"] == "on my way"));
+    let sent = sim.sent_by(&bot);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].text, "on my way");
+    assert_eq!(
+        sim.unacked_count(&bot),
+        0,
+        "the pending message was acknowledged"
+    );
+    let seed = serde_json::from_str::<serde_json::Value>(&keystore).unwrap()["session_private_key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(!stdout.contains(&seed), "no key in the output");
+}

@@ -2,7 +2,10 @@
 //! (config), their connections (one supervisor each), the store and the event bus, and turns
 //! user intents (add an account, send a message) into store writes and supervisor commands.
 
+mod media_source;
 mod realtime;
+
+pub use media_source::MediaSource;
 
 use crate::account::{Account, AccountId, MexcAuth, MexcChat, MexcSettings, ServiceSettings};
 use crate::codec::{self, Outgoing};

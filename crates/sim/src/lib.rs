@@ -3,6 +3,7 @@
 //! command. Tests, benchmarks and the Demo workspace all use them.
 
 pub mod bots;
+pub mod demo_mixin;
 pub mod demo_realtime;
 pub mod demo_script;
 pub mod http;

@@ -56,11 +56,26 @@ impl MediaCache {
 
     /// The file behind `url`, downloaded now if it is not cached yet.
     pub async fn get(&self, url: &str, purpose: MediaPurpose) -> Result<CachedMedia, MediaError> {
+        self.get_as(url, url, purpose).await
+    }
+
+    /// The file cached under the stable name `key` (e.g. a Mixin attachment id, whose download
+    /// addresses expire), downloaded from `url` if it is not cached yet.
+    pub async fn get_as(
+        &self,
+        key: &str,
+        url: &str,
+        purpose: MediaPurpose,
+    ) -> Result<CachedMedia, MediaError> {
         let parsed = url::Url::parse(url.trim()).map_err(|_| MediaError::BadUrl)?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(MediaError::NotWeb);
         }
-        let key = hex_sha256(parsed.as_str().as_bytes());
+        let key = if key == url {
+            hex_sha256(parsed.as_str().as_bytes())
+        } else {
+            hex_sha256(key.as_bytes())
+        };
         let lock = {
             let mut fetching = self.fetching.lock().unwrap_or_else(|p| p.into_inner());
             fetching.entry(key.clone()).or_default().clone()
@@ -81,6 +96,41 @@ impl MediaCache {
         Ok(media)
     }
 
+    /// Whether something is cached under the stable name `key` (see [`MediaCache::get_as`]).
+    pub async fn cached_as(&self, key: &str, purpose: MediaPurpose) -> Option<CachedMedia> {
+        self.cached(&hex_sha256(key.as_bytes()))
+            .await
+            .filter(|m| purpose.accepts(&m.sniffed))
+    }
+
+    /// Caches bytes that came inside a message (a Mixin thumbnail) under `key`, if they are
+    /// acceptable for `purpose`.
+    pub async fn put(
+        &self,
+        key: &str,
+        bytes: &[u8],
+        purpose: MediaPurpose,
+    ) -> Result<CachedMedia, MediaError> {
+        if bytes.len() as u64 > purpose.max_bytes() {
+            return Err(MediaError::TooLarge(purpose.max_bytes()));
+        }
+        let sniffed = sniff(bytes);
+        if !purpose.accepts(&sniffed) {
+            return Err(wrong_type(purpose, &sniffed));
+        }
+        let hash = hex_sha256(bytes);
+        let blob = self.dir.join("blobs").join(&hash);
+        let cache_err = |e: std::io::Error| MediaError::Cache(e.to_string());
+        tokio::fs::write(&blob, bytes).await.map_err(cache_err)?;
+        tokio::fs::write(
+            self.dir.join("urls").join(hex_sha256(key.as_bytes())),
+            &hash,
+        )
+        .await
+        .map_err(cache_err)?;
+        describe(&blob).await.map_err(cache_err)
+    }
+
     async fn cached(&self, key: &str) -> Option<CachedMedia> {
         let blob = tokio::fs::read_to_string(self.dir.join("urls").join(key))
             .await
@@ -98,7 +148,9 @@ impl MediaCache {
         let limit = purpose.max_bytes();
         let timeout = match purpose {
             MediaPurpose::Image => Duration::from_secs(30),
-            MediaPurpose::Video | MediaPurpose::File => Duration::from_secs(300),
+            MediaPurpose::Video | MediaPurpose::Audio | MediaPurpose::File => {
+                Duration::from_secs(300)
+            }
         };
         let partial = self
             .dir
@@ -192,6 +244,7 @@ fn wrong_type(purpose: MediaPurpose, found: &Sniffed) -> MediaError {
         expected: match purpose {
             MediaPurpose::Image => "picture",
             MediaPurpose::Video => "video",
+            MediaPurpose::Audio => "sound",
             MediaPurpose::File => "file",
         },
         found: found.mime,

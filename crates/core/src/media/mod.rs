@@ -16,6 +16,8 @@ pub enum MediaPurpose {
     Image,
     /// Played inline.
     Video,
+    /// Played inline (voice messages; Ogg may sniff as either kind).
+    Audio,
     /// Saved to disk on request: any type.
     File,
 }
@@ -25,6 +27,7 @@ impl MediaPurpose {
         match self {
             MediaPurpose::Image => 20 * 1024 * 1024,
             MediaPurpose::Video => 200 * 1024 * 1024,
+            MediaPurpose::Audio => 20 * 1024 * 1024,
             MediaPurpose::File => 100 * 1024 * 1024,
         }
     }
@@ -33,6 +36,9 @@ impl MediaPurpose {
         match self {
             MediaPurpose::Image => sniffed.mime.starts_with("image/"),
             MediaPurpose::Video => sniffed.mime.starts_with("video/"),
+            MediaPurpose::Audio => {
+                sniffed.mime.starts_with("audio/") || sniffed.mime.starts_with("video/")
+            }
             MediaPurpose::File => true,
         }
     }

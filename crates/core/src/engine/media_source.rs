@@ -1,0 +1,74 @@
+//! Where a message's media comes from. Most services put a link in the message; Mixin puts an
+//! attachment or sticker id (resolved to a fresh, expiring download address over REST, signed
+//! with the bot's keystore) and a small thumbnail inside the message itself.
+
+use super::{Engine, EngineError};
+use crate::account::ServiceSettings;
+use crate::codec::mixin::category::{ATTACHMENT_PREFIX, STICKER_PREFIX};
+use crate::message::StoredMessage;
+use crate::mixin_keystore::Keystore;
+use crate::mixin_rest::MixinRest;
+
+/// What to fetch for a message's media.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MediaSource {
+    /// Download `url`; cache it under `key` (stable even when the address is not).
+    Web { key: String, url: String },
+    /// Bytes carried in the message (a thumbnail), cached under `key`.
+    Inline { key: String, bytes: Vec<u8> },
+}
+
+impl Engine {
+    /// The source of a message's full media or (`thumb`) its preview.
+    pub async fn media_source(
+        &self,
+        message: &StoredMessage,
+        thumb: bool,
+    ) -> Result<MediaSource, EngineError> {
+        let none = || EngineError::Invalid("this message has no media".into());
+        let media = message.media.as_ref().ok_or_else(none)?;
+        if thumb {
+            if let Some(inline) = &media.thumb_inline {
+                let bytes = crate::mixin_keystore::decode_base64_any(inline)
+                    .ok_or_else(|| EngineError::Invalid("the preview is not base64".into()))?;
+                return Ok(MediaSource::Inline {
+                    key: format!("thumb:{}:{}", message.account, message.local_id),
+                    bytes,
+                });
+            }
+            if let Some(url) = &media.thumb_url {
+                return Ok(MediaSource::Web {
+                    key: url.clone(),
+                    url: url.clone(),
+                });
+            }
+        }
+        let url = &media.url;
+        if !(url.starts_with(ATTACHMENT_PREFIX) || url.starts_with(STICKER_PREFIX)) {
+            return Ok(MediaSource::Web {
+                key: url.clone(),
+                url: url.clone(),
+            });
+        }
+        let account = self.running_account(&message.account)?;
+        let ServiceSettings::Mixin(settings) = &account.settings else {
+            return Err(none());
+        };
+        let keystore = Keystore::parse(self.secret_of(&account)?.expose())
+            .map_err(|e| EngineError::Invalid(e.to_string()))?;
+        let rest =
+            MixinRest::new(settings, keystore).map_err(|e| EngineError::Invalid(e.to_string()))?;
+        let resolved = match url.strip_prefix(ATTACHMENT_PREFIX) {
+            Some(id) => rest.attachment_url(id).await,
+            None => {
+                rest.sticker_url(url.trim_start_matches(STICKER_PREFIX))
+                    .await
+            }
+        }
+        .map_err(|e| EngineError::Invalid(format!("the media cannot be fetched: {e}")))?;
+        Ok(MediaSource::Web {
+            key: format!("{}:{url}", message.account),
+            url: resolved,
+        })
+    }
+}

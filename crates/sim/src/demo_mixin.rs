@@ -1,0 +1,85 @@
+//! The Demo workspace's Mixin bot: a user who sends a text, a chart image and a sticker while
+//! the app is closed (they arrive through the pending list), answers the bot's replies, and a
+//! second burst that arrives while the bot is "offline" (the Blaze host down for a moment).
+
+use crate::mixin::MixinSim;
+use std::sync::Arc;
+use std::time::Duration;
+
+const CHART: &[u8] = include_bytes!("../assets/chart.png");
+const CHART_THUMB: &[u8] = include_bytes!("../assets/chart-thumb.jpg");
+const STICKER: &[u8] = include_bytes!("../assets/sticker.png");
+
+/// The Demo bot and its user.
+pub struct DemoBot {
+    /// The keystore the app imports (current format).
+    pub keystore: String,
+    pub bot: String,
+    pub user: String,
+}
+
+const ANSWERS: [&str; 3] = [
+    "Great, thanks! I'll send the USDT now.",
+    "Perfect. Sending the payment proof in a minute.",
+    "Got it 👍",
+];
+
+/// Creates the bot and queues what the user wrote before the app started.
+pub fn seed(sim: &MixinSim) -> DemoBot {
+    let keystore = sim.add_bot("OTC Desk Bot (demo)");
+    let bot = MixinSim::bot_id_of(&keystore);
+    let user = sim.add_user("Ava Trader");
+    sim.user_says(
+        &bot,
+        &user,
+        "Hi! Is the OTC desk open? I'd like to buy 5,000 USDT.",
+    );
+    sim.user_sends_image(
+        &bot,
+        &user,
+        CHART,
+        CHART_THUMB,
+        "Here's the rate I saw on the chart",
+    );
+    sim.user_sends_sticker(&bot, &user, STICKER);
+    DemoBot {
+        keystore,
+        bot,
+        user,
+    }
+}
+
+/// Answers the bot's replies, and once plays a short outage with messages arriving meanwhile.
+pub fn spawn(sim: Arc<MixinSim>, demo: DemoBot) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut answered = 0;
+        let mut outage_done = false;
+        let started = tokio::time::Instant::now();
+        loop {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let replies = sim.sent_by(&demo.bot).len();
+            while answered < replies {
+                tokio::time::sleep(Duration::from_millis(900)).await;
+                sim.user_says(&demo.bot, &demo.user, ANSWERS[answered % ANSWERS.len()]);
+                answered += 1;
+            }
+            if !outage_done && started.elapsed() > Duration::from_secs(20) {
+                outage_done = true;
+                sim.go_down();
+                sim.drop_connections();
+                for text in [
+                    "Are you there?",
+                    "Payment sent, 5,000 USDT at 1.002.",
+                    "Please confirm when received.",
+                ] {
+                    tokio::time::sleep(Duration::from_millis(400)).await;
+                    sim.user_says(&demo.bot, &demo.user, text);
+                }
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                if let Err(e) = sim.come_back().await {
+                    tracing::warn!(error = %e, "demo Mixin server could not come back");
+                }
+            }
+        }
+    })
+}
