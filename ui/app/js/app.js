@@ -142,6 +142,7 @@ export async function startApp() {
     },
     onClose: () => byId('composer-input').focus(),
     onTestRealtime: (request) => call('test_realtime', { request }),
+    onCheckMixin: (request) => call('check_mixin_keystore', { request }),
     onBrowse: (account) => browseRooms(account),
     onSymbols: async (account, symbols) => {
       await call('set_symbols', { account: account.id, symbols });

@@ -107,7 +107,8 @@ export function mediaElement(message, name, handlers) {
   return el('div', { class: `media ${message.kind}` }, [
     preview,
     el('span', { class: 'media-name', text: name }),
-    el('span', { class: 'media-url', text: media.url }),
+    // Mixin attachments are ids resolved by the backend, not addresses worth showing.
+    media.url.startsWith('mixin-') ? null : el('span', { class: 'media-url', text: media.url }),
   ]);
 }
 

@@ -3,6 +3,7 @@
 import { el, clear, byId } from './dom.js';
 import { describeState } from './state.js';
 import { createRealtimeFields, realtimeAccountDetails } from './settings-realtime.js';
+import { createMixinFields } from './settings-mixin.js';
 
 export const MOCKLY_DEFAULT_ENDPOINT = 'wss://mockly.me/ws/chat/{client_id}';
 export const MEXC_DEFAULT_ENDPOINT = 'wss://wbs.p2p.mexc.com/ws';
@@ -46,7 +47,7 @@ export function validateMockly({ clientId, endpoint }) {
 
 export function createSettings({
   onAdd, onRemove, onAddChat = async () => {}, onRemoveChat = async () => {}, onClose,
-  onTestRealtime = async () => '', onBrowse = () => {}, onSymbols = async () => {},
+  onTestRealtime = async () => '', onCheckMixin = async () => ({}), onBrowse = () => {}, onSymbols = async () => {},
 }) {
   const dialog = byId('settings');
   const list = byId('account-list');
@@ -66,6 +67,7 @@ export function createSettings({
   const orders = byId('new-order-numbers');
   const restBase = byId('new-rest-base');
   const realtime = createRealtimeFields({ onTest: onTestRealtime });
+  const mixin = createMixinFields({ onCheck: onCheckMixin });
   /** account id -> {node, status, signature} of the rows drawn. */
   const rows = new Map();
   endpoint.value = MOCKLY_DEFAULT_ENDPOINT;
@@ -83,6 +85,7 @@ export function createSettings({
     byId('fields-mockly').hidden = service.value !== 'mockly';
     byId('fields-mexc').hidden = service.value !== 'mexc';
     byId('fields-realtime').hidden = service.value !== 'realtime';
+    byId('fields-mixin').hidden = service.value !== 'mixin';
     error.textContent = '';
   }
   service.addEventListener('change', showFields);
@@ -91,6 +94,7 @@ export function createSettings({
   function request() {
     const display_name = displayName.value.trim() || null;
     if (service.value === 'realtime') return realtime.request(display_name);
+    if (service.value === 'mixin') return mixin.request(display_name);
     if (service.value === 'mexc') {
       const values = {
         auth: mexcAuth.value, listenKey: listenKey.value, conversations: conversations.value, apiKey: apiKey.value,
@@ -115,6 +119,7 @@ export function createSettings({
     mexcEndpoint.value = MEXC_DEFAULT_ENDPOINT;
     restBase.value = MEXC_DEFAULT_REST;
     realtime.reset();
+    mixin.reset();
   }
 
   function close() {
@@ -195,13 +200,14 @@ export function createSettings({
     const settings = account.settings || {};
     const isMexc = settings.service === 'mexc';
     const isRealtime = settings.service === 'realtime';
-    const mode = isMexc ? (settings.auth === 'api_key' ? ' · API key' : ' · listenKey') : '';
+    const mode = isMexc ? (settings.auth === 'api_key' ? ' · API key' : ' · listenKey')
+      : settings.service === 'mixin' ? ` · ${settings.bot_name || 'bot'} (${settings.bot_id})` : '';
     const status = el('div', { class: 'help' });
     const node = el('li', { class: 'account-row', attrs: { 'data-account': account.id } }, [
       el('div', { class: 'account-details' }, [
         el('div', { class: 'account-name', text: account.display_name }),
         el('div', { class: 'help', text: `${account.service_label}${mode}${settings.client_id ? ` · ${settings.client_id}` : ''}` }),
-        el('div', { class: 'help', text: settings.endpoint || '' }),
+        el('div', { class: 'help', text: settings.endpoint || settings.blaze_url || '' }),
         status,
         isMexc ? chatList(account, settings) : null,
         isRealtime ? realtimeAccountDetails(account, { onLeave: onRemoveChat, onBrowse, onSymbols }) : null,

@@ -133,6 +133,12 @@ export function applyBatch(state, events) {
         if (state.errors.length > 20) state.errors.shift();
         changed.accounts = true;
         break;
+      case 'room_title': {
+        const room = state.rooms.get(roomKey(event.account, event.room));
+        if (room) room.title = event.title;
+        changed.rooms = true;
+        break;
+      }
       case 'accounts_changed':
       case 'resync':
         changed.resync = true;

@@ -4,7 +4,8 @@
 
 import { el, clear } from './dom.js';
 import { clockTime, dayLabel, sameDay } from './time.js';
-import { mediaElement } from './media.js';
+import { mediaElement, formatSize } from './media.js';
+import { richBody } from './rich.js';
 
 /** Messages from one sender within this window share one sender line. */
 const GROUP_MS = 5 * 60 * 1000;
@@ -27,6 +28,10 @@ function deliveryElement(message, onRetry) {
       return el('span', { class: 'delivery pending', text: 'Sending…' });
     case 'sent':
       return el('span', { class: 'delivery sent', text: '✓', attrs: { title: 'Sent', 'aria-label': 'Sent' } });
+    case 'delivered':
+      return el('span', { class: 'delivery delivered', text: '✓✓', attrs: { title: 'Delivered', 'aria-label': 'Delivered' } });
+    case 'read':
+      return el('span', { class: 'delivery read', text: '✓✓', attrs: { title: 'Read', 'aria-label': 'Read' } });
     case 'failed':
       return el('span', { class: 'delivery failed' }, [
         el('span', { text: `Not sent: ${message.error || 'unknown error'}` }),
@@ -59,12 +64,17 @@ function bodyElements(message, handlers) {
   if (message.kind === 'unsupported') {
     return [el('div', { class: 'unsupported', text: message.text })];
   }
+  const rich = richBody(message);
+  if (rich) return rich;
   const label = MEDIA_LABELS[message.kind];
   if (!label) return [el('div', { class: 'text', text: message.text })];
   const media = message.media || {};
+  const name = media.name || (media.url && !media.url.startsWith('mixin-') ? fileName(media.url) : label);
+  const details = [media.mime, formatSize(media.size)].filter(Boolean).join(' · ');
+  const caption = message.kind === 'file' && message.text === media.name ? '' : message.text;
   return [
-    mediaElement(message, media.url ? fileName(media.url) : label, handlers),
-    message.text ? el('div', { class: 'text', text: message.text }) : null,
+    mediaElement(message, details ? `${name} (${details})` : name, handlers),
+    caption ? el('div', { class: 'text', text: caption }) : null,
   ];
 }
 

@@ -1,0 +1,89 @@
+// The bodies of the richer message kinds (Mixin bots): voice messages, stickers, contact
+// cards, posts, locations and app cards with link buttons. Everything from the network goes
+// in as text; links open only through the backend (http(s), system browser).
+
+import { el, clear } from './dom.js';
+import { call } from './ipc.js';
+import { renderMarkdown } from './markdown.js';
+
+/** "1:05" for a duration in milliseconds. */
+export function formatDuration(ms) {
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+/** Asks the backend to open an http(s) link in the system browser. */
+export function openLink(url) {
+  return call('open_link', { url }).catch(() => {});
+}
+
+function loadInto(slot, message, make, what) {
+  const load = async () => {
+    try {
+      const info = await call('prepare_media', { localId: message.local_id, thumb: false });
+      clear(slot);
+      slot.append(make(info.src));
+    } catch (e) {
+      clear(slot);
+      slot.append(
+        el('span', { class: 'media-error', text: `${what} could not be loaded: ${e.message}` }),
+        el('button', { class: 'link-button', text: 'Retry', attrs: { type: 'button' }, on: { click: load } }),
+      );
+    }
+  };
+  load();
+  return slot;
+}
+
+function audio(message) {
+  const media = message.media || {};
+  const slot = el('div', { class: 'media-slot audio' }, [el('span', { class: 'media-loading', text: 'Loading voice message…' })]);
+  return [
+    loadInto(slot, message, (src) => el('audio', { attrs: { src, controls: '', preload: 'metadata', 'aria-label': 'Voice message' } }), 'The voice message'),
+    el('span', { class: 'media-name', text: `Voice message ${formatDuration(media.duration_ms)}`.trim() }),
+  ];
+}
+
+function sticker(message) {
+  if (!(message.media && message.media.url)) return [el('div', { class: 'sticker-name', text: `Sticker: ${message.text}` })];
+  const slot = el('div', { class: 'media-slot sticker' }, [el('span', { class: 'media-loading', text: 'Loading sticker…' })]);
+  return [loadInto(slot, message, (src) => el('img', { attrs: { src, alt: message.text || 'Sticker', loading: 'lazy' } }), 'The sticker')];
+}
+
+function card(message) {
+  const c = message.card || {};
+  const buttons = (c.buttons || []).map((b) => el('button', {
+    class: 'card-button',
+    text: b.label,
+    attrs: { type: 'button', title: b.url, 'data-url': b.url },
+    on: { click: () => openLink(b.url) },
+  }));
+  return [el('div', { class: `card ${message.kind}` }, [
+    c.title ? el('div', { class: 'card-title', text: c.title }) : null,
+    c.description ? el('div', { class: 'card-description', text: c.description }) : null,
+    buttons.length ? el('div', { class: 'card-buttons' }, buttons) : null,
+  ])];
+}
+
+/** The body of `message` when its kind is one of the richer kinds; `null` otherwise. */
+export function richBody(message) {
+  switch (message.kind) {
+    case 'audio':
+      return audio(message);
+    case 'sticker':
+      return sticker(message);
+    case 'contact':
+      return [el('div', { class: 'contact-card' }, [
+        el('span', { class: 'contact-label', text: 'Contact' }),
+        el('span', { class: 'contact-id', text: message.text }),
+      ])];
+    case 'post':
+      return [el('div', { class: 'post' }, renderMarkdown(message.text, openLink))];
+    case 'location':
+    case 'card':
+      return card(message);
+    default:
+      return null;
+  }
+}
