@@ -83,6 +83,19 @@ async fn history(engine: &Engine, account: &AccountId, room: &str) -> Vec<(Strin
         .collect()
 }
 
+/// Waits for the connection to stop for good; returns why.
+async fn stopped_reason(events: &mut Events) -> String {
+    match events
+        .expect_state("the bot to stop", |s| {
+            matches!(s, ConnectionState::Stopped { .. })
+        })
+        .await
+    {
+        ConnectionState::Stopped { reason } => reason,
+        other => panic!("not stopped: {other:?}"),
+    }
+}
+
 fn conversation(w: &World) -> String {
     parley_core::mixin_ids::contact_conversation_id(&w.bot, &w.ava)
 }
@@ -341,14 +354,7 @@ async fn a_401_on_the_upgrade_stops_and_names_the_keystore_and_the_clock() {
     events.expect_open().await;
     w.sim.set_refuse_tokens(true);
     w.sim.drop_connections();
-    let stopped = events
-        .expect_state("the bot to stop", |s| {
-            matches!(s, ConnectionState::Stopped { .. })
-        })
-        .await;
-    let ConnectionState::Stopped { reason } = stopped else {
-        unreachable!()
-    };
+    let reason = stopped_reason(&mut events).await;
     assert!(
         reason.contains("401") && reason.contains("clock"),
         "{reason}"
@@ -398,14 +404,7 @@ async fn an_error_401_after_open_is_confirmed_with_me_before_giving_up() {
     // A 401 that /me confirms: stop.
     w.sim.set_refuse_tokens(true);
     w.sim.drop_connections();
-    let stopped = events
-        .expect_state("the bot to stop", |s| {
-            matches!(s, ConnectionState::Stopped { .. })
-        })
-        .await;
-    let ConnectionState::Stopped { reason } = stopped else {
-        unreachable!()
-    };
+    let reason = stopped_reason(&mut events).await;
     assert!(reason.contains("clock"), "{reason}");
 }
 

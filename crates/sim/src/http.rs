@@ -21,3 +21,18 @@ pub fn query_value(query: &str, name: &str) -> Option<String> {
         (k == name).then(|| v.to_owned())
     })
 }
+
+/// Serves one HTTP/1 connection with `router` until it ends or the server goes down.
+pub async fn serve_router(
+    router: axum::Router,
+    stream: tokio::net::TcpStream,
+    mut down: tokio::sync::watch::Receiver<bool>,
+) {
+    let service = hyper_util::service::TowerToHyperService::new(router);
+    let connection = hyper::server::conn::http1::Builder::new()
+        .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+    tokio::select! {
+        _ = connection => {}
+        _ = down.changed() => {}
+    }
+}

@@ -218,8 +218,9 @@ impl MixinSim {
             Arc::new(move |stream, down| Box::pin(blaze::serve(blaze_state.clone(), stream, down)));
         let blaze = RestartableListener::bind(config.blaze_addr, blaze_handler).await?;
         let router = rest::router(state.clone());
-        let api_handler: Handler =
-            Arc::new(move |stream, down| Box::pin(rest::serve(router.clone(), stream, down)));
+        let api_handler: Handler = Arc::new(move |stream, down| {
+            Box::pin(crate::http::serve_router(router.clone(), stream, down))
+        });
         let api = RestartableListener::bind(config.api_addr, api_handler).await?;
         *state.api_base.lock().unwrap_or_else(|p| p.into_inner()) =
             format!("http://{}", api.addr());

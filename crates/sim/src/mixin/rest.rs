@@ -10,25 +10,9 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use tokio::net::TcpStream;
-use tokio::sync::watch;
 
 pub(super) fn router(state: Arc<State>) -> axum::Router {
     axum::Router::new().fallback(handle).with_state(state)
-}
-
-pub(super) async fn serve(
-    router: axum::Router,
-    stream: TcpStream,
-    mut down: watch::Receiver<bool>,
-) {
-    let service = hyper_util::service::TowerToHyperService::new(router);
-    let connection = hyper::server::conn::http1::Builder::new()
-        .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
-    tokio::select! {
-        _ = connection => {}
-        _ = down.changed() => {}
-    }
 }
 
 fn answer(request_id: &str, body: Value) -> Response {

@@ -21,19 +21,13 @@ pub(super) async fn serve_connection(
     state: Arc<State>,
     router: axum::Router,
     stream: TcpStream,
-    mut down: watch::Receiver<bool>,
+    down: watch::Receiver<bool>,
 ) {
     if wants_live_socket(&stream).await {
         serve_socket(state, stream, down).await;
         return;
     }
-    let service = hyper_util::service::TowerToHyperService::new(router);
-    let connection = hyper::server::conn::http1::Builder::new()
-        .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
-    tokio::select! {
-        _ = connection => {}
-        _ = down.changed() => {}
-    }
+    crate::http::serve_router(router, stream, down).await;
 }
 
 /// Peeks at the request line (without consuming it) for `GET /v1/live`.
