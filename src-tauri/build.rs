@@ -28,6 +28,9 @@ fn main() {
         "load_older",
         "check_mixin_keystore",
         "open_link",
+        "set_muted",
+        "set_hide_text",
+        "set_open_room",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -34,6 +34,8 @@ pub struct Snapshot {
     notices: Vec<String>,
     /// The notifications panel's backlog, newest last.
     alerts: Vec<crate::alerts::AlertEntry>,
+    /// Muted accounts and rooms, and whether notifications hide the text.
+    notifications: parley_core::notify_policy::NotificationPrefs,
 }
 
 #[tauri::command]
@@ -56,6 +58,7 @@ pub async fn snapshot(state: State<'_, AppState>) -> CommandResult<Snapshot> {
         rooms: state.engine.rooms().await?,
         notices: state.notices.clone(),
         alerts: state.alerts.all(),
+        notifications: state.engine.notification_prefs(),
     })
 }
 

@@ -9,10 +9,12 @@ mod args;
 mod bridge;
 mod commands;
 mod commands_mixin;
+mod commands_notify;
 mod commands_realtime;
 mod demo;
 mod error;
 mod media;
+mod notifier;
 mod startup;
 
 use tauri::Manager;
@@ -39,7 +41,21 @@ fn main() {
     };
     tracing::info!(config = %profile.config_file.display(), "starting Parley");
 
-    let app = tauri::Builder::default()
+    // The default profile runs once: launching Parley again brings the running window to the
+    // front. Explicit profiles (tests, side-by-side setups) stay independent.
+    let single_instance = args.profile.is_none();
+    let mut builder = tauri::Builder::default();
+    if single_instance {
+        builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }));
+    }
+    let app = builder
+        .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
@@ -49,8 +65,21 @@ fn main() {
                 state.engine.subscribe(),
                 state.alerts.clone(),
             );
+            notifier::watch(
+                app.handle().clone(),
+                state.engine.clone(),
+                state.engine.subscribe(),
+                state.focus.clone(),
+            );
             app.manage(state);
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::Focused(focused) = event {
+                if let Some(state) = window.try_state::<startup::AppState>() {
+                    state.focus.update(|f| f.window_focused = *focused);
+                }
+            }
         })
         .register_asynchronous_uri_scheme_protocol(media::SCHEME, |ctx, request, responder| {
             media::handle(ctx.app_handle(), request, responder)
@@ -73,6 +102,9 @@ fn main() {
             commands_realtime::test_realtime,
             commands_mixin::check_mixin_keystore,
             commands_mixin::open_link,
+            commands_notify::set_muted,
+            commands_notify::set_hide_text,
+            commands_notify::set_open_room,
             commands_realtime::room_directory,
             commands_realtime::join_room,
             commands_realtime::create_room,

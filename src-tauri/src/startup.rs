@@ -23,6 +23,8 @@ pub struct AppState {
     pub bridge: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
     /// Alerts for the notifications panel (filled by [`crate::alerts::watch`]).
     pub alerts: crate::alerts::AlertLog,
+    /// The room on screen and whether the window has the focus (for notifications).
+    pub focus: crate::notifier::FocusTracker,
 }
 
 pub async fn start(profile: Profile, force_demo: bool) -> AppState {
@@ -105,5 +107,6 @@ pub async fn start(profile: Profile, force_demo: bool) -> AppState {
         media,
         bridge: Mutex::new(None),
         alerts: crate::alerts::AlertLog::default(),
+        focus: crate::notifier::FocusTracker::default(),
     }
 }

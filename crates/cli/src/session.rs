@@ -64,6 +64,7 @@ pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
         AppConfig {
             accounts: vec![account],
             demo_dismissed: true,
+            notifications: Default::default(),
         },
         secrets,
         Tuning::default(),

@@ -12,6 +12,9 @@ pub struct AppConfig {
     /// The user removed the Demo workspace; do not start it again.
     #[serde(default)]
     pub demo_dismissed: bool,
+    /// Muted accounts and rooms, and whether notifications hide the text.
+    #[serde(default)]
+    pub notifications: crate::notify_policy::NotificationPrefs,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -143,6 +146,7 @@ mod tests {
         let config = AppConfig {
             accounts: vec![account(false), account(true)],
             demo_dismissed: true,
+            notifications: Default::default(),
         };
         file.save(&config).unwrap();
         let loaded = file.load().unwrap();

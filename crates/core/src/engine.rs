@@ -3,6 +3,7 @@
 //! user intents (add an account, send a message) into store writes and supervisor commands.
 
 mod media_source;
+mod notifications;
 mod realtime;
 
 pub use media_source::MediaSource;

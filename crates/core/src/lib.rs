@@ -32,6 +32,7 @@ pub mod mixin_companion;
 pub mod mixin_ids;
 pub mod mixin_keystore;
 pub mod mixin_rest;
+pub mod notify_policy;
 pub mod profile;
 pub mod rate_limit;
 pub mod realtime_account;

@@ -284,6 +284,7 @@ async fn an_unreachable_api_is_retried_with_the_reason_shown() {
         AppConfig {
             accounts: vec![account],
             demo_dismissed: true,
+            notifications: Default::default(),
         },
         secrets,
         fast_tuning(),

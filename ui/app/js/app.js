@@ -3,7 +3,7 @@
 
 import { byId } from './dom.js';
 import { call, subscribe } from './ipc.js';
-import { createState, applySnapshot, applyBatch, loadHistory, roomKey, describeState, roomState, typingIn, typingLine, roomMembers } from './state.js';
+import { createState, applySnapshot, applyBatch, loadHistory, roomKey, describeState, roomState, typingIn, typingLine, roomMembers, isMuted } from './state.js';
 import { renderSidebar } from './sidebar.js';
 import { createTimeline } from './timeline.js';
 import { createComposer } from './composer.js';
@@ -29,6 +29,7 @@ export async function startApp() {
     ticker: byId('ticker'),
     members: byId('members'),
     membersButton: byId('toggle-members'),
+    muteButton: byId('toggle-mute'),
     browseButton: byId('browse-rooms'),
   };
   let loadingOlder = false;
@@ -115,6 +116,16 @@ export async function startApp() {
     const account = room && state.accounts.get(room.account);
     if (account) browseRooms(account);
   });
+  view.muteButton.addEventListener('click', async () => {
+    const room = openRoom();
+    if (!room) return;
+    try {
+      state.notifications = await call('set_muted', { account: room.account, room: room.room, muted: !isMuted(state, room.account, room.room) });
+      drawHeader();
+    } catch (e) {
+      showError(e);
+    }
+  });
   view.membersButton.addEventListener('click', () => {
     view.members.hidden = !view.members.hidden;
     view.membersButton.setAttribute('aria-expanded', String(!view.members.hidden));
@@ -143,6 +154,9 @@ export async function startApp() {
     onClose: () => byId('composer-input').focus(),
     onTestRealtime: (request) => call('test_realtime', { request }),
     onCheckMixin: (request) => call('check_mixin_keystore', { request }),
+    onHideText: async (hide) => {
+      state.notifications = await call('set_hide_text', { hide });
+    },
     onBrowse: (account) => browseRooms(account),
     onSymbols: async (account, symbols) => {
       await call('set_symbols', { account: account.id, symbols });
@@ -185,6 +199,11 @@ export async function startApp() {
     view.status.textContent = account ? `${account.display_name}: ${describeState(shown, Date.now(), account.stateSince)}` : '';
     view.status.dataset.state = shown ? shown.state : '';
     composer.setRoom(room ? room.title : null, { media: service === 'mexc', service });
+    const muted = room ? isMuted(state, room.account, room.room) : false;
+    view.muteButton.hidden = !room;
+    view.muteButton.textContent = muted ? 'Unmute' : 'Mute';
+    view.muteButton.setAttribute('aria-pressed', String(muted));
+    view.muteButton.title = muted ? 'New messages here do not notify' : 'Stop notifications for this room';
     view.browseButton.hidden = service !== 'realtime';
     view.membersButton.hidden = service !== 'realtime';
     if (service !== 'realtime') view.members.hidden = true;
@@ -229,6 +248,8 @@ export async function startApp() {
   async function openRoomByKey(key) {
     state.openRoom = key;
     const room = state.rooms.get(key);
+    // The backend keeps this room's messages from notifying while the window has the focus.
+    call('set_open_room', { account: room ? room.account : null, room: room ? room.room : null }).catch(() => {});
     if (room && !state.messages.has(key)) {
       loadHistory(state, key, await call('history', { account: room.account, room: room.room, before: null, limit: PAGE }));
     }

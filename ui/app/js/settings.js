@@ -47,7 +47,7 @@ export function validateMockly({ clientId, endpoint }) {
 
 export function createSettings({
   onAdd, onRemove, onAddChat = async () => {}, onRemoveChat = async () => {}, onClose,
-  onTestRealtime = async () => '', onCheckMixin = async () => ({}), onBrowse = () => {}, onSymbols = async () => {},
+  onTestRealtime = async () => '', onCheckMixin = async () => ({}), onHideText = async () => {}, onBrowse = () => {}, onSymbols = async () => {},
 }) {
   const dialog = byId('settings');
   const list = byId('account-list');
@@ -68,6 +68,14 @@ export function createSettings({
   const restBase = byId('new-rest-base');
   const realtime = createRealtimeFields({ onTest: onTestRealtime });
   const mixin = createMixinFields({ onCheck: onCheckMixin });
+  const hideText = byId('hide-notification-text');
+  hideText.addEventListener('change', async () => {
+    try {
+      await onHideText(hideText.checked);
+    } catch {
+      hideText.checked = !hideText.checked;
+    }
+  });
   /** account id -> {node, status, signature} of the rows drawn. */
   const rows = new Map();
   endpoint.value = MOCKLY_DEFAULT_ENDPOINT;
@@ -163,6 +171,7 @@ export function createSettings({
      * user's fingers, and the form below does not jump while accounts connect.
      */
     render(state) {
+      hideText.checked = Boolean(state.notifications && state.notifications.hide_text);
       if (state.accounts.size === 0) {
         clear(list);
         rows.clear();

@@ -45,10 +45,18 @@ export function applySnapshot(state, snapshot) {
   state.demo = snapshot.accounts.some((a) => a.demo);
   state.notices = snapshot.notices || [];
   if (snapshot.alerts) state.alerts = snapshot.alerts.slice(-ALERT_LIMIT);
+  if (snapshot.notifications) state.notifications = snapshot.notifications;
   for (const key of [...state.messages.keys()]) {
     if (!state.rooms.has(key)) state.messages.delete(key);
   }
   if (state.openRoom && !state.rooms.has(state.openRoom)) state.openRoom = null;
+}
+
+/** Whether a room's new messages stay silent (the room or its whole account is muted). */
+export function isMuted(state, account, room) {
+  const prefs = state.notifications || {};
+  return (prefs.muted_accounts || []).includes(account)
+    || (prefs.muted_rooms || []).some((r) => r.account === account && r.room === room);
 }
 
 /** Replaces a room's loaded messages (first load) or prepends older ones. */

@@ -45,6 +45,16 @@ pub fn name_if_untitled(
     Ok(changed > 0)
 }
 
+/// A room's title; its id when the room is unknown or has none.
+pub fn title(conn: &Connection, account: &AccountId, room: &str) -> Result<String, StoreError> {
+    use rusqlite::OptionalExtension;
+    let title: Option<String> = conn
+        .prepare_cached("SELECT title FROM rooms WHERE account_id = ?1 AND room_id = ?2")?
+        .query_row(params![account.0, room], |r| r.get(0))
+        .optional()?;
+    Ok(title.unwrap_or_else(|| room.to_owned()))
+}
+
 /// Creates the room or renames it.
 pub fn upsert(
     conn: &Connection,

@@ -1,0 +1,40 @@
+//! The user's notification preferences (muted accounts and rooms, hidden text), kept in the
+//! config file, and what a notification needs to name a room.
+
+use super::{Engine, EngineError};
+use crate::account::AccountId;
+use crate::notify_policy::NotificationPrefs;
+use crate::store::rooms;
+
+impl Engine {
+    pub fn notification_prefs(&self) -> NotificationPrefs {
+        self.config().notifications
+    }
+
+    /// Mutes or unmutes one room (`Some`) or a whole account (`None`).
+    pub fn set_muted(
+        &self,
+        account: &AccountId,
+        room: Option<&str>,
+        muted: bool,
+    ) -> Result<NotificationPrefs, EngineError> {
+        self.running_account(account)?;
+        self.update_config(|c| c.notifications.set_muted(account, room, muted))?;
+        Ok(self.notification_prefs())
+    }
+
+    /// Whether notifications say only "New message".
+    pub fn set_hide_text(&self, hide: bool) -> Result<NotificationPrefs, EngineError> {
+        self.update_config(|c| c.notifications.hide_text = hide)?;
+        Ok(self.notification_prefs())
+    }
+
+    /// The title the sidebar shows for a room (its id when it has none).
+    pub async fn room_title(&self, account: &AccountId, room: &str) -> Result<String, EngineError> {
+        let (account, room) = (account.clone(), room.to_owned());
+        Ok(self
+            .store
+            .run(move |c| rooms::title(c, &account, &room))
+            .await?)
+    }
+}

@@ -1,0 +1,261 @@
+//! Whether a new message becomes a desktop notification, and what it says. Decided in Rust from
+//! the engine's events (so it works with the window hidden), from the user's preferences (muted
+//! accounts and rooms, "hide message text") and what is on screen (the focused window's room).
+
+use crate::account::AccountId;
+use crate::message::{MessageKind, StoredMessage};
+use serde::{Deserialize, Serialize};
+
+/// Longest notification body; longer texts are cut with an ellipsis.
+const MAX_BODY_CHARS: usize = 200;
+
+/// The user's notification preferences, kept in the config file.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NotificationPrefs {
+    #[serde(default)]
+    pub muted_accounts: Vec<AccountId>,
+    #[serde(default)]
+    pub muted_rooms: Vec<RoomRef>,
+    /// Say only "New message", never who wrote what (for shared screens).
+    #[serde(default)]
+    pub hide_text: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomRef {
+    pub account: AccountId,
+    pub room: String,
+}
+
+impl NotificationPrefs {
+    pub fn room_muted(&self, account: &AccountId, room: &str) -> bool {
+        self.muted_rooms
+            .iter()
+            .any(|r| &r.account == account && r.room == room)
+    }
+
+    pub fn account_muted(&self, account: &AccountId) -> bool {
+        self.muted_accounts.contains(account)
+    }
+
+    /// Mutes or unmutes one room (`Some`) or a whole account (`None`).
+    pub fn set_muted(&mut self, account: &AccountId, room: Option<&str>, muted: bool) {
+        match room {
+            Some(room) => {
+                self.muted_rooms
+                    .retain(|r| !(&r.account == account && r.room == room));
+                if muted {
+                    self.muted_rooms.push(RoomRef {
+                        account: account.clone(),
+                        room: room.to_owned(),
+                    });
+                }
+            }
+            None => {
+                self.muted_accounts.retain(|a| a != account);
+                if muted {
+                    self.muted_accounts.push(account.clone());
+                }
+            }
+        }
+    }
+}
+
+/// What the user is looking at.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Focus {
+    /// The window is shown and has the keyboard focus.
+    pub window_focused: bool,
+    /// The room open in the window.
+    pub open_room: Option<RoomRef>,
+}
+
+/// A desktop notification for a message; a click opens `account`/`room`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageNotice {
+    pub title: String,
+    pub body: String,
+    pub account: AccountId,
+    pub room: String,
+}
+
+/// The notification for `message` (in a room titled `room_title`), or `None` when it should
+/// stay silent: own messages, notices, muted accounts or rooms, the room already on screen.
+pub fn decide(
+    message: &StoredMessage,
+    room_title: &str,
+    prefs: &NotificationPrefs,
+    focus: &Focus,
+) -> Option<MessageNotice> {
+    if message.own || message.kind == MessageKind::System {
+        return None;
+    }
+    if prefs.account_muted(&message.account) || prefs.room_muted(&message.account, &message.room) {
+        return None;
+    }
+    let on_screen = focus.window_focused
+        && focus
+            .open_room
+            .as_ref()
+            .is_some_and(|r| r.account == message.account && r.room == message.room);
+    if on_screen {
+        return None;
+    }
+    let (title, body) = if prefs.hide_text {
+        ("Parley".to_owned(), "New message".to_owned())
+    } else {
+        let sender = message.sender_name.as_deref().unwrap_or(&message.sender_id);
+        (format!("{sender} · {room_title}"), preview(message))
+    };
+    Some(MessageNotice {
+        title,
+        body,
+        account: message.account.clone(),
+        room: message.room.clone(),
+    })
+}
+
+/// The text of a message as a notification shows it.
+fn preview(message: &StoredMessage) -> String {
+    let text = match (message.kind, message.text.trim()) {
+        (MessageKind::Text | MessageKind::Post, t) => t.to_owned(),
+        (kind, "") => format!("[{}]", kind.as_str()),
+        (kind, t) => format!("[{}] {t}", kind.as_str()),
+    };
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > MAX_BODY_CHARS {
+        let cut: String = one_line.chars().take(MAX_BODY_CHARS - 1).collect();
+        format!("{cut}…")
+    } else {
+        one_line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::DeliveryState;
+
+    fn message(account: &str, room: &str, text: &str) -> StoredMessage {
+        StoredMessage {
+            local_id: 1,
+            account: AccountId(account.into()),
+            room: room.into(),
+            service_id: Some("m1".into()),
+            sender_id: "u1".into(),
+            sender_name: Some("Ava Trader".into()),
+            own: false,
+            kind: MessageKind::Text,
+            text: text.into(),
+            media: None,
+            card: None,
+            ts_ms: 0,
+            ts_raw: String::new(),
+            state: DeliveryState::Sent,
+            error: None,
+        }
+    }
+
+    fn room(account: &str, room: &str) -> RoomRef {
+        RoomRef {
+            account: AccountId(account.into()),
+            room: room.into(),
+        }
+    }
+
+    #[test]
+    fn a_message_in_another_room_names_sender_room_and_text() {
+        let focus = Focus {
+            window_focused: true,
+            open_room: Some(room("a", "other")),
+        };
+        let notice = decide(
+            &message("a", "r", "Payment\n sent"),
+            "Order 42",
+            &NotificationPrefs::default(),
+            &focus,
+        )
+        .unwrap();
+        assert_eq!(notice.title, "Ava Trader · Order 42");
+        assert_eq!(notice.body, "Payment sent");
+        assert_eq!(
+            (notice.account.0.as_str(), notice.room.as_str()),
+            ("a", "r")
+        );
+    }
+
+    #[test]
+    fn the_open_room_of_a_focused_window_stays_silent_but_not_when_the_window_is_hidden() {
+        let mut focus = Focus {
+            window_focused: true,
+            open_room: Some(room("a", "r")),
+        };
+        let prefs = NotificationPrefs::default();
+        assert!(decide(&message("a", "r", "hi"), "R", &prefs, &focus).is_none());
+        focus.window_focused = false;
+        assert!(decide(&message("a", "r", "hi"), "R", &prefs, &focus).is_some());
+    }
+
+    #[test]
+    fn muted_rooms_and_accounts_own_messages_and_notices_stay_silent() {
+        let focus = Focus::default();
+        let mut prefs = NotificationPrefs::default();
+        prefs.set_muted(&AccountId("a".into()), Some("r"), true);
+        assert!(decide(&message("a", "r", "hi"), "R", &prefs, &focus).is_none());
+        assert!(decide(&message("a", "s", "hi"), "S", &prefs, &focus).is_some());
+        prefs.set_muted(&AccountId("a".into()), Some("r"), false);
+        prefs.set_muted(&AccountId("a".into()), None, true);
+        assert!(decide(&message("a", "s", "hi"), "S", &prefs, &focus).is_none());
+        prefs.set_muted(&AccountId("a".into()), None, false);
+        assert_eq!(
+            prefs,
+            NotificationPrefs::default(),
+            "unmuting leaves nothing behind"
+        );
+        let mut own = message("a", "r", "mine");
+        own.own = true;
+        assert!(decide(&own, "R", &prefs, &focus).is_none());
+        let mut notice = message("a", "r", "joined");
+        notice.kind = MessageKind::System;
+        assert!(decide(&notice, "R", &prefs, &focus).is_none());
+    }
+
+    #[test]
+    fn hidden_text_says_only_new_message() {
+        let prefs = NotificationPrefs {
+            hide_text: true,
+            ..NotificationPrefs::default()
+        };
+        let notice = decide(
+            &message("a", "r", "my card number"),
+            "R",
+            &prefs,
+            &Focus::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            (notice.title.as_str(), notice.body.as_str()),
+            ("Parley", "New message")
+        );
+    }
+
+    #[test]
+    fn media_are_labelled_and_long_texts_cut() {
+        let mut image = message("a", "r", "chart");
+        image.kind = MessageKind::Image;
+        let prefs = NotificationPrefs::default();
+        assert_eq!(
+            decide(&image, "R", &prefs, &Focus::default()).unwrap().body,
+            "[image] chart"
+        );
+        let long = decide(
+            &message("a", "r", &"x".repeat(500)),
+            "R",
+            &prefs,
+            &Focus::default(),
+        )
+        .unwrap();
+        assert_eq!(long.body.chars().count(), MAX_BODY_CHARS);
+        assert!(long.body.ends_with('…'));
+    }
+}

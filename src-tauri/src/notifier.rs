@@ -1,0 +1,78 @@
+//! Desktop notifications for new messages, decided in Rust from the engine's events (so they
+//! work with the window hidden) by `parley_core::notify_policy`: muted accounts and rooms, the
+//! "hide message text" setting, and the room on screen in a focused window stay silent. A room
+//! notifies at most once per 30 s, so a busy room or a backlog does not flood the desktop.
+
+use parley_core::engine::Engine;
+use parley_core::event::Event;
+use parley_core::notify_policy::{decide, Focus};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tauri::AppHandle;
+use tauri_plugin_notification::NotificationExt;
+use tokio::sync::broadcast::{error::RecvError, Receiver};
+
+/// What the user is looking at, updated by the page (open room) and the window (focus).
+#[derive(Clone, Default)]
+pub struct FocusTracker(Arc<Mutex<Focus>>);
+
+impl FocusTracker {
+    pub fn update(&self, change: impl FnOnce(&mut Focus)) {
+        change(&mut self.0.lock().unwrap_or_else(|p| p.into_inner()));
+    }
+
+    fn get(&self) -> Focus {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+/// A busy room (or a backlog arriving after start) notifies at most once per this interval.
+const PER_ROOM_INTERVAL: Duration = Duration::from_secs(30);
+
+pub fn watch(
+    app: AppHandle,
+    engine: Arc<Engine>,
+    mut events: Receiver<Event>,
+    focus: FocusTracker,
+) {
+    tauri::async_runtime::spawn(async move {
+        let mut last_shown: HashMap<(String, String), Instant> = HashMap::new();
+        loop {
+            match events.recv().await {
+                Ok(Event::Message(message)) => {
+                    let (prefs, now) = (engine.notification_prefs(), focus.get());
+                    // The room's title is read only for a message that will be shown.
+                    if decide(&message, "", &prefs, &now).is_none() {
+                        continue;
+                    }
+                    let title = engine
+                        .room_title(&message.account, &message.room)
+                        .await
+                        .unwrap_or_else(|_| message.room.clone());
+                    let Some(notice) = decide(&message, &title, &prefs, &now) else {
+                        continue;
+                    };
+                    let key = (notice.account.0.clone(), notice.room.clone());
+                    if last_shown
+                        .get(&key)
+                        .is_some_and(|at| at.elapsed() < PER_ROOM_INTERVAL)
+                    {
+                        continue;
+                    }
+                    last_shown.insert(key, Instant::now());
+                    show(&app, &notice.title, &notice.body);
+                }
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => return,
+            }
+        }
+    });
+}
+
+fn show(app: &AppHandle, title: &str, body: &str) {
+    if let Err(e) = app.notification().builder().title(title).body(body).show() {
+        // No notification daemon (a headless session): nothing else to do.
+        tracing::info!(error = %e, "desktop notification not shown");
+    }
+}

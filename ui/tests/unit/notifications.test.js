@@ -1,0 +1,71 @@
+// Notification settings in the page: the open room is told to the backend (it stays silent
+// while on screen), Mute toggles per room, and "hide message text" follows the saved setting.
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadPage } from './page.js';
+
+loadPage();
+const { setBackend } = await import('../../app/js/ipc.js');
+const { startApp } = await import('../../app/js/app.js');
+
+const calls = [];
+let prefs = { muted_accounts: [], muted_rooms: [], hide_text: true };
+const account = { id: 'mixin-1', display_name: 'Desk bot', demo: false, service_label: 'Mixin Messenger bot', settings: { service: 'mixin', bot_id: 'b', bot_name: 'Desk', blaze_url: 'wss://blaze.mixin.one/', api_base: 'https://api.mixin.one' }, state: { state: 'open' } };
+setBackend({
+  invoke: async (command, args) => {
+    calls.push({ command, args });
+    switch (command) {
+      case 'snapshot':
+        return { accounts: [account], rooms: [{ account: 'mixin-1', room: 'c-1', title: 'Ava Trader', unread: 0 }], notices: [], alerts: [], notifications: prefs };
+      case 'history':
+        return [];
+      case 'set_muted':
+        prefs = { ...prefs, muted_rooms: args.muted ? [{ account: args.account, room: args.room }] : [] };
+        return prefs;
+      case 'set_hide_text':
+        prefs = { ...prefs, hide_text: args.hide };
+        return prefs;
+      default:
+        return null;
+    }
+  },
+  channel: () => ({ id: 1 }),
+});
+
+const app = await startApp();
+after(() => {
+  app.stop();
+  window.close();
+});
+const $ = (id) => document.getElementById(id);
+
+test('opening a room tells the backend which room is on screen', () => {
+  const open = calls.filter((c) => c.command === 'set_open_room');
+  assert.deepEqual(open.at(-1).args, { account: 'mixin-1', room: 'c-1' });
+});
+
+test('Mute toggles the open room and says so', async () => {
+  const button = $('toggle-mute');
+  assert.equal(button.hidden, false);
+  assert.equal(button.textContent, 'Mute');
+  button.click();
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(calls.find((c) => c.command === 'set_muted').args, { account: 'mixin-1', room: 'c-1', muted: true });
+  assert.equal(button.textContent, 'Unmute');
+  assert.equal(button.getAttribute('aria-pressed'), 'true');
+  button.click();
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(calls.filter((c) => c.command === 'set_muted').at(-1).args.muted, false);
+  assert.equal(button.textContent, 'Mute');
+});
+
+test('the hide-text checkbox shows the saved setting and changes it', async () => {
+  $('open-settings').click();
+  const box = $('hide-notification-text');
+  assert.equal(box.checked, true);
+  box.checked = false;
+  box.dispatchEvent(new window.Event('change'));
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(calls.find((c) => c.command === 'set_hide_text').args, { hide: false });
+});
