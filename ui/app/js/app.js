@@ -11,6 +11,8 @@ import { createSettings } from './settings.js';
 import { renderBanners } from './banners.js';
 import { createViewer } from './media.js';
 import { createDirectory } from './directory.js';
+import { createSwitcher, createShortcutList, matchShortcut, nextUnread } from './switcher.js';
+import { applyTheme, savedTheme } from './theme.js';
 import { renderTicker } from './ticker.js';
 import { createAlertsPanel } from './alerts.js';
 import { el, clear } from './dom.js';
@@ -306,6 +308,32 @@ export async function startApp() {
     if ([...state.accounts.values()].some((a) => a.state && a.state.state === 'backoff')) drawChrome();
     else if (state.openRoom && state.typing.get(state.openRoom)?.size) drawLive();
   }, 1000);
+
+  // Keyboard: the switcher, unread navigation, composer, settings and the shortcut list.
+  const switcher = createSwitcher({
+    rooms: () => ({ rooms: [...state.rooms.values()], accounts: state.accounts }),
+    onOpen: (key) => openRoomByKey(key).catch(showError),
+  });
+  const shortcutList = createShortcutList();
+  const themeChoice = byId('theme-choice');
+  themeChoice.value = applyTheme(savedTheme());
+  themeChoice.addEventListener('change', () => {
+    themeChoice.value = applyTheme(themeChoice.value);
+  });
+  document.addEventListener('keydown', (event) => {
+    const action = matchShortcut(event);
+    if (!action) return;
+    event.preventDefault();
+    if (action === 'switcher') switcher.open();
+    else if (action === 'shortcuts') shortcutList.open();
+    else if (action === 'settings') settings.open();
+    else if (action === 'focusComposer') byId('composer-input').focus();
+    else {
+      const keys = [...state.rooms.keys()];
+      const next = nextUnread(keys, (k) => state.rooms.get(k).unread || 0, state.openRoom, action === 'nextUnread' ? 1 : -1);
+      if (next) openRoomByKey(next).catch(showError);
+    }
+  });
 
   // Coming back to the window reads the open room.
   window.addEventListener('focus', () => markRead().then(drawChrome).catch(() => {}));

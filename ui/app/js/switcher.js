@@ -1,0 +1,140 @@
+// Keyboard use: the quick switcher (Ctrl+K) over every room of every account, next and previous
+// unread room, focus the composer, open settings, and the list of shortcuts (Ctrl+/).
+
+import { el, clear, byId } from './dom.js';
+import { roomKey } from './state.js';
+
+/** The shortcuts, as the list shows them and as `matchShortcut` reads them. */
+export const SHORTCUTS = [
+  { keys: 'Ctrl+K', action: 'switcher', label: 'Jump to a room' },
+  { keys: 'Alt+↓', action: 'nextUnread', label: 'Next room with unread messages' },
+  { keys: 'Alt+↑', action: 'previousUnread', label: 'Previous room with unread messages' },
+  { keys: 'Ctrl+L', action: 'focusComposer', label: 'Write a message' },
+  { keys: 'Enter', action: null, label: 'Send (Shift+Enter: new line)' },
+  { keys: 'Ctrl+,', action: 'settings', label: 'Settings' },
+  { keys: 'Ctrl+/', action: 'shortcuts', label: 'This list' },
+  { keys: 'Escape', action: null, label: 'Close a dialog' },
+];
+
+/** Which action a key event asks for, or null. */
+export function matchShortcut(event) {
+  const ctrl = event.ctrlKey || event.metaKey;
+  if (ctrl && !event.altKey && (event.key === 'k' || event.key === 'K')) return 'switcher';
+  if (ctrl && event.key === '/') return 'shortcuts';
+  if (ctrl && event.key === ',') return 'settings';
+  if (ctrl && (event.key === 'l' || event.key === 'L')) return 'focusComposer';
+  if (event.altKey && !ctrl && event.key === 'ArrowDown') return 'nextUnread';
+  if (event.altKey && !ctrl && event.key === 'ArrowUp') return 'previousUnread';
+  return null;
+}
+
+/** Rooms whose title or account name contains every word of `query`, best first. */
+export function filterRooms(rooms, accounts, query) {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  return rooms
+    .map((room) => {
+      const account = accounts.get(room.account);
+      const haystack = `${room.title} ${account ? account.display_name : ''}`.toLowerCase();
+      return { room, account, haystack };
+    })
+    .filter(({ haystack }) => words.every((w) => haystack.includes(w)))
+    .sort((a, b) => (b.room.unread || 0) - (a.room.unread || 0)
+      || Number(!a.room.title.toLowerCase().startsWith(words[0] || '')) - Number(!b.room.title.toLowerCase().startsWith(words[0] || '')))
+    .map(({ room, account }) => ({ room, accountName: account ? account.display_name : room.account }));
+}
+
+/** The key of the next (step 1) or previous (step -1) room with unread messages after `current`. */
+export function nextUnread(keys, unreadOf, current, step) {
+  if (!keys.length) return null;
+  const start = Math.max(0, keys.indexOf(current));
+  for (let i = 1; i <= keys.length; i += 1) {
+    const key = keys[(start + step * i + keys.length * i) % keys.length];
+    if (key !== current && unreadOf(key) > 0) return key;
+  }
+  return null;
+}
+
+/** The switcher dialog. `rooms()` gives the rooms to offer; `onOpen(key)` opens one. */
+export function createSwitcher({ rooms, onOpen }) {
+  const dialog = byId('switcher');
+  const input = byId('switcher-input');
+  const list = byId('switcher-list');
+  let shown = [];
+  let selected = 0;
+  let returnFocus = null;
+
+  function draw() {
+    const { rooms: all, accounts } = rooms();
+    shown = filterRooms(all, accounts, input.value).slice(0, 50);
+    selected = Math.min(selected, Math.max(0, shown.length - 1));
+    clear(list);
+    shown.forEach(({ room, accountName }, i) => {
+      const unread = room.unread ? ` · ${room.unread} unread` : '';
+      list.append(el('li', {
+        class: i === selected ? 'switcher-item selected' : 'switcher-item',
+        attrs: { role: 'option', id: `switcher-${i}`, 'aria-selected': String(i === selected) },
+        on: { click: () => choose(i) },
+      }, [el('span', { class: 'switcher-title', text: room.title }), el('span', { class: 'switcher-account', text: `${accountName}${unread}` })]));
+    });
+    if (!shown.length) list.append(el('li', { class: 'switcher-empty', text: 'No room matches.' }));
+    input.setAttribute('aria-activedescendant', shown.length ? `switcher-${selected}` : '');
+  }
+
+  function close() {
+    dialog.hidden = true;
+    if (returnFocus) returnFocus.focus();
+  }
+
+  function choose(i) {
+    const pick = shown[i];
+    close();
+    if (pick) onOpen(roomKey(pick.room.account, pick.room.room));
+  }
+
+  input.addEventListener('input', () => {
+    selected = 0;
+    draw();
+  });
+  dialog.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') close();
+    else if (event.key === 'ArrowDown') selected = Math.min(selected + 1, shown.length - 1);
+    else if (event.key === 'ArrowUp') selected = Math.max(selected - 1, 0);
+    else if (event.key === 'Enter') choose(selected);
+    else return;
+    event.preventDefault();
+    if (!dialog.hidden) draw();
+  });
+
+  return {
+    open() {
+      returnFocus = document.activeElement;
+      input.value = '';
+      selected = 0;
+      dialog.hidden = false;
+      draw();
+      input.focus();
+    },
+    isOpen: () => !dialog.hidden,
+  };
+}
+
+/** The shortcut list dialog. */
+export function createShortcutList() {
+  const dialog = byId('shortcuts');
+  const list = byId('shortcut-list');
+  clear(list);
+  for (const s of SHORTCUTS) list.append(el('dt', {}, [el('kbd', { text: s.keys })]), el('dd', { text: s.label }));
+  const close = () => {
+    dialog.hidden = true;
+  };
+  byId('close-shortcuts').addEventListener('click', close);
+  dialog.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') close();
+  });
+  return {
+    open() {
+      dialog.hidden = false;
+      byId('close-shortcuts').focus();
+    },
+  };
+}
