@@ -7,9 +7,12 @@ app="${1:?usage: e2e.sh PATH-TO-PARLEY-BINARY}"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 native=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 log="$(mktemp -t parley-tauri-driver.XXXXXX)"
+# The default profile (no --profile: the single-instance test) lives in a throwaway home.
+xdg="$(mktemp -d -t parley-e2e-xdg.XXXXXX)"
+export XDG_CONFIG_HOME="$xdg/config" XDG_DATA_HOME="$xdg/data" XDG_CACHE_HOME="$xdg/cache"
 tauri-driver --port "$port" --native-port "$native" --native-driver /usr/bin/WebKitWebDriver >"$log" 2>&1 &
 driver=$!
-trap 'kill $driver 2>/dev/null || true; pkill -f "WebKitWebDriver --port=$native" 2>/dev/null || true; rm -f "$log"' EXIT
+trap 'kill $driver 2>/dev/null || true; pkill -f "WebKitWebDriver --port=$native" 2>/dev/null || true; rm -f "$log"; rm -rf "$xdg"' EXIT
 for _ in $(seq 100); do
   curl -s "http://127.0.0.1:$port/status" >/dev/null 2>&1 && break
   sleep 0.1

@@ -31,6 +31,7 @@ fn main() {
         "set_muted",
         "set_hide_text",
         "set_open_room",
+        "set_desktop_prefs",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -3,11 +3,12 @@
 use std::path::PathBuf;
 
 pub const USAGE: &str = "\
-usage: parley [--profile DIR] [--demo]
+usage: parley [--profile DIR] [--demo] [--autostart]
 
   --profile DIR   keep config, history and logs in DIR instead of the platform's
                   config and data dirs (secrets stay in the OS keyring, namespaced by DIR)
   --demo          start the Demo workspace even when accounts are configured
+  --autostart     started at login: stay in the tray if Settings say start hidden
 
 environment:
   PARLEY_LOG      log filter (EnvFilter syntax), e.g. PARLEY_LOG=debug; default info";
@@ -17,6 +18,8 @@ pub struct Args {
     pub profile: Option<PathBuf>,
     pub demo: bool,
     pub help: bool,
+    /// Launched by the desktop at login (see the start-at-login setting).
+    pub autostart: bool,
 }
 
 impl Args {
@@ -30,6 +33,7 @@ impl Args {
                     parsed.profile = Some(PathBuf::from(dir));
                 }
                 "--demo" => parsed.demo = true,
+                "--autostart" => parsed.autostart = true,
                 "-h" | "--help" => parsed.help = true,
                 other => return Err(format!("unknown argument `{other}`")),
             }
@@ -51,6 +55,8 @@ mod tests {
         let args = parse("--profile /tmp/p --demo").unwrap();
         assert_eq!(args.profile, Some(PathBuf::from("/tmp/p")));
         assert!(args.demo);
+        assert!(!args.autostart);
+        assert!(parse("--autostart").unwrap().autostart);
     }
 
     #[test]

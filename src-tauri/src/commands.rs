@@ -36,6 +36,8 @@ pub struct Snapshot {
     alerts: Vec<crate::alerts::AlertEntry>,
     /// Muted accounts and rooms, and whether notifications hide the text.
     notifications: parley_core::notify_policy::NotificationPrefs,
+    /// Close to tray, start at login, start hidden.
+    desktop: parley_core::config::DesktopPrefs,
 }
 
 #[tauri::command]
@@ -59,6 +61,7 @@ pub async fn snapshot(state: State<'_, AppState>) -> CommandResult<Snapshot> {
         notices: state.notices.clone(),
         alerts: state.alerts.all(),
         notifications: state.engine.notification_prefs(),
+        desktop: state.engine.desktop_prefs(),
     })
 }
 
@@ -149,7 +152,9 @@ pub async fn mark_read(
 ) -> CommandResult<()> {
     check_id("account", &account)?;
     check_id("room", &room)?;
-    Ok(state.engine.mark_read(&AccountId(account), &room).await?)
+    state.engine.mark_read(&AccountId(account), &room).await?;
+    state.badge_dirty.notify_one();
+    Ok(())
 }
 
 /// What the settings screen sends to add an account.

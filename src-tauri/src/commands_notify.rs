@@ -5,6 +5,7 @@ use crate::commands::check_id;
 use crate::error::CommandResult;
 use crate::startup::AppState;
 use parley_core::account::AccountId;
+use parley_core::config::DesktopPrefs;
 use parley_core::notify_policy::{NotificationPrefs, RoomRef};
 use tauri::State;
 
@@ -19,9 +20,40 @@ pub fn set_muted(
     if let Some(room) = &room {
         check_id("room", room)?;
     }
-    Ok(state
+    let prefs = state
         .engine
-        .set_muted(&AccountId(account), room.as_deref(), muted)?)
+        .set_muted(&AccountId(account), room.as_deref(), muted)?;
+    // A muted room leaves the tray's count.
+    state.badge_dirty.notify_one();
+    Ok(prefs)
+}
+
+/// Close to tray, start at login, start hidden. Start at login is registered with the
+/// desktop (an autostart entry) at once.
+#[tauri::command]
+pub fn set_desktop_prefs(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    prefs: DesktopPrefs,
+) -> CommandResult<DesktopPrefs> {
+    use tauri_plugin_autostart::ManagerExt;
+    let launcher = app.autolaunch();
+    let registered = if prefs.start_at_login {
+        launcher.enable()
+    } else {
+        launcher.disable()
+    };
+    if let Err(e) = registered {
+        return Err(crate::error::CommandError(format!(
+            "start at login could not be {}: {e}",
+            if prefs.start_at_login {
+                "set up"
+            } else {
+                "removed"
+            }
+        )));
+    }
+    Ok(state.engine.set_desktop_prefs(prefs)?)
 }
 
 #[tauri::command]

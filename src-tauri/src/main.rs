@@ -16,6 +16,7 @@ mod error;
 mod media;
 mod notifier;
 mod startup;
+mod tray;
 
 use tauri::Manager;
 
@@ -47,15 +48,15 @@ fn main() {
     let mut builder = tauri::Builder::default();
     if single_instance {
         builder = builder.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
-            }
+            tray::show_window(app);
         }));
     }
     let app = builder
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec!["--autostart"]),
+        ))
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
@@ -71,14 +72,42 @@ fn main() {
                 state.engine.subscribe(),
                 state.focus.clone(),
             );
+            let desktop = state.engine.desktop_prefs();
+            let paused = state.engine.notification_prefs().paused;
             app.manage(state);
+            if let Some(tray) = tray::create(app.handle(), paused) {
+                if let Some(state) = app.try_state::<startup::AppState>() {
+                    state
+                        .has_tray
+                        .store(true, std::sync::atomic::Ordering::SeqCst);
+                }
+                tray::follow_unread(app.handle().clone(), tray);
+                if args.autostart && desktop.start_hidden {
+                    if let Some(window) = app.get_webview_window("main") {
+                        let _ = window.hide();
+                    }
+                }
+            }
             Ok(())
         })
         .on_window_event(|window, event| {
-            if let tauri::WindowEvent::Focused(focused) = event {
-                if let Some(state) = window.try_state::<startup::AppState>() {
+            let Some(state) = window.try_state::<startup::AppState>() else {
+                return;
+            };
+            match event {
+                tauri::WindowEvent::Focused(focused) => {
                     state.focus.update(|f| f.window_focused = *focused);
                 }
+                // With a tray, closing hides the window and Parley keeps running (if chosen).
+                tauri::WindowEvent::CloseRequested { api, .. }
+                    if state.has_tray.load(std::sync::atomic::Ordering::SeqCst)
+                        && state.engine.desktop_prefs().close_to_tray =>
+                {
+                    api.prevent_close();
+                    let _ = window.hide();
+                    state.focus.update(|f| f.window_focused = false);
+                }
+                _ => {}
             }
         })
         .register_asynchronous_uri_scheme_protocol(media::SCHEME, |ctx, request, responder| {
@@ -105,6 +134,7 @@ fn main() {
             commands_notify::set_muted,
             commands_notify::set_hide_text,
             commands_notify::set_open_room,
+            commands_notify::set_desktop_prefs,
             commands_realtime::room_directory,
             commands_realtime::join_room,
             commands_realtime::create_room,

@@ -25,6 +25,10 @@ pub struct AppState {
     pub alerts: crate::alerts::AlertLog,
     /// The room on screen and whether the window has the focus (for notifications).
     pub focus: crate::notifier::FocusTracker,
+    /// Rung when rooms are read, so the tray recounts its unread badge.
+    pub badge_dirty: std::sync::Arc<tokio::sync::Notify>,
+    /// Whether closing the window hides it to the tray (a tray exists and the user wants it).
+    pub has_tray: std::sync::atomic::AtomicBool,
 }
 
 pub async fn start(profile: Profile, force_demo: bool) -> AppState {
@@ -108,5 +112,7 @@ pub async fn start(profile: Profile, force_demo: bool) -> AppState {
         bridge: Mutex::new(None),
         alerts: crate::alerts::AlertLog::default(),
         focus: crate::notifier::FocusTracker::default(),
+        badge_dirty: Default::default(),
+        has_tray: Default::default(),
     }
 }

@@ -65,6 +65,7 @@ pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
             accounts: vec![account],
             demo_dismissed: true,
             notifications: Default::default(),
+            desktop: Default::default(),
         },
         secrets,
         Tuning::default(),

@@ -15,6 +15,37 @@ pub struct AppConfig {
     /// Muted accounts and rooms, and whether notifications hide the text.
     #[serde(default)]
     pub notifications: crate::notify_policy::NotificationPrefs,
+    /// How the window behaves on the desktop (tray, start at login).
+    #[serde(default)]
+    pub desktop: DesktopPrefs,
+}
+
+/// Desktop behaviour the user chooses in Settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DesktopPrefs {
+    /// Closing the window keeps Parley running in the tray (otherwise it quits).
+    #[serde(default = "yes")]
+    pub close_to_tray: bool,
+    /// Start when the user logs in.
+    #[serde(default)]
+    pub start_at_login: bool,
+    /// When started at login, stay in the tray instead of opening the window.
+    #[serde(default)]
+    pub start_hidden: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for DesktopPrefs {
+    fn default() -> Self {
+        DesktopPrefs {
+            close_to_tray: true,
+            start_at_login: false,
+            start_hidden: false,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -147,6 +178,7 @@ mod tests {
             accounts: vec![account(false), account(true)],
             demo_dismissed: true,
             notifications: Default::default(),
+            desktop: Default::default(),
         };
         file.save(&config).unwrap();
         let loaded = file.load().unwrap();

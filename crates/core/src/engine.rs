@@ -2,6 +2,7 @@
 //! (config), their connections (one supervisor each), the store and the event bus, and turns
 //! user intents (add an account, send a message) into store writes and supervisor commands.
 
+mod desktop_prefs;
 mod media_source;
 mod notifications;
 mod realtime;

@@ -19,6 +19,9 @@ pub struct NotificationPrefs {
     /// Say only "New message", never who wrote what (for shared screens).
     #[serde(default)]
     pub hide_text: bool,
+    /// Every notification is off (the tray menu's "Mute notifications").
+    #[serde(default)]
+    pub paused: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,7 +93,10 @@ pub fn decide(
     if message.own || message.kind == MessageKind::System {
         return None;
     }
-    if prefs.account_muted(&message.account) || prefs.room_muted(&message.account, &message.room) {
+    if prefs.paused
+        || prefs.account_muted(&message.account)
+        || prefs.room_muted(&message.account, &message.room)
+    {
         return None;
     }
     let on_screen = focus.window_focused
@@ -113,6 +119,15 @@ pub fn decide(
         account: message.account.clone(),
         room: message.room.clone(),
     })
+}
+
+/// The unread count the tray shows: unread messages of every room that is not muted.
+pub fn badge_count(rooms: &[crate::store::RoomSummary], prefs: &NotificationPrefs) -> u32 {
+    rooms
+        .iter()
+        .filter(|r| !prefs.account_muted(&r.account) && !prefs.room_muted(&r.account, &r.room))
+        .map(|r| r.unread)
+        .sum()
 }
 
 /// The text of a message as a notification shows it.
@@ -218,6 +233,28 @@ mod tests {
         let mut notice = message("a", "r", "joined");
         notice.kind = MessageKind::System;
         assert!(decide(&notice, "R", &prefs, &focus).is_none());
+    }
+
+    #[test]
+    fn paused_notifications_stay_silent_and_muted_rooms_leave_the_badge() {
+        let prefs = NotificationPrefs {
+            paused: true,
+            ..NotificationPrefs::default()
+        };
+        assert!(decide(&message("a", "r", "hi"), "R", &prefs, &Focus::default()).is_none());
+        let summary = |room: &str, unread| crate::store::RoomSummary {
+            account: AccountId("a".into()),
+            room: room.into(),
+            title: room.into(),
+            unread,
+            last_text: None,
+            last_ts_ms: None,
+        };
+        let rooms = [summary("r", 3), summary("s", 2)];
+        let mut prefs = NotificationPrefs::default();
+        assert_eq!(badge_count(&rooms, &prefs), 5);
+        prefs.set_muted(&AccountId("a".into()), Some("s"), true);
+        assert_eq!(badge_count(&rooms, &prefs), 3);
     }
 
     #[test]

@@ -285,6 +285,7 @@ async fn an_unreachable_api_is_retried_with_the_reason_shown() {
             accounts: vec![account],
             demo_dismissed: true,
             notifications: Default::default(),
+            desktop: Default::default(),
         },
         secrets,
         fast_tuning(),

@@ -321,6 +321,7 @@ async fn a_message_queued_before_a_restart_is_sent_by_the_next_run() {
             }],
             demo_dismissed: false,
             notifications: Default::default(),
+            desktop: Default::default(),
         },
         std::sync::Arc::new(parley_core::secrets::SessionOnlyStore::default()),
         fast_tuning(),
@@ -375,4 +376,56 @@ async fn retry_now_skips_a_long_backoff() {
     sim.come_back().await.unwrap();
     me.engine.reconnect_now(&me.account).unwrap();
     me.expect_open().await;
+}
+
+#[tokio::test]
+async fn the_tray_badge_follows_the_store_and_leaves_out_muted_rooms() {
+    let sim = sim(0.0).await;
+    let mut alice = connected(&sim, "alice").await;
+    let bob = client(&sim, "bob", Store::open_in_memory().unwrap(), fast_tuning()).await;
+    eventually("bob is connected", || sim.connected().len() == 2).await;
+    assert_eq!(
+        alice.engine.badge_count().await.unwrap(),
+        0,
+        "notices do not count"
+    );
+    for text in ["one", "two"] {
+        bob.engine
+            .send_text(&bob.account, "public", text)
+            .await
+            .unwrap();
+        alice
+            .expect("bob's message", |e| match e {
+                Event::Message(m) if m.text == text => Some(()),
+                _ => None,
+            })
+            .await;
+    }
+    assert_eq!(alice.engine.badge_count().await.unwrap(), 2);
+    alice
+        .engine
+        .mark_read(&alice.account, "public")
+        .await
+        .unwrap();
+    assert_eq!(alice.engine.badge_count().await.unwrap(), 0);
+    bob.engine
+        .send_text(&bob.account, "public", "three")
+        .await
+        .unwrap();
+    alice
+        .expect("bob's third message", |e| match e {
+            Event::Message(m) if m.text == "three" => Some(()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(alice.engine.badge_count().await.unwrap(), 1);
+    alice
+        .engine
+        .set_muted(&alice.account, Some("public"), true)
+        .unwrap();
+    assert_eq!(
+        alice.engine.badge_count().await.unwrap(),
+        0,
+        "a muted room leaves the badge"
+    );
 }

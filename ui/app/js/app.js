@@ -156,6 +156,9 @@ export async function startApp() {
     onClose: () => byId('composer-input').focus(),
     onTestRealtime: (request) => call('test_realtime', { request }),
     onCheckMixin: (request) => call('check_mixin_keystore', { request }),
+    onDesktop: async (prefs) => {
+      state.desktop = await call('set_desktop_prefs', { prefs });
+    },
     onHideText: async (hide) => {
       state.notifications = await call('set_hide_text', { hide });
     },

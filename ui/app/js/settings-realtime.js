@@ -128,7 +128,7 @@ export function realtimeAccountDetails(account, { onLeave, onBrowse, onSymbols }
         on: { click: () => onLeave(account, room.id).catch((e) => { status.textContent = e.message; }) },
       }),
     ]))),
-    el('button', { text: 'Browse rooms', attrs: { type: 'button', 'aria-label': `Browse the rooms of ${account.display_name}` }, on: { click: () => onBrowse(account) } }),
+    el('button', { text: 'Browse rooms', attrs: { type: 'button', 'aria-label': `Browse rooms of ${account.display_name}` }, on: { click: () => onBrowse(account) } }),
     el('form', { class: 'add-chat', on: { submit: saveSymbols } }, [symbols, el('button', { text: 'Save symbols', attrs: { type: 'submit' } })]),
     status,
   ]);

@@ -47,7 +47,7 @@ export function validateMockly({ clientId, endpoint }) {
 
 export function createSettings({
   onAdd, onRemove, onAddChat = async () => {}, onRemoveChat = async () => {}, onClose,
-  onTestRealtime = async () => '', onCheckMixin = async () => ({}), onHideText = async () => {}, onBrowse = () => {}, onSymbols = async () => {},
+  onTestRealtime = async () => '', onCheckMixin = async () => ({}), onHideText = async () => {}, onDesktop = async () => {}, onBrowse = () => {}, onSymbols = async () => {},
 }) {
   const dialog = byId('settings');
   const list = byId('account-list');
@@ -68,6 +68,20 @@ export function createSettings({
   const restBase = byId('new-rest-base');
   const realtime = createRealtimeFields({ onTest: onTestRealtime });
   const mixin = createMixinFields({ onCheck: onCheckMixin });
+  const desktopBoxes = { close_to_tray: byId('close-to-tray'), start_at_login: byId('start-at-login'), start_hidden: byId('start-hidden') };
+  for (const box of Object.values(desktopBoxes)) {
+    box.addEventListener('change', async () => {
+      const prefs = Object.fromEntries(Object.entries(desktopBoxes).map(([name, b]) => [name, b.checked]));
+      const problem = byId('window-error');
+      try {
+        await onDesktop(prefs);
+        problem.textContent = '';
+      } catch (e) {
+        box.checked = !box.checked;
+        problem.textContent = e.message;
+      }
+    });
+  }
   const hideText = byId('hide-notification-text');
   hideText.addEventListener('change', async () => {
     try {
@@ -172,6 +186,8 @@ export function createSettings({
      */
     render(state) {
       hideText.checked = Boolean(state.notifications && state.notifications.hide_text);
+      const desktop = state.desktop || { close_to_tray: true, start_at_login: false, start_hidden: false };
+      for (const [name, box] of Object.entries(desktopBoxes)) box.checked = Boolean(desktop[name]);
       if (state.accounts.size === 0) {
         clear(list);
         rows.clear();
@@ -223,7 +239,8 @@ export function createSettings({
       ]),
       el('button', {
         text: account.demo ? 'Remove demo' : 'Remove',
-        attrs: { type: 'button', 'aria-label': `Remove account ${account.display_name}` },
+        // The name starts with the visible text, so speech and sight agree.
+        attrs: { type: 'button', 'aria-label': `${account.demo ? 'Remove demo' : 'Remove'}: ${account.display_name}` },
         on: { click: () => onRemove(account) },
       }),
     ]);

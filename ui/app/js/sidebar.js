@@ -27,15 +27,17 @@ export function renderSidebar(container, state, { onOpenRoom }) {
       el('ul', { class: 'rooms' }, rooms.map((room) => {
         const key = roomKey(room.account, room.room);
         const unread = room.unread || 0;
-        const label = unread ? `${room.title}, ${unread} unread` : room.title;
+        // The name comes from what is shown ("Order 42, 3 unread"), so speech and sight agree.
         return el('li', {}, [
           el('button', {
             class: `room${state.openRoom === key ? ' open' : ''}`,
-            attrs: { type: 'button', 'aria-label': label, 'aria-current': state.openRoom === key ? 'true' : false, 'data-room': key },
+            attrs: { type: 'button', 'aria-current': state.openRoom === key ? 'true' : false, 'data-room': key, 'data-title': room.title },
             on: { click: () => onOpenRoom(key) },
           }, [
             el('span', { class: 'room-title', text: room.title }),
-            unread ? el('span', { class: 'badge', text: unread > 99 ? '99+' : unread, attrs: { 'aria-hidden': 'true' } }) : null,
+            unread ? el('span', { class: 'visually-hidden', text: ', ' }) : null,
+            unread ? el('span', { class: 'badge', text: unread > 99 ? '99+' : unread }) : null,
+            unread ? el('span', { class: 'visually-hidden', text: ' unread' }) : null,
           ]),
         ]);
       })),

@@ -46,6 +46,7 @@ export function applySnapshot(state, snapshot) {
   state.notices = snapshot.notices || [];
   if (snapshot.alerts) state.alerts = snapshot.alerts.slice(-ALERT_LIMIT);
   if (snapshot.notifications) state.notifications = snapshot.notifications;
+  if (snapshot.desktop) state.desktop = snapshot.desktop;
   for (const key of [...state.messages.keys()]) {
     if (!state.rooms.has(key)) state.messages.delete(key);
   }

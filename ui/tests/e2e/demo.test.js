@@ -25,7 +25,7 @@ test('the Demo room works end to end and keeps its history across a restart', as
       const [banner] = await session.findAll('#banners .banner.demo');
       return banner && (await session.text(banner)).includes('Demo workspace');
     });
-    const [publicRoom] = await session.waitFor('the Public room in the sidebar', () => session.findAll('#room-list button[aria-label^="Public room"]').then((b) => b.length && b));
+    const [publicRoom] = await session.waitFor('the Public room in the sidebar', () => session.findAll('#room-list button[data-title^="Public room"]').then((b) => b.length && b));
     await session.click(publicRoom);
     await session.waitFor('the Public room to open', async () => {
       const [title] = await session.findAll('#room-title');
@@ -68,7 +68,7 @@ test('the Demo room works end to end and keeps its history across a restart', as
   // Close and reopen: the room and the message are still there.
   session = await openSession(app, ['--profile', profile]);
   try {
-    const [room] = await session.waitFor('the Public room in the sidebar', () => session.findAll('#room-list button[aria-label^="Public room"]').then((b) => b.length && b));
+    const [room] = await session.waitFor('the Public room in the sidebar', () => session.findAll('#room-list button[data-title^="Public room"]').then((b) => b.length && b));
     await session.click(room);
     await session.waitFor('the stored message after a restart', async () => {
       for (const article of await session.findAll('#timeline article.message.own')) {

@@ -24,7 +24,7 @@ test('the Demo bot: pending messages with an image and a sticker, and a reply th
   const session = await openSession(app, ['--profile', mkdtempSync(join(tmpdir(), 'parley-e2e-mixin-'))]);
   try {
     const [room] = await session.waitFor('the bot\'s conversation, named after the user', () =>
-      session.findAll('#room-list button[aria-label^="Ava Trader"]').then((b) => b.length && b));
+      session.findAll('#room-list button[data-title^="Ava Trader"]').then((b) => b.length && b));
     await session.click(room);
     await session.waitFor('the pending text', async () =>
       (await textOf(session, '#timeline')).includes('Is the OTC desk open?'));

@@ -23,7 +23,7 @@ test('the Demo community: join a room, read its history, talk, and see prices mo
   const session = await openSession(app, ['--profile', mkdtempSync(join(tmpdir(), 'parley-e2e-rt-'))]);
   try {
     const [trading] = await session.waitFor('the joined trading room in the sidebar', () =>
-      session.findAll('#room-list button[aria-label^="EUR/USD Trading Room"]').then((b) => b.length && b));
+      session.findAll('#room-list button[data-title^="EUR/USD Trading Room"]').then((b) => b.length && b));
     await session.click(trading);
     await session.waitFor('the community to connect', async () =>
       (await textOf(session, '#room-status')).startsWith('Demo community: Connected'));

@@ -78,7 +78,7 @@ test('an account added in Settings connects, comes back after a restart, and can
       (await textOf(session, '#room-status')).startsWith('My test room: Connected'));
 
     await session.click((await session.findAll('#open-settings'))[0]);
-    const [remove] = await session.findAll('button[aria-label="Remove account My test room"]');
+    const [remove] = await session.findAll('button[aria-label="Remove: My test room"]');
     assert.ok(remove, 'a named remove button');
     await session.click(remove);
     await session.waitFor('the account to leave the sidebar', async () =>

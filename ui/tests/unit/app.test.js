@@ -103,7 +103,7 @@ test('the composer sends to the open room and shows a refusal', async () => {
 test('settings refuse an empty client id and add a valid account', async () => {
   $('open-settings').click();
   assert.equal($('settings').hidden, false);
-  assert.ok($('account-list').querySelector('button[aria-label="Remove account Demo room"]'), 'accounts are listed as soon as settings open');
+  assert.ok($('account-list').querySelector('button[aria-label="Remove demo: Demo room"]'), 'accounts are listed as soon as settings open');
   $('new-client-id').value = '   ';
   $('add-account').dispatchEvent(new window.Event('submit', { cancelable: true }));
   assert.equal($('add-account-error').textContent, 'Enter a client id.');

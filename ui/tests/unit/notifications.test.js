@@ -17,12 +17,14 @@ setBackend({
     calls.push({ command, args });
     switch (command) {
       case 'snapshot':
-        return { accounts: [account], rooms: [{ account: 'mixin-1', room: 'c-1', title: 'Ava Trader', unread: 0 }], notices: [], alerts: [], notifications: prefs };
+        return { accounts: [account], rooms: [{ account: 'mixin-1', room: 'c-1', title: 'Ava Trader', unread: 0 }], notices: [], alerts: [], notifications: prefs, desktop: { close_to_tray: true, start_at_login: false, start_hidden: false } };
       case 'history':
         return [];
       case 'set_muted':
         prefs = { ...prefs, muted_rooms: args.muted ? [{ account: args.account, room: args.room }] : [] };
         return prefs;
+      case 'set_desktop_prefs':
+        return args.prefs;
       case 'set_hide_text':
         prefs = { ...prefs, hide_text: args.hide };
         return prefs;
@@ -68,4 +70,13 @@ test('the hide-text checkbox shows the saved setting and changes it', async () =
   box.dispatchEvent(new window.Event('change'));
   await new Promise((r) => setTimeout(r, 0));
   assert.deepEqual(calls.find((c) => c.command === 'set_hide_text').args, { hide: false });
+});
+
+test('the window settings show the saved choices and save a change', async () => {
+  assert.equal($('close-to-tray').checked, true, 'close to tray by default');
+  assert.equal($('start-at-login').checked, false);
+  $('start-at-login').checked = true;
+  $('start-at-login').dispatchEvent(new window.Event('change'));
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(calls.find((c) => c.command === 'set_desktop_prefs').args, { prefs: { close_to_tray: true, start_at_login: true, start_hidden: false } });
 });

@@ -29,6 +29,20 @@ impl Engine {
         Ok(self.notification_prefs())
     }
 
+    /// Turns every notification off or on (the tray's "Mute notifications").
+    pub fn set_notifications_paused(&self, paused: bool) -> Result<NotificationPrefs, EngineError> {
+        self.update_config(|c| c.notifications.paused = paused)?;
+        Ok(self.notification_prefs())
+    }
+
+    /// The unread count for the tray: every room of a running account that is not muted.
+    pub async fn badge_count(&self) -> Result<u32, EngineError> {
+        Ok(crate::notify_policy::badge_count(
+            &self.rooms().await?,
+            &self.notification_prefs(),
+        ))
+    }
+
     /// The title the sidebar shows for a room (its id when it has none).
     pub async fn room_title(&self, account: &AccountId, room: &str) -> Result<String, EngineError> {
         let (account, room) = (account.clone(), room.to_owned());

@@ -1,0 +1,90 @@
+// The desktop side of the real app: one instance (a second launch hands over to the running one
+// and exits), keyboard use (the quick switcher), and an automated accessibility check (axe-core)
+// of the main view, the settings and the dialogs: no serious or critical violations.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { openSession } from './webdriver.js';
+
+const app = process.env.PARLEY_APP_BIN;
+const artifacts = process.env.PARLEY_E2E_ARTIFACTS || fileURLToPath(new URL('../artifacts/', import.meta.url));
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+async function textOf(session, css) {
+  const [node] = await session.findAll(css);
+  return node ? session.text(node) : '';
+}
+
+/** Runs axe on the page; returns the serious and critical violations, described. */
+async function axeViolations(session) {
+  await session.script(`${axeSource}\nwindow.axe = axe; return true;`);
+  const result = await session.scriptAsync(`
+    const done = arguments[arguments.length - 1];
+    window.axe.run(document, { resultTypes: ['violations'] })
+      .then((r) => done(r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', '))))
+      .catch((e) => done(['axe failed: ' + e]));`);
+  return result;
+}
+
+/** Launches the app a second time (default profile); resolves with its exit code. */
+function secondLaunch() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(app, [], { stdio: 'ignore' });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('the second launch did not exit within 20 s'));
+    }, 20000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
+test('a second launch hands over to the running Parley; the keyboard and screen readers are served', async () => {
+  mkdirSync(artifacts, { recursive: true });
+  // No --profile: the default profile, which runs once.
+  const session = await openSession(app, []);
+  try {
+    await session.waitFor('the Demo rooms', () => session.findAll('#room-list button.room').then((b) => b.length >= 4 && b));
+    const code = await secondLaunch();
+    assert.equal(code, 0, 'the second launch exits cleanly');
+    assert.equal(await session.script('return document.visibilityState;'), 'visible', 'the first window is still there');
+
+    // The quick switcher: Ctrl+K, type part of a name, Enter.
+    await session.script(`document.dispatchEvent(new KeyboardEvent('keydown', { key: 'k', ctrlKey: true, bubbles: true }));`);
+    const [input] = await session.waitFor('the switcher', () => session.findAll('#switcher:not([hidden]) #switcher-input').then((i) => i.length && i));
+    await session.type(input, 'ava');
+    await session.type(input, '\uE007');
+    await session.waitFor('the chosen room to open', async () => (await textOf(session, '#room-title')) === 'Ava Trader');
+
+    assert.deepEqual(await axeViolations(session), [], 'main view');
+    await session.script(`document.dispatchEvent(new KeyboardEvent('keydown', { key: 'k', ctrlKey: true, bubbles: true }));`);
+    assert.deepEqual(await axeViolations(session), [], 'the switcher');
+    await session.script(`document.getElementById('switcher-input').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));`);
+    await session.script(`document.dispatchEvent(new KeyboardEvent('keydown', { key: '/', ctrlKey: true, bubbles: true }));`);
+    assert.deepEqual(await axeViolations(session), [], 'the shortcut list');
+    await session.click((await session.findAll('#close-shortcuts'))[0]);
+    await session.click((await session.findAll('#open-settings'))[0]);
+    assert.deepEqual(await axeViolations(session), [], 'settings');
+
+    // The dark theme holds the same contrast.
+    await session.script(`const t = document.getElementById('theme-choice'); t.value = 'dark'; t.dispatchEvent(new Event('change'));`);
+    assert.equal(await session.script('return document.documentElement.dataset.theme;'), 'dark');
+    assert.equal(await session.script('return getComputedStyle(document.body).backgroundColor;'), 'rgb(22, 26, 34)');
+    assert.deepEqual(await axeViolations(session), [], 'settings, dark');
+    await session.click((await session.findAll('#close-settings'))[0]);
+    assert.deepEqual(await axeViolations(session), [], 'main view, dark');
+    await session.waitFor('the settings to close', async () => session.script('return document.getElementById("settings").hidden;'));
+    await new Promise((r) => setTimeout(r, 500));
+    writeFileSync(join(artifacts, 'dark-theme.png'), await session.screenshot());
+  } finally {
+    await session.close();
+  }
+});
