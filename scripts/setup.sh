@@ -9,7 +9,7 @@ build_packages=(build-essential pkg-config curl wget file libwebkit2gtk-4.1-dev 
   libssl-dev libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev)
 # Xvfb and a D-Bus session with gnome-keyring let the app run headless; WebKitWebDriver drives it.
 test_packages=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver
-  imagemagick nodejs npm)
+  imagemagick nodejs npm desktop-file-utils)
 headless_packages=(xvfb xauth dbus dbus-x11 gnome-keyring)
 
 wanted=("${build_packages[@]}")
