@@ -12,7 +12,7 @@ xdg="$(mktemp -d -t parley-e2e-xdg.XXXXXX)"
 export XDG_CONFIG_HOME="$xdg/config" XDG_DATA_HOME="$xdg/data" XDG_CACHE_HOME="$xdg/cache"
 tauri-driver --port "$port" --native-port "$native" --native-driver /usr/bin/WebKitWebDriver >"$log" 2>&1 &
 driver=$!
-trap 'kill $driver 2>/dev/null || true; pkill -f "WebKitWebDriver --port=$native" 2>/dev/null || true; rm -f "$log"; rm -rf "$xdg"' EXIT
+trap 'kill $driver 2>/dev/null || true; pkill -f "WebKitWebDriver --port=$native" 2>/dev/null || true; rm -f "$log"; rm -rf "$xdg" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
   curl -s "http://127.0.0.1:$port/status" >/dev/null 2>&1 && break
   sleep 0.1
