@@ -52,7 +52,16 @@ fn main() {
         }));
     }
     let app = builder
-        .plugin(tauri_plugin_window_state::Builder::default().build())
+        // Size, position and maximized state are restored; whether the window shows is Parley's
+        // decision (start hidden in the tray), never a leftover of how it was last closed.
+        .plugin(
+            tauri_plugin_window_state::Builder::default()
+                .with_state_flags(
+                    tauri_plugin_window_state::StateFlags::all()
+                        - tauri_plugin_window_state::StateFlags::VISIBLE,
+                )
+                .build(),
+        )
         .plugin(tauri_plugin_autostart::init(
             tauri_plugin_autostart::MacosLauncher::LaunchAgent,
             Some(vec!["--autostart"]),
