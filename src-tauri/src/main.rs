@@ -95,7 +95,13 @@ fn main() {
                     if let Some(window) = app.get_webview_window("main") {
                         let _ = window.hide();
                     }
+                    return Ok(());
                 }
+            }
+            // A window the user just launched takes the keyboard (desktops without a window
+            // manager, like a bare X session, would otherwise leave it unfocused).
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.set_focus();
             }
             Ok(())
         })
