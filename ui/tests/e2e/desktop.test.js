@@ -84,6 +84,8 @@ test('a second launch hands over to the running Parley; the keyboard and screen 
     await session.waitFor('the settings to close', async () => session.script('return document.getElementById("settings").hidden;'));
     await new Promise((r) => setTimeout(r, 500));
     writeFileSync(join(artifacts, 'dark-theme.png'), await session.screenshot());
+    // Leave the shared page storage as it was for the tests that follow.
+    await session.script(`localStorage.removeItem('parley.theme');`);
   } finally {
     await session.close();
   }

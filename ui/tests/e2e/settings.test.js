@@ -27,6 +27,15 @@ function startSimulator() {
   });
 }
 
+/** The page wires its buttons once it has started: click until the dialog shows. */
+async function openSettings(session) {
+  await session.waitFor('the settings to open', async () => {
+    const [open] = await session.findAll('#open-settings');
+    await session.click(open);
+    return session.script('return !document.getElementById("settings").hidden;');
+  });
+}
+
 async function textOf(session, css) {
   const [node] = await session.findAll(css);
   return node ? session.text(node) : '';
@@ -40,8 +49,7 @@ test('an account added in Settings connects, comes back after a restart, and can
 
   let session = await openSession(app, ['--profile', profile]);
   try {
-    const [open] = await session.findAll('#open-settings');
-    await session.click(open);
+    await openSettings(session);
     const [clientId] = await session.findAll('#new-client-id');
     await session.type(clientId, 'e2e_user');
     const [name] = await session.findAll('#new-display-name');
@@ -77,7 +85,7 @@ test('an account added in Settings connects, comes back after a restart, and can
     await session.waitFor('the account to reconnect', async () =>
       (await textOf(session, '#room-status')).startsWith('My test room: Connected'));
 
-    await session.click((await session.findAll('#open-settings'))[0]);
+    await openSettings(session);
     const [remove] = await session.findAll('button[aria-label="Remove: My test room"]');
     assert.ok(remove, 'a named remove button');
     await session.click(remove);
