@@ -42,6 +42,7 @@ pub struct Snapshot {
 
 #[tauri::command]
 pub fn subscribe(state: State<'_, AppState>, on_events: Channel<Vec<Value>>) {
+    *state.page.lock().unwrap_or_else(|p| p.into_inner()) = Some(on_events.clone());
     let task = bridge::forward(state.engine.subscribe(), on_events);
     let previous = state
         .bridge

@@ -5,12 +5,11 @@
 
 use parley_core::engine::Engine;
 use parley_core::event::Event;
-use parley_core::notify_policy::{decide, Focus};
+use parley_core::notify_policy::{decide, Focus, MessageNotice};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tauri::AppHandle;
-use tauri_plugin_notification::NotificationExt;
+use tauri::{AppHandle, Manager};
 use tokio::sync::broadcast::{error::RecvError, Receiver};
 
 /// What the user is looking at, updated by the page (open room) and the window (focus).
@@ -61,7 +60,7 @@ pub fn watch(
                         continue;
                     }
                     last_shown.insert(key, Instant::now());
-                    show(&app, &notice.title, &notice.body);
+                    show(&app, notice);
                 }
                 Ok(_) | Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => return,
@@ -70,9 +69,40 @@ pub fn watch(
     });
 }
 
-fn show(app: &AppHandle, title: &str, body: &str) {
-    if let Err(e) = app.notification().builder().title(title).body(body).show() {
-        // No notification daemon (a headless session): nothing else to do.
-        tracing::info!(error = %e, "desktop notification not shown");
+/// Shows the notification; a click on it brings the window up with the message's room open.
+/// The wait for the click blocks, so it runs on a blocking thread (one per shown notification,
+/// bounded by the per-room interval) and ends when the notification is closed.
+fn show(app: &AppHandle, notice: MessageNotice) {
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let shown = notify_rust::Notification::new()
+            .appname("Parley")
+            .summary(&notice.title)
+            .body(&notice.body)
+            .icon("parley")
+            .action("default", "Open")
+            .show();
+        match shown {
+            Ok(handle) => handle.wait_for_action(|action| {
+                if action == "default" {
+                    open_room(&app, &notice.account.0, &notice.room);
+                }
+            }),
+            // No notification daemon (a headless session): nothing else to do.
+            Err(e) => tracing::info!(error = %e, "desktop notification not shown"),
+        }
+    });
+}
+
+/// Brings the window up and tells the page to open `room`.
+fn open_room(app: &AppHandle, account: &str, room: &str) {
+    crate::tray::show_window(app);
+    if let Some(state) = app.try_state::<crate::startup::AppState>() {
+        let page = state.page.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        if let Some(page) = page {
+            let _ = page.send(vec![
+                serde_json::json!({"event": "open_room", "account": account, "room": room}),
+            ]);
+        }
     }
 }

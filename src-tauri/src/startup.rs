@@ -27,6 +27,8 @@ pub struct AppState {
     pub focus: crate::notifier::FocusTracker,
     /// Rung when rooms are read, so the tray recounts its unread badge.
     pub badge_dirty: std::sync::Arc<tokio::sync::Notify>,
+    /// The page's event channel, for what the shell itself tells the page (open a room).
+    pub page: Mutex<Option<tauri::ipc::Channel<Vec<serde_json::Value>>>>,
     /// Whether closing the window hides it to the tray (a tray exists and the user wants it).
     pub has_tray: std::sync::atomic::AtomicBool,
 }
@@ -114,5 +116,6 @@ pub async fn start(profile: Profile, force_demo: bool) -> AppState {
         focus: crate::notifier::FocusTracker::default(),
         badge_dirty: Default::default(),
         has_tray: Default::default(),
+        page: Mutex::new(None),
     }
 }

@@ -13,6 +13,7 @@ import { createViewer } from './media.js';
 import { createDirectory } from './directory.js';
 import { createSwitcher, createShortcutList, matchShortcut, nextUnread } from './switcher.js';
 import { applyTheme, savedTheme } from './theme.js';
+import { lastRoom } from './last-room.js';
 import { renderTicker } from './ticker.js';
 import { createAlertsPanel } from './alerts.js';
 import { el, clear } from './dom.js';
@@ -32,6 +33,7 @@ export async function startApp() {
     members: byId('members'),
     membersButton: byId('toggle-members'),
     muteButton: byId('toggle-mute'),
+    announcer: byId('announcer'),
     browseButton: byId('browse-rooms'),
   };
   let loadingOlder = false;
@@ -159,6 +161,10 @@ export async function startApp() {
     onDesktop: async (prefs) => {
       state.desktop = await call('set_desktop_prefs', { prefs });
     },
+    onMuteAccount: async (account, muted) => {
+      state.notifications = await call('set_muted', { account, room: null, muted });
+      drawChrome();
+    },
     onHideText: async (hide) => {
       state.notifications = await call('set_hide_text', { hide });
     },
@@ -252,6 +258,7 @@ export async function startApp() {
 
   async function openRoomByKey(key) {
     state.openRoom = key;
+    lastRoom.set(key);
     const room = state.rooms.get(key);
     // The backend keeps this room's messages from notifying while the window has the focus.
     call('set_open_room', { account: room ? room.account : null, room: room ? room.room : null }).catch(() => {});
@@ -270,10 +277,22 @@ export async function startApp() {
     await call('mark_read', { account: room.account, room: room.room });
   }
 
+  /** Tells screen readers, politely, what arrived in the open room. */
+  function announce(arrived) {
+    if (!arrived.length) return;
+    const last = arrived[arrived.length - 1];
+    const who = last.sender_name || last.sender_id;
+    const what = String(last.text || last.kind).slice(0, 200);
+    view.announcer.textContent = arrived.length === 1 ? `${who}: ${what}`
+      : `${arrived.length} new messages. Last from ${who}: ${what}`;
+  }
+
   async function refresh() {
     applySnapshot(state, await call('snapshot'));
     if (!state.openRoom && state.rooms.size) {
-      await openRoomByKey(state.rooms.keys().next().value);
+      // The room open last time, if it is still there.
+      const last = lastRoom.get();
+      await openRoomByKey(state.rooms.has(last) ? last : state.rooms.keys().next().value);
       return;
     }
     if (state.openRoom) state.rooms.get(state.openRoom).unread = 0;
@@ -291,6 +310,10 @@ export async function startApp() {
       frame = false;
       const batch = queued;
       queued = [];
+      // A clicked desktop notification asks for its room.
+      const asked = batch.filter((e) => e.event === 'open_room').pop();
+      if (asked) openRoomByKey(roomKey(asked.account, asked.room)).catch(showError);
+      announce(batch.filter((e) => e.event === 'message' && !e.own && e.kind !== 'system' && roomKey(e.account, e.room) === state.openRoom));
       const changed = applyBatch(state, batch);
       if (changed.resync) {
         refresh().catch(showError);

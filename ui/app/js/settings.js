@@ -47,7 +47,7 @@ export function validateMockly({ clientId, endpoint }) {
 
 export function createSettings({
   onAdd, onRemove, onAddChat = async () => {}, onRemoveChat = async () => {}, onClose,
-  onTestRealtime = async () => '', onCheckMixin = async () => ({}), onHideText = async () => {}, onDesktop = async () => {}, onBrowse = () => {}, onSymbols = async () => {},
+  onTestRealtime = async () => '', onCheckMixin = async () => ({}), onHideText = async () => {}, onMuteAccount = async () => {}, onDesktop = async () => {}, onBrowse = () => {}, onSymbols = async () => {},
 }) {
   const dialog = byId('settings');
   const list = byId('account-list');
@@ -217,6 +217,8 @@ export function createSettings({
         if (list.children[index] !== row.node) list.insertBefore(row.node, list.children[index] || null);
         index += 1;
       }
+      const mutedAccounts = (state.notifications && state.notifications.muted_accounts) || [];
+      for (const box of list.querySelectorAll('[data-mute-account]')) box.checked = mutedAccounts.includes(box.dataset.muteAccount);
     },
   };
 
@@ -236,6 +238,7 @@ export function createSettings({
         status,
         isMexc ? chatList(account, settings) : null,
         isRealtime ? realtimeAccountDetails(account, { onLeave: onRemoveChat, onBrowse, onSymbols }) : null,
+        muteRow(account),
       ]),
       el('button', {
         text: account.demo ? 'Remove demo' : 'Remove',
@@ -245,6 +248,14 @@ export function createSettings({
       }),
     ]);
     return { node, status };
+  }
+
+  /** "Mute notifications" for a whole account. */
+  function muteRow(account) {
+    const id = `mute-${account.id}`;
+    const box = el('input', { attrs: { id, type: 'checkbox', 'data-mute-account': account.id } });
+    box.addEventListener('change', () => onMuteAccount(account.id, box.checked).catch(() => { box.checked = !box.checked; }));
+    return el('div', { class: 'checkbox-row' }, [box, el('label', { text: 'Mute notifications from this account', attrs: { for: id } })]);
   }
 
   /** A MEXC account's order chats, each removable, and a field to open another. */

@@ -3,7 +3,7 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadPage } from './page.js';
+import { loadPage, nextFrame } from './page.js';
 
 loadPage();
 const { setBackend } = await import('../../app/js/ipc.js');
@@ -17,11 +17,12 @@ setBackend({
     calls.push({ command, args });
     switch (command) {
       case 'snapshot':
-        return { accounts: [account], rooms: [{ account: 'mixin-1', room: 'c-1', title: 'Ava Trader', unread: 0 }], notices: [], alerts: [], notifications: prefs, desktop: { close_to_tray: true, start_at_login: false, start_hidden: false } };
+        return { accounts: [account], rooms: [{ account: 'mixin-1', room: 'c-1', title: 'Ava Trader', unread: 0 }, { account: 'mixin-1', room: 'c-2', title: 'OTC Desk', unread: 0 }], notices: [], alerts: [], notifications: prefs, desktop: { close_to_tray: true, start_at_login: false, start_hidden: false } };
       case 'history':
         return [];
       case 'set_muted':
-        prefs = { ...prefs, muted_rooms: args.muted ? [{ account: args.account, room: args.room }] : [] };
+        if (args.room === null) prefs = { ...prefs, muted_accounts: args.muted ? [args.account] : [] };
+        else prefs = { ...prefs, muted_rooms: args.muted ? [{ account: args.account, room: args.room }] : [] };
         return prefs;
       case 'set_desktop_prefs':
         return args.prefs;
@@ -32,8 +33,12 @@ setBackend({
         return null;
     }
   },
-  channel: () => ({ id: 1 }),
+  channel: (onMessage) => {
+    push = onMessage;
+    return { id: 1 };
+  },
 });
+let push = null;
 
 const app = await startApp();
 after(() => {
@@ -79,4 +84,33 @@ test('the window settings show the saved choices and save a change', async () =>
   $('start-at-login').dispatchEvent(new window.Event('change'));
   await new Promise((r) => setTimeout(r, 0));
   assert.deepEqual(calls.find((c) => c.command === 'set_desktop_prefs').args, { prefs: { close_to_tray: true, start_at_login: true, start_hidden: false } });
+});
+
+test('a new message in the open room is announced politely; others are not', async () => {
+  const base = { local_id: 50, account: 'mixin-1', room: 'c-1', id: 'm50', sender_id: 'u1', sender_name: 'Ava Trader', own: false, kind: 'text', text: 'Payment sent', ts_ms: Date.now(), ts_raw: '', state: 'sent', error: null };
+  push([{ event: 'message', ...base }]);
+  await nextFrame();
+  assert.equal($('announcer').getAttribute('aria-live'), 'polite');
+  assert.equal($('announcer').textContent, 'Ava Trader: Payment sent');
+  push([{ event: 'message', ...base, local_id: 51, room: 'c-2', text: 'elsewhere' }]);
+  await nextFrame();
+  assert.equal($('announcer').textContent, 'Ava Trader: Payment sent', 'another room is not read out');
+});
+
+test('a clicked notification opens its room, which is remembered for the next start', async () => {
+  push([{ event: 'open_room', account: 'mixin-1', room: 'c-2' }]);
+  await nextFrame();
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal($('room-title').textContent, 'OTC Desk');
+  assert.equal(window.localStorage.getItem('parley.lastRoom'), 'mixin-1\u0000c-2');
+});
+
+test('a whole account can be muted from its settings row', async () => {
+  $('open-settings').click();
+  const box = document.querySelector('[data-mute-account="mixin-1"]');
+  assert.equal(box.checked, false);
+  box.checked = true;
+  box.dispatchEvent(new window.Event('change'));
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(calls.filter((c) => c.command === 'set_muted').at(-1).args, { account: 'mixin-1', room: null, muted: true });
 });
