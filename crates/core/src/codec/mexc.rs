@@ -163,9 +163,12 @@ impl Codec for MexcCodec {
             Some("RECEIVE_MESSAGE") => {
                 let body: ChatBody = match envelope.data {
                     // Documented: a string holding JSON.
-                    Some(Value::String(inner)) => serde_json::from_str(&inner).map_err(|e| {
-                        CodecError::InvalidJson(format!("RECEIVE_MESSAGE data: {e}"))
-                    })?,
+                    Some(Value::String(inner)) => {
+                        super::check_json_depth(inner.as_bytes())?;
+                        serde_json::from_str(&inner).map_err(|e| {
+                            CodecError::InvalidJson(format!("RECEIVE_MESSAGE data: {e}"))
+                        })?
+                    }
                     // Tolerated: the object itself.
                     Some(object @ Value::Object(_)) => {
                         serde_json::from_value(object).map_err(|e| {

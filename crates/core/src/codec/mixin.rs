@@ -262,6 +262,7 @@ impl Codec for MixinCodec {
             }
         };
         let json = frame::inflate(compressed)?;
+        super::check_json_depth(&json)?;
         let envelope: Envelope =
             serde_json::from_slice(&json).map_err(|e| CodecError::InvalidJson(e.to_string()))?;
         if !envelope.id.is_empty() && self.sends.contains_key(&envelope.id) {

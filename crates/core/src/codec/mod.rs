@@ -160,8 +160,42 @@ pub enum CodecError {
     NotReady(String),
 }
 
-/// The JSON object in a text frame, for the JSON-over-text services: binary frames and frames
-/// over `limit` bytes are refused before any parsing.
+/// The deepest nesting of arrays and objects a frame may have. No service nests deeper than a
+/// handful of levels; refusing deeper frames up front keeps a hostile one from costing stack.
+pub const MAX_JSON_DEPTH: usize = 64;
+
+/// Refuses JSON nested deeper than [`MAX_JSON_DEPTH`] (a quick scan that skips strings).
+pub fn check_json_depth(json: &[u8]) -> Result<(), CodecError> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in json {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_JSON_DEPTH {
+                    return Err(CodecError::UnexpectedShape(format!(
+                        "JSON nested deeper than {MAX_JSON_DEPTH} levels"
+                    )));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The JSON object in a text frame, for the JSON-over-text services: binary frames, frames
+/// over `limit` bytes and frames nested too deep are refused before any parsing.
 pub fn json_text_frame<T: serde::de::DeserializeOwned>(
     frame: InFrame<'_>,
     limit: usize,
@@ -176,6 +210,7 @@ pub fn json_text_frame<T: serde::de::DeserializeOwned>(
             limit,
         });
     }
+    check_json_depth(text.as_bytes())?;
     serde_json::from_str(text).map_err(|e| CodecError::InvalidJson(e.to_string()))
 }
 

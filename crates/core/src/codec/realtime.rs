@@ -406,6 +406,7 @@ impl Codec for RealtimeCodec {
                 limit: MAX_FRAME_BYTES,
             });
         }
+        super::check_json_depth(text.as_bytes())?;
         let envelope: Envelope<'_> =
             serde_json::from_str(text).map_err(|e| CodecError::InvalidJson(e.to_string()))?;
         let kind = envelope.kind.ok_or(CodecError::MissingField("type"))?;
