@@ -13,8 +13,11 @@ export function formatDuration(ms) {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
-/** Asks the backend to open an http(s) link in the system browser. */
+const WEB = /^https?:\/\//i;
+
+/** Asks the backend to open an http(s) link in the system browser; anything else is ignored. */
 export function openLink(url) {
+  if (!WEB.test(String(url))) return Promise.resolve();
   return call('open_link', { url }).catch(() => {});
 }
 
@@ -53,7 +56,8 @@ function sticker(message) {
 
 function card(message) {
   const c = message.card || {};
-  const buttons = (c.buttons || []).map((b) => el('button', {
+  // The backend keeps only http(s) buttons; the page checks again rather than trust it.
+  const buttons = (c.buttons || []).filter((b) => WEB.test(String(b.url))).map((b) => el('button', {
     class: 'card-button',
     text: b.label,
     attrs: { type: 'button', title: b.url, 'data-url': b.url },

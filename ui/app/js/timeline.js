@@ -6,6 +6,7 @@ import { el, clear } from './dom.js';
 import { clockTime, dayLabel, sameDay } from './time.js';
 import { mediaElement, formatSize } from './media.js';
 import { richBody } from './rich.js';
+import { linkify } from './links.js';
 
 /** Messages from one sender within this window share one sender line. */
 const GROUP_MS = 5 * 60 * 1000;
@@ -67,14 +68,14 @@ function bodyElements(message, handlers) {
   const rich = richBody(message);
   if (rich) return rich;
   const label = MEDIA_LABELS[message.kind];
-  if (!label) return [el('div', { class: 'text', text: message.text })];
+  if (!label) return [el('div', { class: 'text' }, linkify(message.text))];
   const media = message.media || {};
   const name = media.name || (media.url && !media.url.startsWith('mixin-') ? fileName(media.url) : label);
   const details = [media.mime, formatSize(media.size)].filter(Boolean).join(' · ');
   const caption = message.kind === 'file' && message.text === media.name ? '' : message.text;
   return [
     mediaElement(message, details ? `${name} (${details})` : name, handlers),
-    caption ? el('div', { class: 'text', text: caption }) : null,
+    caption ? el('div', { class: 'text' }, linkify(caption)) : null,
   ];
 }
 
