@@ -37,6 +37,26 @@ pub fn init_stderr() {
         .try_init();
 }
 
+/// Libraries that print raw requests and frames (URLs with listenKeys, auth frames with tokens)
+/// at debug or trace. They are capped at info whatever `PARLEY_LOG` says: Parley's own logs
+/// describe connections without their secrets, and the secrets audit test holds it to that.
+const CAPPED: &[&str] = &[
+    "tungstenite",
+    "tokio_tungstenite",
+    "hyper",
+    "hyper_util",
+    "h2",
+    "reqwest",
+    "native_tls",
+    "zbus",
+];
+
 fn filter() -> EnvFilter {
-    EnvFilter::try_from_env(FILTER_VAR).unwrap_or_else(|_| EnvFilter::new("info"))
+    let mut filter = EnvFilter::try_from_env(FILTER_VAR).unwrap_or_else(|_| EnvFilter::new("info"));
+    for target in CAPPED {
+        if let Ok(cap) = format!("{target}=info").parse() {
+            filter = filter.add_directive(cap);
+        }
+    }
+    filter
 }

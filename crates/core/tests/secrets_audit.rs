@@ -1,0 +1,263 @@
+//! The secrets audit: every kind of account is configured with recognisable secrets, connects,
+//! sends, fails (refused tokens, an expired listenKey), with logging at trace level into the
+//! profile — then the whole profile (config, store, logs, media cache) and every event the page
+//! or parley-cli would receive are searched for those secrets. There must be no hit.
+
+mod support;
+
+use parley_core::account::{
+    MexcAuth, MexcChat, MexcSettings, MixinSettings, RealtimeSettings, ServiceSettings,
+};
+use parley_core::config::{AppConfig, ConfigFile};
+use parley_core::engine::{Engine, NewAccount};
+use parley_core::event::Event;
+use parley_core::mexc_rest::ApiCredentials;
+use parley_core::realtime_account::{log_in, Login};
+use parley_core::secret::Secret;
+use parley_core::secrets::SessionOnlyStore;
+use parley_core::store::Store;
+use parley_sim::mexc::{Counterparty, MexcConfig, MexcSim};
+use parley_sim::mixin::{MixinConfig, MixinSim};
+use parley_sim::realtime::{RealtimeConfig, RealtimeSim};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use support::{eventually, fast_tuning};
+
+const LISTEN_KEY: &str = "LISTENKEY0SECRET0a8f3e1";
+const API_KEY: &str = "APIKEY0SECRET0b41c9";
+const API_SECRET: &str = "APISECRET0SECRET0d7e2";
+const RT_API_KEY: &str = "RTKEY0SECRET0e9a7";
+const PASSWORD: &str = "PASSWORD0SECRET0f1b3";
+
+fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files_under(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_secret_reaches_the_profile_the_logs_or_the_events() {
+    let profile = tempfile::tempdir().unwrap();
+    std::env::set_var(parley_core::logging::FILTER_VAR, "trace");
+    let guard =
+        parley_core::logging::init_file(&profile.path().join("logs")).expect("trace logging");
+
+    // The services, each with its recognisable secrets.
+    let mexc = MexcSim::start(MexcConfig::default()).await.unwrap();
+    mexc.add_listen_key(LISTEN_KEY);
+    mexc.add_api_key(API_KEY, API_SECRET);
+    mexc.add_order("1138745987", 50013);
+    for id in [50012, 50013] {
+        mexc.add_conversation(
+            id,
+            Counterparty {
+                user_id: "buyer".into(),
+                nick_name: "Buyer".into(),
+            },
+        );
+    }
+    let realtime = RealtimeSim::start(RealtimeConfig {
+        api_key: RT_API_KEY.into(),
+        ..RealtimeConfig::default()
+    })
+    .await
+    .unwrap();
+    let me = realtime.add_user("audit@example.com", PASSWORD, "Audit", "User");
+    let other = realtime.add_user("other@example.com", "x", "Other", "User");
+    let room = realtime.create_room("Audit room", "", "public", &other);
+    let mixin = MixinSim::start(MixinConfig::default()).await.unwrap();
+    let keystore = mixin.add_bot("Audit bot");
+    let bot = MixinSim::bot_id_of(&keystore);
+    let user = mixin.add_user("Ava");
+    mixin.user_says(&bot, &user, "hello bot");
+    let seed: serde_json::Value = serde_json::from_str(&keystore).unwrap();
+    let seed = seed["session_private_key"].as_str().unwrap().to_owned();
+
+    let store = Store::open(&profile.path().join("parley.sqlite3")).unwrap();
+    let engine = Engine::new(
+        store,
+        Some(ConfigFile::new(profile.path().join("config.json"))),
+        AppConfig::default(),
+        Arc::new(SessionOnlyStore::default()),
+        fast_tuning(),
+    );
+    // Every event, as the page (JSON over IPC) and parley-cli (NDJSON) would receive it.
+    let payloads = Arc::new(Mutex::new(Vec::<String>::new()));
+    let mut events = engine.subscribe();
+    let captured = payloads.clone();
+    let recorder = tokio::spawn(async move {
+        while let Ok(event) = events.recv().await {
+            captured
+                .lock()
+                .unwrap()
+                .push(serde_json::to_string(&event).unwrap());
+        }
+    });
+
+    let add = |settings, secret: Option<Secret>, orders: Vec<String>| {
+        let engine = engine.clone();
+        async move {
+            engine
+                .add_account(NewAccount {
+                    display_name: None,
+                    settings,
+                    secret,
+                    order_numbers: orders,
+                })
+                .await
+                .expect("account added")
+                .id
+        }
+    };
+    let listen = add(
+        ServiceSettings::Mexc(MexcSettings {
+            conversations: vec![MexcChat::by_id(50012)],
+            ..MexcSettings::with_endpoint(mexc.ws_endpoint())
+        }),
+        Some(Secret::new(LISTEN_KEY)),
+        Vec::new(),
+    )
+    .await;
+    let api = add(
+        ServiceSettings::Mexc(MexcSettings {
+            auth: MexcAuth::ApiKey,
+            rest_base: mexc.rest_base(),
+            ..MexcSettings::with_endpoint(mexc.ws_endpoint())
+        }),
+        Some(
+            ApiCredentials {
+                api_key: Secret::new(API_KEY),
+                api_secret: Secret::new(API_SECRET),
+            }
+            .to_secret(),
+        ),
+        vec!["1138745987".into()],
+    )
+    .await;
+    let logged = log_in(
+        &realtime.base_url(),
+        Secret::new(RT_API_KEY),
+        Login::Password {
+            email: "audit@example.com".into(),
+            password: Secret::new(PASSWORD),
+        },
+    )
+    .await
+    .unwrap();
+    let token = logged.credentials.token.expose().to_owned();
+    let community = add(
+        ServiceSettings::Realtime(RealtimeSettings {
+            user_id: logged.user_id,
+            ..RealtimeSettings::new(realtime.base_url())
+        }),
+        Some(logged.credentials.to_secret()),
+        Vec::new(),
+    )
+    .await;
+    let bot_account = add(
+        ServiceSettings::Mixin(MixinSettings {
+            bot_id: String::new(),
+            bot_name: String::new(),
+            blaze_url: mixin.blaze_url(),
+            api_base: mixin.api_base(),
+        }),
+        Some(Secret::new(keystore.clone())),
+        Vec::new(),
+    )
+    .await;
+
+    // Connect, join, send on every account.
+    eventually("the bot to take the pending message", || {
+        mixin.unacked_count(&bot) == 0
+    })
+    .await;
+    engine.join_room(&community, &room).await.unwrap();
+    eventually("the room subscription", || realtime.subscribers(&room) == 1).await;
+    engine
+        .send_text(&listen, "50012", "audit listenKey")
+        .await
+        .unwrap();
+    engine
+        .send_text(&api, "50013", "audit API key")
+        .await
+        .unwrap();
+    engine
+        .send_text(&community, &room, "audit community")
+        .await
+        .unwrap();
+    let conversation = parley_core::mixin_ids::contact_conversation_id(&bot, &user);
+    engine
+        .send_text(&bot_account, &conversation, "audit bot")
+        .await
+        .unwrap();
+    eventually("every send to land", || {
+        mixin.sent_by(&bot).len() == 1 && realtime.messages(&room).iter().any(|m| m.user_id == me)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    // Fail: refused tokens, an expired listenKey.
+    mixin.set_refuse_tokens(true);
+    mixin.drop_connections();
+    realtime.revoke_tokens(&me);
+    realtime.drop_connections();
+    mexc.expire_listen_key(LISTEN_KEY);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    engine.shutdown().await;
+    recorder.abort();
+    drop(guard);
+
+    let secrets = [
+        LISTEN_KEY,
+        API_KEY,
+        API_SECRET,
+        RT_API_KEY,
+        PASSWORD,
+        token.as_str(),
+        seed.as_str(),
+    ];
+    let mut files = Vec::new();
+    files_under(profile.path(), &mut files);
+    let logs: String = files
+        .iter()
+        .filter(|f| f.to_string_lossy().contains("logs"))
+        .map(|f| std::fs::read_to_string(f).unwrap_or_default())
+        .collect();
+    assert!(
+        logs.contains(" DEBUG ") && logs.contains("dialing") && logs.contains("connection lost"),
+        "detailed logs were written ({} bytes)",
+        logs.len()
+    );
+    let payloads = payloads.lock().unwrap().clone();
+    assert!(payloads.len() > 20, "events were captured");
+    let mut hits = Vec::new();
+    for secret in secrets {
+        for file in &files {
+            if contains(&std::fs::read(file).unwrap_or_default(), secret) {
+                hits.push(format!("{} in {}", &secret[..6], file.display()));
+            }
+        }
+        for payload in &payloads {
+            if payload.contains(secret) {
+                hits.push(format!(
+                    "{} in an event: {}",
+                    &secret[..6],
+                    &payload[..payload.len().min(200)]
+                ));
+            }
+        }
+    }
+    assert!(hits.is_empty(), "secrets leaked:\n{}", hits.join("\n"));
+}
