@@ -10,7 +10,6 @@ use parley_core::account::{
 };
 use parley_core::config::{AppConfig, ConfigFile};
 use parley_core::engine::{Engine, NewAccount};
-use parley_core::event::Event;
 use parley_core::mexc_rest::ApiCredentials;
 use parley_core::realtime_account::{log_in, Login};
 use parley_core::secret::Secret;
