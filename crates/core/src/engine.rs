@@ -81,6 +81,8 @@ pub struct Engine {
     tuning: Tuning,
     /// Client-side send limits per account (services that document one).
     limits: Mutex<HashMap<AccountId, crate::rate_limit::RateLimit>>,
+    /// The last frames of every connection, redacted (the frame inspector).
+    inspector: crate::inspector::Inspector,
 }
 
 struct Running {
@@ -151,7 +153,13 @@ impl Engine {
             running: Mutex::new(HashMap::new()),
             tuning,
             limits: Mutex::new(HashMap::new()),
+            inspector: crate::inspector::Inspector::default(),
         })
+    }
+
+    /// The frame inspector: every connection's last frames, redacted.
+    pub fn inspector(&self) -> &crate::inspector::Inspector {
+        &self.inspector
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
@@ -365,6 +373,7 @@ impl Engine {
         };
         let demo = running.account.demo;
         running.stop().await;
+        self.inspector.forget(id);
         if !demo {
             self.update_config(|c| c.accounts.retain(|a| &a.id != id))?;
             self.secrets.delete(id)?;
@@ -570,6 +579,7 @@ impl Engine {
                 self.store.clone(),
                 self.events.clone(),
                 self.tuning.clone(),
+                self.inspector.clone(),
             )
         };
         let secret = match &account.settings {

@@ -18,6 +18,7 @@ pub mod connection_state;
 pub mod engine;
 pub mod event;
 pub mod http_body;
+pub mod inspector;
 pub mod live;
 pub mod logging;
 pub mod media;

@@ -10,6 +10,7 @@ use crate::codec::{Codec, CodecError, HeartbeatFrame, InFrame, Inbound, OutFrame
 use crate::companion::Companion;
 use crate::connection_state::ConnectionState;
 use crate::event::Event;
+use crate::inspector::{Direction, FrameRecord, Inspector};
 use crate::live::PriceTick;
 use crate::message::IncomingMessage;
 use crate::socket::{self, Socket};
@@ -118,6 +119,7 @@ pub fn spawn(
     store: Store,
     events: broadcast::Sender<Event>,
     tuning: Tuning,
+    inspector: Inspector,
 ) -> SupervisorHandle {
     let (commands, rx) = mpsc::unbounded_channel();
     let state = Arc::new(Mutex::new(ConnectionState::Connecting { attempt: 1 }));
@@ -139,6 +141,7 @@ pub fn spawn(
         price_deadline: None,
         refused_close: None,
         resend_at: None,
+        inspector,
     };
     let task = tokio::spawn(supervisor.run().instrument(span));
     SupervisorHandle {
@@ -171,6 +174,8 @@ struct Supervisor {
     refused_close: Option<String>,
     /// When the outbox is tried again after the server refused a send for now (rate limit).
     resend_at: Option<Instant>,
+    /// Where every frame in both directions is recorded (redacted) for the inspector.
+    inspector: Inspector,
 }
 
 /// What handling one frame asks of the session.
@@ -301,6 +306,29 @@ impl Supervisor {
             Err(e) => return Err(Permanent(e.to_string())),
         };
         tracing::debug!(host = request.url.host_str().unwrap_or(""), "dialing");
+        self.inspector.record(FrameRecord {
+            at_ms: crate::timestamp::now_ms(),
+            account: self.account.clone(),
+            room: self.room.clone(),
+            direction: Direction::Out,
+            opcode: "connect",
+            size: 0,
+            body: format!(
+                "GET {}{}{}",
+                crate::inspector::redact_url(&request.url),
+                request
+                    .subprotocol
+                    .as_deref()
+                    .map(|p| format!(" (subprotocol {p})"))
+                    .unwrap_or_default(),
+                // Header values can be secrets (a bearer token): only their names are shown.
+                request
+                    .headers
+                    .iter()
+                    .map(|(name, _)| format!(" {name}: [redacted]"))
+                    .collect::<String>()
+            ),
+        });
         let socket = match socket::dial(
             &request,
             self.tuning.connect_timeout,
@@ -349,7 +377,7 @@ impl Supervisor {
         self.frames_this_session = 0;
         let (mut sink, mut stream) = socket.split();
         for frame in self.codec.on_open() {
-            if let Err(e) = sink.send(to_ws(frame)).await {
+            if let Err(e) = self.send(&mut sink, to_ws(frame)).await {
                 return SessionEnd::Lost(format!("connection lost while opening: {e}"));
             }
         }
@@ -368,20 +396,23 @@ impl Supervisor {
             tokio::select! {
                 frame = stream.next() => {
                     last_heard = Instant::now();
+                    if let Some(Ok(received)) = &frame {
+                        self.inspect(Direction::In, received);
+                    }
                     match frame {
                         None => return SessionEnd::Lost("the server closed the connection".into()),
                         Some(Err(e)) => return SessionEnd::Lost(format!("connection lost: {e}")),
                         Some(Ok(WsMessage::Text(text))) => {
                             self.frames_this_session += 1;
                             let after = self.on_frame(InFrame::Text(text.as_str())).await;
-                            if let Err(reason) = finish_frame(after, &mut sink).await {
+                            if let Err(reason) = self.finish_frame(after, &mut sink).await {
                                 return SessionEnd::Lost(reason);
                             }
                         }
                         Some(Ok(WsMessage::Binary(bytes))) => {
                             self.frames_this_session += 1;
                             let after = self.on_frame(InFrame::Binary(&bytes)).await;
-                            if let Err(reason) = finish_frame(after, &mut sink).await {
+                            if let Err(reason) = self.finish_frame(after, &mut sink).await {
                                 return SessionEnd::Lost(reason);
                             }
                         }
@@ -402,7 +433,7 @@ impl Supervisor {
                         HeartbeatFrame::WebSocketPing => WsMessage::Ping(Vec::new().into()),
                         HeartbeatFrame::App(f) => to_ws(f.clone()),
                     };
-                    if let Err(e) = sink.send(frame).await {
+                    if let Err(e) = self.send(&mut sink, frame).await {
                         return SessionEnd::Lost(format!("connection lost: {e}"));
                     }
                 }
@@ -423,7 +454,7 @@ impl Supervisor {
                     Some(Command::RetryNow) => {}
                     Some(Command::Signal(signal)) => {
                         for frame in self.codec.signal(&signal) {
-                            if let Err(e) = sink.send(to_ws(frame)).await {
+                            if let Err(e) = self.send(&mut sink, to_ws(frame)).await {
                                 return SessionEnd::Lost(format!("connection lost: {e}"));
                             }
                         }
@@ -519,7 +550,7 @@ impl Supervisor {
             match self.codec.encode(&item) {
                 Ok(frames) => {
                     for frame in frames {
-                        sink.send(to_ws(frame))
+                        self.send(sink, to_ws(frame))
                             .await
                             .map_err(|e| format!("connection lost while sending: {e}"))?;
                     }
@@ -661,6 +692,59 @@ impl Supervisor {
         after
     }
 
+    /// Writes what handling a frame asked for; `Err` ends the session with the reason.
+    async fn finish_frame(&mut self, after: AfterFrame, sink: &mut Sink) -> Result<(), String> {
+        for frame in after.replies {
+            self.send(sink, to_ws(frame))
+                .await
+                .map_err(|e| format!("connection lost: {e}"))?;
+        }
+        match after.end {
+            Some(reason) => {
+                let _ = sink.close().await;
+                Err(reason)
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Sends a frame and records it for the inspector.
+    async fn send(
+        &mut self,
+        sink: &mut Sink,
+        frame: WsMessage,
+    ) -> Result<(), tokio_tungstenite::tungstenite::Error> {
+        self.inspect(Direction::Out, &frame);
+        sink.send(frame).await
+    }
+
+    /// Records a frame (redacted) in the inspector's ring for this connection.
+    fn inspect(&self, direction: Direction, frame: &WsMessage) {
+        let (opcode, size, body) = match frame {
+            WsMessage::Text(t) => ("text", t.len(), crate::inspector::describe(t.as_bytes())),
+            WsMessage::Binary(b) => ("binary", b.len(), crate::inspector::describe(b)),
+            WsMessage::Ping(p) => ("ping", p.len(), String::new()),
+            WsMessage::Pong(p) => ("pong", p.len(), String::new()),
+            WsMessage::Close(c) => (
+                "close",
+                0,
+                c.as_ref()
+                    .map(|c| format!("{} {}", u16::from(c.code), c.reason))
+                    .unwrap_or_default(),
+            ),
+            WsMessage::Frame(f) => ("frame", f.len(), String::new()),
+        };
+        self.inspector.record(FrameRecord {
+            at_ms: crate::timestamp::now_ms(),
+            account: self.account.clone(),
+            room: self.room.clone(),
+            direction,
+            opcode,
+            size,
+            body,
+        });
+    }
+
     /// The server accepted a pending message: it is sent and leaves the outbox.
     async fn accept(&mut self, local_id: i64) {
         match self
@@ -777,22 +861,6 @@ impl Supervisor {
 
 /// A failure that retrying cannot fix.
 struct Permanent(String);
-
-/// Writes what handling a frame asked for; `Err` ends the session with the reason.
-async fn finish_frame(after: AfterFrame, sink: &mut Sink) -> Result<(), String> {
-    for frame in after.replies {
-        sink.send(to_ws(frame))
-            .await
-            .map_err(|e| format!("connection lost: {e}"))?;
-    }
-    match after.end {
-        Some(reason) => {
-            let _ = sink.close().await;
-            Err(reason)
-        }
-        None => Ok(()),
-    }
-}
 
 fn to_ws(frame: OutFrame) -> WsMessage {
     match frame {

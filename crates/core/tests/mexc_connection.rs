@@ -67,6 +67,7 @@ fn connect(sim: &MexcSim, key: &str, tuning: Tuning) -> Chat {
         store.clone(),
         tx,
         tuning,
+        parley_core::inspector::Inspector::default(),
     );
     Chat {
         store,

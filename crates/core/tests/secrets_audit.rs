@@ -1,7 +1,8 @@
 //! The secrets audit: every kind of account is configured with recognisable secrets, connects,
 //! sends, fails (refused tokens, an expired listenKey), with logging at trace level into the
-//! profile — then the whole profile (config, store, logs, media cache) and every event the page
-//! or parley-cli would receive are searched for those secrets. There must be no hit.
+//! profile — then the whole profile (config, store, logs, media cache), the frame inspector's
+//! export and every event the page or parley-cli would receive are searched for those secrets.
+//! There must be no hit.
 
 mod support;
 
@@ -214,6 +215,7 @@ async fn no_secret_reaches_the_profile_the_logs_or_the_events() {
     realtime.drop_connections();
     mexc.expire_listen_key(LISTEN_KEY);
     tokio::time::sleep(Duration::from_secs(2)).await;
+    let inspector_export = engine.inspector().export_ndjson(None);
     engine.shutdown().await;
     recorder.abort();
     drop(guard);
@@ -241,12 +243,22 @@ async fn no_secret_reaches_the_profile_the_logs_or_the_events() {
     );
     let payloads = payloads.lock().unwrap().clone();
     assert!(payloads.len() > 20, "events were captured");
+    assert!(
+        inspector_export.contains("LIST_PENDING_MESSAGES")
+            && inspector_export.contains("\"direction\":\"in\"")
+            && inspector_export.contains("\"opcode\":\"connect\"")
+            && inspector_export.contains("listenKey=%5Bredacted%5D"),
+        "the inspector saw every connection, Mixin frames inflated, the listenKey redacted"
+    );
     let mut hits = Vec::new();
     for secret in secrets {
         for file in &files {
             if contains(&std::fs::read(file).unwrap_or_default(), secret) {
                 hits.push(format!("{} in {}", &secret[..6], file.display()));
             }
+        }
+        if inspector_export.contains(secret) {
+            hits.push(format!("{} in the inspector export", &secret[..6]));
         }
         for payload in &payloads {
             if payload.contains(secret) {
