@@ -57,8 +57,11 @@ pub struct FrameRecord {
     pub body: String,
 }
 
+/// A connection: its account and, for services with a socket per room, the room.
+type ConnectionKey = (AccountId, Option<String>);
+
 #[derive(Clone, Default)]
-pub struct Inspector(Arc<Mutex<HashMap<(AccountId, Option<String>), VecDeque<FrameRecord>>>>);
+pub struct Inspector(Arc<Mutex<HashMap<ConnectionKey, VecDeque<FrameRecord>>>>);
 
 impl std::fmt::Debug for Inspector {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -193,7 +196,7 @@ fn cut(mut text: String) -> String {
             end -= 1;
         }
         text.truncate(end);
-        text.push_str("…");
+        text.push('…');
     }
     text
 }
