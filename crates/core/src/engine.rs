@@ -573,9 +573,7 @@ impl Engine {
         let spawn = |c: codec::Connection| {
             supervisor::spawn(
                 account.id.clone(),
-                c.room,
-                c.codec,
-                c.companion,
+                c,
                 self.store.clone(),
                 self.events.clone(),
                 self.tuning.clone(),

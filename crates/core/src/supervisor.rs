@@ -109,18 +109,21 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Spawns the connection of `account`; `room` is set when the service has one socket per room
-/// (MEXC: one per conversation), and then only that room's outbox goes through it.
+/// Spawns the connection of `account`; `connection.room` is set when the service has one socket
+/// per room (MEXC: one per conversation), and then only that room's outbox goes through it.
 pub fn spawn(
     account: AccountId,
-    room: Option<String>,
-    codec: Box<dyn Codec>,
-    companion: Option<Arc<dyn Companion>>,
+    connection: crate::codec::Connection,
     store: Store,
     events: broadcast::Sender<Event>,
     tuning: Tuning,
     inspector: Inspector,
 ) -> SupervisorHandle {
+    let crate::codec::Connection {
+        room,
+        codec,
+        companion,
+    } = connection;
     let (commands, rx) = mpsc::unbounded_channel();
     let state = Arc::new(Mutex::new(ConnectionState::Connecting { attempt: 1 }));
     let span =

@@ -61,9 +61,11 @@ fn connect(sim: &MexcSim, key: &str, tuning: Tuning) -> Chat {
     });
     let connection = supervisor::spawn(
         account.clone(),
-        Some(CONVERSATION.to_string()),
-        Box::new(codec),
-        None,
+        parley_core::codec::Connection {
+            room: Some(CONVERSATION.to_string()),
+            codec: Box::new(codec),
+            companion: None,
+        },
         store.clone(),
         tx,
         tuning,
