@@ -32,6 +32,8 @@ fn main() {
         "set_hide_text",
         "set_open_room",
         "set_desktop_prefs",
+        "inspector_frames",
+        "export_inspector",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

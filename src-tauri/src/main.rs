@@ -8,6 +8,7 @@ mod alerts;
 mod args;
 mod bridge;
 mod commands;
+mod commands_inspector;
 mod commands_mixin;
 mod commands_notify;
 mod commands_realtime;
@@ -150,6 +151,8 @@ fn main() {
             commands_notify::set_hide_text,
             commands_notify::set_open_room,
             commands_notify::set_desktop_prefs,
+            commands_inspector::inspector_frames,
+            commands_inspector::export_inspector,
             commands_realtime::room_directory,
             commands_realtime::join_room,
             commands_realtime::create_room,

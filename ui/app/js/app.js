@@ -14,6 +14,7 @@ import { createDirectory } from './directory.js';
 import { createSwitcher, createShortcutList, matchShortcut, nextUnread } from './switcher.js';
 import { applyTheme, savedTheme } from './theme.js';
 import { lastRoom } from './last-room.js';
+import { createInspector } from './inspector.js';
 import { renderTicker } from './ticker.js';
 import { createAlertsPanel } from './alerts.js';
 import { el, clear } from './dom.js';
@@ -341,6 +342,8 @@ export async function startApp() {
     onOpen: (key) => openRoomByKey(key).catch(showError),
   });
   const shortcutList = createShortcutList();
+  const inspector = createInspector({ accounts: () => state.accounts });
+  byId('open-inspector').addEventListener('click', () => inspector.open().catch(showError));
   const themeChoice = byId('theme-choice');
   themeChoice.value = applyTheme(savedTheme());
   themeChoice.addEventListener('change', () => {
@@ -367,5 +370,11 @@ export async function startApp() {
   // Subscribe before the snapshot so nothing that happens in between is missed.
   await subscribe(onBatch);
   await refresh();
-  return { state, stop: () => clearInterval(ticker) };
+  return {
+    state,
+    stop: () => {
+      clearInterval(ticker);
+      inspector.close();
+    },
+  };
 }

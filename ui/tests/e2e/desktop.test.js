@@ -1,6 +1,7 @@
 // The desktop side of the real app: one instance (a second launch hands over to the running one
-// and exits), keyboard use (the quick switcher), and an automated accessibility check (axe-core)
-// of the main view, the settings and the dialogs: no serious or critical violations.
+// and exits), keyboard use (the quick switcher), the frame inspector with the Demo's frames, and
+// an automated accessibility check (axe-core) of the main view, the dialogs, the inspector and
+// the settings: no serious or critical violations.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -71,6 +72,17 @@ test('a second launch hands over to the running Parley; the keyboard and screen 
     await session.script(`document.dispatchEvent(new KeyboardEvent('keydown', { key: '/', ctrlKey: true, bubbles: true }));`);
     assert.deepEqual(await axeViolations(session), [], 'the shortcut list');
     await session.click((await session.findAll('#close-shortcuts'))[0]);
+
+    // The frame inspector: the Demo's real frames, redacted, and accessible too.
+    await session.click((await session.findAll('#open-inspector'))[0]);
+    const inspected = await session.waitFor('frames in the inspector', async () => {
+      const text = await textOf(session, '#inspector-list');
+      return text.includes('LIST_PENDING_MESSAGES') && text.includes('connect') ? text : null;
+    });
+    assert.match(inspected, /Authorization: \[redacted\]/, 'the Mixin bearer token is not shown');
+    assert.doesNotMatch(inspected, /listenKey=(?!%5Bredacted%5D)/, 'no listenKey in a URL');
+    assert.deepEqual(await axeViolations(session), [], 'the frame inspector');
+    await session.click((await session.findAll('#close-inspector'))[0]);
     await session.click((await session.findAll('#open-settings'))[0]);
     assert.deepEqual(await axeViolations(session), [], 'settings');
 

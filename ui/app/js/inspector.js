@@ -1,0 +1,93 @@
+// The frame inspector: the last frames of every connection as the backend recorded them
+// (already redacted), refreshed every second unless paused, filtered by account, direction
+// and text, and exported as NDJSON for a bug report. Bodies are untrusted: text only.
+
+import { el, clear, byId } from './dom.js';
+import { call } from './ipc.js';
+import { clockTime } from './time.js';
+
+/** Rows drawn at most (the newest); the backend keeps more. */
+const SHOWN = 300;
+
+/** Frames that match the filters. */
+export function filterFrames(frames, { direction = '', text = '' } = {}) {
+  const needle = text.trim().toLowerCase();
+  return frames.filter((f) => (!direction || f.direction === direction)
+    && (!needle || `${f.opcode} ${f.body} ${f.room || ''}`.toLowerCase().includes(needle)));
+}
+
+export function createInspector({ accounts }) {
+  const dialog = byId('inspector');
+  const list = byId('inspector-list');
+  const status = byId('inspector-status');
+  const f = { account: byId('inspector-account'), direction: byId('inspector-direction'), text: byId('inspector-filter'), pause: byId('inspector-pause') };
+  let timer = null;
+  let frames = [];
+
+  function draw() {
+    const shown = filterFrames(frames, { direction: f.direction.value, text: f.text.value }).slice(-SHOWN);
+    clear(list);
+    for (const frame of shown) {
+      list.append(el('li', { class: `frame ${frame.direction}` }, [
+        el('div', { class: 'frame-head' }, [
+          el('time', { text: clockTime(frame.at_ms), attrs: { datetime: new Date(frame.at_ms).toISOString() } }),
+          el('span', { class: 'frame-direction', text: frame.direction === 'in' ? '↓ received' : '↑ sent' }),
+          el('span', { class: 'frame-where', text: frame.room ? `${frame.account} · ${frame.room}` : frame.account }),
+          el('span', { class: 'frame-opcode', text: frame.opcode }),
+          el('span', { class: 'frame-size', text: `${frame.size} B` }),
+        ]),
+        frame.body ? el('pre', { class: 'frame-body', text: frame.body }) : null,
+      ]));
+    }
+    status.textContent = `${shown.length} of ${frames.length} frames${f.pause.checked ? ' (paused)' : ''}`;
+  }
+
+  async function load() {
+    if (f.pause.checked) return;
+    try {
+      frames = await call('inspector_frames', { account: f.account.value || null });
+      draw();
+    } catch (e) {
+      status.textContent = `Frames could not be read: ${e.message}`;
+    }
+  }
+
+  function close() {
+    dialog.hidden = true;
+    clearInterval(timer);
+    timer = null;
+  }
+
+  for (const input of [f.direction, f.text]) input.addEventListener('input', draw);
+  f.direction.addEventListener('change', draw);
+  f.account.addEventListener('change', load);
+  f.pause.addEventListener('change', () => (f.pause.checked ? draw() : load()));
+  byId('close-inspector').addEventListener('click', close);
+  dialog.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') close();
+  });
+  byId('inspector-export').addEventListener('click', async () => {
+    try {
+      const path = await call('export_inspector', { account: f.account.value || null });
+      status.textContent = `Saved to ${path}`;
+    } catch (e) {
+      status.textContent = `Not saved: ${e.message}`;
+    }
+  });
+
+  return {
+    async open() {
+      const chosen = f.account.value;
+      clear(f.account);
+      f.account.append(el('option', { text: 'All accounts', attrs: { value: '' } }));
+      for (const account of accounts().values()) f.account.append(el('option', { text: account.display_name, attrs: { value: account.id } }));
+      f.account.value = chosen;
+      dialog.hidden = false;
+      byId('close-inspector').focus();
+      await load();
+      clearInterval(timer);
+      timer = setInterval(load, 1000);
+    },
+    close,
+  };
+}

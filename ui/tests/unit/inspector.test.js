@@ -1,0 +1,61 @@
+// The frame inspector in the page: frames listed as text (bodies are hostile), filtered by
+// direction and content, paused, and exported through the backend.
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadPage, XSS, assertInert } from './page.js';
+
+loadPage();
+const { setBackend } = await import('../../app/js/ipc.js');
+const { startApp } = await import('../../app/js/app.js');
+const { filterFrames } = await import('../../app/js/inspector.js');
+
+const calls = [];
+const frames = [
+  { at_ms: 1, account: 'mixin-1', direction: 'out', opcode: 'connect', size: 0, body: 'GET ws://127.0.0.1:1/ (subprotocol Mixin-Blaze-1) Authorization: [redacted]' },
+  { at_ms: 2, account: 'mixin-1', direction: 'in', opcode: 'binary', size: 120, body: `{"action":"CREATE_MESSAGE","data":{"text":"${XSS}"}}` },
+  { at_ms: 3, account: 'mixin-1', direction: 'out', opcode: 'binary', size: 80, body: '{"action":"ACKNOWLEDGE_MESSAGE_RECEIPT"}' },
+];
+setBackend({
+  invoke: async (command, args) => {
+    calls.push({ command, args });
+    if (command === 'snapshot') return { accounts: [{ id: 'mixin-1', display_name: 'Desk bot', demo: false, service_label: 'Mixin', settings: { service: 'mixin' }, state: { state: 'open' } }], rooms: [], notices: [], alerts: [] };
+    if (command === 'inspector_frames') return frames;
+    if (command === 'export_inspector') return '/home/u/Downloads/parley-frames-20261123-120000.ndjson';
+    return null;
+  },
+  channel: () => ({ id: 1 }),
+});
+const app = await startApp();
+after(() => {
+  app.stop();
+  window.close();
+});
+const $ = (id) => document.getElementById(id);
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+test('filters keep what matches direction and content', () => {
+  assert.equal(filterFrames(frames, { direction: 'in' }).length, 1);
+  assert.equal(filterFrames(frames, { text: 'acknowledge' }).length, 1);
+  assert.equal(filterFrames(frames, {}).length, 3);
+});
+
+test('the inspector lists frames as text, filters, pauses and exports', async () => {
+  $('open-inspector').click();
+  await settle();
+  await settle();
+  assert.equal($('inspector').hidden, false);
+  assert.equal($('inspector-list').children.length, 3);
+  assert.match($('inspector-list').textContent, /Authorization: \[redacted\]/);
+  assertInert($('inspector'), assert);
+  $('inspector-direction').value = 'out';
+  $('inspector-direction').dispatchEvent(new window.Event('change'));
+  assert.equal($('inspector-list').children.length, 2);
+  $('inspector-pause').checked = true;
+  $('inspector-pause').dispatchEvent(new window.Event('change'));
+  assert.match($('inspector-status').textContent, /paused/);
+  $('inspector-export').click();
+  await settle();
+  assert.match($('inspector-status').textContent, /Saved to .*parley-frames/);
+  assert.equal(calls.filter((c) => c.command === 'export_inspector').length, 1);
+});
