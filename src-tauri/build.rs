@@ -34,6 +34,7 @@ fn main() {
         "set_desktop_prefs",
         "inspector_frames",
         "export_inspector",
+        "keep_secrets_for_session",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

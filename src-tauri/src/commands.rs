@@ -38,6 +38,29 @@ pub struct Snapshot {
     notifications: parley_core::notify_policy::NotificationPrefs,
     /// Close to tray, start at login, start hidden.
     desktop: parley_core::config::DesktopPrefs,
+    /// Set when no system keyring answered: why, and whether the user agreed to keep secrets
+    /// for this session only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    keyring: Option<KeyringStatus>,
+}
+
+#[derive(Serialize)]
+struct KeyringStatus {
+    missing: String,
+    session_only: bool,
+}
+
+/// The user agrees to keep secrets in memory for this session (no keyring answered).
+#[tauri::command]
+pub fn keep_secrets_for_session(state: State<'_, AppState>) -> CommandResult<()> {
+    match &state.keyring_missing {
+        Some((_, consent)) => {
+            consent.allow();
+            tracing::info!("secrets are kept in memory for this session only");
+            Ok(())
+        }
+        None => Err(CommandError("the system keyring is available".into())),
+    }
 }
 
 #[tauri::command]
@@ -63,6 +86,13 @@ pub async fn snapshot(state: State<'_, AppState>) -> CommandResult<Snapshot> {
         alerts: state.alerts.all(),
         notifications: state.engine.notification_prefs(),
         desktop: state.engine.desktop_prefs(),
+        keyring: state
+            .keyring_missing
+            .as_ref()
+            .map(|(why, consent)| KeyringStatus {
+                missing: why.clone(),
+                session_only: consent.allowed(),
+            }),
     })
 }
 

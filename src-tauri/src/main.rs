@@ -153,6 +153,7 @@ fn main() {
             commands_notify::set_desktop_prefs,
             commands_inspector::inspector_frames,
             commands_inspector::export_inspector,
+            commands::keep_secrets_for_session,
             commands_realtime::room_directory,
             commands_realtime::join_room,
             commands_realtime::create_room,

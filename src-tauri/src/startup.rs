@@ -7,7 +7,7 @@ use parley_core::config::{AppConfig, ConfigFile};
 use parley_core::engine::Engine;
 use parley_core::media::MediaCache;
 use parley_core::profile::Profile;
-use parley_core::secrets::{KeyringStore, SecretStore, SessionOnlyStore};
+use parley_core::secrets::{ConsentStore, KeyringStore, SecretStore};
 use parley_core::store::Store;
 use parley_core::supervisor::Tuning;
 use std::sync::{Arc, Mutex};
@@ -29,6 +29,9 @@ pub struct AppState {
     pub badge_dirty: std::sync::Arc<tokio::sync::Notify>,
     /// The page's event channel, for what the shell itself tells the page (open a room).
     pub page: Mutex<Option<tauri::ipc::Channel<Vec<serde_json::Value>>>>,
+    /// Set when no keyring answered at start: why, and the store that waits for the user's
+    /// consent to keep secrets for this session only.
+    pub keyring_missing: Option<(String, Arc<ConsentStore>)>,
     /// Whether closing the window hides it to the tray (a tray exists and the user wants it).
     pub has_tray: std::sync::atomic::AtomicBool,
 }
@@ -67,14 +70,16 @@ pub async fn start(profile: Profile, force_demo: bool) -> AppState {
     };
 
     let keyring = KeyringStore::new(profile.keyring_namespace.clone());
+    let mut keyring_missing = None;
     let secrets: Arc<dyn SecretStore> = match keyring.probe() {
         Ok(()) => Arc::new(keyring),
         Err(e) => {
+            // Never plain text, never deleting anything: the user decides whether secrets may
+            // live in memory for this session (see `keep_secrets_for_session`).
             tracing::warn!(error = %e, "no system keyring");
-            notices.push(format!(
-                "No system keyring answered ({e}). Secrets you enter are kept for this session only and never written to disk."
-            ));
-            Arc::new(SessionOnlyStore::default())
+            let consent = Arc::new(ConsentStore::default());
+            keyring_missing = Some((e.to_string(), consent.clone()));
+            consent
         }
     };
 
@@ -114,6 +119,7 @@ pub async fn start(profile: Profile, force_demo: bool) -> AppState {
         bridge: Mutex::new(None),
         alerts: crate::alerts::AlertLog::default(),
         focus: crate::notifier::FocusTracker::default(),
+        keyring_missing,
         badge_dirty: Default::default(),
         has_tray: Default::default(),
         page: Mutex::new(None),

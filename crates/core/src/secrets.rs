@@ -16,6 +16,8 @@ pub enum SecretsError {
     Unavailable(String),
     #[error("the system keyring refused the operation: {0}")]
     Keyring(String),
+    #[error("no system keyring is available; to use this account anyway, choose \"Keep secrets for this session only\" in the banner (nothing is written to disk)")]
+    NeedsConsent,
 }
 
 /// A place to keep secrets by account.
@@ -114,5 +116,63 @@ impl SessionOnlyStore {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<AccountId, Secret>> {
         // A poisoned map still holds valid secrets; keep using it.
         self.entries.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// What Parley uses when no keyring answers: nothing is kept until the user agrees to keep
+/// secrets in memory for this session only (never on disk); then it is a [`SessionOnlyStore`].
+#[derive(Default)]
+pub struct ConsentStore {
+    allowed: std::sync::atomic::AtomicBool,
+    session: SessionOnlyStore,
+}
+
+impl ConsentStore {
+    /// The user agreed: secrets are kept in memory until Parley quits.
+    pub fn allow(&self) {
+        self.allowed
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn allowed(&self) -> bool {
+        self.allowed.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl SecretStore for ConsentStore {
+    fn put(&self, account: &AccountId, secret: &Secret) -> Result<(), SecretsError> {
+        if !self.allowed() {
+            return Err(SecretsError::NeedsConsent);
+        }
+        self.session.put(account, secret)
+    }
+
+    fn get(&self, account: &AccountId) -> Result<Option<Secret>, SecretsError> {
+        self.session.get(account)
+    }
+
+    fn delete(&self, account: &AccountId) -> Result<(), SecretsError> {
+        self.session.delete(account)
+    }
+}
+
+#[cfg(test)]
+mod consent_tests {
+    use super::*;
+
+    #[test]
+    fn nothing_is_kept_until_the_user_agrees_then_only_in_memory() {
+        let store = ConsentStore::default();
+        let id = AccountId("a".into());
+        assert!(matches!(
+            store.put(&id, &Secret::new("s")),
+            Err(SecretsError::NeedsConsent)
+        ));
+        assert!(store.get(&id).unwrap().is_none());
+        store.allow();
+        store.put(&id, &Secret::new("s")).unwrap();
+        assert_eq!(store.get(&id).unwrap().unwrap().expose(), "s");
+        store.delete(&id).unwrap();
+        assert!(store.get(&id).unwrap().is_none());
     }
 }

@@ -198,6 +198,7 @@ export async function startApp() {
   const actions = {
     dismissDemo: () => call('dismiss_demo').then(refresh).catch(showError),
     retry: (account) => call('reconnect_now', { account }).catch(showError),
+    keepSecretsForSession: () => call('keep_secrets_for_session').then(refresh).catch(showError),
     openSettings,
     rerender: () => drawChrome(),
   };

@@ -17,6 +17,16 @@ export function renderBanners(container, state, actions) {
       el('button', { text: 'Remove demo', attrs: { type: 'button' }, on: { click: actions.dismissDemo } }),
     ]));
   }
+  if (state.keyring && !state.keyring.session_only) {
+    container.append(el('div', { class: 'banner warning', attrs: { role: 'alert' } }, [
+      el('span', { text: `No system keyring is available (${state.keyring.missing}). Parley never writes secrets in plain text, so accounts that need one cannot be added or connected. You can keep them in memory for this session only; they are forgotten when Parley quits.` }),
+      el('button', { text: 'Keep secrets for this session only', attrs: { type: 'button' }, on: { click: actions.keepSecretsForSession } }),
+    ]));
+  } else if (state.keyring) {
+    container.append(el('div', { class: 'banner warning', attrs: { role: 'status' } }, [
+      el('span', { text: 'No system keyring: secrets you enter are kept in memory for this session only.' }),
+    ]));
+  }
   for (const notice of state.notices) {
     container.append(el('div', { class: 'banner warning', attrs: { role: 'alert' } }, [el('span', { text: notice })]));
   }

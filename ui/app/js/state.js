@@ -47,6 +47,7 @@ export function applySnapshot(state, snapshot) {
   if (snapshot.alerts) state.alerts = snapshot.alerts.slice(-ALERT_LIMIT);
   if (snapshot.notifications) state.notifications = snapshot.notifications;
   if (snapshot.desktop) state.desktop = snapshot.desktop;
+  state.keyring = snapshot.keyring || null;
   for (const key of [...state.messages.keys()]) {
     if (!state.rooms.has(key)) state.messages.delete(key);
   }

@@ -114,3 +114,17 @@ test('a whole account can be muted from its settings row', async () => {
   await new Promise((r) => setTimeout(r, 0));
   assert.deepEqual(calls.filter((c) => c.command === 'set_muted').at(-1).args, { account: 'mixin-1', room: null, muted: true });
 });
+
+test('without a keyring, the page offers to keep secrets for this session only', async () => {
+  const { renderBanners } = await import('../../app/js/banners.js');
+  const holder = document.createElement('div');
+  let asked = false;
+  const state = { demo: false, notices: [], accounts: new Map(), errors: [], keyring: { missing: 'no Secret Service', session_only: false } };
+  renderBanners(holder, state, { keepSecretsForSession: () => { asked = true; } });
+  assert.match(holder.textContent, /never writes secrets in plain text/);
+  holder.querySelector('button').click();
+  assert.equal(asked, true);
+  renderBanners(holder, { ...state, keyring: { missing: 'x', session_only: true } }, {});
+  assert.match(holder.textContent, /kept in memory for this session only/);
+  assert.equal(holder.querySelector('button'), null);
+});
