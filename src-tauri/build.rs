@@ -35,6 +35,7 @@ fn main() {
         "inspector_frames",
         "export_inspector",
         "keep_secrets_for_session",
+        "set_auto_media",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

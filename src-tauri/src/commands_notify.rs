@@ -82,3 +82,14 @@ pub fn set_open_room(
     state.focus.update(|f| f.open_room = open);
     Ok(())
 }
+
+/// Whether an account's media load by themselves (otherwise each loads on a click).
+#[tauri::command]
+pub fn set_auto_media(
+    state: State<'_, AppState>,
+    account: String,
+    auto: bool,
+) -> CommandResult<()> {
+    check_id("account", &account)?;
+    Ok(state.engine.set_auto_media(&AccountId(account), auto)?)
+}

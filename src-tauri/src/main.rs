@@ -154,6 +154,7 @@ fn main() {
             commands_inspector::inspector_frames,
             commands_inspector::export_inspector,
             commands::keep_secrets_for_session,
+            commands_notify::set_auto_media,
             commands_realtime::room_directory,
             commands_realtime::join_room,
             commands_realtime::create_room,

@@ -66,6 +66,7 @@ pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
             demo_dismissed: true,
             notifications: Default::default(),
             desktop: Default::default(),
+            auto_media: Default::default(),
         },
         secrets,
         Tuning::default(),

@@ -18,6 +18,11 @@ pub struct AppConfig {
     /// How the window behaves on the desktop (tray, start at login).
     #[serde(default)]
     pub desktop: DesktopPrefs,
+    /// Per account: whether media (images, video, stickers) load by themselves. Loading one
+    /// tells its host the user's address, so for real accounts it is the user's choice; the
+    /// Demo's media come from loopback and load by themselves.
+    #[serde(default)]
+    pub auto_media: std::collections::BTreeMap<crate::account::AccountId, bool>,
 }
 
 /// Desktop behaviour the user chooses in Settings.
@@ -179,6 +184,7 @@ mod tests {
             demo_dismissed: true,
             notifications: Default::default(),
             desktop: Default::default(),
+            auto_media: Default::default(),
         };
         file.save(&config).unwrap();
         let loaded = file.load().unwrap();

@@ -54,6 +54,8 @@ pub struct AccountView {
     pub account: Account,
     pub service_label: &'static str,
     pub state: ConnectionState,
+    /// Media of this account load by themselves (else a click loads each).
+    pub auto_media: bool,
 }
 
 /// What the settings screen submits.
@@ -405,6 +407,7 @@ impl Engine {
             .values()
             .map(|r| AccountView {
                 service_label: r.account.service().label(),
+                auto_media: self.auto_media(&r.account),
                 account: r.account.clone(),
                 state: r.state(),
             })

@@ -34,11 +34,19 @@ async fn an_account_with_a_secret_waits_for_consent_and_nothing_is_saved_before(
         support::fast_tuning(),
     );
     let refused = engine.add_account(mexc_account()).await.unwrap_err();
-    assert!(matches!(refused, EngineError::Secrets(SecretsError::NeedsConsent)), "{refused}");
-    assert!(refused.to_string().contains("Keep secrets for this session only"));
+    assert!(
+        matches!(refused, EngineError::Secrets(SecretsError::NeedsConsent)),
+        "{refused}"
+    );
+    assert!(refused
+        .to_string()
+        .contains("Keep secrets for this session only"));
     assert!(engine.accounts().is_empty(), "nothing saved");
     consent.allow();
-    engine.add_account(mexc_account()).await.expect("added once the user agreed");
+    engine
+        .add_account(mexc_account())
+        .await
+        .expect("added once the user agreed");
     assert_eq!(engine.accounts().len(), 1);
     engine.shutdown().await;
 }

@@ -286,6 +286,7 @@ async fn an_unreachable_api_is_retried_with_the_reason_shown() {
             demo_dismissed: true,
             notifications: Default::default(),
             desktop: Default::default(),
+            auto_media: Default::default(),
         },
         secrets,
         fast_tuning(),

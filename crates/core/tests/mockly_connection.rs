@@ -322,6 +322,7 @@ async fn a_message_queued_before_a_restart_is_sent_by_the_next_run() {
             demo_dismissed: false,
             notifications: Default::default(),
             desktop: Default::default(),
+            auto_media: Default::default(),
         },
         std::sync::Arc::new(parley_core::secrets::SessionOnlyStore::default()),
         fast_tuning(),

@@ -45,6 +45,7 @@ export async function startApp() {
   const timeline = createTimeline(byId('timeline'), {
     onRetry: (localId) => call('retry_message', { localId }).catch(showError),
     onOpenImage: (message) => viewer.open(message),
+    autoMedia: (account) => state.accounts.get(account)?.auto_media !== false,
     onReachTop: async (firstLocalId) => {
       const room = openRoom();
       if (!room || loadingOlder) return;
@@ -137,8 +138,9 @@ export async function startApp() {
     drawLive();
   });
   const settings = createSettings({
-    onAdd: async (request) => {
+    onAdd: async (request, autoMedia = false) => {
       const account = await call('add_account', { request });
+      await call('set_auto_media', { account: account.id, auto: autoMedia }).catch(() => {});
       await refresh();
       const first = [...state.rooms.values()].find((r) => r.account === account.id);
       if (first) await openRoomByKey(roomKey(first.account, first.room));
@@ -161,6 +163,10 @@ export async function startApp() {
     onCheckMixin: (request) => call('check_mixin_keystore', { request }),
     onDesktop: async (prefs) => {
       state.desktop = await call('set_desktop_prefs', { prefs });
+    },
+    onAutoMedia: async (account, auto) => {
+      await call('set_auto_media', { account, auto });
+      await refresh();
     },
     onMuteAccount: async (account, muted) => {
       state.notifications = await call('set_muted', { account, room: null, muted });

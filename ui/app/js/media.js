@@ -13,6 +13,24 @@ export function formatSize(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/**
+ * Starts `load` now, or — when the account's media do not load by themselves — shows a button
+ * that starts it (loading tells the media's host who is looking).
+ */
+export function loadNowOrOnClick(slot, auto, what, load) {
+  if (auto !== false) {
+    load();
+    return;
+  }
+  clear(slot);
+  slot.append(el('button', {
+    class: 'media-load',
+    text: `Show ${what.toLowerCase()}`,
+    attrs: { type: 'button', title: 'Media of this account load on a click (Settings)' },
+    on: { click: load },
+  }));
+}
+
 /** Replaces `slot`'s content with a reason and a Retry button that calls `again`. */
 function showFailure(slot, what, reason, again) {
   clear(slot);
@@ -33,7 +51,7 @@ function keepBottom(slot, img) {
   if (fromBottom - img.offsetHeight < 80) timeline.scrollTop = timeline.scrollHeight;
 }
 
-function imageElement(message, { onOpenImage }) {
+function imageElement(message, { onOpenImage, auto }) {
   const slot = el('div', { class: 'media-slot image', attrs: { 'aria-busy': 'true' } }, [
     el('span', { class: 'media-loading', text: 'Loading image…' }),
   ]);
@@ -56,11 +74,11 @@ function imageElement(message, { onOpenImage }) {
       slot.removeAttribute('aria-busy');
     }
   };
-  load();
+  loadNowOrOnClick(slot, auto, 'Image', load);
   return slot;
 }
 
-function videoElement(message) {
+function videoElement(message, { auto }) {
   const slot = el('div', { class: 'media-slot video' }, [el('span', { class: 'media-loading', text: 'Loading video…' })]);
   const load = async () => {
     try {
@@ -73,7 +91,7 @@ function videoElement(message) {
       showFailure(slot, 'Video', e.message, load);
     }
   };
-  load();
+  loadNowOrOnClick(slot, auto, 'Video', load);
   return slot;
 }
 
@@ -102,7 +120,7 @@ export function mediaElement(message, name, handlers) {
   const media = message.media || {};
   if (!media.url) return el('div', { class: 'media-missing', text: 'No address was given for this attachment.' });
   const preview = message.kind === 'image' ? imageElement(message, handlers)
-    : message.kind === 'video' ? videoElement(message)
+    : message.kind === 'video' ? videoElement(message, handlers)
       : fileElement(message, name);
   return el('div', { class: `media ${message.kind}` }, [
     preview,

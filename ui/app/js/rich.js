@@ -5,6 +5,7 @@
 import { el, clear } from './dom.js';
 import { call } from './ipc.js';
 import { renderMarkdown } from './markdown.js';
+import { loadNowOrOnClick } from './media.js';
 
 /** "1:05" for a duration in milliseconds. */
 export function formatDuration(ms) {
@@ -21,7 +22,7 @@ export function openLink(url) {
   return call('open_link', { url }).catch(() => {});
 }
 
-function loadInto(slot, message, make, what) {
+function loadInto(slot, message, make, what, auto) {
   const load = async () => {
     try {
       const info = await call('prepare_media', { localId: message.local_id, thumb: false });
@@ -35,23 +36,23 @@ function loadInto(slot, message, make, what) {
       );
     }
   };
-  load();
+  loadNowOrOnClick(slot, auto, what.replace(/^The /, ''), load);
   return slot;
 }
 
-function audio(message) {
+function audio(message, auto) {
   const media = message.media || {};
   const slot = el('div', { class: 'media-slot audio' }, [el('span', { class: 'media-loading', text: 'Loading voice message…' })]);
   return [
-    loadInto(slot, message, (src) => el('audio', { attrs: { src, controls: '', preload: 'metadata', 'aria-label': 'Voice message' } }), 'The voice message'),
+    loadInto(slot, message, (src) => el('audio', { attrs: { src, controls: '', preload: 'metadata', 'aria-label': 'Voice message' } }), 'The voice message', auto),
     el('span', { class: 'media-name', text: `Voice message ${formatDuration(media.duration_ms)}`.trim() }),
   ];
 }
 
-function sticker(message) {
+function sticker(message, auto) {
   if (!(message.media && message.media.url)) return [el('div', { class: 'sticker-name', text: `Sticker: ${message.text}` })];
   const slot = el('div', { class: 'media-slot sticker' }, [el('span', { class: 'media-loading', text: 'Loading sticker…' })]);
-  return [loadInto(slot, message, (src) => el('img', { attrs: { src, alt: message.text || 'Sticker', loading: 'lazy' } }), 'The sticker')];
+  return [loadInto(slot, message, (src) => el('img', { attrs: { src, alt: message.text || 'Sticker', loading: 'lazy' } }), 'The sticker', auto)];
 }
 
 function card(message) {
@@ -71,12 +72,12 @@ function card(message) {
 }
 
 /** The body of `message` when its kind is one of the richer kinds; `null` otherwise. */
-export function richBody(message) {
+export function richBody(message, { auto } = {}) {
   switch (message.kind) {
     case 'audio':
-      return audio(message);
+      return audio(message, auto);
     case 'sticker':
-      return sticker(message);
+      return sticker(message, auto);
     case 'contact':
       return [el('div', { class: 'contact-card' }, [
         el('span', { class: 'contact-label', text: 'Contact' }),

@@ -47,7 +47,7 @@ export function validateMockly({ clientId, endpoint }) {
 
 export function createSettings({
   onAdd, onRemove, onAddChat = async () => {}, onRemoveChat = async () => {}, onClose,
-  onTestRealtime = async () => '', onCheckMixin = async () => ({}), onHideText = async () => {}, onMuteAccount = async () => {}, onDesktop = async () => {}, onBrowse = () => {}, onSymbols = async () => {},
+  onTestRealtime = async () => '', onCheckMixin = async () => ({}), onHideText = async () => {}, onMuteAccount = async () => {}, onAutoMedia = async () => {}, onDesktop = async () => {}, onBrowse = () => {}, onSymbols = async () => {},
 }) {
   const dialog = byId('settings');
   const list = byId('account-list');
@@ -163,7 +163,7 @@ export function createSettings({
     error.textContent = '';
     submit.disabled = true;
     try {
-      await onAdd(payload);
+      await onAdd(payload, byId('new-auto-media').checked);
       reset();
       close();
     } catch (e) {
@@ -219,6 +219,7 @@ export function createSettings({
       }
       const mutedAccounts = (state.notifications && state.notifications.muted_accounts) || [];
       for (const box of list.querySelectorAll('[data-mute-account]')) box.checked = mutedAccounts.includes(box.dataset.muteAccount);
+      for (const box of list.querySelectorAll('[data-auto-media]')) box.checked = state.accounts.get(box.dataset.autoMedia)?.auto_media === true;
     },
   };
 
@@ -239,6 +240,7 @@ export function createSettings({
         isMexc ? chatList(account, settings) : null,
         isRealtime ? realtimeAccountDetails(account, { onLeave: onRemoveChat, onBrowse, onSymbols }) : null,
         muteRow(account),
+        mediaRow(account),
       ]),
       el('button', {
         text: account.demo ? 'Remove demo' : 'Remove',
@@ -256,6 +258,14 @@ export function createSettings({
     const box = el('input', { attrs: { id, type: 'checkbox', 'data-mute-account': account.id } });
     box.addEventListener('change', () => onMuteAccount(account.id, box.checked).catch(() => { box.checked = !box.checked; }));
     return el('div', { class: 'checkbox-row' }, [box, el('label', { text: 'Mute notifications from this account', attrs: { for: id } })]);
+  }
+
+  /** "Load media automatically" for an account (loading tells the media's host who looks). */
+  function mediaRow(account) {
+    const id = `media-${account.id}`;
+    const box = el('input', { attrs: { id, type: 'checkbox', 'data-auto-media': account.id } });
+    box.addEventListener('change', () => onAutoMedia(account.id, box.checked).catch(() => { box.checked = !box.checked; }));
+    return el('div', { class: 'checkbox-row' }, [box, el('label', { text: 'Load images and videos automatically', attrs: { for: id } })]);
   }
 
   /** A MEXC account's order chats, each removable, and a field to open another. */

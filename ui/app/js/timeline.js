@@ -65,7 +65,7 @@ function bodyElements(message, handlers) {
   if (message.kind === 'unsupported') {
     return [el('div', { class: 'unsupported', text: message.text })];
   }
-  const rich = richBody(message);
+  const rich = richBody(message, handlers);
   if (rich) return rich;
   const label = MEDIA_LABELS[message.kind];
   if (!label) return [el('div', { class: 'text' }, linkify(message.text))];
@@ -80,7 +80,7 @@ function bodyElements(message, handlers) {
 }
 
 /** One message (or notice) as a DOM node. Untrusted fields only ever become text. */
-export function renderMessage(message, { showSender = true, onRetry = () => {}, onOpenImage = () => {} } = {}) {
+export function renderMessage(message, { showSender = true, onRetry = () => {}, onOpenImage = () => {}, autoMedia = () => true } = {}) {
   if (message.kind === 'system') {
     return el('div', { class: 'notice', attrs: { 'data-local-id': message.local_id } }, [
       el('span', { class: 'notice-text', text: message.text }),
@@ -96,7 +96,7 @@ export function renderMessage(message, { showSender = true, onRetry = () => {}, 
     showSender && !message.own ? el('div', { class: 'avatar', text: initials(sender), attrs: { 'aria-hidden': 'true' } }) : null,
     el('div', { class: 'bubble' }, [
       showSender && !message.own ? el('div', { class: 'sender', text: sender, attrs: { title: message.sender_id } }) : null,
-      ...bodyElements(message, { onOpenImage }),
+      ...bodyElements(message, { onOpenImage, auto: autoMedia(message.account) }),
       el('div', { class: 'meta' }, [timeElement(message), message.own ? deliveryElement(message, onRetry) : null]),
     ]),
   ]);
@@ -112,7 +112,7 @@ function daySeparator(ms) {
   return el('div', { class: 'day', attrs: { role: 'separator' } }, [el('span', { text: dayLabel(ms) })]);
 }
 
-export function createTimeline(container, { onRetry = () => {}, onReachTop = () => {}, onOpenImage = () => {} } = {}) {
+export function createTimeline(container, { onRetry = () => {}, onReachTop = () => {}, onOpenImage = () => {}, autoMedia = () => true } = {}) {
   let shownRoom = null;
   let shown = []; // messages as rendered, in order
   let nodes = new Map(); // local_id -> node
@@ -127,7 +127,7 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
 
   function append(message, previous) {
     if (!previous || !sameDay(previous.ts_ms, message.ts_ms)) container.append(daySeparator(message.ts_ms));
-    const node = renderMessage(message, { showSender: startsGroup(message, previous), onRetry, onOpenImage });
+    const node = renderMessage(message, { showSender: startsGroup(message, previous), onRetry, onOpenImage, autoMedia });
     nodes.set(message.local_id, node);
     container.append(node);
   }
@@ -194,7 +194,7 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
         const node = nodes.get(message.local_id);
         if (node) {
           if (shown[i] !== message) {
-            const fresh = renderMessage(message, { showSender: startsGroup(message, messages[i - 1]), onRetry, onOpenImage });
+            const fresh = renderMessage(message, { showSender: startsGroup(message, messages[i - 1]), onRetry, onOpenImage, autoMedia });
             node.replaceWith(fresh);
             nodes.set(message.local_id, fresh);
           }

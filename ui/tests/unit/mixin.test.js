@@ -97,3 +97,16 @@ test('the keystore form explains what is wrong before asking the backend', () =>
   assert.match(validateMixin({ ...ok, blazeUrl: 'https://x' }), /wss:\/\//);
   assert.match(validateMixin({ ...ok, apiBase: 'ftp://x' }), /https:\/\//);
 });
+
+test('media of an account that does not load them automatically wait for a click', async () => {
+  const before = calls.filter((c) => c.command === 'prepare_media').length;
+  const node = renderMessage({ ...base, local_id: 77, kind: 'image', text: 'chart', media: { url: 'https://cdn.example.com/a.png' } }, { autoMedia: () => false });
+  assert.equal(calls.filter((c) => c.command === 'prepare_media').length, before, 'nothing fetched yet');
+  const show = node.querySelector('button.media-load');
+  assert.equal(show.textContent, 'Show image');
+  show.click();
+  await new Promise((r) => setTimeout(r, 0));
+  assert.equal(calls.filter((c) => c.command === 'prepare_media').length, before + 1);
+  const sticker = renderMessage({ ...base, local_id: 78, kind: 'sticker', text: 'Sticker', media: { url: 'mixin-sticker:s' } }, { autoMedia: () => false });
+  assert.equal(sticker.querySelector('button.media-load').textContent, 'Show sticker');
+});

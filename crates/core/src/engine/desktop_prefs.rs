@@ -1,5 +1,5 @@
-//! How the window behaves on the desktop (close to tray, start at login, start hidden), kept
-//! in the config file so the shell reads it at start.
+//! How the window behaves on the desktop (close to tray, start at login, start hidden) and
+//! whether each account's media load by themselves, kept in the config file.
 
 use super::{Engine, EngineError};
 use crate::config::DesktopPrefs;
@@ -12,5 +12,26 @@ impl Engine {
     pub fn set_desktop_prefs(&self, prefs: DesktopPrefs) -> Result<DesktopPrefs, EngineError> {
         self.update_config(|c| c.desktop = prefs)?;
         Ok(self.desktop_prefs())
+    }
+
+    /// Whether an account's media load by themselves: the user's choice, else on for the Demo
+    /// (loopback) and off for real accounts (loading tells the media's host who is looking).
+    pub fn auto_media(&self, account: &crate::account::Account) -> bool {
+        self.config()
+            .auto_media
+            .get(&account.id)
+            .copied()
+            .unwrap_or(account.demo)
+    }
+
+    pub fn set_auto_media(
+        &self,
+        account: &crate::account::AccountId,
+        auto: bool,
+    ) -> Result<(), EngineError> {
+        self.running_account(account)?;
+        self.update_config(|c| {
+            c.auto_media.insert(account.clone(), auto);
+        })
     }
 }
