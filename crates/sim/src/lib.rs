@@ -6,6 +6,7 @@ pub mod bots;
 pub mod demo_mixin;
 pub mod demo_realtime;
 pub mod demo_script;
+pub mod fault_proxy;
 pub mod http;
 pub mod listener;
 pub mod mexc;

@@ -1,0 +1,276 @@
+//! The soak test: random faults (drops, delays, black holes that never close, frames cut in
+//! half, server restarts) from a proxy in front of each service while messages flow both ways;
+//! afterwards the store holds every message exactly once and nothing is left in the outbox.
+//! The normal test run applies a short series; `bash scripts/soak.sh 1000` a long one
+//! (`PARLEY_SOAK_FAULTS`).
+
+mod support;
+
+use parley_core::account::{
+    AccountId, MixinSettings, MocklySettings, RealtimeSettings, ServiceSettings,
+};
+use parley_core::config::AppConfig;
+use parley_core::engine::{Engine, NewAccount};
+use parley_core::message::{DeliveryState, StoredMessage};
+use parley_core::realtime_account::{log_in, Login};
+use parley_core::secret::Secret;
+use parley_core::secrets::SessionOnlyStore;
+use parley_core::store::Store;
+use parley_sim::bots::BOTS;
+use parley_sim::fault_proxy::{Fault, FaultProxy};
+use parley_sim::mixin::{MixinConfig, MixinSim};
+use parley_sim::mockly::{MocklyConfig, MocklySim};
+use parley_sim::realtime::{RealtimeConfig, RealtimeSim};
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+fn faults_to_apply() -> usize {
+    std::env::var("PARLEY_SOAK_FAULTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(60)
+}
+
+fn addr_of(url: &str) -> SocketAddr {
+    let url = url::Url::parse(url).unwrap();
+    format!("{}:{}", url.host_str().unwrap(), url.port().unwrap())
+        .parse()
+        .unwrap()
+}
+
+fn random_fault(rng: &mut fastrand::Rng) -> Fault {
+    let short = Duration::from_millis(rng.u64(5..60));
+    let long = Duration::from_millis(rng.u64(50..600));
+    match rng.u8(0..5) {
+        0 => Fault::Drop,
+        1 => Fault::Delay {
+            by: short,
+            during: long,
+        },
+        2 => Fault::BlackHole(long),
+        3 => Fault::CutMidFrame,
+        _ => Fault::Restart(long / 2),
+    }
+}
+
+/// The whole stored history of a room (the engine pages by at most 500).
+async fn history(engine: &Engine, account: &AccountId, room: &str) -> Vec<StoredMessage> {
+    let mut all = Vec::new();
+    let mut before = None;
+    loop {
+        let page = engine.history(account, room, before, 500).await.unwrap();
+        let Some(first) = page.first() else {
+            return all;
+        };
+        before = Some(first.local_id);
+        all.splice(0..0, page);
+    }
+}
+
+/// No text twice (every text in the run is unique), and no own message left pending.
+fn exactly_once_and_outbox_empty(messages: &[StoredMessage]) -> Result<(), String> {
+    let mut seen = HashSet::new();
+    for m in messages
+        .iter()
+        .filter(|m| m.kind != parley_core::message::MessageKind::System)
+    {
+        if !seen.insert((m.own, m.text.clone())) {
+            return Err(format!("stored twice: {}", m.text));
+        }
+        if m.own && m.state == DeliveryState::Pending {
+            return Err(format!("still in the outbox: {}", m.text));
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn random_faults_while_messages_flow_lose_and_duplicate_nothing() {
+    let faults = faults_to_apply();
+    let mut rng = fastrand::Rng::with_seed(faults as u64);
+    let mut tuning = support::fast_tuning();
+    tuning.heartbeat_every = Some(Duration::from_millis(300));
+    tuning.idle_timeout = Some(Duration::from_millis(1500));
+
+    let mockly = MocklySim::start(MocklyConfig {
+        bot_reply_chance: 0.0,
+        ..MocklyConfig::default()
+    })
+    .await
+    .unwrap();
+    let mockly_proxy = FaultProxy::start(mockly.addr()).await.unwrap();
+    let realtime = RealtimeSim::start(RealtimeConfig::default()).await.unwrap();
+    let realtime_proxy = FaultProxy::start(addr_of(&realtime.base_url()))
+        .await
+        .unwrap();
+    realtime.add_user("soak@example.com", "pw", "Soak", "Tester");
+    let other = realtime.add_user("other@example.com", "pw", "Other", "Member");
+    let room = realtime.create_room("Soak room", "", "public", &other);
+    let mixin = MixinSim::start(MixinConfig::default()).await.unwrap();
+    let mixin_proxy = FaultProxy::start(addr_of(&mixin.blaze_url()))
+        .await
+        .unwrap();
+    let keystore = mixin.add_bot("Soak bot");
+    let bot = MixinSim::bot_id_of(&keystore);
+    let user = mixin.add_user("Ava");
+    let conversation = parley_core::mixin_ids::contact_conversation_id(&bot, &user);
+    mixin.user_says(&bot, &user, "user 0");
+
+    let engine = Engine::new(
+        Store::open_in_memory().unwrap(),
+        None,
+        AppConfig::default(),
+        Arc::new(SessionOnlyStore::default()),
+        tuning,
+    );
+    let add = |settings, secret| {
+        let engine = engine.clone();
+        async move {
+            engine
+                .add_account(NewAccount {
+                    display_name: None,
+                    settings,
+                    secret,
+                    order_numbers: Vec::new(),
+                })
+                .await
+                .expect("account added")
+                .id
+        }
+    };
+    let room_account = add(
+        ServiceSettings::Mockly(MocklySettings {
+            client_id: "soaker".into(),
+            endpoint: format!("ws://{}/ws/chat/{{client_id}}", mockly_proxy.addr()),
+        }),
+        None,
+    )
+    .await;
+    let proxied_base = format!("http://{}", realtime_proxy.addr());
+    let logged = log_in(
+        &realtime.base_url(),
+        Secret::new(realtime.api_key()),
+        Login::Password {
+            email: "soak@example.com".into(),
+            password: Secret::new("pw"),
+        },
+    )
+    .await
+    .unwrap();
+    let community = add(
+        ServiceSettings::Realtime(RealtimeSettings {
+            user_id: logged.user_id,
+            ..RealtimeSettings::new(proxied_base)
+        }),
+        Some(logged.credentials.to_secret()),
+    )
+    .await;
+    engine.join_room(&community, &room).await.unwrap();
+    let bot_account = add(
+        ServiceSettings::Mixin(MixinSettings {
+            bot_id: String::new(),
+            bot_name: String::new(),
+            blaze_url: format!("ws://{}/", mixin_proxy.addr()),
+            api_base: mixin.api_base(),
+        }),
+        Some(Secret::new(keystore)),
+    )
+    .await;
+
+    let proxies = [&mockly_proxy, &realtime_proxy, &mixin_proxy];
+    let mut sent = 0;
+    for i in 0..faults {
+        proxies[rng.usize(0..proxies.len())].inject(random_fault(&mut rng));
+        if i % 3 == 0 {
+            sent += 1;
+            let text = |who: &str| format!("{who} {sent}");
+            // Refusals while the rate limit holds are fine: nothing was stored for them.
+            let _ = engine
+                .send_text(&room_account, "public", &text("room"))
+                .await;
+            let _ = engine
+                .send_text(&community, &room, &text("community"))
+                .await;
+            let _ = engine
+                .send_text(&bot_account, &conversation, &text("bot"))
+                .await;
+            realtime.post(&room, &other, &text("member"));
+            mixin.user_says(&bot, &user, &text("user"));
+            mockly.bot_says(BOTS[0], &text("ada"));
+        }
+        tokio::time::sleep(Duration::from_millis(rng.u64(10..50))).await;
+    }
+    for proxy in proxies {
+        proxy.heal();
+    }
+
+    // Everything settles: the services that keep history or redeliver have it all.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
+    loop {
+        let community_history = history(&engine, &community, &room).await;
+        let stored_ids: HashSet<String> = community_history
+            .iter()
+            .filter_map(|m| m.service_id.clone())
+            .collect();
+        let server_ids: HashSet<String> =
+            realtime.messages(&room).into_iter().map(|m| m.id).collect();
+        let checks = [
+            exactly_once_and_outbox_empty(&history(&engine, &room_account, "public").await),
+            exactly_once_and_outbox_empty(&community_history),
+            exactly_once_and_outbox_empty(&history(&engine, &bot_account, &conversation).await),
+            if stored_ids == server_ids {
+                Ok(())
+            } else {
+                Err(format!(
+                    "community: {} stored, {} on the server",
+                    stored_ids.len(),
+                    server_ids.len()
+                ))
+            },
+            if mixin.unacked_count(&bot) == 0 {
+                Ok(())
+            } else {
+                Err(format!(
+                    "bot: {} messages not stored and acknowledged",
+                    mixin.unacked_count(&bot)
+                ))
+            },
+        ];
+        let problems: Vec<String> = checks.into_iter().filter_map(Result::err).collect();
+        if problems.is_empty() {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "after {faults} faults: {}",
+            problems.join("; ")
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // The bot's replies reached Mixin once each (client message ids make resends idempotent).
+    let bot_sent = mixin.sent_by(&bot);
+    let unique: HashSet<_> = bot_sent.iter().map(|m| &m.text).collect();
+    assert_eq!(unique.len(), bot_sent.len(), "no reply twice on the server");
+    let own_bot = history(&engine, &bot_account, &conversation)
+        .await
+        .into_iter()
+        .filter(|m| m.own)
+        .count();
+    assert_eq!(
+        bot_sent.len(),
+        own_bot,
+        "every reply the store holds reached the server"
+    );
+    let user_messages = history(&engine, &bot_account, &conversation)
+        .await
+        .into_iter()
+        .filter(|m| !m.own)
+        .count();
+    assert_eq!(user_messages, sent + 1, "every user message stored once");
+    eprintln!(
+        "soak: {faults} faults, {sent} rounds of messages both ways; store and servers agree"
+    );
+    engine.shutdown().await;
+}
