@@ -1,4 +1,4 @@
-//! The page's only way to media: `media://localhost/<message local id>/<full|thumb>`, served
+//! The page's only way to media: `media://localhost/<message local id>/<full|thumb|avatar>`, served
 //! from the backend's cache (see `parley_core::media`). The page names a message, never a URL,
 //! so a hostile page cannot make the backend fetch arbitrary addresses. Video is served in
 //! ranges so it seeks without loading whole.
@@ -73,6 +73,29 @@ async fn resolve(
             (media, file_hint(&message, &url))
         }
     };
+    Ok((media, url))
+}
+
+/// The cached picture of a message's sender (fetched once per address, raster images only).
+async fn resolve_avatar(
+    state: &AppState,
+    local_id: i64,
+) -> Result<(CachedMedia, String), CommandError> {
+    let cache = state.media.as_ref().ok_or_else(|| {
+        CommandError("pictures cannot be shown: the media cache is unavailable".into())
+    })?;
+    let message = state
+        .engine
+        .message(local_id)
+        .await?
+        .ok_or_else(|| CommandError("no such message".into()))?;
+    let MediaSource::Web { key, url } = state.engine.avatar_source(&message)? else {
+        return Err(CommandError("this sender has no picture".into()));
+    };
+    let media = cache
+        .get_as(&key, &url, MediaPurpose::Image)
+        .await
+        .map_err(|e| CommandError(e.to_string()))?;
     Ok((media, url))
 }
 
@@ -171,13 +194,21 @@ async fn serve(app: &tauri::AppHandle, request: &Request<Vec<u8>>) -> Response<V
     let (Some(id), Some(variant), None) = (parts.next(), parts.next(), parts.next()) else {
         return plain(StatusCode::NOT_FOUND, "no such media");
     };
-    let (Ok(local_id), true) = (id.parse::<i64>(), matches!(variant, "full" | "thumb")) else {
+    let (Ok(local_id), true) = (
+        id.parse::<i64>(),
+        matches!(variant, "full" | "thumb" | "avatar"),
+    ) else {
         return plain(StatusCode::NOT_FOUND, "no such media");
     };
     let Some(state) = app.try_state::<AppState>() else {
         return plain(StatusCode::SERVICE_UNAVAILABLE, "starting");
     };
-    let media = match resolve(&state, local_id, variant == "thumb").await {
+    let resolved = if variant == "avatar" {
+        resolve_avatar(&state, local_id).await
+    } else {
+        resolve(&state, local_id, variant == "thumb").await
+    };
+    let media = match resolved {
         Ok((media, _)) => media,
         Err(e) => return plain(StatusCode::BAD_GATEWAY, &e.0),
     };

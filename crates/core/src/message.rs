@@ -151,6 +151,14 @@ pub struct Media {
     pub height: Option<u32>,
 }
 
+/// An avatar address worth keeping: http(s) only, of a sane length.
+pub fn avatar_url(raw: Option<&str>) -> Option<String> {
+    let raw = raw?.trim();
+    let ok = raw.len() <= 2048
+        && url::Url::parse(raw).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+    ok.then(|| raw.to_owned())
+}
+
 impl Media {
     /// Media known only by its address.
     pub fn at(url: impl Into<String>) -> Media {
@@ -196,6 +204,8 @@ pub struct IncomingMessage {
     pub text: String,
     pub media: Option<Media>,
     pub card: Option<Card>,
+    /// The sender's picture as the service gives it (an http(s) address; fetched by the backend).
+    pub sender_avatar: Option<String>,
     /// Milliseconds since the Unix epoch, UTC, as the codec interpreted the wire time.
     pub ts_ms: i64,
     /// The timestamp exactly as the server sent it.
@@ -220,6 +230,9 @@ pub struct StoredMessage {
     pub media: Option<Media>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Card>,
+    /// The sender's picture (an http(s) address the backend fetches; the page asks by message).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender_avatar: Option<String>,
     pub ts_ms: i64,
     pub ts_raw: String,
     pub state: DeliveryState,

@@ -164,6 +164,7 @@ mod tests {
             text: text.into(),
             media: None,
             card: None,
+            sender_avatar: None,
             ts_ms: 0,
             ts_raw: String::new(),
             state: DeliveryState::Sent,

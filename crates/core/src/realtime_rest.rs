@@ -189,6 +189,9 @@ impl RestMessage {
             text: self.message.clone(),
             media: None,
             card: None,
+            sender_avatar: crate::message::avatar_url(
+                self.user.as_ref().and_then(|u| u.avatar.as_deref()),
+            ),
             ts_ms: crate::timestamp::parse_iso_ms(&self.created_at)
                 .unwrap_or_else(crate::timestamp::now_ms),
             ts_raw: self.created_at.clone(),

@@ -93,13 +93,27 @@ export function renderMessage(message, { showSender = true, onRetry = () => {}, 
     class: classes.join(' '),
     attrs: { 'data-local-id': message.local_id, 'aria-label': `${message.own ? 'You' : sender}, ${clockTime(message.ts_ms)}` },
   }, [
-    showSender && !message.own ? el('div', { class: 'avatar', text: initials(sender), attrs: { 'aria-hidden': 'true' } }) : null,
+    showSender && !message.own ? avatarElement(message, sender, autoMedia(message.account)) : null,
     el('div', { class: 'bubble' }, [
       showSender && !message.own ? el('div', { class: 'sender', text: sender, attrs: { title: message.sender_id } }) : null,
       ...bodyElements(message, { onOpenImage, auto: autoMedia(message.account) }),
       el('div', { class: 'meta' }, [timeElement(message), message.own ? deliveryElement(message, onRetry) : null]),
     ]),
   ]);
+}
+
+/**
+ * The sender's picture through the backend (never its address), over their initials, which stay
+ * if there is no picture, media wait for a click on this account, or it cannot be loaded.
+ */
+function avatarElement(message, sender, auto) {
+  const avatar = el('div', { class: 'avatar', text: initials(sender), attrs: { 'aria-hidden': 'true' } });
+  if (message.sender_avatar && auto) {
+    const img = el('img', { attrs: { src: `media://localhost/${message.local_id}/avatar`, alt: '', loading: 'lazy', decoding: 'async' } });
+    img.addEventListener('error', () => img.remove());
+    avatar.append(img);
+  }
+  return avatar;
 }
 
 export function initials(name) {

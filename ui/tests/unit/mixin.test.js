@@ -110,3 +110,12 @@ test('media of an account that does not load them automatically wait for a click
   const sticker = renderMessage({ ...base, local_id: 78, kind: 'sticker', text: 'Sticker', media: { url: 'mixin-sticker:s' } }, { autoMedia: () => false });
   assert.equal(sticker.querySelector('button.media-load').textContent, 'Show sticker');
 });
+
+test('a sender picture comes through the backend by message, or initials stay', () => {
+  const withPicture = renderMessage({ ...base, local_id: 90, kind: 'text', text: 'hi', sender_avatar: 'https://cdn.example.com/ava.png' });
+  const img = withPicture.querySelector('.avatar img');
+  assert.equal(img.getAttribute('src'), 'media://localhost/90/avatar', 'the page never uses the address itself');
+  assert.equal(withPicture.querySelector('.avatar').textContent, 'AT', 'initials underneath');
+  const waiting = renderMessage({ ...base, local_id: 91, kind: 'text', text: 'hi', sender_avatar: 'https://cdn.example.com/ava.png' }, { autoMedia: () => false });
+  assert.equal(waiting.querySelector('.avatar img'), null, 'nothing fetched when media wait for a click');
+});

@@ -28,7 +28,7 @@ export function nextFrame() {
 export const XSS = '<img src=x onerror=alert(1)>';
 
 /** Parley's own previews load from its media scheme; any other image was injected. */
-const OWN_MEDIA = /^media:\/\/localhost\/\d+\/(thumb|full)$/;
+const OWN_MEDIA = /^media:\/\/localhost\/\d+\/(thumb|full|avatar)$/;
 
 /** No element a payload could have created, and no event-handler attribute anywhere. */
 export function assertInert(root, assert) {

@@ -107,6 +107,7 @@ impl MexcCodec {
             text,
             media,
             card: None,
+            sender_avatar: None,
             ts_ms: self
                 .create_time_ms(&ts_raw)
                 .unwrap_or_else(crate::timestamp::now_ms),
@@ -202,6 +203,7 @@ impl Codec for MexcCodec {
                     text: format!("Unsupported frame from the server (method {other})"),
                     media: None,
                     card: None,
+                    sender_avatar: None,
                     ts_ms: crate::timestamp::now_ms(),
                     ts_raw: String::new(),
                 })])

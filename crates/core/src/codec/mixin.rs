@@ -165,6 +165,7 @@ impl MixinCodec {
             text: rendered.text,
             media: rendered.media,
             card: rendered.card,
+            sender_avatar: None,
             ts_ms,
             ts_raw: view.created_at,
         }))

@@ -52,6 +52,7 @@ struct WireFrame {
     kind: Option<String>,
     sender: Option<String>,
     sender_name: Option<String>,
+    sender_avatar: Option<String>,
     message: Option<String>,
     timestamp: Option<String>,
     id: Option<String>,
@@ -86,6 +87,7 @@ impl Codec for MocklyCodec {
                     text,
                     media: None,
                     card: None,
+                    sender_avatar: crate::message::avatar_url(wire.sender_avatar.as_deref()),
                     ts_ms,
                     ts_raw,
                 })])
@@ -109,6 +111,7 @@ impl Codec for MocklyCodec {
                         text,
                         media: None,
                         card: None,
+                        sender_avatar: None,
                         ts_ms,
                         ts_raw,
                     }));

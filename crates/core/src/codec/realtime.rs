@@ -260,6 +260,7 @@ impl RealtimeCodec {
             text: m.message,
             media: None,
             card: None,
+            sender_avatar: None,
             ts_ms,
             ts_raw: m.timestamp,
         })])

@@ -19,6 +19,36 @@ pub enum MediaSource {
 }
 
 impl Engine {
+    /// The source of a message's sender picture.
+    pub fn avatar_source(&self, message: &StoredMessage) -> Result<MediaSource, EngineError> {
+        let url = message
+            .sender_avatar
+            .clone()
+            .ok_or_else(|| EngineError::Invalid("this sender has no picture".into()))?;
+        self.keep_demo_local(message, &url)?;
+        Ok(MediaSource::Web {
+            key: url.clone(),
+            url,
+        })
+    }
+
+    /// The Demo promises that nothing leaves this computer: its media come from loopback only
+    /// (a simulated bot's avatar may name the real service's server).
+    fn keep_demo_local(&self, message: &StoredMessage, url: &str) -> Result<(), EngineError> {
+        let demo = self
+            .running_account(&message.account)
+            .map(|a| a.demo)
+            .unwrap_or(false);
+        let local = url::Url::parse(url)
+            .is_ok_and(|u| matches!(u.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")));
+        if demo && !local {
+            return Err(EngineError::Invalid(
+                "the Demo fetches nothing from the internet".into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// The source of a message's full media or (`thumb`) its preview.
     pub async fn media_source(
         &self,
@@ -45,6 +75,7 @@ impl Engine {
         }
         let url = &media.url;
         if !(url.starts_with(ATTACHMENT_PREFIX) || url.starts_with(STICKER_PREFIX)) {
+            self.keep_demo_local(message, url)?;
             return Ok(MediaSource::Web {
                 key: url.clone(),
                 url: url.clone(),

@@ -18,7 +18,7 @@ pub enum Ingested {
 }
 
 const COLUMNS: &str = "local_id, account_id, room_id, service_id, sender_id, sender_name, own, \
-                       kind, text, ts_ms, ts_raw, state, error, media, card";
+                       kind, text, ts_ms, ts_raw, state, error, media, card, sender_avatar";
 
 fn media_json(media: &Option<Media>) -> Option<String> {
     media.as_ref().and_then(|m| serde_json::to_string(m).ok())
@@ -47,6 +47,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredMessage> {
         card: row
             .get::<_, Option<String>>(14)?
             .and_then(|json| serde_json::from_str(&json).ok()),
+        sender_avatar: row.get(15)?,
     })
 }
 
@@ -118,8 +119,8 @@ fn insert_received(
 ) -> Result<i64, StoreError> {
     conn.prepare_cached(
         "INSERT INTO messages (local_id, account_id, room_id, service_id, sender_id, sender_name,
-                               own, kind, text, ts_ms, ts_raw, state, media, card)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'sent', ?12, ?13)",
+                               own, kind, text, ts_ms, ts_raw, state, media, card, sender_avatar)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'sent', ?12, ?13, ?14)",
     )?
     .execute(params![
         local_id,
@@ -134,7 +135,8 @@ fn insert_received(
         m.ts_ms,
         m.ts_raw,
         media_json(&m.media),
-        m.card.as_ref().and_then(|c| serde_json::to_string(c).ok())
+        m.card.as_ref().and_then(|c| serde_json::to_string(c).ok()),
+        m.sender_avatar
     ])?;
     Ok(conn.last_insert_rowid())
 }

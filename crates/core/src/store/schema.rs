@@ -39,6 +39,8 @@ pub(super) const MIGRATIONS: &[&str] = &[
     "ALTER TABLE messages ADD COLUMN media TEXT;",
     // 3: app cards, button groups and locations keep their card as JSON ({title, description, buttons}).
     "ALTER TABLE messages ADD COLUMN card TEXT;",
+    // 4: the sender's avatar address, as the service gave it.
+    "ALTER TABLE messages ADD COLUMN sender_avatar TEXT;",
 ];
 
 pub fn migrate(conn: &Connection) -> Result<(), StoreError> {

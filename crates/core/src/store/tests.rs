@@ -20,6 +20,7 @@ fn incoming(id: Option<&str>, sender: &str, own: bool, text: &str) -> IncomingMe
         text: text.into(),
         media: None,
         card: None,
+        sender_avatar: None,
         ts_ms: 1_690_295_535_123,
         ts_raw: "2023-07-25T14:32:15.123456".into(),
     }
@@ -246,6 +247,7 @@ async fn media_is_stored_and_read_back() {
             ..Default::default()
         }),
         card: None,
+        sender_avatar: None,
         ..incoming(Some("7"), "buyer", false, "payment proof")
     };
     ingest(&store, image.clone()).await;
