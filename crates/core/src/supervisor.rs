@@ -571,6 +571,16 @@ impl Supervisor {
             Ok(items) => items,
             Err(e) => {
                 tracing::warn!(error = %e, "malformed frame from the server");
+                // Beside the frame itself (already recorded), the inspector shows why it was refused.
+                self.inspector.record(FrameRecord {
+                    at_ms: crate::timestamp::now_ms(),
+                    account: self.account.clone(),
+                    room: self.room.clone(),
+                    direction: Direction::In,
+                    opcode: "refused",
+                    size: 0,
+                    body: e.to_string(),
+                });
                 self.report(format!("malformed frame from the server: {e}"));
                 if self.codec.reset_on_malformed() {
                     after.end = Some(format!(

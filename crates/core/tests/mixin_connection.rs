@@ -431,6 +431,13 @@ async fn a_gzip_bomb_is_refused_the_connection_resets_and_messages_keep_coming()
         })
         .await;
     assert!(error.contains("gzip bomb"), "{error}");
+    let refused = engine.inspector().frames(Some(&account));
+    assert!(
+        refused
+            .iter()
+            .any(|f| f.opcode == "refused" && f.body.contains("gzip bomb")),
+        "the inspector shows the refused frame and why"
+    );
     events.expect_open().await;
     w.sim.user_says(&w.bot, &w.ava, "still there?");
     eventually("the message after the bomb", || {

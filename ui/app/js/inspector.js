@@ -39,7 +39,8 @@ export function createInspector({ accounts }) {
         frame.body ? el('pre', { class: 'frame-body', text: frame.body }) : null,
       ]));
     }
-    status.textContent = `${shown.length} of ${frames.length} frames${f.pause.checked ? ' (paused)' : ''}`;
+    const refused = frames.filter((frame) => frame.opcode === 'refused').length;
+    status.textContent = `${shown.length} of ${frames.length} frames${refused ? `, ${refused} refused as malformed` : ''}${f.pause.checked ? ' (paused)' : ''}`;
   }
 
   async function load() {
