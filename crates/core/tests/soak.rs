@@ -7,7 +7,8 @@
 mod support;
 
 use parley_core::account::{
-    AccountId, MixinSettings, MocklySettings, RealtimeSettings, ServiceSettings,
+    AccountId, MexcChat, MexcSettings, MixinSettings, MocklySettings, RealtimeSettings,
+    ServiceSettings,
 };
 use parley_core::config::AppConfig;
 use parley_core::engine::{Engine, NewAccount};
@@ -18,6 +19,7 @@ use parley_core::secrets::SessionOnlyStore;
 use parley_core::store::Store;
 use parley_sim::bots::BOTS;
 use parley_sim::fault_proxy::{Fault, FaultProxy};
+use parley_sim::mexc::{Counterparty, MexcConfig, MexcSim};
 use parley_sim::mixin::{MixinConfig, MixinSim};
 use parley_sim::mockly::{MocklyConfig, MocklySim};
 use parley_sim::realtime::{RealtimeConfig, RealtimeSim};
@@ -86,6 +88,38 @@ fn exactly_once_and_outbox_empty(messages: &[StoredMessage]) -> Result<(), Strin
     Ok(())
 }
 
+/// MEXC gives a sent message no client id, so a resend after a lost confirmation can be stored
+/// twice by the server; the store must then hold exactly the server's copies, no more, no less,
+/// and nothing may stay in the outbox.
+fn mexc_mirrors_the_server(messages: &[StoredMessage], sim: &MexcSim) -> Result<(), String> {
+    let mut on_server = std::collections::HashMap::<String, usize>::new();
+    for m in sim.sent_by_trader() {
+        *on_server.entry(m.content).or_default() += 1;
+    }
+    let mut stored = std::collections::HashMap::<String, usize>::new();
+    for m in messages.iter().filter(|m| m.own) {
+        if m.state == DeliveryState::Pending {
+            return Err(format!("still in the outbox: {}", m.text));
+        }
+        if m.state != DeliveryState::Failed {
+            *stored.entry(m.text.clone()).or_default() += 1;
+        }
+    }
+    if stored != on_server {
+        return Err(format!(
+            "MEXC: {} own texts stored, {} on the server",
+            stored.len(),
+            on_server.len()
+        ));
+    }
+    let incoming: Vec<&StoredMessage> = messages.iter().filter(|m| !m.own).collect();
+    let unique: HashSet<&String> = incoming.iter().map(|m| &m.text).collect();
+    if unique.len() != incoming.len() {
+        return Err("MEXC: a received message stored twice".into());
+    }
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn random_faults_while_messages_flow_lose_and_duplicate_nothing() {
     let faults = faults_to_apply();
@@ -108,6 +142,16 @@ async fn random_faults_while_messages_flow_lose_and_duplicate_nothing() {
     realtime.add_user("soak@example.com", "pw", "Soak", "Tester");
     let other = realtime.add_user("other@example.com", "pw", "Other", "Member");
     let room = realtime.create_room("Soak room", "", "public", &other);
+    let mexc = MexcSim::start(MexcConfig::default()).await.unwrap();
+    mexc.add_listen_key("soak-listen-key");
+    mexc.add_conversation(
+        50012,
+        Counterparty {
+            user_id: "buyer".into(),
+            nick_name: "Buyer".into(),
+        },
+    );
+    let mexc_proxy = FaultProxy::start(mexc.addr()).await.unwrap();
     let mixin = MixinSim::start(MixinConfig::default()).await.unwrap();
     let mixin_proxy = FaultProxy::start(addr_of(&mixin.blaze_url()))
         .await
@@ -148,6 +192,14 @@ async fn random_faults_while_messages_flow_lose_and_duplicate_nothing() {
         None,
     )
     .await;
+    let order_chat = add(
+        ServiceSettings::Mexc(MexcSettings {
+            conversations: vec![MexcChat::by_id(50012)],
+            ..MexcSettings::with_endpoint(format!("ws://{}/ws", mexc_proxy.addr()))
+        }),
+        Some(Secret::new("soak-listen-key")),
+    )
+    .await;
     let proxied_base = format!("http://{}", realtime_proxy.addr());
     let logged = log_in(
         &realtime.base_url(),
@@ -179,7 +231,7 @@ async fn random_faults_while_messages_flow_lose_and_duplicate_nothing() {
     )
     .await;
 
-    let proxies = [&mockly_proxy, &realtime_proxy, &mixin_proxy];
+    let proxies = [&mockly_proxy, &realtime_proxy, &mixin_proxy, &mexc_proxy];
     let mut sent = 0;
     for i in 0..faults {
         proxies[rng.usize(0..proxies.len())].inject(random_fault(&mut rng));
@@ -218,6 +270,7 @@ async fn random_faults_while_messages_flow_lose_and_duplicate_nothing() {
             realtime.messages(&room).into_iter().map(|m| m.id).collect();
         let checks = [
             exactly_once_and_outbox_empty(&history(&engine, &room_account, "public").await),
+            mexc_mirrors_the_server(&history(&engine, &order_chat, "50012").await, &mexc),
             exactly_once_and_outbox_empty(&community_history),
             exactly_once_and_outbox_empty(&history(&engine, &bot_account, &conversation).await),
             if stored_ids == server_ids {
