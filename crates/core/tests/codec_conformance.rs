@@ -3,13 +3,10 @@
 //! typed `CodecError`. A new codec joins by being added to `every_codec`; proptest then throws
 //! arbitrary bytes and arbitrary JSON at all of them in the normal test run.
 
-use parley_core::account::{
-    MexcChat, MexcSettings, MixinSettings, MocklySettings, RealtimeRoom, RealtimeSettings,
-    ServiceSettings,
-};
+#[path = "support/codecs.rs"]
+mod codecs;
+
 use parley_core::codec::{self, Codec, InFrame};
-use parley_core::realtime_rest::RealtimeCredentials;
-use parley_core::secret::Secret;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -17,57 +14,14 @@ use serde_json::{json, Value};
 /// truncation and type-swapping), and whether its frames are binary.
 type Subject = (&'static str, Box<dyn Codec>, Vec<Vec<u8>>, bool);
 
-/// One codec per service, built the way the engine builds them.
+/// One codec per service, built the way the engine builds them (`support/codecs.rs`, shared
+/// with the fuzz targets), with real frames of each.
 fn every_codec() -> Vec<Subject> {
-    let mixin_keystore = json!({"app_id": "82d20bc7-9a97-4a69-bcd0-4da502374f6c",
-        "session_id": "c87ff6c9-c33a-4bc3-98d7-3d449f4adfe8", "session_private_key": hex::encode([3u8; 32])})
-    .to_string();
-    let build = |settings: ServiceSettings, secret: Option<Secret>| {
-        codec::connections(&settings, secret)
-            .into_iter()
-            .next()
-            .expect("a connection")
-            .codec
-    };
-    let mockly = build(
-        ServiceSettings::Mockly(MocklySettings {
-            client_id: "me".into(),
-            endpoint: "ws://127.0.0.1:9/ws/chat/{client_id}".into(),
-        }),
-        None,
-    );
-    let mexc = build(
-        ServiceSettings::Mexc(MexcSettings {
-            conversations: vec![MexcChat::by_id(50012)],
-            ..MexcSettings::with_endpoint("ws://127.0.0.1:9/ws".into())
-        }),
-        Some(Secret::new("listen-key")),
-    );
-    let realtime = build(
-        ServiceSettings::Realtime(RealtimeSettings {
-            user_id: "user_me".into(),
-            rooms: vec![RealtimeRoom {
-                id: "room_1".into(),
-                name: "Room".into(),
-            }],
-            ..RealtimeSettings::new("http://127.0.0.1:9")
-        }),
-        Some(
-            RealtimeCredentials {
-                api_key: Secret::new("k"),
-                token: Secret::new("t"),
-            }
-            .to_secret(),
-        ),
-    );
-    let mixin = build(
-        ServiceSettings::Mixin(MixinSettings {
-            bot_id: "82d20bc7-9a97-4a69-bcd0-4da502374f6c".into(),
-            bot_name: "bot".into(),
-            blaze_url: "ws://127.0.0.1:9/".into(),
-            api_base: "http://127.0.0.1:9".into(),
-        }),
-        Some(Secret::new(mixin_keystore)),
+    let (mockly, mexc, realtime, mixin) = (
+        codecs::mockly(),
+        codecs::mexc(),
+        codecs::realtime(),
+        codecs::mixin(),
     );
     let text = |v: Value| v.to_string().into_bytes();
     let gz = |v: Value| codec::mixin::frame::deflate(v.to_string().as_bytes());
