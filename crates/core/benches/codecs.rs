@@ -11,9 +11,12 @@ use serde_json::json;
 #[path = "../tests/support/codecs.rs"]
 mod codecs;
 
+/// A service's name, its codec, one frame it receives, and whether frames are binary.
+type Case = (&'static str, Box<dyn Codec>, Vec<u8>, bool);
+
 fn decode(c: &mut Criterion) {
     let text = |v: serde_json::Value| v.to_string();
-    let frames: Vec<(&str, Box<dyn Codec>, Vec<u8>, bool)> = vec![
+    let frames: Vec<Case> = vec![
         ("mockly", codecs::mockly(), text(json!({"type": "message", "sender": "user_1234", "sender_name": "John Doe",
             "message": "Hello, everyone!", "timestamp": "2023-07-25T14:32:15.123456", "id": "msg_5678"})).into_bytes(), false),
         ("mexc", codecs::mexc(), text(json!({"success": true, "msg": "success", "method": "RECEIVE_MESSAGE",
