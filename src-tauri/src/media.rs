@@ -28,11 +28,20 @@ pub struct MediaInfo {
     pub src: String,
 }
 
-/// The cached file behind one of a message's links, and that link.
+/// Which of a message's media the page asks for.
+#[derive(Clone, Copy, PartialEq)]
+enum Variant {
+    Full,
+    Thumb,
+    Avatar,
+}
+
+/// The cached file behind one of a message's media (downloaded now if needed), and the name a
+/// saved copy takes (the message's own file name, else the link's last segment).
 async fn resolve(
     state: &AppState,
     local_id: i64,
-    thumb: bool,
+    variant: Variant,
 ) -> Result<(CachedMedia, String), CommandError> {
     let cache = state.media.as_ref().ok_or_else(|| {
         CommandError("media cannot be shown: the media cache is unavailable".into())
@@ -42,11 +51,13 @@ async fn resolve(
         .message(local_id)
         .await?
         .ok_or_else(|| CommandError("no such message".into()))?;
+    let thumb = variant == Variant::Thumb;
     let has_preview = message
         .media
         .as_ref()
         .is_some_and(|m| m.thumb_inline.is_some() || m.thumb_url.is_some());
     let purpose = match message.kind {
+        _ if variant == Variant::Avatar => MediaPurpose::Image,
         MessageKind::Image | MessageKind::Sticker => MediaPurpose::Image,
         _ if thumb && has_preview => MediaPurpose::Image,
         MessageKind::Video => MediaPurpose::Video,
@@ -54,59 +65,33 @@ async fn resolve(
         MessageKind::File => MediaPurpose::File,
         _ => return Err(CommandError("this message has no media".into())),
     };
+    let source = match variant {
+        Variant::Avatar => state.engine.avatar_source(&message)?,
+        _ => state.engine.media_source(&message, thumb).await?,
+    };
     let failed = |e: parley_core::media::MediaError| {
         tracing::info!(error = %e, "media not loaded");
         CommandError(e.to_string())
     };
-    let (media, url) = match state.engine.media_source(&message, thumb).await? {
-        MediaSource::Inline { key, bytes } => {
-            (cache.put(&key, &bytes, purpose).await.map_err(failed)?, key)
-        }
+    let named = message.media.as_ref().and_then(|m| m.name.clone());
+    match source {
+        MediaSource::Inline { key, bytes } => Ok((
+            cache.put(&key, &bytes, purpose).await.map_err(failed)?,
+            named.unwrap_or_default(),
+        )),
         MediaSource::Web { key, url } => {
+            let name = named.unwrap_or_else(|| link_name(&url));
             // A cached attachment needs no new download address.
             if key != url {
                 if let Some(hit) = cache.cached_as(&key, purpose).await {
-                    return Ok((hit, file_hint(&message, &url)));
+                    return Ok((hit, name));
                 }
             }
-            let media = cache.get_as(&key, &url, purpose).await.map_err(failed)?;
-            (media, file_hint(&message, &url))
+            Ok((
+                cache.get_as(&key, &url, purpose).await.map_err(failed)?,
+                name,
+            ))
         }
-    };
-    Ok((media, url))
-}
-
-/// The cached picture of a message's sender (fetched once per address, raster images only).
-async fn resolve_avatar(
-    state: &AppState,
-    local_id: i64,
-) -> Result<(CachedMedia, String), CommandError> {
-    let cache = state.media.as_ref().ok_or_else(|| {
-        CommandError("pictures cannot be shown: the media cache is unavailable".into())
-    })?;
-    let message = state
-        .engine
-        .message(local_id)
-        .await?
-        .ok_or_else(|| CommandError("no such message".into()))?;
-    let MediaSource::Web { key, url } = state.engine.avatar_source(&message)? else {
-        return Err(CommandError("this sender has no picture".into()));
-    };
-    let media = cache
-        .get_as(&key, &url, MediaPurpose::Image)
-        .await
-        .map_err(|e| CommandError(e.to_string()))?;
-    Ok((media, url))
-}
-
-/// What to call a saved file: the name the message gives, else the link's.
-fn file_hint(message: &parley_core::message::StoredMessage, url: &str) -> String {
-    match message.media.as_ref().and_then(|m| m.name.as_deref()) {
-        Some(name) => format!(
-            "https://file.invalid/{}",
-            percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC)
-        ),
-        None => url.to_owned(),
     }
 }
 
@@ -117,7 +102,8 @@ pub async fn prepare_media(
     local_id: i64,
     thumb: bool,
 ) -> CommandResult<MediaInfo> {
-    let (media, _) = resolve(&state, local_id, thumb).await?;
+    let variant = if thumb { Variant::Thumb } else { Variant::Full };
+    let (media, _) = resolve(&state, local_id, variant).await?;
     Ok(MediaInfo {
         mime: media.sniffed.mime,
         size: media.size,
@@ -131,25 +117,37 @@ pub async fn prepare_media(
 /// Saves a message's file into the Downloads folder; returns where.
 #[tauri::command]
 pub async fn save_media(state: State<'_, AppState>, local_id: i64) -> CommandResult<String> {
-    let (media, url) = resolve(&state, local_id, false).await?;
+    let (media, name) = resolve(&state, local_id, Variant::Full).await?;
     let folder = dirs::download_dir()
         .or_else(dirs::home_dir)
         .ok_or_else(|| CommandError("there is no Downloads folder to save into".into()))?;
-    let target = free_name(&folder, &file_name(&url, media.sniffed.extension));
+    let target = free_name(&folder, &safe_file_name(&name, media.sniffed.extension));
     std::fs::copy(&media.path, &target)
         .map_err(|e| CommandError(format!("cannot save to {}: {e}", target.display())))?;
     tracing::info!(path = %target.display(), "file saved");
     Ok(target.display().to_string())
 }
 
-/// A safe file name from the link's last path segment, or a generic one.
-fn file_name(url: &str, extension: &str) -> String {
+/// A link's last path segment, decoded ("" when it has none).
+fn link_name(url: &str) -> String {
     let last = url::Url::parse(url)
         .ok()
         .and_then(|u| u.path_segments()?.next_back().map(str::to_owned))
         .unwrap_or_default();
-    let decoded = percent_encoding::percent_decode_str(&last).decode_utf8_lossy();
-    let safe: String = decoded
+    percent_encoding::percent_decode_str(&last)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// A safe file name from the link's last path segment, or a generic one.
+#[cfg(test)]
+fn file_name(url: &str, extension: &str) -> String {
+    safe_file_name(&link_name(url), extension)
+}
+
+/// `name` made safe to save under (no path, no hidden file), or a generic name.
+fn safe_file_name(name: &str, extension: &str) -> String {
+    let safe: String = name
         .chars()
         .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' '))
         .take(100)
@@ -203,11 +201,12 @@ async fn serve(app: &tauri::AppHandle, request: &Request<Vec<u8>>) -> Response<V
     let Some(state) = app.try_state::<AppState>() else {
         return plain(StatusCode::SERVICE_UNAVAILABLE, "starting");
     };
-    let resolved = if variant == "avatar" {
-        resolve_avatar(&state, local_id).await
-    } else {
-        resolve(&state, local_id, variant == "thumb").await
+    let variant = match variant {
+        "avatar" => Variant::Avatar,
+        "thumb" => Variant::Thumb,
+        _ => Variant::Full,
     };
+    let resolved = resolve(&state, local_id, variant).await;
     let media = match resolved {
         Ok((media, _)) => media,
         Err(e) => return plain(StatusCode::BAD_GATEWAY, &e.0),

@@ -5,7 +5,7 @@
 
 use parley_core::engine::Engine;
 use parley_core::event::Event;
-use parley_core::notify_policy::{decide, Focus, MessageNotice};
+use parley_core::notify_policy::{notice, should_notify, Focus, MessageNotice};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -40,19 +40,11 @@ pub fn watch(
         loop {
             match events.recv().await {
                 Ok(Event::Message(message)) => {
-                    let (prefs, now) = (engine.notification_prefs(), focus.get());
-                    // The room's title is read only for a message that will be shown.
-                    if decide(&message, "", &prefs, &now).is_none() {
+                    let prefs = engine.notification_prefs();
+                    if !should_notify(&message, &prefs, &focus.get()) {
                         continue;
                     }
-                    let title = engine
-                        .room_title(&message.account, &message.room)
-                        .await
-                        .unwrap_or_else(|_| message.room.clone());
-                    let Some(notice) = decide(&message, &title, &prefs, &now) else {
-                        continue;
-                    };
-                    let key = (notice.account.0.clone(), notice.room.clone());
+                    let key = (message.account.0.clone(), message.room.clone());
                     if last_shown
                         .get(&key)
                         .is_some_and(|at| at.elapsed() < PER_ROOM_INTERVAL)
@@ -60,7 +52,16 @@ pub fn watch(
                         continue;
                     }
                     last_shown.insert(key, Instant::now());
-                    show(&app, notice);
+                    // The room's title is read only for a notification that shows it.
+                    let title = if prefs.hide_text {
+                        String::new()
+                    } else {
+                        engine
+                            .room_title(&message.account, &message.room)
+                            .await
+                            .unwrap_or_else(|_| message.room.clone())
+                    };
+                    show(&app, notice(&message, &title, &prefs));
                 }
                 Ok(_) | Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => return,

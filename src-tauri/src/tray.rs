@@ -8,7 +8,7 @@ use std::time::Duration;
 use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager};
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 const ID: &str = "parley";
 
@@ -110,6 +110,11 @@ pub fn follow_unread(app: AppHandle, tray: TrayIcon) {
                 _ = read.notified() => {}
             }
             tokio::time::sleep(Duration::from_millis(300)).await;
+            // One recount covers everything that arrived meanwhile.
+            while !matches!(
+                events.try_recv(),
+                Err(TryRecvError::Empty | TryRecvError::Closed)
+            ) {}
             let count = engine.badge_count().await.unwrap_or(0);
             if shown == Some(count) {
                 continue;

@@ -41,6 +41,14 @@ fn stdout_of_success(output: std::process::Output) -> String {
     stdout
 }
 
+/// The events parley-cli printed, one JSON object per line.
+fn ndjson(stdout: &str) -> Vec<serde_json::Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every stdout line is JSON"))
+        .collect()
+}
+
 fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
@@ -70,10 +78,7 @@ async fn sends_stdin_lines_and_prints_ndjson_events() {
     )
     .await;
     let stdout = stdout_of_success(output);
-    let events: Vec<serde_json::Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("every stdout line is JSON"))
-        .collect();
+    let events = ndjson(&stdout);
     let kinds: Vec<&str> = events
         .iter()
         .map(|e| e["event"].as_str().unwrap())
@@ -243,10 +248,7 @@ async fn realtime_signs_in_joins_a_room_and_sends_what_is_typed() {
     )
     .await;
     let stdout = stdout_of_success(output);
-    let events: Vec<serde_json::Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let events = ndjson(&stdout);
     let history = events
         .iter()
         .find(|e| e["event"] == "message" && e["text"] == "welcome to the room")
@@ -291,10 +293,7 @@ async fn mixin_reads_the_keystore_from_stdin_gets_the_pending_list_and_answers_a
     )
     .await;
     let stdout = stdout_of_success(output);
-    let events: Vec<serde_json::Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let events = ndjson(&stdout);
     let pending = events
         .iter()
         .find(|e| e["event"] == "message" && e["text"] == "waiting for you")

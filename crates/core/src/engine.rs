@@ -403,11 +403,12 @@ impl Engine {
     }
 
     pub fn accounts(&self) -> Vec<AccountView> {
+        let auto_media = self.config().auto_media;
         let mut views: Vec<AccountView> = lock(&self.running)
             .values()
             .map(|r| AccountView {
                 service_label: r.account.service().label(),
-                auto_media: self.auto_media(&r.account),
+                auto_media: desktop_prefs::auto_media_of(&auto_media, &r.account),
                 account: r.account.clone(),
                 state: r.state(),
             })

@@ -82,43 +82,55 @@ pub struct MessageNotice {
     pub room: String,
 }
 
-/// The notification for `message` (in a room titled `room_title`), or `None` when it should
-/// stay silent: own messages, notices, muted accounts or rooms, the room already on screen.
-pub fn decide(
-    message: &StoredMessage,
-    room_title: &str,
-    prefs: &NotificationPrefs,
-    focus: &Focus,
-) -> Option<MessageNotice> {
+/// Whether `message` notifies at all: own messages, notices, muted accounts or rooms, paused
+/// notifications and the room already on screen stay silent.
+pub fn should_notify(message: &StoredMessage, prefs: &NotificationPrefs, focus: &Focus) -> bool {
     if message.own || message.kind == MessageKind::System {
-        return None;
+        return false;
     }
     if prefs.paused
         || prefs.account_muted(&message.account)
         || prefs.room_muted(&message.account, &message.room)
     {
-        return None;
+        return false;
     }
     let on_screen = focus.window_focused
         && focus
             .open_room
             .as_ref()
             .is_some_and(|r| r.account == message.account && r.room == message.room);
-    if on_screen {
-        return None;
-    }
+    !on_screen
+}
+
+/// What the notification for `message` says (in a room titled `room_title`; unused when the
+/// text is hidden).
+pub fn notice(
+    message: &StoredMessage,
+    room_title: &str,
+    prefs: &NotificationPrefs,
+) -> MessageNotice {
     let (title, body) = if prefs.hide_text {
         ("Parley".to_owned(), "New message".to_owned())
     } else {
         let sender = message.sender_name.as_deref().unwrap_or(&message.sender_id);
         (format!("{sender} · {room_title}"), preview(message))
     };
-    Some(MessageNotice {
+    MessageNotice {
         title,
         body,
         account: message.account.clone(),
         room: message.room.clone(),
-    })
+    }
+}
+
+/// The notification for `message`, or `None` when it should stay silent ([`should_notify`]).
+pub fn decide(
+    message: &StoredMessage,
+    room_title: &str,
+    prefs: &NotificationPrefs,
+    focus: &Focus,
+) -> Option<MessageNotice> {
+    should_notify(message, prefs, focus).then(|| notice(message, room_title, prefs))
 }
 
 /// The unread count the tray shows: unread messages of every room that is not muted.

@@ -309,14 +309,11 @@ impl Supervisor {
             Err(e) => return Err(Permanent(e.to_string())),
         };
         tracing::debug!(host = request.url.host_str().unwrap_or(""), "dialing");
-        self.inspector.record(FrameRecord {
-            at_ms: crate::timestamp::now_ms(),
-            account: self.account.clone(),
-            room: self.room.clone(),
-            direction: Direction::Out,
-            opcode: "connect",
-            size: 0,
-            body: format!(
+        self.note(
+            Direction::Out,
+            "connect",
+            0,
+            format!(
                 "GET {}{}{}",
                 crate::inspector::redact_url(&request.url),
                 request
@@ -331,7 +328,7 @@ impl Supervisor {
                     .map(|(name, _)| format!(" {name}: [redacted]"))
                     .collect::<String>()
             ),
-        });
+        );
         let socket = match socket::dial(
             &request,
             self.tuning.connect_timeout,
@@ -572,15 +569,7 @@ impl Supervisor {
             Err(e) => {
                 tracing::warn!(error = %e, "malformed frame from the server");
                 // Beside the frame itself (already recorded), the inspector shows why it was refused.
-                self.inspector.record(FrameRecord {
-                    at_ms: crate::timestamp::now_ms(),
-                    account: self.account.clone(),
-                    room: self.room.clone(),
-                    direction: Direction::In,
-                    opcode: "refused",
-                    size: 0,
-                    body: e.to_string(),
-                });
+                self.note(Direction::In, "refused", 0, e.to_string());
                 self.report(format!("malformed frame from the server: {e}"));
                 if self.codec.reset_on_malformed() {
                     after.end = Some(format!(
@@ -747,6 +736,11 @@ impl Supervisor {
             ),
             WsMessage::Frame(f) => ("frame", f.len(), String::new()),
         };
+        self.note(direction, opcode, size, body);
+    }
+
+    /// Records one entry of this connection for the inspector (bodies already redacted).
+    fn note(&self, direction: Direction, opcode: &'static str, size: usize, body: String) {
         self.inspector.record(FrameRecord {
             at_ms: crate::timestamp::now_ms(),
             account: self.account.clone(),

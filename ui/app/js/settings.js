@@ -218,8 +218,8 @@ export function createSettings({
         index += 1;
       }
       const mutedAccounts = (state.notifications && state.notifications.muted_accounts) || [];
-      for (const box of list.querySelectorAll('[data-mute-account]')) box.checked = mutedAccounts.includes(box.dataset.muteAccount);
-      for (const box of list.querySelectorAll('[data-auto-media]')) box.checked = state.accounts.get(box.dataset.autoMedia)?.auto_media === true;
+      for (const box of list.querySelectorAll('input[data-kind="mute"]')) box.checked = mutedAccounts.includes(box.dataset.account);
+      for (const box of list.querySelectorAll('input[data-kind="auto-media"]')) box.checked = state.accounts.get(box.dataset.account)?.auto_media === true;
     },
   };
 
@@ -239,8 +239,9 @@ export function createSettings({
         status,
         isMexc ? chatList(account, settings) : null,
         isRealtime ? realtimeAccountDetails(account, { onLeave: onRemoveChat, onBrowse, onSymbols }) : null,
-        muteRow(account),
-        mediaRow(account),
+        accountSwitch(account, 'mute', 'Mute notifications from this account', onMuteAccount),
+        // Loading media tells their host who is looking, so it is a choice per account.
+        accountSwitch(account, 'auto-media', 'Load images and videos automatically', onAutoMedia),
       ]),
       el('button', {
         text: account.demo ? 'Remove demo' : 'Remove',
@@ -252,20 +253,15 @@ export function createSettings({
     return { node, status };
   }
 
-  /** "Mute notifications" for a whole account. */
-  function muteRow(account) {
-    const id = `mute-${account.id}`;
-    const box = el('input', { attrs: { id, type: 'checkbox', 'data-mute-account': account.id } });
-    box.addEventListener('change', () => onMuteAccount(account.id, box.checked).catch(() => { box.checked = !box.checked; }));
-    return el('div', { class: 'checkbox-row' }, [box, el('label', { text: 'Mute notifications from this account', attrs: { for: id } })]);
-  }
-
-  /** "Load media automatically" for an account (loading tells the media's host who looks). */
-  function mediaRow(account) {
-    const id = `media-${account.id}`;
-    const box = el('input', { attrs: { id, type: 'checkbox', 'data-auto-media': account.id } });
-    box.addEventListener('change', () => onAutoMedia(account.id, box.checked).catch(() => { box.checked = !box.checked; }));
-    return el('div', { class: 'checkbox-row' }, [box, el('label', { text: 'Load images and videos automatically', attrs: { for: id } })]);
+  /**
+   * One of an account's own switches: `kind` names it (`data-kind` lets render() set it from the
+   * state); a change the backend refuses is undone.
+   */
+  function accountSwitch(account, kind, label, onChange) {
+    const id = `${kind}-${account.id}`;
+    const box = el('input', { attrs: { id, type: 'checkbox', 'data-kind': kind, 'data-account': account.id } });
+    box.addEventListener('change', () => onChange(account.id, box.checked).catch(() => { box.checked = !box.checked; }));
+    return el('div', { class: 'checkbox-row' }, [box, el('label', { text: label, attrs: { for: id } })]);
   }
 
   /** A MEXC account's order chats, each removable, and a field to open another. */

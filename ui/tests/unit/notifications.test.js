@@ -107,7 +107,7 @@ test('a clicked notification opens its room, which is remembered for the next st
 
 test('a whole account can be muted from its settings row', async () => {
   $('open-settings').click();
-  const box = document.querySelector('[data-mute-account="mixin-1"]');
+  const box = document.querySelector('input[data-kind="mute"][data-account="mixin-1"]');
   assert.equal(box.checked, false);
   box.checked = true;
   box.dispatchEvent(new window.Event('change'));

@@ -14,16 +14,7 @@ impl Engine {
         Ok(self.desktop_prefs())
     }
 
-    /// Whether an account's media load by themselves: the user's choice, else on for the Demo
-    /// (loopback) and off for real accounts (loading tells the media's host who is looking).
-    pub fn auto_media(&self, account: &crate::account::Account) -> bool {
-        self.config()
-            .auto_media
-            .get(&account.id)
-            .copied()
-            .unwrap_or(account.demo)
-    }
-
+    /// Whether an account's media load by themselves is the user's choice; see [`auto_media_of`].
     pub fn set_auto_media(
         &self,
         account: &crate::account::AccountId,
@@ -34,4 +25,13 @@ impl Engine {
             c.auto_media.insert(account.clone(), auto);
         })
     }
+}
+
+/// Whether an account's media load by themselves: the user's choice, else on for the Demo
+/// (loopback) and off for real accounts (loading tells the media's host who is looking).
+pub(super) fn auto_media_of(
+    choices: &std::collections::BTreeMap<crate::account::AccountId, bool>,
+    account: &crate::account::Account,
+) -> bool {
+    choices.get(&account.id).copied().unwrap_or(account.demo)
 }
