@@ -190,6 +190,46 @@ struct AfterFrame {
     end: Option<String>,
 }
 
+/// At most this many frames already waiting on the socket are handled together.
+const MAX_BURST: usize = 256;
+
+/// The frame just read plus every data frame already waiting behind it (up to [`MAX_BURST`]),
+/// so their messages are stored in one write. A frame that is not data (close, ping, the end
+/// of the stream, an error) ends the burst and is returned to be handled after it.
+#[allow(clippy::type_complexity)]
+fn take_burst<S>(
+    first: Option<Result<WsMessage, tokio_tungstenite::tungstenite::Error>>,
+    stream: &mut S,
+    mut inspect: impl FnMut(&WsMessage),
+) -> (
+    Vec<WsMessage>,
+    Option<Option<Result<WsMessage, tokio_tungstenite::tungstenite::Error>>>,
+)
+where
+    S: futures_util::Stream<Item = Result<WsMessage, tokio_tungstenite::tungstenite::Error>>
+        + Unpin,
+{
+    let mut burst = Vec::new();
+    let mut next = first;
+    loop {
+        if let Some(Ok(received)) = &next {
+            inspect(received);
+        }
+        match next {
+            Some(Ok(frame @ (WsMessage::Text(_) | WsMessage::Binary(_)))) => burst.push(frame),
+            other => return (burst, Some(other)),
+        }
+        if burst.len() >= MAX_BURST {
+            return (burst, None);
+        }
+        // `next()` is cancel-safe: a frame not ready yet stays in the stream.
+        match futures_util::FutureExt::now_or_never(stream.next()) {
+            Some(frame) => next = frame,
+            None => return (burst, None),
+        }
+    }
+}
+
 /// How long a send the server refused for now (rate limit, server trouble) waits.
 const RESEND_AFTER: Duration = Duration::from_secs(5);
 
@@ -396,27 +436,20 @@ impl Supervisor {
             tokio::select! {
                 frame = stream.next() => {
                     last_heard = Instant::now();
-                    if let Some(Ok(received)) = &frame {
-                        self.inspect(Direction::In, received);
+                    let (burst, other) = take_burst(frame, &mut stream, |received| {
+                        self.inspect(Direction::In, received)
+                    });
+                    if !burst.is_empty() {
+                        self.frames_this_session += burst.len() as u64;
+                        let after = self.on_frames(&burst).await;
+                        if let Err(reason) = self.finish_frame(after, &mut sink).await {
+                            return SessionEnd::Lost(reason);
+                        }
                     }
-                    match frame {
-                        None => return SessionEnd::Lost("the server closed the connection".into()),
-                        Some(Err(e)) => return SessionEnd::Lost(format!("connection lost: {e}")),
-                        Some(Ok(WsMessage::Text(text))) => {
-                            self.frames_this_session += 1;
-                            let after = self.on_frame(InFrame::Text(text.as_str())).await;
-                            if let Err(reason) = self.finish_frame(after, &mut sink).await {
-                                return SessionEnd::Lost(reason);
-                            }
-                        }
-                        Some(Ok(WsMessage::Binary(bytes))) => {
-                            self.frames_this_session += 1;
-                            let after = self.on_frame(InFrame::Binary(&bytes)).await;
-                            if let Err(reason) = self.finish_frame(after, &mut sink).await {
-                                return SessionEnd::Lost(reason);
-                            }
-                        }
-                        Some(Ok(WsMessage::Close(close))) => {
+                    match other {
+                        Some(None) => return SessionEnd::Lost("the server closed the connection".into()),
+                        Some(Some(Err(e))) => return SessionEnd::Lost(format!("connection lost: {e}")),
+                        Some(Some(Ok(WsMessage::Close(close)))) => {
                             if let Some(c) = &close {
                                 self.refused_close = self.codec.permanent_close(u16::from(c.code), &c.reason);
                             }
@@ -425,7 +458,8 @@ impl Supervisor {
                                 .unwrap_or_default();
                             return SessionEnd::Lost(format!("the server closed the connection{why}"));
                         }
-                        Some(Ok(_)) => {} // ping/pong: tungstenite answers pings itself
+                        // Ping/pong (tungstenite answers pings itself), or the burst simply ended.
+                        Some(Some(Ok(_))) | None => {}
                     }
                 }
                 _ = beat.tick() => {
@@ -486,9 +520,7 @@ impl Supervisor {
                 if !missed.is_empty() {
                     tracing::info!(count = missed.len(), "caught up on history");
                 }
-                for message in missed {
-                    self.ingest(message).await;
-                }
+                self.ingest_burst(missed).await;
             }
             Err(reason) => {
                 tracing::warn!(%reason, "catch-up failed");
@@ -562,136 +594,165 @@ impl Supervisor {
         Ok(())
     }
 
-    async fn on_frame(&mut self, frame: InFrame<'_>) -> AfterFrame {
+    /// Handles a burst of data frames in order. Consecutive messages are stored in one write
+    /// ([`Self::ingest_burst`]); anything else is handled after the messages before it.
+    async fn on_frames(&mut self, frames: &[WsMessage]) -> AfterFrame {
         let mut after = AfterFrame::default();
-        let items = match self.codec.decode(frame) {
-            Ok(items) => items,
-            Err(e) => {
-                tracing::warn!(error = %e, "malformed frame from the server");
-                // Beside the frame itself (already recorded), the inspector shows why it was refused.
-                self.note(Direction::In, "refused", 0, e.to_string());
-                self.report(format!("malformed frame from the server: {e}"));
-                if self.codec.reset_on_malformed() {
-                    after.end = Some(format!(
-                        "malformed frame from the server ({e}); reconnecting"
-                    ));
+        let mut messages = Vec::new();
+        for frame in frames {
+            let input = match frame {
+                WsMessage::Text(text) => InFrame::Text(text.as_str()),
+                WsMessage::Binary(bytes) => InFrame::Binary(bytes),
+                _ => continue,
+            };
+            let items = match self.codec.decode(input) {
+                Ok(items) => items,
+                Err(e) => {
+                    tracing::warn!(error = %e, "malformed frame from the server");
+                    // Beside the frame itself (already recorded), the inspector shows why it was refused.
+                    self.note(Direction::In, "refused", 0, e.to_string());
+                    self.report(format!("malformed frame from the server: {e}"));
+                    if self.codec.reset_on_malformed() {
+                        self.acknowledge_burst(std::mem::take(&mut messages), &mut after)
+                            .await;
+                        after.end = Some(format!(
+                            "malformed frame from the server ({e}); reconnecting"
+                        ));
+                        return after;
+                    }
+                    continue;
                 }
-                return after;
-            }
-        };
-        for item in items {
-            match item {
-                Inbound::Message(m) => {
-                    let service_id = m.service_id.clone();
-                    // Acknowledged only once the store has it: a message that could not be
-                    // stored is pushed again by services that redeliver (Mixin).
-                    if self.ingest_live(m).await {
-                        if let Some(id) = service_id {
-                            after.replies.extend(self.codec.acknowledge(&id));
+            };
+            for item in items {
+                match item {
+                    Inbound::Message(m) => messages.push(m),
+                    other => {
+                        self.acknowledge_burst(std::mem::take(&mut messages), &mut after)
+                            .await;
+                        self.on_item(other, &mut after).await;
+                        if after.end.is_some() {
+                            return after;
                         }
                     }
-                }
-                Inbound::Receipt { service_id, state } => {
-                    let account = self.account.clone();
-                    match self
-                        .store
-                        .run(move |c| messages::advance_state(c, &account, &service_id, state))
-                        .await
-                    {
-                        Ok(Some(updated)) => self.publish(Event::Sent(updated)),
-                        Ok(None) => {}
-                        Err(e) => self.report(format!("cannot update a message's state: {e}")),
-                    }
-                }
-                Inbound::SendResult { local_id, outcome } => {
-                    self.in_flight.retain(|id| *id != local_id);
-                    match outcome {
-                        Ok(()) => self.accept(local_id).await,
-                        Err(refusal) if refusal.permanent => {
-                            tracing::warn!(reason = %refusal.reason, "server refused a message");
-                            self.fail(
-                                local_id,
-                                format!("refused by the server: {}", refusal.reason),
-                            )
-                            .await
-                        }
-                        Err(refusal) => {
-                            // It stays in the outbox and goes again shortly, with the same id.
-                            self.report(format!("could not send yet: {}", refusal.reason));
-                            self.resend_at = Some(Instant::now() + RESEND_AFTER);
-                        }
-                    }
-                }
-                Inbound::SessionRejected(what) => {
-                    let confirmed = match &self.companion {
-                        Some(c) => c.clone().verify_credentials().await.err(),
-                        None => None,
-                    };
-                    after.end = Some(match confirmed {
-                        Some(reason) => {
-                            self.refused_close = Some(reason);
-                            format!("the server no longer accepts this session ({what})")
-                        }
-                        None => format!("the server ended the session ({what}); reconnecting"),
-                    });
-                    return after;
-                }
-                Inbound::UserStatus { user_id, online } => self.publish(Event::UserStatus {
-                    account: self.account.clone(),
-                    user: user_id,
-                    online,
-                }),
-                Inbound::Typing {
-                    room,
-                    user_id,
-                    name,
-                    active,
-                } => self.publish(Event::Typing {
-                    account: self.account.clone(),
-                    room,
-                    user: user_id,
-                    name,
-                    active,
-                }),
-                Inbound::Price(tick) => {
-                    self.prices.insert(tick.symbol.clone(), tick);
-                    if self.price_deadline.is_none() {
-                        self.price_deadline = Some(Instant::now() + self.tuning.price_coalesce);
-                    }
-                }
-                Inbound::Alert(alert) => self.publish(Event::Alert {
-                    account: self.account.clone(),
-                    alert,
-                }),
-                Inbound::Ignored(what) => tracing::debug!(%what, "frame ignored"),
-                Inbound::Presence { room, online } => self.publish(Event::Presence {
-                    account: self.account.clone(),
-                    room,
-                    online,
-                }),
-                Inbound::ServerError(message) => {
-                    tracing::warn!(%message, "server reported an error");
-                    self.report(format!("the server says: {message}"));
-                }
-                Inbound::SendAccepted => {
-                    let Some(id) = self.in_flight.pop_front() else {
-                        tracing::debug!("send accepted, but nothing was in flight");
-                        continue;
-                    };
-                    self.accept(id).await;
-                }
-                Inbound::SendRejected(reason) => {
-                    tracing::warn!(%reason, "server refused a message");
-                    let Some(id) = self.in_flight.pop_front() else {
-                        self.report(format!("the server refused a message: {reason}"));
-                        continue;
-                    };
-                    self.fail(id, format!("refused by the server: {reason}"))
-                        .await;
                 }
             }
         }
+        self.acknowledge_burst(messages, &mut after).await;
         after
+    }
+
+    /// Stores messages, then acknowledges them: a message that could not be stored is not
+    /// acknowledged, so services that redeliver (Mixin) push it again.
+    async fn acknowledge_burst(&mut self, messages: Vec<IncomingMessage>, after: &mut AfterFrame) {
+        for id in self.ingest_burst(messages).await {
+            after.replies.extend(self.codec.acknowledge(&id));
+        }
+    }
+
+    /// Everything a frame can carry except messages.
+    async fn on_item(&mut self, item: Inbound, after: &mut AfterFrame) {
+        match item {
+            // `on_frames` gathers messages itself; one reaching here is stored alone.
+            Inbound::Message(m) => self.acknowledge_burst(vec![m], after).await,
+            Inbound::Receipt { service_id, state } => {
+                let account = self.account.clone();
+                match self
+                    .store
+                    .run(move |c| messages::advance_state(c, &account, &service_id, state))
+                    .await
+                {
+                    Ok(Some(updated)) => self.publish(Event::Sent(updated)),
+                    Ok(None) => {}
+                    Err(e) => self.report(format!("cannot update a message's state: {e}")),
+                }
+            }
+            Inbound::SendResult { local_id, outcome } => {
+                self.in_flight.retain(|id| *id != local_id);
+                match outcome {
+                    Ok(()) => self.accept(local_id).await,
+                    Err(refusal) if refusal.permanent => {
+                        tracing::warn!(reason = %refusal.reason, "server refused a message");
+                        self.fail(
+                            local_id,
+                            format!("refused by the server: {}", refusal.reason),
+                        )
+                        .await
+                    }
+                    Err(refusal) => {
+                        // It stays in the outbox and goes again shortly, with the same id.
+                        self.report(format!("could not send yet: {}", refusal.reason));
+                        self.resend_at = Some(Instant::now() + RESEND_AFTER);
+                    }
+                }
+            }
+            Inbound::SessionRejected(what) => {
+                let confirmed = match &self.companion {
+                    Some(c) => c.clone().verify_credentials().await.err(),
+                    None => None,
+                };
+                after.end = Some(match confirmed {
+                    Some(reason) => {
+                        self.refused_close = Some(reason);
+                        format!("the server no longer accepts this session ({what})")
+                    }
+                    None => format!("the server ended the session ({what}); reconnecting"),
+                });
+                return;
+            }
+            Inbound::UserStatus { user_id, online } => self.publish(Event::UserStatus {
+                account: self.account.clone(),
+                user: user_id,
+                online,
+            }),
+            Inbound::Typing {
+                room,
+                user_id,
+                name,
+                active,
+            } => self.publish(Event::Typing {
+                account: self.account.clone(),
+                room,
+                user: user_id,
+                name,
+                active,
+            }),
+            Inbound::Price(tick) => {
+                self.prices.insert(tick.symbol.clone(), tick);
+                if self.price_deadline.is_none() {
+                    self.price_deadline = Some(Instant::now() + self.tuning.price_coalesce);
+                }
+            }
+            Inbound::Alert(alert) => self.publish(Event::Alert {
+                account: self.account.clone(),
+                alert,
+            }),
+            Inbound::Ignored(what) => tracing::debug!(%what, "frame ignored"),
+            Inbound::Presence { room, online } => self.publish(Event::Presence {
+                account: self.account.clone(),
+                room,
+                online,
+            }),
+            Inbound::ServerError(message) => {
+                tracing::warn!(%message, "server reported an error");
+                self.report(format!("the server says: {message}"));
+            }
+            Inbound::SendAccepted => {
+                let Some(id) = self.in_flight.pop_front() else {
+                    tracing::debug!("send accepted, but nothing was in flight");
+                    return;
+                };
+                self.accept(id).await;
+            }
+            Inbound::SendRejected(reason) => {
+                tracing::warn!(%reason, "server refused a message");
+                let Some(id) = self.in_flight.pop_front() else {
+                    self.report(format!("the server refused a message: {reason}"));
+                    return;
+                };
+                self.fail(id, format!("refused by the server: {reason}"))
+                    .await;
+            }
+        }
     }
 
     /// Writes what handling a frame asked for; `Err` ends the session with the reason.
@@ -765,36 +826,92 @@ impl Supervisor {
         }
     }
 
-    /// Stores a message from the socket after the companion named what the frame left
-    /// unnamed; names the room when the service gave it a title. Whether the store has it.
-    async fn ingest_live(&mut self, mut m: IncomingMessage) -> bool {
-        let Some(companion) = self.companion.clone() else {
-            return self.ingest(m).await;
-        };
-        let described = companion.describe(&m).await;
-        if m.sender_name.is_none() {
-            m.sender_name = described.sender_name;
+    /// Stores messages in one write after the companion named what their frames left unnamed,
+    /// names rooms the service gave a title, and announces them. Returns the service ids the
+    /// store now has (new or already there). When the one write fails, each message is tried
+    /// on its own so that one bad message costs only itself.
+    async fn ingest_burst(&mut self, mut burst: Vec<IncomingMessage>) -> Vec<String> {
+        if burst.is_empty() {
+            return Vec::new();
         }
-        let room = m.room.clone();
-        let stored = self.ingest(m).await;
-        if let (true, Some(title)) = (stored, described.room_title) {
-            let (account, name) = (self.account.clone(), title.clone());
-            let room_id = room.clone();
-            match self
-                .store
-                .run(move |c| rooms::name_if_untitled(c, &account, &room_id, &name))
-                .await
-            {
-                Ok(true) => self.publish(Event::RoomTitle {
-                    account: self.account.clone(),
-                    room,
-                    title,
-                }),
-                Ok(false) => {}
-                Err(e) => self.report(format!("cannot name a room: {e}")),
+        let mut titles = Vec::new();
+        if let Some(companion) = self.companion.clone() {
+            for m in &mut burst {
+                let described = companion.describe(m).await;
+                if m.sender_name.is_none() {
+                    m.sender_name = described.sender_name;
+                }
+                if let Some(title) = described.room_title {
+                    if !titles.iter().any(|(room, _)| room == &m.room) {
+                        titles.push((m.room.clone(), title));
+                    }
+                }
             }
         }
-        stored
+        let burst = Arc::new(burst);
+        let (account, job, to_name) = (self.account.clone(), burst.clone(), titles.clone());
+        let written = self
+            .store
+            .run(move |c| {
+                let results = messages::ingest_all(c, &account, &job)?;
+                let mut renamed = Vec::new();
+                for (room, title) in to_name {
+                    if rooms::name_if_untitled(c, &account, &room, &title)? {
+                        renamed.push((room, title));
+                    }
+                }
+                Ok((results, renamed))
+            })
+            .await;
+        let (results, renamed) = match written {
+            Ok(done) => done,
+            Err(e) => {
+                tracing::warn!(error = %e, count = burst.len(), "storing a burst failed; one by one");
+                let mut stored = Vec::new();
+                for m in burst.iter() {
+                    if self.ingest(m.clone()).await {
+                        stored.extend(m.service_id.clone());
+                    }
+                }
+                for (room, title) in titles {
+                    self.name_room(room, title).await;
+                }
+                return stored;
+            }
+        };
+        for result in results {
+            match result {
+                Ingested::New(stored) => self.publish(Event::Message(stored)),
+                Ingested::Confirmed(stored) => self.publish(Event::Sent(stored)),
+                Ingested::Duplicate => tracing::debug!("duplicate message ignored"),
+            }
+        }
+        for (room, title) in renamed {
+            self.publish(Event::RoomTitle {
+                account: self.account.clone(),
+                room,
+                title,
+            });
+        }
+        burst.iter().filter_map(|m| m.service_id.clone()).collect()
+    }
+
+    /// Names a room that has no title yet and tells the page.
+    async fn name_room(&mut self, room: String, title: String) {
+        let (account, room_id, name) = (self.account.clone(), room.clone(), title.clone());
+        match self
+            .store
+            .run(move |c| rooms::name_if_untitled(c, &account, &room_id, &name))
+            .await
+        {
+            Ok(true) => self.publish(Event::RoomTitle {
+                account: self.account.clone(),
+                room,
+                title,
+            }),
+            Ok(false) => {}
+            Err(e) => self.report(format!("cannot name a room: {e}")),
+        }
     }
 
     /// Stores a received message (once: duplicates are dropped) and announces it. Whether the

@@ -17,14 +17,15 @@ pub enum Ingested {
     Duplicate,
 }
 
-const COLUMNS: &str = "local_id, account_id, room_id, service_id, sender_id, sender_name, own, \
+pub(super) const COLUMNS: &str =
+    "local_id, account_id, room_id, service_id, sender_id, sender_name, own, \
                        kind, text, ts_ms, ts_raw, state, error, media, card, sender_avatar";
 
 fn media_json(media: &Option<Media>) -> Option<String> {
     media.as_ref().and_then(|m| serde_json::to_string(m).ok())
 }
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredMessage> {
+pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredMessage> {
     let kind: String = row.get(7)?;
     let state: String = row.get(11)?;
     Ok(StoredMessage {
@@ -105,8 +106,39 @@ pub fn ingest(
         }
     }
     let local_id = insert_received(conn, account, m, None)?;
-    let stored = get(conn, local_id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
-    Ok(Ingested::New(stored))
+    Ok(Ingested::New(received(account, m, local_id)))
+}
+
+/// What [`get`] would read back for a message [`insert_received`] just wrote (saves a read per
+/// message on the ingest path).
+fn received(account: &AccountId, m: &IncomingMessage, local_id: i64) -> StoredMessage {
+    StoredMessage {
+        local_id,
+        account: account.clone(),
+        room: m.room.clone(),
+        service_id: m.service_id.clone(),
+        sender_id: m.sender_id.clone(),
+        sender_name: m.sender_name.clone(),
+        own: m.own,
+        kind: m.kind,
+        text: m.text.clone(),
+        media: m.media.clone(),
+        card: m.card.clone(),
+        sender_avatar: m.sender_avatar.clone(),
+        ts_ms: m.ts_ms,
+        ts_raw: m.ts_raw.clone(),
+        state: DeliveryState::Sent,
+        error: None,
+    }
+}
+
+/// [`ingest`] for each message, in order, in the caller's transaction.
+pub fn ingest_all(
+    conn: &Connection,
+    account: &AccountId,
+    all: &[IncomingMessage],
+) -> Result<Vec<Ingested>, StoreError> {
+    all.iter().map(|m| ingest(conn, account, m)).collect()
 }
 
 /// Inserts a received message as sent, under `local_id` when given (older history) or the
@@ -411,7 +443,7 @@ pub fn ingest_older(
             .prepare_cached("SELECT COALESCE(MIN(local_id), 1) FROM messages")?
             .query_row([], |r| r.get(0))?;
         let local_id = insert_received(conn, account, m, Some(lowest.min(1) - 1))?;
-        stored.extend(get(conn, local_id)?);
+        stored.push(received(account, m, local_id));
     }
     stored.reverse();
     Ok(stored)

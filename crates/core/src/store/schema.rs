@@ -41,6 +41,33 @@ pub(super) const MIGRATIONS: &[&str] = &[
     "ALTER TABLE messages ADD COLUMN card TEXT;",
     // 4: the sender's avatar address, as the service gave it.
     "ALTER TABLE messages ADD COLUMN sender_avatar TEXT;",
+    // 5: full-text search over message text. Triggers queue new messages in `fts_queue`; the
+    // writer indexes the queue once per batch (indexing inside every job's savepoint would make
+    // FTS5 flush a tiny segment per message). Deletes and edits update the index directly.
+    "CREATE VIRTUAL TABLE messages_fts USING fts5(
+        text, content = 'messages', content_rowid = 'local_id',
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TABLE fts_queue (local_id INTEGER PRIMARY KEY);
+    CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+        INSERT OR IGNORE INTO fts_queue (local_id) VALUES (new.local_id);
+    END;
+    CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, text)
+            SELECT 'delete', old.local_id, old.text
+            WHERE NOT EXISTS (SELECT 1 FROM fts_queue WHERE local_id = old.local_id);
+        DELETE FROM fts_queue WHERE local_id = old.local_id;
+    END;
+    CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, text)
+            SELECT 'delete', old.local_id, old.text
+            WHERE NOT EXISTS (SELECT 1 FROM fts_queue WHERE local_id = old.local_id);
+        INSERT OR IGNORE INTO fts_queue (local_id) VALUES (new.local_id);
+    END;
+    INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');",
+    // 6: unread counts read an index only (messages from others that are not notices).
+    "CREATE INDEX messages_unread ON messages (account_id, room_id, local_id)
+        WHERE own = 0 AND kind <> 'system';",
 ];
 
 pub fn migrate(conn: &Connection) -> Result<(), StoreError> {

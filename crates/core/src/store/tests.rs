@@ -234,6 +234,90 @@ async fn a_version_1_database_is_upgraded_without_losing_messages() {
     assert_eq!(messages.len(), 1);
     assert_eq!(messages[0].text, "from v1");
     assert_eq!(messages[0].media, None);
+    // Messages stored before search existed are found too.
+    assert_eq!(find(&store, "v1", None).await, ["from v1"]);
+}
+
+/// Texts of the messages a search finds, newest first.
+async fn find(store: &Store, typed: &str, room: Option<&str>) -> Vec<String> {
+    let typed = typed.to_owned();
+    let scope = search::Scope {
+        room: room.map(|r| (account(), r.to_owned())),
+    };
+    store
+        .run(move |c| search::search(c, &typed, &scope, 50))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.text)
+        .collect()
+}
+
+#[tokio::test]
+async fn search_finds_words_and_prefixes_newest_first_and_forgets_deleted_rooms() {
+    let store = Store::open_in_memory().unwrap();
+    ingest(
+        &store,
+        incoming(Some("1"), "ann", false, "Selling USDT at 1.002"),
+    )
+    .await;
+    ingest(
+        &store,
+        incoming(Some("2"), "bob", false, "Café opens at nine"),
+    )
+    .await;
+    ingest(&store, incoming(Some("3"), "ann", false, "usdt is gone")).await;
+    let mut elsewhere = incoming(Some("4"), "cy", false, "usdt in another room");
+    elsewhere.room = "desk".into();
+    ingest(&store, elsewhere).await;
+
+    assert_eq!(
+        find(&store, "usdt", None).await,
+        [
+            "usdt in another room",
+            "usdt is gone",
+            "Selling USDT at 1.002"
+        ]
+    );
+    assert_eq!(find(&store, "sell", None).await, ["Selling USDT at 1.002"]);
+    assert!(
+        find(&store, "sell ", None).await.is_empty(),
+        "a finished word is not a prefix"
+    );
+    assert_eq!(find(&store, "cafe", None).await, ["Café opens at nine"]);
+    assert_eq!(find(&store, "usdt gone", None).await, ["usdt is gone"]);
+    assert_eq!(
+        find(&store, "usdt", Some("public")).await,
+        ["usdt is gone", "Selling USDT at 1.002"]
+    );
+    // Query syntax typed by the user is plain text, never an error.
+    assert!(find(&store, "\"usdt\" OR NEAR(", None).await.is_empty());
+
+    store
+        .run(|c| messages::delete_room(c, &account(), "public"))
+        .await
+        .unwrap();
+    assert_eq!(find(&store, "usdt", None).await, ["usdt in another room"]);
+}
+
+#[tokio::test]
+async fn what_ingest_returns_is_what_the_store_reads_back() {
+    let store = Store::open_in_memory().unwrap();
+    let mut m = incoming(Some("9"), "ann", false, "see the chart");
+    m.kind = MessageKind::Image;
+    m.sender_name = Some("Ann".into());
+    m.sender_avatar = Some("https://example.com/a.png".into());
+    m.media = Some(crate::message::Media::at("https://example.com/chart.png"));
+    m.card = Some(crate::message::Card {
+        title: "Chart".into(),
+        ..Default::default()
+    });
+    let Ingested::New(returned) = ingest(&store, m).await else {
+        panic!("a new message")
+    };
+    let id = returned.local_id;
+    let read = store.run(move |c| messages::get(c, id)).await.unwrap();
+    assert_eq!(read, Some(returned));
 }
 
 #[tokio::test]

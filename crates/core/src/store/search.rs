@@ -1,0 +1,103 @@
+//! Full-text search over every stored message (the `messages_fts` index, kept up to date by
+//! triggers as messages are written).
+
+use super::messages::{from_row, COLUMNS};
+use super::StoreError;
+use crate::account::AccountId;
+use crate::message::StoredMessage;
+use rusqlite::{params, Connection};
+
+/// Where to look: everywhere, or in one room.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    pub room: Option<(AccountId, String)>,
+}
+
+/// Indexes the messages queued since the last batch (see migration 5). Runs on the writer
+/// thread after a batch's jobs, outside their savepoints.
+pub(super) fn index_queued(conn: &Connection) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO messages_fts (rowid, text)
+         SELECT m.local_id, m.text FROM fts_queue q JOIN messages m ON m.local_id = q.local_id",
+    )?
+    .execute([])?;
+    conn.prepare_cached("DELETE FROM fts_queue")?.execute([])?;
+    Ok(())
+}
+
+/// Turns what the user typed into an FTS5 query that cannot be a syntax error: every word is
+/// quoted (so `AND`, `-` or `"` are plain text), all words must occur, and the last one matches as
+/// a prefix while it is being typed. `None` when there is nothing to look for.
+pub fn fts_query(typed: &str) -> Option<String> {
+    let words: Vec<String> = typed
+        .split_whitespace()
+        .map(|w| w.replace('"', ""))
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .collect();
+    let (last, rest) = words.split_last()?;
+    let mut query: Vec<String> = rest.iter().map(|w| format!("\"{w}\"")).collect();
+    let still_typing = !typed.ends_with(char::is_whitespace);
+    query.push(if still_typing {
+        format!("\"{last}\" *")
+    } else {
+        format!("\"{last}\"")
+    });
+    Some(query.join(" "))
+}
+
+/// Messages matching what the user typed, newest first, at most `limit`.
+pub fn search(
+    conn: &Connection,
+    typed: &str,
+    scope: &Scope,
+    limit: u32,
+) -> Result<Vec<StoredMessage>, StoreError> {
+    let Some(query) = fts_query(typed) else {
+        return Ok(Vec::new());
+    };
+    let rows = match &scope.room {
+        None => {
+            let sql = format!(
+                "SELECT {COLUMNS} FROM messages WHERE local_id IN
+                   (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1
+                    ORDER BY rowid DESC LIMIT ?2)
+                 ORDER BY local_id DESC"
+            );
+            conn.prepare_cached(&sql)?
+                .query_map(params![query, limit], from_row)?
+                .collect::<Result<Vec<_>, _>>()?
+        }
+        Some((account, room)) => {
+            // Walks the matches newest first and stops at `limit` in the room (CROSS JOIN keeps
+            // the index as the outer loop), so a common word does not fetch every match.
+            let columns = COLUMNS.replace(", ", ", m.");
+            let sql = format!(
+                "SELECT m.{columns} FROM messages_fts f CROSS JOIN messages m
+                   ON m.local_id = f.rowid
+                 WHERE messages_fts MATCH ?1 AND m.account_id = ?2 AND m.room_id = ?3
+                 ORDER BY f.rowid DESC LIMIT ?4"
+            );
+            conn.prepare_cached(&sql)?
+                .query_map(params![query, account.0, room, limit], from_row)?
+                .collect::<Result<Vec<_>, _>>()?
+        }
+    };
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_query;
+
+    #[test]
+    fn typed_text_becomes_a_query_that_cannot_fail() {
+        assert_eq!(fts_query("usdt pri").as_deref(), Some("\"usdt\" \"pri\" *"));
+        assert_eq!(fts_query("usdt ").as_deref(), Some("\"usdt\""));
+        assert_eq!(
+            fts_query("say \"NOT\" AND -x").as_deref(),
+            Some("\"say\" \"NOT\" \"AND\" \"-x\" *")
+        );
+        assert_eq!(fts_query("  "), None);
+        assert_eq!(fts_query("* - \""), None);
+    }
+}
