@@ -36,6 +36,15 @@ pub trait Companion: Send + Sync {
         Box::pin(async { Description::default() })
     }
 
+    /// Acknowledges stored messages in one call where the service has a batch API (Mixin's
+    /// `POST /acknowledgements`); `None` means the codec acknowledges frame by frame.
+    fn acknowledge_many<'a>(
+        &'a self,
+        _service_ids: &'a [String],
+    ) -> Option<BoxFuture<'a, Result<(), String>>> {
+        None
+    }
+
     /// Asks the server whether the credentials are still good after the socket said they are
     /// not: `Err(reason)` only when it confirms the refusal (Mixin checks `GET /me`).
     fn verify_credentials(&self) -> BoxFuture<'_, Result<(), String>> {

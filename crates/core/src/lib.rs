@@ -17,6 +17,7 @@ pub mod config;
 pub mod connection_state;
 pub mod engine;
 pub mod event;
+pub mod event_batch;
 pub mod http_body;
 pub mod inspector;
 pub mod live;

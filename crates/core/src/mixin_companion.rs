@@ -108,6 +108,21 @@ impl Companion for MixinCompanion {
         })
     }
 
+    fn acknowledge_many<'a>(
+        &'a self,
+        service_ids: &'a [String],
+    ) -> Option<BoxFuture<'a, Result<(), String>>> {
+        Some(Box::pin(async move {
+            for chunk in service_ids.chunks(100) {
+                self.rest
+                    .acknowledge(chunk)
+                    .await
+                    .map_err(|e| e.explain())?;
+            }
+            Ok(())
+        }))
+    }
+
     fn verify_credentials(&self) -> BoxFuture<'_, Result<(), String>> {
         Box::pin(async move {
             match self.rest.me().await {

@@ -148,6 +148,18 @@ impl MixinRest {
         Ok(info.conversation_id)
     }
 
+    /// Marks messages read, so the server stops pushing them (at most 100 per call).
+    pub async fn acknowledge(&self, message_ids: &[String]) -> Result<(), MixinError> {
+        let body: Vec<Value> = message_ids
+            .iter()
+            .map(|id| serde_json::json!({"message_id": id, "status": "READ"}))
+            .collect();
+        let _: Value = self
+            .call("POST", "/acknowledgements", Some(Value::Array(body)))
+            .await?;
+        Ok(())
+    }
+
     /// A fresh download address of an attachment (they expire; 404 = gone).
     pub async fn attachment_url(&self, attachment_id: &str) -> Result<String, MixinError> {
         let value: Value = self

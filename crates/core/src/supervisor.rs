@@ -643,8 +643,23 @@ impl Supervisor {
 
     /// Stores messages, then acknowledges them: a message that could not be stored is not
     /// acknowledged, so services that redeliver (Mixin) push it again.
+    /// A burst of several goes in one batch call where the service has one (one HTTP request
+    /// per 100 instead of a frame and a reply each); if that fails, frame by frame.
     async fn acknowledge_burst(&mut self, messages: Vec<IncomingMessage>, after: &mut AfterFrame) {
-        for id in self.ingest_burst(messages).await {
+        let stored = self.ingest_burst(messages).await;
+        if stored.len() > 1 {
+            if let Some(companion) = self.companion.clone() {
+                if let Some(call) = companion.acknowledge_many(&stored) {
+                    match call.await {
+                        Ok(()) => return,
+                        Err(reason) => {
+                            tracing::warn!(%reason, "batch acknowledgement failed; acknowledging one by one")
+                        }
+                    }
+                }
+            }
+        }
+        for id in stored {
             after.replies.extend(self.codec.acknowledge(&id));
         }
     }
@@ -697,7 +712,6 @@ impl Supervisor {
                     }
                     None => format!("the server ended the session ({what}); reconnecting"),
                 });
-                return;
             }
             Inbound::UserStatus { user_id, online } => self.publish(Event::UserStatus {
                 account: self.account.clone(),

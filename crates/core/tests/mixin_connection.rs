@@ -230,6 +230,37 @@ async fn the_pending_list_comes_first_each_message_is_stored_once_then_acknowled
 }
 
 #[tokio::test]
+async fn a_backlog_is_acknowledged_in_batches_over_rest_and_stored_once_in_order() {
+    let w = world(MixinConfig::default()).await;
+    let texts: Vec<String> = (0..250).map(|i| format!("backlog {i}")).collect();
+    for text in &texts {
+        w.sim.user_says(&w.bot, &w.ava, text);
+    }
+    let engine = engine(Store::open_in_memory().unwrap());
+    let account = add(&engine, &w, &w.keystore).await;
+    eventually("the backlog acknowledged", || {
+        w.sim.unacked_count(&w.bot) == 0
+    })
+    .await;
+    let stored: Vec<String> = history(&engine, &account, &conversation(&w))
+        .await
+        .into_iter()
+        .map(|(text, _)| text)
+        .collect();
+    assert_eq!(stored, texts, "every message once, in order");
+    let batch_calls = w
+        .sim
+        .rest_calls()
+        .iter()
+        .filter(|c| c.contains("/acknowledgements"))
+        .count();
+    assert!(
+        (3..250).contains(&batch_calls),
+        "acknowledged in batches of at most 100, not one call each: {batch_calls} calls"
+    );
+}
+
+#[tokio::test]
 async fn redelivered_messages_are_not_duplicated() {
     let w = world(MixinConfig {
         redeliver_every: Some(Duration::from_millis(100)),

@@ -601,9 +601,9 @@ async fn serve(state: Arc<State>, stream: TcpStream, mut down: watch::Receiver<b
                 let _ = sink.send(Message::Close(None)).await;
                 break;
             }
-            out = outgoing.recv() => {
+            // While stalled, pushes wait in the queue as in a peer's full TCP buffer.
+            out = outgoing.recv(), if !state.stalled.load(Ordering::SeqCst) => {
                 let Some(frame) = out else { break };
-                if state.stalled.load(Ordering::SeqCst) { continue; }
                 if sink.send(frame).await.is_err() { break; }
             }
             frame = incoming.next() => match frame {

@@ -177,8 +177,11 @@ impl Data {
     }
 
     fn ack(&mut self, message_id: &str) {
+        // Acknowledgements mostly come in order: the match is found at the front.
         for queue in self.pending.values_mut() {
-            queue.retain(|p| p.message_id != message_id);
+            if let Some(i) = queue.iter().position(|p| p.message_id == message_id) {
+                queue.remove(i);
+            }
         }
         self.acked.push(message_id.to_owned());
     }

@@ -78,13 +78,22 @@ pub fn ingest(
     account: &AccountId,
     m: &IncomingMessage,
 ) -> Result<Ingested, StoreError> {
-    if let Some(service_id) = &m.service_id {
-        if has_service_id(conn, account, service_id)? {
-            return Ok(Ingested::Duplicate);
-        }
-    }
     super::rooms::ensure(conn, account, &m.room, &m.room)?;
+    ingest_in_known_room(conn, account, m)
+}
+
+/// [`ingest`] once the room exists.
+fn ingest_in_known_room(
+    conn: &Connection,
+    account: &AccountId,
+    m: &IncomingMessage,
+) -> Result<Ingested, StoreError> {
     if m.own {
+        if let Some(service_id) = &m.service_id {
+            if has_service_id(conn, account, service_id)? {
+                return Ok(Ingested::Duplicate);
+            }
+        }
         let pending: Option<i64> = conn
             .prepare_cached(
                 "SELECT local_id FROM messages
@@ -105,8 +114,11 @@ pub fn ingest(
             return Ok(Ingested::Confirmed(confirmed));
         }
     }
-    let local_id = insert_received(conn, account, m, None)?;
-    Ok(Ingested::New(received(account, m, local_id)))
+    // The unique index on the service id tells a duplicate: nothing is inserted then.
+    match insert_received(conn, account, m, None)? {
+        Some(local_id) => Ok(Ingested::New(received(account, m, local_id))),
+        None => Ok(Ingested::Duplicate),
+    }
 }
 
 /// What [`get`] would read back for a message [`insert_received`] just wrote (saves a read per
@@ -138,21 +150,30 @@ pub fn ingest_all(
     account: &AccountId,
     all: &[IncomingMessage],
 ) -> Result<Vec<Ingested>, StoreError> {
-    all.iter().map(|m| ingest(conn, account, m)).collect()
+    let mut rooms: Vec<&str> = all.iter().map(|m| m.room.as_str()).collect();
+    rooms.sort_unstable();
+    rooms.dedup();
+    for room in rooms {
+        super::rooms::ensure(conn, account, room, room)?;
+    }
+    all.iter()
+        .map(|m| ingest_in_known_room(conn, account, m))
+        .collect()
 }
 
 /// Inserts a received message as sent, under `local_id` when given (older history) or the
-/// next id. Returns its local id.
+/// next id. Returns its local id, or `None` when its service id is already stored.
 fn insert_received(
     conn: &Connection,
     account: &AccountId,
     m: &IncomingMessage,
     local_id: Option<i64>,
-) -> Result<i64, StoreError> {
-    conn.prepare_cached(
+) -> Result<Option<i64>, StoreError> {
+    let inserted = conn.prepare_cached(
         "INSERT INTO messages (local_id, account_id, room_id, service_id, sender_id, sender_name,
                                own, kind, text, ts_ms, ts_raw, state, media, card, sender_avatar)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'sent', ?12, ?13, ?14)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'sent', ?12, ?13, ?14)
+         ON CONFLICT (account_id, service_id) WHERE service_id IS NOT NULL DO NOTHING",
     )?
     .execute(params![
         local_id,
@@ -170,7 +191,7 @@ fn insert_received(
         m.card.as_ref().and_then(|c| serde_json::to_string(c).ok()),
         m.sender_avatar
     ])?;
-    Ok(conn.last_insert_rowid())
+    Ok((inserted > 0).then(|| conn.last_insert_rowid()))
 }
 
 /// Stores a message the user wrote as pending and puts it in the outbox.
@@ -442,8 +463,9 @@ pub fn ingest_older(
         let lowest: i64 = conn
             .prepare_cached("SELECT COALESCE(MIN(local_id), 1) FROM messages")?
             .query_row([], |r| r.get(0))?;
-        let local_id = insert_received(conn, account, m, Some(lowest.min(1) - 1))?;
-        stored.push(received(account, m, local_id));
+        if let Some(local_id) = insert_received(conn, account, m, Some(lowest.min(1) - 1))? {
+            stored.push(received(account, m, local_id));
+        }
     }
     stored.reverse();
     Ok(stored)

@@ -10,13 +10,15 @@ pub mod outbox;
 pub mod rooms;
 mod schema;
 pub mod search;
+pub mod stats;
 
 pub use messages::Ingested;
 pub use rooms::RoomSummary;
 
 use rusqlite::Connection;
 use std::path::Path;
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
+use std::time::Instant;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -43,6 +45,7 @@ const MAX_BATCH: usize = 512;
 #[derive(Clone)]
 pub struct Store {
     jobs: mpsc::Sender<Job>,
+    stats: Arc<stats::WriterStats>,
 }
 
 impl Store {
@@ -70,16 +73,26 @@ impl Store {
 
     fn start(conn: Connection) -> Result<Store, StoreError> {
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Every job runs in a savepoint, whose undo copies of pages would otherwise be written
+        // to a temporary file (a write system call per page touched).
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         schema::migrate(&conn)?;
         let (jobs, rx) = mpsc::channel::<Job>();
+        let stats = Arc::new(stats::WriterStats::default());
+        let counted = stats.clone();
         std::thread::Builder::new()
             .name("parley-store".into())
-            .spawn(move || writer_loop(conn, rx))
+            .spawn(move || writer_loop(conn, rx, &counted))
             .map_err(|source| StoreError::Folder {
                 path: "store thread".into(),
                 source,
             })?;
-        Ok(Store { jobs })
+        Ok(Store { jobs, stats })
+    }
+
+    /// Batches and jobs the writer ran, and how long recent batches took.
+    pub fn writer_figures(&self) -> stats::WriterFigures {
+        self.stats.figures()
     }
 
     /// Runs `f` on the writer thread inside a savepoint of the current batch.
@@ -100,7 +113,7 @@ impl Store {
     }
 }
 
-fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
+fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>, stats: &stats::WriterStats) {
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -109,7 +122,9 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
+        let (jobs, started) = (batch.len(), Instant::now());
         run_batch(&conn, batch);
+        stats.record(jobs, started.elapsed());
     }
 }
 
