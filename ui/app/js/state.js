@@ -171,7 +171,9 @@ function upsertMessage(state, message, changed) {
   const list = state.messages.get(key);
   let isNew = true;
   if (list) {
-    const at = list.findIndex((m) => m.local_id === message.local_id);
+    // A new message is almost always the newest: no search through the window then.
+    const last = list[list.length - 1];
+    const at = last && last.local_id < message.local_id ? -1 : list.findIndex((m) => m.local_id === message.local_id);
     if (at >= 0) {
       list[at] = message;
       isNew = false;

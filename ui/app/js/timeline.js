@@ -1,12 +1,13 @@
 // The timeline of the open room: day separators, messages grouped by sender, notices, and the
-// delivery state of own messages. Appends and updates in place; rebuilds only when the room
-// changes or older history is prepended.
+// delivery state of own messages. Virtualized (see createTimeline): rows are built only while
+// they are in or near view, and updated in place when their message changes.
 
 import { el, clear } from './dom.js';
 import { clockTime, dayLabel, sameDay } from './time.js';
 import { mediaElement, formatSize } from './media.js';
 import { richBody } from './rich.js';
 import { linkify } from './links.js';
+import { estimateHeight, rowOffsets, visibleRange, UNKNOWN_VIEWPORT_PX } from './virtual-window.js';
 
 /** Messages from one sender within this window share one sender line. */
 const GROUP_MS = 5 * 60 * 1000;
@@ -126,58 +127,160 @@ function daySeparator(ms) {
   return el('div', { class: 'day', attrs: { role: 'separator' } }, [el('span', { text: dayLabel(ms) })]);
 }
 
+/** The rows of a room: a day separator before each day's first message, then the messages. */
+function buildRows(messages) {
+  const rows = [];
+  messages.forEach((message, i) => {
+    const previous = messages[i - 1];
+    if (!previous || !sameDay(previous.ts_ms, message.ts_ms)) {
+      rows.push({ key: `day:${message.local_id}`, type: 'day', ms: message.ts_ms });
+    }
+    rows.push({ key: message.local_id, type: 'message', message, showSender: startsGroup(message, previous) });
+  });
+  return rows;
+}
+
+function spacer() {
+  return el('div', { class: 'timeline-spacer', attrs: { 'aria-hidden': 'true' } });
+}
+
+/**
+ * The open room's timeline, virtualized: only the rows in and near the viewport are in the DOM
+ * (between two spacers that stand for the rest), so a room costs a screenful of nodes however
+ * long it is, and media far from view are neither fetched nor decoded. Whatever changes (new
+ * messages, older history prepended, a picture that grew), the row at the top of the viewport
+ * stays where it was, unless the reader was at the bottom, who stays at the bottom.
+ */
 export function createTimeline(container, { onRetry = () => {}, onReachTop = () => {}, onOpenImage = () => {}, autoMedia = () => true } = {}) {
   let shownRoom = null;
-  let shown = []; // messages as rendered, in order
-  let nodes = new Map(); // local_id -> node
+  let rows = [];
+  let indexByKey = new Map();
+  let offsets = [0];
+  /** key -> {node, row} for the rows in the DOM. */
+  const rendered = new Map();
+  /** key -> laid-out height in px, for rows rendered at least once. */
+  const heights = new Map();
+  const keyOfNode = new WeakMap();
+  const top = spacer();
+  const bottom = spacer();
+  let scheduled = false;
+  const resizes = typeof ResizeObserver === 'function' ? new ResizeObserver(() => schedule()) : null;
+
+  const heightOf = (row) => heights.get(row.key) ?? estimateHeight(row);
+  const viewport = () => container.clientHeight || UNKNOWN_VIEWPORT_PX;
+  const nearBottom = () => container.scrollHeight - container.scrollTop - container.clientHeight < 80;
 
   container.addEventListener('scroll', () => {
-    if (container.scrollTop < 40 && shown.length) onReachTop(shown[0].local_id);
+    const first = rows.find((row) => row.type === 'message');
+    if (container.scrollTop < 40 && first) onReachTop(first.message.local_id);
+    schedule();
   });
 
-  function nearBottom() {
-    return container.scrollHeight - container.scrollTop - container.clientHeight < 80;
+  function schedule() {
+    if (scheduled) return;
+    scheduled = true;
+    requestAnimationFrame(() => {
+      scheduled = false;
+      if (rows.length) layout(nearBottom(), captureAnchor());
+    });
   }
 
-  function append(message, previous) {
-    if (!previous || !sameDay(previous.ts_ms, message.ts_ms)) container.append(daySeparator(message.ts_ms));
-    const node = renderMessage(message, { showSender: startsGroup(message, previous), onRetry, onOpenImage, autoMedia });
-    nodes.set(message.local_id, node);
-    container.append(node);
+  function build(row) {
+    const node = row.type === 'day'
+      ? daySeparator(row.ms)
+      : renderMessage(row.message, { showSender: row.showSender, onRetry, onOpenImage, autoMedia });
+    keyOfNode.set(node, row.key);
+    return node;
   }
 
-  function rebuild(messages) {
-    clear(container);
-    nodes = new Map();
-    messages.forEach((m, i) => append(m, messages[i - 1]));
-    shown = messages.slice();
-  }
-
-  /** Removes what left the front of the window (the state keeps a bounded window per room). */
-  function dropBefore(first) {
-    let dropped = false;
-    while (shown.length && shown[0].local_id < first.local_id) {
-      const gone = shown.shift();
-      const node = nodes.get(gone.local_id);
-      nodes.delete(gone.local_id);
-      if (node) node.remove();
-      dropped = true;
+  /** The first row on screen and how far below the viewport's top it starts. */
+  function captureAnchor() {
+    const scrollTop = container.scrollTop;
+    for (let node = top.nextSibling; node && node !== bottom; node = node.nextSibling) {
+      if (node.offsetTop + node.offsetHeight > scrollTop) {
+        return { key: keyOfNode.get(node), delta: node.offsetTop - scrollTop };
+      }
     }
-    if (!dropped) return;
-    // A day separator with no message of its own day under it goes too.
-    const isDay = (node) => node && node.classList.contains('day');
-    while (isDay(container.firstChild) && (!container.firstChild.nextSibling || isDay(container.firstChild.nextSibling))) {
-      container.firstChild.remove();
+    return null;
+  }
+
+  /** Records the laid-out height of every rendered row (nothing without layout, as in tests). */
+  function measure() {
+    for (let node = top.nextSibling; node && node !== bottom; node = node.nextSibling) {
+      const next = node.nextSibling;
+      const height = next ? next.offsetTop - node.offsetTop : 0;
+      if (height > 0) heights.set(keyOfNode.get(node), height);
     }
-    // The new first message starts its group: show its sender again.
-    shown[0] = null;
+  }
+
+  /** Puts rows `[start, end)` between the spacers, reusing nodes whose row did not change. */
+  function paint(start, end) {
+    const wanted = rows.slice(start, end);
+    const keys = new Set(wanted.map((row) => row.key));
+    for (const [key, entry] of rendered) {
+      if (keys.has(key)) continue;
+      resizes?.unobserve(entry.node);
+      entry.node.remove();
+      rendered.delete(key);
+    }
+    let cursor = top.nextSibling;
+    for (const row of wanted) {
+      let entry = rendered.get(row.key);
+      const stale = entry && (entry.row.message !== row.message || entry.row.showSender !== row.showSender || entry.row.ms !== row.ms);
+      if (stale) {
+        if (cursor === entry.node) cursor = cursor.nextSibling;
+        resizes?.unobserve(entry.node);
+        entry.node.remove();
+        entry = null;
+      }
+      if (!entry) {
+        entry = { node: build(row), row };
+        rendered.set(row.key, entry);
+        resizes?.observe(entry.node);
+      }
+      entry.row = row;
+      if (entry.node === cursor) cursor = cursor.nextSibling;
+      else container.insertBefore(entry.node, cursor);
+    }
+  }
+
+  function sizeSpacers(start, end) {
+    offsets = rowOffsets(rows, heightOf);
+    top.style.height = `${offsets[start]}px`;
+    bottom.style.height = `${offsets[rows.length] - offsets[end]}px`;
+  }
+
+  function layout(stick, anchor) {
+    measure();
+    offsets = rowOffsets(rows, heightOf);
+    let scrollTop = container.scrollTop;
+    const anchored = anchor ? indexByKey.get(anchor.key) : undefined;
+    if (stick) scrollTop = Math.max(0, offsets[rows.length] - viewport());
+    else if (anchored !== undefined) scrollTop = offsets[anchored] - anchor.delta;
+    const [start, end] = visibleRange(offsets, scrollTop, viewport());
+    paint(start, end);
+    sizeSpacers(start, end);
+    // Estimates became real heights: size again, then put the reader back exactly.
+    measure();
+    sizeSpacers(start, end);
+    let target = null;
+    if (stick) target = container.scrollHeight;
+    else if (anchored !== undefined && rendered.has(anchor.key)) target = rendered.get(anchor.key).node.offsetTop - anchor.delta;
+    if (target !== null && Math.abs(container.scrollTop - target) > 1) container.scrollTop = target;
+  }
+
+  function reset() {
+    for (const entry of rendered.values()) resizes?.unobserve(entry.node);
+    rendered.clear();
+    heights.clear();
+    rows = [];
+    indexByKey = new Map();
   }
 
   function showEmpty(text) {
+    reset();
     clear(container);
     container.append(el('p', { class: 'empty', text }));
-    shown = [];
-    nodes = new Map();
   }
 
   return {
@@ -193,31 +296,21 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
         showEmpty('No messages yet. Say hello!');
         return;
       }
-      const stick = key !== shownRoom || nearBottom();
-      const prepended = key === shownRoom && shown.length && messages[0].local_id < shown[0].local_id;
-      if (key !== shownRoom || prepended || shown.length === 0 || messages.length < shown.length) {
-        const fromBottom = container.scrollHeight - container.scrollTop;
-        rebuild(messages);
-        shownRoom = key;
-        if (prepended && !stick) container.scrollTop = container.scrollHeight - fromBottom;
-        else container.scrollTop = container.scrollHeight;
-        return;
+      const roomChanged = key !== shownRoom;
+      const stick = roomChanged || rows.length === 0 || nearBottom();
+      const anchor = stick ? null : captureAnchor();
+      if (roomChanged || rows.length === 0) {
+        reset();
+        clear(container);
+        container.append(top, bottom);
       }
-      dropBefore(messages[0]);
-      messages.forEach((message, i) => {
-        const node = nodes.get(message.local_id);
-        if (node) {
-          if (shown[i] !== message) {
-            const fresh = renderMessage(message, { showSender: startsGroup(message, messages[i - 1]), onRetry, onOpenImage, autoMedia });
-            node.replaceWith(fresh);
-            nodes.set(message.local_id, fresh);
-          }
-        } else {
-          append(message, messages[i - 1]);
-        }
-      });
-      shown = messages.slice();
-      if (stick) container.scrollTop = container.scrollHeight;
+      shownRoom = key;
+      rows = buildRows(messages);
+      indexByKey = new Map(rows.map((row, i) => [row.key, i]));
+      for (const k of heights.keys()) if (!indexByKey.has(k)) heights.delete(k);
+      layout(stick, anchor);
     },
+    /** How many rows are in the DOM (for tests and the performance benchmark). */
+    renderedRows: () => rendered.size,
   };
 }

@@ -161,3 +161,19 @@ test('messages that leave the in-memory window leave the DOM too', () => {
   assert.equal(container.querySelectorAll('.day').length, 1);
   assert.ok(container.querySelector('article').querySelector('.sender'), 'the new first message shows its sender');
 });
+
+test('a room of 10,000 messages puts a screenful in the DOM, not its history', () => {
+  const container = document.createElement('section');
+  const timeline = createTimeline(container);
+  const start = Date.UTC(2026, 10, 23, 8, 0);
+  const all = Array.from({ length: 10_000 }, (_, i) => message({ local_id: i + 1, id: `msg_${i}`, text: `line ${i}`, ts_ms: start + i * 1000 }));
+  timeline.render('room', all);
+  const articles = container.querySelectorAll('article');
+  assert.ok(articles.length > 5 && articles.length < 60, `${articles.length} rows in the DOM`);
+  assert.equal(articles[articles.length - 1].querySelector('.text').textContent, 'line 9999', 'the newest is shown');
+  assert.equal(container.querySelector('[data-local-id="1"]'), null, 'the oldest is not built');
+  // New messages keep the DOM bounded too.
+  timeline.render('room', [...all, message({ local_id: 10_001, text: 'newest', ts_ms: start + 10_001_000 })]);
+  assert.ok(container.querySelectorAll('article').length < 60);
+  assert.equal([...container.querySelectorAll('.text')].at(-1).textContent, 'newest');
+});

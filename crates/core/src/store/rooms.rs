@@ -10,7 +10,8 @@ pub struct RoomSummary {
     pub account: AccountId,
     pub room: String,
     pub title: String,
-    /// Messages from others (not notices) after the last one the user saw.
+    /// Messages from others (not notices) after the last one the user saw, counted up to
+    /// [`UNREAD_COUNTED_UP_TO`].
     pub unread: u32,
     pub last_text: Option<String>,
     pub last_ts_ms: Option<i64>,
@@ -70,13 +71,18 @@ pub fn upsert(
     Ok(())
 }
 
+/// Unread messages are counted up to this many per room: the sidebar shows "99+" past 99, and
+/// counting a room's whole unread history would make listing rooms slow after a long absence.
+pub const UNREAD_COUNTED_UP_TO: u32 = 1000;
+
 pub fn list(conn: &Connection) -> Result<Vec<RoomSummary>, StoreError> {
     let rows = conn
         .prepare_cached(
             "SELECT r.account_id, r.room_id, r.title,
-                (SELECT COUNT(*) FROM messages m
+                (SELECT COUNT(*) FROM (SELECT 1 FROM messages m
                   WHERE m.account_id = r.account_id AND m.room_id = r.room_id
-                    AND m.local_id > r.last_read_local_id AND m.own = 0 AND m.kind <> 'system'),
+                    AND m.local_id > r.last_read_local_id AND m.own = 0 AND m.kind <> 'system'
+                  LIMIT ?1)),
                 last.text, last.ts_ms
              FROM rooms r
              LEFT JOIN messages last ON last.local_id = (
@@ -84,7 +90,7 @@ pub fn list(conn: &Connection) -> Result<Vec<RoomSummary>, StoreError> {
                  WHERE m.account_id = r.account_id AND m.room_id = r.room_id)
              ORDER BY r.account_id, r.title",
         )?
-        .query_map([], |r| {
+        .query_map([UNREAD_COUNTED_UP_TO], |r| {
             Ok(RoomSummary {
                 account: AccountId(r.get(0)?),
                 room: r.get(1)?,
