@@ -1,25 +1,7 @@
 #!/usr/bin/env bash
-# End-to-end tests of the real app: tauri-driver (over WebKitWebDriver) drives the binary given
-# as $1 (parley-sim is expected beside it). Expects a display and a Secret Service (run it inside desktop-session.sh).
+# End-to-end tests of the real app binary given as $1 (parley-sim beside it); PARLEY_E2E_ONLY
+# picks one test file. Expects a display and a Secret Service (run it inside desktop-session.sh).
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
-app="${1:?usage: e2e.sh PATH-TO-PARLEY-BINARY}"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-native=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-log="$(mktemp -t parley-tauri-driver.XXXXXX)"
-# The default profile (no --profile: the single-instance test) lives in a throwaway home.
-xdg="$(mktemp -d -t parley-e2e-xdg.XXXXXX)"
-export XDG_CONFIG_HOME="$xdg/config" XDG_DATA_HOME="$xdg/data" XDG_CACHE_HOME="$xdg/cache"
-tauri-driver --port "$port" --native-port "$native" --native-driver /usr/bin/WebKitWebDriver >"$log" 2>&1 &
-driver=$!
-trap 'kill $driver 2>/dev/null || true; pkill -f "WebKitWebDriver --port=$native" 2>/dev/null || true; rm -f "$log"; rm -rf "$xdg" 2>/dev/null || true' EXIT
-for _ in $(seq 100); do
-  curl -s "http://127.0.0.1:$port/status" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-cd "$PARLEY_ROOT/ui"
-sim="$(dirname "$app")/parley-sim"
-if ! WEBDRIVER_URL="http://127.0.0.1:$port" PARLEY_APP_BIN="$app" PARLEY_SIM_BIN="$sim" node --test --test-concurrency=1 tests/e2e/; then
-  echo "--- tauri-driver log ---" >&2; tail -50 "$log" >&2
-  exit 1
-fi
+here="$(dirname "${BASH_SOURCE[0]}")"
+exec bash "$here/webdriver-session.sh" "${1:?usage: e2e.sh PATH-TO-PARLEY-BINARY}" \
+  node --test --test-concurrency=1 "${PARLEY_E2E_ONLY:-tests/e2e/}"

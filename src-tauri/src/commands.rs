@@ -102,14 +102,16 @@ pub async fn history(
     account: String,
     room: String,
     before: Option<i64>,
+    after: Option<i64>,
     limit: u32,
 ) -> CommandResult<Vec<StoredMessage>> {
     check_id("account", &account)?;
     check_id("room", &room)?;
-    Ok(state
-        .engine
-        .history(&AccountId(account), &room, before, limit)
-        .await?)
+    let account = AccountId(account);
+    Ok(match after {
+        Some(after) => state.engine.newer(&account, &room, after, limit).await?,
+        None => state.engine.history(&account, &room, before, limit).await?,
+    })
 }
 
 #[tauri::command]

@@ -521,6 +521,21 @@ impl Engine {
             .await?)
     }
 
+    /// Messages of a room newer than `after`, oldest first (see [`messages::newer`]).
+    pub async fn newer(
+        &self,
+        account: &AccountId,
+        room: &str,
+        after: i64,
+        limit: u32,
+    ) -> Result<Vec<StoredMessage>, EngineError> {
+        let (account, room) = (account.clone(), room.to_owned());
+        Ok(self
+            .store
+            .run(move |c| messages::newer(c, &account, &room, after, limit.min(500)))
+            .await?)
+    }
+
     /// One stored message, by its local id.
     pub async fn message(&self, local_id: i64) -> Result<Option<StoredMessage>, EngineError> {
         Ok(self.store.run(move |c| messages::get(c, local_id)).await?)

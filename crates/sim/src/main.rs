@@ -1,6 +1,11 @@
 //! `parley-sim`: run a simulator by hand, e.g. to point parley-cli or the app at it.
 //!
 //! Usage: `parley-sim mockly [--port N] [--seed N] [--demo]`
+//!
+//! Commands on standard input drive load for benchmarks (each answers `done …` when finished):
+//! `flood RATE COUNT` has a bot say COUNT messages at RATE per second, `burst COUNT` all at
+//! once. Each text carries the time it was pushed (`sent <ms since the epoch>`), so the page can
+//! tell how long a message took to reach the screen.
 
 use parley_sim::mockly::{MocklyConfig, MocklySim};
 use std::net::SocketAddr;
@@ -44,5 +49,48 @@ async fn main() {
     if demo {
         parley_sim::demo_script::spawn(sim.clone(), config.seed);
     }
-    let _ = tokio::signal::ctrl_c().await;
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = load_commands(sim) => {}
+    }
+}
+
+fn now_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(0.0)
+}
+
+/// Reads load commands from standard input until it closes (then waits for Ctrl+C).
+async fn load_commands(sim: Arc<MocklySim>) {
+    use tokio::io::AsyncBufReadExt;
+    let mut lines = tokio::io::BufReader::new(tokio::io::stdin()).lines();
+    let mut pushed = 0u64;
+    while let Ok(Some(line)) = lines.next_line().await {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let number = |i: usize| words.get(i).and_then(|w| w.parse::<u64>().ok());
+        let bot = parley_sim::bots::BOTS[0];
+        match (words.first().copied(), number(1), number(2)) {
+            (Some("flood"), Some(rate), Some(count)) if rate > 0 => {
+                let start = tokio::time::Instant::now();
+                for i in 0..count {
+                    let due = start + std::time::Duration::from_secs_f64(i as f64 / rate as f64);
+                    tokio::time::sleep_until(due).await;
+                    sim.bot_says(bot, &format!("load {pushed} sent {:.3}", now_ms()));
+                    pushed += 1;
+                }
+                println!("done flood {count}");
+            }
+            (Some("burst"), Some(count), _) => {
+                for _ in 0..count {
+                    sim.bot_says(bot, &format!("burst {pushed} sent {:.3}", now_ms()));
+                    pushed += 1;
+                }
+                println!("done burst {count}");
+            }
+            _ => eprintln!("unknown command: {line} (flood RATE COUNT | burst COUNT)"),
+        }
+    }
+    std::future::pending::<()>().await;
 }

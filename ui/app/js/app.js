@@ -3,7 +3,7 @@
 
 import { byId } from './dom.js';
 import { call, subscribe } from './ipc.js';
-import { createState, applySnapshot, applyBatch, loadHistory, roomKey, describeState, roomState, typingIn, typingLine, roomMembers, isMuted } from './state.js';
+import { createState, applySnapshot, applyBatch, loadHistory, loadNewer, roomKey, describeState, roomState, typingIn, typingLine, roomMembers, isMuted } from './state.js';
 import { renderSidebar } from './sidebar.js';
 import { createTimeline } from './timeline.js';
 import { createComposer } from './composer.js';
@@ -63,6 +63,24 @@ export async function startApp() {
         }
         if (older.length && state.openRoom === key) {
           loadHistory(state, key, older, { prepend: true });
+          drawTimeline();
+        }
+      } catch (e) {
+        showError(e);
+      } finally {
+        loadingOlder = false;
+      }
+    },
+    // Scrolling back down a window that let the newest go reads them back from the store.
+    onReachBottom: async (lastLocalId) => {
+      const room = openRoom();
+      const key = state.openRoom;
+      if (!room || loadingOlder || !state.detached.has(key)) return;
+      loadingOlder = true;
+      try {
+        const newer = await call('history', { account: room.account, room: room.room, after: lastLocalId, limit: PAGE });
+        if (state.openRoom === key) {
+          loadNewer(state, key, newer, { reachedEnd: newer.length < PAGE });
           drawTimeline();
         }
       } catch (e) {
@@ -254,6 +272,8 @@ export async function startApp() {
 
   function drawChrome() {
     renderSidebar(view.sidebar, state, { onOpenRoom: (key) => openRoomByKey(key).catch(showError) });
+    // The start-up benchmark reads this: the first time rooms from the store are on screen.
+    if (state.rooms.size && !performance.getEntriesByName('parley:rooms-shown').length) performance.mark('parley:rooms-shown');
     renderBanners(view.banners, state, actions);
     drawHeader();
     alerts.render(state);
@@ -261,7 +281,8 @@ export async function startApp() {
   }
 
   function drawTimeline() {
-    timeline.render(state.openRoom, state.openRoom ? state.messages.get(state.openRoom) : null);
+    const key = state.openRoom;
+    timeline.render(key, key ? state.messages.get(key) : null, { live: !state.detached.has(key) });
   }
 
   async function openRoomByKey(key) {
@@ -270,6 +291,11 @@ export async function startApp() {
     const room = state.rooms.get(key);
     // The backend keeps this room's messages from notifying while the window has the focus.
     call('set_open_room', { account: room ? room.account : null, room: room ? room.room : null }).catch(() => {});
+    // A room left scrolled far back opens at its newest messages again.
+    if (state.detached.has(key)) {
+      state.detached.delete(key);
+      state.messages.delete(key);
+    }
     if (room && !state.messages.has(key)) {
       loadHistory(state, key, await call('history', { account: room.account, room: room.room, before: null, limit: PAGE }));
     }

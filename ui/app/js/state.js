@@ -25,6 +25,7 @@ export function createState() {
     accounts: new Map(), // id -> account view (settings, service_label, state, demo)
     rooms: new Map(), // roomKey -> {account, room, title, unread, last_text, last_ts_ms}
     messages: new Map(), // roomKey -> messages sorted by local_id (loaded rooms only)
+    detached: new Set(), // roomKeys whose window no longer reaches the newest message
     presence: new Map(), // roomKey -> online count
     online: new Map(), // userKey(account, user) -> true/false (services with per-user presence)
     typing: new Map(), // roomKey -> Map(user -> {name, until})
@@ -61,11 +62,30 @@ export function isMuted(state, account, room) {
     || (prefs.muted_rooms || []).some((r) => r.account === account && r.room === room);
 }
 
-/** Replaces a room's loaded messages (first load) or prepends older ones. */
+/**
+ * Replaces a room's loaded messages (first load) or prepends older ones. The window stays at
+ * most ROOM_WINDOW long: prepending past it lets the newest go, and the room is then detached
+ * from the live end until the reader scrolls back down (see loadNewer).
+ */
 export function loadHistory(state, key, messages, { prepend = false } = {}) {
   const existing = state.messages.get(key) || [];
-  const merged = prepend ? [...messages, ...existing] : mergeMessages(existing, messages);
-  state.messages.set(key, dedupe(merged));
+  let merged = dedupe(prepend ? [...messages, ...existing] : mergeMessages(existing, messages));
+  if (prepend && merged.length > ROOM_WINDOW) {
+    merged = merged.slice(0, ROOM_WINDOW);
+    state.detached.add(key);
+  }
+  state.messages.set(key, merged);
+}
+
+/**
+ * Appends newer messages read back from the store while scrolling down a detached window; the
+ * oldest leave. `reachedEnd`: these were the newest, so live messages append again.
+ */
+export function loadNewer(state, key, messages, { reachedEnd }) {
+  let merged = dedupe([...(state.messages.get(key) || []), ...messages]);
+  if (merged.length > ROOM_WINDOW) merged = merged.slice(merged.length - ROOM_WINDOW);
+  state.messages.set(key, merged);
+  if (reachedEnd) state.detached.delete(key);
 }
 
 function mergeMessages(existing, incoming) {
@@ -177,7 +197,7 @@ function upsertMessage(state, message, changed) {
     if (at >= 0) {
       list[at] = message;
       isNew = false;
-    } else {
+    } else if (!state.detached.has(key)) {
       list.push(message);
       if (list.length > 1 && list[list.length - 2].local_id > message.local_id) {
         list.sort((a, b) => a.local_id - b.local_id);

@@ -151,8 +151,10 @@ function spacer() {
  * messages, older history prepended, a picture that grew), the row at the top of the viewport
  * stays where it was, unless the reader was at the bottom, who stays at the bottom.
  */
-export function createTimeline(container, { onRetry = () => {}, onReachTop = () => {}, onOpenImage = () => {}, autoMedia = () => true } = {}) {
+export function createTimeline(container, { onRetry = () => {}, onReachTop = () => {}, onReachBottom = () => {}, onOpenImage = () => {}, autoMedia = () => true } = {}) {
   let shownRoom = null;
+  /** Whether the rows end with the room's newest message (then the bottom follows new ones). */
+  let live = true;
   let rows = [];
   let indexByKey = new Map();
   let offsets = [0];
@@ -173,6 +175,10 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
   container.addEventListener('scroll', () => {
     const first = rows.find((row) => row.type === 'message');
     if (container.scrollTop < 40 && first) onReachTop(first.message.local_id);
+    const last = rows[rows.length - 1];
+    if (last && last.type === 'message' && container.scrollHeight - container.scrollTop - container.clientHeight < 40) {
+      onReachBottom(last.message.local_id);
+    }
     schedule();
   });
 
@@ -181,7 +187,7 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
     scheduled = true;
     requestAnimationFrame(() => {
       scheduled = false;
-      if (rows.length) layout(nearBottom(), captureAnchor());
+      if (rows.length) layout(live && nearBottom(), captureAnchor());
     });
   }
 
@@ -284,8 +290,12 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
   }
 
   return {
-    /** Renders `messages` (sorted by local_id) of room `key`. */
-    render(key, messages) {
+    /**
+     * Renders `messages` (sorted by local_id) of room `key`. `live`: they end with the newest
+     * message, so a reader at the bottom stays there; otherwise (an older window) the view holds.
+     */
+    render(key, messages, { live: isLive = true } = {}) {
+      live = isLive;
       if (!key) {
         shownRoom = null;
         showEmpty('Pick a room on the left.');
@@ -297,7 +307,7 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
         return;
       }
       const roomChanged = key !== shownRoom;
-      const stick = roomChanged || rows.length === 0 || nearBottom();
+      const stick = roomChanged || rows.length === 0 || (live && nearBottom());
       const anchor = stick ? null : captureAnchor();
       if (roomChanged || rows.length === 0) {
         reset();

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createState, applySnapshot, applyBatch, loadHistory, roomKey, describeState } from '../../app/js/state.js';
+import { createState, applySnapshot, applyBatch, loadHistory, loadNewer, roomKey, describeState, ROOM_WINDOW } from '../../app/js/state.js';
 
 function snapshot() {
   return {
@@ -71,4 +71,30 @@ test('per-room statuses: the account shows its worst room, each room its own', a
   assert.equal(account.state.state, 'stopped', 'the account shows the room that needs attention');
   assert.equal(roomState(account, '50012').state, 'open');
   assert.equal(roomState(account, '50013').reason, 'listenKey refused');
+});
+
+test('scrolling far back keeps the window bounded, and scrolling down brings the newest back', () => {
+  const state = createState();
+  applySnapshot(state, snapshot());
+  const key = roomKey('a', 'public');
+  const range = (from, to) => Array.from({ length: to - from }, (_, i) => msg(from + i));
+  loadHistory(state, key, range(ROOM_WINDOW * 2, ROOM_WINDOW * 2 + 100));
+  // Older pages prepended, far past the window: the newest leave memory.
+  for (let from = ROOM_WINDOW * 2 - 100; from >= 0; from -= 100) loadHistory(state, key, range(from, from + 100), { prepend: true });
+  const window = state.messages.get(key);
+  assert.equal(window.length, ROOM_WINDOW);
+  assert.equal(window[0].local_id, 0);
+  assert.ok(state.detached.has(key));
+  // A live message is not glued onto the old window (it would leave a gap); the room still counts it.
+  applyBatch(state, [msg(5000, { text: 'live' })]);
+  assert.equal(state.messages.get(key).at(-1).local_id, ROOM_WINDOW - 1);
+  assert.equal(state.rooms.get(key).last_text, 'live');
+  // Reading newer pages back moves the window down; the newest page re-attaches it.
+  loadNewer(state, key, range(ROOM_WINDOW, ROOM_WINDOW + 100), { reachedEnd: false });
+  assert.equal(state.messages.get(key).length, ROOM_WINDOW);
+  assert.equal(state.messages.get(key)[0].local_id, 100);
+  loadNewer(state, key, [msg(5000, { text: 'live' })], { reachedEnd: true });
+  assert.ok(!state.detached.has(key));
+  applyBatch(state, [msg(5001)]);
+  assert.equal(state.messages.get(key).at(-1).local_id, 5001);
 });

@@ -277,6 +277,26 @@ pub fn history(
     Ok(rows)
 }
 
+/// Up to `limit` messages of a room newer than `after`, oldest first: the page reads them when
+/// the reader scrolls back down after older history pushed the newest out of its window.
+pub fn newer(
+    conn: &Connection,
+    account: &AccountId,
+    room: &str,
+    after: i64,
+    limit: u32,
+) -> Result<Vec<StoredMessage>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM messages
+         WHERE account_id = ?1 AND room_id = ?2 AND local_id > ?3
+         ORDER BY local_id LIMIT ?4"
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_map(params![account.0, room, after, limit], from_row)?
+        .collect::<Result<_, _>>()?)
+}
+
 /// The server accepted a pending message without giving its id (MEXC's SEND_MESSAGE reply):
 /// it is sent and leaves the outbox; a later echo with the id is matched to it by [`ingest`].
 pub fn mark_accepted(

@@ -1,0 +1,116 @@
+// UI under load in the real app (issue 7, benchmarks 3 and 5), driven through WebDriver with
+// in-page performance marks. Run by `bash scripts/bench-ui.sh`.
+//  - latency from the simulator's push to the frame that paints the row, at 1,000 messages/s;
+//  - frame times and long tasks while a 10,000-message backlog lands in the open room;
+//  - rows in the DOM afterwards (the timeline is virtualized);
+//  - start-up: process start to the first paint of the rooms cached in the store.
+
+import { openSession } from '../tests/e2e/webdriver.js';
+import { startSimulator, profileWithRoom, appProcesses, processStartMs, percentiles, fmt } from './harness.mjs';
+
+const RATE = Number(process.env.PARLEY_BENCH_RATE || 1000);
+const FLOOD = Number(process.env.PARLEY_BENCH_FLOOD || 5000);
+const BACKLOG = Number(process.env.PARLEY_BENCH_BACKLOG || 10000);
+const STARTS = Number(process.env.PARLEY_BENCH_STARTS || 5);
+
+/** Watches the timeline: when each load row is first added, and how long frames take. */
+const INSTRUMENT = `
+  const b = window.__bench = { latencies: { load: [], burst: [] }, seen: new Set(), frames: [], longTasks: [], recording: false };
+  const pending = [];
+  const timeline = document.getElementById('timeline');
+  new MutationObserver((records) => {
+    for (const record of records) for (const node of record.addedNodes) {
+      const text = node.querySelector && node.querySelector('.text');
+      const found = text && /^(load|burst) (\\d+) sent (\\d+\\.\\d+)$/.exec(text.textContent);
+      if (found && !b.seen.has(found[1] + found[2])) pending.push(found);
+    }
+    if (!pending.length || b.queued) return;
+    b.queued = true;
+    requestAnimationFrame(() => {
+      b.queued = false;
+      const now = performance.timeOrigin + performance.now();
+      for (const [, kind, i, sent] of pending.splice(0)) {
+        if (b.seen.has(kind + i)) continue;
+        b.seen.add(kind + i);
+        b.latencies[kind].push(now - Number(sent));
+      }
+    });
+  }).observe(timeline, { childList: true });
+  try {
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) b.longTasks.push(e.duration); }).observe({ type: 'longtask' });
+    b.longTaskApi = true;
+  } catch { b.longTaskApi = false; }
+  let last = 0;
+  const tick = (t) => { if (b.recording) { if (last) b.frames.push(t - last); last = t; requestAnimationFrame(tick); } else last = 0; };
+  b.record = (on) => { b.recording = on; if (on) requestAnimationFrame(tick); };
+  return true;`;
+
+async function openRoom(session, sim) {
+  sim.command('burst 1'); // the room appears with its first message
+  const [room] = await session.waitFor('the load room in the sidebar', () =>
+    session.findAll('#room-list button[data-room$="public"]').then((b) => b.length && b), 30000);
+  await session.click(room);
+  await session.waitFor('the room to connect', () => session.script(`return /Connected/.test(document.getElementById('room-status').textContent);`), 30000);
+}
+
+async function main(sim) {
+  const endpoint = await sim.endpoint;
+  const profile = profileWithRoom(endpoint);
+  const figures = [];
+  let session = await openSession(process.env.PARLEY_APP_BIN, ['--profile', profile]);
+  try {
+    await openRoom(session, sim);
+    await session.script(INSTRUMENT);
+
+    sim.command(`flood ${RATE} ${FLOOD}`);
+    await sim.until(/done flood/);
+    // Rows that scroll out of view within the frame they arrive in are never built (the
+    // timeline is virtualized): the figures are over the rows that were painted.
+    await session.waitFor('the last flooded row', () => session.script(`return window.__bench.seen.has('load' + ${FLOOD});`), 60000);
+    const flood = percentiles(await session.script('return window.__bench.latencies.load;'));
+    figures.push(`push to painted row at ${RATE} messages/s (${flood.n} of ${FLOOD} rows painted): p50 ${fmt(flood.p50)}, p99 ${fmt(flood.p99)}, max ${fmt(flood.max)} (target p99 < 16 ms: ${(flood.p99 / 16).toFixed(2)}x)`);
+
+    await session.script('window.__bench.record(true); return true;');
+    sim.command(`burst ${BACKLOG}`);
+    await sim.until(/done burst/);
+    await session.waitFor('the last backlog row', () => session.script(`return window.__bench.seen.has('burst' + ${FLOOD + BACKLOG});`), 120000);
+    await session.script('window.__bench.record(false); return true;');
+    const bench = await session.script('const b = window.__bench; return { frames: b.frames, longTasks: b.longTasks, api: b.longTaskApi, rows: document.querySelectorAll("#timeline > article, #timeline > .notice").length, nodes: document.getElementById("timeline").getElementsByTagName("*").length };');
+    const frames = percentiles(bench.frames);
+    const long = bench.api ? bench.longTasks : bench.frames;
+    figures.push(`frames while a ${BACKLOG}-message backlog lands (${frames.n} frames): p50 ${fmt(frames.p50)}, p99 ${fmt(frames.p99)}, max ${fmt(frames.max)} (target p99 < 50 ms: ${(frames.p99 / 50).toFixed(2)}x)`);
+    figures.push(`${bench.api ? 'long tasks' : 'frames'} over 200 ms: ${long.filter((d) => d > 200).length} (longest ${fmt(Math.max(0, ...long))}; ${bench.api ? 'Long Tasks API' : 'no Long Tasks API in this WebKit: frame gaps'})`);
+    figures.push(`rows in the DOM with ${FLOOD + BACKLOG} messages in the room: ${bench.rows} (${bench.nodes} elements in the timeline)`);
+  } finally {
+    await session.close();
+  }
+
+  // Start-up with the rooms already in the store.
+  const starts = [];
+  for (let i = 0; i < STARTS; i += 1) {
+    session = await openSession(process.env.PARLEY_APP_BIN, ['--profile', profile]);
+    try {
+      const shown = await session.waitFor('rooms on screen', () => session.script(`
+        const mark = performance.getEntriesByName('parley:rooms-shown')[0];
+        return mark ? performance.timeOrigin + mark.startTime : null;`), 30000);
+      const [pid] = appProcesses(profile).app;
+      starts.push(shown - processStartMs(pid));
+    } finally {
+      await session.close();
+    }
+  }
+  const start = percentiles(starts);
+  figures.push(`start to first paint of cached rooms (${start.n} launches): p50 ${fmt(start.p50)}, max ${fmt(start.max)} (target < 600 ms: ${(start.p50 / 600).toFixed(2)}x)`);
+  console.log(`UI under load (${process.env.PARLEY_APP_BIN}):`);
+  for (const line of figures) console.log(`  ${line}`);
+}
+
+const sim = startSimulator();
+main(sim).then(() => {
+  sim.stop();
+  process.exit(0);
+}, (e) => {
+  sim.stop();
+  console.error(e);
+  process.exit(1);
+});
