@@ -104,3 +104,42 @@ async fn oversize_missing_and_non_web_links_are_refused_with_a_reason() {
         0
     );
 }
+
+#[tokio::test]
+async fn the_cache_stays_under_its_cap_by_forgetting_what_was_used_least_recently() {
+    let sim = MexcSim::start(MexcConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // Room for about three of the four pictures.
+    let cache = MediaCache::with_cap(dir.path(), PNG.len() as u64 * 3 + 100).unwrap();
+    let url = |n: usize| format!("{}/media/p{n}.png", sim.rest_base());
+    for n in 0..4 {
+        // Each picture differs by a trailing byte, so each is its own file.
+        let mut bytes = PNG.to_vec();
+        bytes.push(n as u8);
+        sim.host_media(&format!("p{n}.png"), "image/png", bytes);
+    }
+    for n in 0..3 {
+        cache.get(&url(n), MediaPurpose::Image).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // Picture 0 is looked at again: picture 1 is now the least recently used.
+    cache.get(&url(0), MediaPurpose::Image).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    cache.get(&url(3), MediaPurpose::Image).await.unwrap();
+    let blobs: u64 = std::fs::read_dir(dir.path().join("blobs"))
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum();
+    assert!(blobs <= PNG.len() as u64 * 3 + 100, "{blobs} bytes cached");
+    let before = sim.media_requests();
+    cache.get(&url(0), MediaPurpose::Image).await.unwrap();
+    cache.get(&url(3), MediaPurpose::Image).await.unwrap();
+    assert_eq!(sim.media_requests(), before, "the recent ones stayed");
+    let again = cache.get(&url(1), MediaPurpose::Image).await.unwrap();
+    assert_eq!(
+        sim.media_requests(),
+        before + 1,
+        "the least recent one was fetched again"
+    );
+    assert_eq!(again.size, PNG.len() as u64 + 1);
+}

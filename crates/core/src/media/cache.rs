@@ -2,6 +2,7 @@
 //! `blobs/<sha256 of the bytes>`; `urls/<sha256 of the URL>` names the blob a URL gave. A URL is
 //! downloaded once even when several rows ask for it at the same time.
 
+use super::eviction::{Eviction, DEFAULT_CAP_BYTES};
 use super::{sniff, MediaError, MediaPurpose, Sniffed};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -23,6 +24,7 @@ pub struct MediaCache {
     http: reqwest::Client,
     /// One lock per URL being fetched, so concurrent asks share one download.
     fetching: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    eviction: Arc<Eviction>,
 }
 
 fn hex_sha256(bytes: &[u8]) -> String {
@@ -30,7 +32,13 @@ fn hex_sha256(bytes: &[u8]) -> String {
 }
 
 impl MediaCache {
+    /// A cache in `dir` holding at most [`DEFAULT_CAP_BYTES`].
     pub fn new(dir: &Path) -> Result<MediaCache, MediaError> {
+        Self::with_cap(dir, DEFAULT_CAP_BYTES)
+    }
+
+    /// A cache in `dir` that evicts the least recently used files beyond `cap` bytes.
+    pub fn with_cap(dir: &Path, cap: u64) -> Result<MediaCache, MediaError> {
         for sub in ["blobs", "urls", "partial"] {
             std::fs::create_dir_all(dir.join(sub)).map_err(|e| MediaError::Cache(e.to_string()))?;
         }
@@ -51,6 +59,7 @@ impl MediaCache {
             dir: dir.to_path_buf(),
             http,
             fetching: std::sync::Mutex::new(HashMap::new()),
+            eviction: Arc::new(Eviction::new(&dir.join("blobs"), cap)),
         })
     }
 
@@ -128,7 +137,15 @@ impl MediaCache {
         )
         .await
         .map_err(cache_err)?;
-        describe(&blob).await.map_err(cache_err)
+        let media = describe(&blob).await.map_err(cache_err)?;
+        self.stored(media.size).await;
+        Ok(media)
+    }
+
+    /// Counts a blob just written and trims the cache when it is over its cap.
+    async fn stored(&self, size: u64) {
+        let eviction = self.eviction.clone();
+        let _ = tokio::task::spawn_blocking(move || eviction.added(size)).await;
     }
 
     async fn cached(&self, key: &str) -> Option<CachedMedia> {
@@ -136,7 +153,10 @@ impl MediaCache {
             .await
             .ok()?;
         let path = self.dir.join("blobs").join(blob.trim());
-        describe(&path).await.ok()
+        let media = describe(&path).await.ok()?;
+        let touched = path.clone();
+        let _ = tokio::task::spawn_blocking(move || Eviction::touch(&touched)).await;
+        Some(media)
     }
 
     async fn download(
@@ -179,7 +199,9 @@ impl MediaCache {
         tokio::fs::write(self.dir.join("urls").join(key), &hash)
             .await
             .map_err(cache_err)?;
-        describe(&blob).await.map_err(cache_err)
+        let media = describe(&blob).await.map_err(cache_err)?;
+        self.stored(media.size).await;
+        Ok(media)
     }
 
     /// Streams the body into `path` within `limit` bytes; returns the hex SHA-256 of the bytes.

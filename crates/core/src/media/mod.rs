@@ -4,9 +4,11 @@
 //! cached bytes to the page through its own URI scheme.
 
 mod cache;
+mod eviction;
 mod sniff;
 
 pub use cache::{CachedMedia, MediaCache};
+pub use eviction::DEFAULT_CAP_BYTES;
 pub use sniff::{sniff, Sniffed};
 
 /// What the media is for: it decides the size cap and which types are acceptable.
