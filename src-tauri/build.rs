@@ -6,6 +6,7 @@ fn main() {
         "subscribe",
         "snapshot",
         "history",
+        "search_messages",
         "send_message",
         "retry_message",
         "mark_read",

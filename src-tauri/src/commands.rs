@@ -114,6 +114,33 @@ pub async fn history(
     })
 }
 
+/// The longest search the page may ask for.
+const MAX_SEARCH: usize = 200;
+
+/// Messages matching `query`, newest first; in one room when `account` and `room` are given.
+#[tauri::command]
+pub async fn search_messages(
+    state: State<'_, AppState>,
+    query: String,
+    account: Option<String>,
+    room: Option<String>,
+) -> CommandResult<Vec<StoredMessage>> {
+    if query.len() > MAX_SEARCH || query.chars().any(char::is_control) {
+        return Err(CommandError(format!(
+            "a search is at most {MAX_SEARCH} characters of text"
+        )));
+    }
+    let scope = match (account, room) {
+        (Some(account), Some(room)) => {
+            check_id("account", &account)?;
+            check_id("room", &room)?;
+            Some((AccountId(account), room))
+        }
+        _ => None,
+    };
+    Ok(state.engine.search(&query, scope, 50).await?)
+}
+
 #[tauri::command]
 pub async fn send_message(
     state: State<'_, AppState>,

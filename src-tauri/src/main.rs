@@ -133,6 +133,7 @@ fn main() {
             commands::subscribe,
             commands::snapshot,
             commands::history,
+            commands::search_messages,
             commands::send_message,
             commands::retry_message,
             commands::mark_read,

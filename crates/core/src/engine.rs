@@ -521,6 +521,26 @@ impl Engine {
             .await?)
     }
 
+    /// Messages of the accounts in use matching what the user typed, newest first, in one
+    /// room when `room` is given (see [`crate::store::search`]).
+    pub async fn search(
+        &self,
+        typed: &str,
+        room: Option<(AccountId, String)>,
+        limit: u32,
+    ) -> Result<Vec<StoredMessage>, EngineError> {
+        let live: Vec<AccountId> = lock(&self.running).keys().cloned().collect();
+        let (typed, scope) = (typed.to_owned(), crate::store::search::Scope { room });
+        // Messages of removed accounts are gone from the store; the filter covers the instant
+        // between a removal and its deletion.
+        let mut found = self
+            .store
+            .run(move |c| crate::store::search::search(c, &typed, &scope, limit.min(200)))
+            .await?;
+        found.retain(|m| live.contains(&m.account));
+        Ok(found)
+    }
+
     /// Messages of a room newer than `after`, oldest first (see [`messages::newer`]).
     pub async fn newer(
         &self,

@@ -3,7 +3,7 @@
 
 import { byId } from './dom.js';
 import { call, subscribe } from './ipc.js';
-import { createState, applySnapshot, applyBatch, loadHistory, loadNewer, roomKey, describeState, roomState, typingIn, typingLine, roomMembers, isMuted } from './state.js';
+import { createState, applySnapshot, applyBatch, loadHistory, loadNewer, showWindow, roomKey, describeState, roomState, typingIn, typingLine, roomMembers, isMuted } from './state.js';
 import { renderSidebar } from './sidebar.js';
 import { createTimeline } from './timeline.js';
 import { createComposer } from './composer.js';
@@ -12,6 +12,7 @@ import { renderBanners } from './banners.js';
 import { createViewer } from './media.js';
 import { createDirectory } from './directory.js';
 import { createSwitcher, createShortcutList, matchShortcut, nextUnread } from './switcher.js';
+import { createSearch } from './search.js';
 import { applyTheme, savedTheme } from './theme.js';
 import { lastRoom } from './last-room.js';
 import { createInspector } from './inspector.js';
@@ -285,14 +286,29 @@ export async function startApp() {
     timeline.render(key, key ? state.messages.get(key) : null, { live: !state.detached.has(key) });
   }
 
-  async function openRoomByKey(key) {
+  /** Opens a message's room with the history around it, the message in view. */
+  async function jumpTo(message) {
+    const key = roomKey(message.account, message.room);
+    const room = state.rooms.get(key);
+    if (!room) return;
+    const around = { account: room.account, room: room.room, limit: PAGE };
+    const [older, newer] = await Promise.all([
+      call('history', { ...around, before: message.local_id + 1 }),
+      call('history', { ...around, after: message.local_id }),
+    ]);
+    showWindow(state, key, [...older, ...newer], { reachedEnd: newer.length < PAGE });
+    await openRoomByKey(key, { keepWindow: true });
+    timeline.reveal(message.local_id);
+  }
+
+  async function openRoomByKey(key, { keepWindow = false } = {}) {
     state.openRoom = key;
     lastRoom.set(key);
     const room = state.rooms.get(key);
     // The backend keeps this room's messages from notifying while the window has the focus.
     call('set_open_room', { account: room ? room.account : null, room: room ? room.room : null }).catch(() => {});
     // A room left scrolled far back opens at its newest messages again.
-    if (state.detached.has(key)) {
+    if (state.detached.has(key) && !keepWindow) {
       state.detached.delete(key);
       state.messages.delete(key);
     }
@@ -374,6 +390,12 @@ export async function startApp() {
     rooms: () => ({ rooms: [...state.rooms.values()], accounts: state.accounts }),
     onOpen: (key) => openRoomByKey(key).catch(showError),
   });
+  const search = createSearch({
+    search: (query) => call('search_messages', { query }),
+    titleOf: (key) => state.rooms.get(key)?.title || key.split('\u0000').pop(),
+    onJump: (message) => jumpTo(message).catch(showError),
+  });
+  byId('open-search').addEventListener('click', () => search.open());
   const shortcutList = createShortcutList();
   const inspector = createInspector({ accounts: () => state.accounts });
   byId('open-inspector').addEventListener('click', () => inspector.open().catch(showError));
@@ -387,6 +409,7 @@ export async function startApp() {
     if (!action) return;
     event.preventDefault();
     if (action === 'switcher') switcher.open();
+    else if (action === 'search') search.open();
     else if (action === 'shortcuts') shortcutList.open();
     else if (action === 'settings') settings.open();
     else if (action === 'focusComposer') byId('composer-input').focus();

@@ -77,6 +77,13 @@ export function loadHistory(state, key, messages, { prepend = false } = {}) {
   state.messages.set(key, merged);
 }
 
+/** Replaces a room's window with `messages` (around a message found by search). */
+export function showWindow(state, key, messages, { reachedEnd }) {
+  state.messages.set(key, dedupe(mergeMessages([], messages)));
+  if (reachedEnd) state.detached.delete(key);
+  else state.detached.add(key);
+}
+
 /**
  * Appends newer messages read back from the store while scrolling down a detached window; the
  * oldest leave. `reachedEnd`: these were the newest, so live messages append again.

@@ -7,6 +7,7 @@ import { roomKey } from './state.js';
 /** The shortcuts, as the list shows them and as `matchShortcut` reads them. */
 export const SHORTCUTS = [
   { keys: 'Ctrl+K', action: 'switcher', label: 'Jump to a room' },
+  { keys: 'Ctrl+F', action: 'search', label: 'Search messages in every room' },
   { keys: 'Alt+↓', action: 'nextUnread', label: 'Next room with unread messages' },
   { keys: 'Alt+↑', action: 'previousUnread', label: 'Previous room with unread messages' },
   { keys: 'Ctrl+L', action: 'focusComposer', label: 'Write a message' },
@@ -20,6 +21,7 @@ export const SHORTCUTS = [
 export function matchShortcut(event) {
   const ctrl = event.ctrlKey || event.metaKey;
   if (ctrl && !event.altKey && (event.key === 'k' || event.key === 'K')) return 'switcher';
+  if (ctrl && !event.altKey && (event.key === 'f' || event.key === 'F')) return 'search';
   if (ctrl && event.key === '/') return 'shortcuts';
   if (ctrl && event.key === ',') return 'settings';
   if (ctrl && (event.key === 'l' || event.key === 'L')) return 'focusComposer';

@@ -320,6 +320,19 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
       for (const k of heights.keys()) if (!indexByKey.has(k)) heights.delete(k);
       layout(stick, anchor);
     },
+    /** Scrolls message `localId` into view (a third down the viewport) and marks it a moment. */
+    reveal(localId) {
+      const index = indexByKey.get(localId);
+      if (index === undefined) return false;
+      container.scrollTop = Math.max(0, offsets[index] - viewport() / 3);
+      layout(false, null);
+      const entry = rendered.get(localId);
+      if (!entry) return false;
+      container.scrollTop = Math.max(0, entry.node.offsetTop - viewport() / 3);
+      entry.node.classList.add('found');
+      setTimeout(() => entry.node.classList.remove('found'), 2500);
+      return true;
+    },
     /** How many rows are in the DOM (for tests and the performance benchmark). */
     renderedRows: () => rendered.size,
   };

@@ -1,5 +1,5 @@
 // The desktop side of the real app: one instance (a second launch hands over to the running one
-// and exits), keyboard use (the quick switcher), the frame inspector with the Demo's frames, and
+// and exits), keyboard use (the quick switcher, search), the frame inspector with the Demo's frames, and
 // an automated accessibility check (axe-core) of the main view, the dialogs, the inspector and
 // the settings: no serious or critical violations.
 
@@ -69,6 +69,18 @@ test('a second launch hands over to the running Parley; the keyboard and screen 
     await session.script(`document.dispatchEvent(new KeyboardEvent('keydown', { key: 'k', ctrlKey: true, bubbles: true }));`);
     assert.deepEqual(await axeViolations(session), [], 'the switcher');
     await session.script(`document.getElementById('switcher-input').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));`);
+    // Search every room (Ctrl+F): the full-text index finds Ava's first message from another room.
+    await session.click((await session.findAll('#room-list button.room'))[0]);
+    await session.script(`document.dispatchEvent(new KeyboardEvent('keydown', { key: 'f', ctrlKey: true, bubbles: true }));`);
+    const [query] = await session.waitFor('the search', () => session.findAll('#search:not([hidden]) #search-input').then((i) => i.length && i));
+    await session.type(query, 'otc desk');
+    const found = await session.waitFor('a result', () => textOf(session, '#search-list .search-item'));
+    assert.match(found, /Ava Trader/);
+    assert.deepEqual(await session.script(`return [...document.querySelectorAll('#search-list mark')].map((m) => m.textContent.toLowerCase());`), ['otc', 'desk']);
+    assert.deepEqual(await axeViolations(session), [], 'the search');
+    await session.type(query, '\uE007');
+    await session.waitFor('the message, shown in its room', async () => (await textOf(session, '#room-title')) === 'Ava Trader'
+      && session.script(`return !!document.querySelector('#timeline .message.found');`));
     await session.script(`document.dispatchEvent(new KeyboardEvent('keydown', { key: '/', ctrlKey: true, bubbles: true }));`);
     assert.deepEqual(await axeViolations(session), [], 'the shortcut list');
     await session.click((await session.findAll('#close-shortcuts'))[0]);

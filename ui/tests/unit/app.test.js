@@ -22,7 +22,10 @@ setBackend({
       case 'snapshot':
         return { accounts: [account], rooms: [{ account: 'demo-mockly', room: 'public', title: 'Public room', unread: 0 }], notices: [] };
       case 'history':
-        return args.before ? [] : history;
+        if (args.after) return [];
+        return args.before ? history.filter((m) => m.local_id < args.before) : history;
+      case 'search_messages':
+        return [{ ...history[0], text: `Selling USDT now ${XSS}` }];
       case 'send_message':
         if (args.text.includes('refuse')) throw 'message refused before sending: the message is empty';
         return {};
@@ -172,4 +175,24 @@ test('every control has an accessible name', () => {
       (control.id && document.querySelector(`label[for="${control.id}"]`));
     assert.ok(labelled, `control without a name: ${control.outerHTML.slice(0, 80)}`);
   }
+});
+
+test('Ctrl+F searches every room, marks the words, and opens the room at the message found', async () => {
+  document.dispatchEvent(new window.KeyboardEvent('keydown', { key: 'f', ctrlKey: true, bubbles: true }));
+  assert.equal($('search').hidden, false);
+  $('search-input').value = 'usdt';
+  $('search-input').dispatchEvent(new window.Event('input'));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.deepEqual(calls.filter((c) => c.command === 'search_messages').at(-1).args, { query: 'usdt' });
+  const item = $('search-list').querySelector('.search-item');
+  assert.equal(item.querySelector('mark').textContent, 'USDT');
+  assert.match(item.textContent, /Public room · Ada Bot/);
+  assertInert($('search-list'), assert);
+  $('search').dispatchEvent(new window.KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+  await nextFrame();
+  await nextFrame();
+  assert.equal($('search').hidden, true);
+  const asked = calls.filter((c) => c.command === 'history').slice(-2).map((c) => c.args);
+  assert.deepEqual(asked.map((a) => [a.before, a.after]), [[2, undefined], [undefined, 1]]);
+  assert.ok($('timeline').querySelector('[data-local-id="1"]').classList.contains('found'));
 });
