@@ -11,7 +11,10 @@ usage: parley [--profile DIR] [--demo] [--autostart]
   --autostart     started at login: stay in the tray if Settings say start hidden
 
 environment:
-  PARLEY_LOG      log filter (EnvFilter syntax), e.g. PARLEY_LOG=debug; default info";
+  PARLEY_LOG      log filter (EnvFilter syntax), e.g. PARLEY_LOG=debug; default info
+  WEBKIT_DISABLE_COMPOSITING_MODE
+                  1: draw without GL compositing (set by Parley when the machine has no GPU
+                  render node, /dev/dri/renderD*); 0 or any other value: leave it to WebKit";
 
 #[derive(Debug, Default, PartialEq)]
 pub struct Args {

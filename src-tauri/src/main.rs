@@ -16,6 +16,7 @@ mod demo;
 mod error;
 mod media;
 mod notifier;
+mod rendering;
 mod startup;
 mod tray;
 
@@ -33,6 +34,7 @@ fn main() {
         println!("{}", args::USAGE);
         return;
     }
+    rendering::choose();
     let profile = parley_core::profile::Profile::from_arg(args.profile.as_deref());
     let _log_guard = match parley_core::logging::init_file(&profile.logs_dir) {
         Ok(guard) => Some(guard),
@@ -41,7 +43,7 @@ fn main() {
             None
         }
     };
-    tracing::info!(config = %profile.config_file.display(), "starting Parley");
+    tracing::info!(config = %profile.config_file.display(), rendering = %rendering::describe(), "starting Parley");
 
     // The default profile runs once: launching Parley again brings the running window to the
     // front. Explicit profiles (tests, side-by-side setups) stay independent.

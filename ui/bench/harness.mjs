@@ -84,12 +84,16 @@ export function pssMb(pids, field = 'Pss') {
   return kb / 1024;
 }
 
-/** When a process started, in ms since the epoch (10 ms resolution). */
+/**
+ * When a process started, in ms since the epoch (10 ms resolution): its age by the kernel's
+ * clock since boot, taken from now (/proc/stat's btime drifts from the wall clock in a VM).
+ */
 export function processStartMs(pid) {
+  const now = Date.now();
+  const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
   const ticks = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[19]);
-  const boot = Number(readFileSync('/proc/stat', 'utf8').match(/^btime (\d+)/m)[1]);
   const hz = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
-  return boot * 1000 + (ticks * 1000) / hz;
+  return now - (uptime - ticks / hz) * 1000;
 }
 
 export function percentiles(values) {

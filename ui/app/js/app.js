@@ -353,6 +353,8 @@ export async function startApp() {
   let queued = [];
   let frame = false;
   function onBatch(events) {
+    // The UI benchmark (ui/bench/ui-load.mjs) times each batch's arrival when it listens.
+    if (window.parleyBench) window.parleyBench.arrived(events);
     queued.push(...events);
     if (frame) return;
     frame = true;
@@ -360,22 +362,29 @@ export async function startApp() {
       frame = false;
       const batch = queued;
       queued = [];
+      const bench = window.parleyBench;
+      const started = bench ? performance.now() : 0;
       // A clicked desktop notification asks for its room.
       const asked = batch.filter((e) => e.event === 'open_room').pop();
       if (asked) openRoomByKey(roomKey(asked.account, asked.room)).catch(showError);
-      announce(batch.filter((e) => e.event === 'message' && !e.own && e.kind !== 'system' && roomKey(e.account, e.room) === state.openRoom));
+      const arrived = batch.filter((e) => e.event === 'message' && !e.own && e.kind !== 'system' && roomKey(e.account, e.room) === state.openRoom);
       const changed = applyBatch(state, batch);
       if (changed.resync) {
         refresh().catch(showError);
         return;
       }
+      const applied = bench ? performance.now() : 0;
+      // The timeline first: it reads the layout, which is still clean before any other change.
       if (changed.timeline) {
         drawTimeline();
         if (document.hasFocus()) markRead().catch(() => {});
       }
+      announce(arrived);
+      const timelineDrawn = bench ? performance.now() : 0;
       if (changed.accounts || changed.rooms || changed.timeline) drawChrome();
       else if (changed.live) drawLive();
       if (changed.alerts) alerts.render(state);
+      if (bench) bench.handled({ events: batch.length, apply: applied - started, timeline: timelineDrawn - applied, chrome: performance.now() - timelineDrawn });
     });
   }
 

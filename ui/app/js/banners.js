@@ -1,7 +1,7 @@
 // Banners above the timeline: the demo notice, accounts that stopped (with the reason and
 // what to do), startup notices, and the latest error.
 
-import { el, clear } from './dom.js';
+import { el, replaceIfChanged } from './dom.js';
 import { describeState } from './state.js';
 
 /** From this attempt on, a reconnecting account gets a banner with "Retry now". */
@@ -9,8 +9,8 @@ export const PERSISTENT_TROUBLE_ATTEMPT = 3;
 /** Realtime's docs give up after 5 attempts; Parley keeps trying at the 30 s cap and says so once the fifth has failed. */
 const TROUBLE_ATTEMPT_BY_SERVICE = { realtime: 5 };
 
-export function renderBanners(container, state, actions) {
-  clear(container);
+export function renderBanners(target, state, actions) {
+  const container = document.createDocumentFragment();
   if (state.demo) {
     container.append(el('div', { class: 'banner demo', attrs: { role: 'status' } }, [
       el('span', { text: 'Demo workspace: a local simulator plays the other people here. Nothing leaves this computer.' }),
@@ -51,7 +51,8 @@ export function renderBanners(container, state, actions) {
   const latest = state.errors[state.errors.length - 1];
   if (latest && !latest.dismissed) {
     const account = state.accounts.get(latest.account);
-    container.append(el('div', { class: 'banner error', attrs: { role: 'alert' } }, [
+    // `data-at` tells two errors with the same words apart (each has its own Dismiss).
+    container.append(el('div', { class: 'banner error', attrs: { role: 'alert', 'data-at': latest.at } }, [
       el('span', { text: `${account ? account.display_name : latest.account}: ${latest.message}` }),
       el('button', {
         text: 'Dismiss',
@@ -60,4 +61,5 @@ export function renderBanners(container, state, actions) {
       }),
     ]));
   }
+  replaceIfChanged(target, container);
 }

@@ -38,3 +38,18 @@ export function byId(id) {
   if (!node) throw new Error(`missing element #${id}`);
   return node;
 }
+
+const shownMarkup = new WeakMap();
+
+/**
+ * Replaces `container`'s children with `fragment`'s unless they would look the same: a part of
+ * the page redrawn on every batch of events then costs no layout, no repaint and no lost focus
+ * when nothing in it changed. (Compares the markup of nodes built here; nothing is parsed.)
+ */
+export function replaceIfChanged(container, fragment) {
+  const markup = [...fragment.childNodes].map((n) => n.outerHTML ?? n.textContent).join('');
+  if (shownMarkup.get(container) === markup && container.childNodes.length === fragment.childNodes.length) return false;
+  shownMarkup.set(container, markup);
+  container.replaceChildren(fragment);
+  return true;
+}

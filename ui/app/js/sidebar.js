@@ -1,17 +1,16 @@
 // The sidebar: each account with its connection dot, and its rooms with unread badges.
 
-import { el, clear } from './dom.js';
+import { el, replaceIfChanged } from './dom.js';
 import { roomKey, describeState } from './state.js';
 
 function dotClass(state) {
   return `dot dot-${state ? state.state : 'unknown'}`;
 }
 
-export function renderSidebar(container, state, { onOpenRoom }) {
-  clear(container);
+export function renderSidebar(target, state, { onOpenRoom }) {
+  const container = document.createDocumentFragment();
   if (state.accounts.size === 0) {
     container.append(el('p', { class: 'empty', text: 'No accounts yet. Add one in Settings.' }));
-    return;
   }
   for (const account of state.accounts.values()) {
     const status = describeState(account.state, Date.now(), account.stateSince);
@@ -43,4 +42,5 @@ export function renderSidebar(container, state, { onOpenRoom }) {
       })),
     ]));
   }
+  replaceIfChanged(target, container);
 }

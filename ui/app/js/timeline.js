@@ -256,8 +256,11 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
     bottom.style.height = `${offsets[rows.length] - offsets[end]}px`;
   }
 
+  /**
+   * Lays the rows out around the reader's position. Reads the layout once after writing (the
+   * heights of what was painted are measured then), so a batch costs one forced layout.
+   */
   function layout(stick, anchor) {
-    measure();
     offsets = rowOffsets(rows, heightOf);
     let scrollTop = container.scrollTop;
     const anchored = anchor ? indexByKey.get(anchor.key) : undefined;
@@ -269,10 +272,11 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
     // Estimates became real heights: size again, then put the reader back exactly.
     measure();
     sizeSpacers(start, end);
-    let target = null;
-    if (stick) target = container.scrollHeight;
-    else if (anchored !== undefined && rendered.has(anchor.key)) target = rendered.get(anchor.key).node.offsetTop - anchor.delta;
-    if (target !== null && Math.abs(container.scrollTop - target) > 1) container.scrollTop = target;
+    if (stick) container.scrollTop = container.scrollHeight;
+    else if (anchored !== undefined && rendered.has(anchor.key)) {
+      const target = rendered.get(anchor.key).node.offsetTop - anchor.delta;
+      if (Math.abs(container.scrollTop - target) > 1) container.scrollTop = target;
+    }
   }
 
   function reset() {
