@@ -1,8 +1,13 @@
 //! An empty Tauri window: the baseline the memory benchmark subtracts (issue 7, benchmark 4;
-//! `bash scripts/bench-ui.sh memory`). The same Tauri and WebKit as Parley, a blank page,
-//! nothing else.
+//! `bash scripts/bench-ui.sh memory`). The same Tauri and WebKit as Parley, drawing the same
+//! way (compositing or not), a blank page, nothing else.
+
+#[path = "../src/rendering.rs"]
+#[allow(dead_code)] // shares the app's decision; the log line is the app's
+mod rendering;
 
 fn main() {
+    rendering::choose();
     let mut context = tauri::generate_context!("../tauri.conf.json");
     context.config_mut().app.windows.clear();
     tauri::Builder::default()

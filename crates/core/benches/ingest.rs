@@ -10,7 +10,7 @@ use parley_core::account::{
     ServiceSettings,
 };
 use parley_core::config::AppConfig;
-use parley_core::engine::{Engine, NewAccount};
+use parley_core::engine::Engine;
 use parley_core::event_batch::next_batch;
 use parley_core::realtime_account::{log_in, Login};
 use parley_core::secret::Secret;
@@ -26,6 +26,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
+
+#[path = "../tests/support/accounts.rs"]
+mod accounts;
 
 /// Counts messages per account as the page would receive them.
 struct Page {
@@ -151,21 +154,7 @@ async fn main() {
         Tuning::default(),
     );
     let mut page = Page::attach(&engine);
-    let add = |settings, secret| {
-        let engine = engine.clone();
-        async move {
-            engine
-                .add_account(NewAccount {
-                    display_name: None,
-                    settings,
-                    secret,
-                    order_numbers: Vec::new(),
-                })
-                .await
-                .expect("account added")
-                .id
-        }
-    };
+    let add = |settings, secret| accounts::add(&engine, settings, secret, Vec::new());
 
     // 1. A Mixin bot comes back to a backlog of pending messages.
     for i in 0..backlog {

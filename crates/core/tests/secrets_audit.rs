@@ -10,7 +10,7 @@ use parley_core::account::{
     MexcAuth, MexcChat, MexcSettings, MixinSettings, RealtimeSettings, ServiceSettings,
 };
 use parley_core::config::{AppConfig, ConfigFile};
-use parley_core::engine::{Engine, NewAccount};
+use parley_core::engine::Engine;
 use parley_core::mexc_rest::ApiCredentials;
 use parley_core::realtime_account::{log_in, Login};
 use parley_core::secret::Secret;
@@ -107,19 +107,7 @@ async fn no_secret_reaches_the_profile_the_logs_or_the_events() {
     });
 
     let add = |settings, secret: Option<Secret>, orders: Vec<String>| {
-        let engine = engine.clone();
-        async move {
-            engine
-                .add_account(NewAccount {
-                    display_name: None,
-                    settings,
-                    secret,
-                    order_numbers: orders,
-                })
-                .await
-                .expect("account added")
-                .id
-        }
+        support::accounts::add(&engine, settings, secret, orders)
     };
     let listen = add(
         ServiceSettings::Mexc(MexcSettings {

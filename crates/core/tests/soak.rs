@@ -11,7 +11,7 @@ use parley_core::account::{
     ServiceSettings,
 };
 use parley_core::config::AppConfig;
-use parley_core::engine::{Engine, NewAccount};
+use parley_core::engine::Engine;
 use parley_core::message::{DeliveryState, StoredMessage};
 use parley_core::realtime_account::{log_in, Login};
 use parley_core::secret::Secret;
@@ -169,21 +169,7 @@ async fn random_faults_while_messages_flow_lose_and_duplicate_nothing() {
         Arc::new(SessionOnlyStore::default()),
         tuning,
     );
-    let add = |settings, secret| {
-        let engine = engine.clone();
-        async move {
-            engine
-                .add_account(NewAccount {
-                    display_name: None,
-                    settings,
-                    secret,
-                    order_numbers: Vec::new(),
-                })
-                .await
-                .expect("account added")
-                .id
-        }
-    };
+    let add = |settings, secret| support::accounts::add(&engine, settings, secret, Vec::new());
     let room_account = add(
         ServiceSettings::Mockly(MocklySettings {
             client_id: "soaker".into(),

@@ -17,6 +17,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast;
 
+pub mod accounts;
+
 pub const WAIT: Duration = Duration::from_secs(10);
 
 pub fn fast_tuning() -> Tuning {
