@@ -353,7 +353,7 @@ export async function startApp() {
   let queued = [];
   let frame = false;
   function onBatch(events) {
-    // The UI benchmark (ui/bench/ui-load.mjs) times each batch's arrival when it listens.
+    // The UI benchmark (ui/bench/load.mjs) times each batch's arrival when it listens.
     if (window.parleyBench) window.parleyBench.arrived(events);
     queued.push(...events);
     if (frame) return;
