@@ -11,7 +11,7 @@ use parley_core::account::{
 };
 use parley_core::config::AppConfig;
 use parley_core::engine::Engine;
-use parley_core::event_batch::next_batch;
+use parley_core::event_batch::EventBatches;
 use parley_core::realtime_account::{log_in, Login};
 use parley_core::secret::Secret;
 use parley_core::secrets::SessionOnlyStore;
@@ -40,10 +40,10 @@ struct Page {
 
 impl Page {
     fn attach(engine: &Engine) -> Page {
-        let mut events = engine.subscribe();
+        let mut batches = EventBatches::new(engine.subscribe());
         let (tx, counts) = mpsc::unbounded_channel();
         tokio::spawn(async move {
-            while let Some(batch) = next_batch(&mut events).await {
+            while let Some(batch) = batches.next().await {
                 let bytes = serde_json::to_string(&batch).map(|s| s.len()).unwrap_or(0);
                 let mut per_account: HashMap<String, usize> = HashMap::new();
                 for event in &batch {

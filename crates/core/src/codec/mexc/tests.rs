@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::secret::Secret;
+use serde_json::Value;
 
 fn codec() -> MexcCodec {
     MexcCodec::new(Conversation {
