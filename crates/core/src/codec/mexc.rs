@@ -13,7 +13,7 @@ use crate::message::{IncomingMessage, Media, MessageKind};
 use crate::mexc_listen_key::ListenKeySource;
 use chrono::{FixedOffset, NaiveDateTime, TimeZone};
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{json, Value};
 use std::time::Duration;
 
 /// The documented WebSocket endpoint.
@@ -121,9 +121,7 @@ struct Envelope {
     method: Option<String>,
     success: Option<bool>,
     msg: Option<String>,
-    /// Kept raw: documented as a string holding JSON, parsed once into [`ChatBody`] instead of
-    /// through an intermediate tree.
-    data: Option<Box<serde_json::value::RawValue>>,
+    data: Option<Value>,
 }
 
 /// The message body inside `data`. Every field optional: the doc's table is all we know.
@@ -164,24 +162,20 @@ impl Codec for MexcCodec {
         let envelope: Envelope = super::json_text_frame(frame, MAX_FRAME_BYTES)?;
         match envelope.method.as_deref() {
             Some("RECEIVE_MESSAGE") => {
-                let raw = envelope.data.as_deref().map(|d| d.get().trim_start());
-                let body: ChatBody = match raw {
+                let body: ChatBody = match envelope.data {
                     // Documented: a string holding JSON.
-                    Some(quoted) if quoted.starts_with('"') => {
-                        let inner: std::borrow::Cow<'_, str> = serde_json::from_str(quoted)
-                            .map_err(|e| {
-                                CodecError::InvalidJson(format!("RECEIVE_MESSAGE data: {e}"))
-                            })?;
+                    Some(Value::String(inner)) => {
                         super::check_json_depth(inner.as_bytes())?;
                         serde_json::from_str(&inner).map_err(|e| {
                             CodecError::InvalidJson(format!("RECEIVE_MESSAGE data: {e}"))
                         })?
                     }
                     // Tolerated: the object itself.
-                    Some(object) if object.starts_with('{') => serde_json::from_str(object)
-                        .map_err(|e| {
+                    Some(object @ Value::Object(_)) => {
+                        serde_json::from_value(object).map_err(|e| {
                             CodecError::UnexpectedShape(format!("RECEIVE_MESSAGE data: {e}"))
-                        })?,
+                        })?
+                    }
                     Some(_) | None => return Err(CodecError::MissingField("data")),
                 };
                 Ok(vec![Inbound::Message(self.message(body))])

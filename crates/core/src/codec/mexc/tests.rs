@@ -3,7 +3,6 @@
 
 use super::*;
 use crate::secret::Secret;
-use serde_json::Value;
 
 fn codec() -> MexcCodec {
     MexcCodec::new(Conversation {
