@@ -3,6 +3,7 @@
 
 import { el, clear, byId } from './dom.js';
 import { roomKey } from './state.js';
+import { listboxKeys } from './switcher.js';
 import { clockTime, dayLabel } from './time.js';
 
 /** `text` as nodes, with each place a searched word starts marked (built as elements, never HTML). */
@@ -103,14 +104,13 @@ export function createSearch({ search, titleOf, onJump }) {
     clearTimeout(timer);
     timer = setTimeout(run, 120);
   });
-  dialog.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') close();
-    else if (event.key === 'ArrowDown') selected = Math.min(selected + 1, results.length - 1);
-    else if (event.key === 'ArrowUp') selected = Math.max(selected - 1, 0);
-    else if (event.key === 'Enter') choose(selected);
-    else return;
-    event.preventDefault();
-    if (!dialog.hidden) draw();
+  listboxKeys(dialog, {
+    count: () => results.length,
+    selected: () => selected,
+    select: (i) => { selected = i; },
+    choose,
+    close,
+    draw,
   });
   dialog.addEventListener('click', (event) => {
     if (event.target === dialog) close();

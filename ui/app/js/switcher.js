@@ -56,6 +56,22 @@ export function nextUnread(keys, unreadOf, current, step) {
   return null;
 }
 
+/**
+ * The keys of a dialog that offers a list to pick from: arrows move the selection within
+ * `count()` rows, Enter picks, Escape closes; `draw()` redraws while the dialog stays open.
+ */
+export function listboxKeys(dialog, { count, selected, select, choose, close, draw }) {
+  dialog.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') close();
+    else if (event.key === 'ArrowDown') select(Math.max(0, Math.min(selected() + 1, count() - 1)));
+    else if (event.key === 'ArrowUp') select(Math.max(selected() - 1, 0));
+    else if (event.key === 'Enter') choose(selected());
+    else return;
+    event.preventDefault();
+    if (!dialog.hidden) draw();
+  });
+}
+
 /** The switcher dialog. `rooms()` gives the rooms to offer; `onOpen(key)` opens one. */
 export function createSwitcher({ rooms, onOpen }) {
   const dialog = byId('switcher');
@@ -97,14 +113,13 @@ export function createSwitcher({ rooms, onOpen }) {
     selected = 0;
     draw();
   });
-  dialog.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') close();
-    else if (event.key === 'ArrowDown') selected = Math.min(selected + 1, shown.length - 1);
-    else if (event.key === 'ArrowUp') selected = Math.max(selected - 1, 0);
-    else if (event.key === 'Enter') choose(selected);
-    else return;
-    event.preventDefault();
-    if (!dialog.hidden) draw();
+  listboxKeys(dialog, {
+    count: () => shown.length,
+    selected: () => selected,
+    select: (i) => { selected = i; },
+    choose,
+    close,
+    draw,
   });
 
   return {
