@@ -1,7 +1,7 @@
 // Memory of the real app (issue 7, benchmark 4): PSS of the app and its WebKit processes (sum
 // of /proc/*/smaps_rollup) with the Demo running (4 accounts connected) and 100,000 messages in
 // the store, after PARLEY_BENCH_MINUTES (default 10) and after scrolling a long room far back
-// and down again, three times; compared with an empty Tauri window measured in the same run.
+// and down again, PARLEY_BENCH_PASSES times (5); compared with an empty Tauri window measured in the same run.
 // Run by `bash scripts/bench-ui.sh memory`.
 
 import { spawn, execFileSync } from 'node:child_process';
@@ -14,6 +14,7 @@ import { appProcesses, pssMb } from './harness.mjs';
 const MINUTES = Number(process.env.PARLEY_BENCH_MINUTES ?? 10);
 const MESSAGES = Number(process.env.PARLEY_BENCH_STORED || 100000);
 const SCROLL_PAGES = Number(process.env.PARLEY_BENCH_SCROLL_PAGES || 60);
+const PASSES = Number(process.env.PARLEY_BENCH_PASSES || 5);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** PSS of the app with `marker` in its command line and its WebKit processes, settled. */
@@ -92,7 +93,7 @@ async function main() {
       await sleep(60_000);
       if (minute === MINUTES) lines.push([`after ${MINUTES} minutes`, await measure(profile)]);
     }
-    for (let pass = 1; pass <= 5; pass += 1) {
+    for (let pass = 1; pass <= PASSES; pass += 1) {
       await scrollFarBackAndDown(session);
       lines.push([`after scrolling ${SCROLL_PAGES} pages back and down again (${pass})`, await measure(profile)]);
     }

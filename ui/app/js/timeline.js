@@ -107,10 +107,28 @@ export function renderMessage(message, { showSender = true, onRetry = () => {}, 
  * The sender's picture through the backend (never its address), over their initials, which stay
  * if there is no picture, media wait for a click on this account, or it cannot be loaded.
  */
+/**
+ * The message that first showed each avatar address (per account, whose rules the backend applies):
+ * later messages with the same picture ask for it by that message, so the page holds one copy of each picture instead of one per message
+ * (each media:// address is its own entry in WebKit's image cache). Bounded: cleared past 500.
+ */
+const avatarSources = new Map();
+
+export function avatarSource(message) {
+  const key = `${message.account}\u0000${message.sender_avatar}`;
+  let first = avatarSources.get(key);
+  if (first === undefined) {
+    if (avatarSources.size >= 500) avatarSources.clear();
+    first = message.local_id;
+    avatarSources.set(key, first);
+  }
+  return `media://localhost/${first}/avatar`;
+}
+
 function avatarElement(message, sender, auto) {
   const avatar = el('div', { class: 'avatar', text: initials(sender), attrs: { 'aria-hidden': 'true' } });
   if (message.sender_avatar && auto) {
-    const img = el('img', { attrs: { src: `media://localhost/${message.local_id}/avatar`, alt: '', loading: 'lazy', decoding: 'async' } });
+    const img = el('img', { attrs: { src: avatarSource(message), alt: '', loading: 'lazy', decoding: 'async' } });
     img.addEventListener('error', () => img.remove());
     avatar.append(img);
   }

@@ -116,6 +116,9 @@ test('a sender picture comes through the backend by message, or initials stay', 
   const img = withPicture.querySelector('.avatar img');
   assert.equal(img.getAttribute('src'), 'media://localhost/90/avatar', 'the page never uses the address itself');
   assert.equal(withPicture.querySelector('.avatar').textContent, 'AT', 'initials underneath');
+  // The same picture on a later message is asked for by the first message: one copy in the page.
+  const again = renderMessage({ ...base, local_id: 95, kind: 'text', text: 'again', sender_avatar: 'https://cdn.example.com/ava.png' });
+  assert.equal(again.querySelector('.avatar img').getAttribute('src'), 'media://localhost/90/avatar');
   const waiting = renderMessage({ ...base, local_id: 91, kind: 'text', text: 'hi', sender_avatar: 'https://cdn.example.com/ava.png' }, { autoMedia: () => false });
   assert.equal(waiting.querySelector('.avatar img'), null, 'nothing fetched when media wait for a click');
 });
