@@ -149,7 +149,7 @@ async fn main() {
         let q = q.clone();
         let t = Instant::now();
         found += store
-            .run(move |c| search::search(c, &q, &search::Scope::default(), 50))
+            .run(move |c| search::search(c, &q, None, 50))
             .await
             .expect("search")
             .len();
@@ -167,15 +167,11 @@ async fn main() {
         } else {
             words.0[rng.usize(10..words.0.len())].clone()
         };
-        let scope = search::Scope {
-            room: Some((
-                AccountId(format!("account-{}", n % ACCOUNTS)),
-                format!("room-{}", n % ROOMS_PER_ACCOUNT),
-            )),
-        };
+        let account = AccountId(format!("account-{}", n % ACCOUNTS));
+        let room = format!("room-{}", n % ROOMS_PER_ACCOUNT);
         let t = Instant::now();
         store
-            .run(move |c| search::search(c, &q, &scope, 50))
+            .run(move |c| search::search(c, &q, Some((&account, &room)), 50))
             .await
             .expect("search");
         samples.push(t.elapsed());

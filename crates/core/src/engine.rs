@@ -500,8 +500,13 @@ impl Engine {
         Ok(())
     }
 
+    /// The accounts in use (the store may still hold a removed one's rows for an instant).
+    fn running_accounts(&self) -> Vec<AccountId> {
+        lock(&self.running).keys().cloned().collect()
+    }
+
     pub async fn rooms(&self) -> Result<Vec<RoomSummary>, EngineError> {
-        let live: Vec<AccountId> = lock(&self.running).keys().cloned().collect();
+        let live = self.running_accounts();
         let mut all = self.store.run(rooms::list).await?;
         all.retain(|r| live.contains(&r.account));
         Ok(all)
@@ -529,13 +534,18 @@ impl Engine {
         room: Option<(AccountId, String)>,
         limit: u32,
     ) -> Result<Vec<StoredMessage>, EngineError> {
-        let live: Vec<AccountId> = lock(&self.running).keys().cloned().collect();
-        let (typed, scope) = (typed.to_owned(), crate::store::search::Scope { room });
+        let live = self.running_accounts();
+        let typed = typed.to_owned();
         // Messages of removed accounts are gone from the store; the filter covers the instant
         // between a removal and its deletion.
         let mut found = self
             .store
-            .run(move |c| crate::store::search::search(c, &typed, &scope, limit.min(200)))
+            .run(move |c| {
+                let room = room
+                    .as_ref()
+                    .map(|(account, room)| (account, room.as_str()));
+                crate::store::search::search(c, &typed, room, limit.min(200))
+            })
             .await?;
         found.retain(|m| live.contains(&m.account));
         Ok(found)

@@ -39,17 +39,15 @@ export function byId(id) {
   return node;
 }
 
-const shownMarkup = new WeakMap();
-
 /**
  * Replaces `container`'s children with `fragment`'s unless they would look the same: a part of
  * the page redrawn on every batch of events then costs no layout, no repaint and no lost focus
- * when nothing in it changed. (Compares the markup of nodes built here; nothing is parsed.)
+ * when nothing in it changed. (`isEqualNode` compares the trees: tags, attributes and text.)
  */
 export function replaceIfChanged(container, fragment) {
-  const markup = [...fragment.childNodes].map((n) => n.outerHTML ?? n.textContent).join('');
-  if (shownMarkup.get(container) === markup && container.childNodes.length === fragment.childNodes.length) return false;
-  shownMarkup.set(container, markup);
+  const fresh = fragment.childNodes;
+  const shown = container.childNodes;
+  if (fresh.length === shown.length && [...fresh].every((node, i) => node.isEqualNode(shown[i]))) return false;
   container.replaceChildren(fragment);
   return true;
 }

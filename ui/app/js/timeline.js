@@ -114,7 +114,7 @@ export function renderMessage(message, { showSender = true, onRetry = () => {}, 
  */
 const avatarSources = new Map();
 
-export function avatarSource(message) {
+function avatarSource(message) {
   const key = `${message.account}\u0000${message.sender_avatar}`;
   let first = avatarSources.get(key);
   if (first === undefined) {
@@ -184,7 +184,19 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
   const top = spacer();
   const bottom = spacer();
   let scheduled = false;
-  const resizes = typeof ResizeObserver === 'function' ? new ResizeObserver(() => schedule()) : null;
+  /** A row that changes size after it was laid out (a picture loaded) lays the rows out again. */
+  const seenHeight = new WeakMap();
+  const resizes = typeof ResizeObserver === 'function'
+    ? new ResizeObserver((entries) => {
+      let grew = false;
+      for (const { target, contentRect } of entries) {
+        // The first report of a node is its initial size, which the layout measured already.
+        if (seenHeight.has(target) && seenHeight.get(target) !== contentRect.height) grew = true;
+        seenHeight.set(target, contentRect.height);
+      }
+      if (grew) schedule();
+    })
+    : null;
 
   const heightOf = (row) => heights.get(row.key) ?? estimateHeight(row);
   const viewport = () => container.clientHeight || UNKNOWN_VIEWPORT_PX;
@@ -286,8 +298,7 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
     else if (anchored !== undefined) scrollTop = offsets[anchored] - anchor.delta;
     const [start, end] = visibleRange(offsets, scrollTop, viewport());
     paint(start, end);
-    sizeSpacers(start, end);
-    // Estimates became real heights: size again, then put the reader back exactly.
+    // Estimates become real heights, then the reader is put back exactly.
     measure();
     sizeSpacers(start, end);
     if (stick) container.scrollTop = container.scrollHeight;
@@ -355,7 +366,5 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
       setTimeout(() => entry.node.classList.remove('found'), 2500);
       return true;
     },
-    /** How many rows are in the DOM (for tests and the performance benchmark). */
-    renderedRows: () => rendered.size,
   };
 }

@@ -7,12 +7,6 @@ use crate::account::AccountId;
 use crate::message::StoredMessage;
 use rusqlite::{params, Connection};
 
-/// Where to look: everywhere, or in one room.
-#[derive(Debug, Clone, Default)]
-pub struct Scope {
-    pub room: Option<(AccountId, String)>,
-}
-
 /// Indexes the messages queued since the last batch (see migration 5). Runs on the writer
 /// thread after a batch's jobs, outside their savepoints.
 pub(super) fn index_queued(conn: &Connection) -> Result<(), StoreError> {
@@ -45,17 +39,18 @@ pub fn fts_query(typed: &str) -> Option<String> {
     Some(query.join(" "))
 }
 
-/// Messages matching what the user typed, newest first, at most `limit`.
+/// Messages matching what the user typed, newest first, at most `limit`; everywhere, or in one
+/// room of one account.
 pub fn search(
     conn: &Connection,
     typed: &str,
-    scope: &Scope,
+    room: Option<(&AccountId, &str)>,
     limit: u32,
 ) -> Result<Vec<StoredMessage>, StoreError> {
     let Some(query) = fts_query(typed) else {
         return Ok(Vec::new());
     };
-    let rows = match &scope.room {
+    let rows = match room {
         None => {
             let sql = format!(
                 "SELECT {COLUMNS} FROM messages WHERE local_id IN

@@ -240,12 +240,12 @@ async fn a_version_1_database_is_upgraded_without_losing_messages() {
 
 /// Texts of the messages a search finds, newest first.
 async fn find(store: &Store, typed: &str, room: Option<&str>) -> Vec<String> {
-    let typed = typed.to_owned();
-    let scope = search::Scope {
-        room: room.map(|r| (account(), r.to_owned())),
-    };
+    let (typed, room) = (typed.to_owned(), room.map(str::to_owned));
     store
-        .run(move |c| search::search(c, &typed, &scope, 50))
+        .run(move |c| {
+            let account = account();
+            search::search(c, &typed, room.as_deref().map(|r| (&account, r)), 50)
+        })
         .await
         .unwrap()
         .into_iter()
