@@ -2,8 +2,8 @@
 //! (a VM, a remote or virtual display) that GL is a software rasterizer, and every scroll and
 //! new row then costs a multiple of drawing directly: measured under Xvfb with a 1,000 messages/s
 //! flood, push-to-paint p99 was 362 ms with compositing and 86 ms without, and the page got 66
-//! frames instead of 152 (`bash scripts/bench-ui.sh load`). So without a GPU render node, compositing is turned off, unless the user set
-//! `WEBKIT_DISABLE_COMPOSITING_MODE` themselves.
+//! frames instead of 152 (`bash scripts/bench-ui.sh load`). So without a GPU render node,
+//! compositing is turned off, unless the user set `WEBKIT_DISABLE_COMPOSITING_MODE` themselves.
 
 const SWITCH: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
 
