@@ -8,7 +8,6 @@ use crate::account::AccountId;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{HashMap, VecDeque};
-use std::io::Read;
 use std::sync::{Arc, Mutex};
 
 pub const KEEP_PER_CONNECTION: usize = 500;
@@ -60,8 +59,26 @@ pub struct FrameRecord {
 /// A connection: its account and, for services with a socket per room, the room.
 type ConnectionKey = (AccountId, Option<String>);
 
+/// A frame in the ring. A received frame is kept as it came (a copy, at most
+/// [`MAX_SHOWN_BYTES`]) and described only when someone reads the inspector: decoding,
+/// redacting and re-encoding every frame as it arrives cost as much as the codec itself.
+struct Kept {
+    record: FrameRecord,
+    received: Option<Box<[u8]>>,
+}
+
+impl Kept {
+    fn shown(&self) -> FrameRecord {
+        let mut record = self.record.clone();
+        if let Some(bytes) = &self.received {
+            record.body = describe(bytes);
+        }
+        record
+    }
+}
+
 #[derive(Clone, Default)]
-pub struct Inspector(Arc<Mutex<HashMap<ConnectionKey, VecDeque<FrameRecord>>>>);
+pub struct Inspector(Arc<Mutex<HashMap<ConnectionKey, VecDeque<Kept>>>>);
 
 impl std::fmt::Debug for Inspector {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -70,24 +87,44 @@ impl std::fmt::Debug for Inspector {
 }
 
 impl Inspector {
+    /// Records a frame whose body is already described and redacted.
     pub fn record(&self, record: FrameRecord) {
+        self.keep(Kept {
+            record,
+            received: None,
+        });
+    }
+
+    /// Records a received frame with its bytes, described when the inspector is read (bodies
+    /// over [`MAX_SHOWN_BYTES`] are described now, so the ring never holds more than that).
+    pub fn record_received(&self, mut record: FrameRecord, bytes: &[u8]) {
+        let received = if bytes.len() <= MAX_SHOWN_BYTES {
+            Some(bytes.into())
+        } else {
+            record.body = describe(bytes);
+            None
+        };
+        self.keep(Kept { record, received });
+    }
+
+    fn keep(&self, kept: Kept) {
         let mut all = self.0.lock().unwrap_or_else(|p| p.into_inner());
         let ring = all
-            .entry((record.account.clone(), record.room.clone()))
+            .entry((kept.record.account.clone(), kept.record.room.clone()))
             .or_default();
         if ring.len() == KEEP_PER_CONNECTION {
             ring.pop_front();
         }
-        ring.push_back(record);
+        ring.push_back(kept);
     }
 
-    /// Every kept frame (of one account when given), oldest first.
+    /// Every kept frame (of one account when given), oldest first, described and redacted.
     pub fn frames(&self, account: Option<&AccountId>) -> Vec<FrameRecord> {
         let all = self.0.lock().unwrap_or_else(|p| p.into_inner());
         let mut frames: Vec<FrameRecord> = all
             .iter()
             .filter(|((a, _), _)| account.is_none_or(|want| a == want))
-            .flat_map(|(_, ring)| ring.iter().cloned())
+            .flat_map(|(_, ring)| ring.iter().map(Kept::shown))
             .collect();
         frames.sort_by_key(|f| f.at_ms);
         frames
@@ -160,12 +197,7 @@ pub fn redact_url(url: &url::Url) -> String {
 /// How a frame is shown: JSON redacted, gzip inflated first, other bytes as a hex preview.
 pub fn describe(bytes: &[u8]) -> String {
     let inflated = if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        flate2::read::GzDecoder::new(bytes)
-            .take(4 * 1024 * 1024)
-            .read_to_end(&mut out)
-            .ok()
-            .map(|_| out)
+        crate::codec::mixin::frame::inflate(bytes).ok()
     } else {
         None
     };
@@ -237,6 +269,33 @@ mod tests {
             describe(format!("\"{}\"", "x".repeat(100_000)).as_bytes()).len()
                 <= MAX_SHOWN_BYTES + 3
         );
+    }
+
+    #[test]
+    fn received_frames_are_shown_decoded_and_redacted_whenever_they_are_read() {
+        let inspector = Inspector::default();
+        let record = FrameRecord {
+            at_ms: 1,
+            account: AccountId("a".into()),
+            room: None,
+            direction: Direction::In,
+            opcode: "text",
+            size: 0,
+            body: String::new(),
+        };
+        inspector.record_received(record.clone(), br#"{"token":"SECRET","text":"hi"}"#);
+        let big = format!(
+            r#"{{"token":"SECRET","text":"{}"}}"#,
+            "x".repeat(MAX_SHOWN_BYTES)
+        );
+        inspector.record_received(record, big.as_bytes());
+        let frames = inspector.frames(None);
+        assert_eq!(
+            frames[0].body,
+            format!(r#"{{"text":"hi","token":"{REDACTED}"}}"#)
+        );
+        assert!(frames[1].body.len() <= MAX_SHOWN_BYTES + 3 && !frames[1].body.contains("SECRET"));
+        assert!(!inspector.export_ndjson(None).contains("SECRET"));
     }
 
     #[test]

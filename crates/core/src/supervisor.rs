@@ -795,8 +795,19 @@ impl Supervisor {
         sink.send(frame).await
     }
 
-    /// Records a frame (redacted) in the inspector's ring for this connection.
+    /// Records a frame (redacted) in the inspector's ring for this connection. Received text
+    /// and binary frames are described when the inspector is read; sent ones now.
     fn inspect(&self, direction: Direction, frame: &WsMessage) {
+        let data = match frame {
+            WsMessage::Text(t) => Some(("text", t.as_bytes())),
+            WsMessage::Binary(b) => Some(("binary", &b[..])),
+            _ => None,
+        };
+        if let (Direction::In, Some((opcode, bytes))) = (direction, data) {
+            let record = self.frame_record(direction, opcode, bytes.len(), String::new());
+            self.inspector.record_received(record, bytes);
+            return;
+        }
         let (opcode, size, body) = match frame {
             WsMessage::Text(t) => ("text", t.len(), crate::inspector::describe(t.as_bytes())),
             WsMessage::Binary(b) => ("binary", b.len(), crate::inspector::describe(b)),
@@ -816,7 +827,18 @@ impl Supervisor {
 
     /// Records one entry of this connection for the inspector (bodies already redacted).
     fn note(&self, direction: Direction, opcode: &'static str, size: usize, body: String) {
-        self.inspector.record(FrameRecord {
+        self.inspector
+            .record(self.frame_record(direction, opcode, size, body));
+    }
+
+    fn frame_record(
+        &self,
+        direction: Direction,
+        opcode: &'static str,
+        size: usize,
+        body: String,
+    ) -> FrameRecord {
+        FrameRecord {
             at_ms: crate::timestamp::now_ms(),
             account: self.account.clone(),
             room: self.room.clone(),
@@ -824,7 +846,7 @@ impl Supervisor {
             opcode,
             size,
             body,
-        });
+        }
     }
 
     /// The server accepted a pending message: it is sent and leaves the outbox.

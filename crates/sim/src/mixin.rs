@@ -12,6 +12,7 @@
 //! down and come back, stall.
 
 mod blaze;
+mod gzip;
 mod jwt;
 mod rest;
 
@@ -144,10 +145,7 @@ fn now_rfc3339() -> String {
 
 /// A gzip binary frame of `value`.
 pub fn frame(value: &Value) -> Message {
-    use std::io::Write;
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(3));
-    let _ = encoder.write_all(value.to_string().as_bytes());
-    Message::Binary(encoder.finish().unwrap_or_default().into())
+    Message::Binary(gzip::compress(value.to_string().as_bytes()).into())
 }
 
 /// The one-to-one conversation id of two users (PROTOCOLS.md §1.13).

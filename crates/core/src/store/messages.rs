@@ -167,7 +167,7 @@ fn insert_received(
     conn: &Connection,
     account: &AccountId,
     m: &IncomingMessage,
-    local_id: Option<i64>,
+    local_id_given: Option<i64>,
 ) -> Result<Option<i64>, StoreError> {
     let inserted = conn.prepare_cached(
         "INSERT INTO messages (local_id, account_id, room_id, service_id, sender_id, sender_name,
@@ -176,7 +176,7 @@ fn insert_received(
          ON CONFLICT (account_id, service_id) WHERE service_id IS NOT NULL DO NOTHING",
     )?
     .execute(params![
-        local_id,
+        local_id_given,
         account.0,
         m.room,
         m.service_id,
@@ -191,7 +191,14 @@ fn insert_received(
         m.card.as_ref().and_then(|c| serde_json::to_string(c).ok()),
         m.sender_avatar
     ])?;
-    Ok((inserted > 0).then(|| conn.last_insert_rowid()))
+    if inserted == 0 {
+        return Ok(None);
+    }
+    let local_id = conn.last_insert_rowid();
+    if local_id_given.is_some() {
+        super::search::queue(conn, local_id)?;
+    }
+    Ok(Some(local_id))
 }
 
 /// Stores a message the user wrote as pending and puts it in the outbox.

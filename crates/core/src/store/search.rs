@@ -7,15 +7,46 @@ use crate::account::AccountId;
 use crate::message::StoredMessage;
 use rusqlite::{params, Connection};
 
-/// Indexes the messages queued since the last batch (see migration 5). Runs on the writer
-/// thread after a batch's jobs, outside their savepoints.
-pub(super) fn index_queued(conn: &Connection) -> Result<(), StoreError> {
+/// Indexes what was written since the last batch (see migrations 5 and 7): the queued rows
+/// (older history, edits) and every row above the high-water mark, then raises the mark. Runs
+/// on the writer thread after a batch's jobs, in its own savepoint so a failure leaves the index
+/// and the mark as they were (the rows are indexed with the next batch).
+pub(super) fn index_new(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch("SAVEPOINT fts")?;
+    let indexed = (|| -> Result<(), StoreError> {
+        conn.prepare_cached(
+            "INSERT INTO messages_fts (rowid, text)
+             SELECT m.local_id, m.text FROM fts_queue q JOIN messages m ON m.local_id = q.local_id",
+        )?
+        .execute([])?;
+        conn.prepare_cached("DELETE FROM fts_queue")?.execute([])?;
+        conn.prepare_cached(
+            "INSERT INTO messages_fts (rowid, text)
+             SELECT local_id, text FROM messages WHERE local_id > (SELECT up_to FROM fts_indexed)",
+        )?
+        .execute([])?;
+        conn.prepare_cached(
+            "UPDATE fts_indexed SET up_to = MAX(up_to, (SELECT COALESCE(MAX(local_id), 0) FROM messages))",
+        )?
+        .execute([])?;
+        Ok(())
+    })();
+    let end = if indexed.is_ok() {
+        "RELEASE fts"
+    } else {
+        "ROLLBACK TO fts; RELEASE fts"
+    };
+    conn.execute_batch(end)?;
+    indexed
+}
+
+/// Queues a row written below the high-water mark (older history) for the next [`index_new`].
+pub(super) fn queue(conn: &Connection, local_id: i64) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "INSERT INTO messages_fts (rowid, text)
-         SELECT m.local_id, m.text FROM fts_queue q JOIN messages m ON m.local_id = q.local_id",
+        "INSERT OR IGNORE INTO fts_queue (local_id)
+         SELECT ?1 WHERE ?1 <= (SELECT up_to FROM fts_indexed)",
     )?
-    .execute([])?;
-    conn.prepare_cached("DELETE FROM fts_queue")?.execute([])?;
+    .execute([local_id])?;
     Ok(())
 }
 
@@ -40,7 +71,7 @@ pub fn fts_query(typed: &str) -> Option<String> {
 }
 
 /// Messages matching what the user typed, newest first, at most `limit`; everywhere, or in one
-/// room of one account.
+/// room of one account. Runs on the writer thread (it indexes what is pending first).
 pub fn search(
     conn: &Connection,
     typed: &str,
@@ -50,6 +81,8 @@ pub fn search(
     let Some(query) = fts_query(typed) else {
         return Ok(Vec::new());
     };
+    // The writer indexes new messages only every so often under load; a search sees them all.
+    index_new(conn)?;
     let rows = match room {
         None => {
             let sql = format!(

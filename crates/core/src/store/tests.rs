@@ -301,6 +301,52 @@ async fn search_finds_words_and_prefixes_newest_first_and_forgets_deleted_rooms(
 }
 
 #[tokio::test]
+async fn older_history_and_messages_written_between_searches_are_found_and_deleted_ones_are_not() {
+    let store = Store::open_in_memory().unwrap();
+    ingest(&store, incoming(Some("1"), "ann", false, "usdt first")).await;
+    assert_eq!(find(&store, "usdt", None).await, ["usdt first"]);
+    // History fetched when scrolling up goes below every stored id (below the index's mark).
+    let older = vec![incoming(Some("0"), "bob", false, "usdt from long ago")];
+    store
+        .run(move |c| messages::ingest_older(c, &account(), &older))
+        .await
+        .unwrap();
+    // Written and deleted in one batch, before the index caught up: never found.
+    store
+        .run(|c| {
+            messages::ingest(
+                c,
+                &account(),
+                &incoming(Some("2"), "cy", false, "usdt gone"),
+            )?;
+            let mut elsewhere = incoming(Some("3"), "cy", false, "usdt elsewhere");
+            elsewhere.room = "desk".into();
+            messages::ingest(c, &account(), &elsewhere)?;
+            messages::delete_room(c, &account(), "desk")
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        find(&store, "usdt", None).await,
+        ["usdt gone", "usdt first", "usdt from long ago"]
+    );
+    store
+        .run(|c| messages::delete_room(c, &account(), "public"))
+        .await
+        .unwrap();
+    assert!(find(&store, "usdt", None).await.is_empty());
+    // The index agrees with the table row for row (FTS5 checks it against the content).
+    store
+        .run(|c| {
+            Ok(c.execute_batch(
+                "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)",
+            )?)
+        })
+        .await
+        .expect("the full-text index matches the messages");
+}
+
+#[tokio::test]
 async fn what_ingest_returns_is_what_the_store_reads_back() {
     let store = Store::open_in_memory().unwrap();
     let mut m = incoming(Some("9"), "ann", false, "see the chart");

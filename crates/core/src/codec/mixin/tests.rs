@@ -336,6 +336,36 @@ fn malformed_frames_are_typed_errors() {
 }
 
 #[test]
+fn gzip_from_other_writers_inflates_and_a_damaged_one_is_refused() {
+    use std::io::{Read, Write};
+    let json = br#"{"action":"CREATE_MESSAGE","data":{"message_id":"m"}}"#;
+    // Optional header fields (name, comment, extra) and other levels, as other gzip writers make.
+    let mut named = flate2::GzBuilder::new()
+        .filename("frame.json")
+        .comment("from a test")
+        .extra(vec![1, 2, 3])
+        .write(Vec::new(), flate2::Compression::best());
+    named.write_all(json).unwrap();
+    let named = named.finish().unwrap();
+    assert_eq!(frame::inflate(&named).unwrap(), json);
+    // What Parley writes, any gzip reader reads.
+    let mut read = Vec::new();
+    flate2::read::GzDecoder::new(&frame::deflate(json)[..])
+        .read_to_end(&mut read)
+        .unwrap();
+    assert_eq!(read, json);
+    // A flipped bit in the checksum, or a cut trailer, is an error, not a wrong message.
+    let mut damaged = frame::deflate(json);
+    let at = damaged.len() - 6;
+    damaged[at] ^= 1;
+    assert!(frame::inflate(&damaged).is_err());
+    let whole = frame::deflate(json);
+    assert!(frame::inflate(&whole[..whole.len() - 3]).is_err());
+    // The reused inflater starts clean after an error.
+    assert_eq!(frame::inflate(&whole).unwrap(), json);
+}
+
+#[test]
 fn a_gzip_bomb_is_refused_after_the_limit() {
     let bomb = frame::deflate(&vec![b' '; frame::MAX_INFLATED_BYTES + 1024]);
     assert!(
