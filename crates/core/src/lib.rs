@@ -19,6 +19,7 @@ pub mod engine;
 pub mod event;
 pub mod event_batch;
 pub mod http_body;
+pub mod http_client;
 pub mod inspector;
 pub mod live;
 pub mod logging;

@@ -106,12 +106,7 @@ impl MexcRest {
                 "the REST base must start with https:// or http://".into(),
             ));
         }
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(20))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| RestError::Settings(format!("cannot start an HTTP client: {e}")))?;
+        let http = crate::http_client::api().map_err(RestError::Settings)?;
         Ok(MexcRest {
             http,
             base,
@@ -212,6 +207,7 @@ impl MexcRest {
             Method::Delete => self.http.delete(url),
         };
         let response = request
+            .timeout(Duration::from_secs(20))
             .header(API_KEY_HEADER, self.credentials.api_key.expose())
             .header("Content-Type", "application/json")
             .send()

@@ -109,11 +109,7 @@ impl MixinRest {
                 "the API address must start with https:// (or http://)".into(),
             ));
         }
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(15))
-            .connect_timeout(Duration::from_secs(10))
-            .build()
-            .map_err(|e| MixinError::Settings(e.to_string()))?;
+        let http = crate::http_client::api().map_err(MixinError::Settings)?;
         Ok(MixinRest {
             base,
             keystore,
@@ -206,6 +202,7 @@ impl MixinRest {
                     .map_err(|_| MixinError::Settings(method.into()))?,
                 url,
             )
+            .timeout(Duration::from_secs(15))
             .bearer_auth(&signed.token)
             .header("X-Request-Id", &signed.request_id)
             .header("Content-Type", "application/json");

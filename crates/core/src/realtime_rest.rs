@@ -269,12 +269,7 @@ pub struct RealtimeRest {
 
 impl RealtimeRest {
     pub fn new(base: &str, api_key: Secret, token: Option<Secret>) -> Result<Self, RealtimeError> {
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(20))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| RealtimeError::Settings(format!("cannot start an HTTP client: {e}")))?;
+        let http = crate::http_client::api().map_err(RealtimeError::Settings)?;
         Ok(RealtimeRest {
             http,
             base: base_url(base)?,
@@ -458,6 +453,7 @@ impl RealtimeRest {
         let mut request = self
             .http
             .request(method, url)
+            .timeout(Duration::from_secs(20))
             .header("X-API-Key", self.api_key.expose());
         if let Some(token) = &self.token {
             request = request.bearer_auth(token.expose());
