@@ -13,4 +13,5 @@ pub mod mexc;
 pub mod mixin;
 pub mod mockly;
 pub mod realtime;
+pub mod socket_writer;
 pub mod wire_time;

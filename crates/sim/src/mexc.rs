@@ -12,6 +12,7 @@ mod rest;
 
 use crate::http::query_value;
 use crate::listener::{Handler, RestartableListener};
+use crate::socket_writer::{write_queued, Written};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -604,7 +605,7 @@ async fn serve(state: Arc<State>, stream: TcpStream, mut down: watch::Receiver<b
             // While stalled, pushes wait in the queue as in a peer's full TCP buffer.
             out = outgoing.recv(), if !state.stalled.load(Ordering::SeqCst) => {
                 let Some(frame) = out else { break };
-                if sink.send(frame).await.is_err() { break; }
+                if write_queued(&mut sink, frame, &mut outgoing).await != Written::Open { break; }
             }
             frame = incoming.next() => match frame {
                 Some(Ok(Message::Text(_))) if state.stalled.load(Ordering::SeqCst) => {}

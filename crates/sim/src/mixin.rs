@@ -107,7 +107,8 @@ struct Data {
     bots: HashMap<String, Bot>,
     users: HashMap<String, String>,
     conversations: HashMap<String, Conversation>,
-    pending: HashMap<String, Vec<Pending>>,
+    /// Per bot, oldest first (a deque: acknowledgements mostly take the front).
+    pending: HashMap<String, VecDeque<Pending>>,
     acked: Vec<String>,
     sent: HashMap<String, Vec<BotMessage>>,
     sockets: HashMap<u64, Socket>,
@@ -171,7 +172,10 @@ impl Data {
 
     /// Everything `bot` has not acknowledged, oldest first.
     fn unacked(&self, bot: &str) -> Vec<Pending> {
-        self.pending.get(bot).cloned().unwrap_or_default()
+        self.pending
+            .get(bot)
+            .map(|q| q.iter().cloned().collect())
+            .unwrap_or_default()
     }
 
     fn ack(&mut self, message_id: &str) {
@@ -375,7 +379,7 @@ impl MixinSim {
         data.pending
             .entry(bot.to_owned())
             .or_default()
-            .push(Pending {
+            .push_back(Pending {
                 message_id: message_id.clone(),
                 view: view.clone(),
             });
@@ -455,7 +459,10 @@ impl MixinSim {
 
     /// How many messages `bot` has not acknowledged.
     pub fn unacked_count(&self, bot: &str) -> usize {
-        lock(&self.state.data).unacked(bot).len()
+        lock(&self.state.data)
+            .pending
+            .get(bot)
+            .map_or(0, VecDeque::len)
     }
 
     /// Every frame clients sent (inflated JSON), with the socket it came on, in order.
@@ -481,7 +488,8 @@ impl MixinSim {
         self.state.swallow_replies.store(n, Ordering::SeqCst);
     }
 
-    /// The next request of `action` is answered with error `code`.
+    /// The next request of `action` (a Blaze action, or a REST call as `POST /acknowledgements`)
+    /// is answered with error `code`.
     pub fn inject_error(&self, action: &str, code: i64) {
         lock(&self.state.data)
             .inject

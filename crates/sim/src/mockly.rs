@@ -9,8 +9,9 @@
 use crate::bots::BOT_REPLIES;
 pub use crate::bots::{Bot, BOTS};
 use crate::listener::{Handler, RestartableListener};
+use crate::socket_writer::{write_queued, Written};
 use crate::wire_time::naive_iso_micros;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
 use serde_json::json;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -363,7 +364,7 @@ async fn serve_connection(state: Arc<State>, stream: TcpStream, mut down: watch:
             _ = stalled.changed() => {}
             out = outgoing.recv() => {
                 let Some(frame) = out else { break };
-                if sink.send(frame).await.is_err() {
+                if write_queued(&mut sink, frame, &mut outgoing).await != Written::Open {
                     break;
                 }
             }

@@ -2,6 +2,7 @@
 //! Pushes start after `LIST_PENDING_MESSAGES`; sends are idempotent by `message_id`.
 
 use super::{frame, jwt, lock, now_rfc3339, BotMessage, Data, Socket, State};
+use crate::socket_writer::{write_queued, Written};
 use base64::Engine as _;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -122,8 +123,7 @@ pub(super) async fn serve(state: Arc<State>, stream: TcpStream, mut down: watch:
             _ = tokio::time::sleep_until(last_heard + idle), if !stalled => break,
             out = outgoing.recv(), if !stalled => {
                 let Some(message) = out else { break };
-                let closing = matches!(message, Message::Close(_));
-                if sink.send(message).await.is_err() || closing { break; }
+                if write_queued(&mut sink, message, &mut outgoing).await != Written::Open { break; }
             }
             message = incoming.next(), if !stalled => match message {
                 Some(Ok(Message::Binary(bytes))) => {

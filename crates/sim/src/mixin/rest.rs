@@ -78,6 +78,10 @@ async fn handle(
     };
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let mut data = lock(&state.data);
+    let call = format!("{method} {path}");
+    if let Some(code) = data.inject.get_mut(&call).and_then(|q| q.pop_front()) {
+        return error(&request_id, code, "Injected error.");
+    }
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
     let api_base = state
         .api_base

@@ -3,6 +3,7 @@
 //! subscription, answers `ping`, and enforces the size, rate and idle limits.
 
 use super::{event, lock, now_iso, LimitAction, Socket, State, MAX_MESSAGE_BYTES};
+use crate::socket_writer::{write_queued, Written};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -117,8 +118,7 @@ async fn serve_socket(state: Arc<State>, stream: TcpStream, mut down: watch::Rec
             }
             out = outgoing.recv(), if !stalled => {
                 let Some(frame) = out else { break };
-                let closing = matches!(frame, Message::Close(_));
-                if sink.send(frame).await.is_err() || closing { break; }
+                if write_queued(&mut sink, frame, &mut outgoing).await != Written::Open { break; }
             }
             frame = incoming.next(), if !stalled => match frame {
                 Some(Ok(Message::Text(text))) => {
