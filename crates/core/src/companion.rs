@@ -37,11 +37,12 @@ pub trait Companion: Send + Sync {
     }
 
     /// Acknowledges stored messages in one call where the service has a batch API (Mixin's
-    /// `POST /acknowledgements`); `None` means the codec acknowledges frame by frame.
-    fn acknowledge_many<'a>(
-        &'a self,
-        _service_ids: &'a [String],
-    ) -> Option<BoxFuture<'a, Result<(), String>>> {
+    /// `POST /acknowledgements`); `None` means the codec acknowledges frame by frame. The call
+    /// owns what it needs: the connection reads on while it runs.
+    fn acknowledge_many(
+        &self,
+        _service_ids: Vec<String>,
+    ) -> Option<BoxFuture<'static, Result<(), String>>> {
         None
     }
 

@@ -11,6 +11,7 @@
 
 pub mod account;
 pub mod backoff;
+pub mod batch_ack;
 pub mod codec;
 pub mod companion;
 pub mod config;

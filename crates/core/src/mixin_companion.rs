@@ -8,14 +8,15 @@ use crate::message::IncomingMessage;
 use crate::mixin_rest::MixinRest;
 use futures_util::future::BoxFuture;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// A name lookup may delay storing a message at most this long.
 const LOOKUP_TIMEOUT: Duration = Duration::from_secs(5);
 
 pub struct MixinCompanion {
-    rest: MixinRest,
+    /// Shared with acknowledgement calls that outlive one burst.
+    rest: Arc<MixinRest>,
     bot_id: String,
     /// Names found (or not) per user and per conversation, for this connection's lifetime.
     users: Mutex<HashMap<String, Option<String>>>,
@@ -25,7 +26,7 @@ pub struct MixinCompanion {
 impl MixinCompanion {
     pub fn new(rest: MixinRest, bot_id: String) -> MixinCompanion {
         MixinCompanion {
-            rest,
+            rest: Arc::new(rest),
             bot_id,
             users: Mutex::new(HashMap::new()),
             rooms: Mutex::new(HashMap::new()),
@@ -108,16 +109,14 @@ impl Companion for MixinCompanion {
         })
     }
 
-    fn acknowledge_many<'a>(
-        &'a self,
-        service_ids: &'a [String],
-    ) -> Option<BoxFuture<'a, Result<(), String>>> {
+    fn acknowledge_many(
+        &self,
+        service_ids: Vec<String>,
+    ) -> Option<BoxFuture<'static, Result<(), String>>> {
+        let rest = self.rest.clone();
         Some(Box::pin(async move {
             for chunk in service_ids.chunks(100) {
-                self.rest
-                    .acknowledge(chunk)
-                    .await
-                    .map_err(|e| e.explain())?;
+                rest.acknowledge(chunk).await.map_err(|e| e.explain())?;
             }
             Ok(())
         }))

@@ -6,6 +6,7 @@
 
 use crate::account::AccountId;
 use crate::backoff::Backoff;
+use crate::batch_ack::{BatchAcks, Failed};
 use crate::codec::{Codec, CodecError, HeartbeatFrame, InFrame, Inbound, OutFrame, Signal};
 use crate::companion::Companion;
 use crate::connection_state::ConnectionState;
@@ -144,6 +145,7 @@ pub fn spawn(
         price_deadline: None,
         refused_close: None,
         resend_at: None,
+        acks: BatchAcks::default(),
         inspector,
     };
     let task = tokio::spawn(supervisor.run().instrument(span));
@@ -177,6 +179,8 @@ struct Supervisor {
     refused_close: Option<String>,
     /// When the outbox is tried again after the server refused a send for now (rate limit).
     resend_at: Option<Instant>,
+    /// The batch acknowledgement running while the socket is read on.
+    acks: BatchAcks,
     /// Where every frame in both directions is recorded (redacted) for the inspector.
     inspector: Inspector,
 }
@@ -500,6 +504,13 @@ impl Supervisor {
                 _ = sleep_until(self.price_deadline.unwrap_or_else(Instant::now)), if self.price_deadline.is_some() => {
                     self.publish_prices();
                 }
+                Some(failed) = self.acks.finished(), if self.acks.busy() => {
+                    let mut after = AfterFrame::default();
+                    self.acknowledge_over_socket(failed, &mut after);
+                    if let Err(reason) = self.finish_frame(after, &mut sink).await {
+                        return SessionEnd::Lost(reason);
+                    }
+                }
                 _ = sleep_until(self.resend_at.unwrap_or_else(Instant::now)), if self.resend_at.is_some() => {
                     self.resend_at = None;
                     if let Err(reason) = self.flush_outbox(&mut sink).await {
@@ -647,20 +658,29 @@ impl Supervisor {
     /// per 100 instead of a frame and a reply each); if that fails, frame by frame.
     async fn acknowledge_burst(&mut self, messages: Vec<IncomingMessage>, after: &mut AfterFrame) {
         let stored = self.ingest_burst(messages).await;
-        if stored.len() > 1 {
-            if let Some(companion) = self.companion.clone() {
-                if let Some(call) = companion.acknowledge_many(&stored) {
-                    match call.await {
-                        Ok(()) => return,
-                        Err(reason) => {
-                            tracing::warn!(%reason, "batch acknowledgement failed; acknowledging one by one")
-                        }
-                    }
+        let call = match &self.companion {
+            Some(companion) if stored.len() > 1 => companion.acknowledge_many(stored.clone()),
+            _ => None,
+        };
+        match call {
+            Some(call) => {
+                if let Some(failed) = self.acks.start(call, stored).await {
+                    self.acknowledge_over_socket(failed, after);
+                }
+            }
+            None => {
+                for id in stored {
+                    after.replies.extend(self.codec.acknowledge(&id));
                 }
             }
         }
-        for id in stored {
-            after.replies.extend(self.codec.acknowledge(&id));
+    }
+
+    /// A batch acknowledgement failed: its messages are acknowledged frame by frame.
+    fn acknowledge_over_socket(&mut self, failed: Failed, after: &mut AfterFrame) {
+        tracing::warn!(reason = %failed.reason, count = failed.service_ids.len(), "batch acknowledgement failed; acknowledging one by one");
+        for id in &failed.service_ids {
+            after.replies.extend(self.codec.acknowledge(id));
         }
     }
 

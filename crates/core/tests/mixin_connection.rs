@@ -261,6 +261,34 @@ async fn a_backlog_is_acknowledged_in_batches_over_rest_and_stored_once_in_order
 }
 
 #[tokio::test]
+async fn a_failed_batch_acknowledgement_is_made_over_the_socket_while_reading_goes_on() {
+    let w = world(MixinConfig::default()).await;
+    w.sim.inject_error("POST /acknowledgements", 500);
+    let texts: Vec<String> = (0..20).map(|i| format!("backlog {i}")).collect();
+    for text in &texts {
+        w.sim.user_says(&w.bot, &w.ava, text);
+    }
+    let engine = engine(Store::open_in_memory().unwrap());
+    let account = add(&engine, &w, &w.keystore).await;
+    eventually("every message acknowledged", || {
+        w.sim.unacked_count(&w.bot) == 0
+    })
+    .await;
+    let over_socket = w
+        .sim
+        .client_frames()
+        .iter()
+        .filter(|(_, f)| f["action"] == "ACKNOWLEDGE_MESSAGE_RECEIPT")
+        .count();
+    assert!(
+        over_socket >= 2,
+        "the failed batch went frame by frame: {over_socket}"
+    );
+    let stored = history(&engine, &account, &conversation(&w)).await;
+    assert_eq!(stored.len(), texts.len(), "every message stored once");
+}
+
+#[tokio::test]
 async fn redelivered_messages_are_not_duplicated() {
     let w = world(MixinConfig {
         redeliver_every: Some(Duration::from_millis(100)),
