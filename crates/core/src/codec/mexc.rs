@@ -11,7 +11,7 @@ use super::{
 };
 use crate::message::{IncomingMessage, Media, MessageKind};
 use crate::mexc_listen_key::ListenKeySource;
-use chrono::{FixedOffset, NaiveDateTime, TimeZone};
+use chrono::{FixedOffset, TimeZone};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -48,7 +48,10 @@ impl MexcCodec {
 
     /// Reads `"YYYY-MM-DD HH:MM:SS"` in the configured offset; `None` if it is not that shape.
     fn create_time_ms(&self, raw: &str) -> Option<i64> {
-        let naive = NaiveDateTime::parse_from_str(raw, "%Y-%m-%d %H:%M:%S").ok()?;
+        let naive = match crate::timestamp::naive_prefix(raw, b" ")? {
+            (naive, "") => naive,
+            _ => return None,
+        };
         let offset = FixedOffset::east_opt(self.chat.create_time_offset_minutes * 60)?;
         offset
             .from_local_datetime(&naive)
