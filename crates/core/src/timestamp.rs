@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 pub fn parse_iso_ms(raw: &str) -> Option<i64> {
     // The shapes services send (naive, or UTC with `Z`) are read directly: chrono's
     // format-string parsers were a tenth of the time to decode a frame.
-    if let Some((naive, zone)) = naive_prefix(raw, &[b'T', b't', b' ']) {
+    if let Some((naive, zone)) = naive_prefix(raw, b"Tt ") {
         if zone.is_empty() || zone.eq_ignore_ascii_case("z") {
             return Some(naive.and_utc().timestamp_millis());
         }
