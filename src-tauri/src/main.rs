@@ -44,6 +44,7 @@ fn main() {
         }
     };
     tracing::info!(config = %profile.config_file.display(), rendering = %rendering::describe(), "starting Parley");
+    let preparing = startup::prepare_in_background(profile);
 
     // The default profile runs once: launching Parley again brings the running window to the
     // front. Explicit profiles (tests, side-by-side setups) stay independent.
@@ -72,7 +73,10 @@ fn main() {
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
-            let state = tauri::async_runtime::block_on(startup::start(profile, args.demo));
+            let prepared = preparing
+                .join()
+                .map_err(|_| "start-up failed before the window opened (see the log)")?;
+            let state = tauri::async_runtime::block_on(startup::start(prepared, args.demo));
             alerts::watch(
                 app.handle().clone(),
                 state.engine.subscribe(),

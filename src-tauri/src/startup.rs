@@ -36,8 +36,40 @@ pub struct AppState {
     pub has_tray: std::sync::atomic::AtomicBool,
 }
 
-pub async fn start(profile: Profile, force_demo: bool) -> AppState {
+/// What start-up can do before the window exists, with no effect outside this process: the
+/// config read, the history store opened, the keyring asked whether it answers. It runs on its
+/// own thread while Tauri, GTK and WebKit set up (~400 ms), so the engine is ready sooner.
+pub struct Prepared {
+    profile: Profile,
+    config_file: ConfigFile,
+    config: AppConfig,
+    store: Store,
+    secrets: Arc<dyn SecretStore>,
+    keyring_missing: Option<(String, Arc<ConsentStore>)>,
+    notices: Vec<String>,
+}
+
+/// Starts [`prepare`] on its own thread.
+pub fn prepare_in_background(profile: Profile) -> std::thread::JoinHandle<Prepared> {
+    std::thread::spawn(move || prepare(profile))
+}
+
+/// The store and the keyring are opened side by side (each waits on I/O: SQLite's files, the
+/// Secret Service over D-Bus).
+pub fn prepare(profile: Profile) -> Prepared {
     let mut notices = Vec::new();
+    let (store, keyring_probe) = std::thread::scope(|scope| {
+        let keyring = KeyringStore::new(profile.keyring_namespace.clone());
+        let probing = scope.spawn(move || {
+            let probed = keyring.probe();
+            (keyring, probed)
+        });
+        let store = Store::open(&profile.store_file);
+        let probed = probing
+            .join()
+            .unwrap_or_else(|_| std::panic::resume_unwind(Box::new("keyring probe panicked")));
+        (store, probed)
+    });
 
     let config_file = ConfigFile::new(profile.config_file.clone());
     let config = match config_file.load() {
@@ -58,7 +90,7 @@ pub async fn start(profile: Profile, force_demo: bool) -> AppState {
         }
     };
 
-    let store = match Store::open(&profile.store_file) {
+    let store = match store {
         Ok(store) => store,
         Err(e) => {
             tracing::error!(error = %e, "history store unavailable");
@@ -69,11 +101,10 @@ pub async fn start(profile: Profile, force_demo: bool) -> AppState {
         }
     };
 
-    let keyring = KeyringStore::new(profile.keyring_namespace.clone());
     let mut keyring_missing = None;
-    let secrets: Arc<dyn SecretStore> = match keyring.probe() {
-        Ok(()) => Arc::new(keyring),
-        Err(e) => {
+    let secrets: Arc<dyn SecretStore> = match keyring_probe {
+        (keyring, Ok(())) => Arc::new(keyring),
+        (_, Err(e)) => {
             // Never plain text, never deleting anything: the user decides whether secrets may
             // live in memory for this session (see `keep_secrets_for_session`).
             tracing::warn!(error = %e, "no system keyring");
@@ -82,7 +113,28 @@ pub async fn start(profile: Profile, force_demo: bool) -> AppState {
             consent
         }
     };
+    Prepared {
+        profile,
+        config_file,
+        config,
+        store,
+        secrets,
+        keyring_missing,
+        notices,
+    }
+}
 
+/// Starts the engine on what [`prepare`] opened: accounts connect, the Demo starts if wanted.
+pub async fn start(prepared: Prepared, force_demo: bool) -> AppState {
+    let Prepared {
+        profile,
+        config_file,
+        config,
+        store,
+        secrets,
+        keyring_missing,
+        mut notices,
+    } = prepared;
     let wants_demo = force_demo || (config.accounts.is_empty() && !config.demo_dismissed);
     let engine = Engine::new(store, Some(config_file), config, secrets, Tuning::default());
     if let Err(e) = engine.start_configured().await {
