@@ -5,6 +5,7 @@
 //! is waiting in one transaction (each in its own savepoint, so one failure never undoes the
 //! others), which batches writes under load without any caller having to think about it.
 
+mod checkpoint;
 pub mod messages;
 pub mod outbox;
 pub mod rooms;
@@ -63,22 +64,30 @@ impl Store {
         // 16 MB of page cache (the default is 2 MB): de-duplication and unread counts read
         // indexes that outgrow 2 MB after some 100,000 messages.
         conn.pragma_update(None, "cache_size", -16_000)?;
-        Self::start(conn)
+        let stats = Arc::new(stats::WriterStats::default());
+        if checkpoint::spawn(path, Arc::downgrade(&stats)) {
+            // The writer still checkpoints past 16 MB of log: under a steady flood the passive
+            // checkpoints never catch up with the end of the log, which then only grows. By then
+            // most pages are copied already, so the writer's checkpoint is short.
+            conn.pragma_update(None, "wal_autocheckpoint", checkpoint::WRITER_AFTER_PAGES)?;
+        }
+        // A log that grew past this is cut back to it when it starts over.
+        conn.pragma_update(None, "journal_size_limit", 32 * 1024 * 1024)?;
+        Self::start(conn, stats)
     }
 
     /// A store that lives in memory only (parley-cli without a profile, tests).
     pub fn open_in_memory() -> Result<Store, StoreError> {
-        Self::start(Connection::open_in_memory()?)
+        Self::start(Connection::open_in_memory()?, Arc::default())
     }
 
-    fn start(conn: Connection) -> Result<Store, StoreError> {
+    fn start(conn: Connection, stats: Arc<stats::WriterStats>) -> Result<Store, StoreError> {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // Every job runs in a savepoint, whose undo copies of pages would otherwise be written
         // to a temporary file (a write system call per page touched).
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         schema::migrate(&conn)?;
         let (jobs, rx) = mpsc::channel::<Job>();
-        let stats = Arc::new(stats::WriterStats::default());
         let counted = stats.clone();
         std::thread::Builder::new()
             .name("parley-store".into())

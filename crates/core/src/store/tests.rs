@@ -59,6 +59,35 @@ async fn history_survives_closing_and_reopening() {
 }
 
 #[tokio::test]
+async fn the_write_ahead_log_is_copied_into_the_database_in_the_background() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("parley.sqlite3");
+    let store = Store::open(&path).unwrap();
+    let burst: Vec<IncomingMessage> = (0..2000)
+        .map(|i| incoming(Some(&format!("m{i}")), "ann", false, &"hello ".repeat(20)))
+        .collect();
+    store
+        .run(move |c| messages::ingest_all(c, &account(), &burst))
+        .await
+        .unwrap();
+    // The writer alone would leave these pages in the log (it checkpoints past 4,000 pages);
+    // the checkpoint thread copies them into the database file within moments.
+    let database_bytes = || std::fs::metadata(&path).unwrap().len();
+    for _ in 0..30 {
+        if database_bytes() > 100 * 4096 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        database_bytes() > 100 * 4096,
+        "the database file holds {} bytes",
+        database_bytes()
+    );
+    assert_eq!(history(&store).await.len(), 100, "history reads as before");
+}
+
+#[tokio::test]
 async fn the_same_service_id_is_stored_once() {
     let store = Store::open_in_memory().unwrap();
     assert!(matches!(
