@@ -1,6 +1,6 @@
 //! The one HTTP client every service's REST API goes through. Building a client loads the
-//! system's certificate store (the profile of the ingest benchmark showed each build costing as
-//! much CPU as storing thousands of messages), and one client shares its connection pool.
+//! system's certificate store (building clients was 13 % of the samples of a short run of the
+//! ingest benchmark), and one client shares its connection pool.
 //! Redirects are not followed (signed API calls must not be replayed elsewhere); each service
 //! sets its own request timeout.
 

@@ -70,8 +70,9 @@ pub(super) const MIGRATIONS: &[&str] = &[
         WHERE own = 0 AND kind <> 'system';",
     // 7: new messages are indexed by a high-water mark instead of an insert trigger. A trigger
     // made every insert a multi-table statement, which SQLite journals on its own (a statement
-    // savepoint per message: 60 % of the writer's time). Rows above `fts_indexed.up_to` are not
-    // indexed yet; older history inserted below it is queued in `fts_queue` by the code.
+    // savepoint per message, the top of the ingest benchmark's profile). Rows above
+    // `fts_indexed.up_to` are not indexed yet; older history inserted below it is queued in
+    // `fts_queue` by the code.
     "INSERT INTO messages_fts (rowid, text)
          SELECT m.local_id, m.text FROM fts_queue q JOIN messages m ON m.local_id = q.local_id;
     DELETE FROM fts_queue;

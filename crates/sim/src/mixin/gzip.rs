@@ -1,6 +1,6 @@
 //! Gzip as Blaze frames carry it (RFC 1952, level 3 as Mixin's Go SDK). Each thread reuses one
-//! compressor: a fresh one allocates and zeroes ~300 KB of tables, which cost more than
-//! compressing a chat message, and the simulators share the machine with the client measured.
+//! compressor: a fresh one allocates and zeroes its tables, which cost more than compressing a
+//! chat message, and the simulators share the machine with the client measured.
 
 use flate2::{Compress, Compression, Crc, FlushCompress, Status};
 use std::cell::RefCell;

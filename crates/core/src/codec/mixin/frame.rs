@@ -2,8 +2,8 @@
 //! ways (PROTOCOLS.md §1.5). Inflation is bounded so a gzip bomb costs at most the limit.
 //!
 //! The (de)compressor of each thread is reused from frame to frame: a fresh one allocates and
-//! zeroes its tables (~300 KB for level 3, ~45 KB to inflate), which cost more than the
-//! (de)compression of a chat-sized frame itself.
+//! zeroes its tables (`alloc_zeroed` and its page faults topped the ingest benchmark's profile),
+//! which cost more than the (de)compression of a chat-sized frame itself.
 
 use crate::codec::CodecError;
 use flate2::{Compress, Compression, Crc, Decompress, FlushCompress, FlushDecompress, Status};
