@@ -29,6 +29,9 @@ pub enum StoreError {
     Closed,
     #[error("the history database was written by a newer Parley (schema {found}, this build knows {known})")]
     TooNew { found: i64, known: i64 },
+    /// The batch this write ran in could not be committed, so it was undone.
+    #[error("the history database could not save this change: {0}")]
+    NotSaved(String),
     #[error("cannot create the data folder {path}: {source}")]
     Folder {
         path: String,
@@ -36,8 +39,14 @@ pub enum StoreError {
     },
 }
 
-/// A job on the writer thread: returns whether its savepoint should be kept.
-type Job = Box<dyn FnOnce(&Connection) -> bool + Send>;
+/// A job on the writer thread: runs in a savepoint of the batch's transaction and returns
+/// whether to keep that savepoint, and how to answer its caller.
+type Job = Box<dyn FnOnce(&Connection) -> (bool, Reply) + Send>;
+
+/// Answers a job's caller once its batch's fate is known: with the job's result after the
+/// commit, or with the commit's error. A caller is never told a write is stored (and a message
+/// announced or acknowledged to its server) before it is.
+type Reply = Box<dyn FnOnce(Option<&rusqlite::Error>) + Send>;
 
 /// Most jobs run in one transaction before it is committed.
 const MAX_BATCH: usize = 512;
@@ -114,31 +123,47 @@ impl Store {
         let job: Job = Box::new(move |conn| {
             let result = f(conn);
             let keep = result.is_ok();
-            let _ = tx.send(result);
-            keep
+            let reply: Reply = Box::new(move |not_committed| {
+                let answer = match not_committed {
+                    Some(e) if result.is_ok() => Err(StoreError::NotSaved(e.to_string())),
+                    _ => result,
+                };
+                let _ = tx.send(answer);
+            });
+            (keep, reply)
         });
         self.jobs.send(job).map_err(|_| StoreError::Closed)?;
         rx.await.map_err(|_| StoreError::Closed)?
     }
 }
 
-/// The full-text index is brought up to date when the writer has nothing waiting, or at the
-/// latest this long after it last was while jobs keep coming: one FTS5 segment per many batches
-/// under a flood (FTS5 pays per segment; with indexing moved out of every batch, a ~250-message
-/// transaction in `cargo bench -p parley-core --bench ingest` went from 7.3 to 3.7 ms p50, together
-/// with dropping the insert trigger). Searches index what is pending first, so they never miss a
-/// message.
-const INDEX_AT_LEAST_EVERY: Duration = Duration::from_millis(250);
+/// New messages are added to the full-text index this long after the first of them was written,
+/// in a transaction of its own after their callers were answered: one FTS5 segment per many
+/// messages. Indexing after every batch cost a second commit per message at 1,000 messages/s
+/// (its pages doubled the log the writer must sync when the log starts over). Searches index
+/// what is pending first, so they never miss a message.
+const INDEX_AFTER: Duration = Duration::from_millis(250);
 
 fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>, stats: &stats::WriterStats) {
-    let mut waiting: Option<Job> = None;
-    let mut indexed_at = Instant::now();
+    // When the messages written since the last indexing must be indexed by.
+    let mut index_due: Option<Instant> = None;
     loop {
-        let first = match waiting.take() {
-            Some(job) => job,
+        let first = match index_due {
             None => match rx.recv() {
                 Ok(job) => job,
                 Err(_) => return,
+            },
+            Some(due) => match rx.recv_timeout(due.saturating_duration_since(Instant::now())) {
+                Ok(job) => job,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    index_new(&conn);
+                    index_due = None;
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    index_new(&conn);
+                    return;
+                }
             },
         };
         let mut batch = vec![first];
@@ -148,20 +173,32 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>, stats: &stats::WriterS
                 Err(_) => break,
             }
         }
-        let (jobs, started) = (batch.len(), Instant::now());
+        let (jobs, started, changes_before) = (batch.len(), Instant::now(), conn.total_changes());
         let in_transaction = begin(&conn);
-        run_jobs(&conn, batch);
-        waiting = rx.try_recv().ok();
-        if waiting.is_none() || indexed_at.elapsed() >= INDEX_AT_LEAST_EVERY {
-            if let Err(e) = search::index_new(&conn) {
-                tracing::error!(error = %e, "cannot index new messages for search; they are indexed with the next batch");
-            }
-            indexed_at = Instant::now();
-        }
-        if in_transaction {
-            commit(&conn);
+        let replies = run_jobs(&conn, batch);
+        let not_committed = if in_transaction {
+            commit(&conn).err()
+        } else {
+            None
+        };
+        for reply in replies {
+            reply(not_committed.as_ref());
         }
         stats.record(jobs, started.elapsed());
+        if conn.total_changes() != changes_before {
+            index_due.get_or_insert(Instant::now() + INDEX_AFTER);
+        }
+        if index_due.is_some_and(|due| due <= Instant::now()) {
+            index_new(&conn);
+            index_due = None;
+        }
+    }
+}
+
+/// Brings the full-text index up to date; on failure the rows wait for the next time.
+fn index_new(conn: &Connection) {
+    if let Err(e) = search::index_new(conn) {
+        tracing::error!(error = %e, "cannot index new messages for search; they are indexed with the next batch");
     }
 }
 
@@ -176,22 +213,25 @@ fn begin(conn: &Connection) -> bool {
     }
 }
 
-fn commit(conn: &Connection) {
-    if let Err(e) = conn.execute_batch("COMMIT") {
-        tracing::error!(error = %e, "store transaction commit failed");
+/// Commits the batch, or undoes all of it when that fails (a full disk, a deferred constraint).
+fn commit(conn: &Connection) -> Result<(), rusqlite::Error> {
+    conn.execute_batch("COMMIT").inspect_err(|e| {
+        tracing::error!(error = %e, "store transaction commit failed; the batch is undone");
         let _ = conn.execute_batch("ROLLBACK");
-    }
+    })
 }
 
-/// One savepoint per job, so one failure never undoes the others.
-fn run_jobs(conn: &Connection, batch: Vec<Job>) {
+/// One savepoint per job, so one failure never undoes the others. Returns the jobs' replies.
+fn run_jobs(conn: &Connection, batch: Vec<Job>) -> Vec<Reply> {
+    let mut replies = Vec::with_capacity(batch.len());
     for job in batch {
         if let Err(e) = conn.execute_batch("SAVEPOINT job") {
             tracing::error!(error = %e, "cannot open a store savepoint");
-            job(conn);
+            replies.push(job(conn).1);
             continue;
         }
-        let end = if job(conn) {
+        let (keep, reply) = job(conn);
+        let end = if keep {
             "RELEASE job"
         } else {
             "ROLLBACK TO job; RELEASE job"
@@ -199,7 +239,9 @@ fn run_jobs(conn: &Connection, batch: Vec<Job>) {
         if let Err(e) = conn.execute_batch(end) {
             tracing::error!(error = %e, "cannot close a store savepoint");
         }
+        replies.push(reply);
     }
+    replies
 }
 
 #[cfg(test)]

@@ -9,8 +9,9 @@ use rusqlite::{params, Connection};
 
 /// Indexes what was written since the last batch (see migrations 5 and 7): the queued rows
 /// (older history, edits) and every row above the high-water mark, then raises the mark. Runs
-/// on the writer thread after a batch's jobs, in its own savepoint so a failure leaves the index
-/// and the mark as they were (the rows are indexed with the next batch).
+/// on the writer thread after a batch is committed (or inside a search's job), in its own
+/// savepoint so a failure leaves the index and the mark as they were (the rows are indexed with
+/// the next batch).
 pub(super) fn index_new(conn: &Connection) -> Result<(), StoreError> {
     conn.execute_batch("SAVEPOINT fts")?;
     let indexed = (|| -> Result<(), StoreError> {

@@ -232,6 +232,62 @@ async fn a_failing_job_does_not_undo_the_others_in_its_batch() {
 }
 
 #[tokio::test]
+async fn a_write_is_reported_stored_only_once_its_batch_is_committed() {
+    let store = Store::open_in_memory().unwrap();
+    // A constraint checked at COMMIT stands in for a commit that fails (a full disk).
+    store
+        .run(|c| {
+            c.execute_batch(
+                "CREATE TABLE parent (id INTEGER PRIMARY KEY);
+                 CREATE TABLE child (parent INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);",
+            )?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    // The writer is busy, so the next two jobs share one batch.
+    let writer = store.clone();
+    let busy = tokio::spawn(async move {
+        writer
+            .run(|_| {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                Ok(())
+            })
+            .await
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let dooms_the_commit = store.run(|c| {
+        c.execute("INSERT INTO child VALUES (42)", [])?;
+        Ok(())
+    });
+    let message = store.run(|c| {
+        messages::ingest(
+            c,
+            &account(),
+            &incoming(Some("m1"), "ann", false, "lost with its batch"),
+        )
+    });
+    let (doomed, message) = tokio::join!(dooms_the_commit, message);
+    busy.await.unwrap().unwrap();
+    assert!(matches!(doomed, Err(StoreError::NotSaved(_))), "{doomed:?}");
+    assert!(
+        matches!(message, Err(StoreError::NotSaved(_))),
+        "the message's caller is not told it is stored: {message:?}"
+    );
+    assert!(history(&store).await.is_empty());
+    // The store goes on: the same message is stored when it comes again.
+    assert!(matches!(
+        ingest(
+            &store,
+            incoming(Some("m1"), "ann", false, "lost with its batch")
+        )
+        .await,
+        Ingested::New(_)
+    ));
+    assert_eq!(history(&store).await.len(), 1);
+}
+
+#[tokio::test]
 async fn deleting_an_account_forgets_its_rooms_and_messages() {
     let store = Store::open_in_memory().unwrap();
     ingest(&store, incoming(Some("1"), "ann", false, "a")).await;
