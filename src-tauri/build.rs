@@ -4,6 +4,8 @@
 fn main() {
     let commands = &[
         "subscribe",
+        "events_drawn",
+        "rooms_shown",
         "snapshot",
         "history",
         "search_messages",

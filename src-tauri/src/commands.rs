@@ -66,15 +66,35 @@ pub fn keep_secrets_for_session(state: State<'_, AppState>) -> CommandResult<()>
 #[tauri::command]
 pub fn subscribe(state: State<'_, AppState>, on_events: Channel<Vec<Value>>) {
     *state.page.lock().unwrap_or_else(|p| p.into_inner()) = Some(on_events.clone());
-    let task = bridge::forward(state.engine.subscribe(), on_events);
+    let bridge = bridge::forward(state.engine.subscribe(), on_events);
     let previous = state
         .bridge
         .lock()
         .unwrap_or_else(|p| p.into_inner())
-        .replace(task);
+        .replace(bridge);
     if let Some(previous) = previous {
-        previous.abort();
+        previous.stop();
     }
+}
+
+/// The page drew the batches it got: the bridge may send the next one.
+#[tauri::command]
+pub fn events_drawn(state: State<'_, AppState>, batches: u64) {
+    if let Some(bridge) = state
+        .bridge
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()
+    {
+        bridge.drawn.drew(batches);
+    }
+}
+
+/// The page shows the rooms for the first time (`at_ms`: when, by its clock): logged with the
+/// time since the process started.
+#[tauri::command]
+pub fn rooms_shown(at_ms: f64) {
+    crate::launch_time::log_rooms_shown(at_ms);
 }
 
 #[tauri::command]

@@ -14,6 +14,7 @@ mod commands_notify;
 mod commands_realtime;
 mod demo;
 mod error;
+mod launch_time;
 mod media;
 mod notifier;
 mod rendering;
@@ -137,6 +138,8 @@ fn main() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::subscribe,
+            commands::events_drawn,
+            commands::rooms_shown,
             commands::snapshot,
             commands::history,
             commands::search_messages,

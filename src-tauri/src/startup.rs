@@ -19,8 +19,8 @@ pub struct AppState {
     pub demo: Mutex<Option<Demo>>,
     /// Downloads media for the page; `None` if its folder cannot be created.
     pub media: Option<MediaCache>,
-    /// The task that forwards events to the page (one per page load).
-    pub bridge: Mutex<Option<tauri::async_runtime::JoinHandle<()>>>,
+    /// What forwards events to the page (one per page load).
+    pub bridge: Mutex<Option<crate::bridge::Bridge>>,
     /// Alerts for the notifications panel (filled by [`crate::alerts::watch`]).
     pub alerts: crate::alerts::AlertLog,
     /// The room on screen and whether the window has the focus (for notifications).

@@ -47,6 +47,7 @@ const RESYNC: &str = "\u{0}resync";
 impl Page {
     fn attach(engine: &Engine, engine_store: &Store) -> Page {
         let mut batches = EventBatches::new(engine.subscribe());
+        let drawn = batches.drawn();
         let (tx, counts) = mpsc::unbounded_channel();
         tokio::spawn(async move {
             while let Some(batch) = batches.next().await {
@@ -65,6 +66,8 @@ impl Page {
                     let _ = tx.send((account, n, 0));
                 }
                 let _ = tx.send((String::new(), 0, bytes));
+                // Counted: the next batch may come (the app's page answers once it drew one).
+                drawn.drew(1);
             }
         });
         Page {

@@ -100,6 +100,7 @@ async fn main() {
     // …and when its batch was ready for the page.
     let (batched_tx, mut batched) = mpsc::unbounded_channel();
     let mut batches = EventBatches::new(engine.subscribe());
+    let drawn = batches.drawn();
     tokio::spawn(async move {
         while let Some(batch) = batches.next().await {
             let now = micros_since(origin);
@@ -108,6 +109,8 @@ async fn main() {
                     let _ = batched_tx.send(now - at);
                 }
             }
+            // A page that draws at once (the app's page answers after its frame).
+            drawn.drew(1);
         }
     });
 
@@ -152,7 +155,7 @@ async fn main() {
         summary(at_engine)
     );
     println!(
-        "  push -> batch ready for the page (+ the bridge's batching): {}",
+        "  push -> batch ready for the page (+ the bridge's pacing): {}",
         summary(at_page)
     );
     engine.shutdown().await;

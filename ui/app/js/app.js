@@ -273,8 +273,12 @@ export async function startApp() {
 
   function drawChrome() {
     renderSidebar(view.sidebar, state, { onOpenRoom: (key) => openRoomByKey(key).catch(showError) });
-    // The start-up benchmark reads this: the first time rooms from the store are on screen.
-    if (state.rooms.size && !performance.getEntriesByName('parley:rooms-shown').length) performance.mark('parley:rooms-shown');
+    // The first time rooms are on screen: marked for the UI benchmark and logged by the backend
+    // with the time since the process started (read by `bash scripts/bench-ui.sh startup`).
+    if (state.rooms.size && !performance.getEntriesByName('parley:rooms-shown').length) {
+      const mark = performance.mark('parley:rooms-shown');
+      call('rooms_shown', { atMs: performance.timeOrigin + mark.startTime }).catch(() => {});
+    }
     renderBanners(view.banners, state, actions);
     drawHeader();
     alerts.render(state);
@@ -350,42 +354,60 @@ export async function startApp() {
     drawTimeline();
   }
 
+  // Batches wait for the next frame and are drawn together; the backend sends the next batch
+  // once the page says it drew these (event_batch.rs), so it never outruns the page.
   let queued = [];
+  let received = 0;
   let frame = false;
   function onBatch(events) {
     // The UI benchmark (ui/bench/load.mjs) times each batch's arrival when it listens.
     if (window.parleyBench) window.parleyBench.arrived(events);
     queued.push(...events);
+    received += 1;
     if (frame) return;
     frame = true;
-    requestAnimationFrame(() => {
-      frame = false;
-      const batch = queued;
-      queued = [];
-      const bench = window.parleyBench;
-      const started = bench ? performance.now() : 0;
-      // A clicked desktop notification asks for its room.
-      const asked = batch.filter((e) => e.event === 'open_room').pop();
-      if (asked) openRoomByKey(roomKey(asked.account, asked.room)).catch(showError);
-      const arrived = batch.filter((e) => e.event === 'message' && !e.own && e.kind !== 'system' && roomKey(e.account, e.room) === state.openRoom);
-      const changed = applyBatch(state, batch);
-      if (changed.resync) {
-        refresh().catch(showError);
-        return;
-      }
-      const applied = bench ? performance.now() : 0;
-      // The timeline first: it reads the layout, which is still clean before any other change.
-      if (changed.timeline) {
-        drawTimeline();
-        if (document.hasFocus()) markRead().catch(() => {});
-      }
-      announce(arrived);
-      const timelineDrawn = bench ? performance.now() : 0;
-      if (changed.accounts || changed.rooms || changed.timeline) drawChrome();
-      else if (changed.live) drawLive();
-      if (changed.alerts) alerts.render(state);
-      if (bench) bench.handled({ events: batch.length, apply: applied - started, timeline: timelineDrawn - applied, chrome: performance.now() - timelineDrawn });
-    });
+    // A hidden window gets no animation frames: it applies batches at once (nothing is painted).
+    if (document.hidden) setTimeout(drawQueued, 0);
+    else requestAnimationFrame(drawQueued);
+  }
+
+  function drawQueued() {
+    frame = false;
+    const batch = queued;
+    const batches = received;
+    queued = [];
+    received = 0;
+    try {
+      drawBatch(batch);
+    } finally {
+      call('events_drawn', { batches }).catch(() => {});
+    }
+  }
+
+  function drawBatch(batch) {
+    const bench = window.parleyBench;
+    const started = bench ? performance.now() : 0;
+    // A clicked desktop notification asks for its room.
+    const asked = batch.filter((e) => e.event === 'open_room').pop();
+    if (asked) openRoomByKey(roomKey(asked.account, asked.room)).catch(showError);
+    const arrived = batch.filter((e) => e.event === 'message' && !e.own && e.kind !== 'system' && roomKey(e.account, e.room) === state.openRoom);
+    const changed = applyBatch(state, batch);
+    if (changed.resync) {
+      refresh().catch(showError);
+      return;
+    }
+    const applied = bench ? performance.now() : 0;
+    // The timeline first: it reads the layout, which is still clean before any other change.
+    if (changed.timeline) {
+      drawTimeline();
+      if (document.hasFocus()) markRead().catch(() => {});
+    }
+    announce(arrived);
+    const timelineDrawn = bench ? performance.now() : 0;
+    if (changed.accounts || changed.rooms || changed.timeline) drawChrome();
+    else if (changed.live) drawLive();
+    if (changed.alerts) alerts.render(state);
+    if (bench) bench.handled({ events: batch.length, apply: applied - started, timeline: timelineDrawn - applied, chrome: performance.now() - timelineDrawn });
   }
 
   // While an account waits to reconnect, its countdown ticks once a second.

@@ -69,6 +69,16 @@ test('a batch of events becomes messages, presence and a status in one frame', a
   assert.match($('room-status').textContent, /Reconnecting in \d s — the server closed the connection/);
 });
 
+test('the page tells the backend once per frame how many batches it drew, so the next one may come', async () => {
+  const before = calls.length;
+  push([{ event: 'presence', account: 'demo-mockly', room: 'public', online: 6 }]);
+  push([{ event: 'presence', account: 'demo-mockly', room: 'public', online: 7 }]);
+  assert.equal(calls.slice(before).filter((c) => c.command === 'events_drawn').length, 0, 'not before the frame');
+  await nextFrame();
+  assert.equal($('room-online').textContent, '7 online');
+  assert.deepEqual(calls.slice(before).filter((c) => c.command === 'events_drawn'), [{ command: 'events_drawn', args: { batches: 2 } }]);
+});
+
 test('an account that keeps failing to reconnect offers "Retry now"', async () => {
   push([{ event: 'status', account: 'demo-mockly', state: { state: 'backoff', attempt: 3, retry_in_ms: 8000, reason: 'cannot reach the server: Connection refused' } }]);
   await nextFrame();

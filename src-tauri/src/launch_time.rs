@@ -1,0 +1,39 @@
+//! How long after the process started the page first showed the rooms: written to the log, where
+//! a support request finds it and `bash scripts/bench-ui.sh startup` reads it (launches without
+//! WebDriver, whose session set-up delays some launches by ~500 ms).
+
+/// When this process started, in milliseconds since the Unix epoch, from the kernel's record
+/// (so the time before `main`, loading 170 shared libraries, counts too). Linux only.
+fn process_started_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let after_name = stat.rsplit_once(") ")?.1;
+    let start_ticks: f64 = after_name.split(' ').nth(19)?.parse().ok()?;
+    let uptime: f64 = std::fs::read_to_string("/proc/uptime")
+        .ok()?
+        .split(' ')
+        .next()?
+        .parse()
+        .ok()?;
+    // SAFETY: sysconf only reads a system constant.
+    let ticks_per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs_f64()
+        * 1000.0;
+    Some(now_ms - (uptime - start_ticks / ticks_per_second) * 1000.0)
+}
+
+/// Logs the moment the page reported (milliseconds since the epoch, by the page's clock).
+pub fn log_rooms_shown(at_ms: f64) {
+    match process_started_ms() {
+        Some(started) => {
+            tracing::info!(
+                after_start_ms = (at_ms - started).round(),
+                "rooms on screen"
+            )
+        }
+        None => tracing::info!("rooms on screen"),
+    }
+}
