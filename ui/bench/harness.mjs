@@ -37,6 +37,19 @@ export function startSimulator(args = []) {
   };
 }
 
+/** Runs `main(sim)` with a simulator, stops it afterwards, and exits 0, or 1 with the error. */
+export function runWithSimulator(main) {
+  const sim = startSimulator();
+  main(sim).then(() => {
+    sim.stop();
+    process.exit(0);
+  }, (e) => {
+    sim.stop();
+    console.error(e);
+    process.exit(1);
+  });
+}
+
 /** A profile folder whose config already holds a mockly account at `endpoint`. */
 export function profileWithRoom(endpoint) {
   const dir = mkdtempSync(join(tmpdir(), 'parley-bench-'));

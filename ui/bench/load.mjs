@@ -6,7 +6,7 @@
 //  - start-up: process start to the first paint of the rooms cached in the store.
 
 import { openSession } from '../tests/e2e/webdriver.js';
-import { startSimulator, profileWithRoom, appProcesses, processStartMs, percentiles, fmt } from './harness.mjs';
+import { runWithSimulator, profileWithRoom, appProcesses, processStartMs, percentiles, fmt } from './harness.mjs';
 
 const RATE = Number(process.env.PARLEY_BENCH_RATE || 1000);
 const FLOOD = Number(process.env.PARLEY_BENCH_FLOOD || 5000);
@@ -138,12 +138,4 @@ async function main(sim) {
   for (const line of figures) console.log(`  ${line}`);
 }
 
-const sim = startSimulator();
-main(sim).then(() => {
-  sim.stop();
-  process.exit(0);
-}, (e) => {
-  sim.stop();
-  console.error(e);
-  process.exit(1);
-});
+runWithSimulator(main);

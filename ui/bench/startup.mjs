@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSimulator, profileWithRoom, percentiles, fmt } from './harness.mjs';
+import { runWithSimulator, profileWithRoom, percentiles, fmt } from './harness.mjs';
 
 const STARTS = Number(process.env.PARLEY_BENCH_STARTS || 10);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -54,12 +54,4 @@ async function main(sim) {
   console.log(`  each launch: ${starts.map((ms) => fmt(ms)).join(', ')}`);
 }
 
-const sim = startSimulator();
-main(sim).then(() => {
-  sim.stop();
-  process.exit(0);
-}, (e) => {
-  sim.stop();
-  console.error(e);
-  process.exit(1);
-});
+runWithSimulator(main);
