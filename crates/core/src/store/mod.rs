@@ -198,7 +198,7 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>, stats: &stats::WriterS
 /// Brings the full-text index up to date; on failure the rows wait for the next time.
 fn index_new(conn: &Connection) {
     if let Err(e) = search::index_new(conn) {
-        tracing::error!(error = %e, "cannot index new messages for search; they are indexed with the next batch");
+        tracing::error!(error = %e, "cannot index new messages for search; they are indexed the next time");
     }
 }
 
