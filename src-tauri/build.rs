@@ -6,6 +6,7 @@ fn main() {
         "subscribe",
         "events_drawn",
         "rooms_shown",
+        "page_ready",
         "snapshot",
         "history",
         "search_messages",

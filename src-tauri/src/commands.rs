@@ -90,11 +90,20 @@ pub fn events_drawn(state: State<'_, AppState>, batches: u64) {
     }
 }
 
-/// The page shows the rooms for the first time (`at_ms`: when, by its clock): logged with the
-/// time since the process started.
+/// The page painted the rooms for the first time in a visible window (`at_ms`: when, by its
+/// clock; `page_started_ms`: when its document started loading): logged with the time since the
+/// process started.
 #[tauri::command]
-pub fn rooms_shown(at_ms: f64) {
-    crate::launch_time::log_rooms_shown(at_ms);
+pub fn rooms_shown(at_ms: f64, page_started_ms: f64) {
+    crate::launch_time::log_rooms_shown(at_ms, page_started_ms);
+}
+
+/// The page has drawn its first screen: the window, created hidden, is shown now
+/// (`window_reveal.rs`).
+#[tauri::command]
+pub fn page_ready(app: tauri::AppHandle) {
+    crate::launch_time::log_milestone("page drew its first screen");
+    crate::window_reveal::reveal(&app);
 }
 
 #[tauri::command]

@@ -17,20 +17,35 @@ fn process_started_ms() -> Option<f64> {
         .ok()?;
     // SAFETY: sysconf only reads a system constant.
     let ticks_per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
-    let now_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?
-        .as_secs_f64()
-        * 1000.0;
-    Some(now_ms - (uptime - start_ticks / ticks_per_second) * 1000.0)
+    Some(now_ms() - (uptime - start_ticks / ticks_per_second) * 1000.0)
 }
 
-/// Logs the moment the page reported (milliseconds since the epoch, by the page's clock).
-pub fn log_rooms_shown(at_ms: f64) {
+/// Milliseconds since the Unix epoch, now.
+fn now_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64() * 1000.0)
+        .unwrap_or(0.0)
+}
+
+/// Logs a start-up milestone of the backend with the time since the process started.
+pub fn log_milestone(what: &'static str) {
+    if let Some(started) = process_started_ms() {
+        tracing::info!(
+            after_start_ms = (now_ms() - started).round(),
+            "start-up: {what}"
+        );
+    }
+}
+
+/// Logs the moment the page reported (milliseconds since the epoch, by the page's clock), and
+/// when the page's document started loading.
+pub fn log_rooms_shown(at_ms: f64, page_started_ms: f64) {
     match process_started_ms() {
         Some(started) => {
             tracing::info!(
                 after_start_ms = (at_ms - started).round(),
+                page_started_after_ms = (page_started_ms - started).round(),
                 "rooms on screen"
             )
         }

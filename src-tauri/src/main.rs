@@ -20,6 +20,7 @@ mod notifier;
 mod rendering;
 mod startup;
 mod tray;
+mod window_reveal;
 
 use tauri::Manager;
 
@@ -45,6 +46,7 @@ fn main() {
         }
     };
     tracing::info!(config = %profile.config_file.display(), rendering = %rendering::describe(), "starting Parley");
+    launch_time::log_milestone("logging on");
     let preparing = startup::prepare_in_background(profile);
 
     // The default profile runs once: launching Parley again brings the running window to the
@@ -74,6 +76,7 @@ fn main() {
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
+            launch_time::log_milestone("window set up");
             let prepared = preparing
                 .join()
                 .map_err(|_| "start-up failed before the window opened (see the log)")?;
@@ -92,6 +95,7 @@ fn main() {
             let desktop = state.engine.desktop_prefs();
             let paused = state.engine.notification_prefs().paused;
             app.manage(state);
+            let mut start_hidden = false;
             if let Some(tray) = tray::create(app.handle(), paused) {
                 if let Some(state) = app.try_state::<startup::AppState>() {
                     state
@@ -99,19 +103,21 @@ fn main() {
                         .store(true, std::sync::atomic::Ordering::SeqCst);
                 }
                 tray::follow_unread(app.handle().clone(), tray);
-                if args.autostart && desktop.start_hidden {
-                    if let Some(window) = app.get_webview_window("main") {
-                        let _ = window.hide();
-                    }
-                    return Ok(());
-                }
+                start_hidden = args.autostart && desktop.start_hidden;
             }
-            // A window the user just launched takes the keyboard (desktops without a window
-            // manager, like a bare X session, would otherwise leave it unfocused).
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.set_focus();
+            // The window was created hidden; the page shows it once it has drawn its first
+            // screen (see window_reveal.rs), unless Parley starts hidden in the tray.
+            app.manage(window_reveal::Reveal::new(!start_hidden));
+            if !start_hidden {
+                window_reveal::reveal_later(app.handle().clone());
             }
+            launch_time::log_milestone("engine started");
             Ok(())
+        })
+        .on_page_load(|_, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Started {
+                launch_time::log_milestone("page load started");
+            }
         })
         .on_window_event(|window, event| {
             let Some(state) = window.try_state::<startup::AppState>() else {
@@ -127,6 +133,7 @@ fn main() {
                         && state.engine.desktop_prefs().close_to_tray =>
                 {
                     api.prevent_close();
+                    window_reveal::settle(window.app_handle());
                     let _ = window.hide();
                     state.focus.update(|f| f.window_focused = false);
                 }
@@ -140,6 +147,7 @@ fn main() {
             commands::subscribe,
             commands::events_drawn,
             commands::rooms_shown,
+            commands::page_ready,
             commands::snapshot,
             commands::history,
             commands::search_messages,
@@ -183,6 +191,7 @@ fn main() {
             std::process::exit(1);
         }
     };
+    launch_time::log_milestone("app built");
     app.run(|handle, event| {
         if let tauri::RunEvent::Exit = event {
             if let Some(state) = handle.try_state::<startup::AppState>() {

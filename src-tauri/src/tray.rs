@@ -19,12 +19,15 @@ pub fn toggle_window(app: &AppHandle) {
     };
     let visible = window.is_visible().unwrap_or(false) && !window.is_minimized().unwrap_or(false);
     if visible {
+        crate::window_reveal::settle(app);
         let _ = window.hide();
     } else {
         show_window(app);
     }
 }
 
+/// Brings the window to the front and gives it the keyboard (desktops without a window manager,
+/// like a bare X session, would otherwise leave it unfocused).
 pub fn show_window(app: &AppHandle) {
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.unminimize();

@@ -202,6 +202,8 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
   const viewport = () => container.clientHeight || UNKNOWN_VIEWPORT_PX;
   const nearBottom = () => container.scrollHeight - container.scrollTop - container.clientHeight < 80;
 
+  // A resized window (or one shown for the first time) has a different viewport to fill.
+  window.addEventListener('resize', () => schedule());
   container.addEventListener('scroll', () => {
     const first = rows.find((row) => row.type === 'message');
     if (container.scrollTop < 40 && first) onReachTop(first.message.local_id);
