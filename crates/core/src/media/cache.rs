@@ -21,7 +21,9 @@ pub struct CachedMedia {
 
 pub struct MediaCache {
     dir: PathBuf,
-    http: reqwest::Client,
+    /// Built on the first download: building a client loads the system's certificate store
+    /// (~50 ms of CPU), which start-up should not pay for media nobody opened yet.
+    http: std::sync::OnceLock<reqwest::Client>,
     /// One lock per URL being fetched, so concurrent asks share one download.
     fetching: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     eviction: Arc<Eviction>,
@@ -42,22 +44,9 @@ impl MediaCache {
         for sub in ["blobs", "urls", "partial"] {
             std::fs::create_dir_all(dir.join(sub)).map_err(|e| MediaError::Cache(e.to_string()))?;
         }
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::custom(|attempt| {
-                if attempt.previous().len() >= 5 {
-                    attempt.error("too many redirects")
-                } else if matches!(attempt.url().scheme(), "http" | "https") {
-                    attempt.follow()
-                } else {
-                    attempt.stop()
-                }
-            }))
-            .build()
-            .map_err(|e| MediaError::Cache(format!("cannot start an HTTP client: {e}")))?;
         Ok(MediaCache {
             dir: dir.to_path_buf(),
-            http,
+            http: std::sync::OnceLock::new(),
             fetching: std::sync::Mutex::new(HashMap::new()),
             eviction: Arc::new(Eviction::new(&dir.join("blobs"), cap)),
         })
@@ -204,6 +193,27 @@ impl MediaCache {
         Ok(media)
     }
 
+    /// The download client: at most five redirects, and only to http(s).
+    fn client(&self) -> Result<&reqwest::Client, MediaError> {
+        if let Some(client) = self.http.get() {
+            return Ok(client);
+        }
+        let client = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                if attempt.previous().len() >= 5 {
+                    attempt.error("too many redirects")
+                } else if matches!(attempt.url().scheme(), "http" | "https") {
+                    attempt.follow()
+                } else {
+                    attempt.stop()
+                }
+            }))
+            .build()
+            .map_err(|e| MediaError::Cache(format!("cannot start an HTTP client: {e}")))?;
+        Ok(self.http.get_or_init(|| client))
+    }
+
     /// Streams the body into `path` within `limit` bytes; returns the hex SHA-256 of the bytes.
     async fn stream_to(
         &self,
@@ -213,7 +223,7 @@ impl MediaCache {
     ) -> Result<String, MediaError> {
         let unreachable = |e: reqwest::Error| MediaError::Unreachable(e.without_url().to_string());
         let mut response = self
-            .http
+            .client()?
             .get(url.clone())
             .send()
             .await
