@@ -47,7 +47,8 @@ fn main() {
     };
     tracing::info!(config = %profile.config_file.display(), rendering = %rendering::describe(), "starting Parley");
     launch_time::log_milestone("logging on");
-    let preparing = startup::prepare_in_background(profile);
+    let starting = startup::Starting::spawn(profile, args.demo);
+    let go = starting.go_signal();
 
     // The default profile runs once: launching Parley again brings the running window to the
     // front. Explicit profiles (tests, side-by-side setups) stay independent.
@@ -77,19 +78,16 @@ fn main() {
         .plugin(tauri_plugin_opener::init())
         .setup(move |app| {
             launch_time::log_milestone("window set up");
-            let prepared = preparing
-                .join()
-                .map_err(|_| "start-up failed before the window opened (see the log)")?;
-            let state = tauri::async_runtime::block_on(startup::start(prepared, args.demo));
-            alerts::watch(
-                app.handle().clone(),
-                state.engine.subscribe(),
-                state.alerts.clone(),
-            );
+            let startup::Started {
+                state,
+                alert_events,
+                notifier_events,
+            } = starting.join()?;
+            alerts::watch(app.handle().clone(), alert_events, state.alerts.clone());
             notifier::watch(
                 app.handle().clone(),
                 state.engine.clone(),
-                state.engine.subscribe(),
+                notifier_events,
                 state.focus.clone(),
             );
             let desktop = state.engine.desktop_prefs();
@@ -191,6 +189,9 @@ fn main() {
             std::process::exit(1);
         }
     };
+    // The single-instance check ran while the app was built: this is the instance that runs,
+    // so the engine may start while the window opens.
+    let _ = go.send(());
     launch_time::log_milestone("app built");
     app.run(|handle, event| {
         if let tauri::RunEvent::Exit = event {

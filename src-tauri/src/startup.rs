@@ -5,12 +5,14 @@
 use crate::demo::{self, Demo};
 use parley_core::config::{AppConfig, ConfigFile};
 use parley_core::engine::Engine;
+use parley_core::event::Event;
 use parley_core::media::MediaCache;
 use parley_core::profile::Profile;
 use parley_core::secrets::{ConsentStore, KeyringStore, SecretStore};
 use parley_core::store::Store;
 use parley_core::supervisor::Tuning;
-use std::sync::{Arc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
+use tokio::sync::broadcast::Receiver;
 
 pub struct AppState {
     pub engine: Arc<Engine>,
@@ -36,9 +38,8 @@ pub struct AppState {
     pub has_tray: std::sync::atomic::AtomicBool,
 }
 
-/// What start-up can do before the window exists, with no effect outside this process: the
-/// config read, the history store opened, the keyring asked whether it answers. It runs on its
-/// own thread while Tauri, GTK and WebKit set up (~400 ms), so the engine is ready sooner.
+/// What start-up can do before the single-instance check, with no effect outside this process:
+/// the config read, the history store opened, the keyring asked whether it answers.
 pub struct Prepared {
     profile: Profile,
     config_file: ConfigFile,
@@ -49,9 +50,49 @@ pub struct Prepared {
     notices: Vec<String>,
 }
 
-/// Starts [`prepare`] on its own thread.
-pub fn prepare_in_background(profile: Profile) -> std::thread::JoinHandle<Prepared> {
-    std::thread::spawn(move || prepare(profile))
+/// The engine started, with the event receivers the shell's watchers take over (subscribed
+/// before any account connected, so they miss nothing that happened while the window opened).
+pub struct Started {
+    pub state: AppState,
+    pub alert_events: Receiver<Event>,
+    pub notifier_events: Receiver<Event>,
+}
+
+/// Start-up on its own thread, beside Tauri, GTK and WebKit opening the window: [`prepare`]
+/// at once, then [`start`] once [`Starting::go`] says this is the instance that runs (the
+/// single-instance check has passed), so a second launch never connects anything. Starting the
+/// engine on the UI thread held the window's page back by ~110 ms.
+pub struct Starting {
+    go: mpsc::Sender<()>,
+    thread: std::thread::JoinHandle<Option<Started>>,
+}
+
+impl Starting {
+    pub fn spawn(profile: Profile, force_demo: bool) -> Self {
+        let (go, ready) = mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            let prepared = prepare(profile);
+            // Dropped without a go: this process is leaving (a second instance, a failed build).
+            ready.recv().ok()?;
+            Some(tauri::async_runtime::block_on(start(prepared, force_demo)))
+        });
+        Self { go, thread }
+    }
+
+    /// Lets the engine start (accounts connect) once the window is being set up.
+    pub fn go_signal(&self) -> mpsc::Sender<()> {
+        self.go.clone()
+    }
+
+    /// Waits for the engine (letting it start if nobody has).
+    pub fn join(self) -> Result<Started, &'static str> {
+        let _ = self.go.send(());
+        self.thread
+            .join()
+            .ok()
+            .flatten()
+            .ok_or("start-up failed before the window opened (see the log)")
+    }
 }
 
 /// The store and the keyring are opened side by side (each waits on I/O: SQLite's files, the
@@ -125,7 +166,7 @@ pub fn prepare(profile: Profile) -> Prepared {
 }
 
 /// Starts the engine on what [`prepare`] opened: accounts connect, the Demo starts if wanted.
-pub async fn start(prepared: Prepared, force_demo: bool) -> AppState {
+pub async fn start(prepared: Prepared, force_demo: bool) -> Started {
     let Prepared {
         profile,
         config_file,
@@ -137,6 +178,8 @@ pub async fn start(prepared: Prepared, force_demo: bool) -> AppState {
     } = prepared;
     let wants_demo = force_demo || (config.accounts.is_empty() && !config.demo_dismissed);
     let engine = Engine::new(store, Some(config_file), config, secrets, Tuning::default());
+    let alert_events = engine.subscribe();
+    let notifier_events = engine.subscribe();
     if let Err(e) = engine.start_configured().await {
         tracing::error!(error = %e, "accounts could not start");
         notices.push(format!("Some accounts could not start: {e}"));
@@ -163,7 +206,7 @@ pub async fn start(prepared: Prepared, force_demo: bool) -> AppState {
             None
         }
     };
-    AppState {
+    let state = AppState {
         engine,
         notices,
         demo: Mutex::new(demo),
@@ -175,5 +218,10 @@ pub async fn start(prepared: Prepared, force_demo: bool) -> AppState {
         badge_dirty: Default::default(),
         has_tray: Default::default(),
         page: Mutex::new(None),
+    };
+    Started {
+        state,
+        alert_events,
+        notifier_events,
     }
 }
