@@ -70,7 +70,7 @@ test('a second launch hands over to the running Parley; the keyboard and screen 
     assert.deepEqual(await axeViolations(session), [], 'the switcher');
     await session.script(`document.getElementById('switcher-input').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));`);
     // Search every room (Ctrl+F): the full-text index finds Ava's first message from another room.
-    await session.click((await session.findAll('#room-list button.room'))[0]);
+    await session.clickFirst('#room-list button.room');
     await session.script(`document.dispatchEvent(new KeyboardEvent('keydown', { key: 'f', ctrlKey: true, bubbles: true }));`);
     const [query] = await session.waitFor('the search', () => session.findAll('#search:not([hidden]) #search-input').then((i) => i.length && i));
     await session.type(query, 'otc desk');

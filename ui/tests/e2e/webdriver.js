@@ -43,6 +43,19 @@ export async function openSession(application, args) {
     async click(element) {
       await request('POST', s(`/element/${element}/click`), {});
     },
+    /** Finds and clicks the first match of `css`, again if a live list (the sidebar, redrawn
+     * as the Demo's rooms change) replaced it between the find and the click. */
+    async clickFirst(css) {
+      for (let attempt = 1; ; attempt += 1) {
+        const [element] = await session.findAll(css);
+        if (!element) throw new Error(`nothing matches ${css}`);
+        try {
+          return await session.click(element);
+        } catch (error) {
+          if (attempt >= 5 || !/stale element/.test(error.message)) throw error;
+        }
+      }
+    },
     async screenshot() {
       return Buffer.from(await request('GET', s('/screenshot')), 'base64');
     },
