@@ -13,7 +13,9 @@ use crate::message::{IncomingMessage, Media, MessageKind};
 use crate::mexc_listen_key::ListenKeySource;
 use chrono::{FixedOffset, TimeZone};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::time::Duration;
 
 /// The documented WebSocket endpoint.
@@ -119,12 +121,17 @@ impl MexcCodec {
     }
 }
 
+/// The outer frame, borrowed from the text: `data` is kept as raw JSON and parsed once, by
+/// what it turns out to be (decoding it into a `Value` first cost a tree per message).
 #[derive(Deserialize)]
-struct Envelope {
-    method: Option<String>,
+struct Envelope<'a> {
+    #[serde(borrow)]
+    method: Option<Cow<'a, str>>,
     success: Option<bool>,
-    msg: Option<String>,
-    data: Option<Value>,
+    #[serde(borrow)]
+    msg: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    data: Option<&'a RawValue>,
 }
 
 /// The message body inside `data`. Every field optional: the doc's table is all we know.
@@ -162,24 +169,30 @@ impl Codec for MexcCodec {
     }
 
     fn decode(&mut self, frame: InFrame<'_>) -> Result<Vec<Inbound>, CodecError> {
-        let envelope: Envelope = super::json_text_frame(frame, MAX_FRAME_BYTES)?;
+        let text = super::checked_json_text(frame, MAX_FRAME_BYTES)?;
+        let envelope: Envelope =
+            serde_json::from_str(text).map_err(|e| CodecError::InvalidJson(e.to_string()))?;
         match envelope.method.as_deref() {
             Some("RECEIVE_MESSAGE") => {
-                let body: ChatBody = match envelope.data {
+                let raw = envelope
+                    .data
+                    .map(RawValue::get)
+                    .ok_or(CodecError::MissingField("data"))?;
+                let body: ChatBody = match raw.as_bytes().first() {
                     // Documented: a string holding JSON.
-                    Some(Value::String(inner)) => {
+                    Some(b'"') => {
+                        let inner: Cow<str> = serde_json::from_str(raw)
+                            .map_err(|e| CodecError::InvalidJson(e.to_string()))?;
                         super::check_json_depth(inner.as_bytes())?;
                         serde_json::from_str(&inner).map_err(|e| {
                             CodecError::InvalidJson(format!("RECEIVE_MESSAGE data: {e}"))
                         })?
                     }
                     // Tolerated: the object itself.
-                    Some(object @ Value::Object(_)) => {
-                        serde_json::from_value(object).map_err(|e| {
-                            CodecError::UnexpectedShape(format!("RECEIVE_MESSAGE data: {e}"))
-                        })?
-                    }
-                    Some(_) | None => return Err(CodecError::MissingField("data")),
+                    Some(b'{') => serde_json::from_str(raw).map_err(|e| {
+                        CodecError::UnexpectedShape(format!("RECEIVE_MESSAGE data: {e}"))
+                    })?,
+                    _ => return Err(CodecError::MissingField("data")),
                 };
                 Ok(vec![Inbound::Message(self.message(body))])
             }
@@ -191,7 +204,7 @@ impl Codec for MexcCodec {
                 Inbound::SendRejected(
                     envelope
                         .msg
-                        .unwrap_or_else(|| "the server refused the message".into()),
+                        .map_or_else(|| "the server refused the message".into(), Cow::into_owned),
                 )
             }]),
             Some(other) => {

@@ -200,6 +200,13 @@ pub fn json_text_frame<T: serde::de::DeserializeOwned>(
     frame: InFrame<'_>,
     limit: usize,
 ) -> Result<T, CodecError> {
+    let text = checked_json_text(frame, limit)?;
+    serde_json::from_str(text).map_err(|e| CodecError::InvalidJson(e.to_string()))
+}
+
+/// A text frame's JSON text, checked as [`json_text_frame`] does, for codecs that borrow
+/// from it while they parse.
+pub fn checked_json_text(frame: InFrame<'_>, limit: usize) -> Result<&str, CodecError> {
     let text = match frame {
         InFrame::Text(t) => t,
         InFrame::Binary(b) => return Err(CodecError::UnexpectedBinary(b.len())),
@@ -211,7 +218,7 @@ pub fn json_text_frame<T: serde::de::DeserializeOwned>(
         });
     }
     check_json_depth(text.as_bytes())?;
-    serde_json::from_str(text).map_err(|e| CodecError::InvalidJson(e.to_string()))
+    Ok(text)
 }
 
 /// Parses a WebSocket endpoint the user typed: it must be a ws:// or wss:// URL.

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::secret::Secret;
+use serde_json::Value;
 
 fn codec() -> MexcCodec {
     MexcCodec::new(Conversation {
@@ -158,6 +159,25 @@ fn data_sent_as_an_object_is_tolerated() {
     let m = one_message(frame);
     assert_eq!(m.text, "object");
     assert_eq!(m.room, "50012", "falls back to our conversation");
+}
+
+#[test]
+fn a_message_frame_without_usable_data_is_an_error_not_a_message() {
+    for frame in [
+        r#"{"method":"RECEIVE_MESSAGE"}"#,
+        r#"{"method":"RECEIVE_MESSAGE","data":null}"#,
+        r#"{"method":"RECEIVE_MESSAGE","data":42}"#,
+        r#"{"method":"RECEIVE_MESSAGE","data":["a"]}"#,
+    ] {
+        assert!(
+            matches!(decode(frame), Err(CodecError::MissingField("data"))),
+            "{frame}"
+        );
+    }
+    let bad_inner = r#"{"method":"RECEIVE_MESSAGE","data":"{\"id\":"}"#;
+    assert!(matches!(decode(bad_inner), Err(CodecError::InvalidJson(_))));
+    let escaped = r#"{"method":"RECEIVE_MESSAGE","data":"{\"id\":7,\"type\":1,\"content\":\"quote \\\" and \\u00e9\"}"}"#;
+    assert_eq!(one_message(escaped).text, "quote \" and \u{e9}");
 }
 
 #[test]
