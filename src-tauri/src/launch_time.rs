@@ -1,6 +1,6 @@
-//! How long after the process started the page first showed the rooms: written to the log, where
-//! a support request finds it and `bash scripts/bench-ui.sh startup` reads it (launches without
-//! WebDriver, whose session set-up delays some launches by ~500 ms).
+//! How long after the process started each step of start-up happened, and when the page first
+//! painted the rooms: written to the log, where a support request finds it and
+//! `bash scripts/bench-ui.sh startup` reads it.
 
 /// When this process started, in milliseconds since the Unix epoch, from the kernel's record
 /// (so the time before `main`, loading 170 shared libraries, counts too). Linux only.
@@ -28,13 +28,15 @@ fn now_ms() -> f64 {
         .unwrap_or(0.0)
 }
 
+/// Milliseconds since this process started.
+pub fn since_start_ms() -> Option<f64> {
+    process_started_ms().map(|started| (now_ms() - started).round())
+}
+
 /// Logs a start-up milestone of the backend with the time since the process started.
 pub fn log_milestone(what: &'static str) {
-    if let Some(started) = process_started_ms() {
-        tracing::info!(
-            after_start_ms = (now_ms() - started).round(),
-            "start-up: {what}"
-        );
+    if let Some(after) = since_start_ms() {
+        tracing::info!(after_start_ms = after, "start-up: {what}");
     }
 }
 

@@ -1,13 +1,12 @@
 // Start-up as a user launches Parley (issue 7, benchmark 5): the app binary started directly, no
 // WebDriver, with a room already cached in the store. Each launch is timed from the process start
 // (the kernel's record) to the page's first paint of the rooms, which the app logs as "rooms on
-// screen". Run by `bash scripts/bench-ui.sh startup`; PARLEY_BENCH_STARTS sets the launches.
-// (Under WebDriver, as in bench/load.mjs, about half the launches wait ~500 ms more for the
-// automation session before the page loads.)
+// screen", and the app's own start-up milestones before it. Run by
+// `bash scripts/bench-ui.sh startup`; PARLEY_BENCH_STARTS sets the launches.
 
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runWithSimulator, profileWithRoom, percentiles, fmt } from './harness.mjs';
 
 const STARTS = Number(process.env.PARLEY_BENCH_STARTS || 10);
@@ -19,6 +18,21 @@ function loggedStarts(profile) {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((name) => [...readFileSync(join(dir, name), 'utf8')
     .matchAll(/rooms on screen after_start_ms=(-?[\d.]+)/g)].map((m) => Number(m[1])));
+}
+
+/** Each launch's start-up milestones, in order: `{ step: after_start_ms }`, one object per launch. */
+function loggedMilestones(profile) {
+  const dir = join(profile, 'logs');
+  if (!existsSync(dir)) return [];
+  const launches = [];
+  for (const name of readdirSync(dir).sort()) {
+    for (const m of readFileSync(join(dir, name), 'utf8').matchAll(/(start-up: ([^\n]*?)|rooms on screen) after_start_ms=(-?[\d.]+)/g)) {
+      const step = m[2] || 'rooms on screen';
+      if (step === 'logging on' || !launches.length) launches.push({});
+      launches[launches.length - 1][step] = Number(m[3]);
+    }
+  }
+  return launches;
 }
 
 /** Launches the app, waits for its next "rooms on screen" line, then quits it. */
@@ -42,6 +56,26 @@ async function launch(profile, onStarted = () => {}) {
   }
 }
 
+/** An empty Tauri window's start to its page load starting (it prints it), `count` launches. */
+async function emptyWindowStarts(count) {
+  const bin = join(dirname(process.env.PARLEY_APP_BIN), 'examples', 'empty_window');
+  if (!existsSync(bin)) return [];
+  const starts = [];
+  for (let i = 0; i < count; i += 1) {
+    const child = spawn(bin, [], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    let err = '';
+    child.stderr.on('data', (chunk) => { err += chunk; });
+    for (let waited = 0; waited < 30000 && !/page load started after_start_ms=/.test(err); waited += 20) await sleep(20);
+    const found = err.match(/page load started after_start_ms=(-?[\d.]+)/);
+    child.kill('SIGTERM');
+    await Promise.race([exited, sleep(5000)]);
+    await sleep(500);
+    if (found) starts.push(Number(found[1]));
+  }
+  return starts;
+}
+
 async function main(sim) {
   const profile = profileWithRoom(await sim.endpoint);
   // The first launch connects and caches the room (its first message shows it).
@@ -52,6 +86,14 @@ async function main(sim) {
   console.log(`Start-up without WebDriver (${process.env.PARLEY_APP_BIN}):`);
   console.log(`  start to first paint of cached rooms (${start.n} launches): p50 ${fmt(start.p50)}, max ${fmt(start.max)} (target < 600 ms: ${(start.p50 / 600).toFixed(2)}x)`);
   console.log(`  each launch: ${starts.map((ms) => fmt(ms)).join(', ')}`);
+  // Where the time goes: each milestone the app logged, p50 over the same launches.
+  const launches = loggedMilestones(profile).slice(-STARTS);
+  const steps = Object.keys(launches[launches.length - 1] || {});
+  console.log(`  milestones after the process started, p50: ${steps.map((step) => `${step} ${fmt(percentiles(launches.map((l) => l[step]).filter((v) => v !== undefined)).p50)}`).join('; ')}`);
+  // What any Tauri window costs on this machine before its page can start: the floor under
+  // Parley's "page load started".
+  const empty = await emptyWindowStarts(STARTS);
+  if (empty.length) console.log(`  an empty Tauri window, start to page load started (${empty.length} launches): p50 ${fmt(percentiles(empty).p50)}`);
 }
 
 runWithSimulator(main);
