@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,14 @@ test('the Demo room works end to end and keeps its history across a restart', as
     });
     assert.ok(confirmed.includes(text));
     writeFileSync(join(artifacts, 'demo-room.png'), await session.screenshot());
+
+    // The window was created hidden and shown by the page once its first screen was drawn (not
+    // by the fallback timer), and the moment the rooms were painted is in the log.
+    assert.equal(await session.script('return document.visibilityState;'), 'visible');
+    const log = readdirSync(join(profile, 'logs')).map((name) => readFileSync(join(profile, 'logs', name), 'utf8')).join('');
+    assert.match(log, /start-up: page drew its first screen after_start_ms=\d+/);
+    assert.match(log, /rooms on screen after_start_ms=\d+/);
+    assert.doesNotMatch(log, /did not report its first screen/);
 
     // The window may call Parley's own commands and nothing else.
     const verdict = await session.scriptAsync(`
