@@ -305,6 +305,12 @@ async fn mixin_reads_the_keystore_from_stdin_gets_the_pending_list_and_answers_a
     let sent = sim.sent_by(&bot);
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].text, "on my way");
+    // The acknowledgement left before the socket closed; the simulator reads it on its own
+    // task, which may not have got to it when the process exits (a CI run failed here once).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while sim.unacked_count(&bot) != 0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     assert_eq!(
         sim.unacked_count(&bot),
         0,

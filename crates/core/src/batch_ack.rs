@@ -1,9 +1,9 @@
 //! A batch acknowledgement (Mixin's `POST /acknowledgements`) running while the connection
 //! reads on: the HTTP round trip used to stall the next burst. One call at a time, started only
 //! after the store has the messages; the ids of a call that failed come back so the connection
-//! acknowledges them over the socket instead. A connection that ends leaves its last call to
-//! finish: what that does not acknowledge, the server sends again on the next connection (and the
-//! store keeps it once).
+//! acknowledges them over the socket instead. A connection that is stopped waits a little for its
+//! last call; one that is lost leaves the call to finish on its own: what that does not
+//! acknowledge, the server sends again on the next connection (and the store keeps it once).
 
 use futures_util::future::BoxFuture;
 use tokio::task::JoinHandle;

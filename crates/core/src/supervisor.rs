@@ -237,6 +237,9 @@ where
 /// How long a send the server refused for now (rate limit, server trouble) waits.
 const RESEND_AFTER: Duration = Duration::from_secs(5);
 
+/// How long a stopping connection waits for its batch acknowledgement in flight.
+const STOP_ACK_GRACE: Duration = Duration::from_secs(2);
+
 /// How a connection that opened (or failed to) ended.
 struct Ended {
     reason: String,
@@ -481,6 +484,7 @@ impl Supervisor {
                 }
                 cmd = self.commands.recv() => match cmd {
                     None | Some(Command::Stop) => {
+                        self.finish_acknowledging(&mut sink).await;
                         let _ = sink.close().await;
                         return SessionEnd::Stopped;
                     }
@@ -673,6 +677,26 @@ impl Supervisor {
                     after.replies.extend(self.codec.acknowledge(&id));
                 }
             }
+        }
+    }
+
+    /// Before a stopping connection closes, its batch acknowledgement in flight may finish (or
+    /// go frame by frame if it failed), within [`STOP_ACK_GRACE`]: a user who quits just after
+    /// a backlog arrived should not get it again on the next start.
+    async fn finish_acknowledging(&mut self, sink: &mut Sink) {
+        if !self.acks.busy() {
+            return;
+        }
+        match tokio::time::timeout(STOP_ACK_GRACE, self.acks.finished()).await {
+            Ok(Some(failed)) => {
+                let mut after = AfterFrame::default();
+                self.acknowledge_over_socket(failed, &mut after);
+                let _ = self.finish_frame(after, sink).await;
+            }
+            Ok(None) => {}
+            Err(_) => tracing::warn!(
+                "the last acknowledgement did not finish before the connection closed; the server will send those messages again"
+            ),
         }
     }
 

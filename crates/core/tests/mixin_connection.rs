@@ -289,6 +289,32 @@ async fn a_failed_batch_acknowledgement_is_made_over_the_socket_while_reading_go
 }
 
 #[tokio::test]
+async fn quitting_while_a_batch_acknowledgement_is_in_flight_lets_it_finish() {
+    let w = world(MixinConfig::default()).await;
+    w.sim
+        .delay_next("POST /acknowledgements", Duration::from_millis(400));
+    // Several, so they go in one batch call (a single message is acknowledged over the socket).
+    for text in ["one", "two", "just before quitting"] {
+        w.sim.user_says(&w.bot, &w.ava, text);
+    }
+    let engine = engine(Store::open_in_memory().unwrap());
+    add(&engine, &w, &w.keystore).await;
+    eventually("the acknowledgement on its way", || {
+        w.sim
+            .rest_calls()
+            .iter()
+            .any(|c| c.contains("/acknowledgements"))
+    })
+    .await;
+    engine.shutdown().await;
+    assert_eq!(
+        w.sim.unacked_count(&w.bot),
+        0,
+        "the messages are acknowledged before the connection closes, not sent again next time"
+    );
+}
+
+#[tokio::test]
 async fn redelivered_messages_are_not_duplicated() {
     let w = world(MixinConfig {
         redeliver_every: Some(Duration::from_millis(100)),

@@ -120,6 +120,8 @@ struct Data {
     stickers: HashMap<String, String>,
     /// Errors to answer the next request of an action with.
     inject: HashMap<String, VecDeque<i64>>,
+    /// How long to hold the next REST request of an action before answering it.
+    delays: HashMap<String, VecDeque<Duration>>,
 }
 
 struct State {
@@ -496,6 +498,16 @@ impl MixinSim {
             .entry(action.to_owned())
             .or_default()
             .push_back(code);
+    }
+
+    /// The next REST request of `action` (as `POST /acknowledgements`) is answered only after
+    /// `by`, as a slow server would; a client that gives up meanwhile leaves it undone.
+    pub fn delay_next(&self, action: &str, by: Duration) {
+        lock(&self.state.data)
+            .delays
+            .entry(action.to_owned())
+            .or_default()
+            .push_back(by);
     }
 
     /// Sends `message` as it is to every socket (raw bytes, text frames, bombs).

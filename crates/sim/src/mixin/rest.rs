@@ -77,8 +77,15 @@ async fn handle(
         }
     };
     let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let mut data = lock(&state.data);
     let call = format!("{method} {path}");
+    let delay = lock(&state.data)
+        .delays
+        .get_mut(&call)
+        .and_then(|q| q.pop_front());
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
+    let mut data = lock(&state.data);
     if let Some(code) = data.inject.get_mut(&call).and_then(|q| q.pop_front()) {
         return error(&request_id, code, "Injected error.");
     }
