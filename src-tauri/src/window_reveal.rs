@@ -26,23 +26,31 @@ impl Reveal {
             pending: AtomicBool::new(show),
         }
     }
+
+    /// Whether to show the window now: true once, and never after [`Reveal::settle`].
+    fn take(&self) -> bool {
+        self.pending.swap(false, Ordering::SeqCst)
+    }
+
+    fn settle(&self) {
+        self.pending.store(false, Ordering::SeqCst);
+    }
 }
 
 /// Shows the window if that is still pending (the page drew its first screen, or the fallback
-/// ran out); later calls do nothing.
-pub fn reveal(app: &AppHandle) {
-    let Some(reveal) = app.try_state::<Reveal>() else {
-        return;
-    };
-    if reveal.pending.swap(false, Ordering::SeqCst) {
+/// ran out); later calls do nothing. Returns whether it showed the window.
+pub fn reveal(app: &AppHandle) -> bool {
+    let shown = app.try_state::<Reveal>().is_some_and(|r| r.take());
+    if shown {
         crate::tray::show_window(app);
     }
+    shown
 }
 
 /// The user hid the window before it was first shown: keep it hidden.
 pub fn settle(app: &AppHandle) {
     if let Some(reveal) = app.try_state::<Reveal>() {
-        reveal.pending.store(false, Ordering::SeqCst);
+        reveal.settle();
     }
 }
 
@@ -50,15 +58,11 @@ pub fn settle(app: &AppHandle) {
 pub fn reveal_later(app: AppHandle) {
     std::thread::spawn(move || {
         std::thread::sleep(FALLBACK);
-        if app
-            .try_state::<Reveal>()
-            .is_some_and(|r| r.pending.load(Ordering::SeqCst))
-        {
+        if reveal(&app) {
             tracing::warn!(
                 after = ?FALLBACK,
-                "the page did not report its first screen; showing the window anyway"
+                "the page did not report its first screen; showed the window anyway"
             );
-            reveal(&app);
         }
     });
 }
@@ -68,8 +72,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_reveal_is_pending_only_when_the_window_is_meant_to_show() {
-        assert!(Reveal::new(true).pending.load(Ordering::SeqCst));
-        assert!(!Reveal::new(false).pending.load(Ordering::SeqCst));
+    fn the_window_is_shown_once_and_never_after_the_user_hid_it() {
+        let reveal = Reveal::new(true);
+        assert!(reveal.take(), "the page's first screen shows it");
+        assert!(!reveal.take(), "the fallback later does nothing");
+
+        let hidden_first = Reveal::new(true);
+        hidden_first.settle();
+        assert!(
+            !hidden_first.take(),
+            "hidden from the tray before it showed: stays hidden"
+        );
+
+        assert!(!Reveal::new(false).take(), "started hidden in the tray");
     }
 }
