@@ -2,8 +2,7 @@
 //! page as one message on a Tauri channel, and the page answers `events_drawn` once it drew it.
 
 use parley_core::event::Event;
-use parley_core::event_batch::{EventBatches, PageDrawn};
-use serde_json::Value;
+use parley_core::event_batch::{EncodedEvent, EventBatches, PageDrawn};
 use tauri::async_runtime::JoinHandle;
 use tauri::ipc::Channel;
 use tokio::sync::broadcast::Receiver;
@@ -22,7 +21,7 @@ impl Bridge {
     }
 }
 
-pub fn forward(events: Receiver<Event>, channel: Channel<Vec<Value>>) -> Bridge {
+pub fn forward(events: Receiver<Event>, channel: Channel<Vec<EncodedEvent>>) -> Bridge {
     let mut batches = EventBatches::new(events);
     let drawn = batches.drawn();
     let task = tauri::async_runtime::spawn(async move {

@@ -8,12 +8,12 @@ use parley_core::account::{
     Account, AccountId, MexcAuth, MexcChat, MexcSettings, MocklySettings, ServiceSettings,
 };
 use parley_core::engine::{AccountView, NewAccount};
+use parley_core::event_batch::EncodedEvent;
 use parley_core::message::{Draft, Media, MessageKind, StoredMessage};
 use parley_core::mexc_rest::ApiCredentials;
 use parley_core::secret::Secret;
 use parley_core::store::RoomSummary;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -64,7 +64,7 @@ pub fn keep_secrets_for_session(state: State<'_, AppState>) -> CommandResult<()>
 }
 
 #[tauri::command]
-pub fn subscribe(state: State<'_, AppState>, on_events: Channel<Vec<Value>>) {
+pub fn subscribe(state: State<'_, AppState>, on_events: Channel<Vec<EncodedEvent>>) {
     *state.page.lock().unwrap_or_else(|p| p.into_inner()) = Some(on_events.clone());
     let bridge = bridge::forward(state.engine.subscribe(), on_events);
     let previous = state

@@ -100,10 +100,9 @@ fn open_room(app: &AppHandle, account: &str, room: &str) {
     crate::tray::show_window(app);
     if let Some(state) = app.try_state::<crate::startup::AppState>() {
         let page = state.page.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        if let Some(page) = page {
-            let _ = page.send(vec![
-                serde_json::json!({"event": "open_room", "account": account, "room": room}),
-            ]);
+        let event = serde_json::json!({"event": "open_room", "account": account, "room": room});
+        if let (Some(page), Ok(event)) = (page, serde_json::value::to_raw_value(&event)) {
+            let _ = page.send(vec![event]);
         }
     }
 }

@@ -30,7 +30,7 @@ pub struct AppState {
     /// Rung when rooms are read, so the tray recounts its unread badge.
     pub badge_dirty: std::sync::Arc<tokio::sync::Notify>,
     /// The page's event channel, for what the shell itself tells the page (open a room).
-    pub page: Mutex<Option<tauri::ipc::Channel<Vec<serde_json::Value>>>>,
+    pub page: Mutex<Option<tauri::ipc::Channel<Vec<parley_core::event_batch::EncodedEvent>>>>,
     /// Set when no keyring answered at start: why, and the store that waits for the user's
     /// consent to keep secrets for this session only.
     pub keyring_missing: Option<(String, Arc<ConsentStore>)>,

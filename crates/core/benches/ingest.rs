@@ -4,6 +4,10 @@
 //! every message persisted, and the store's write latency.
 //!   cargo bench -p parley-core --bench ingest
 //!   PARLEY_BENCH_MESSAGES=5000 cargo bench -p parley-core --bench ingest   (per service; quicker)
+//!
+//! The simulators run on their own runtime ("sim" threads), so the CPU each phase cost is told
+//! apart: the client's (its connections, the store writer) and the simulators' (on the same two
+//! cores here; on their own machines in real life).
 
 use parley_core::account::{
     AccountId, MexcChat, MexcSettings, MixinSettings, MocklySettings, RealtimeSettings,
@@ -30,6 +34,59 @@ use tokio::sync::mpsc;
 #[path = "../tests/support/accounts.rs"]
 mod accounts;
 
+/// CPU time per kind of thread of this process, from `/proc/self/task/*/schedstat` (ns on CPU).
+#[derive(Clone, Copy, Default)]
+struct CpuTime {
+    /// The client's async tasks (connections, codecs, the page's batches).
+    client_tasks: Duration,
+    /// The store's writer and checkpoint threads.
+    store: Duration,
+    /// The simulators: their runtime, and the main thread that pushes.
+    simulators: Duration,
+}
+
+impl CpuTime {
+    fn now() -> CpuTime {
+        let mut cpu = CpuTime::default();
+        let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+            return cpu;
+        };
+        for task in tasks.flatten() {
+            let read = |file: &str| std::fs::read_to_string(task.path().join(file));
+            let (Ok(comm), Ok(schedstat)) = (read("comm"), read("schedstat")) else {
+                continue;
+            };
+            let ns: u64 = schedstat
+                .split_whitespace()
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0);
+            let spent = Duration::from_nanos(ns);
+            match comm.trim() {
+                "tokio-runtime-w" | "tokio-rt-worker" => cpu.client_tasks += spent,
+                name if name.starts_with("parley-") => cpu.store += spent,
+                _ => cpu.simulators += spent,
+            }
+        }
+        cpu
+    }
+
+    /// CPU spent since `before`, per message, as a line of the report.
+    fn per_message_since(&self, before: &CpuTime, messages: usize) -> String {
+        let us = |now: Duration, then: Duration| {
+            now.saturating_sub(then).as_secs_f64() * 1e6 / messages.max(1) as f64
+        };
+        let client = us(self.client_tasks, before.client_tasks);
+        let store = us(self.store, before.store);
+        let simulators = us(self.simulators, before.simulators);
+        format!(
+            "CPU per message: client {:.1} µs (connections {client:.1}, store {store:.1}) = {:.0} messages/s per core; simulators {simulators:.1} µs",
+            client + store,
+            1e6 / (client + store).max(0.001),
+        )
+    }
+}
+
 /// Counts messages per account as the page would receive them.
 struct Page {
     counts: mpsc::UnboundedReceiver<(String, usize, usize)>,
@@ -39,6 +96,13 @@ struct Page {
     /// Times the page was told to reload its snapshot.
     resyncs: usize,
     store: Store,
+}
+
+/// The fields of an event the page's counter looks at.
+#[derive(serde::Deserialize)]
+struct EventHead {
+    event: String,
+    account: Option<String>,
 }
 
 /// What the page's counter hears when events were dropped for it.
@@ -54,12 +118,17 @@ impl Page {
                 let bytes = serde_json::to_string(&batch).map(|s| s.len()).unwrap_or(0);
                 let mut per_account: HashMap<String, usize> = HashMap::new();
                 for event in &batch {
-                    if event["event"] == "resync" {
+                    // What the page reads of each event first (it parses all of it).
+                    let Ok(head) = serde_json::from_str::<EventHead>(event.get()) else {
+                        continue;
+                    };
+                    if head.event == "resync" {
                         let _ = tx.send((RESYNC.to_owned(), 0, 0));
                     }
-                    if event["event"] == "message" {
-                        let account = event["account"].as_str().unwrap_or("").to_owned();
-                        *per_account.entry(account).or_default() += 1;
+                    if head.event == "message" {
+                        *per_account
+                            .entry(head.account.unwrap_or_default())
+                            .or_default() += 1;
                     }
                 }
                 for (account, n) in per_account {
@@ -155,19 +224,34 @@ async fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(25_000);
     let backlog = per_service.min(10_000);
-    let mockly = MocklySim::start(MocklyConfig {
-        bot_reply_chance: 0.0,
-        ..MocklyConfig::default()
-    })
-    .await
-    .expect("mockly");
-    let realtime = RealtimeSim::start(RealtimeConfig::default())
+    let sims = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("sim")
+        .enable_all()
+        .build()
+        .expect("the simulators' runtime");
+    let (mockly, realtime, mexc, mixin) = sims
+        .spawn(async {
+            let mockly = MocklySim::start(MocklyConfig {
+                bot_reply_chance: 0.0,
+                ..MocklyConfig::default()
+            })
+            .await
+            .expect("mockly");
+            let realtime = RealtimeSim::start(RealtimeConfig::default())
+                .await
+                .expect("realtime");
+            let mexc = MexcSim::start(MexcConfig::default()).await.expect("mexc");
+            let mixin = MixinSim::start(MixinConfig::default())
+                .await
+                .expect("mixin");
+            (mockly, realtime, mexc, mixin)
+        })
         .await
-        .expect("realtime");
+        .expect("the simulators start");
     realtime.add_user("bench@example.com", "pw", "Bench", "Trader");
     let other = realtime.add_user("other@example.com", "pw", "Other", "Member");
     let room = realtime.create_room("Bench room", "", "public", &other);
-    let mexc = MexcSim::start(MexcConfig::default()).await.expect("mexc");
     mexc.add_listen_key("bench-listen-key");
     mexc.add_conversation(
         50012,
@@ -176,9 +260,6 @@ async fn main() {
             nick_name: "Buyer".into(),
         },
     );
-    let mixin = MixinSim::start(MixinConfig::default())
-        .await
-        .expect("mixin");
     let keystore = mixin.add_bot("Bench bot");
     let bot = MixinSim::bot_id_of(&keystore);
     let user = mixin.add_user("Ava");
@@ -203,6 +284,7 @@ async fn main() {
             &format!("pending message {i} while the bot was away"),
         );
     }
+    let cpu_before = CpuTime::now();
     let started = Instant::now();
     let bot_account = add(
         ServiceSettings::Mixin(MixinSettings {
@@ -227,6 +309,10 @@ async fn main() {
         "  ... and every one acknowledged",
         backlog,
         started.elapsed(),
+    );
+    println!(
+        "  {}",
+        CpuTime::now().per_message_since(&cpu_before, backlog)
     );
 
     // 2. All four services flood at once.
@@ -321,6 +407,7 @@ async fn main() {
             tokio::time::sleep(Duration::from_millis(300)).await;
         }
         let writer_before = store.writer_figures();
+        let cpu_before = CpuTime::now();
         let started = Instant::now();
         if queued {
             services.iter().for_each(|&s| stall(s, false));
@@ -335,6 +422,7 @@ async fn main() {
             page.wait_for(account, *total).await;
         }
         let took = started.elapsed();
+        let cpu = CpuTime::now();
         let stored = stored_count(&store).await - before;
         report(what, stored as usize, took);
         assert_eq!(
@@ -352,6 +440,7 @@ async fn main() {
             writer.p99.as_secs_f64() * 1e3,
             writer.max.as_secs_f64() * 1e3
         );
+        println!("  {}", cpu.per_message_since(&cpu_before, stored as usize));
     };
     // 2. Each service alone, frames already queued at the server (after a stall).
     for (service, name) in NAMES.iter().enumerate() {
@@ -379,4 +468,5 @@ async fn main() {
         size_mb("bench.sqlite3-wal")
     );
     engine.shutdown().await;
+    sims.shutdown_background();
 }

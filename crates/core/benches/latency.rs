@@ -105,6 +105,8 @@ async fn main() {
         while let Some(batch) = batches.next().await {
             let now = micros_since(origin);
             for event in &batch {
+                let event: serde_json::Value =
+                    serde_json::from_str(event.get()).unwrap_or_default();
                 if let Some(at) = event["text"].as_str().and_then(pushed_at) {
                     let _ = batched_tx.send(now - at);
                 }

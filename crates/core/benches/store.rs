@@ -4,6 +4,8 @@
 //! and the room list. Prints figures; it is a bench binary, not a test.
 //!   cargo bench -p parley-core --bench store
 //!   PARLEY_BENCH_MESSAGES=200000 cargo bench -p parley-core --bench store   (quicker)
+//!   PARLEY_BENCH_RANDOM_IDS=1 …   (service ids random as Mixin's UUIDs, not in arrival order: each
+//!                                 insert then lands on its own page of the de-duplication index)
 
 use parley_core::account::AccountId;
 use parley_core::message::{IncomingMessage, MessageKind};
@@ -47,7 +49,11 @@ fn message(i: usize, rng: &mut fastrand::Rng, words: &Words) -> (AccountId, Inco
     let room = format!("room-{}", rng.usize(0..ROOMS_PER_ACCOUNT));
     let m = IncomingMessage {
         room,
-        service_id: Some(format!("m{i}")),
+        service_id: Some(if std::env::var_os("PARLEY_BENCH_RANDOM_IDS").is_some() {
+            format!("{:032x}", rng.u128(..))
+        } else {
+            format!("m{i}")
+        }),
         sender_id: format!("user-{}", rng.usize(0..500)),
         sender_name: Some("Trader".into()),
         own: false,
