@@ -14,7 +14,6 @@ use crate::mexc_listen_key::ListenKeySource;
 use chrono::{FixedOffset, TimeZone};
 use serde::Deserialize;
 use serde_json::json;
-use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::time::Duration;
 
@@ -121,8 +120,7 @@ impl MexcCodec {
     }
 }
 
-/// The outer frame, borrowed from the text: `data` is kept as raw JSON and parsed once, by
-/// what it turns out to be (decoding it into a `Value` first cost a tree per message).
+/// The outer frame, borrowed from the text.
 #[derive(Deserialize)]
 struct Envelope<'a> {
     #[serde(borrow)]
@@ -130,8 +128,74 @@ struct Envelope<'a> {
     success: Option<bool>,
     #[serde(borrow)]
     msg: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    data: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    data: Data<'a>,
+}
+
+/// `data` as it arrived, read in the same pass as the envelope: the documented string holding
+/// JSON is unescaped once (keeping it raw first scanned it twice), the tolerated object is kept
+/// as a tree, anything else only as "not usable".
+#[derive(Default)]
+enum Data<'a> {
+    Text(Cow<'a, str>),
+    Object(serde_json::Value),
+    #[default]
+    Unusable,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Data<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DataVisitor;
+        impl<'de> serde::de::Visitor<'de> for DataVisitor {
+            type Value = Data<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON string or object")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Data<'de>, E> {
+                Ok(Data::Text(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Data<'de>, E> {
+                Ok(Data::Text(Cow::Owned(s.to_owned())))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Data<'de>, E> {
+                Ok(Data::Text(Cow::Owned(s)))
+            }
+            fn visit_map<M: serde::de::MapAccess<'de>>(
+                self,
+                map: M,
+            ) -> Result<Data<'de>, M::Error> {
+                let object = serde_json::Value::deserialize(
+                    serde::de::value::MapAccessDeserializer::new(map),
+                )?;
+                Ok(Data::Object(object))
+            }
+            fn visit_seq<S: serde::de::SeqAccess<'de>>(
+                self,
+                seq: S,
+            ) -> Result<Data<'de>, S::Error> {
+                serde::de::IgnoredAny::deserialize(serde::de::value::SeqAccessDeserializer::new(
+                    seq,
+                ))?;
+                Ok(Data::Unusable)
+            }
+            fn visit_unit<E>(self) -> Result<Data<'de>, E> {
+                Ok(Data::Unusable)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Data<'de>, E> {
+                Ok(Data::Unusable)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Data<'de>, E> {
+                Ok(Data::Unusable)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Data<'de>, E> {
+                Ok(Data::Unusable)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Data<'de>, E> {
+                Ok(Data::Unusable)
+            }
+        }
+        deserializer.deserialize_any(DataVisitor)
+    }
 }
 
 /// The message body inside `data`. Every field optional: the doc's table is all we know.
@@ -174,25 +238,19 @@ impl Codec for MexcCodec {
             serde_json::from_str(text).map_err(|e| CodecError::InvalidJson(e.to_string()))?;
         match envelope.method.as_deref() {
             Some("RECEIVE_MESSAGE") => {
-                let raw = envelope
-                    .data
-                    .map(RawValue::get)
-                    .ok_or(CodecError::MissingField("data"))?;
-                let body: ChatBody = match raw.as_bytes().first() {
+                let body: ChatBody = match envelope.data {
                     // Documented: a string holding JSON.
-                    Some(b'"') => {
-                        let inner: Cow<str> = serde_json::from_str(raw)
-                            .map_err(|e| CodecError::InvalidJson(e.to_string()))?;
+                    Data::Text(inner) => {
                         super::check_json_depth(inner.as_bytes())?;
                         serde_json::from_str(&inner).map_err(|e| {
                             CodecError::InvalidJson(format!("RECEIVE_MESSAGE data: {e}"))
                         })?
                     }
                     // Tolerated: the object itself.
-                    Some(b'{') => serde_json::from_str(raw).map_err(|e| {
+                    Data::Object(object) => serde_json::from_value(object).map_err(|e| {
                         CodecError::UnexpectedShape(format!("RECEIVE_MESSAGE data: {e}"))
                     })?,
-                    _ => return Err(CodecError::MissingField("data")),
+                    Data::Unusable => return Err(CodecError::MissingField("data")),
                 };
                 Ok(vec![Inbound::Message(self.message(body))])
             }
