@@ -63,7 +63,7 @@ impl CpuTime {
                 .unwrap_or(0);
             let spent = Duration::from_nanos(ns);
             match comm.trim() {
-                "tokio-runtime-w" | "tokio-rt-worker" => cpu.client_tasks += spent,
+                name if name.starts_with("tokio-") => cpu.client_tasks += spent,
                 name if name.starts_with("parley-") => cpu.store += spent,
                 _ => cpu.simulators += spent,
             }

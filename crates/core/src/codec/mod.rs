@@ -166,10 +166,9 @@ pub const MAX_JSON_DEPTH: usize = 64;
 
 /// Refuses JSON nested deeper than [`MAX_JSON_DEPTH`] (a quick scan that skips strings).
 pub fn check_json_depth(json: &[u8]) -> Result<(), CodecError> {
-    // Nesting never exceeds the number of opening brackets, and counting them is a tight loop
-    // the compiler vectorizes: chat frames have a handful, so most never need the exact scan
-    // (which took a tenth of decoding a MEXC frame).
-    // (`[` and `{` differ only in bit 0x20; counting in bytes, 255 at a time, is what vectorizes.)
+    // Nesting never exceeds the number of opening brackets. Chat frames have a handful, so most
+    // never need the exact scan below (a tenth of decoding a MEXC frame). `[` and `{` differ only
+    // in bit 0x20, and counting in bytes, 255 at a time, is what the compiler vectorizes.
     let openings: usize = json
         .chunks(255)
         .map(|chunk| {
