@@ -5,6 +5,6 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        let _ = parley_core::mixin_keystore::Keystore::parse(text);
+        let _ = parley_core::services::mixin::keystore::Keystore::parse(text);
     }
 });

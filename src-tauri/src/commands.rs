@@ -10,8 +10,8 @@ use parley_core::account::{
 use parley_core::engine::{AccountView, NewAccount};
 use parley_core::event_batch::EncodedEvent;
 use parley_core::message::{Draft, Media, MessageKind, StoredMessage};
-use parley_core::mexc_rest::ApiCredentials;
 use parley_core::secret::Secret;
+use parley_core::services::mexc::rest::ApiCredentials;
 use parley_core::store::RoomSummary;
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;

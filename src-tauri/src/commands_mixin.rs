@@ -5,8 +5,8 @@
 use crate::error::{CommandError, CommandResult};
 use parley_core::account::MixinSettings;
 use parley_core::engine::NewAccount;
-use parley_core::mixin_account::{check_keystore, ImportedBot};
 use parley_core::secret::Secret;
+use parley_core::services::mixin::account::{check_keystore, ImportedBot};
 use serde::Deserialize;
 
 /// Keystores are small JSON files (an RSA one is about 2 KB).

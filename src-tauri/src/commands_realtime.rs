@@ -6,10 +6,10 @@ use crate::commands::check_id;
 use crate::error::{CommandError, CommandResult};
 use crate::startup::AppState;
 use parley_core::account::{AccountId, RealtimeSendPath, RealtimeSettings};
-use parley_core::realtime_account::{log_in, test_connection, LoggedIn, Login};
-use parley_core::realtime_catch_up::OlderHistory;
-use parley_core::realtime_rest::{Page, RoomDraft, RoomInfo};
 use parley_core::secret::Secret;
+use parley_core::services::realtime::account::{log_in, test_connection, LoggedIn, Login};
+use parley_core::services::realtime::catch_up::OlderHistory;
+use parley_core::services::realtime::rest::{Page, RoomDraft, RoomInfo};
 use serde::Deserialize;
 use tauri::State;
 

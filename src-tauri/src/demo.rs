@@ -7,9 +7,9 @@ use parley_core::account::{
     RealtimeRoom, RealtimeSettings, ServiceSettings,
 };
 use parley_core::engine::Engine;
-use parley_core::mexc_rest::ApiCredentials;
-use parley_core::realtime_rest::RealtimeCredentials;
 use parley_core::secret::Secret;
+use parley_core::services::mexc::rest::ApiCredentials;
+use parley_core::services::realtime::rest::RealtimeCredentials;
 use parley_sim::mexc::{Counterparty, MexcConfig, MexcSim};
 use parley_sim::mixin::{MixinConfig, MixinSim};
 use parley_sim::mockly::{MocklyConfig, MocklySim};

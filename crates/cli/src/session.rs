@@ -4,17 +4,16 @@
 use crate::args::Connect;
 use anyhow::{anyhow, Context};
 use parley_core::account::{Account, AccountId, ServiceSettings};
-use parley_core::codec;
 use parley_core::config::{AppConfig, ConfigFile};
 use parley_core::connection_state::ConnectionState;
-use parley_core::engine::resolve_orders;
 use parley_core::engine::Engine;
 use parley_core::event::Event;
-use parley_core::mexc_rest::ApiCredentials;
 use parley_core::profile::Profile;
-use parley_core::realtime_account::{log_in, Login};
 use parley_core::secret::Secret;
 use parley_core::secrets::{KeyringStore, SecretStore, SessionOnlyStore};
+use parley_core::services::mexc::orders::resolve_orders;
+use parley_core::services::mexc::rest::ApiCredentials;
+use parley_core::services::realtime::account::{log_in, Login};
 use parley_core::store::Store;
 use parley_core::supervisor::Tuning;
 use serde::Deserialize;
@@ -41,17 +40,18 @@ pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
     let mut rooms = c.rooms.clone();
     if let ServiceSettings::Mixin(s) = &account.settings {
         // A user id names their one-to-one conversation with the bot.
-        rooms.extend(
-            c.to.iter().map(|user| {
-                parley_core::mixin_ids::contact_conversation_id(&s.bot_id, user.trim())
-            }),
-        );
+        rooms.extend(c.to.iter().map(|user| {
+            parley_core::services::mixin::ids::contact_conversation_id(&s.bot_id, user.trim())
+        }));
     }
     let default_room = rooms
         .first()
         .cloned()
         .or_else(|| {
-            codec::fixed_rooms(&account.settings)
+            account
+                .settings
+                .service()
+                .fixed_rooms()
                 .into_iter()
                 .next()
                 .map(|(room, _)| room)
@@ -201,7 +201,7 @@ async fn account_and_secrets(
             if account.service() != c.service {
                 return Err(anyhow!(
                     "account `{id}` is a {} account",
-                    account.service().label()
+                    account.settings.service().label()
                 ));
             }
             (
@@ -226,7 +226,7 @@ async fn account_and_secrets(
             };
             let account = Account {
                 id: AccountId("cli".into()),
-                display_name: codec::own_sender_id(&settings),
+                display_name: settings.service().own_sender_id(),
                 settings,
                 demo: false,
             };
@@ -253,7 +253,7 @@ async fn account_and_secrets(
                 ),
                 None => secret_line(lines).await?,
             };
-            parley_core::mixin_account::check_keystore(s, &keystore)
+            parley_core::services::mixin::account::check_keystore(s, &keystore)
                 .await
                 .map_err(|e| anyhow!(e))?;
             let session = SessionOnlyStore::default();

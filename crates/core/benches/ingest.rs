@@ -16,9 +16,9 @@ use parley_core::account::{
 use parley_core::config::AppConfig;
 use parley_core::engine::Engine;
 use parley_core::event_batch::EventBatches;
-use parley_core::realtime_account::{log_in, Login};
 use parley_core::secret::Secret;
 use parley_core::secrets::SessionOnlyStore;
+use parley_core::services::realtime::account::{log_in, Login};
 use parley_core::store::Store;
 use parley_core::supervisor::Tuning;
 use parley_sim::bots::BOTS;

@@ -5,21 +5,20 @@
 mod desktop_prefs;
 mod media_source;
 mod notifications;
-mod realtime;
 
 pub use media_source::MediaSource;
 
-use crate::account::{Account, AccountId, MexcAuth, MexcChat, MexcSettings, ServiceSettings};
-use crate::codec::{self, Outgoing};
+use crate::account::{Account, AccountId};
+use crate::codec::{CodecError, Outgoing};
 use crate::config::{AppConfig, ConfigError, ConfigFile};
 use crate::connection_state::ConnectionState;
 use crate::event::Event;
 use crate::message::{Draft, StoredMessage};
-use crate::mexc_keeper::{self, KeeperHandle, SlotUsers};
-use crate::mexc_listen_key::{ListenKeySlot, ListenKeySource};
-use crate::mexc_rest::{ApiCredentials, MexcRest};
 use crate::secret::Secret;
 use crate::secrets::{SecretStore, SecretsError, SessionOnlyStore};
+use crate::services::{
+    self, Background, Capabilities, RoomRemoval, ServiceSettings, StartContext, Started,
+};
 use crate::store::{messages, rooms, RoomSummary, Store, StoreError};
 use crate::supervisor::{self, Command, SupervisorHandle, Tuning};
 use serde::Serialize;
@@ -39,6 +38,8 @@ pub enum EngineError {
     Secrets(#[from] SecretsError),
     #[error(transparent)]
     Config(#[from] ConfigError),
+    #[error(transparent)]
+    Codec(#[from] CodecError),
     #[error("{service} takes at most {max} messages a minute: you can send again in {} s", retry_after_ms.div_ceil(1000))]
     RateLimited {
         service: &'static str,
@@ -53,6 +54,8 @@ pub struct AccountView {
     #[serde(flatten)]
     pub account: Account,
     pub service_label: &'static str,
+    /// What the page may offer for this account (directory, ticker, media by address…).
+    pub capabilities: Capabilities,
     pub state: ConnectionState,
     /// Media of this account load by themselves (else a click loads each).
     pub auto_media: bool,
@@ -72,7 +75,7 @@ pub struct NewAccount {
 const EVENT_BUFFER: usize = 8192;
 
 pub struct Engine {
-    store: Store,
+    pub(crate) store: Store,
     events: broadcast::Sender<Event>,
     secrets: Arc<dyn SecretStore>,
     /// Secrets of demo accounts: in memory only, never in the OS keyring.
@@ -93,8 +96,8 @@ struct Running {
     connections: Vec<SupervisorHandle>,
     /// Why the account could not start at all (e.g. its secret is missing from the keyring).
     failed: Option<String>,
-    /// MEXC API-key accounts: the task that creates and renews their listenKeys.
-    keeper: Option<KeeperHandle>,
+    /// What runs beside the sockets (MEXC API-key accounts: the listenKey keeper).
+    background: Option<Box<dyn Background>>,
 }
 
 impl Running {
@@ -124,9 +127,9 @@ impl Running {
         for connection in self.connections {
             connection.stop().await;
         }
-        // After the sockets: the keeper deletes the keys they used.
-        if let Some(keeper) = self.keeper {
-            keeper.stop().await;
+        // After the sockets: the MEXC keeper deletes the keys they used.
+        if let Some(background) = self.background {
+            background.stop().await;
         }
     }
 }
@@ -184,82 +187,24 @@ impl Engine {
     /// Adds an account: checks its settings, stores its secret in the keyring, saves the
     /// config (without the secret) and connects it.
     pub async fn add_account(&self, mut new: NewAccount) -> Result<Account, EngineError> {
-        let prefix = match &mut new.settings {
-            ServiceSettings::Mockly(_) => "mockly",
-            ServiceSettings::Mexc(s) => {
-                let secret = new.secret.as_ref().ok_or_else(|| {
-                    EngineError::Invalid("a listenKey or an API key is required".into())
-                })?;
-                match s.auth {
-                    MexcAuth::ListenKey => {
-                        if s.conversations.is_empty() {
-                            return Err(EngineError::Invalid(
-                                "add at least one conversation id".into(),
-                            ));
-                        }
-                        if secret.expose().trim().is_empty() {
-                            return Err(EngineError::Invalid("a listenKey is required".into()));
-                        }
-                    }
-                    MexcAuth::ApiKey => {
-                        let rest = mexc_rest_client(s, secret)?;
-                        // Proves the key, the secret and the clock before anything is saved.
-                        rest.listen_key_count()
-                            .await
-                            .map_err(|e| EngineError::Invalid(e.to_string()))?;
-                        for order in &new.order_numbers {
-                            let chat = resolve_order(&rest, order).await?;
-                            if !s.conversations.contains(&chat) {
-                                s.conversations.push(chat);
-                            }
-                        }
-                    }
-                }
-                "mexc"
-            }
-            ServiceSettings::Realtime(s) => {
-                let secret = new.secret.as_ref().ok_or_else(|| {
-                    EngineError::Invalid("the API key and a token are required".into())
-                })?;
-                realtime::check_new_account(s, secret).await?;
-                "realtime"
-            }
-            ServiceSettings::Mixin(s) => {
-                let keystore = new
-                    .secret
-                    .as_ref()
-                    .ok_or_else(|| EngineError::Invalid("the bot's keystore is required".into()))?;
-                crate::mixin_account::check_keystore(s, keystore)
-                    .await
-                    .map_err(EngineError::Invalid)?;
-                if new
-                    .display_name
-                    .as_deref()
-                    .is_none_or(|n| n.trim().is_empty())
-                {
-                    new.display_name = Some(s.bot_name.clone()).filter(|n| !n.is_empty());
-                }
-                "mixin"
-            }
-        };
+        let prepared = new
+            .settings
+            .service_mut()
+            .prepare(new.secret.as_ref(), &new.order_numbers)
+            .await?;
+        let service = new.settings.service();
+        let display_name = new
+            .display_name
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty())
+            .or(prepared.display_name)
+            .unwrap_or_else(|| service.own_sender_id());
         let account = Account {
-            id: AccountId(format!("{prefix}-{:08x}", fastrand::u32(..))),
-            display_name: new
-                .display_name
-                .map(|n| n.trim().to_owned())
-                .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| codec::own_sender_id(&new.settings)),
+            id: AccountId(format!("{}-{:08x}", service.id_prefix(), fastrand::u32(..))),
+            display_name,
             settings: new.settings,
             demo: false,
         };
-        if !is_mexc_api(&account.settings) {
-            for mut connection in codec::connections(&account.settings, new.secret.clone()) {
-                connection
-                    .codec
-                    .connect_request()
-                    .map_err(|e| EngineError::Invalid(e.to_string()))?;
-            }
-        }
         if let Some(secret) = &new.secret {
             self.secrets.put(&account.id, secret)?;
         }
@@ -269,80 +214,27 @@ impl Engine {
         Ok(account)
     }
 
-    /// Adds an order chat to a MEXC account: a conversation id (listenKey mode) or an order
-    /// number looked up over REST (API-key mode). Returns the new room's id.
-    pub async fn add_mexc_chat(
-        &self,
-        id: &AccountId,
-        conversation_or_order: &str,
-    ) -> Result<String, EngineError> {
-        let account = self.running_account(id)?;
-        let ServiceSettings::Mexc(settings) = &account.settings else {
-            return Err(EngineError::Invalid(
-                "only MEXC accounts have order chats".into(),
-            ));
-        };
-        let input = conversation_or_order.trim();
-        let chat =
-            match settings.auth {
-                MexcAuth::ListenKey => {
-                    MexcChat::by_id(input.parse::<i64>().ok().filter(|c| *c > 0).ok_or_else(
-                        || {
-                            EngineError::Invalid(format!(
-                                "`{input}` is not a conversation id (a number)"
-                            ))
-                        },
-                    )?)
-                }
-                MexcAuth::ApiKey => {
-                    let secret = self.secret_of(&account)?;
-                    let rest = mexc_rest_client(settings, &secret)?;
-                    resolve_order(&rest, input).await?
-                }
-            };
-        if settings.conversations.contains(&chat) {
-            return Err(EngineError::Invalid(format!(
-                "{} is already open",
-                chat.title()
-            )));
-        }
-        let room = chat.room();
-        self.change_account(id, |s| {
-            if let ServiceSettings::Mexc(m) = s {
-                m.conversations.push(chat.clone());
-            }
-        })
-        .await?;
-        Ok(room)
-    }
-
-    /// Removes one room (a MEXC order chat; a Realtime room is left) and its history.
+    /// Removes one room (a MEXC order chat is forgotten, a Realtime room is left) and its history.
     pub async fn remove_room(&self, id: &AccountId, room: &str) -> Result<(), EngineError> {
         let account = self.running_account(id)?;
-        if let ServiceSettings::Realtime(_) = &account.settings {
-            return self.leave_room(id, room).await;
-        }
-        let ServiceSettings::Mexc(settings) = &account.settings else {
-            return Err(EngineError::Invalid(
-                "this room belongs to the service and cannot be removed".into(),
-            ));
-        };
-        if !settings.conversations.iter().any(|c| c.room() == room) {
-            return Err(EngineError::Invalid(format!(
-                "this account has no room {room}"
-            )));
-        }
-        self.change_account(id, |s| {
-            if let ServiceSettings::Mexc(m) = s {
-                m.conversations.retain(|c| c.room() != room);
+        match account.settings.service().room_removal() {
+            RoomRemoval::Leave => self.leave_room(id, room).await,
+            RoomRemoval::Forget => {
+                self.forget_mexc_chat(id, room).await?;
+                self.delete_room_history(id, room).await
             }
-        })
-        .await?;
-        self.delete_room_history(id, room).await
+            RoomRemoval::Never => Err(EngineError::Invalid(
+                "this room belongs to the service and cannot be removed".into(),
+            )),
+        }
     }
 
     /// Forgets a room's stored history (after its account no longer lists it) and tells the UI.
-    async fn delete_room_history(&self, id: &AccountId, room: &str) -> Result<(), EngineError> {
+    pub(crate) async fn delete_room_history(
+        &self,
+        id: &AccountId,
+        room: &str,
+    ) -> Result<(), EngineError> {
         let (owner, room) = (id.clone(), room.to_owned());
         self.store
             .run(move |c| messages::delete_room(c, &owner, &room))
@@ -407,7 +299,8 @@ impl Engine {
         let mut views: Vec<AccountView> = lock(&self.running)
             .values()
             .map(|r| AccountView {
-                service_label: r.account.service().label(),
+                service_label: r.account.settings.service().label(),
+                capabilities: r.account.settings.service().capabilities(),
                 auto_media: desktop_prefs::auto_media_of(&auto_media, &r.account),
                 account: r.account.clone(),
                 state: r.state(),
@@ -443,7 +336,7 @@ impl Engine {
     ) -> Result<StoredMessage, EngineError> {
         let settings = self.running_account(account)?.settings;
         self.check_rate(account, &settings)?;
-        codec::for_room(&settings, room)
+        services::codec_for_room(&settings, room)
             .ok_or_else(|| EngineError::Invalid(format!("this account has no room {room}")))?
             .encode(&Outgoing {
                 local_id: 0,
@@ -455,8 +348,8 @@ impl Engine {
             })
             .map_err(|e| EngineError::Invalid(e.to_string()))?;
         let (owner, room_id) = (account.clone(), room.to_owned());
-        let sender = codec::own_sender_id(&settings);
-        let client_id = codec::client_message_id(&settings);
+        let sender = settings.service().own_sender_id();
+        let client_id = settings.service().client_message_id();
         let now = crate::timestamp::now_ms();
         let stored = self
             .store
@@ -588,14 +481,14 @@ impl Engine {
     }
 
     async fn start(&self, account: Account) -> Result<(), EngineError> {
-        for (room, title) in codec::fixed_rooms(&account.settings) {
+        for (room, title) in account.settings.service().fixed_rooms() {
             let id = account.id.clone();
             self.store
                 .run(move |c| rooms::upsert(c, &id, &room, &title))
                 .await?;
         }
-        let (connections, keeper, failed) = match self.connect(&account) {
-            Ok((connections, keeper)) => (connections, keeper, None),
+        let (connections, background, failed) = match self.connect(&account) {
+            Ok(started) => (started.connections, started.background, None),
             Err(reason) => (Vec::new(), None, Some(reason)),
         };
         let previous = lock(&self.running).insert(
@@ -604,7 +497,7 @@ impl Engine {
                 account,
                 connections,
                 failed,
-                keeper,
+                background,
             },
         );
         if let Some(previous) = previous {
@@ -613,13 +506,10 @@ impl Engine {
         Ok(())
     }
 
-    /// Spawns an account's connections (and, for MEXC API-key accounts, its listenKey keeper),
-    /// or says why it cannot connect at all.
-    fn connect(
-        &self,
-        account: &Account,
-    ) -> Result<(Vec<SupervisorHandle>, Option<KeeperHandle>), String> {
-        let spawn = |c: codec::Connection| {
+    /// Spawns an account's connections (and what runs beside them), or says why it cannot
+    /// connect at all.
+    fn connect(&self, account: &Account) -> Result<Started, String> {
+        let spawn = |c: supervisor::Connection| {
             supervisor::spawn(
                 account.id.clone(),
                 c,
@@ -629,49 +519,23 @@ impl Engine {
                 self.inspector.clone(),
             )
         };
-        let secret = match &account.settings {
-            ServiceSettings::Mockly(_) => None,
-            ServiceSettings::Mexc(_) | ServiceSettings::Realtime(_) | ServiceSettings::Mixin(_) => {
-                Some(self.secret_of(account).map_err(|e| e.to_string())?)
-            }
+        let service = account.settings.service();
+        let secret = if service.needs_secret() {
+            Some(self.secret_of(account).map_err(|e| e.to_string())?)
+        } else {
+            None
         };
-        match &account.settings {
-            ServiceSettings::Realtime(s) => {
-                let secret = secret.unwrap_or_else(|| Secret::new(""));
-                let connection = realtime::connection(s, &secret, &account.id, &self.store)?;
-                Ok((vec![spawn(connection)], None))
-            }
-            ServiceSettings::Mexc(s) if s.auth == MexcAuth::ApiKey => {
-                let secret = secret.unwrap_or_else(|| Secret::new(""));
-                let rest = mexc_rest_client(s, &secret).map_err(|e| e.to_string())?;
-                let mut connections = Vec::new();
-                let mut slots = Vec::new();
-                for chats in s.conversations.chunks(mexc_keeper::SOCKETS_PER_KEY) {
-                    let slot = Arc::new(ListenKeySlot::default());
-                    let mut sockets = Vec::new();
-                    for chat in chats {
-                        let key = ListenKeySource::Managed(slot.clone());
-                        let handle = spawn(codec::mexc_connection(s, chat.conversation_id, key));
-                        sockets.push(handle.remote());
-                        connections.push(handle);
-                    }
-                    slots.push(SlotUsers { slot, sockets });
-                }
-                let keeper = mexc_keeper::spawn(rest, slots, &self.tuning);
-                Ok((connections, Some(keeper)))
-            }
-            settings => Ok((
-                codec::connections(settings, secret)
-                    .into_iter()
-                    .map(spawn)
-                    .collect(),
-                None,
-            )),
-        }
+        service.start(StartContext {
+            account: &account.id,
+            secret,
+            store: &self.store,
+            tuning: &self.tuning,
+            spawn: &spawn,
+        })
     }
 
     /// The account's keyring secret (demo accounts: the in-memory one).
-    fn secret_of(&self, account: &Account) -> Result<Secret, EngineError> {
+    pub(crate) fn secret_of(&self, account: &Account) -> Result<Secret, EngineError> {
         let secret = if account.demo {
             self.demo_secrets.get(&account.id)?
         } else {
@@ -685,7 +549,7 @@ impl Engine {
     }
 
     /// Changes an account's settings, saves them and reconnects the account.
-    async fn change_account(
+    pub(crate) async fn change_account(
         &self,
         id: &AccountId,
         change: impl Fn(&mut ServiceSettings),
@@ -698,7 +562,7 @@ impl Engine {
 
     /// Changes an account's settings and saves them, leaving its connections as they are (the
     /// caller tells them what changed).
-    fn edit_account(
+    pub(crate) fn edit_account(
         &self,
         id: &AccountId,
         change: impl Fn(&mut ServiceSettings),
@@ -720,9 +584,9 @@ impl Engine {
 
     /// Refuses a send that would break the service's documented rate (before it is stored).
     fn check_rate(&self, id: &AccountId, settings: &ServiceSettings) -> Result<(), EngineError> {
-        let (service, max) = match settings {
-            ServiceSettings::Realtime(_) => ("Realtime", realtime::MESSAGES_PER_MINUTE),
-            _ => return Ok(()),
+        let service = settings.service();
+        let Some(max) = service.capabilities().messages_per_minute else {
+            return Ok(());
         };
         let mut limits = lock(&self.limits);
         let limit = limits.entry(id.clone()).or_insert_with(|| {
@@ -731,20 +595,20 @@ impl Engine {
         limit
             .try_acquire(std::time::Instant::now())
             .map_err(|wait| EngineError::RateLimited {
-                service,
+                service: service.label(),
                 max,
                 retry_after_ms: wait.as_millis() as u64,
             })
     }
 
-    fn running_account(&self, id: &AccountId) -> Result<Account, EngineError> {
+    pub(crate) fn running_account(&self, id: &AccountId) -> Result<Account, EngineError> {
         lock(&self.running)
             .get(id)
             .map(|r| r.account.clone())
             .ok_or_else(|| EngineError::UnknownAccount(id.clone()))
     }
 
-    fn command(&self, id: &AccountId, command: Command) {
+    pub(crate) fn command(&self, id: &AccountId, command: Command) {
         if let Some(r) = lock(&self.running).get(id) {
             for connection in &r.connections {
                 connection.send(command.clone());
@@ -763,44 +627,7 @@ impl Engine {
         Ok(())
     }
 
-    fn publish(&self, event: Event) {
+    pub(crate) fn publish(&self, event: Event) {
         let _ = self.events.send(event);
     }
-}
-
-fn is_mexc_api(settings: &ServiceSettings) -> bool {
-    matches!(settings, ServiceSettings::Mexc(s) if s.auth == MexcAuth::ApiKey)
-}
-
-fn mexc_rest_client(settings: &MexcSettings, secret: &Secret) -> Result<MexcRest, EngineError> {
-    let credentials =
-        ApiCredentials::from_secret(secret).map_err(|e| EngineError::Invalid(e.to_string()))?;
-    MexcRest::new(settings, credentials).map_err(|e| EngineError::Invalid(e.to_string()))
-}
-
-/// Looks order numbers up over REST (MEXC API-key mode), for callers outside the engine.
-pub async fn resolve_orders(
-    settings: &MexcSettings,
-    secret: &Secret,
-    orders: &[String],
-) -> Result<Vec<MexcChat>, EngineError> {
-    let rest = mexc_rest_client(settings, secret)?;
-    let mut chats = Vec::new();
-    for order in orders {
-        chats.push(resolve_order(&rest, order).await?);
-    }
-    Ok(chats)
-}
-
-/// Looks an order number up over REST and names the chat after it.
-async fn resolve_order(rest: &MexcRest, order: &str) -> Result<MexcChat, EngineError> {
-    let order = order.trim();
-    let conversation_id = rest
-        .conversation_id(order)
-        .await
-        .map_err(|e| EngineError::Invalid(format!("order {order}: {e}")))?;
-    Ok(MexcChat {
-        conversation_id,
-        order_no: Some(order.to_owned()),
-    })
 }

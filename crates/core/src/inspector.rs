@@ -197,7 +197,7 @@ pub fn redact_url(url: &url::Url) -> String {
 /// How a frame is shown: JSON redacted, gzip inflated first, other bytes as a hex preview.
 pub fn describe(bytes: &[u8]) -> String {
     let inflated = if bytes.starts_with(&[0x1f, 0x8b]) {
-        crate::codec::mixin::frame::inflate(bytes).ok()
+        crate::services::mixin::codec::frame::inflate(bytes).ok()
     } else {
         None
     };

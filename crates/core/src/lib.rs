@@ -2,7 +2,9 @@
 //!
 //! Everything a chat client needs except pixels lives here so that the desktop shell, the
 //! headless `parley-cli` and the tests all run the same code:
-//! - [`codec`]: one pure, sans-I/O state machine per service (bytes in, events out);
+//! - [`services`]: one folder per service (settings, codec, REST, credentials, extra tasks)
+//!   and the one dispatch on the service;
+//! - [`codec`]: the sans-I/O interface every service's codec implements (bytes in, events out);
 //! - [`supervisor`]: the one generic connection task that owns sockets, timers, heartbeats,
 //!   backoff and the outbox drain for every service;
 //! - [`store`]: the SQLite history store, the single source of truth for messages;
@@ -26,25 +28,14 @@ pub mod live;
 pub mod logging;
 pub mod media;
 pub mod message;
-pub mod mexc_keeper;
-pub mod mexc_listen_key;
-pub mod mexc_rest;
-pub mod mexc_signing;
-pub mod mixin_account;
-pub mod mixin_auth;
-pub mod mixin_companion;
-pub mod mixin_ids;
-pub mod mixin_keystore;
-pub mod mixin_rest;
 pub mod notify_policy;
 pub mod profile;
 pub mod rate_limit;
-pub mod realtime_account;
-pub mod realtime_catch_up;
-pub mod realtime_rest;
 pub mod secret;
 pub mod secrets;
+pub mod services;
 pub mod socket;
 pub mod store;
 pub mod supervisor;
 pub mod timestamp;
+pub mod wire;

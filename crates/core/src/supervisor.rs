@@ -64,6 +64,25 @@ impl Default for Tuning {
     }
 }
 
+/// One connection an account needs: for services with a socket per room, `room` says which.
+pub struct Connection {
+    pub room: Option<String>,
+    pub codec: Box<dyn Codec>,
+    /// REST work the socket needs (catch-up after connecting, sending over REST).
+    pub companion: Option<Arc<dyn Companion>>,
+}
+
+impl Connection {
+    /// A connection with only its codec (no REST companion).
+    pub fn new(room: Option<String>, codec: Box<dyn Codec>) -> Self {
+        Connection {
+            room,
+            codec,
+            companion: None,
+        }
+    }
+}
+
 /// What the engine asks of a running connection.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -114,13 +133,13 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// per room (MEXC: one per conversation), and then only that room's outbox goes through it.
 pub fn spawn(
     account: AccountId,
-    connection: crate::codec::Connection,
+    connection: Connection,
     store: Store,
     events: broadcast::Sender<Event>,
     tuning: Tuning,
     inspector: Inspector,
 ) -> SupervisorHandle {
-    let crate::codec::Connection {
+    let Connection {
         room,
         codec,
         companion,

@@ -24,7 +24,8 @@ fn every_codec() -> Vec<Subject> {
         codecs::mixin(),
     );
     let text = |v: Value| v.to_string().into_bytes();
-    let gz = |v: Value| codec::mixin::frame::deflate(v.to_string().as_bytes());
+    let gz =
+        |v: Value| parley_core::services::mixin::codec::frame::deflate(v.to_string().as_bytes());
     vec![
         (
             "mockly",
@@ -86,7 +87,7 @@ fn feed(codec: &mut dyn Codec, binary: bool, bytes: &[u8]) -> Result<(), codec::
 /// Wraps a JSON document in the codec's framing.
 fn framed(binary: bool, value: &str) -> Vec<u8> {
     if binary {
-        codec::mixin::frame::deflate(value.as_bytes())
+        parley_core::services::mixin::codec::frame::deflate(value.as_bytes())
     } else {
         value.as_bytes().to_vec()
     }

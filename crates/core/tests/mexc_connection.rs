@@ -7,11 +7,11 @@ mod support;
 use support::Events;
 
 use parley_core::account::AccountId;
-use parley_core::codec::mexc::{Conversation, MexcCodec};
 use parley_core::connection_state::ConnectionState;
 use parley_core::event::Event;
 use parley_core::message::{DeliveryState, MessageKind};
 use parley_core::secret::Secret;
+use parley_core::services::mexc::codec::{Conversation, MexcCodec};
 use parley_core::store::{messages, Store};
 use parley_core::supervisor::{self, SupervisorHandle, Tuning};
 use parley_sim::mexc::{Counterparty, MexcConfig, MexcSim};
@@ -55,13 +55,15 @@ fn connect(sim: &MexcSim, key: &str, tuning: Tuning) -> Chat {
     let account = AccountId("mexc-test".into());
     let codec = MexcCodec::new(Conversation {
         endpoint: sim.ws_endpoint(),
-        listen_key: parley_core::mexc_listen_key::ListenKeySource::Fixed(Secret::new(key)),
+        listen_key: parley_core::services::mexc::listen_key::ListenKeySource::Fixed(Secret::new(
+            key,
+        )),
         conversation_id: CONVERSATION,
         create_time_offset_minutes: 0,
     });
     let connection = supervisor::spawn(
         account.clone(),
-        parley_core::codec::Connection {
+        parley_core::supervisor::Connection {
             room: Some(CONVERSATION.to_string()),
             codec: Box::new(codec),
             companion: None,

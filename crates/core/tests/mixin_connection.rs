@@ -10,16 +10,16 @@ use parley_core::connection_state::ConnectionState;
 use parley_core::engine::{Engine, NewAccount};
 use parley_core::event::Event;
 use parley_core::message::{DeliveryState, MessageKind};
-use parley_core::mixin_account::check_keystore;
 use parley_core::secret::Secret;
 use parley_core::secrets::SessionOnlyStore;
+use parley_core::services::mixin::account::check_keystore;
 use parley_core::store::Store;
 use parley_sim::mixin::{AuthRefusal, MixinConfig, MixinSim};
 use std::sync::Arc;
 use std::time::Duration;
 use support::{eventually, fast_tuning, Events};
 
-const RSA_PEM: &str = include_str!("../src/mixin_keystore/test-rsa-key.pem");
+const RSA_PEM: &str = include_str!("../src/services/mixin/keystore/test-rsa-key.pem");
 
 struct World {
     sim: MixinSim,
@@ -97,7 +97,7 @@ async fn stopped_reason(events: &mut Events) -> String {
 }
 
 fn conversation(w: &World) -> String {
-    parley_core::mixin_ids::contact_conversation_id(&w.bot, &w.ava)
+    parley_core::services::mixin::ids::contact_conversation_id(&w.bot, &w.ava)
 }
 
 #[tokio::test]

@@ -11,9 +11,9 @@ use parley_core::engine::{Engine, EngineError, NewAccount};
 use parley_core::event::Event;
 use parley_core::live::AlertKind;
 use parley_core::message::DeliveryState;
-use parley_core::realtime_account::{log_in, test_connection, Login};
 use parley_core::secret::Secret;
 use parley_core::secrets::SessionOnlyStore;
+use parley_core::services::realtime::account::{log_in, test_connection, Login};
 use parley_core::store::Store;
 use parley_sim::realtime::{RealtimeConfig, RealtimeSim};
 use std::sync::Arc;
@@ -522,7 +522,7 @@ async fn a_refused_token_stops_with_a_sign_in_prompt_and_rest_errors_are_exact()
     let mine = engine
         .create_room(
             &account,
-            parley_core::realtime_rest::RoomDraft {
+            parley_core::services::realtime::rest::RoomDraft {
                 name: "Gold Strategies".into(),
                 description: "XAU".into(),
                 kind: "group".into(),
@@ -534,7 +534,7 @@ async fn a_refused_token_stops_with_a_sign_in_prompt_and_rest_errors_are_exact()
         .update_room(
             &account,
             &mine.id,
-            parley_core::realtime_rest::RoomDraft {
+            parley_core::services::realtime::rest::RoomDraft {
                 name: "Gold Trading Strategies".into(),
                 description: "XAU/USD".into(),
                 kind: "group".into(),
@@ -592,7 +592,7 @@ async fn test_connection_reports_success_and_each_kind_of_failure() {
         user_id: w.me.clone(),
         ..RealtimeSettings::new(w.sim.base_url())
     };
-    let good = parley_core::realtime_rest::RealtimeCredentials {
+    let good = parley_core::services::realtime::rest::RealtimeCredentials {
         api_key: Secret::new(w.sim.api_key()),
         token: Secret::new(w.sim.token_for(&w.me)),
     };
@@ -602,7 +602,7 @@ async fn test_connection_reports_success_and_each_kind_of_failure() {
         "{report}"
     );
 
-    let bad_key = parley_core::realtime_rest::RealtimeCredentials {
+    let bad_key = parley_core::services::realtime::rest::RealtimeCredentials {
         api_key: Secret::new("wrong"),
         token: good.token.clone(),
     };

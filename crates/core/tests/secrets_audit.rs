@@ -11,10 +11,10 @@ use parley_core::account::{
 };
 use parley_core::config::{AppConfig, ConfigFile};
 use parley_core::engine::Engine;
-use parley_core::mexc_rest::ApiCredentials;
-use parley_core::realtime_account::{log_in, Login};
 use parley_core::secret::Secret;
 use parley_core::secrets::SessionOnlyStore;
+use parley_core::services::mexc::rest::ApiCredentials;
+use parley_core::services::realtime::account::{log_in, Login};
 use parley_core::store::Store;
 use parley_sim::mexc::{Counterparty, MexcConfig, MexcSim};
 use parley_sim::mixin::{MixinConfig, MixinSim};
@@ -185,7 +185,7 @@ async fn no_secret_reaches_the_profile_the_logs_or_the_events() {
         .send_text(&community, &room, "audit community")
         .await
         .unwrap();
-    let conversation = parley_core::mixin_ids::contact_conversation_id(&bot, &user);
+    let conversation = parley_core::services::mixin::ids::contact_conversation_id(&bot, &user);
     engine
         .send_text(&bot_account, &conversation, "audit bot")
         .await

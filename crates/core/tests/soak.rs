@@ -13,9 +13,9 @@ use parley_core::account::{
 use parley_core::config::AppConfig;
 use parley_core::engine::Engine;
 use parley_core::message::{DeliveryState, StoredMessage};
-use parley_core::realtime_account::{log_in, Login};
 use parley_core::secret::Secret;
 use parley_core::secrets::SessionOnlyStore;
+use parley_core::services::realtime::account::{log_in, Login};
 use parley_core::store::Store;
 use parley_sim::bots::BOTS;
 use parley_sim::fault_proxy::{Fault, FaultProxy};
@@ -159,7 +159,7 @@ async fn random_faults_while_messages_flow_lose_and_duplicate_nothing() {
     let keystore = mixin.add_bot("Soak bot");
     let bot = MixinSim::bot_id_of(&keystore);
     let user = mixin.add_user("Ava");
-    let conversation = parley_core::mixin_ids::contact_conversation_id(&bot, &user);
+    let conversation = parley_core::services::mixin::ids::contact_conversation_id(&bot, &user);
     mixin.user_says(&bot, &user, "user 0");
 
     let engine = Engine::new(

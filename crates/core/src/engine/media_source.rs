@@ -3,11 +3,7 @@
 //! with the bot's keystore) and a small thumbnail inside the message itself.
 
 use super::{Engine, EngineError};
-use crate::account::ServiceSettings;
-use crate::codec::mixin::category::{ATTACHMENT_PREFIX, STICKER_PREFIX};
 use crate::message::StoredMessage;
-use crate::mixin_keystore::Keystore;
-use crate::mixin_rest::MixinRest;
 
 /// What to fetch for a message's media.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,7 +55,7 @@ impl Engine {
         let media = message.media.as_ref().ok_or_else(none)?;
         if thumb {
             if let Some(inline) = &media.thumb_inline {
-                let bytes = crate::mixin_keystore::decode_base64_any(inline)
+                let bytes = crate::services::mixin::keystore::decode_base64_any(inline)
                     .ok_or_else(|| EngineError::Invalid("the preview is not base64".into()))?;
                 return Ok(MediaSource::Inline {
                     key: format!("thumb:{}:{}", message.account, message.local_id),
@@ -74,32 +70,20 @@ impl Engine {
             }
         }
         let url = &media.url;
-        if !(url.starts_with(ATTACHMENT_PREFIX) || url.starts_with(STICKER_PREFIX)) {
-            self.keep_demo_local(message, url)?;
+        let account = self.running_account(&message.account)?;
+        let service = account.settings.service();
+        // Services that store media by id (Mixin) resolve it to a fresh address each time.
+        if service.stores_media_by_id(url) {
+            let secret = self.secret_of(&account)?;
             return Ok(MediaSource::Web {
-                key: url.clone(),
-                url: url.clone(),
+                key: format!("{}:{url}", message.account),
+                url: service.resolve_media(secret, url).await?,
             });
         }
-        let account = self.running_account(&message.account)?;
-        let ServiceSettings::Mixin(settings) = &account.settings else {
-            return Err(none());
-        };
-        let keystore = Keystore::parse(self.secret_of(&account)?.expose())
-            .map_err(|e| EngineError::Invalid(e.to_string()))?;
-        let rest =
-            MixinRest::new(settings, keystore).map_err(|e| EngineError::Invalid(e.to_string()))?;
-        let resolved = match url.strip_prefix(ATTACHMENT_PREFIX) {
-            Some(id) => rest.attachment_url(id).await,
-            None => {
-                rest.sticker_url(url.trim_start_matches(STICKER_PREFIX))
-                    .await
-            }
-        }
-        .map_err(|e| EngineError::Invalid(format!("the media cannot be fetched: {e}")))?;
+        self.keep_demo_local(message, url)?;
         Ok(MediaSource::Web {
-            key: format!("{}:{url}", message.account),
-            url: resolved,
+            key: url.clone(),
+            url: url.clone(),
         })
     }
 }

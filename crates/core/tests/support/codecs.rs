@@ -5,12 +5,14 @@ use parley_core::account::{
     MexcChat, MexcSettings, MixinSettings, MocklySettings, RealtimeRoom, RealtimeSettings,
     ServiceSettings,
 };
-use parley_core::codec::{self, Codec};
-use parley_core::realtime_rest::RealtimeCredentials;
+use parley_core::codec::Codec;
 use parley_core::secret::Secret;
+use parley_core::services::realtime::rest::RealtimeCredentials;
 
 fn codec(settings: ServiceSettings, secret: Option<Secret>) -> Box<dyn Codec> {
-    codec::connections(&settings, secret)
+    settings
+        .service()
+        .connections(secret.as_ref())
         .into_iter()
         .next()
         .expect("a connection")

@@ -19,7 +19,7 @@ pub fn all() -> Vec<Case> {
             "userId": "u", "message": "EUR/USD breaking resistance!", "timestamp": "2024-01-01T00:00:00.000Z"}})).into_bytes(), false),
         ("realtime_price", super::codecs::realtime(), text(json!({"type": "market:price", "data": {"symbol": "EUR/USD", "price": 1.0875,
             "change": 0.0025, "changePercent": 0.23}})).into_bytes(), false),
-        ("mixin_gzip", super::codecs::mixin(), parley_core::codec::mixin::frame::deflate(text(json!({"id": "x", "action": "CREATE_MESSAGE",
+        ("mixin_gzip", super::codecs::mixin(), parley_core::services::mixin::codec::frame::deflate(text(json!({"id": "x", "action": "CREATE_MESSAGE",
             "data": {"conversation_id": "89576cee-9216-3d39-9483-e828a5a95fd3", "user_id": "e8e5b807-fa8b-455a-8dfa-b189d28310ff",
             "message_id": "7b3f0c0e-6f0a-4d7b-9f0e-3a9a2c1d5e11", "category": "PLAIN_TEXT", "data_base64": "aGVsbG8gYm90",
             "created_at": "2024-05-10T08:15:34.859542588Z"}})).as_bytes()), true),

@@ -3,11 +3,11 @@
 //! documented event in, plus the inferred ones (typing, offline, error, auth ack, pong). Event
 //! names the docs do not define live in [`names`] so they change in one place.
 
-use super::{
+use crate::account::RealtimeSettings;
+use crate::codec::{
     Codec, CodecError, ConnectRequest, Heartbeat, HeartbeatFrame, InFrame, Inbound, OutFrame,
     Outgoing, Signal,
 };
-use crate::account::RealtimeSettings;
 use crate::live::{Alert, AlertKind, PriceTick};
 use crate::message::{IncomingMessage, MessageKind};
 use crate::secret::Secret;
@@ -361,7 +361,7 @@ impl Codec for RealtimeCodec {
                 "no token: sign in again in settings".into(),
             ));
         }
-        let mut url = crate::realtime_rest::live_url(
+        let mut url = crate::services::realtime::rest::live_url(
             &self.settings.base_url,
             self.settings.ws_url.as_deref(),
         )
@@ -407,7 +407,7 @@ impl Codec for RealtimeCodec {
                 limit: MAX_FRAME_BYTES,
             });
         }
-        super::check_json_depth(text.as_bytes())?;
+        crate::wire::check_json_depth(text.as_bytes())?;
         let envelope: Envelope<'_> =
             serde_json::from_str(text).map_err(|e| CodecError::InvalidJson(e.to_string()))?;
         let kind = envelope.kind.ok_or(CodecError::MissingField("type"))?;
@@ -543,5 +543,4 @@ impl Codec for RealtimeCodec {
 }
 
 #[cfg(test)]
-#[path = "realtime/tests.rs"]
 mod tests;

@@ -1,5 +1,5 @@
 use super::*;
-use crate::mixin_keystore::Keystore;
+use crate::services::mixin::keystore::Keystore;
 
 const BOT: &str = "82d20bc7-9a97-4a69-bcd0-4da502374f6c";
 const SESSION: &str = "c87ff6c9-c33a-4bc3-98d7-3d449f4adfe8";
@@ -63,7 +63,7 @@ fn an_eddsa_token_verifies_with_the_public_key_and_carries_every_claim() {
 
 #[test]
 fn an_rs512_token_verifies_with_the_public_key() {
-    let pem = crate::mixin_keystore::tests::RSA_PEM;
+    let pem = crate::services::mixin::keystore::tests::RSA_PEM;
     let keystore = Keystore::parse(
         &serde_json::json!({"client_id": BOT, "session_id": SESSION, "private_key": pem})
             .to_string(),

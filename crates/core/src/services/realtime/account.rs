@@ -3,10 +3,12 @@
 //! REST API and the socket's `auth` and reports exactly what failed.
 
 use crate::account::RealtimeSettings;
-use crate::codec::realtime::{RealtimeCodec, Shared};
 use crate::codec::{Codec, InFrame, Inbound};
-use crate::realtime_rest::{jwt_user_id, RealtimeCredentials, RealtimeError, RealtimeRest};
 use crate::secret::Secret;
+use crate::services::realtime::codec::{RealtimeCodec, Shared};
+use crate::services::realtime::rest::{
+    jwt_user_id, RealtimeCredentials, RealtimeError, RealtimeRest,
+};
 use futures_util::{SinkExt, StreamExt};
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message as WsMessage;

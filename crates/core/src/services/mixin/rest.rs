@@ -4,7 +4,7 @@
 //! with HTTP 202 and an `error` body, so the body decides, never the status alone (§1.7).
 
 use crate::account::MixinSettings;
-use crate::mixin_keystore::Keystore;
+use crate::services::mixin::keystore::Keystore;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
@@ -134,7 +134,8 @@ impl MixinRest {
 
     /// Creates (or finds) the one-to-one conversation with `user_id`; returns its id.
     pub async fn open_contact_conversation(&self, user_id: &str) -> Result<String, MixinError> {
-        let id = crate::mixin_ids::contact_conversation_id(&self.keystore.user_id, user_id);
+        let id =
+            crate::services::mixin::ids::contact_conversation_id(&self.keystore.user_id, user_id);
         let body = serde_json::json!({
             "category": "CONTACT",
             "conversation_id": id,
@@ -187,10 +188,10 @@ impl MixinRest {
         url.set_path(&format!("{base_path}{path}"));
         let body = body.map(|b| b.to_string()).unwrap_or_default();
         let now = chrono::Utc::now().timestamp();
-        let signed = crate::mixin_auth::sign(
+        let signed = crate::services::mixin::auth::sign(
             &self.keystore,
             method,
-            &crate::mixin_auth::uri_of(&url),
+            &crate::services::mixin::auth::uri_of(&url),
             body.as_bytes(),
             now,
         );

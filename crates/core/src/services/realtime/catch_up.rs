@@ -4,11 +4,11 @@
 //! dropped connection would leave a gap in the timeline.
 
 use crate::account::AccountId;
-use crate::codec::realtime::Shared;
 use crate::codec::Outgoing;
 use crate::companion::{Companion, DeliveryError};
 use crate::message::IncomingMessage;
-use crate::realtime_rest::{RealtimeRest, RestMessage, MAX_PAGE};
+use crate::services::realtime::codec::Shared;
+use crate::services::realtime::rest::{RealtimeRest, RestMessage, MAX_PAGE};
 use crate::store::{messages, Store};
 use futures_util::future::BoxFuture;
 use futures_util::FutureExt;

@@ -5,13 +5,8 @@
 //! into frames, and states its heartbeat. It never touches sockets, clocks or tasks: the
 //! [`crate::supervisor`] does all of that, for every service alike.
 
-pub mod mexc;
-pub mod mixin;
-pub mod mockly;
-pub mod realtime;
-
 use crate::message::{IncomingMessage, Media, MessageKind};
-use crate::mexc_listen_key::ListenKeySource;
+use crate::wire::{check_json_depth, WireError};
 use std::time::Duration;
 
 /// What to dial.
@@ -160,53 +155,15 @@ pub enum CodecError {
     NotReady(String),
 }
 
-/// The deepest nesting of arrays and objects a frame may have. No service nests deeper than a
-/// handful of levels; refusing deeper frames up front keeps a hostile one from costing stack.
-pub const MAX_JSON_DEPTH: usize = 64;
-
-/// Refuses JSON nested deeper than [`MAX_JSON_DEPTH`] (a quick scan that skips strings).
-pub fn check_json_depth(json: &[u8]) -> Result<(), CodecError> {
-    // Nesting never exceeds the number of opening brackets. Chat frames have a handful, so most
-    // never need the exact scan below (a tenth of decoding a MEXC frame). `[` and `{` differ only
-    // in bit 0x20, and counting in bytes, 255 at a time, is what the compiler vectorizes.
-    let openings: usize = json
-        .chunks(255)
-        .map(|chunk| {
-            let in_chunk = chunk
-                .iter()
-                .fold(0u8, |n, &b| n.wrapping_add(u8::from(b | 0x20 == b'{')));
-            usize::from(in_chunk)
-        })
-        .sum();
-    if openings <= MAX_JSON_DEPTH {
-        return Ok(());
-    }
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for &b in json {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
+impl From<WireError> for CodecError {
+    fn from(e: WireError) -> Self {
+        match e {
+            WireError::TooDeep => CodecError::UnexpectedShape(e.to_string()),
+            WireError::NotAUrl { .. } | WireError::NotWebSocket(_) => {
+                CodecError::Settings(e.to_string())
             }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_JSON_DEPTH {
-                    return Err(CodecError::UnexpectedShape(format!(
-                        "JSON nested deeper than {MAX_JSON_DEPTH} levels"
-                    )));
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
         }
     }
-    Ok(())
 }
 
 /// The JSON object in a text frame, for the JSON-over-text services: binary frames, frames
@@ -234,18 +191,6 @@ pub fn checked_json_text(frame: InFrame<'_>, limit: usize) -> Result<&str, Codec
     }
     check_json_depth(text.as_bytes())?;
     Ok(text)
-}
-
-/// Parses a WebSocket endpoint the user typed: it must be a ws:// or wss:// URL.
-pub fn ws_url(raw: &str) -> Result<url::Url, CodecError> {
-    let url = url::Url::parse(raw.trim())
-        .map_err(|e| CodecError::Settings(format!("endpoint `{raw}` is not a URL: {e}")))?;
-    match url.scheme() {
-        "ws" | "wss" => Ok(url),
-        other => Err(CodecError::Settings(format!(
-            "endpoint must start with ws:// or wss://, not {other}://"
-        ))),
-    }
 }
 
 /// One service's wire protocol. See the module docs for what belongs here and what does not.
@@ -323,180 +268,5 @@ pub fn permanent_rejection(status: u16) -> Option<String> {
             "the server has no chat at this address (HTTP {status}); check the endpoint URL in settings"
         )),
         _ => None,
-    }
-}
-
-/// One connection an account needs: for services with a socket per room, `room` says which.
-pub struct Connection {
-    pub room: Option<String>,
-    pub codec: Box<dyn Codec>,
-    /// REST work the socket needs (catch-up after connecting, sending over REST).
-    pub companion: Option<std::sync::Arc<dyn crate::companion::Companion>>,
-}
-
-/// The connections of an account. `secret` is the account's keyring secret; without it a
-/// codec that needs one is still built (for checking outgoing messages) but cannot connect.
-pub fn connections(
-    settings: &crate::account::ServiceSettings,
-    secret: Option<crate::secret::Secret>,
-) -> Vec<Connection> {
-    use crate::account::ServiceSettings;
-    match settings {
-        ServiceSettings::Mockly(s) => vec![Connection {
-            room: None,
-            codec: Box::new(mockly::MocklyCodec::new(s.clone())),
-            companion: None,
-        }],
-        ServiceSettings::Realtime(s) => {
-            let credentials = secret
-                .as_ref()
-                .and_then(|s| crate::realtime_rest::RealtimeCredentials::from_secret(s).ok());
-            let (api_key, token) = match credentials {
-                Some(c) => (c.api_key, c.token),
-                None => (
-                    crate::secret::Secret::new(""),
-                    crate::secret::Secret::new(""),
-                ),
-            };
-            let shared = realtime::Shared::new(s.rooms.iter().map(|r| r.id.clone()));
-            vec![Connection {
-                room: None,
-                codec: Box::new(realtime::RealtimeCodec::new(
-                    s.clone(),
-                    api_key,
-                    token,
-                    shared,
-                )),
-                companion: None,
-            }]
-        }
-        ServiceSettings::Mixin(s) => vec![mixin_connection(s, secret.as_ref())],
-        ServiceSettings::Mexc(s) => {
-            let key = secret.unwrap_or_else(|| crate::secret::Secret::new(""));
-            s.conversations
-                .iter()
-                .map(|chat| {
-                    mexc_connection(s, chat.conversation_id, ListenKeySource::Fixed(key.clone()))
-                })
-                .collect()
-        }
-    }
-}
-
-/// The socket of one MEXC order chat.
-pub fn mexc_connection(
-    settings: &crate::account::MexcSettings,
-    conversation_id: i64,
-    listen_key: ListenKeySource,
-) -> Connection {
-    Connection {
-        room: Some(conversation_id.to_string()),
-        codec: Box::new(mexc::MexcCodec::new(mexc::Conversation {
-            endpoint: settings.endpoint.clone(),
-            listen_key,
-            conversation_id,
-            create_time_offset_minutes: settings.create_time_offset_minutes,
-        })),
-        companion: None,
-    }
-}
-
-/// The socket of a Mixin bot. Without a readable keystore it cannot connect (the codec says
-/// so) and has no REST companion.
-pub fn mixin_connection(
-    settings: &crate::account::MixinSettings,
-    secret: Option<&crate::secret::Secret>,
-) -> Connection {
-    let keystore = secret.and_then(|s| crate::mixin_keystore::Keystore::parse(s.expose()).ok());
-    let companion = keystore
-        .clone()
-        .and_then(|k| crate::mixin_rest::MixinRest::new(settings, k).ok())
-        .map(|rest| {
-            std::sync::Arc::new(crate::mixin_companion::MixinCompanion::new(
-                rest,
-                settings.bot_id.clone(),
-            )) as std::sync::Arc<dyn crate::companion::Companion>
-        });
-    Connection {
-        room: None,
-        codec: Box::new(mixin::MixinCodec::new(settings.clone(), keystore)),
-        companion,
-    }
-}
-
-/// The codec that would carry a message to `room`; `None` when the account has no such room.
-pub fn for_room(settings: &crate::account::ServiceSettings, room: &str) -> Option<Box<dyn Codec>> {
-    let known = match settings {
-        // A bot's conversations come and go with its users: any conversation id will do.
-        crate::account::ServiceSettings::Mixin(_) => uuid::Uuid::parse_str(room).is_ok(),
-        _ => fixed_rooms(settings).iter().any(|(id, _)| id == room),
-    };
-    if !known {
-        return None;
-    }
-    connections(settings, None)
-        .into_iter()
-        .find(|c| c.room.as_deref().is_none_or(|r| r == room))
-        .map(|c| c.codec)
-}
-
-/// Rooms an account has from the start (services with a fixed room), as `(room id, title)`.
-pub fn fixed_rooms(settings: &crate::account::ServiceSettings) -> Vec<(String, String)> {
-    match settings {
-        crate::account::ServiceSettings::Mockly(_) => {
-            vec![(mockly::ROOM.to_owned(), "Public room".to_owned())]
-        }
-        crate::account::ServiceSettings::Mexc(s) => s
-            .conversations
-            .iter()
-            .map(|chat| (chat.room(), chat.title()))
-            .collect(),
-        crate::account::ServiceSettings::Realtime(s) => s
-            .rooms
-            .iter()
-            .map(|r| (r.id.clone(), r.name.clone()))
-            .collect(),
-        crate::account::ServiceSettings::Mixin(_) => Vec::new(),
-    }
-}
-
-/// The sender id the service will show for this account's own messages.
-pub fn own_sender_id(settings: &crate::account::ServiceSettings) -> String {
-    match settings {
-        crate::account::ServiceSettings::Mockly(s) => s.client_id.trim().to_owned(),
-        crate::account::ServiceSettings::Mexc(_) => "me".to_owned(),
-        crate::account::ServiceSettings::Realtime(s) => s.user_id.clone(),
-        crate::account::ServiceSettings::Mixin(s) => s.bot_id.clone(),
-    }
-}
-
-/// A fresh id for a message the user writes, for services where the client names its
-/// messages (Mixin's `message_id`); kept with the message so every resend carries it.
-pub fn client_message_id(settings: &crate::account::ServiceSettings) -> Option<String> {
-    match settings {
-        crate::account::ServiceSettings::Mixin(_) => Some(uuid::Uuid::new_v4().to_string()),
-        _ => None,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{check_json_depth, MAX_JSON_DEPTH};
-
-    fn nested(depth: usize) -> String {
-        format!("{}{}", "[".repeat(depth), "]".repeat(depth))
-    }
-
-    #[test]
-    fn nesting_is_refused_only_past_the_limit() {
-        assert!(check_json_depth(nested(MAX_JSON_DEPTH).as_bytes()).is_ok());
-        assert!(check_json_depth(nested(MAX_JSON_DEPTH + 1).as_bytes()).is_err());
-        // Many brackets side by side, or inside strings, are not depth.
-        let wide = format!("[{}]", vec!["{}"; 500].join(","));
-        assert!(check_json_depth(wide.as_bytes()).is_ok());
-        let quoted = format!(r#"{{"text":"{}"}}"#, "[{".repeat(500));
-        assert!(check_json_depth(quoted.as_bytes()).is_ok());
-        let escaped_quote = format!(r#"["\"{}"]"#, "[".repeat(100));
-        assert!(check_json_depth(escaped_quote.as_bytes()).is_ok());
     }
 }

@@ -2,11 +2,11 @@
 //! `message`/`system`/`error` frames in. The only confirmation of a sent message is the
 //! server's broadcast echo, recognised by `sender == client_id`.
 
-use super::{
+use crate::account::MocklySettings;
+use crate::codec::{
     Codec, CodecError, ConnectRequest, Heartbeat, HeartbeatFrame, InFrame, Inbound, OutFrame,
     Outgoing,
 };
-use crate::account::MocklySettings;
 use crate::message::{IncomingMessage, MessageKind};
 use crate::timestamp::parse_iso_ms;
 use serde::Deserialize;
@@ -41,7 +41,7 @@ impl MocklyCodec {
         } else {
             format!("{}/{}", settings.endpoint.trim_end_matches('/'), encoded)
         };
-        super::ws_url(&raw)
+        Ok(crate::wire::ws_url(&raw)?)
     }
 }
 
@@ -69,7 +69,7 @@ impl Codec for MocklyCodec {
     }
 
     fn decode(&mut self, frame: InFrame<'_>) -> Result<Vec<Inbound>, CodecError> {
-        let wire: WireFrame = super::json_text_frame(frame, MAX_FRAME_BYTES)?;
+        let wire: WireFrame = crate::codec::json_text_frame(frame, MAX_FRAME_BYTES)?;
         let ts_raw = wire.timestamp.unwrap_or_default();
         // A missing or unreadable time is shown as "now" rather than dropping the message.
         let ts_ms = parse_iso_ms(&ts_raw).unwrap_or_else(crate::timestamp::now_ms);

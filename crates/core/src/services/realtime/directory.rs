@@ -2,76 +2,22 @@
 //! and leaving (told to the running socket at once, no reconnect), creating, editing and
 //! deleting rooms, typing, the ticker's symbols, and older history on scroll.
 
-use super::{Engine, EngineError};
-use crate::account::{AccountId, RealtimeRoom, RealtimeSettings, ServiceSettings};
-use crate::codec::realtime::{RealtimeCodec, Shared};
-use crate::codec::{Connection, Signal};
+use crate::account::{AccountId, RealtimeRoom, RealtimeSettings};
+use crate::codec::Signal;
+use crate::engine::{Engine, EngineError};
 use crate::event::Event;
-use crate::realtime_catch_up::{load_older, OlderHistory, RealtimeCompanion};
-use crate::realtime_rest::{
+use crate::services::realtime::catch_up::{load_older, OlderHistory};
+use crate::services::realtime::rest::{
     Page, RealtimeCredentials, RealtimeError, RealtimeRest, RoomDraft, RoomInfo,
 };
-use crate::secret::Secret;
-use crate::store::{rooms, Store};
+use crate::store::rooms;
 use crate::supervisor::Command;
-use std::sync::Arc;
 
-/// The documented rate limit of sending (100 messages a minute).
-pub(super) const MESSAGES_PER_MINUTE: usize = 100;
 /// Most symbols the ticker follows.
 const MAX_SYMBOLS: usize = 20;
 
-fn invalid(e: RealtimeError) -> EngineError {
+pub(super) fn invalid(e: RealtimeError) -> EngineError {
     EngineError::Invalid(e.to_string())
-}
-
-/// Proves a new account's key and token with one directory call before anything is saved.
-pub(super) async fn check_new_account(
-    settings: &RealtimeSettings,
-    secret: &Secret,
-) -> Result<(), EngineError> {
-    let credentials = RealtimeCredentials::from_secret(secret).map_err(invalid)?;
-    if settings.user_id.trim().is_empty() {
-        return Err(EngineError::Invalid(
-            "the token does not say which user it belongs to; sign in with email and password instead".into(),
-        ));
-    }
-    crate::realtime_rest::live_url(&settings.base_url, settings.ws_url.as_deref())
-        .map_err(invalid)?;
-    let rest = RealtimeRest::with_credentials(&settings.base_url, &credentials).map_err(invalid)?;
-    rest.list_rooms(1, 1, None).await.map_err(invalid)?;
-    Ok(())
-}
-
-/// The account's one socket, with its REST companion for catch-up (and sending, if set so).
-pub(super) fn connection(
-    settings: &RealtimeSettings,
-    secret: &Secret,
-    account: &AccountId,
-    store: &Store,
-) -> Result<Connection, String> {
-    let credentials = RealtimeCredentials::from_secret(secret).map_err(|e| e.to_string())?;
-    let shared = Shared::new(settings.rooms.iter().map(|r| r.id.clone()));
-    let rest = RealtimeRest::with_credentials(&settings.base_url, &credentials)
-        .map_err(|e| e.to_string())?;
-    let companion = RealtimeCompanion {
-        rest,
-        store: store.clone(),
-        account: account.clone(),
-        user_id: settings.user_id.clone(),
-        shared: shared.clone(),
-        send_over_rest: settings.send_over == crate::account::RealtimeSendPath::Rest,
-    };
-    Ok(Connection {
-        room: None,
-        codec: Box::new(RealtimeCodec::new(
-            settings.clone(),
-            credentials.api_key,
-            credentials.token,
-            shared,
-        )),
-        companion: Some(Arc::new(companion)),
-    })
 }
 
 fn check_room_id(room: &str) -> Result<(), EngineError> {
@@ -93,7 +39,7 @@ impl Engine {
     /// The REST client and settings of a Realtime account.
     fn realtime(&self, id: &AccountId) -> Result<(RealtimeRest, RealtimeSettings), EngineError> {
         let account = self.running_account(id)?;
-        let ServiceSettings::Realtime(settings) = &account.settings else {
+        let Some(settings) = account.settings.realtime() else {
             return Err(EngineError::Invalid(
                 "this is not a Realtime account".into(),
             ));
@@ -155,7 +101,7 @@ impl Engine {
 
     async fn add_joined(&self, id: &AccountId, joined: RealtimeRoom) -> Result<(), EngineError> {
         self.edit_account(id, |s| {
-            if let ServiceSettings::Realtime(r) = s {
+            if let Some(r) = s.realtime_mut() {
                 if !r.rooms.iter().any(|x| x.id == joined.id) {
                     r.rooms.push(joined.clone());
                 }
@@ -184,7 +130,7 @@ impl Engine {
 
     async fn forget_room(&self, id: &AccountId, room: &str) -> Result<(), EngineError> {
         self.edit_account(id, |s| {
-            if let ServiceSettings::Realtime(r) = s {
+            if let Some(r) = s.realtime_mut() {
                 r.rooms.retain(|x| x.id != room);
             }
         })?;
@@ -219,7 +165,7 @@ impl Engine {
         if settings.rooms.iter().any(|r| r.id == room) {
             let name = updated.name.clone();
             self.edit_account(id, |s| {
-                if let ServiceSettings::Realtime(r) = s {
+                if let Some(r) = s.realtime_mut() {
                     for x in r.rooms.iter_mut().filter(|x| x.id == room) {
                         x.name = name.clone();
                     }
@@ -291,7 +237,7 @@ impl Engine {
         }
         self.realtime_settings(id)?;
         self.edit_account(id, |s| {
-            if let ServiceSettings::Realtime(r) = s {
+            if let Some(r) = s.realtime_mut() {
                 r.symbols = clean.clone();
             }
         })?;
@@ -319,12 +265,11 @@ impl Engine {
     }
 
     fn realtime_settings(&self, id: &AccountId) -> Result<RealtimeSettings, EngineError> {
-        match self.running_account(id)?.settings {
-            ServiceSettings::Realtime(s) => Ok(s),
-            _ => Err(EngineError::Invalid(
-                "this is not a Realtime account".into(),
-            )),
-        }
+        self.running_account(id)?
+            .settings
+            .realtime()
+            .cloned()
+            .ok_or_else(|| EngineError::Invalid("this is not a Realtime account".into()))
     }
 }
 

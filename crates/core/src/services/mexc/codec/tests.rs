@@ -251,7 +251,7 @@ fn the_listen_key_is_required_and_never_printed() {
 
 #[test]
 fn only_a_refused_key_asks_the_keeper_for_a_new_one() {
-    use crate::mexc_listen_key::ListenKeySlot;
+    use crate::services::mexc::listen_key::ListenKeySlot;
     use futures_util::FutureExt;
     let slot = std::sync::Arc::new(ListenKeySlot::default());
     let mut c = codec();

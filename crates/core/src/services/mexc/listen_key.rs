@@ -1,5 +1,5 @@
 //! Where a MEXC chat socket gets its listenKey: a key the user pasted (fixed), or a slot that
-//! the API-key keeper ([`crate::mexc_keeper`]) fills, renews and replaces. A slot serves at most
+//! the API-key keeper ([`crate::services::mexc::keeper`]) fills, renews and replaces. A slot serves at most
 //! a few sockets (MEXC allows 5 connections per key, PROTOCOLS §2.1), so an account with many
 //! order chats has several slots.
 

@@ -3,8 +3,8 @@
 //! replaces it when a socket reports it refused, deletes it when the account stops, and wakes
 //! the slot's sockets whenever the key changes. One task per slot.
 
-use crate::mexc_listen_key::ListenKeySlot;
-use crate::mexc_rest::{MexcRest, RestError};
+use crate::services::mexc::listen_key::ListenKeySlot;
+use crate::services::mexc::rest::{MexcRest, RestError};
 use crate::supervisor::{Command, Tuning};
 use std::collections::VecDeque;
 use std::sync::Arc;

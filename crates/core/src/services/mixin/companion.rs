@@ -5,7 +5,7 @@
 use crate::codec::Outgoing;
 use crate::companion::{Companion, DeliveryError, Description};
 use crate::message::IncomingMessage;
-use crate::mixin_rest::MixinRest;
+use crate::services::mixin::rest::MixinRest;
 use futures_util::future::BoxFuture;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -198,5 +198,4 @@ pub fn decode_base64_any(encoded: &str) -> Option<Vec<u8>> {
 }
 
 #[cfg(test)]
-#[path = "mixin_keystore/tests.rs"]
 pub(crate) mod tests;

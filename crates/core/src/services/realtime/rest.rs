@@ -232,7 +232,7 @@ pub fn base_url(raw: &str) -> Result<url::Url, RealtimeError> {
 /// base's scheme turned into ws/wss.
 pub fn live_url(base: &str, override_url: Option<&str>) -> Result<url::Url, RealtimeError> {
     if let Some(raw) = override_url.map(str::trim).filter(|s| !s.is_empty()) {
-        return crate::codec::ws_url(raw).map_err(|e| RealtimeError::Settings(e.to_string()));
+        return crate::wire::ws_url(raw).map_err(|e| RealtimeError::Settings(e.to_string()));
     }
     let mut url = base_url(base)?;
     let scheme = if url.scheme() == "https" { "wss" } else { "ws" };

@@ -112,7 +112,7 @@ fn attachment(category: &str, body: &Value) -> Rendered {
     let media = Media {
         url: format!("{ATTACHMENT_PREFIX}{id}"),
         thumb_inline: str_of(body, "thumbnail")
-            .and_then(crate::mixin_keystore::decode_base64_any)
+            .and_then(crate::services::mixin::keystore::decode_base64_any)
             .map(|bytes| {
                 use base64::Engine as _;
                 base64::engine::general_purpose::STANDARD.encode(bytes)

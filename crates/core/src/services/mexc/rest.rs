@@ -1,12 +1,12 @@
 //! The MEXC REST calls an API-key account needs (PROTOCOLS.md §2.1–2.2): look a conversation up
 //! by order number, and create, keep alive, list and delete listenKeys. Every call is signed
-//! (see [`crate::mexc_signing`]). URLs are never logged or put into errors: they can carry a
+//! (see [`crate::services::mexc::signing`]). URLs are never logged or put into errors: they can carry a
 //! listenKey.
 
 use crate::account::{MexcRestPaths, MexcSettings};
 use crate::http_body::{read_capped, BodyError};
-use crate::mexc_signing::{signed_query, API_KEY_HEADER};
 use crate::secret::Secret;
+use crate::services::mexc::signing::{signed_query, API_KEY_HEADER};
 use serde_json::Value;
 use std::time::Duration;
 

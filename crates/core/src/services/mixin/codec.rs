@@ -7,13 +7,13 @@
 pub mod category;
 pub mod frame;
 
-use super::{
+use crate::account::MixinSettings;
+use crate::codec::{
     Codec, CodecError, ConnectRequest, Heartbeat, HeartbeatFrame, InFrame, Inbound, OutFrame,
     Outgoing, SendRefusal,
 };
-use crate::account::MixinSettings;
 use crate::message::{DeliveryState, IncomingMessage, MessageKind};
-use crate::mixin_keystore::Keystore;
+use crate::services::mixin::keystore::Keystore;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde::Deserialize;
@@ -142,12 +142,13 @@ impl MixinCodec {
             .filter(|d| !d.is_empty())
             .or(view.data.as_deref())
             .unwrap_or("");
-        let payload = crate::mixin_keystore::decode_base64_any(encoded).ok_or_else(|| {
-            CodecError::UnexpectedShape(format!(
-                "message {} carries data that is not base64",
-                view.message_id
-            ))
-        })?;
+        let payload =
+            crate::services::mixin::keystore::decode_base64_any(encoded).ok_or_else(|| {
+                CodecError::UnexpectedShape(format!(
+                    "message {} carries data that is not base64",
+                    view.message_id
+                ))
+            })?;
         let rendered = category::render(&view.category, &payload);
         let sender = view
             .representative_id
@@ -229,7 +230,7 @@ fn status(s: &str) -> Option<DeliveryState> {
 
 impl Codec for MixinCodec {
     fn connect_request(&mut self) -> Result<ConnectRequest, CodecError> {
-        let url = super::ws_url(&self.settings.blaze_url)?;
+        let url = crate::wire::ws_url(&self.settings.blaze_url)?;
         let keystore = self.keystore.as_ref().ok_or_else(|| {
             CodecError::Settings(
                 "the bot's keystore is not in the keyring; import it again in settings".into(),
@@ -237,7 +238,7 @@ impl Codec for MixinCodec {
         })?;
         // A fresh token for every connection: the handshake is signed as `GET /` with no body.
         let now = chrono::Utc::now().timestamp();
-        let token = crate::mixin_auth::sign(keystore, "GET", "/", b"", now);
+        let token = crate::services::mixin::auth::sign(keystore, "GET", "/", b"", now);
         Ok(ConnectRequest {
             url,
             headers: vec![("Authorization".into(), format!("Bearer {}", token.token))],
@@ -263,7 +264,7 @@ impl Codec for MixinCodec {
             }
         };
         let json = frame::inflate(compressed)?;
-        super::check_json_depth(&json)?;
+        crate::wire::check_json_depth(&json)?;
         let envelope: Envelope =
             serde_json::from_slice(&json).map_err(|e| CodecError::InvalidJson(e.to_string()))?;
         if !envelope.id.is_empty() && self.sends.contains_key(&envelope.id) {
@@ -349,7 +350,7 @@ impl Codec for MixinCodec {
             401 => Some(
                 "Mixin refused the bot's session (HTTP 401): the keystore is wrong or revoked, or this computer's clock is off by more than 5 minutes".into(),
             ),
-            other => super::permanent_rejection(other),
+            other => crate::codec::permanent_rejection(other),
         }
     }
 }

@@ -3,9 +3,9 @@
 //! and name; the keystore itself goes to the keyring untouched.
 
 use crate::account::MixinSettings;
-use crate::mixin_keystore::Keystore;
-use crate::mixin_rest::MixinRest;
 use crate::secret::Secret;
+use crate::services::mixin::keystore::Keystore;
+use crate::services::mixin::rest::MixinRest;
 
 /// Who a checked keystore belongs to.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -23,7 +23,7 @@ pub async fn check_keystore(
     keystore: &Secret,
 ) -> Result<ImportedBot, String> {
     let parsed = Keystore::parse(keystore.expose()).map_err(|e| e.to_string())?;
-    crate::codec::ws_url(&settings.blaze_url).map_err(|e| e.to_string())?;
+    crate::wire::ws_url(&settings.blaze_url).map_err(|e| e.to_string())?;
     let algorithm = parsed.algorithm();
     let bot_id = parsed.user_id.clone();
     let rest = MixinRest::new(settings, parsed).map_err(|e| e.to_string())?;

@@ -5,12 +5,12 @@
 //! Read tolerantly: `data` may also arrive as an object, unknown fields are ignored, unknown
 //! message types and methods become "unsupported" placeholders instead of being dropped.
 
-use super::{
+use crate::codec::{
     Codec, CodecError, ConnectRequest, Heartbeat, HeartbeatFrame, InFrame, Inbound, OutFrame,
     Outgoing,
 };
 use crate::message::{IncomingMessage, Media, MessageKind};
-use crate::mexc_listen_key::ListenKeySource;
+use crate::services::mexc::listen_key::ListenKeySource;
 use chrono::{FixedOffset, TimeZone};
 use data::Data;
 use serde::Deserialize;
@@ -155,7 +155,7 @@ struct ChatBody {
 
 impl Codec for MexcCodec {
     fn connect_request(&mut self) -> Result<ConnectRequest, CodecError> {
-        let mut url = super::ws_url(&self.chat.endpoint)?;
+        let mut url = crate::wire::ws_url(&self.chat.endpoint)?;
         let key = self.chat.listen_key.current()?;
         url.query_pairs_mut()
             .append_pair("listenKey", key.expose().trim())
@@ -168,7 +168,7 @@ impl Codec for MexcCodec {
     }
 
     fn decode(&mut self, frame: InFrame<'_>) -> Result<Vec<Inbound>, CodecError> {
-        let text = super::checked_json_text(frame, MAX_FRAME_BYTES)?;
+        let text = crate::codec::checked_json_text(frame, MAX_FRAME_BYTES)?;
         let envelope: Envelope =
             serde_json::from_str(text).map_err(|e| CodecError::InvalidJson(e.to_string()))?;
         match envelope.method.as_deref() {
@@ -176,7 +176,7 @@ impl Codec for MexcCodec {
                 let body: ChatBody = match envelope.data {
                     // Documented: a string holding JSON.
                     Data::Text(inner) => {
-                        super::check_json_depth(inner.as_bytes())?;
+                        crate::wire::check_json_depth(inner.as_bytes())?;
                         serde_json::from_str(&inner).map_err(|e| {
                             CodecError::InvalidJson(format!("RECEIVE_MESSAGE data: {e}"))
                         })?
@@ -306,7 +306,7 @@ impl Codec for MexcCodec {
             403 => Some(
                 "MEXC refused this order chat (HTTP 403): the order may be closed, or the conversation id is wrong; remove the chat or check it".into(),
             ),
-            _ => super::permanent_rejection(status),
+            _ => crate::codec::permanent_rejection(status),
         }
     }
 

@@ -3,7 +3,7 @@
 //! method + URI (path and query) + body, signed RS512 or EdDSA by the keystore's session key.
 //! A token is never reused: sign one per request.
 
-use crate::mixin_keystore::{Keystore, SessionKey};
+use crate::services::mixin::keystore::{Keystore, SessionKey};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use sha2::{Digest, Sha256, Sha512};
@@ -72,5 +72,4 @@ pub fn uri_of(url: &url::Url) -> String {
 }
 
 #[cfg(test)]
-#[path = "mixin_auth/tests.rs"]
 mod tests;

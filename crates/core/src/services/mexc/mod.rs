@@ -1,0 +1,162 @@
+//! MEXC P2P order chat: one socket per order chat, keyed by a listenKey the user pasted or one
+//! Parley creates and renews with the user's API key (the keeper), and the signed REST calls
+//! that look an order's chat up.
+
+pub mod codec;
+pub mod keeper;
+pub mod listen_key;
+pub mod orders;
+pub mod rest;
+mod settings;
+pub mod signing;
+
+pub use settings::{MexcAuth, MexcChat, MexcRestPaths, MexcSettings};
+
+use super::{
+    check_dialable, Background, Capabilities, Prepared, RoomRemoval, Service, StartContext, Started,
+};
+use crate::engine::EngineError;
+use crate::secret::Secret;
+use crate::supervisor::Connection;
+use futures_util::future::BoxFuture;
+use keeper::{KeeperHandle, SlotUsers};
+use listen_key::{ListenKeySlot, ListenKeySource};
+use std::sync::Arc;
+
+/// The socket of one MEXC order chat.
+pub fn connection(
+    settings: &MexcSettings,
+    conversation_id: i64,
+    listen_key: ListenKeySource,
+) -> Connection {
+    Connection::new(
+        Some(conversation_id.to_string()),
+        Box::new(codec::MexcCodec::new(codec::Conversation {
+            endpoint: settings.endpoint.clone(),
+            listen_key,
+            conversation_id,
+            create_time_offset_minutes: settings.create_time_offset_minutes,
+        })),
+    )
+}
+
+impl Background for KeeperHandle {
+    fn stop(self: Box<Self>) -> BoxFuture<'static, ()> {
+        Box::pin(KeeperHandle::stop(*self))
+    }
+}
+
+impl Service for MexcSettings {
+    fn label(&self) -> &'static str {
+        "MEXC P2P order chat"
+    }
+
+    fn id_prefix(&self) -> &'static str {
+        "mexc"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            media_by_url: true,
+            ..Capabilities::default()
+        }
+    }
+
+    fn fixed_rooms(&self) -> Vec<(String, String)> {
+        self.conversations
+            .iter()
+            .map(|chat| (chat.room(), chat.title()))
+            .collect()
+    }
+
+    fn room_removal(&self) -> RoomRemoval {
+        RoomRemoval::Forget
+    }
+
+    fn own_sender_id(&self) -> String {
+        "me".to_owned()
+    }
+
+    fn connections(&self, secret: Option<&Secret>) -> Vec<Connection> {
+        let key = secret.cloned().unwrap_or_else(|| Secret::new(""));
+        self.conversations
+            .iter()
+            .map(|chat| {
+                connection(
+                    self,
+                    chat.conversation_id,
+                    ListenKeySource::Fixed(key.clone()),
+                )
+            })
+            .collect()
+    }
+
+    fn start(&self, cx: StartContext<'_>) -> Result<Started, String> {
+        if self.auth != MexcAuth::ApiKey {
+            let connections = self.connections(cx.secret.as_ref());
+            return Ok(Started {
+                connections: connections.into_iter().map(cx.spawn).collect(),
+                background: None,
+            });
+        }
+        let secret = cx.secret.unwrap_or_else(|| Secret::new(""));
+        let rest = orders::rest_client(self, &secret).map_err(|e| e.to_string())?;
+        let mut connections = Vec::new();
+        let mut slots = Vec::new();
+        for chats in self.conversations.chunks(keeper::SOCKETS_PER_KEY) {
+            let slot = Arc::new(ListenKeySlot::default());
+            let mut sockets = Vec::new();
+            for chat in chats {
+                let key = ListenKeySource::Managed(slot.clone());
+                let handle = (cx.spawn)(connection(self, chat.conversation_id, key));
+                sockets.push(handle.remote());
+                connections.push(handle);
+            }
+            slots.push(SlotUsers { slot, sockets });
+        }
+        let keeper: KeeperHandle = keeper::spawn(rest, slots, cx.tuning);
+        Ok(Started {
+            connections,
+            background: Some(Box::new(keeper)),
+        })
+    }
+
+    fn prepare<'a>(
+        &'a mut self,
+        secret: Option<&'a Secret>,
+        order_numbers: &'a [String],
+    ) -> BoxFuture<'a, Result<Prepared, EngineError>> {
+        Box::pin(async move {
+            let secret = secret.ok_or_else(|| {
+                EngineError::Invalid("a listenKey or an API key is required".into())
+            })?;
+            match self.auth {
+                MexcAuth::ListenKey => {
+                    if self.conversations.is_empty() {
+                        return Err(EngineError::Invalid(
+                            "add at least one conversation id".into(),
+                        ));
+                    }
+                    if secret.expose().trim().is_empty() {
+                        return Err(EngineError::Invalid("a listenKey is required".into()));
+                    }
+                    check_dialable(self, Some(secret))?;
+                }
+                MexcAuth::ApiKey => {
+                    let rest = orders::rest_client(self, secret)?;
+                    // Proves the key, the secret and the clock before anything is saved.
+                    rest.listen_key_count()
+                        .await
+                        .map_err(|e| EngineError::Invalid(e.to_string()))?;
+                    for order in order_numbers {
+                        let chat = orders::resolve_order(&rest, order).await?;
+                        if !self.conversations.contains(&chat) {
+                            self.conversations.push(chat);
+                        }
+                    }
+                }
+            }
+            Ok(Prepared::default())
+        })
+    }
+}

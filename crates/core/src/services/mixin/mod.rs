@@ -1,0 +1,117 @@
+//! Mixin Messenger bots (Blaze): a JWT-signed socket of gzip frames with the pending list and
+//! acknowledgements, the bot's keystore (three generations), signed REST (names, attachments,
+//! batch acknowledgements) and the companion that names senders and rooms.
+
+pub mod account;
+pub mod auth;
+pub mod codec;
+pub mod companion;
+pub mod ids;
+pub mod keystore;
+pub mod rest;
+mod settings;
+
+pub use settings::MixinSettings;
+
+use super::{check_dialable, Capabilities, Prepared, Service};
+use crate::engine::EngineError;
+use crate::secret::Secret;
+use crate::supervisor::Connection;
+use codec::category::{ATTACHMENT_PREFIX, STICKER_PREFIX};
+use futures_util::future::BoxFuture;
+use keystore::Keystore;
+use rest::MixinRest;
+use std::sync::Arc;
+
+impl Service for MixinSettings {
+    fn label(&self) -> &'static str {
+        "Mixin Messenger bot"
+    }
+
+    fn id_prefix(&self) -> &'static str {
+        "mixin"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            max_message_bytes: Some(codec::MAX_TEXT_BYTES),
+            ..Capabilities::default()
+        }
+    }
+
+    /// A bot's conversations come and go with its users: any conversation id will do.
+    fn knows_room(&self, room: &str) -> bool {
+        uuid::Uuid::parse_str(room).is_ok()
+    }
+
+    fn own_sender_id(&self) -> String {
+        self.bot_id.clone()
+    }
+
+    fn client_message_id(&self) -> Option<String> {
+        Some(uuid::Uuid::new_v4().to_string())
+    }
+
+    /// The bot's socket. Without a readable keystore it cannot connect (the codec says so) and
+    /// has no REST companion.
+    fn connections(&self, secret: Option<&Secret>) -> Vec<Connection> {
+        let keystore = secret.and_then(|s| Keystore::parse(s.expose()).ok());
+        let companion = keystore
+            .clone()
+            .and_then(|k| MixinRest::new(self, k).ok())
+            .map(|rest| {
+                Arc::new(companion::MixinCompanion::new(rest, self.bot_id.clone()))
+                    as Arc<dyn crate::companion::Companion>
+            });
+        let mut connection = Connection::new(
+            None,
+            Box::new(codec::MixinCodec::new(self.clone(), keystore)),
+        );
+        connection.companion = companion;
+        vec![connection]
+    }
+
+    fn prepare<'a>(
+        &'a mut self,
+        secret: Option<&'a Secret>,
+        _order_numbers: &'a [String],
+    ) -> BoxFuture<'a, Result<Prepared, EngineError>> {
+        Box::pin(async move {
+            let keystore = secret
+                .ok_or_else(|| EngineError::Invalid("the bot's keystore is required".into()))?;
+            account::check_keystore(self, keystore)
+                .await
+                .map_err(EngineError::Invalid)?;
+            check_dialable(self, Some(keystore))?;
+            Ok(Prepared {
+                display_name: Some(self.bot_name.clone()).filter(|n| !n.is_empty()),
+            })
+        })
+    }
+
+    /// Attachments and stickers are stored by id; each showing asks for a fresh address.
+    fn stores_media_by_id(&self, address: &str) -> bool {
+        address.starts_with(ATTACHMENT_PREFIX) || address.starts_with(STICKER_PREFIX)
+    }
+
+    fn resolve_media<'a>(
+        &'a self,
+        secret: Secret,
+        address: &'a str,
+    ) -> BoxFuture<'a, Result<String, EngineError>> {
+        Box::pin(async move {
+            let keystore = Keystore::parse(secret.expose())
+                .map_err(|e| EngineError::Invalid(e.to_string()))?;
+            let rest =
+                MixinRest::new(self, keystore).map_err(|e| EngineError::Invalid(e.to_string()))?;
+            match address.strip_prefix(ATTACHMENT_PREFIX) {
+                Some(id) => rest.attachment_url(id).await,
+                None => {
+                    rest.sticker_url(address.trim_start_matches(STICKER_PREFIX))
+                        .await
+                }
+            }
+            .map_err(|e| EngineError::Invalid(format!("the media cannot be fetched: {e}")))
+        })
+    }
+}

@@ -1,0 +1,56 @@
+//! mockly.me chat: one shared public room, no secret. The codec is all there is.
+
+pub mod codec;
+mod settings;
+
+pub use settings::MocklySettings;
+
+use super::{check_dialable, Capabilities, Prepared, Service};
+use crate::engine::EngineError;
+use crate::secret::Secret;
+use crate::supervisor::Connection;
+use futures_util::future::BoxFuture;
+
+impl Service for MocklySettings {
+    fn label(&self) -> &'static str {
+        "mockly.me chat"
+    }
+
+    fn id_prefix(&self) -> &'static str {
+        "mockly"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::default()
+    }
+
+    fn needs_secret(&self) -> bool {
+        false
+    }
+
+    fn fixed_rooms(&self) -> Vec<(String, String)> {
+        vec![(codec::ROOM.to_owned(), "Public room".to_owned())]
+    }
+
+    fn own_sender_id(&self) -> String {
+        self.client_id.trim().to_owned()
+    }
+
+    fn connections(&self, _secret: Option<&Secret>) -> Vec<Connection> {
+        vec![Connection::new(
+            None,
+            Box::new(codec::MocklyCodec::new(self.clone())),
+        )]
+    }
+
+    fn prepare<'a>(
+        &'a mut self,
+        secret: Option<&'a Secret>,
+        _order_numbers: &'a [String],
+    ) -> BoxFuture<'a, Result<Prepared, EngineError>> {
+        Box::pin(async move {
+            check_dialable(self, secret)?;
+            Ok(Prepared::default())
+        })
+    }
+}

@@ -1,0 +1,277 @@
+//! The chat services Parley speaks, one folder each: its settings, codec, REST client,
+//! credentials and the extra tasks its connections need. This file holds the one dispatch on
+//! the service ([`ServiceSettings::service`]); everything else asks the [`Service`] it returns.
+//!
+//! Adding a service: a folder `services/<name>/` with its settings, codec and a type that
+//! implements [`Service`], a variant in [`ServiceSettings`] and [`ServiceKind`], and its arms in
+//! [`ServiceSettings::service`], [`ServiceSettings::service_mut`] and [`ServiceSettings::kind`].
+
+pub mod mexc;
+pub mod mixin;
+pub mod mockly;
+pub mod realtime;
+
+use crate::account::AccountId;
+use crate::codec::Codec;
+use crate::engine::EngineError;
+use crate::secret::Secret;
+use crate::store::Store;
+use crate::supervisor::{Connection, SupervisorHandle, Tuning};
+use futures_util::future::BoxFuture;
+use serde::{Deserialize, Serialize};
+
+pub use mexc::{MexcAuth, MexcChat, MexcRestPaths, MexcSettings};
+pub use mixin::MixinSettings;
+pub use mockly::MocklySettings;
+pub use realtime::{RealtimeRoom, RealtimeSendPath, RealtimeSettings};
+
+/// The chat services Parley speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceKind {
+    Mockly,
+    Mexc,
+    Realtime,
+    Mixin,
+}
+
+/// Per-service settings, tagged by service so the config file reads naturally.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "service", rename_all = "snake_case")]
+pub enum ServiceSettings {
+    Mockly(MocklySettings),
+    Mexc(MexcSettings),
+    Realtime(RealtimeSettings),
+    Mixin(MixinSettings),
+}
+
+impl ServiceSettings {
+    /// The service these settings belong to: the one place that matches on the service.
+    pub fn service(&self) -> &dyn Service {
+        match self {
+            ServiceSettings::Mockly(s) => s,
+            ServiceSettings::Mexc(s) => s,
+            ServiceSettings::Realtime(s) => s,
+            ServiceSettings::Mixin(s) => s,
+        }
+    }
+
+    /// As [`Self::service`], for setting a new account up (which may complete its settings).
+    pub fn service_mut(&mut self) -> &mut dyn Service {
+        match self {
+            ServiceSettings::Mockly(s) => s,
+            ServiceSettings::Mexc(s) => s,
+            ServiceSettings::Realtime(s) => s,
+            ServiceSettings::Mixin(s) => s,
+        }
+    }
+
+    pub fn kind(&self) -> ServiceKind {
+        match self {
+            ServiceSettings::Mockly(_) => ServiceKind::Mockly,
+            ServiceSettings::Mexc(_) => ServiceKind::Mexc,
+            ServiceSettings::Realtime(_) => ServiceKind::Realtime,
+            ServiceSettings::Mixin(_) => ServiceKind::Mixin,
+        }
+    }
+
+    /// The MEXC settings, for MEXC's own operations (order chats).
+    pub fn mexc(&self) -> Option<&MexcSettings> {
+        match self {
+            ServiceSettings::Mexc(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn mexc_mut(&mut self) -> Option<&mut MexcSettings> {
+        match self {
+            ServiceSettings::Mexc(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The Realtime settings, for Realtime's own operations (directory, symbols).
+    pub fn realtime(&self) -> Option<&RealtimeSettings> {
+        match self {
+            ServiceSettings::Realtime(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn realtime_mut(&mut self) -> Option<&mut RealtimeSettings> {
+        match self {
+            ServiceSettings::Realtime(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// What an account of a service can do, sent to the page with every account so that the page
+/// branches on abilities, never on service names.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Capabilities {
+    /// Browse, create, edit and delete rooms on the server.
+    pub directory: bool,
+    /// A members panel from presence events.
+    pub members: bool,
+    /// Market prices for a ticker.
+    pub ticker: bool,
+    /// The composer tells the room when the user types.
+    pub typing: bool,
+    /// Images, videos and files can be sent by their address.
+    pub media_by_url: bool,
+    /// Older history than what is stored can be read from the server.
+    pub server_history: bool,
+    /// The longest text the service takes, checked by the composer before sending.
+    pub max_message_bytes: Option<usize>,
+    /// The documented sending rate, enforced before a message is stored.
+    pub messages_per_minute: Option<usize>,
+    /// Reconnect attempts before the page calls it persistent trouble (`None`: the page's).
+    pub trouble_after_attempts: Option<u32>,
+}
+
+/// What removing one of an account's rooms means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoomRemoval {
+    /// The room is the service's and stays (mockly's public room, a bot's conversations).
+    Never,
+    /// The room is the user's to forget (a MEXC order chat).
+    Forget,
+    /// The user leaves the room on the server (Realtime).
+    Leave,
+}
+
+/// What a running account holds besides its sockets (MEXC's listenKey keeper).
+pub trait Background: Send {
+    /// Stops the task; called after the account's sockets closed.
+    fn stop(self: Box<Self>) -> BoxFuture<'static, ()>;
+}
+
+/// What starting an account's connections needs from the engine.
+pub struct StartContext<'a> {
+    pub account: &'a AccountId,
+    /// The account's secret (`None` for services that need none).
+    pub secret: Option<Secret>,
+    pub store: &'a Store,
+    pub tuning: &'a Tuning,
+    /// Spawns one connection's supervisor.
+    pub spawn: &'a dyn Fn(Connection) -> SupervisorHandle,
+}
+
+/// An account's running connections and whatever runs beside them.
+pub struct Started {
+    pub connections: Vec<SupervisorHandle>,
+    pub background: Option<Box<dyn Background>>,
+}
+
+/// What setting up a new account learned for it.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    /// A name for the account when the user gave none (a bot's own name).
+    pub display_name: Option<String>,
+}
+
+/// Everything the engine asks of a service. One implementation per service folder.
+pub trait Service: Send + Sync {
+    /// What the settings screen and the sidebar call the service.
+    fn label(&self) -> &'static str;
+
+    /// The start of new account ids (`mexc-1a2b3c4d`).
+    fn id_prefix(&self) -> &'static str;
+
+    fn capabilities(&self) -> Capabilities;
+
+    /// Whether the account has a keyring secret.
+    fn needs_secret(&self) -> bool {
+        true
+    }
+
+    /// Rooms the account has from the start, as `(room id, title)`.
+    fn fixed_rooms(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
+
+    /// Whether a message may be written to `room`.
+    fn knows_room(&self, room: &str) -> bool {
+        self.fixed_rooms().iter().any(|(id, _)| id == room)
+    }
+
+    /// What removing one of this account's rooms means.
+    fn room_removal(&self) -> RoomRemoval {
+        RoomRemoval::Never
+    }
+
+    /// The sender id the service will show for this account's own messages.
+    fn own_sender_id(&self) -> String;
+
+    /// A fresh id for a message the user writes, for services where the client names its
+    /// messages (Mixin's `message_id`); kept with the message so every resend carries it.
+    fn client_message_id(&self) -> Option<String> {
+        None
+    }
+
+    /// The connections of an account. Without a secret, a codec that needs one is still built
+    /// (for checking outgoing messages) but cannot connect.
+    fn connections(&self, secret: Option<&Secret>) -> Vec<Connection>;
+
+    /// Spawns the account's connections (and what runs beside them), or says why it cannot
+    /// connect at all.
+    fn start(&self, cx: StartContext<'_>) -> Result<Started, String> {
+        Ok(Started {
+            connections: self
+                .connections(cx.secret.as_ref())
+                .into_iter()
+                .map(cx.spawn)
+                .collect(),
+            background: None,
+        })
+    }
+
+    /// Checks a new account's settings and secret with the service before anything is saved,
+    /// completing the settings where the service tells more (order chats, the bot's name).
+    fn prepare<'a>(
+        &'a mut self,
+        secret: Option<&'a Secret>,
+        order_numbers: &'a [String],
+    ) -> BoxFuture<'a, Result<Prepared, EngineError>>;
+
+    /// Whether a stored media address is an id of this service's (`mixin-attachment:…`), to
+    /// be resolved with [`Self::resolve_media`] each time it is shown, rather than a link.
+    fn stores_media_by_id(&self, _address: &str) -> bool {
+        false
+    }
+
+    /// A fresh download address for a media id (see [`Self::stores_media_by_id`]).
+    fn resolve_media<'a>(
+        &'a self,
+        _secret: Secret,
+        _address: &'a str,
+    ) -> BoxFuture<'a, Result<String, EngineError>> {
+        Box::pin(async { Err(EngineError::Invalid("this message has no media".into())) })
+    }
+}
+
+/// The codec that would carry a message to `room`; `None` when the account has no such room.
+pub fn codec_for_room(settings: &ServiceSettings, room: &str) -> Option<Box<dyn Codec>> {
+    let service = settings.service();
+    if !service.knows_room(room) {
+        return None;
+    }
+    service
+        .connections(None)
+        .into_iter()
+        .find(|c| c.room.as_deref().is_none_or(|r| r == room))
+        .map(|c| c.codec)
+}
+
+/// Checks that every connection of a new account could be dialed (its addresses parse, its
+/// secret has the right shape), for [`Service::prepare`].
+pub fn check_dialable(
+    service: &dyn Service,
+    secret: Option<&Secret>,
+) -> Result<(), crate::codec::CodecError> {
+    for mut connection in service.connections(secret) {
+        connection.codec.connect_request()?;
+    }
+    Ok(())
+}
