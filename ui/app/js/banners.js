@@ -3,11 +3,14 @@
 
 import { el, replaceIfChanged } from './dom.js';
 import { describeState } from './state.js';
+import { capabilitiesOf } from './capabilities.js';
 
-/** From this attempt on, a reconnecting account gets a banner with "Retry now". */
+/**
+ * From this attempt on, a reconnecting account gets a banner with "Retry now", unless its
+ * capabilities say otherwise (trouble_after_attempts: Realtime's docs give up after 5 attempts;
+ * Parley keeps trying at the 30 s cap and says so once the fifth has failed).
+ */
 export const PERSISTENT_TROUBLE_ATTEMPT = 3;
-/** Realtime's docs give up after 5 attempts; Parley keeps trying at the 30 s cap and says so once the fifth has failed. */
-const TROUBLE_ATTEMPT_BY_SERVICE = { realtime: 5 };
 
 export function renderBanners(target, state, actions) {
   const container = document.createDocumentFragment();
@@ -31,8 +34,7 @@ export function renderBanners(target, state, actions) {
     container.append(el('div', { class: 'banner warning', attrs: { role: 'alert' } }, [el('span', { text: notice })]));
   }
   for (const account of state.accounts.values()) {
-    const service = account.settings ? account.settings.service : null;
-    const threshold = TROUBLE_ATTEMPT_BY_SERVICE[service] || PERSISTENT_TROUBLE_ATTEMPT;
+    const threshold = capabilitiesOf(account).trouble_after_attempts || PERSISTENT_TROUBLE_ATTEMPT;
     const troubled = account.state && account.state.state === 'backoff' && account.state.attempt >= threshold;
     if (troubled) {
       container.append(el('div', { class: 'banner warning', attrs: { role: 'status' } }, [

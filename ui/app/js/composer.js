@@ -1,29 +1,39 @@
-// The composer: Enter sends, Shift+Enter breaks the line. In rooms whose service carries media
-// (MEXC order chats) it can also send an image, video or file by address. The backend stores
-// the message as pending first, so what is typed offline is never lost.
+// The composer: Enter sends, Shift+Enter breaks the line. In rooms whose account can send media
+// by address (capability media_by_url) it can also send an image, video or file that way. The
+// backend stores the message as pending first, so what is typed offline is never lost.
 
 import { byId } from './dom.js';
+import { NO_CAPABILITIES } from './capabilities.js';
 
 const KIND_NAMES = { image: 'image', video: 'video', file: 'file' };
 
-/** Services whose documented message size limit the composer checks before sending. */
-export const MAX_MESSAGE_BYTES = { realtime: 64 * 1024 };
 /** Room for the JSON around the text in the service's frame. */
 const FRAME_OVERHEAD = 128;
 
-/** Refuses a text the service would refuse for its size; returns an error message or null. */
-export function validateSize(service, text) {
-  const limit = MAX_MESSAGE_BYTES[service];
-  if (!limit) return null;
-  const bytes = new TextEncoder().encode(text).length;
-  if (bytes + FRAME_OVERHEAD <= limit) return null;
-  return `This message is ${Math.ceil(bytes / 1024)} KB; the service takes at most ${limit / 1024} KB. Shorten it or split it.`;
+/** "64 KB", "1.5 KB" or "900 bytes". */
+function size(bytes) {
+  if (bytes < 1024) return `${bytes} bytes`;
+  const kb = bytes / 1024;
+  return `${Number.isInteger(kb) ? kb : kb.toFixed(1)} KB`;
 }
 
-/** The wait in a rate-limit refusal ("…you can send again in 12 s"), in seconds, or null. */
-export function rateLimitWait(message) {
-  const found = /send again in (\d+) s/.exec(message || '');
-  return found ? Number(found[1]) : null;
+/**
+ * Refuses a text the service would refuse for its size (`maxBytes`, the account's
+ * max_message_bytes; null: no limit); returns an error message or null.
+ */
+export function validateSize(maxBytes, text) {
+  if (!maxBytes) return null;
+  const bytes = new TextEncoder().encode(text).length;
+  if (bytes + FRAME_OVERHEAD <= maxBytes) return null;
+  return `This message is ${Math.ceil(bytes / 1024)} KB; the service takes at most ${size(maxBytes)}. Shorten it or split it.`;
+}
+
+/** What a paused composer says while the service's rate limit runs out. */
+export function pauseText(secondsLeft, messagesPerMinute) {
+  const why = messagesPerMinute
+    ? `this service takes at most ${messagesPerMinute} messages a minute`
+    : 'this service asks to wait before the next message';
+  return `Sending paused: ${why}. You can send again in ${secondsLeft} s.`;
 }
 
 /** Typing updates go out at most this often while the user keeps typing… */
@@ -60,7 +70,8 @@ export function createComposer({ onSend, onTyping = () => {} }) {
   }
   kind.addEventListener('change', showKind);
 
-  let service = null;
+  /** The open room's account's capabilities (capabilities.js). */
+  let can = NO_CAPABILITIES;
   let typingSince = 0;
   let typingIdle = null;
   function stopTyping() {
@@ -72,7 +83,7 @@ export function createComposer({ onSend, onTyping = () => {} }) {
     }
   }
   input.addEventListener('input', () => {
-    if (service !== 'realtime' || !input.value) return;
+    if (!can.typing || !input.value) return;
     const now = Date.now();
     if (!typingSince || now - typingSince > TYPING_REFRESH_MS) {
       typingSince = now;
@@ -83,6 +94,7 @@ export function createComposer({ onSend, onTyping = () => {} }) {
   });
 
   let pausedUntil = 0;
+  let pausedPerMinute = null;
   let pauseTimer = null;
   function showPause() {
     const left = Math.ceil((pausedUntil - Date.now()) / 1000);
@@ -94,10 +106,11 @@ export function createComposer({ onSend, onTyping = () => {} }) {
       return;
     }
     button.disabled = true;
-    error.textContent = `Sending paused: this service takes at most 100 messages a minute. You can send again in ${left} s.`;
+    error.textContent = pauseText(left, pausedPerMinute);
   }
-  function pause(seconds) {
-    pausedUntil = Date.now() + seconds * 1000;
+  function pause(ms, perMinute) {
+    pausedUntil = Date.now() + ms;
+    pausedPerMinute = perMinute;
     clearInterval(pauseTimer);
     pauseTimer = setInterval(showPause, 1000);
     showPause();
@@ -113,7 +126,7 @@ export function createComposer({ onSend, onTyping = () => {} }) {
       return;
     }
     if (chosen === 'text' && !text.trim()) return;
-    const tooBig = validateSize(service, text);
+    const tooBig = validateSize(can.max_message_bytes, text);
     if (tooBig) {
       error.textContent = tooBig;
       input.focus();
@@ -132,8 +145,7 @@ export function createComposer({ onSend, onTyping = () => {} }) {
       showKind();
     } catch (e) {
       error.textContent = e.message;
-      const wait = rateLimitWait(e.message);
-      if (wait) pause(wait);
+      if (e.kind === 'rate_limited' && e.retryAfterMs > 0) pause(e.retryAfterMs, can.messages_per_minute);
     } finally {
       button.disabled = Date.now() < pausedUntil;
       input.focus();
@@ -154,11 +166,16 @@ export function createComposer({ onSend, onTyping = () => {} }) {
   }
 
   return {
-    /** Enables the composer when a room is open; `media` shows the attachment choice. */
-    setRoom(title, { media = false, service: roomService = null } = {}) {
+    /**
+     * Enables the composer when a room is open. `capabilities` are its account's: media_by_url
+     * shows the attachment choice, typing sends typing signals, max_message_bytes and
+     * messages_per_minute are the limits it checks and explains.
+     */
+    setRoom(title, capabilities = NO_CAPABILITIES) {
       const enabled = Boolean(title);
-      if (roomService !== service) stopTyping();
-      service = roomService;
+      if (capabilities.typing !== can.typing) stopTyping();
+      can = capabilities;
+      const media = can.media_by_url;
       input.disabled = !enabled;
       button.disabled = !enabled || Date.now() < pausedUntil;
       input.setAttribute('aria-label', enabled ? `Message to ${title}` : 'Message');

@@ -26,12 +26,33 @@ export function setBackend(fake) {
   backend = fake;
 }
 
-/** Calls a backend command; rejects with the backend's message on failure. */
+/**
+ * The Error a failed command throws. Commands reject with `{kind, message, retry_after_ms?,
+ * field?}`; the page reads `.kind` (invalid_input, unknown_account, unknown_room, rate_limited,
+ * service_refused, unreachable, keyring, storage, internal), `.field` (the settings field at
+ * fault, or null) and `.retryAfterMs` (for rate_limited, or null), never the wording. Anything
+ * else (a plain string, a JS error) becomes kind `internal` with its text as the message.
+ */
+export function backendError(reason) {
+  const given = reason && typeof reason === 'object' ? reason : null;
+  let message;
+  if (typeof reason === 'string') message = reason;
+  else if (given && typeof given.message === 'string') message = given.message;
+  else message = String(reason);
+  const error = new Error(message);
+  error.kind = given && typeof given.kind === 'string' && given.kind ? given.kind : 'internal';
+  error.field = given && typeof given.field === 'string' && given.field ? given.field : null;
+  const wait = given ? given.retry_after_ms : undefined;
+  error.retryAfterMs = typeof wait === 'number' && Number.isFinite(wait) && wait >= 0 ? wait : null;
+  return error;
+}
+
+/** Calls a backend command; rejects with backendError() of the backend's rejection. */
 export async function call(command, args = {}) {
   try {
     return await current().invoke(command, args);
   } catch (error) {
-    throw new Error(typeof error === 'string' ? error : (error && error.message) || String(error));
+    throw backendError(error);
   }
 }
 

@@ -1,10 +1,17 @@
 // The Mixin parts of the settings screen: importing a bot's keystore (pasted or picked from a
-// file), its endpoints, and "Check keystore", which asks Mixin who the keystore belongs to.
+// file), its endpoints, and "Check keystore", which asks Mixin who the keystore belongs to (a
+// refusal that names a field is shown at it).
 
 import { byId } from './dom.js';
+import { showErrorAtField, clearFieldErrors } from './field-errors.js';
 
 export const MIXIN_DEFAULT_BLAZE = 'wss://blaze.mixin.one/';
 export const MIXIN_DEFAULT_API = 'https://api.mixin.one';
+
+/** The bot behind a Mixin account, for its row in the account list. */
+export function mixinAccountMode(settings) {
+  return ` · ${settings.bot_name || 'bot'} (${settings.bot_id})`;
+}
 
 /** Checks the Mixin fields; returns an error message or null. */
 export function validateMixin({ keystore = '', blazeUrl = '', apiBase = '' }) {
@@ -28,6 +35,9 @@ export function createMixinFields({ onCheck }) {
     keystore: byId('new-mixin-keystore'), file: byId('new-mixin-file'), blaze: byId('new-mixin-blaze'),
     api: byId('new-mixin-api'), check: byId('check-mixin'), result: byId('check-mixin-result'),
   };
+  /** The backend's field names (errors' `field`) → inputs. */
+  const inputs = { keystore: f.keystore, blaze_url: f.blaze, api_base: f.api };
+  const inputFor = (field) => inputs[field] || null;
   f.blaze.value = MIXIN_DEFAULT_BLAZE;
   f.api.value = MIXIN_DEFAULT_API;
   f.file.addEventListener('change', async () => {
@@ -69,12 +79,13 @@ export function createMixinFields({ onCheck }) {
       return;
     }
     f.check.disabled = true;
+    clearFieldErrors(byId('fields-mixin'));
     f.result.textContent = 'Asking Mixin…';
     try {
       const bot = await onCheck(payload);
       f.result.textContent = `This keystore belongs to ${bot.bot_name || 'a bot without a name'} (${bot.bot_id}), signing with ${bot.algorithm}.`;
     } catch (e) {
-      f.result.textContent = e.message;
+      f.result.textContent = showErrorAtField(e, inputFor) ? 'See the field marked above.' : e.message;
     } finally {
       f.check.disabled = false;
     }
@@ -82,6 +93,7 @@ export function createMixinFields({ onCheck }) {
 
   return {
     request,
+    inputFor,
     reset() {
       f.keystore.value = '';
       f.blaze.value = MIXIN_DEFAULT_BLAZE;

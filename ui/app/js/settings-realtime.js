@@ -1,8 +1,9 @@
 // The Realtime parts of the settings screen: the add-account fields (server, API key, sign-in
-// by password or token, symbols, how to send), "Test connection", and each Realtime account's
-// joined rooms and ticker symbols.
+// by password or token, symbols, how to send), "Test connection" (a refusal that names a field
+// is shown at it), and each Realtime account's joined rooms and ticker symbols.
 
 import { el, byId } from './dom.js';
+import { showErrorAtField, clearFieldErrors } from './field-errors.js';
 
 /** "eur/usd, GBP/JPY  XAU/USD" → ['EUR/USD', 'GBP/JPY', 'XAU/USD']; null when one is not a symbol. */
 export function parseSymbols(text) {
@@ -33,6 +34,9 @@ export function createRealtimeFields({ onTest }) {
     password: byId('new-rt-password'), token: byId('new-rt-token'), symbols: byId('new-rt-symbols'),
     send: byId('new-rt-send'), ws: byId('new-rt-ws'), test: byId('test-realtime'), result: byId('test-realtime-result'),
   };
+  /** The backend's field names (errors' `field`) → inputs. */
+  const inputs = { base_url: f.base, api_key: f.key, email: f.email, password: f.password, api_token: f.token, ws_url: f.ws };
+  const inputFor = (field) => inputs[field] || null;
   f.login.addEventListener('change', () => {
     byId('rt-password-fields').hidden = f.login.value !== 'password';
     byId('rt-token-fields').hidden = f.login.value !== 'token';
@@ -75,12 +79,13 @@ export function createRealtimeFields({ onTest }) {
       return;
     }
     f.test.disabled = true;
+    clearFieldErrors(byId('fields-realtime'));
     f.result.textContent = 'Testing…';
     try {
       f.result.textContent = await onTest(payload);
       f.result.dataset.outcome = 'ok';
     } catch (e) {
-      f.result.textContent = `Failed: ${e.message}`;
+      f.result.textContent = showErrorAtField(e, inputFor) ? 'Failed: see the field marked above.' : `Failed: ${e.message}`;
       f.result.dataset.outcome = 'failed';
     } finally {
       f.test.disabled = false;
@@ -89,6 +94,7 @@ export function createRealtimeFields({ onTest }) {
 
   return {
     request,
+    inputFor,
     reset() {
       for (const input of [f.base, f.key, f.email, f.password, f.token, f.symbols, f.ws]) input.value = '';
       f.result.textContent = '';

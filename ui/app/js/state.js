@@ -55,6 +55,11 @@ export function applySnapshot(state, snapshot) {
   if (state.openRoom && !state.rooms.has(state.openRoom)) state.openRoom = null;
 }
 
+/** The open room ({account, room, title, unread, …}), or null. */
+export function openRoomOf(state) {
+  return state.openRoom ? state.rooms.get(state.openRoom) || null : null;
+}
+
 /** Whether a room's new messages stay silent (the room or its whole account is muted). */
 export function isMuted(state, account, room) {
   const prefs = state.notifications || {};

@@ -1,8 +1,10 @@
-// The live ticker above a trading community's rooms: each followed symbol with its price,
-// change and change percent, exactly as the server wrote them. The backend coalesces ticks, so
-// this redraws a few times a second at most however fast the market moves.
+// The live ticker above the rooms of an account with the `ticker` capability (its symbols are in
+// its settings.symbols): each followed symbol with its price, change and change percent, exactly
+// as the server wrote them. The backend coalesces ticks, so this redraws a few times a second at
+// most however fast the market moves.
 
 import { el, clear } from './dom.js';
+import { capabilitiesOf } from './capabilities.js';
 
 /** "+0.0025" for positive changes; the server's text otherwise. */
 export function signed(text) {
@@ -26,9 +28,9 @@ function lastMove(tick) {
   return now > before ? '▲' : '▼';
 }
 
-/** Draws the ticker of `account` (an account view) or hides it. */
+/** Draws the ticker of `account` (an account view, or null) or hides it. */
 export function renderTicker(container, state, account) {
-  const symbols = account && account.settings && account.settings.service === 'realtime' ? account.settings.symbols || [] : [];
+  const symbols = capabilitiesOf(account).ticker ? (account.settings && account.settings.symbols) || [] : [];
   container.hidden = symbols.length === 0;
   clear(container);
   if (container.hidden) return;

@@ -2,7 +2,7 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadPage, nextFrame, XSS, assertInert } from './page.js';
+import { loadPage, nextFrame, XSS, assertInert, CAPABILITIES } from './page.js';
 
 loadPage();
 const { setBackend } = await import('../../app/js/ipc.js');
@@ -10,7 +10,7 @@ const { startApp } = await import('../../app/js/app.js');
 
 const calls = [];
 let push = null;
-const account = { id: 'demo-mockly', display_name: 'Demo room', demo: true, service_label: 'mockly.me chat', settings: { service: 'mockly', client_id: 'you', endpoint: 'ws://127.0.0.1:1/ws/chat/{client_id}' }, state: { state: 'open' } };
+const account = { id: 'demo-mockly', display_name: 'Demo room', demo: true, service_label: 'mockly.me chat', settings: { service: 'mockly', client_id: 'you', endpoint: 'ws://127.0.0.1:1/ws/chat/{client_id}' }, capabilities: CAPABILITIES.mockly, state: { state: 'open' } };
 const history = [
   { local_id: 1, account: 'demo-mockly', room: 'public', id: 'msg_1', sender_id: 'bot_ada', sender_name: 'Ada Bot', own: false, kind: 'text', text: XSS, ts_ms: Date.now(), ts_raw: '', state: 'sent', error: null },
 ];

@@ -3,7 +3,7 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadPage, XSS, assertInert } from './page.js';
+import { loadPage, XSS, assertInert, CAPABILITIES } from './page.js';
 
 loadPage();
 const { setBackend } = await import('../../app/js/ipc.js');
@@ -19,7 +19,7 @@ const frames = [
 setBackend({
   invoke: async (command, args) => {
     calls.push({ command, args });
-    if (command === 'snapshot') return { accounts: [{ id: 'mixin-1', display_name: 'Desk bot', demo: false, service_label: 'Mixin', settings: { service: 'mixin' }, state: { state: 'open' } }], rooms: [], notices: [], alerts: [] };
+    if (command === 'snapshot') return { accounts: [{ id: 'mixin-1', display_name: 'Desk bot', demo: false, service_label: 'Mixin', settings: { service: 'mixin' }, capabilities: CAPABILITIES.mixin, state: { state: 'open' } }], rooms: [], notices: [], alerts: [] };
     if (command === 'inspector_frames') return frames;
     if (command === 'export_inspector') return '/home/u/Downloads/parley-frames-20261123-120000.ndjson';
     return null;

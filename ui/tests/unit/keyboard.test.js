@@ -3,7 +3,7 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadPage } from './page.js';
+import { loadPage, CAPABILITIES } from './page.js';
 
 loadPage();
 const { setBackend } = await import('../../app/js/ipc.js');
@@ -13,8 +13,8 @@ const { applyTheme } = await import('../../app/js/theme.js');
 
 const calls = [];
 const accounts = [
-  { id: 'a', display_name: 'Demo P2P', demo: false, service_label: 'MEXC', settings: { service: 'mexc' }, state: { state: 'open' } },
-  { id: 'b', display_name: 'Desk bot', demo: false, service_label: 'Mixin', settings: { service: 'mixin' }, state: { state: 'open' } },
+  { id: 'a', display_name: 'Demo P2P', demo: false, service_label: 'MEXC', settings: { service: 'mexc' }, capabilities: CAPABILITIES.mexc, state: { state: 'open' } },
+  { id: 'b', display_name: 'Desk bot', demo: false, service_label: 'Mixin', settings: { service: 'mixin' }, capabilities: CAPABILITIES.mixin, state: { state: 'open' } },
 ];
 const rooms = [
   { account: 'a', room: '1', title: 'Order 1138745987', unread: 0 },

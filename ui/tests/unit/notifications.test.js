@@ -3,7 +3,7 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadPage, nextFrame } from './page.js';
+import { loadPage, nextFrame, CAPABILITIES } from './page.js';
 
 loadPage();
 const { setBackend } = await import('../../app/js/ipc.js');
@@ -11,7 +11,7 @@ const { startApp } = await import('../../app/js/app.js');
 
 const calls = [];
 let prefs = { muted_accounts: [], muted_rooms: [], hide_text: true };
-const account = { id: 'mixin-1', display_name: 'Desk bot', demo: false, service_label: 'Mixin Messenger bot', settings: { service: 'mixin', bot_id: 'b', bot_name: 'Desk', blaze_url: 'wss://blaze.mixin.one/', api_base: 'https://api.mixin.one' }, state: { state: 'open' } };
+const account = { id: 'mixin-1', display_name: 'Desk bot', demo: false, service_label: 'Mixin Messenger bot', settings: { service: 'mixin', bot_id: 'b', bot_name: 'Desk', blaze_url: 'wss://blaze.mixin.one/', api_base: 'https://api.mixin.one' }, capabilities: CAPABILITIES.mixin, state: { state: 'open' } };
 setBackend({
   invoke: async (command, args) => {
     calls.push({ command, args });

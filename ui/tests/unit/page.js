@@ -27,6 +27,22 @@ export function nextFrame() {
 
 export const XSS = '<img src=x onerror=alert(1)>';
 
+const NOTHING = {
+  directory: false, members: false, ticker: false, typing: false, media_by_url: false, server_history: false,
+  max_message_bytes: null, messages_per_minute: null, trouble_after_attempts: null,
+};
+
+/** Each service's `capabilities`, as the backend sends them in every account of the snapshot. */
+export const CAPABILITIES = {
+  mockly: { ...NOTHING },
+  mexc: { ...NOTHING, media_by_url: true },
+  realtime: {
+    ...NOTHING, directory: true, members: true, ticker: true, typing: true, server_history: true,
+    max_message_bytes: 65536, messages_per_minute: 100, trouble_after_attempts: 5,
+  },
+  mixin: { ...NOTHING },
+};
+
 /** Parley's own previews load from its media scheme; any other image was injected. */
 const OWN_MEDIA = /^media:\/\/localhost\/\d+\/(thumb|full|avatar)$/;
 

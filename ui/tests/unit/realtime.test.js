@@ -3,13 +3,13 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadPage, nextFrame, XSS, assertInert } from './page.js';
+import { loadPage, nextFrame, XSS, assertInert, CAPABILITIES } from './page.js';
 
 loadPage();
 const { setBackend } = await import('../../app/js/ipc.js');
 const { startApp } = await import('../../app/js/app.js');
 const { validateRealtime, parseSymbols } = await import('../../app/js/settings-realtime.js');
-const { validateSize, rateLimitWait } = await import('../../app/js/composer.js');
+const { validateSize, pauseText } = await import('../../app/js/composer.js');
 
 const calls = [];
 let push = null;
@@ -17,6 +17,7 @@ let sendError = null;
 const account = {
   id: 'rt-1', display_name: 'Community', demo: false, service_label: 'Realtime trading community',
   settings: { service: 'realtime', base_url: 'https://api.example.com', user_id: 'user_me', rooms: [{ id: 'room_123', name: 'EUR/USD Trading Room' }], symbols: ['EUR/USD', 'XAU/USD'] },
+  capabilities: CAPABILITIES.realtime,
   state: { state: 'open' },
 };
 const message = (local_id, text, extra = {}) => ({ local_id, account: 'rt-1', room: 'room_123', id: `msg_${local_id}`, sender_id: 'user_7', sender_name: 'Maria Lopez', own: false, kind: 'text', text, ts_ms: Date.now(), ts_raw: '', state: 'sent', error: null, ...extra });
@@ -135,12 +136,12 @@ test('a message over 64 KB is refused in the composer, before the backend', asyn
 });
 
 test('the rate limit pauses sending with a visible countdown', async () => {
-  sendError = 'Realtime takes at most 100 messages a minute: you can send again in 2 s';
+  sendError = { kind: 'rate_limited', message: 'Realtime takes at most 100 messages a minute: you can send again in 2 s', retry_after_ms: 1500 };
   $('composer-input').value = 'one more';
   $('send').click();
   await nextFrame();
   await nextFrame();
-  assert.match($('composer-error').textContent, /Sending paused: .* You can send again in [12] s/);
+  assert.match($('composer-error').textContent, /Sending paused: this service takes at most 100 messages a minute\. You can send again in [12] s/);
   assert.equal($('send').disabled, true);
   sendError = null;
 });
@@ -171,8 +172,11 @@ test('the settings form checks Realtime fields and tests the connection', async 
   assert.equal(validateRealtime({ baseUrl: 'https://x.io', apiKey: 'k', email: 'a', password: 'b', symbols: 'EUR/USD <b>' }), 'Symbols look like EUR/USD, separated by commas.');
   assert.equal(validateRealtime({ baseUrl: 'https://x.io', apiKey: 'k', email: 'a', password: 'b', wsUrl: 'https://x' }), 'The live socket address must start with wss:// or ws://.');
   assert.deepEqual(parseSymbols('eur/usd, GBP/JPY  EUR/USD'), ['EUR/USD', 'GBP/JPY']);
-  assert.equal(validateSize('realtime', 'é'.repeat(30 * 1024)), null);
-  assert.equal(rateLimitWait('… you can send again in 7 s'), 7);
+  assert.equal(validateSize(65536, 'é'.repeat(30 * 1024)), null);
+  assert.match(validateSize(65536, 'x'.repeat(65536)), /64 KB; the service takes at most 64 KB/);
+  assert.equal(validateSize(null, 'x'.repeat(1 << 20)), null, 'no limit without max_message_bytes');
+  assert.equal(pauseText(7, 100), 'Sending paused: this service takes at most 100 messages a minute. You can send again in 7 s.');
+  assert.match(pauseText(7, null), /asks to wait .* 7 s/);
 
   $('open-settings').click();
   $('new-service').value = 'realtime';

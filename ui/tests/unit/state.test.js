@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { CAPABILITIES } from './page.js';
 import { createState, applySnapshot, applyBatch, loadHistory, loadNewer, roomKey, describeState, ROOM_WINDOW } from '../../app/js/state.js';
 
 function snapshot() {
   return {
-    accounts: [{ id: 'a', display_name: 'Demo room', demo: true, service_label: 'mockly.me chat', state: { state: 'connecting', attempt: 1 } }],
+    accounts: [{ id: 'a', display_name: 'Demo room', demo: true, service_label: 'mockly.me chat', capabilities: CAPABILITIES.mockly, state: { state: 'connecting', attempt: 1 } }],
     rooms: [{ account: 'a', room: 'public', title: 'Public room', unread: 0 }],
     notices: [],
   };

@@ -6,7 +6,7 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadPage, nextFrame, assertInert } from './page.js';
+import { loadPage, nextFrame, assertInert, CAPABILITIES } from './page.js';
 
 loadPage();
 const { setBackend } = await import('../../app/js/ipc.js');
@@ -32,6 +32,7 @@ const accounts = services.map((service, i) => ({
   id: `${service}-1`, display_name: pick(i), demo: false, service_label: pick(i + 1),
   settings: { service, client_id: pick(i + 2), endpoint: pick(i + 3), base_url: pick(i + 4), bot_id: pick(i + 5), bot_name: pick(i + 6),
     rooms: service === 'realtime' ? [{ id: 'r1', name: pick(i + 7) }] : [], symbols: service === 'realtime' ? ['EUR/USD'] : [] },
+  capabilities: CAPABILITIES[service],
   state: { state: 'backoff', attempt: 6, retry_in_ms: 1000, reason: pick(i + 8) },
 }));
 const rooms = services.map((service, i) => ({ account: `${service}-1`, room: 'r1', title: pick(i + 3), unread: 2, last_text: pick(i + 4) }));

@@ -1,0 +1,82 @@
+// Event batches from the backend: queued until the next animation frame, applied to the state
+// and drawn in one DOM pass, then acknowledged (events_drawn) so the backend sends the next batch
+// only once the page has drawn these (event_batch.rs) and never outruns it. Also reads out, to
+// screen readers, what arrived in the open room.
+
+import { byId } from './dom.js';
+import { call } from './ipc.js';
+import { applyBatch, roomKey } from './state.js';
+
+/**
+ * Returns `onBatch(events)` for subscribe(). `draw` holds the page's painters (timeline, chrome,
+ * live, alerts); a resync or an account change reloads everything with `refresh()`.
+ */
+export function createBatchDrawer({ state, draw, openRoomByKey, markRead, refresh, showError }) {
+  const announcer = byId('announcer');
+  let queued = [];
+  let received = 0;
+  let frame = false;
+
+  /** Tells screen readers, politely, what arrived in the open room. */
+  function announce(arrived) {
+    if (!arrived.length) return;
+    const last = arrived[arrived.length - 1];
+    const who = last.sender_name || last.sender_id;
+    const what = String(last.text || last.kind).slice(0, 200);
+    announcer.textContent = arrived.length === 1 ? `${who}: ${what}`
+      : `${arrived.length} new messages. Last from ${who}: ${what}`;
+  }
+
+  function onBatch(events) {
+    // The UI benchmark (ui/bench/load.mjs) times each batch's arrival when it listens.
+    if (window.parleyBench) window.parleyBench.arrived(events);
+    queued.push(...events);
+    received += 1;
+    if (frame) return;
+    frame = true;
+    // A hidden window gets no animation frames: it applies batches at once (nothing is painted).
+    if (document.hidden) setTimeout(drawQueued, 0);
+    else requestAnimationFrame(drawQueued);
+  }
+
+  function drawQueued() {
+    frame = false;
+    const batch = queued;
+    const batches = received;
+    queued = [];
+    received = 0;
+    try {
+      drawBatch(batch);
+    } finally {
+      call('events_drawn', { batches }).catch(() => {});
+    }
+  }
+
+  function drawBatch(batch) {
+    const bench = window.parleyBench;
+    const started = bench ? performance.now() : 0;
+    // A clicked desktop notification asks for its room.
+    const asked = batch.filter((e) => e.event === 'open_room').pop();
+    if (asked) openRoomByKey(roomKey(asked.account, asked.room)).catch(showError);
+    const arrived = batch.filter((e) => e.event === 'message' && !e.own && e.kind !== 'system' && roomKey(e.account, e.room) === state.openRoom);
+    const changed = applyBatch(state, batch);
+    if (changed.resync) {
+      refresh().catch(showError);
+      return;
+    }
+    const applied = bench ? performance.now() : 0;
+    // The timeline first: it reads the layout, which is still clean before any other change.
+    if (changed.timeline) {
+      draw.timeline();
+      if (document.hasFocus()) markRead().catch(() => {});
+    }
+    announce(arrived);
+    const timelineDrawn = bench ? performance.now() : 0;
+    if (changed.accounts || changed.rooms || changed.timeline) draw.chrome();
+    else if (changed.live) draw.live();
+    if (changed.alerts) draw.alerts();
+    if (bench) bench.handled({ events: batch.length, apply: applied - started, timeline: timelineDrawn - applied, chrome: performance.now() - timelineDrawn });
+  }
+
+  return onBatch;
+}

@@ -1,0 +1,50 @@
+// Errors the backend pins on one field of the add-account form (a rejection's `field`): the
+// message goes right after that field's input, which is marked invalid, described by it and
+// focused; editing the field clears both. Each form maps the backend's field names to its
+// inputs (`inputFor(field)`); a field it does not show falls back to the form's usual error line.
+
+import { el } from './dom.js';
+
+function noteId(input) {
+  return `${input.id}-error`;
+}
+
+/** Removes the error shown at `input`, if any. */
+export function clearFieldError(input) {
+  if (input.getAttribute('aria-invalid') !== 'true') return;
+  input.removeAttribute('aria-invalid');
+  const id = noteId(input);
+  const note = input.ownerDocument.getElementById(id);
+  if (note) note.remove();
+  const described = (input.getAttribute('aria-describedby') || '').split(/\s+/).filter((t) => t && t !== id);
+  if (described.length) input.setAttribute('aria-describedby', described.join(' '));
+  else input.removeAttribute('aria-describedby');
+}
+
+/** Removes every field error shown inside `container`. */
+export function clearFieldErrors(container) {
+  for (const input of container.querySelectorAll('[aria-invalid="true"]')) clearFieldError(input);
+}
+
+/** Shows `message` at `input` and focuses it. */
+export function showFieldError(input, message) {
+  clearFieldError(input);
+  const id = noteId(input);
+  input.after(el('p', { class: 'form-error field-error', text: message, attrs: { id, role: 'alert' } }));
+  input.setAttribute('aria-invalid', 'true');
+  const described = (input.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean);
+  input.setAttribute('aria-describedby', [id, ...described].join(' '));
+  input.addEventListener('input', () => clearFieldError(input), { once: true });
+  input.focus();
+}
+
+/**
+ * Shows a failed call's error at the input its `field` names (`inputFor(field)` → input or null)
+ * when that input is on screen; returns whether it did. Otherwise the caller shows it as before.
+ */
+export function showErrorAtField(error, inputFor) {
+  const input = error && error.field ? inputFor(error.field) : null;
+  if (!input || input.closest('[hidden]')) return false;
+  showFieldError(input, error.message);
+  return true;
+}

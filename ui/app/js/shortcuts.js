@@ -1,0 +1,31 @@
+// The page-wide keyboard shortcuts (switcher.js lists them and tells the keys apart): what each
+// one does — the quick switcher, search, the shortcut list, settings, the composer, and the next
+// or previous room with unread messages.
+
+import { byId } from './dom.js';
+import { createSwitcher, createShortcutList, matchShortcut, nextUnread } from './switcher.js';
+
+/** Listens for the shortcuts on the whole page; `search` and `settings` are their dialogs. */
+export function installShortcuts({ state, search, settings, openRoomByKey, showError }) {
+  const switcher = createSwitcher({
+    rooms: () => ({ rooms: [...state.rooms.values()], accounts: state.accounts }),
+    onOpen: (key) => openRoomByKey(key).catch(showError),
+  });
+  const shortcutList = createShortcutList();
+  document.addEventListener('keydown', (event) => {
+    const action = matchShortcut(event);
+    if (!action) return;
+    event.preventDefault();
+    if (action === 'switcher') switcher.open();
+    else if (action === 'search') search.open();
+    else if (action === 'shortcuts') shortcutList.open();
+    else if (action === 'settings') settings.open();
+    else if (action === 'focusComposer') byId('composer-input').focus();
+    else {
+      const keys = [...state.rooms.keys()];
+      const next = nextUnread(keys, (k) => state.rooms.get(k).unread || 0, state.openRoom, action === 'nextUnread' ? 1 : -1);
+      if (next) openRoomByKey(next).catch(showError);
+    }
+  });
+  return { switcher, shortcutList };
+}
