@@ -3,50 +3,30 @@
 //! user intents (add an account, send a message) into store writes and supervisor commands.
 
 mod desktop_prefs;
+mod error;
 mod media_source;
 mod notifications;
 
+pub use error::{EngineError, ErrorKind, Field};
 pub use media_source::MediaSource;
 
 use crate::account::{Account, AccountId};
-use crate::codec::{CodecError, Outgoing};
-use crate::config::{AppConfig, ConfigError, ConfigFile};
+use crate::codec::Outgoing;
+use crate::config::{AppConfig, ConfigFile};
 use crate::connection_state::ConnectionState;
 use crate::event::Event;
 use crate::message::{Draft, StoredMessage};
 use crate::secret::Secret;
-use crate::secrets::{SecretStore, SecretsError, SessionOnlyStore};
+use crate::secrets::{SecretStore, SessionOnlyStore};
 use crate::services::{
     self, Background, Capabilities, RoomRemoval, ServiceSettings, StartContext, Started,
 };
-use crate::store::{messages, rooms, RoomSummary, Store, StoreError};
+use crate::store::{messages, rooms, RoomSummary, Store};
 use crate::supervisor::{self, Command, SupervisorHandle, Tuning};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
-
-#[derive(Debug, thiserror::Error)]
-pub enum EngineError {
-    #[error("no account with id {0}")]
-    UnknownAccount(AccountId),
-    #[error("{0}")]
-    Invalid(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Secrets(#[from] SecretsError),
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    #[error(transparent)]
-    Codec(#[from] CodecError),
-    #[error("{service} takes at most {max} messages a minute: you can send again in {} s", retry_after_ms.div_ceil(1000))]
-    RateLimited {
-        service: &'static str,
-        max: usize,
-        retry_after_ms: u64,
-    },
-}
 
 /// An account as the UI lists it: its settings and its connection state.
 #[derive(Debug, Clone, Serialize)]
@@ -337,7 +317,7 @@ impl Engine {
         let settings = self.running_account(account)?.settings;
         self.check_rate(account, &settings)?;
         services::codec_for_room(&settings, room)
-            .ok_or_else(|| EngineError::Invalid(format!("this account has no room {room}")))?
+            .ok_or_else(|| EngineError::UnknownRoom(room.to_owned()))?
             .encode(&Outgoing {
                 local_id: 0,
                 room: room.to_owned(),
@@ -345,8 +325,7 @@ impl Engine {
                 text: draft.text.clone(),
                 media: draft.media.clone(),
                 client_id: None,
-            })
-            .map_err(|e| EngineError::Invalid(e.to_string()))?;
+            })?;
         let (owner, room_id) = (account.clone(), room.to_owned());
         let sender = settings.service().own_sender_id();
         let client_id = settings.service().client_message_id();

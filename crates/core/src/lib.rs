@@ -21,8 +21,7 @@ pub mod connection_state;
 pub mod engine;
 pub mod event;
 pub mod event_batch;
-pub mod http_body;
-pub mod http_client;
+
 pub mod inspector;
 pub mod live;
 pub mod logging;
@@ -31,6 +30,7 @@ pub mod message;
 pub mod notify_policy;
 pub mod profile;
 pub mod rate_limit;
+pub mod rest;
 pub mod secret;
 pub mod secrets;
 pub mod services;

@@ -218,9 +218,12 @@ async fn a_wrong_secret_or_a_skewed_clock_is_refused_and_nothing_is_saved() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, EngineError::Invalid(m) if m.contains("order NO-SUCH-ORDER") && m.contains("order does not exist")),
+        matches!(&err, EngineError::Order { order, .. } if order == "NO-SUCH-ORDER"),
         "{err}"
     );
+    assert!(err.to_string().contains("order does not exist"), "{err}");
+    assert_eq!(err.kind(), parley_core::engine::ErrorKind::ServiceRefused);
+    assert_eq!(err.field(), Some(parley_core::engine::Field::Orders));
     assert!(engine.accounts().is_empty(), "no account was added");
     assert!(engine.config().accounts.is_empty());
     assert!(sim.live_listen_keys().is_empty());

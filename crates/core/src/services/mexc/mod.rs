@@ -15,7 +15,7 @@ pub use settings::{MexcAuth, MexcChat, MexcRestPaths, MexcSettings};
 use super::{
     check_dialable, Background, Capabilities, Prepared, RoomRemoval, Service, StartContext, Started,
 };
-use crate::engine::EngineError;
+use crate::engine::{EngineError, Field};
 use crate::secret::Secret;
 use crate::supervisor::Connection;
 use futures_util::future::BoxFuture;
@@ -129,25 +129,34 @@ impl Service for MexcSettings {
         Box::pin(async move {
             let secret = secret.ok_or_else(|| {
                 EngineError::Invalid("a listenKey or an API key is required".into())
+                    .in_field(Field::ListenKey)
             })?;
             match self.auth {
                 MexcAuth::ListenKey => {
                     if self.conversations.is_empty() {
                         return Err(EngineError::Invalid(
                             "add at least one conversation id".into(),
-                        ));
+                        )
+                        .in_field(Field::Conversations));
                     }
                     if secret.expose().trim().is_empty() {
-                        return Err(EngineError::Invalid("a listenKey is required".into()));
+                        return Err(EngineError::Invalid("a listenKey is required".into())
+                            .in_field(Field::ListenKey));
                     }
-                    check_dialable(self, Some(secret))?;
+                    check_dialable(self, Some(secret))
+                        .map_err(|e| EngineError::from(e).in_field(Field::Endpoint))?;
                 }
                 MexcAuth::ApiKey => {
                     let rest = orders::rest_client(self, secret)?;
                     // Proves the key, the secret and the clock before anything is saved.
-                    rest.listen_key_count()
-                        .await
-                        .map_err(|e| EngineError::Invalid(e.to_string()))?;
+                    rest.listen_key_count().await.map_err(|e| {
+                        let at = if e.is_permanent() {
+                            Field::ApiKey
+                        } else {
+                            Field::RestBase
+                        };
+                        EngineError::from(e).in_field(at)
+                    })?;
                     for order in order_numbers {
                         let chat = orders::resolve_order(&rest, order).await?;
                         if !self.conversations.contains(&chat) {

@@ -4,7 +4,7 @@
 use super::rest::{ApiCredentials, MexcRest};
 use super::{MexcAuth, MexcChat, MexcSettings};
 use crate::account::AccountId;
-use crate::engine::{Engine, EngineError};
+use crate::engine::{Engine, EngineError, Field};
 use crate::secret::Secret;
 
 /// The signed REST client of an API-key account.
@@ -12,9 +12,9 @@ pub(crate) fn rest_client(
     settings: &MexcSettings,
     secret: &Secret,
 ) -> Result<MexcRest, EngineError> {
-    let credentials =
-        ApiCredentials::from_secret(secret).map_err(|e| EngineError::Invalid(e.to_string()))?;
-    MexcRest::new(settings, credentials).map_err(|e| EngineError::Invalid(e.to_string()))
+    let credentials = ApiCredentials::from_secret(secret)
+        .map_err(|e| EngineError::from(e).in_field(Field::ApiKey))?;
+    MexcRest::new(settings, credentials).map_err(|e| EngineError::from(e).in_field(Field::RestBase))
 }
 
 /// Looks order numbers up over REST (MEXC API-key mode), for callers outside the engine.
@@ -34,10 +34,13 @@ pub async fn resolve_orders(
 /// Looks an order number up over REST and names the chat after it.
 pub(crate) async fn resolve_order(rest: &MexcRest, order: &str) -> Result<MexcChat, EngineError> {
     let order = order.trim();
-    let conversation_id = rest
-        .conversation_id(order)
-        .await
-        .map_err(|e| EngineError::Invalid(format!("order {order}: {e}")))?;
+    let conversation_id =
+        rest.conversation_id(order)
+            .await
+            .map_err(|source| EngineError::Order {
+                order: order.to_owned(),
+                source,
+            })?;
     Ok(MexcChat {
         conversation_id,
         order_no: Some(order.to_owned()),
@@ -104,9 +107,7 @@ impl Engine {
             .mexc()
             .is_some_and(|s| s.conversations.iter().any(|c| c.room() == room));
         if !known {
-            return Err(EngineError::Invalid(format!(
-                "this account has no room {room}"
-            )));
+            return Err(EngineError::UnknownRoom(room.to_owned()));
         }
         self.change_account(id, |s| {
             if let Some(m) = s.mexc_mut() {

@@ -4,7 +4,8 @@
 //! listenKey.
 
 use crate::account::{MexcRestPaths, MexcSettings};
-use crate::http_body::{read_capped, BodyError};
+pub use crate::rest::RestError;
+use crate::rest::{ApiName, RefusalParts, RestCore};
 use crate::secret::Secret;
 use crate::services::mexc::signing::{signed_query, API_KEY_HEADER};
 use serde_json::Value;
@@ -48,39 +49,13 @@ impl ApiCredentials {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum RestError {
-    #[error("cannot reach the MEXC API: {0}")]
-    Unreachable(String),
-    #[error("MEXC refused the request (HTTP {status}{}): {msg}", code.map(|c| format!(", code {c}")).unwrap_or_default())]
-    Refused {
-        status: u16,
-        code: Option<i64>,
-        msg: String,
-    },
-    #[error("the MEXC API answered something unexpected: {0}")]
-    Malformed(String),
-    #[error("{0}")]
-    Settings(String),
-}
-
-impl RestError {
-    /// Whether retrying the same request later cannot help (bad key, bad signature, no
-    /// permission, bad settings), as opposed to a network or server hiccup.
-    pub fn is_permanent(&self) -> bool {
-        match self {
-            RestError::Refused { status, .. } => {
-                (400..500).contains(status) && *status != 408 && *status != 429
-            }
-            RestError::Settings(_) => true,
-            RestError::Unreachable(_) | RestError::Malformed(_) => false,
-        }
-    }
-}
+const API: ApiName = ApiName {
+    api: "the MEXC API",
+    refuser: "MEXC",
+};
 
 pub struct MexcRest {
-    http: reqwest::Client,
-    base: url::Url,
+    core: RestCore,
     paths: MexcRestPaths,
     credentials: ApiCredentials,
 }
@@ -95,21 +70,9 @@ enum Method {
 
 impl MexcRest {
     pub fn new(settings: &MexcSettings, credentials: ApiCredentials) -> Result<Self, RestError> {
-        let base = url::Url::parse(settings.rest_base.trim()).map_err(|e| {
-            RestError::Settings(format!(
-                "the REST base `{}` is not a URL: {e}",
-                settings.rest_base
-            ))
-        })?;
-        if !matches!(base.scheme(), "http" | "https") {
-            return Err(RestError::Settings(
-                "the REST base must start with https:// or http://".into(),
-            ));
-        }
-        let http = crate::http_client::api().map_err(RestError::Settings)?;
+        let base = crate::rest::http_base(&settings.rest_base, "the REST base")?;
         Ok(MexcRest {
-            http,
-            base,
+            core: RestCore::new(base, API, Duration::from_secs(20), MAX_BODY_BYTES)?,
             paths: settings.rest_paths.clone(),
             credentials,
         })
@@ -131,17 +94,18 @@ impl MexcRest {
         // P2P answers are `{code, msg, data}` with code 0 for success.
         let code = body["code"].as_i64();
         if code.is_some_and(|c| c != 0) {
-            return Err(RestError::Refused {
-                status: 200,
+            return Err(self.core.refused(RefusalParts {
+                status: Some(200),
                 code,
-                msg: body["msg"].as_str().unwrap_or("refused").to_owned(),
-            });
+                message: body["msg"].as_str().unwrap_or("refused").to_owned(),
+                ..RefusalParts::default()
+            }));
         }
         let id = &body["data"]["conversationId"];
         id.as_i64()
             .or_else(|| id.as_str().and_then(|s| s.parse().ok()))
             .filter(|id| *id > 0)
-            .ok_or_else(|| RestError::Malformed("no conversationId in the answer".into()))
+            .ok_or_else(|| self.core.malformed("no conversationId in the answer"))
     }
 
     /// `POST userDataStream` → a new listenKey.
@@ -151,7 +115,7 @@ impl MexcRest {
             .as_str()
             .filter(|k| !k.is_empty())
             .map(Secret::new)
-            .ok_or_else(|| RestError::Malformed("no listenKey in the answer".into()))
+            .ok_or_else(|| self.core.malformed("no listenKey in the answer"))
     }
 
     /// `PUT userDataStream?listenKey=…`: valid for another 60 minutes.
@@ -188,10 +152,10 @@ impl MexcRest {
         path: &str,
         params: &[(&str, &str)],
     ) -> Result<Value, RestError> {
-        let mut url = self
-            .base
-            .join(path)
-            .map_err(|e| RestError::Settings(format!("the REST path `{path}` is invalid: {e}")))?;
+        let mut url =
+            self.core.base.join(path).map_err(|e| {
+                RestError::Settings(format!("the REST path `{path}` is invalid: {e}"))
+            })?;
         let query = signed_query(
             params,
             crate::timestamp::now_ms(),
@@ -200,30 +164,21 @@ impl MexcRest {
             &self.credentials.api_secret,
         );
         url.set_query(Some(&query));
-        let request = match method {
-            Method::Get => self.http.get(url),
-            Method::Post => self.http.post(url),
-            Method::Put => self.http.put(url),
-            Method::Delete => self.http.delete(url),
+        let method = match method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+            Method::Put => reqwest::Method::PUT,
+            Method::Delete => reqwest::Method::DELETE,
         };
-        let response = request
-            .timeout(Duration::from_secs(20))
+        let request = self
+            .core
+            .request(method, url)
             .header(API_KEY_HEADER, self.credentials.api_key.expose())
-            .header("Content-Type", "application/json")
-            .send()
-            .await
-            .map_err(|e| RestError::Unreachable(e.without_url().to_string()))?;
-        let status = response.status().as_u16();
-        let bytes = read_capped(response, MAX_BODY_BYTES)
-            .await
-            .map_err(|e| match e {
-                BodyError::Transport(e) => RestError::Unreachable(e),
-                BodyError::TooLarge(limit) => {
-                    RestError::Malformed(format!("an answer over {limit} bytes"))
-                }
-            })?;
-        let body: Option<Value> = serde_json::from_slice(&bytes).ok();
-        if !(200..300).contains(&status) {
+            .header("Content-Type", "application/json");
+        let answer = self.core.send(request).await?;
+        let body = answer.json();
+        if !answer.is_success() {
+            let status = answer.status;
             let (code, msg) = body
                 .as_ref()
                 .map(|b| {
@@ -233,17 +188,20 @@ impl MexcRest {
                     )
                 })
                 .unwrap_or_default();
-            return Err(RestError::Refused {
-                status,
+            return Err(self.core.refused(RefusalParts {
+                status: Some(status),
                 code,
-                msg: if msg.is_empty() {
+                message: if msg.is_empty() {
                     format!("HTTP {status} without an explanation")
                 } else {
                     msg
                 },
-            });
+                retry_after: answer.retry_after,
+                auth: matches!(status, 401 | 403),
+                ..RefusalParts::default()
+            }));
         }
-        body.ok_or_else(|| RestError::Malformed("the answer is not JSON".into()))
+        body.ok_or_else(|| self.core.malformed("the answer is not JSON"))
     }
 }
 
@@ -265,16 +223,27 @@ mod tests {
 
     #[test]
     fn only_client_side_refusals_are_permanent() {
-        let refused = |status| RestError::Refused {
-            status,
-            code: None,
-            msg: String::new(),
+        let refused = |status| {
+            RestError::Refused(Box::new(crate::rest::Refusal {
+                refuser: "MEXC",
+                status: Some(status),
+                code: None,
+                message: String::new(),
+                error_id: None,
+                retry_after: None,
+                auth: false,
+                hint: None,
+            }))
         };
         assert!(refused(401).is_permanent());
         assert!(refused(400).is_permanent());
         assert!(!refused(429).is_permanent());
         assert!(!refused(503).is_permanent());
-        assert!(!RestError::Unreachable("refused".into()).is_permanent());
+        let unreachable = RestError::Unreachable {
+            api: "the MEXC API",
+            reason: "refused".into(),
+        };
+        assert!(!unreachable.is_permanent());
     }
 
     #[test]

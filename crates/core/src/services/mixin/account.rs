@@ -3,6 +3,7 @@
 //! and name; the keystore itself goes to the keyring untouched.
 
 use crate::account::MixinSettings;
+use crate::engine::{EngineError, Field};
 use crate::secret::Secret;
 use crate::services::mixin::keystore::Keystore;
 use crate::services::mixin::rest::MixinRest;
@@ -21,18 +22,28 @@ pub struct ImportedBot {
 pub async fn check_keystore(
     settings: &mut MixinSettings,
     keystore: &Secret,
-) -> Result<ImportedBot, String> {
-    let parsed = Keystore::parse(keystore.expose()).map_err(|e| e.to_string())?;
-    crate::wire::ws_url(&settings.blaze_url).map_err(|e| e.to_string())?;
+) -> Result<ImportedBot, EngineError> {
+    let parsed = Keystore::parse(keystore.expose())?;
+    crate::wire::ws_url(&settings.blaze_url)
+        .map_err(|e| EngineError::Codec(e.into()).in_field(Field::BlazeUrl))?;
     let algorithm = parsed.algorithm();
     let bot_id = parsed.user_id.clone();
-    let rest = MixinRest::new(settings, parsed).map_err(|e| e.to_string())?;
-    let me = rest.me().await.map_err(|e| e.explain())?;
+    let rest = MixinRest::new(settings, parsed)
+        .map_err(|e| EngineError::from(e).in_field(Field::ApiBase))?;
+    let me = rest.me().await.map_err(|e| {
+        let at = if e.is_auth() {
+            Field::Keystore
+        } else {
+            Field::ApiBase
+        };
+        EngineError::from(e).in_field(at)
+    })?;
     if me.user_id != bot_id {
-        return Err(format!(
+        return Err(EngineError::Invalid(format!(
             "Mixin says this keystore belongs to {}, not to {bot_id}",
             me.user_id
-        ));
+        ))
+        .in_field(Field::Keystore));
     }
     settings.bot_id = bot_id.clone();
     settings.bot_name = me.full_name.clone();

@@ -116,7 +116,7 @@ impl Companion for MixinCompanion {
         let rest = self.rest.clone();
         Some(Box::pin(async move {
             for chunk in service_ids.chunks(100) {
-                rest.acknowledge(chunk).await.map_err(|e| e.explain())?;
+                rest.acknowledge(chunk).await.map_err(|e| e.to_string())?;
             }
             Ok(())
         }))
@@ -125,7 +125,7 @@ impl Companion for MixinCompanion {
     fn verify_credentials(&self) -> BoxFuture<'_, Result<(), String>> {
         Box::pin(async move {
             match self.rest.me().await {
-                Err(e) if e.is_auth() => Err(e.explain()),
+                Err(e) if e.is_auth() => Err(e.to_string()),
                 // Anything else (reachable and fine, or unreachable) is worth reconnecting for.
                 _ => Ok(()),
             }

@@ -14,7 +14,7 @@ mod settings;
 pub use settings::MixinSettings;
 
 use super::{check_dialable, Capabilities, Prepared, Service};
-use crate::engine::EngineError;
+use crate::engine::{EngineError, Field};
 use crate::secret::Secret;
 use crate::supervisor::Connection;
 use codec::category::{ATTACHMENT_PREFIX, STICKER_PREFIX};
@@ -77,12 +77,13 @@ impl Service for MixinSettings {
         _order_numbers: &'a [String],
     ) -> BoxFuture<'a, Result<Prepared, EngineError>> {
         Box::pin(async move {
-            let keystore = secret
-                .ok_or_else(|| EngineError::Invalid("the bot's keystore is required".into()))?;
-            account::check_keystore(self, keystore)
-                .await
-                .map_err(EngineError::Invalid)?;
-            check_dialable(self, Some(keystore))?;
+            let keystore = secret.ok_or_else(|| {
+                EngineError::Invalid("the bot's keystore is required".into())
+                    .in_field(Field::Keystore)
+            })?;
+            account::check_keystore(self, keystore).await?;
+            check_dialable(self, Some(keystore))
+                .map_err(|e| EngineError::from(e).in_field(Field::BlazeUrl))?;
             Ok(Prepared {
                 display_name: Some(self.bot_name.clone()).filter(|n| !n.is_empty()),
             })
@@ -100,10 +101,7 @@ impl Service for MixinSettings {
         address: &'a str,
     ) -> BoxFuture<'a, Result<String, EngineError>> {
         Box::pin(async move {
-            let keystore = Keystore::parse(secret.expose())
-                .map_err(|e| EngineError::Invalid(e.to_string()))?;
-            let rest =
-                MixinRest::new(self, keystore).map_err(|e| EngineError::Invalid(e.to_string()))?;
+            let rest = MixinRest::new(self, Keystore::parse(secret.expose())?)?;
             match address.strip_prefix(ATTACHMENT_PREFIX) {
                 Some(id) => rest.attachment_url(id).await,
                 None => {
@@ -111,7 +109,7 @@ impl Service for MixinSettings {
                         .await
                 }
             }
-            .map_err(|e| EngineError::Invalid(format!("the media cannot be fetched: {e}")))
+            .map_err(EngineError::MediaUnavailable)
         })
     }
 }

@@ -13,39 +13,17 @@ use std::time::Duration;
 /// Answers are small JSON documents.
 const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum MixinError {
-    #[error("cannot reach Mixin: {0}")]
-    Unreachable(String),
-    #[error("Mixin refused the request: error {code}: {description}")]
-    Refused { code: i64, description: String },
-    #[error("Mixin answered something unexpected: {0}")]
-    Malformed(String),
-    #[error("{0}")]
-    Settings(String),
-}
+pub use crate::rest::RestError;
+use crate::rest::{ApiName, RefusalParts, RestCore};
 
-impl MixinError {
-    /// The keystore (or the clock) is refused: 401, or 911 "time inaccurate".
-    pub fn is_auth(&self) -> bool {
-        matches!(
-            self,
-            MixinError::Refused {
-                code: 401 | 911,
-                ..
-            }
-        )
-    }
+const API: ApiName = ApiName {
+    api: "Mixin",
+    refuser: "Mixin",
+};
 
-    /// What to tell the user, with the likely cause of an authentication refusal.
-    pub fn explain(&self) -> String {
-        if self.is_auth() {
-            format!("{self} — the keystore is wrong or revoked, or this computer's clock is off by more than 5 minutes")
-        } else {
-            self.to_string()
-        }
-    }
-}
+/// The likely cause of an authentication refusal (401, or 911 "time inaccurate").
+const AUTH_HINT: &str =
+    "the keystore is wrong or revoked, or this computer's clock is off by more than 5 minutes";
 
 /// A user as `/me` and `/users/:id` describe one.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -91,49 +69,36 @@ struct ApiError {
 }
 
 pub struct MixinRest {
-    base: url::Url,
+    core: RestCore,
     keystore: Keystore,
-    http: reqwest::Client,
 }
 
 impl MixinRest {
-    pub fn new(settings: &MixinSettings, keystore: Keystore) -> Result<MixinRest, MixinError> {
-        let base = url::Url::parse(settings.api_base.trim()).map_err(|e| {
-            MixinError::Settings(format!(
-                "the API address `{}` is not a URL: {e}",
-                settings.api_base
-            ))
-        })?;
-        if !matches!(base.scheme(), "http" | "https") {
-            return Err(MixinError::Settings(
-                "the API address must start with https:// (or http://)".into(),
-            ));
-        }
-        let http = crate::http_client::api().map_err(MixinError::Settings)?;
+    pub fn new(settings: &MixinSettings, keystore: Keystore) -> Result<MixinRest, RestError> {
+        let base = crate::rest::http_base(&settings.api_base, "the API address")?;
         Ok(MixinRest {
-            base,
+            core: RestCore::new(base, API, Duration::from_secs(15), MAX_BODY_BYTES)?,
             keystore,
-            http,
         })
     }
 
     /// The bot itself: proves the keystore and the clock.
-    pub async fn me(&self) -> Result<UserProfile, MixinError> {
+    pub async fn me(&self) -> Result<UserProfile, RestError> {
         self.call("GET", "/me", None).await
     }
 
-    pub async fn user(&self, user_id: &str) -> Result<UserProfile, MixinError> {
+    pub async fn user(&self, user_id: &str) -> Result<UserProfile, RestError> {
         self.call("GET", &format!("/users/{}", segment(user_id)?), None)
             .await
     }
 
-    pub async fn conversation(&self, id: &str) -> Result<ConversationInfo, MixinError> {
+    pub async fn conversation(&self, id: &str) -> Result<ConversationInfo, RestError> {
         self.call("GET", &format!("/conversations/{}", segment(id)?), None)
             .await
     }
 
     /// Creates (or finds) the one-to-one conversation with `user_id`; returns its id.
-    pub async fn open_contact_conversation(&self, user_id: &str) -> Result<String, MixinError> {
+    pub async fn open_contact_conversation(&self, user_id: &str) -> Result<String, RestError> {
         let id =
             crate::services::mixin::ids::contact_conversation_id(&self.keystore.user_id, user_id);
         let body = serde_json::json!({
@@ -146,7 +111,7 @@ impl MixinRest {
     }
 
     /// Marks messages read, so the server stops pushing them (at most 100 per call).
-    pub async fn acknowledge(&self, message_ids: &[String]) -> Result<(), MixinError> {
+    pub async fn acknowledge(&self, message_ids: &[String]) -> Result<(), RestError> {
         let body: Vec<Value> = message_ids
             .iter()
             .map(|id| serde_json::json!({"message_id": id, "status": "READ"}))
@@ -158,7 +123,7 @@ impl MixinRest {
     }
 
     /// A fresh download address of an attachment (they expire; 404 = gone).
-    pub async fn attachment_url(&self, attachment_id: &str) -> Result<String, MixinError> {
+    pub async fn attachment_url(&self, attachment_id: &str) -> Result<String, RestError> {
         let value: Value = self
             .call(
                 "GET",
@@ -170,7 +135,7 @@ impl MixinRest {
     }
 
     /// The image of a sticker.
-    pub async fn sticker_url(&self, sticker_id: &str) -> Result<String, MixinError> {
+    pub async fn sticker_url(&self, sticker_id: &str) -> Result<String, RestError> {
         let value: Value = self
             .call("GET", &format!("/stickers/{}", segment(sticker_id)?), None)
             .await?;
@@ -182,10 +147,8 @@ impl MixinRest {
         method: &str,
         path: &str,
         body: Option<Value>,
-    ) -> Result<T, MixinError> {
-        let mut url = self.base.clone();
-        let base_path = url.path().trim_end_matches('/').to_owned();
-        url.set_path(&format!("{base_path}{path}"));
+    ) -> Result<T, RestError> {
+        let url = crate::rest::join_path(&self.core.base, path);
         let body = body.map(|b| b.to_string()).unwrap_or_default();
         let now = chrono::Utc::now().timestamp();
         let signed = crate::services::mixin::auth::sign(
@@ -195,77 +158,67 @@ impl MixinRest {
             body.as_bytes(),
             now,
         );
+        let method = method
+            .parse()
+            .map_err(|_| RestError::Settings(method.into()))?;
         let mut request = self
-            .http
-            .request(
-                method
-                    .parse()
-                    .map_err(|_| MixinError::Settings(method.into()))?,
-                url,
-            )
-            .timeout(Duration::from_secs(15))
+            .core
+            .request(method, url)
             .bearer_auth(&signed.token)
             .header("X-Request-Id", &signed.request_id)
             .header("Content-Type", "application/json");
         if !body.is_empty() {
             request = request.body(body);
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| MixinError::Unreachable(e.without_url().to_string()))?;
-        let status = response.status().as_u16();
-        let echoed = response
-            .headers()
-            .get("X-Request-Id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let bytes = crate::http_body::read_capped(response, MAX_BODY_BYTES)
-            .await
-            .map_err(|e| match e {
-                crate::http_body::BodyError::Transport(t) => MixinError::Unreachable(t),
-                crate::http_body::BodyError::TooLarge(l) => {
-                    MixinError::Malformed(format!("an answer larger than {l} bytes"))
-                }
-            })?;
-        let envelope: Envelope = serde_json::from_slice(&bytes).map_err(|_| {
-            MixinError::Malformed(format!(
+        let answer = self.core.send(request).await?;
+        let status = answer.status;
+        let envelope: Envelope = serde_json::from_slice(&answer.body).map_err(|_| {
+            self.core.malformed(format!(
                 "HTTP {status} with a body that is not Mixin's JSON"
             ))
         })?;
         if let Some(e) = envelope.error {
-            return Err(MixinError::Refused {
-                code: e.code,
-                description: e.description,
-            });
+            return Err(self.core.refused(RefusalParts {
+                code: Some(e.code),
+                auth: matches!(e.code, 401 | 911),
+                hint: matches!(e.code, 401 | 911).then_some(AUTH_HINT),
+                message: e.description,
+                ..RefusalParts::default()
+            }));
         }
-        if echoed.is_some_and(|id| id != signed.request_id) {
-            return Err(MixinError::Malformed(
-                "the answer belongs to another request (X-Request-Id differs)".into(),
-            ));
+        if answer
+            .header("X-Request-Id")
+            .is_some_and(|id| id != signed.request_id)
+        {
+            return Err(self
+                .core
+                .malformed("the answer belongs to another request (X-Request-Id differs)"));
         }
         let data = envelope
             .data
-            .ok_or_else(|| MixinError::Malformed(format!("HTTP {status} without `data`")))?;
-        serde_json::from_value(data).map_err(|e| MixinError::Malformed(e.to_string()))
+            .ok_or_else(|| self.core.malformed(format!("HTTP {status} without `data`")))?;
+        serde_json::from_value(data).map_err(|e| self.core.malformed(e.to_string()))
     }
 }
 
 /// An id that goes into a path: only UUID-like characters, so nothing can change the path.
-fn segment(id: &str) -> Result<&str, MixinError> {
+fn segment(id: &str) -> Result<&str, RestError> {
     if !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
     {
         Ok(id)
     } else {
-        Err(MixinError::Settings(format!("`{id}` is not a Mixin id")))
+        Err(RestError::Settings(format!("`{id}` is not a Mixin id")))
     }
 }
 
-fn web_url(value: &Value, field: &str) -> Result<String, MixinError> {
+fn web_url(value: &Value, field: &str) -> Result<String, RestError> {
     value
         .get(field)
         .and_then(Value::as_str)
         .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
         .map(str::to_owned)
-        .ok_or_else(|| MixinError::Malformed(format!("no http(s) `{field}` in the answer")))
+        .ok_or_else(|| RestError::Malformed {
+            api: API.api,
+            detail: format!("no http(s) `{field}` in the answer"),
+        })
 }

@@ -6,7 +6,7 @@ mod settings;
 pub use settings::MocklySettings;
 
 use super::{check_dialable, Capabilities, Prepared, Service};
-use crate::engine::EngineError;
+use crate::engine::{EngineError, Field};
 use crate::secret::Secret;
 use crate::supervisor::Connection;
 use futures_util::future::BoxFuture;
@@ -49,7 +49,14 @@ impl Service for MocklySettings {
         _order_numbers: &'a [String],
     ) -> BoxFuture<'a, Result<Prepared, EngineError>> {
         Box::pin(async move {
-            check_dialable(self, secret)?;
+            check_dialable(self, secret).map_err(|e| {
+                let at = if self.client_id.trim().is_empty() {
+                    Field::ClientId
+                } else {
+                    Field::Endpoint
+                };
+                EngineError::from(e).in_field(at)
+            })?;
             Ok(Prepared::default())
         })
     }

@@ -6,9 +6,7 @@ use crate::account::RealtimeSettings;
 use crate::codec::{Codec, InFrame, Inbound};
 use crate::secret::Secret;
 use crate::services::realtime::codec::{RealtimeCodec, Shared};
-use crate::services::realtime::rest::{
-    jwt_user_id, RealtimeCredentials, RealtimeError, RealtimeRest,
-};
+use crate::services::realtime::rest::{jwt_user_id, RealtimeCredentials, RealtimeRest, RestError};
 use futures_util::{SinkExt, StreamExt};
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
@@ -29,18 +27,14 @@ pub struct LoggedIn {
 }
 
 /// Signs in if needed and works out the user id (from the sign-in answer or the JWT).
-pub async fn log_in(
-    base_url: &str,
-    api_key: Secret,
-    login: Login,
-) -> Result<LoggedIn, RealtimeError> {
+pub async fn log_in(base_url: &str, api_key: Secret, login: Login) -> Result<LoggedIn, RestError> {
     if api_key.expose().trim().is_empty() {
-        return Err(RealtimeError::Settings("the API key is required".into()));
+        return Err(RestError::Settings("the API key is required".into()));
     }
     match login {
         Login::Token(token) => {
             if token.expose().trim().is_empty() {
-                return Err(RealtimeError::Settings(
+                return Err(RestError::Settings(
                     "paste a token, or sign in with email and password".into(),
                 ));
             }
@@ -53,7 +47,7 @@ pub async fn log_in(
         }
         Login::Password { email, password } => {
             if email.trim().is_empty() || password.expose().is_empty() {
-                return Err(RealtimeError::Settings(
+                return Err(RestError::Settings(
                     "enter the email and the password".into(),
                 ));
             }
@@ -79,7 +73,7 @@ const AUTH_GRACE: Duration = Duration::from_millis(1500);
 pub async fn test_connection(
     settings: &RealtimeSettings,
     credentials: &RealtimeCredentials,
-) -> Result<String, RealtimeError> {
+) -> Result<String, RestError> {
     let rest = RealtimeRest::with_credentials(&settings.base_url, credentials)?;
     let page = rest.list_rooms(1, 1, None).await?;
     let mut codec = RealtimeCodec::new(
@@ -90,23 +84,29 @@ pub async fn test_connection(
     );
     let request = codec
         .connect_request()
-        .map_err(|e| RealtimeError::Settings(e.to_string()))?;
+        .map_err(|e| RestError::Settings(e.to_string()))?;
     let mut socket =
         crate::socket::dial(&request, Duration::from_secs(10), codec.max_frame_bytes())
             .await
-            .map_err(|e| RealtimeError::Unreachable(format!("the live socket: {}", e.message)))?;
-    let refused = |why: String| RealtimeError::Refused {
-        status: 401,
-        message: why,
-        error_id: None,
-        retry_after_s: None,
+            .map_err(|e| unreachable(e.message))?;
+    let refused = |why: String| {
+        RestError::Refused(Box::new(crate::rest::Refusal {
+            refuser: super::rest::API.refuser,
+            status: Some(401),
+            code: None,
+            message: why,
+            error_id: None,
+            retry_after: None,
+            auth: true,
+            hint: None,
+        }))
     };
     let auth = codec.on_open().into_iter().next();
     if let Some(crate::codec::OutFrame::Text(auth)) = auth {
         socket
             .send(WsMessage::Text(auth.into()))
             .await
-            .map_err(|e| RealtimeError::Unreachable(format!("the live socket: {e}")))?;
+            .map_err(|e| unreachable(e.to_string()))?;
     }
     let deadline = tokio::time::Instant::now() + AUTH_GRACE;
     loop {
@@ -117,9 +117,7 @@ pub async fn test_connection(
                     "the live socket closed right after sign-in: the token was refused".into(),
                 ))
             }
-            Ok(Some(Err(e))) => {
-                return Err(RealtimeError::Unreachable(format!("the live socket: {e}")))
-            }
+            Ok(Some(Err(e))) => return Err(unreachable(e.to_string())),
             Ok(Some(Ok(WsMessage::Close(close)))) => {
                 let why = close
                     .map(|c| c.reason.to_string())
@@ -145,4 +143,12 @@ pub async fn test_connection(
         page.total,
         if page.total == 1 { "" } else { "s" }
     ))
+}
+
+/// The live socket could not be reached or failed.
+fn unreachable(reason: String) -> RestError {
+    RestError::Unreachable {
+        api: super::rest::API.api,
+        reason: format!("the live socket: {reason}"),
+    }
 }

@@ -8,17 +8,13 @@ use crate::engine::{Engine, EngineError};
 use crate::event::Event;
 use crate::services::realtime::catch_up::{load_older, OlderHistory};
 use crate::services::realtime::rest::{
-    Page, RealtimeCredentials, RealtimeError, RealtimeRest, RoomDraft, RoomInfo,
+    Page, RealtimeCredentials, RealtimeRest, RoomDraft, RoomInfo,
 };
 use crate::store::rooms;
 use crate::supervisor::Command;
 
 /// Most symbols the ticker follows.
 const MAX_SYMBOLS: usize = 20;
-
-pub(super) fn invalid(e: RealtimeError) -> EngineError {
-    EngineError::Invalid(e.to_string())
-}
 
 fn check_room_id(room: &str) -> Result<(), EngineError> {
     if room.trim().is_empty() || room.len() > 256 || room.chars().any(char::is_control) {
@@ -44,10 +40,10 @@ impl Engine {
                 "this is not a Realtime account".into(),
             ));
         };
-        let credentials =
-            RealtimeCredentials::from_secret(&self.secret_of(&account)?).map_err(invalid)?;
-        let rest =
-            RealtimeRest::with_credentials(&settings.base_url, &credentials).map_err(invalid)?;
+        let credentials = RealtimeCredentials::from_secret(&self.secret_of(&account)?)
+            .map_err(EngineError::from)?;
+        let rest = RealtimeRest::with_credentials(&settings.base_url, &credentials)
+            .map_err(EngineError::from)?;
         Ok((rest, settings.clone()))
     }
 
@@ -65,13 +61,15 @@ impl Engine {
             }
         }
         let (rest, _) = self.realtime(id)?;
-        rest.list_rooms(page, limit, kind).await.map_err(invalid)
+        rest.list_rooms(page, limit, kind)
+            .await
+            .map_err(EngineError::from)
     }
 
     pub async fn room_details(&self, id: &AccountId, room: &str) -> Result<RoomInfo, EngineError> {
         check_room_id(room)?;
         let (rest, _) = self.realtime(id)?;
-        rest.room(room).await.map_err(invalid)
+        rest.room(room).await.map_err(EngineError::from)
     }
 
     /// Joins a room: on the server, in the sidebar, and on the open socket, whose catch-up
@@ -84,10 +82,11 @@ impl Engine {
         }
         match rest.join(room).await {
             // Already a member (e.g. the creator) is as good as joined.
-            Err(RealtimeError::Refused { status: 409, .. }) | Ok(()) => {}
-            Err(e) => return Err(invalid(e)),
+            Err(e) if e.status() == Some(409) => {}
+            Ok(()) => {}
+            Err(e) => return Err(e.into()),
         }
-        let info = rest.room(room).await.map_err(invalid)?;
+        let info = rest.room(room).await.map_err(EngineError::from)?;
         self.add_joined(
             id,
             RealtimeRoom {
@@ -122,8 +121,9 @@ impl Engine {
         let (rest, _) = self.realtime(id)?;
         match rest.leave(room).await {
             // A room that no longer exists is left already.
-            Err(RealtimeError::Refused { status: 404, .. }) | Ok(()) => {}
-            Err(e) => return Err(invalid(e)),
+            Err(e) if e.status() == Some(404) => {}
+            Ok(()) => {}
+            Err(e) => return Err(e.into()),
         }
         self.forget_room(id, room).await
     }
@@ -146,7 +146,7 @@ impl Engine {
     ) -> Result<RoomInfo, EngineError> {
         let draft = checked_draft(draft)?;
         let (rest, _) = self.realtime(id)?;
-        let created = rest.create_room(&draft).await.map_err(invalid)?;
+        let created = rest.create_room(&draft).await.map_err(EngineError::from)?;
         self.join_room(id, &created.id).await?;
         Ok(created)
     }
@@ -161,7 +161,10 @@ impl Engine {
         check_room_id(room)?;
         let draft = checked_draft(draft)?;
         let (rest, settings) = self.realtime(id)?;
-        let updated = rest.update_room(room, &draft).await.map_err(invalid)?;
+        let updated = rest
+            .update_room(room, &draft)
+            .await
+            .map_err(EngineError::from)?;
         if settings.rooms.iter().any(|r| r.id == room) {
             let name = updated.name.clone();
             self.edit_account(id, |s| {
@@ -188,7 +191,7 @@ impl Engine {
     ) -> Result<(), EngineError> {
         check_room_id(room)?;
         let (rest, settings) = self.realtime(id)?;
-        rest.delete_room(room).await.map_err(invalid)?;
+        rest.delete_room(room).await.map_err(EngineError::from)?;
         if settings.rooms.iter().any(|r| r.id == room) {
             self.forget_room(id, room).await?;
         }

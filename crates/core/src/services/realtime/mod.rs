@@ -12,12 +12,11 @@ mod settings;
 pub use settings::{RealtimeRoom, RealtimeSendPath, RealtimeSettings};
 
 use super::{check_dialable, Capabilities, Prepared, RoomRemoval, Service, StartContext, Started};
-use crate::engine::EngineError;
+use crate::engine::{EngineError, Field};
 use crate::secret::Secret;
 use crate::supervisor::Connection;
 use catch_up::RealtimeCompanion;
 use codec::{RealtimeCodec, Shared};
-use directory::invalid;
 use futures_util::future::BoxFuture;
 use rest::{RealtimeCredentials, RealtimeRest};
 use std::sync::Arc;
@@ -128,18 +127,38 @@ impl Service for RealtimeSettings {
         Box::pin(async move {
             let secret = secret.ok_or_else(|| {
                 EngineError::Invalid("the API key and a token are required".into())
+                    .in_field(Field::ApiKey)
             })?;
-            let credentials = RealtimeCredentials::from_secret(secret).map_err(invalid)?;
+            let credentials = RealtimeCredentials::from_secret(secret)
+                .map_err(|e| EngineError::from(e).in_field(Field::ApiKey))?;
             if self.user_id.trim().is_empty() {
                 return Err(EngineError::Invalid(
                     "the token does not say which user it belongs to; sign in with email and password instead".into(),
-                ));
+                )
+                .in_field(Field::ApiToken));
             }
-            rest::live_url(&self.base_url, self.ws_url.as_deref()).map_err(invalid)?;
-            let rest =
-                RealtimeRest::with_credentials(&self.base_url, &credentials).map_err(invalid)?;
-            rest.list_rooms(1, 1, None).await.map_err(invalid)?;
-            check_dialable(self, Some(secret))?;
+            rest::live_url(&self.base_url, self.ws_url.as_deref()).map_err(|e| {
+                let at = if self.ws_url.as_deref().is_some_and(|w| !w.trim().is_empty()) {
+                    Field::WsUrl
+                } else {
+                    Field::BaseUrl
+                };
+                EngineError::from(e).in_field(at)
+            })?;
+            let rest = RealtimeRest::with_credentials(&self.base_url, &credentials)
+                .map_err(|e| EngineError::from(e).in_field(Field::BaseUrl))?;
+            rest.list_rooms(1, 1, None).await.map_err(|e| {
+                let at = if e.is_auth() {
+                    Field::ApiToken
+                } else if e.is_permanent() {
+                    Field::ApiKey
+                } else {
+                    Field::BaseUrl
+                };
+                EngineError::from(e).in_field(at)
+            })?;
+            check_dialable(self, Some(secret))
+                .map_err(|e| EngineError::from(e).in_field(Field::WsUrl))?;
             Ok(Prepared::default())
         })
     }

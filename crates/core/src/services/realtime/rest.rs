@@ -32,9 +32,9 @@ impl RealtimeCredentials {
         )
     }
 
-    pub fn from_secret(secret: &Secret) -> Result<Self, RealtimeError> {
+    pub fn from_secret(secret: &Secret) -> Result<Self, RestError> {
         let value: Value = serde_json::from_str(secret.expose()).map_err(|_| {
-            RealtimeError::Settings(
+            RestError::Settings(
                 "the stored API key and token are unreadable; add the account again".into(),
             )
         })?;
@@ -44,7 +44,7 @@ impl RealtimeCredentials {
                 .filter(|v| !v.trim().is_empty())
                 .map(|v| Secret::new(v.trim()))
                 .ok_or_else(|| {
-                    RealtimeError::Settings(format!(
+                    RestError::Settings(format!(
                         "the stored {what} is missing; add the account again"
                     ))
                 })
@@ -56,41 +56,14 @@ impl RealtimeCredentials {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum RealtimeError {
-    #[error("cannot reach the server: {0}")]
-    Unreachable(String),
-    #[error("the server refused the request (HTTP {status}): {message}{}", error_id.as_ref().map(|id| format!(" (error id {id})")).unwrap_or_default())]
-    Refused {
-        status: u16,
-        message: String,
-        error_id: Option<String>,
-        /// `Retry-After` of a 429, in seconds.
-        retry_after_s: Option<u64>,
-    },
-    #[error("the server answered something unexpected: {0}")]
-    Malformed(String),
-    #[error("{0}")]
-    Settings(String),
-}
+pub use crate::rest::RestError;
+use crate::rest::{ApiName, RefusalParts, RestCore};
 
-impl RealtimeError {
-    /// Refused credentials: retrying cannot help until the user signs in again.
-    pub fn is_auth(&self) -> bool {
-        matches!(self, RealtimeError::Refused { status: 401, .. })
-    }
-
-    /// Whether retrying the same request later cannot help.
-    pub fn is_permanent(&self) -> bool {
-        match self {
-            RealtimeError::Refused { status, .. } => {
-                (400..500).contains(status) && *status != 408 && *status != 429
-            }
-            RealtimeError::Settings(_) => true,
-            RealtimeError::Unreachable(_) | RealtimeError::Malformed(_) => false,
-        }
-    }
-}
+/// How the server is named in errors.
+pub(crate) const API: ApiName = ApiName {
+    api: "the server",
+    refuser: "the server",
+};
 
 /// A chatroom as the directory lists it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -207,37 +180,20 @@ pub struct SignedIn {
 }
 
 /// The REST base the user typed, checked: http(s) only, no query or fragment.
-pub fn base_url(raw: &str) -> Result<url::Url, RealtimeError> {
-    let raw = raw.trim();
-    let mut url = url::Url::parse(raw).map_err(|e| {
-        RealtimeError::Settings(format!("the server address `{raw}` is not a URL: {e}"))
-    })?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(RealtimeError::Settings(format!(
-            "the server address must start with https:// or http://, not {}://",
-            url.scheme()
-        )));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(RealtimeError::Settings(
-            "the server address has no host".into(),
-        ));
-    }
-    url.set_query(None);
-    url.set_fragment(None);
-    Ok(url)
+pub fn base_url(raw: &str) -> Result<url::Url, RestError> {
+    crate::rest::http_base(raw, "the server address")
 }
 
 /// The WebSocket URL: the override when given (ws or wss), else `<base>/v1/live` with the
 /// base's scheme turned into ws/wss.
-pub fn live_url(base: &str, override_url: Option<&str>) -> Result<url::Url, RealtimeError> {
+pub fn live_url(base: &str, override_url: Option<&str>) -> Result<url::Url, RestError> {
     if let Some(raw) = override_url.map(str::trim).filter(|s| !s.is_empty()) {
-        return crate::wire::ws_url(raw).map_err(|e| RealtimeError::Settings(e.to_string()));
+        return crate::wire::ws_url(raw).map_err(|e| RestError::Settings(e.to_string()));
     }
     let mut url = base_url(base)?;
     let scheme = if url.scheme() == "https" { "wss" } else { "ws" };
     url.set_scheme(scheme)
-        .map_err(|_| RealtimeError::Settings("cannot derive the WebSocket address".into()))?;
+        .map_err(|_| RestError::Settings("cannot derive the WebSocket address".into()))?;
     let path = format!("{}/v1/live", url.path().trim_end_matches('/'));
     url.set_path(&path);
     Ok(url)
@@ -261,18 +217,20 @@ pub fn jwt_user_id(token: &str) -> Option<String> {
 }
 
 pub struct RealtimeRest {
-    http: reqwest::Client,
-    base: url::Url,
+    core: RestCore,
     api_key: Secret,
     token: Option<Secret>,
 }
 
 impl RealtimeRest {
-    pub fn new(base: &str, api_key: Secret, token: Option<Secret>) -> Result<Self, RealtimeError> {
-        let http = crate::http_client::api().map_err(RealtimeError::Settings)?;
+    pub fn new(base: &str, api_key: Secret, token: Option<Secret>) -> Result<Self, RestError> {
         Ok(RealtimeRest {
-            http,
-            base: base_url(base)?,
+            core: RestCore::new(
+                base_url(base)?,
+                API,
+                Duration::from_secs(20),
+                MAX_BODY_BYTES,
+            )?,
             api_key,
             token,
         })
@@ -281,7 +239,7 @@ impl RealtimeRest {
     pub fn with_credentials(
         base: &str,
         credentials: &RealtimeCredentials,
-    ) -> Result<Self, RealtimeError> {
+    ) -> Result<Self, RestError> {
         Self::new(
             base,
             credentials.api_key.clone(),
@@ -290,7 +248,7 @@ impl RealtimeRest {
     }
 
     /// `POST /v1/auth/signin`. The password goes into this one request and nowhere else.
-    pub async fn sign_in(&self, email: &str, password: &Secret) -> Result<SignedIn, RealtimeError> {
+    pub async fn sign_in(&self, email: &str, password: &Secret) -> Result<SignedIn, RestError> {
         let body = serde_json::json!({
             "email": email.trim(),
             "password": password.expose(),
@@ -305,7 +263,7 @@ impl RealtimeRest {
             .iter()
             .find_map(|k| data[*k].as_str().or_else(|| answer[*k].as_str()))
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| RealtimeError::Malformed("the sign-in answer has no token".into()))?;
+            .ok_or_else(|| self.core.malformed("the sign-in answer has no token"))?;
         let user = &data["user"];
         let user_id = ["id", "_id", "userId"]
             .iter()
@@ -332,7 +290,7 @@ impl RealtimeRest {
         page: u32,
         limit: u32,
         kind: Option<&str>,
-    ) -> Result<Page<RoomInfo>, RealtimeError> {
+    ) -> Result<Page<RoomInfo>, RestError> {
         let (page, limit) = (
             page.max(1).to_string(),
             limit.clamp(1, MAX_PAGE).to_string(),
@@ -348,7 +306,7 @@ impl RealtimeRest {
     }
 
     /// `GET /v1/chatrooms/:id`.
-    pub async fn room(&self, id: &str) -> Result<RoomInfo, RealtimeError> {
+    pub async fn room(&self, id: &str) -> Result<RoomInfo, RestError> {
         let answer = self
             .call(reqwest::Method::GET, &room_path(id, "")?, &[], None)
             .await?;
@@ -356,9 +314,8 @@ impl RealtimeRest {
     }
 
     /// `POST /v1/chatrooms`.
-    pub async fn create_room(&self, draft: &RoomDraft) -> Result<RoomInfo, RealtimeError> {
-        let body =
-            serde_json::to_value(draft).map_err(|e| RealtimeError::Settings(e.to_string()))?;
+    pub async fn create_room(&self, draft: &RoomDraft) -> Result<RoomInfo, RestError> {
+        let body = serde_json::to_value(draft).map_err(|e| RestError::Settings(e.to_string()))?;
         let answer = self
             .call(reqwest::Method::POST, "/v1/chatrooms", &[], Some(body))
             .await?;
@@ -366,13 +323,8 @@ impl RealtimeRest {
     }
 
     /// `PUT /v1/chatrooms/:id`.
-    pub async fn update_room(
-        &self,
-        id: &str,
-        draft: &RoomDraft,
-    ) -> Result<RoomInfo, RealtimeError> {
-        let body =
-            serde_json::to_value(draft).map_err(|e| RealtimeError::Settings(e.to_string()))?;
+    pub async fn update_room(&self, id: &str, draft: &RoomDraft) -> Result<RoomInfo, RestError> {
+        let body = serde_json::to_value(draft).map_err(|e| RestError::Settings(e.to_string()))?;
         let answer = self
             .call(reqwest::Method::PUT, &room_path(id, "")?, &[], Some(body))
             .await?;
@@ -380,21 +332,21 @@ impl RealtimeRest {
     }
 
     /// `DELETE /v1/chatrooms/:id` (creator or admin only: others get a 403).
-    pub async fn delete_room(&self, id: &str) -> Result<(), RealtimeError> {
+    pub async fn delete_room(&self, id: &str) -> Result<(), RestError> {
         self.call(reqwest::Method::DELETE, &room_path(id, "")?, &[], None)
             .await
             .map(drop)
     }
 
     /// `POST /v1/chatrooms/:id/join`.
-    pub async fn join(&self, id: &str) -> Result<(), RealtimeError> {
+    pub async fn join(&self, id: &str) -> Result<(), RestError> {
         self.call(reqwest::Method::POST, &room_path(id, "/join")?, &[], None)
             .await
             .map(drop)
     }
 
     /// `POST /v1/chatrooms/:id/leave`.
-    pub async fn leave(&self, id: &str) -> Result<(), RealtimeError> {
+    pub async fn leave(&self, id: &str) -> Result<(), RestError> {
         self.call(reqwest::Method::POST, &room_path(id, "/leave")?, &[], None)
             .await
             .map(drop)
@@ -406,7 +358,7 @@ impl RealtimeRest {
         id: &str,
         page: u32,
         limit: u32,
-    ) -> Result<Page<RestMessage>, RealtimeError> {
+    ) -> Result<Page<RestMessage>, RestError> {
         let (page, limit) = (
             page.max(1).to_string(),
             limit.clamp(1, MAX_PAGE).to_string(),
@@ -424,7 +376,7 @@ impl RealtimeRest {
     }
 
     /// `POST /v1/chatrooms/:id/messages` → the stored message (201).
-    pub async fn send(&self, id: &str, text: &str) -> Result<RestMessage, RealtimeError> {
+    pub async fn send(&self, id: &str, text: &str) -> Result<RestMessage, RestError> {
         let body = serde_json::json!({ "message": text });
         let answer = self
             .call(
@@ -443,17 +395,14 @@ impl RealtimeRest {
         path: &str,
         query: &[(&str, &str)],
         body: Option<Value>,
-    ) -> Result<Value, RealtimeError> {
-        let mut url = self.base.clone();
-        let full = format!("{}{path}", url.path().trim_end_matches('/'));
-        url.set_path(&full);
+    ) -> Result<Value, RestError> {
+        let mut url = crate::rest::join_path(&self.core.base, path);
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
         let mut request = self
-            .http
+            .core
             .request(method, url)
-            .timeout(Duration::from_secs(20))
             .header("X-API-Key", self.api_key.expose());
         if let Some(token) = &self.token {
             request = request.bearer_auth(token.expose());
@@ -463,26 +412,10 @@ impl RealtimeRest {
                 .header("Content-Type", "application/json")
                 .body(body.to_string());
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| RealtimeError::Unreachable(e.without_url().to_string()))?;
-        let status = response.status().as_u16();
-        let retry_after_s = response
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse().ok());
-        let bytes = crate::http_body::read_capped(response, MAX_BODY_BYTES)
-            .await
-            .map_err(|e| match e {
-                crate::http_body::BodyError::Transport(e) => RealtimeError::Unreachable(e),
-                crate::http_body::BodyError::TooLarge(limit) => {
-                    RealtimeError::Malformed(format!("an answer over {limit} bytes"))
-                }
-            })?;
-        let body: Option<Value> = serde_json::from_slice(&bytes).ok();
-        if !(200..300).contains(&status) {
+        let answer = self.core.send(request).await?;
+        let status = answer.status;
+        let body = answer.json();
+        if !answer.is_success() {
             let envelope = body.unwrap_or(Value::Null);
             let message = ["message", "error"]
                 .iter()
@@ -493,37 +426,49 @@ impl RealtimeRest {
                 .as_str()
                 .or_else(|| envelope["meta"]["errorId"].as_str())
                 .map(str::to_owned);
-            return Err(RealtimeError::Refused {
-                status,
+            return Err(self.core.refused(RefusalParts {
+                status: Some(status),
                 message,
                 error_id,
-                retry_after_s,
-            });
+                retry_after: answer.retry_after,
+                auth: status == 401,
+                ..RefusalParts::default()
+            }));
         }
         let body = body.ok_or_else(|| {
-            RealtimeError::Malformed(format!("HTTP {status} with a body that is not JSON"))
+            self.core
+                .malformed(format!("HTTP {status} with a body that is not JSON"))
         })?;
         if body["success"] == Value::Bool(false) {
             let message = body["message"]
                 .as_str()
                 .unwrap_or("the request failed")
                 .to_owned();
-            return Err(RealtimeError::Refused {
-                status: body["status"].as_u64().map_or(status, |s| s as u16),
+            let status = body["status"].as_u64().map_or(status, |s| s as u16);
+            return Err(self.core.refused(RefusalParts {
+                status: Some(status),
                 message,
                 error_id: body["errorId"].as_str().map(str::to_owned),
-                retry_after_s: None,
-            });
+                auth: status == 401,
+                ..RefusalParts::default()
+            }));
         }
         Ok(body)
     }
 }
 
+fn malformed(detail: String) -> RestError {
+    RestError::Malformed {
+        api: API.api,
+        detail,
+    }
+}
+
 /// `/v1/chatrooms/<id><tail>`, with the id percent-encoded as one path segment.
-fn room_path(id: &str, tail: &str) -> Result<String, RealtimeError> {
+fn room_path(id: &str, tail: &str) -> Result<String, RestError> {
     let id = id.trim();
     if id.is_empty() || id.len() > 256 || id.chars().any(char::is_control) {
-        return Err(RealtimeError::Settings("invalid room id".into()));
+        return Err(RestError::Settings("invalid room id".into()));
     }
     let encoded: String = url::form_urlencoded::byte_serialize(id.as_bytes()).collect();
     Ok(format!(
@@ -532,17 +477,17 @@ fn room_path(id: &str, tail: &str) -> Result<String, RealtimeError> {
     ))
 }
 
-fn data_as<T: serde::de::DeserializeOwned>(answer: &Value) -> Result<T, RealtimeError> {
+fn data_as<T: serde::de::DeserializeOwned>(answer: &Value) -> Result<T, RestError> {
     serde_json::from_value(answer["data"].clone())
-        .map_err(|e| RealtimeError::Malformed(format!("`data` has an unexpected shape: {e}")))
+        .map_err(|e| malformed(format!("`data` has an unexpected shape: {e}")))
 }
 
 /// `data` (an array) and `pagination` of a list answer; items that do not parse are skipped
 /// with a log line rather than failing the whole page.
-fn paged<T: serde::de::DeserializeOwned>(answer: &Value) -> Result<Page<T>, RealtimeError> {
+fn paged<T: serde::de::DeserializeOwned>(answer: &Value) -> Result<Page<T>, RestError> {
     let rows = answer["data"]
         .as_array()
-        .ok_or_else(|| RealtimeError::Malformed("`data` is not a list".into()))?;
+        .ok_or_else(|| malformed("`data` is not a list".into()))?;
     let mut items = Vec::with_capacity(rows.len());
     for row in rows {
         match serde_json::from_value(row.clone()) {

@@ -1,0 +1,190 @@
+//! The engine's error: every cause keeps its type (`#[from]`) up to the shell, which sends the
+//! page a `kind`, the message, the settings `field` at fault and how long to wait, so that the
+//! page never parses error text.
+
+use crate::account::AccountId;
+use crate::codec::CodecError;
+use crate::config::ConfigError;
+use crate::rest::RestError;
+use crate::secrets::SecretsError;
+use crate::services::mixin::keystore::KeystoreError;
+use crate::store::StoreError;
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("no account with id {0}")]
+    UnknownAccount(AccountId),
+    #[error("this account has no room {0}")]
+    UnknownRoom(String),
+    /// What the user asked for cannot be done as asked (an empty name, a room that is not
+    /// theirs to remove).
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Secrets(#[from] SecretsError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The service's codec refused the settings or the message before anything was sent.
+    #[error(transparent)]
+    Codec(#[from] CodecError),
+    /// A service's REST API could not be reached, refused, or answered oddly.
+    #[error(transparent)]
+    Rest(#[from] RestError),
+    #[error(transparent)]
+    Keystore(#[from] KeystoreError),
+    /// A message's media could not be had from its service.
+    #[error("the media cannot be fetched: {0}")]
+    MediaUnavailable(RestError),
+    /// An order number could not be looked up (MEXC API-key mode).
+    #[error("order {order}: {source}")]
+    Order {
+        order: String,
+        #[source]
+        source: RestError,
+    },
+    #[error("{service} takes at most {max} messages a minute: you can send again in {} s", retry_after_ms.div_ceil(1000))]
+    RateLimited {
+        service: &'static str,
+        max: usize,
+        retry_after_ms: u64,
+    },
+    /// The error comes from one field of the settings the user typed.
+    #[error("{source}")]
+    InField {
+        field: Field,
+        #[source]
+        source: Box<EngineError>,
+    },
+}
+
+/// A field of a settings form, named as the page names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    DisplayName,
+    Endpoint,
+    ClientId,
+    ListenKey,
+    ApiKey,
+    ApiSecret,
+    Conversations,
+    Orders,
+    RestBase,
+    BaseUrl,
+    WsUrl,
+    Email,
+    Password,
+    ApiToken,
+    Keystore,
+    BlazeUrl,
+    ApiBase,
+}
+
+/// What kind of failure an error is, for the page to decide what to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    InvalidInput,
+    UnknownAccount,
+    UnknownRoom,
+    RateLimited,
+    ServiceRefused,
+    Unreachable,
+    Keyring,
+    Storage,
+    Internal,
+}
+
+impl EngineError {
+    /// Marks the error as coming from `field` of the settings.
+    pub fn in_field(self, field: Field) -> EngineError {
+        match self {
+            // The innermost field is the most precise.
+            EngineError::InField { .. } => self,
+            other => EngineError::InField {
+                field,
+                source: Box::new(other),
+            },
+        }
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            EngineError::UnknownAccount(_) => ErrorKind::UnknownAccount,
+            EngineError::UnknownRoom(_) => ErrorKind::UnknownRoom,
+            EngineError::Invalid(_) | EngineError::Keystore(_) => ErrorKind::InvalidInput,
+            EngineError::Store(_) | EngineError::Config(_) => ErrorKind::Storage,
+            EngineError::Secrets(_) => ErrorKind::Keyring,
+            EngineError::Codec(e) => match e {
+                CodecError::Settings(_) | CodecError::Refused(_) => ErrorKind::InvalidInput,
+                CodecError::NotReady(_) => ErrorKind::Unreachable,
+                _ => ErrorKind::Internal,
+            },
+            EngineError::Rest(e)
+            | EngineError::MediaUnavailable(e)
+            | EngineError::Order { source: e, .. } => match e {
+                RestError::Unreachable { .. } => ErrorKind::Unreachable,
+                RestError::Refused(_) => ErrorKind::ServiceRefused,
+                RestError::Settings(_) => ErrorKind::InvalidInput,
+                RestError::Malformed { .. } => ErrorKind::Internal,
+            },
+            EngineError::RateLimited { .. } => ErrorKind::RateLimited,
+            EngineError::InField { source, .. } => source.kind(),
+        }
+    }
+
+    /// The settings field at fault, when one is.
+    pub fn field(&self) -> Option<Field> {
+        match self {
+            EngineError::InField { field, .. } => Some(*field),
+            EngineError::Keystore(_) => Some(Field::Keystore),
+            EngineError::Order { .. } => Some(Field::Orders),
+            _ => None,
+        }
+    }
+
+    /// How long to wait before trying again, when the service or Parley's own limit says.
+    pub fn retry_after_ms(&self) -> Option<u64> {
+        match self {
+            EngineError::RateLimited { retry_after_ms, .. } => Some(*retry_after_ms),
+            EngineError::Rest(e) | EngineError::Order { source: e, .. } => {
+                e.retry_after().map(|d| d.as_millis() as u64)
+            }
+            EngineError::InField { source, .. } => source.retry_after_ms(),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_error_keeps_the_kind_and_message_of_its_cause() {
+        let e = EngineError::Rest(RestError::Unreachable {
+            api: "the server",
+            reason: "Connection refused".into(),
+        })
+        .in_field(Field::BaseUrl)
+        .in_field(Field::ApiKey);
+        assert_eq!(e.kind(), ErrorKind::Unreachable);
+        assert_eq!(e.field(), Some(Field::BaseUrl));
+        assert_eq!(e.to_string(), "cannot reach the server: Connection refused");
+    }
+
+    #[test]
+    fn a_rate_limit_says_how_long_to_wait() {
+        let e = EngineError::RateLimited {
+            service: "Realtime",
+            max: 100,
+            retry_after_ms: 12_345,
+        };
+        assert_eq!(e.kind(), ErrorKind::RateLimited);
+        assert_eq!(e.retry_after_ms(), Some(12_345));
+        assert!(e.to_string().ends_with("send again in 13 s"), "{e}");
+    }
+}
