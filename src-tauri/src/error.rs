@@ -1,21 +1,76 @@
-//! What a command returns on failure: a message the page can show as it is.
+//! What a command returns on failure, as the page reads it: `{kind, message, field?,
+//! retry_after_ms?}`. The page decides by `kind` and `field` and shows `message`; it never parses
+//! the text (the plugins-workspace `error.rs` shape).
 
-use serde::{Serialize, Serializer};
+use parley_core::engine::{EngineError, ErrorKind, Field};
+use serde::Serialize;
 
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct CommandError(pub String);
+#[derive(Debug, Serialize, thiserror::Error)]
+#[error("{message}")]
+pub struct CommandError {
+    pub kind: ErrorKind,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<Field>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
+}
 
-impl From<parley_core::engine::EngineError> for CommandError {
-    fn from(e: parley_core::engine::EngineError) -> Self {
-        CommandError(e.to_string())
+impl CommandError {
+    /// The page sent something no command takes (a malformed id, an unknown kind).
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::of(ErrorKind::InvalidInput, message)
+    }
+
+    /// The desktop around the app failed (no Downloads folder, the browser did not open).
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::of(ErrorKind::Internal, message)
+    }
+
+    pub fn of(kind: ErrorKind, message: impl Into<String>) -> Self {
+        CommandError {
+            kind,
+            message: message.into(),
+            field: None,
+            retry_after_ms: None,
+        }
     }
 }
 
-impl Serialize for CommandError {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
+impl From<EngineError> for CommandError {
+    fn from(e: EngineError) -> Self {
+        CommandError {
+            kind: e.kind(),
+            field: e.field(),
+            retry_after_ms: e.retry_after_ms(),
+            message: e.to_string(),
+        }
     }
 }
 
 pub type CommandResult<T> = Result<T, CommandError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_gets_the_kind_the_field_and_the_wait_not_just_text() {
+        let limited = CommandError::from(EngineError::RateLimited {
+            service: "Realtime",
+            max: 100,
+            retry_after_ms: 4_200,
+        });
+        let json = serde_json::to_value(&limited).unwrap();
+        assert_eq!(json["kind"], "rate_limited");
+        assert_eq!(json["retry_after_ms"], 4_200);
+        assert!(json.get("field").is_none());
+        let in_field = CommandError::from(
+            EngineError::Invalid("invalid client id".into()).in_field(Field::ClientId),
+        );
+        let json = serde_json::to_value(&in_field).unwrap();
+        assert_eq!(json["kind"], "invalid_input");
+        assert_eq!(json["field"], "client_id");
+        assert_eq!(json["message"], "invalid client id");
+    }
+}

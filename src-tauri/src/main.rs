@@ -8,14 +8,11 @@ mod alerts;
 mod args;
 mod bridge;
 mod commands;
-mod commands_inspector;
-mod commands_mixin;
-mod commands_notify;
-mod commands_realtime;
 mod demo;
 mod error;
 mod launch_time;
 mod media;
+mod models;
 mod notifier;
 mod rendering;
 mod startup;
@@ -142,43 +139,43 @@ fn main() {
             media::handle(ctx.app_handle(), request, responder)
         })
         .invoke_handler(tauri::generate_handler![
-            commands::subscribe,
-            commands::events_drawn,
-            commands::rooms_shown,
-            commands::page_ready,
-            commands::snapshot,
-            commands::history,
-            commands::search_messages,
-            commands::send_message,
-            commands::retry_message,
-            commands::mark_read,
-            commands::add_account,
-            commands::remove_account,
-            commands::reconnect_now,
-            commands::dismiss_demo,
-            commands::add_mexc_chat,
-            commands::remove_room,
+            commands::page::subscribe,
+            commands::page::events_drawn,
+            commands::page::rooms_shown,
+            commands::page::page_ready,
+            commands::page::snapshot,
+            commands::messages::history,
+            commands::messages::search_messages,
+            commands::messages::send_message,
+            commands::messages::retry_message,
+            commands::messages::mark_read,
+            commands::accounts::add_account,
+            commands::accounts::remove_account,
+            commands::accounts::reconnect_now,
+            commands::accounts::dismiss_demo,
+            commands::rooms::add_mexc_chat,
+            commands::rooms::remove_room,
             media::prepare_media,
             media::save_media,
-            commands_realtime::test_realtime,
-            commands_mixin::check_mixin_keystore,
-            commands_mixin::open_link,
-            commands_notify::set_muted,
-            commands_notify::set_hide_text,
-            commands_notify::set_open_room,
-            commands_notify::set_desktop_prefs,
-            commands_inspector::inspector_frames,
-            commands_inspector::export_inspector,
-            commands::keep_secrets_for_session,
-            commands_notify::set_auto_media,
-            commands_realtime::room_directory,
-            commands_realtime::join_room,
-            commands_realtime::create_room,
-            commands_realtime::update_room,
-            commands_realtime::delete_room,
-            commands_realtime::set_typing,
-            commands_realtime::set_symbols,
-            commands_realtime::load_older,
+            commands::realtime::test_realtime,
+            commands::mixin::check_mixin_keystore,
+            commands::mixin::open_link,
+            commands::notify::set_muted,
+            commands::notify::set_hide_text,
+            commands::notify::set_open_room,
+            commands::notify::set_desktop_prefs,
+            commands::inspector::inspector_frames,
+            commands::inspector::export_inspector,
+            commands::page::keep_secrets_for_session,
+            commands::notify::set_auto_media,
+            commands::realtime::room_directory,
+            commands::realtime::join_room,
+            commands::realtime::create_room,
+            commands::realtime::update_room,
+            commands::realtime::delete_room,
+            commands::realtime::set_typing,
+            commands::realtime::set_symbols,
+            commands::realtime::load_older,
         ])
         .build(tauri::generate_context!("../tauri.conf.json"));
     let app = match app {

@@ -44,13 +44,13 @@ async fn resolve(
     variant: Variant,
 ) -> Result<(CachedMedia, String), CommandError> {
     let cache = state.media.as_ref().ok_or_else(|| {
-        CommandError("media cannot be shown: the media cache is unavailable".into())
+        CommandError::internal("media cannot be shown: the media cache is unavailable")
     })?;
     let message = state
         .engine
         .message(local_id)
         .await?
-        .ok_or_else(|| CommandError("no such message".into()))?;
+        .ok_or_else(|| CommandError::invalid("no such message"))?;
     let thumb = variant == Variant::Thumb;
     let has_preview = message
         .media
@@ -63,7 +63,7 @@ async fn resolve(
         MessageKind::Video => MediaPurpose::Video,
         MessageKind::Audio => MediaPurpose::Audio,
         MessageKind::File => MediaPurpose::File,
-        _ => return Err(CommandError("this message has no media".into())),
+        _ => return Err(CommandError::invalid("this message has no media")),
     };
     let source = match variant {
         Variant::Avatar => state.engine.avatar_source(&message)?,
@@ -71,7 +71,7 @@ async fn resolve(
     };
     let failed = |e: parley_core::media::MediaError| {
         tracing::info!(error = %e, "media not loaded");
-        CommandError(e.to_string())
+        CommandError::of(parley_core::engine::ErrorKind::Unreachable, e.to_string())
     };
     let named = message.media.as_ref().and_then(|m| m.name.clone());
     match source {
@@ -120,10 +120,10 @@ pub async fn save_media(state: State<'_, AppState>, local_id: i64) -> CommandRes
     let (media, name) = resolve(&state, local_id, Variant::Full).await?;
     let folder = dirs::download_dir()
         .or_else(dirs::home_dir)
-        .ok_or_else(|| CommandError("there is no Downloads folder to save into".into()))?;
+        .ok_or_else(|| CommandError::internal("there is no Downloads folder to save into"))?;
     let target = free_name(&folder, &safe_file_name(&name, media.sniffed.extension));
     std::fs::copy(&media.path, &target)
-        .map_err(|e| CommandError(format!("cannot save to {}: {e}", target.display())))?;
+        .map_err(|e| CommandError::internal(format!("cannot save to {}: {e}", target.display())))?;
     tracing::info!(path = %target.display(), "file saved");
     Ok(target.display().to_string())
 }
@@ -209,7 +209,7 @@ async fn serve(app: &tauri::AppHandle, request: &Request<Vec<u8>>) -> Response<V
     let resolved = resolve(&state, local_id, variant).await;
     let media = match resolved {
         Ok((media, _)) => media,
-        Err(e) => return plain(StatusCode::BAD_GATEWAY, &e.0),
+        Err(e) => return plain(StatusCode::BAD_GATEWAY, &e.message),
     };
     let range = request
         .headers()

@@ -6,6 +6,7 @@
 //! implements [`Service`], a variant in [`ServiceSettings`] and [`ServiceKind`], and its arms in
 //! [`ServiceSettings::service`], [`ServiceSettings::service_mut`] and [`ServiceSettings::kind`].
 
+pub mod form;
 pub mod mexc;
 pub mod mixin;
 pub mod mockly;
@@ -20,6 +21,7 @@ use crate::supervisor::{Connection, SupervisorHandle, Tuning};
 use futures_util::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 
+pub use form::AccountForm;
 pub use mexc::{MexcAuth, MexcChat, MexcRestPaths, MexcSettings};
 pub use mixin::MixinSettings;
 pub use mockly::MocklySettings;

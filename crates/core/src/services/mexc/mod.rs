@@ -3,6 +3,7 @@
 //! that look an order's chat up.
 
 pub mod codec;
+mod form;
 pub mod keeper;
 pub mod listen_key;
 pub mod orders;
@@ -10,6 +11,7 @@ pub mod rest;
 mod settings;
 pub mod signing;
 
+pub use form::MexcForm;
 pub use settings::{MexcAuth, MexcChat, MexcRestPaths, MexcSettings};
 
 use super::{

@@ -6,11 +6,13 @@ pub mod account;
 pub mod auth;
 pub mod codec;
 pub mod companion;
+mod form;
 pub mod ids;
 pub mod keystore;
 pub mod rest;
 mod settings;
 
+pub use form::MixinForm;
 pub use settings::MixinSettings;
 
 use super::{check_dialable, Capabilities, Prepared, Service};

@@ -1,8 +1,10 @@
 //! mockly.me chat: one shared public room, no secret. The codec is all there is.
 
 pub mod codec;
+mod form;
 mod settings;
 
+pub use form::MocklyForm;
 pub use settings::MocklySettings;
 
 use super::{check_dialable, Capabilities, Prepared, Service};

@@ -6,9 +6,11 @@ pub mod account;
 pub mod catch_up;
 pub mod codec;
 mod directory;
+mod form;
 pub mod rest;
 mod settings;
 
+pub use form::RealtimeForm;
 pub use settings::{RealtimeRoom, RealtimeSendPath, RealtimeSettings};
 
 use super::{check_dialable, Capabilities, Prepared, RoomRemoval, Service, StartContext, Started};

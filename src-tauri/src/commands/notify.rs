@@ -1,10 +1,9 @@
 //! Notification settings from the page: mute a room or an account, hide message text, and
 //! which room is open (so its messages do not notify while the window has the focus).
 
-use crate::commands::check_id;
-use crate::error::CommandResult;
+use crate::error::{CommandError, CommandResult};
+use crate::models::{AccountArg, RoomArg};
 use crate::startup::AppState;
-use parley_core::account::AccountId;
 use parley_core::config::DesktopPrefs;
 use parley_core::notify_policy::{NotificationPrefs, RoomRef};
 use tauri::State;
@@ -12,17 +11,11 @@ use tauri::State;
 #[tauri::command]
 pub fn set_muted(
     state: State<'_, AppState>,
-    account: String,
-    room: Option<String>,
+    account: AccountArg,
+    room: Option<RoomArg>,
     muted: bool,
 ) -> CommandResult<NotificationPrefs> {
-    check_id("account", &account)?;
-    if let Some(room) = &room {
-        check_id("room", room)?;
-    }
-    let prefs = state
-        .engine
-        .set_muted(&AccountId(account), room.as_deref(), muted)?;
+    let prefs = state.engine.set_muted(&account, room.as_deref(), muted)?;
     // A muted room leaves the tray's count.
     state.badge_dirty.notify_one();
     Ok(prefs)
@@ -44,7 +37,7 @@ pub fn set_desktop_prefs(
         launcher.disable()
     };
     if let Err(e) = registered {
-        return Err(crate::error::CommandError(format!(
+        return Err(CommandError::internal(format!(
             "start at login could not be {}: {e}",
             if prefs.start_at_login {
                 "set up"
@@ -65,20 +58,13 @@ pub fn set_hide_text(state: State<'_, AppState>, hide: bool) -> CommandResult<No
 #[tauri::command]
 pub fn set_open_room(
     state: State<'_, AppState>,
-    account: Option<String>,
-    room: Option<String>,
+    account: Option<AccountArg>,
+    room: Option<RoomArg>,
 ) -> CommandResult<()> {
-    let open = match (account, room) {
-        (Some(account), Some(room)) => {
-            check_id("account", &account)?;
-            check_id("room", &room)?;
-            Some(RoomRef {
-                account: AccountId(account),
-                room,
-            })
-        }
-        _ => None,
-    };
+    let open = account.zip(room).map(|(account, room)| RoomRef {
+        account: account.0,
+        room: room.0,
+    });
     state.focus.update(|f| f.open_room = open);
     Ok(())
 }
@@ -87,9 +73,8 @@ pub fn set_open_room(
 #[tauri::command]
 pub fn set_auto_media(
     state: State<'_, AppState>,
-    account: String,
+    account: AccountArg,
     auto: bool,
 ) -> CommandResult<()> {
-    check_id("account", &account)?;
-    Ok(state.engine.set_auto_media(&AccountId(account), auto)?)
+    Ok(state.engine.set_auto_media(&account, auto)?)
 }

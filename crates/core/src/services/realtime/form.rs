@@ -1,0 +1,126 @@
+//! The settings form of a Realtime account: the server, the API key, and a pasted token or an
+//! email and password (signed in once; the password is dropped with the form). Also the
+//! settings screen's "Test connection".
+
+use super::account::{log_in, test_connection, LoggedIn, Login};
+use super::{RealtimeSendPath, RealtimeSettings};
+use crate::engine::{EngineError, Field, NewAccount};
+use crate::secret::Secret;
+use crate::services::form;
+use crate::services::ServiceSettings;
+use serde::Deserialize;
+
+const MAX_FIELD: usize = 4096;
+/// Most symbols the ticker follows.
+const MAX_SYMBOLS: usize = 20;
+
+#[derive(Deserialize)]
+pub struct RealtimeForm {
+    pub base_url: String,
+    #[serde(default)]
+    pub ws_url: Option<String>,
+    pub api_key: String,
+    #[serde(default)]
+    pub token: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub symbols: Vec<String>,
+    #[serde(default)]
+    pub send_over: RealtimeSendPath,
+    #[serde(default)]
+    pub display_name: Option<String>,
+}
+
+impl RealtimeForm {
+    /// Signs in if the user gave a password, and the settings to keep.
+    async fn log_in(&self) -> Result<(RealtimeSettings, LoggedIn), EngineError> {
+        for (field, what, value) in [
+            (Field::BaseUrl, "server address", &self.base_url),
+            (Field::ApiKey, "API key", &self.api_key),
+            (Field::ApiToken, "token", &self.token),
+            (Field::Email, "email", &self.email),
+            (Field::Password, "password", &self.password),
+        ] {
+            form::text(field, what, value, MAX_FIELD)?;
+        }
+        if let Some(ws) = &self.ws_url {
+            form::text(Field::WsUrl, "WebSocket address", ws, MAX_FIELD)?;
+        }
+        let by_token = !self.token.trim().is_empty();
+        let login = if by_token {
+            Login::Token(Secret::new(self.token.trim()))
+        } else {
+            Login::Password {
+                email: self.email.trim().to_owned(),
+                password: Secret::new(self.password.clone()),
+            }
+        };
+        let logged = log_in(
+            self.base_url.trim(),
+            Secret::new(self.api_key.trim()),
+            login,
+        )
+        .await
+        .map_err(|e| {
+            let at = if self.api_key.trim().is_empty() {
+                Field::ApiKey
+            } else if e.is_auth() || matches!(e, crate::rest::RestError::Settings(_)) {
+                if by_token {
+                    Field::ApiToken
+                } else {
+                    Field::Password
+                }
+            } else {
+                Field::BaseUrl
+            };
+            EngineError::from(e).in_field(at)
+        })?;
+        let settings = RealtimeSettings {
+            ws_url: self
+                .ws_url
+                .as_deref()
+                .map(str::trim)
+                .filter(|u| !u.is_empty())
+                .map(str::to_owned),
+            user_id: logged.user_id.clone(),
+            symbols: self
+                .symbols
+                .iter()
+                .map(|s| s.trim().to_uppercase())
+                .filter(|s| !s.is_empty())
+                .take(MAX_SYMBOLS)
+                .collect(),
+            send_over: self.send_over,
+            ..RealtimeSettings::new(self.base_url.trim())
+        };
+        Ok((settings, logged))
+    }
+
+    pub async fn into_new_account(self) -> Result<NewAccount, EngineError> {
+        let (settings, logged) = self.log_in().await?;
+        Ok(NewAccount {
+            display_name: form::display_name(self.display_name).or(logged.name.clone()),
+            settings: ServiceSettings::Realtime(settings),
+            secret: Some(logged.credentials.to_secret()),
+            order_numbers: Vec::new(),
+        })
+    }
+
+    /// Settings' "Test connection": REST and the socket's auth, with the exact failure.
+    pub async fn test(self) -> Result<String, EngineError> {
+        let (settings, logged) = self.log_in().await?;
+        test_connection(&settings, &logged.credentials)
+            .await
+            .map_err(|e| {
+                let at = if e.is_auth() {
+                    Field::ApiToken
+                } else {
+                    Field::BaseUrl
+                };
+                EngineError::from(e).in_field(at)
+            })
+    }
+}

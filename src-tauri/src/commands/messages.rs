@@ -1,0 +1,71 @@
+//! Reading, searching and writing messages: history pages, search, send, retry, mark read.
+
+use crate::error::{CommandError, CommandResult};
+use crate::models::{self, AccountArg, Attachment, MessageText, RoomArg};
+use crate::startup::AppState;
+use parley_core::message::StoredMessage;
+use tauri::State;
+
+/// The longest search the page may ask for.
+const MAX_SEARCH: usize = 200;
+
+/// A page of a room's history: before a message, or after one (a window scrolled back down).
+#[tauri::command]
+pub async fn history(
+    state: State<'_, AppState>,
+    account: AccountArg,
+    room: RoomArg,
+    before: Option<i64>,
+    after: Option<i64>,
+    limit: u32,
+) -> CommandResult<Vec<StoredMessage>> {
+    Ok(match after {
+        Some(after) => state.engine.newer(&account, &room, after, limit).await?,
+        None => state.engine.history(&account, &room, before, limit).await?,
+    })
+}
+
+/// Messages matching `query`, newest first; in one room when `account` and `room` are given.
+#[tauri::command]
+pub async fn search_messages(
+    state: State<'_, AppState>,
+    query: String,
+    account: Option<AccountArg>,
+    room: Option<RoomArg>,
+) -> CommandResult<Vec<StoredMessage>> {
+    if query.len() > MAX_SEARCH || query.chars().any(char::is_control) {
+        return Err(CommandError::invalid(format!(
+            "a search is at most {MAX_SEARCH} characters of text"
+        )));
+    }
+    let scope = account.zip(room).map(|(a, r)| (a.0, r.0));
+    Ok(state.engine.search(&query, scope, 50).await?)
+}
+
+#[tauri::command]
+pub async fn send_message(
+    state: State<'_, AppState>,
+    account: AccountArg,
+    room: RoomArg,
+    text: MessageText,
+    attachment: Option<Attachment>,
+) -> CommandResult<StoredMessage> {
+    let draft = models::draft(text, attachment);
+    Ok(state.engine.send(&account, &room, draft).await?)
+}
+
+#[tauri::command]
+pub async fn retry_message(state: State<'_, AppState>, local_id: i64) -> CommandResult<()> {
+    Ok(state.engine.retry(local_id).await?)
+}
+
+#[tauri::command]
+pub async fn mark_read(
+    state: State<'_, AppState>,
+    account: AccountArg,
+    room: RoomArg,
+) -> CommandResult<()> {
+    state.engine.mark_read(&account, &room).await?;
+    state.badge_dirty.notify_one();
+    Ok(())
+}

@@ -1,0 +1,28 @@
+//! Rooms an account opens and closes: a MEXC order chat added by conversation id or order
+//! number, and removing a room (a MEXC chat is forgotten, a Realtime room is left).
+
+use crate::error::CommandResult;
+use crate::models::{AccountArg, RoomArg};
+use crate::startup::AppState;
+use tauri::State;
+
+/// Opens another order chat on a MEXC account: a conversation id, or an order number in
+/// API-key mode. Returns the room id.
+#[tauri::command]
+pub async fn add_mexc_chat(
+    state: State<'_, AppState>,
+    account: AccountArg,
+    chat: RoomArg,
+) -> CommandResult<String> {
+    Ok(state.engine.add_mexc_chat(&account, chat.trim()).await?)
+}
+
+/// Closes a MEXC order chat or leaves a Realtime room, and forgets its history.
+#[tauri::command]
+pub async fn remove_room(
+    state: State<'_, AppState>,
+    account: AccountArg,
+    room: RoomArg,
+) -> CommandResult<()> {
+    Ok(state.engine.remove_room(&account, &room).await?)
+}
