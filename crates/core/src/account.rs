@@ -2,24 +2,14 @@
 //! under the account's id (see [`crate::secrets`]).
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
+
+pub use crate::account_id::AccountId;
 
 // An account's settings are its service's, each defined in its folder under `services/`.
 pub use crate::services::{
     MexcAuth, MexcChat, MexcRestPaths, MexcSettings, MixinSettings, MocklySettings, RealtimeRoom,
     RealtimeSendPath, RealtimeSettings, ServiceKind, ServiceSettings,
 };
-
-/// Stable local id of an account, chosen by Parley when the account is added.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct AccountId(pub String);
-
-impl fmt::Display for AccountId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
 
 /// One configured account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

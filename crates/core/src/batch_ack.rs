@@ -9,20 +9,20 @@ use futures_util::future::BoxFuture;
 use tokio::task::JoinHandle;
 
 /// Ids whose batch call failed, and why.
-pub struct Failed {
+pub(crate) struct Failed {
     pub service_ids: Vec<String>,
     pub reason: String,
 }
 
 #[derive(Default)]
-pub struct BatchAcks {
+pub(crate) struct BatchAcks {
     in_flight: Option<JoinHandle<Result<(), Failed>>>,
 }
 
 impl BatchAcks {
     /// Starts `call` for `service_ids` once the call before it has ended; returns that call's
     /// failure, if it failed.
-    pub async fn start(
+    pub(crate) async fn start(
         &mut self,
         call: BoxFuture<'static, Result<(), String>>,
         service_ids: Vec<String>,
@@ -37,12 +37,12 @@ impl BatchAcks {
         previous
     }
 
-    pub fn busy(&self) -> bool {
+    pub(crate) fn busy(&self) -> bool {
         self.in_flight.is_some()
     }
 
     /// Waits for the call in flight (none: at once) and returns its failure, if it failed.
-    pub async fn finished(&mut self) -> Option<Failed> {
+    pub(crate) async fn finished(&mut self) -> Option<Failed> {
         let call = self.in_flight.as_mut()?;
         let result = call.await;
         self.in_flight = None;

@@ -10,18 +10,24 @@
 //! - [`store`]: the SQLite history store, the single source of truth for messages;
 //! - [`engine`]: wires accounts, supervisors, store and the event bus together;
 //! - [`secrets`]: the OS keyring behind a redacting [`secret::Secret`] type.
+//!
+//! The shell and the CLI need little beyond the surface re-exported below: the engine, the
+//! account and message model, the events, the forms the settings screen submits. Modules that
+//! only the core uses (REST core, socket, clocks, rate limit…) are private.
+
+#![warn(unreachable_pub)]
 
 pub mod account;
+mod account_id;
 pub mod backoff;
-pub mod batch_ack;
+mod batch_ack;
 pub mod codec;
-pub mod companion;
+mod companion;
 pub mod config;
 pub mod connection_state;
 pub mod engine;
 pub mod event;
 pub mod event_batch;
-
 pub mod inspector;
 pub mod live;
 pub mod logging;
@@ -29,13 +35,23 @@ pub mod media;
 pub mod message;
 pub mod notify_policy;
 pub mod profile;
-pub mod rate_limit;
-pub mod rest;
+mod rate_limit;
+mod rest;
 pub mod secret;
 pub mod secrets;
 pub mod services;
-pub mod socket;
+mod socket;
 pub mod store;
 pub mod supervisor;
-pub mod timestamp;
-pub mod wire;
+mod timestamp;
+mod wire;
+
+pub use account::{Account, AccountId};
+pub use config::AppConfig;
+pub use engine::{AccountView, Engine, EngineError, ErrorKind, Field, NewAccount};
+pub use event::Event;
+pub use message::{Draft, StoredMessage};
+pub use rest::{Refusal, RestError};
+pub use secret::Secret;
+pub use services::{AccountForm, Capabilities, ServiceKind, ServiceSettings};
+pub use supervisor::Tuning;

@@ -1,6 +1,6 @@
 //! Messages as stored and as shown: one shape for every service.
 
-use crate::account::AccountId;
+use crate::account_id::AccountId;
 use serde::{Deserialize, Serialize};
 
 /// What a message is, so the UI knows how to render it.

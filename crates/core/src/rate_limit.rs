@@ -5,14 +5,14 @@ use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
-pub struct RateLimit {
+pub(crate) struct RateLimit {
     max: usize,
     window: Duration,
     recent: VecDeque<Instant>,
 }
 
 impl RateLimit {
-    pub fn new(max: usize, window: Duration) -> Self {
+    pub(crate) fn new(max: usize, window: Duration) -> Self {
         RateLimit {
             max: max.max(1),
             window,
@@ -21,7 +21,7 @@ impl RateLimit {
     }
 
     /// Counts one event at `now` if the window has room; otherwise says how long until it has.
-    pub fn try_acquire(&mut self, now: Instant) -> Result<(), Duration> {
+    pub(crate) fn try_acquire(&mut self, now: Instant) -> Result<(), Duration> {
         while self
             .recent
             .front()

@@ -9,11 +9,11 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub(crate) type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// Why a dial failed.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DialError {
+pub(crate) struct DialError {
     /// The HTTP status when the server answered the upgrade with one.
     pub status: Option<u16>,
     /// Whether retrying cannot help whatever the server does (a malformed request).
@@ -21,7 +21,7 @@ pub struct DialError {
     pub message: String,
 }
 
-pub async fn dial(
+pub(crate) async fn dial(
     request: &ConnectRequest,
     timeout: Duration,
     max_frame_bytes: usize,

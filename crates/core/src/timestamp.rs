@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 /// Parses an ISO-8601 time with or without a zone. A time without a zone is taken as UTC
 /// (mockly's naive `datetime.isoformat()`, PROTOCOLS.md §3.1). `None` if it is not a time.
-pub fn parse_iso_ms(raw: &str) -> Option<i64> {
+pub(crate) fn parse_iso_ms(raw: &str) -> Option<i64> {
     // The shapes services send (naive, or UTC with `Z`) are read directly: chrono's
     // format-string parsers were a tenth of the time to decode a frame.
     if let Some((naive, zone)) = naive_prefix(raw, b"Tt ") {
@@ -20,7 +20,10 @@ pub fn parse_iso_ms(raw: &str) -> Option<i64> {
 
 /// Reads `YYYY-MM-DD?HH:MM:SS[.fraction]` at the start of `raw`, `?` being one of `separators`;
 /// returns the time and what follows it (a zone, or nothing).
-pub fn naive_prefix<'a>(raw: &'a str, separators: &[u8]) -> Option<(NaiveDateTime, &'a str)> {
+pub(crate) fn naive_prefix<'a>(
+    raw: &'a str,
+    separators: &[u8],
+) -> Option<(NaiveDateTime, &'a str)> {
     let b = raw.as_bytes();
     let layout_ok = b.len() >= 19
         && b[4] == b'-'
@@ -52,7 +55,7 @@ pub fn naive_prefix<'a>(raw: &'a str, separators: &[u8]) -> Option<(NaiveDateTim
 }
 
 /// Now, in milliseconds since the epoch.
-pub fn now_ms() -> i64 {
+pub(crate) fn now_ms() -> i64 {
     Utc::now().timestamp_millis()
 }
 

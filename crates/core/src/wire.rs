@@ -15,10 +15,10 @@ pub enum WireError {
 
 /// The deepest nesting of arrays and objects a frame may have. No service nests deeper than a
 /// handful of levels; refusing deeper frames up front keeps a hostile one from costing stack.
-pub const MAX_JSON_DEPTH: usize = 64;
+pub(crate) const MAX_JSON_DEPTH: usize = 64;
 
 /// Refuses JSON nested deeper than [`MAX_JSON_DEPTH`] (a quick scan that skips strings).
-pub fn check_json_depth(json: &[u8]) -> Result<(), WireError> {
+pub(crate) fn check_json_depth(json: &[u8]) -> Result<(), WireError> {
     // Nesting never exceeds the number of opening brackets. Chat frames have a handful, so most
     // never need the exact scan below (a tenth of decoding a MEXC frame). `[` and `{` differ only
     // in bit 0x20, and counting in bytes, 255 at a time, is what the compiler vectorizes.
@@ -61,7 +61,7 @@ pub fn check_json_depth(json: &[u8]) -> Result<(), WireError> {
 }
 
 /// Parses a WebSocket endpoint the user typed: it must be a ws:// or wss:// URL.
-pub fn ws_url(raw: &str) -> Result<url::Url, WireError> {
+pub(crate) fn ws_url(raw: &str) -> Result<url::Url, WireError> {
     let url = url::Url::parse(raw.trim()).map_err(|e| WireError::NotAUrl {
         raw: raw.to_owned(),
         reason: e.to_string(),

@@ -9,7 +9,7 @@ use std::time::SystemTime;
 /// What the media cache may hold on disk unless told otherwise.
 pub const DEFAULT_CAP_BYTES: u64 = 512 * 1024 * 1024;
 
-pub struct Eviction {
+pub(super) struct Eviction {
     blobs: PathBuf,
     cap: u64,
     /// Bytes believed to be in `blobs` (recounted whenever eviction runs).
@@ -18,7 +18,7 @@ pub struct Eviction {
 }
 
 impl Eviction {
-    pub fn new(blobs: &Path, cap: u64) -> Eviction {
+    pub(super) fn new(blobs: &Path, cap: u64) -> Eviction {
         let used = list(blobs).iter().map(|b| b.size).sum();
         Eviction {
             blobs: blobs.to_path_buf(),
@@ -29,14 +29,14 @@ impl Eviction {
     }
 
     /// A blob was used: it becomes the most recent.
-    pub fn touch(path: &Path) {
+    pub(super) fn touch(path: &Path) {
         if let Ok(file) = std::fs::File::options().write(true).open(path) {
             let _ = file.set_modified(SystemTime::now());
         }
     }
 
     /// A blob of `size` bytes was written; evicts if the cache is now over its cap.
-    pub fn added(&self, size: u64) {
+    pub(super) fn added(&self, size: u64) {
         if self.used.fetch_add(size, Ordering::SeqCst) + size > self.cap {
             self.evict();
         }

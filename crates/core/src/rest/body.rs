@@ -3,7 +3,7 @@
 
 /// The body of `response`, or `Err(limit)` as soon as it grows past `limit` bytes; other
 /// failures are the transport's message without the URL (URLs can carry secrets).
-pub async fn read_capped(
+pub(super) async fn read_capped(
     mut response: reqwest::Response,
     limit: usize,
 ) -> Result<Vec<u8>, BodyError> {
@@ -22,7 +22,7 @@ pub async fn read_capped(
 }
 
 #[derive(Debug)]
-pub enum BodyError {
+pub(super) enum BodyError {
     Transport(String),
     TooLarge(usize),
 }

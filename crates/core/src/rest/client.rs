@@ -10,7 +10,7 @@ use std::time::Duration;
 static API: OnceLock<Result<reqwest::Client, String>> = OnceLock::new();
 
 /// The shared client for API calls (cheap to clone: clones share it).
-pub fn api() -> Result<reqwest::Client, String> {
+pub(crate) fn api() -> Result<reqwest::Client, String> {
     API.get_or_init(|| {
         reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))

@@ -6,13 +6,13 @@
 mod body;
 mod client;
 
-pub use client::api;
+pub(crate) use client::api;
 
 use std::time::Duration;
 
 /// Which API a client talks to, as the user reads it in errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ApiName {
+pub(crate) struct ApiName {
     /// Who cannot be reached or answered oddly: "the MEXC API", "the server", "Mixin".
     pub api: &'static str,
     /// Who refused: "MEXC", "the server", "Mixin".
@@ -115,7 +115,7 @@ impl RestError {
 
 /// A base address the user typed, checked: http(s) only, with a host, no query or fragment.
 /// `what` names it in errors ("the REST base").
-pub fn http_base(raw: &str, what: &str) -> Result<url::Url, RestError> {
+pub(crate) fn http_base(raw: &str, what: &str) -> Result<url::Url, RestError> {
     let raw = raw.trim();
     let mut url = url::Url::parse(raw)
         .map_err(|e| RestError::Settings(format!("{what} `{raw}` is not a URL: {e}")))?;
@@ -134,7 +134,7 @@ pub fn http_base(raw: &str, what: &str) -> Result<url::Url, RestError> {
 }
 
 /// `base` with `path` appended to its own path (a base may carry a prefix, `/api`).
-pub fn join_path(base: &url::Url, path: &str) -> url::Url {
+pub(crate) fn join_path(base: &url::Url, path: &str) -> url::Url {
     let mut url = base.clone();
     let full = format!("{}{path}", url.path().trim_end_matches('/'));
     url.set_path(&full);
@@ -142,7 +142,7 @@ pub fn join_path(base: &url::Url, path: &str) -> url::Url {
 }
 
 /// What a service answered: its status, `Retry-After`, headers and the body (capped).
-pub struct Answer {
+pub(crate) struct Answer {
     pub status: u16,
     pub retry_after: Option<Duration>,
     pub headers: reqwest::header::HeaderMap,
@@ -150,23 +150,23 @@ pub struct Answer {
 }
 
 impl Answer {
-    pub fn is_success(&self) -> bool {
+    pub(crate) fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
 
     /// The body as JSON, if it is JSON.
-    pub fn json(&self) -> Option<serde_json::Value> {
+    pub(crate) fn json(&self) -> Option<serde_json::Value> {
         serde_json::from_slice(&self.body).ok()
     }
 
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 }
 
 /// The part every service's REST client shares: the client, the base, the timeout and the cap.
 #[derive(Clone)]
-pub struct RestCore {
+pub(crate) struct RestCore {
     http: reqwest::Client,
     pub base: url::Url,
     pub name: ApiName,
@@ -175,7 +175,7 @@ pub struct RestCore {
 }
 
 impl RestCore {
-    pub fn new(
+    pub(crate) fn new(
         base: url::Url,
         name: ApiName,
         timeout: Duration,
@@ -191,13 +191,17 @@ impl RestCore {
     }
 
     /// A request to `url` with the service's timeout.
-    pub fn request(&self, method: reqwest::Method, url: url::Url) -> reqwest::RequestBuilder {
+    pub(crate) fn request(
+        &self,
+        method: reqwest::Method,
+        url: url::Url,
+    ) -> reqwest::RequestBuilder {
         self.http.request(method, url).timeout(self.timeout)
     }
 
     /// Sends a request and reads the answer, whatever its status. Transport errors never
     /// carry the URL (URLs can carry secrets).
-    pub async fn send(&self, request: reqwest::RequestBuilder) -> Result<Answer, RestError> {
+    pub(crate) async fn send(&self, request: reqwest::RequestBuilder) -> Result<Answer, RestError> {
         let response = request.send().await.map_err(|e| RestError::Unreachable {
             api: self.name.api,
             reason: e.without_url().to_string(),
@@ -228,7 +232,7 @@ impl RestCore {
         })
     }
 
-    pub fn malformed(&self, detail: impl Into<String>) -> RestError {
+    pub(crate) fn malformed(&self, detail: impl Into<String>) -> RestError {
         RestError::Malformed {
             api: self.name.api,
             detail: detail.into(),
@@ -236,7 +240,7 @@ impl RestCore {
     }
 
     /// A refusal from this service.
-    pub fn refused(&self, refusal: RefusalParts) -> RestError {
+    pub(crate) fn refused(&self, refusal: RefusalParts) -> RestError {
         RestError::Refused(Box::new(Refusal {
             refuser: self.name.refuser,
             status: refusal.status,
@@ -252,7 +256,7 @@ impl RestCore {
 
 /// What a service's error envelope said, for [`RestCore::refused`].
 #[derive(Debug, Default)]
-pub struct RefusalParts {
+pub(crate) struct RefusalParts {
     pub status: Option<u16>,
     pub code: Option<i64>,
     pub message: String,

@@ -12,7 +12,7 @@ pub mod mixin;
 pub mod mockly;
 pub mod realtime;
 
-use crate::account::AccountId;
+use crate::account_id::AccountId;
 use crate::codec::Codec;
 use crate::engine::EngineError;
 use crate::secret::Secret;

@@ -98,7 +98,7 @@ pub(super) const MIGRATIONS: &[&str] = &[
     END;",
 ];
 
-pub fn migrate(conn: &Connection) -> Result<(), StoreError> {
+pub(super) fn migrate(conn: &Connection) -> Result<(), StoreError> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let known = MIGRATIONS.len() as i64;
     if current > known {

@@ -3,7 +3,7 @@
 
 use super::rest::{ApiCredentials, MexcRest};
 use super::{MexcAuth, MexcChat, MexcSettings};
-use crate::account::AccountId;
+use crate::account_id::AccountId;
 use crate::engine::{Engine, EngineError, Field};
 use crate::secret::Secret;
 

@@ -3,7 +3,7 @@
 //! (see [`crate::services::mexc::signing`]). URLs are never logged or put into errors: they can carry a
 //! listenKey.
 
-use crate::account::{MexcRestPaths, MexcSettings};
+use super::{MexcRestPaths, MexcSettings};
 pub use crate::rest::RestError;
 use crate::rest::{ApiName, RefusalParts, RestCore};
 use crate::secret::Secret;

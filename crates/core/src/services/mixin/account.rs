@@ -2,7 +2,7 @@
 //! it must answer with the same bot, before anything is saved. The settings keep the bot's id
 //! and name; the keystore itself goes to the keyring untouched.
 
-use crate::account::MixinSettings;
+use super::MixinSettings;
 use crate::engine::{EngineError, Field};
 use crate::secret::Secret;
 use crate::services::mixin::keystore::Keystore;

@@ -7,13 +7,13 @@
 pub mod category;
 pub mod frame;
 
-use crate::account::MixinSettings;
 use crate::codec::{
     Codec, CodecError, ConnectRequest, Heartbeat, HeartbeatFrame, InFrame, Inbound, OutFrame,
     Outgoing, SendRefusal,
 };
 use crate::message::{DeliveryState, IncomingMessage, MessageKind};
 use crate::services::mixin::keystore::Keystore;
+use crate::services::mixin::MixinSettings;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde::Deserialize;

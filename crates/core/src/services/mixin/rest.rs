@@ -3,7 +3,7 @@
 //! stickers to show media. Every call is signed with a fresh token (§1.3). Mixin answers errors
 //! with HTTP 202 and an `error` body, so the body decides, never the status alone (§1.7).
 
-use crate::account::MixinSettings;
+use super::MixinSettings;
 use crate::services::mixin::keystore::Keystore;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;

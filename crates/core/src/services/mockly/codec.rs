@@ -2,12 +2,12 @@
 //! `message`/`system`/`error` frames in. The only confirmation of a sent message is the
 //! server's broadcast echo, recognised by `sender == client_id`.
 
-use crate::account::MocklySettings;
 use crate::codec::{
     Codec, CodecError, ConnectRequest, Heartbeat, HeartbeatFrame, InFrame, Inbound, OutFrame,
     Outgoing,
 };
 use crate::message::{IncomingMessage, MessageKind};
+use crate::services::mockly::MocklySettings;
 use crate::timestamp::parse_iso_ms;
 use serde::Deserialize;
 use std::time::Duration;

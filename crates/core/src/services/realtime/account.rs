@@ -2,7 +2,7 @@
 //! password) into credentials, and the settings screen's "test connection", which tries the
 //! REST API and the socket's `auth` and reports exactly what failed.
 
-use crate::account::RealtimeSettings;
+use super::RealtimeSettings;
 use crate::codec::{Codec, InFrame, Inbound};
 use crate::secret::Secret;
 use crate::services::realtime::codec::{RealtimeCodec, Shared};

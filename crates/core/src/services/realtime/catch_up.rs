@@ -3,7 +3,7 @@
 //! account is set to. The socket only carries what happens while it is open, so without this a
 //! dropped connection would leave a gap in the timeline.
 
-use crate::account::AccountId;
+use crate::account_id::AccountId;
 use crate::codec::Outgoing;
 use crate::companion::{Companion, DeliveryError};
 use crate::message::IncomingMessage;

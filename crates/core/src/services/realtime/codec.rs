@@ -3,7 +3,6 @@
 //! documented event in, plus the inferred ones (typing, offline, error, auth ack, pong). Event
 //! names the docs do not define live in [`names`] so they change in one place.
 
-use crate::account::RealtimeSettings;
 use crate::codec::{
     Codec, CodecError, ConnectRequest, Heartbeat, HeartbeatFrame, InFrame, Inbound, OutFrame,
     Outgoing, Signal,
@@ -11,6 +10,7 @@ use crate::codec::{
 use crate::live::{Alert, AlertKind, PriceTick};
 use crate::message::{IncomingMessage, MessageKind};
 use crate::secret::Secret;
+use crate::services::realtime::RealtimeSettings;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{json, Value};

@@ -2,7 +2,8 @@
 //! and leaving (told to the running socket at once, no reconnect), creating, editing and
 //! deleting rooms, typing, the ticker's symbols, and older history on scroll.
 
-use crate::account::{AccountId, RealtimeRoom, RealtimeSettings};
+use super::{RealtimeRoom, RealtimeSettings};
+use crate::account_id::AccountId;
 use crate::codec::Signal;
 use crate::engine::{Engine, EngineError};
 use crate::event::Event;
