@@ -12,19 +12,22 @@ use crate::companion::Companion;
 use crate::connection_state::ConnectionState;
 use crate::event::Event;
 use crate::inspector::{Direction, FrameRecord, Inspector};
-use crate::live::PriceTick;
 use crate::message::IncomingMessage;
 use crate::socket::{self, Socket};
 use crate::store::{messages, outbox, rooms, Ingested, Store};
 use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc};
 use tokio::time::{sleep_until, Instant};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tracing::Instrument;
+
+mod prices;
+
+use prices::Prices;
 
 /// Knobs that tests and the simulator-backed Demo turn; users get the defaults.
 #[derive(Debug, Clone)]
@@ -148,6 +151,7 @@ pub fn spawn(
     let state = Arc::new(Mutex::new(ConnectionState::Connecting { attempt: 1 }));
     let span =
         tracing::info_span!("connection", account = %account, room = room.as_deref().unwrap_or(""));
+    let prices = Prices::new(tuning.price_coalesce);
     let supervisor = Supervisor {
         account,
         room,
@@ -160,8 +164,7 @@ pub fn spawn(
         state: state.clone(),
         in_flight: VecDeque::new(),
         frames_this_session: 0,
-        prices: BTreeMap::new(),
-        price_deadline: None,
+        prices,
         refused_close: None,
         resend_at: None,
         acks: BatchAcks::default(),
@@ -190,10 +193,8 @@ struct Supervisor {
     in_flight: VecDeque<i64>,
     /// Text or binary frames received on the current connection.
     frames_this_session: u64,
-    /// Prices received since the last publication, latest per symbol.
-    prices: BTreeMap<String, PriceTick>,
-    /// When the pending prices are published.
-    price_deadline: Option<Instant>,
+    /// Market prices waiting to be published together.
+    prices: Prices,
     /// Set when the server closed the socket in a way the codec says no retry can fix.
     refused_close: Option<String>,
     /// When the outbox is tried again after the server refused a send for now (rate limit).
@@ -524,8 +525,13 @@ impl Supervisor {
                         }
                     }
                 },
-                _ = sleep_until(self.price_deadline.unwrap_or_else(Instant::now)), if self.price_deadline.is_some() => {
-                    self.publish_prices();
+                _ = wake_at(self.prices.poll_timeout()) => {
+                    if let Some(ticks) = self.prices.take_due(Instant::now()) {
+                        self.publish(Event::Prices {
+                            account: self.account.clone(),
+                            ticks,
+                        });
+                    }
                 }
                 Some(failed) = self.acks.finished(), if self.acks.busy() => {
                     let mut after = AfterFrame::default();
@@ -561,19 +567,6 @@ impl Supervisor {
                 self.report(reason);
             }
         }
-    }
-
-    /// Publishes the latest price of every symbol heard since the last time.
-    fn publish_prices(&mut self) {
-        self.price_deadline = None;
-        if self.prices.is_empty() {
-            return;
-        }
-        let ticks = std::mem::take(&mut self.prices).into_values().collect();
-        self.publish(Event::Prices {
-            account: self.account.clone(),
-            ticks,
-        });
     }
 
     /// Sends what the outbox holds that this session has not sent yet. Messages stay in the
@@ -793,12 +786,7 @@ impl Supervisor {
                 name,
                 active,
             }),
-            Inbound::Price(tick) => {
-                self.prices.insert(tick.symbol.clone(), tick);
-                if self.price_deadline.is_none() {
-                    self.price_deadline = Some(Instant::now() + self.tuning.price_coalesce);
-                }
-            }
+            Inbound::Price(tick) => self.prices.push(tick, Instant::now()),
             Inbound::Alert(alert) => self.publish(Event::Alert {
                 account: self.account.clone(),
                 alert,
@@ -1079,6 +1067,15 @@ impl Supervisor {
     fn publish(&self, event: Event) {
         // No subscriber is fine: the store already has everything.
         let _ = self.events.send(event);
+    }
+}
+
+/// Sleeps until `deadline`, or forever when there is none (a `select!` branch with nothing to
+/// wait for).
+async fn wake_at(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => sleep_until(d).await,
+        None => std::future::pending().await,
     }
 }
 
