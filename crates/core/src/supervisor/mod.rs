@@ -17,7 +17,6 @@ use crate::socket::{self, Socket};
 use crate::store::{messages, outbox, rooms, Ingested, Store};
 use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
-use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc};
@@ -25,8 +24,10 @@ use tokio::time::{sleep_until, Instant};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tracing::Instrument;
 
+mod in_flight;
 mod prices;
 
+use in_flight::InFlight;
 use prices::Prices;
 
 /// Knobs that tests and the simulator-backed Demo turn; users get the defaults.
@@ -162,11 +163,10 @@ pub fn spawn(
         tuning,
         commands: rx,
         state: state.clone(),
-        in_flight: VecDeque::new(),
+        in_flight: InFlight::default(),
         frames_this_session: 0,
         prices,
         refused_close: None,
-        resend_at: None,
         acks: BatchAcks::default(),
         inspector,
     };
@@ -188,17 +188,15 @@ struct Supervisor {
     tuning: Tuning,
     commands: mpsc::UnboundedReceiver<Command>,
     state: Arc<Mutex<ConnectionState>>,
-    /// Outbox entries written on this connection and not yet answered, oldest first: services
-    /// whose send replies carry no id (MEXC) are answered in this order.
-    in_flight: VecDeque<i64>,
+    /// Outbox entries written on this connection and not yet answered, and the resend after a
+    /// refusal for now.
+    in_flight: InFlight,
     /// Text or binary frames received on the current connection.
     frames_this_session: u64,
     /// Market prices waiting to be published together.
     prices: Prices,
     /// Set when the server closed the socket in a way the codec says no retry can fix.
     refused_close: Option<String>,
-    /// When the outbox is tried again after the server refused a send for now (rate limit).
-    resend_at: Option<Instant>,
     /// The batch acknowledgement running while the socket is read on.
     acks: BatchAcks,
     /// Where every frame in both directions is recorded (redacted) for the inspector.
@@ -253,9 +251,6 @@ where
         }
     }
 }
-
-/// How long a send the server refused for now (rate limit, server trouble) waits.
-const RESEND_AFTER: Duration = Duration::from_secs(5);
 
 /// How long a stopping connection waits for its batch acknowledgement in flight.
 const STOP_ACK_GRACE: Duration = Duration::from_secs(2);
@@ -448,7 +443,7 @@ impl Supervisor {
                 return SessionEnd::Lost(format!("connection lost while opening: {e}"));
             }
         }
-        self.in_flight.clear();
+        self.in_flight.new_session();
         // What the socket missed while it was down lands before any live frame is read.
         self.catch_up(None).await;
         if let Err(reason) = self.flush_outbox(&mut sink).await {
@@ -540,10 +535,11 @@ impl Supervisor {
                         return SessionEnd::Lost(reason);
                     }
                 }
-                _ = sleep_until(self.resend_at.unwrap_or_else(Instant::now)), if self.resend_at.is_some() => {
-                    self.resend_at = None;
-                    if let Err(reason) = self.flush_outbox(&mut sink).await {
-                        return SessionEnd::Lost(reason);
+                _ = wake_at(self.in_flight.poll_timeout()) => {
+                    if self.in_flight.take_due(Instant::now()) {
+                        if let Err(reason) = self.flush_outbox(&mut sink).await {
+                            return SessionEnd::Lost(reason);
+                        }
                     }
                 }
             }
@@ -586,7 +582,7 @@ impl Supervisor {
             }
         };
         for item in pending {
-            if self.in_flight.contains(&item.local_id) {
+            if self.in_flight.contains(item.local_id) {
                 continue;
             }
             if let Some(delivery) = self
@@ -613,7 +609,7 @@ impl Supervisor {
                             .await
                             .map_err(|e| format!("connection lost while sending: {e}"))?;
                     }
-                    self.in_flight.push_back(item.local_id);
+                    self.in_flight.written(item.local_id);
                 }
                 Err(e) => self.fail(item.local_id, e.to_string()).await,
             }
@@ -738,7 +734,7 @@ impl Supervisor {
                 }
             }
             Inbound::SendResult { local_id, outcome } => {
-                self.in_flight.retain(|id| *id != local_id);
+                self.in_flight.answered(local_id);
                 match outcome {
                     Ok(()) => self.accept(local_id).await,
                     Err(refusal) if refusal.permanent => {
@@ -752,7 +748,7 @@ impl Supervisor {
                     Err(refusal) => {
                         // It stays in the outbox and goes again shortly, with the same id.
                         self.report(format!("could not send yet: {}", refusal.reason));
-                        self.resend_at = Some(Instant::now() + RESEND_AFTER);
+                        self.in_flight.refused_for_now(Instant::now());
                     }
                 }
             }
@@ -802,7 +798,7 @@ impl Supervisor {
                 self.report(format!("the server says: {message}"));
             }
             Inbound::SendAccepted => {
-                let Some(id) = self.in_flight.pop_front() else {
+                let Some(id) = self.in_flight.answer_oldest() else {
                     tracing::debug!("send accepted, but nothing was in flight");
                     return;
                 };
@@ -810,7 +806,7 @@ impl Supervisor {
             }
             Inbound::SendRejected(reason) => {
                 tracing::warn!(%reason, "server refused a message");
-                let Some(id) = self.in_flight.pop_front() else {
+                let Some(id) = self.in_flight.answer_oldest() else {
                     self.report(format!("the server refused a message: {reason}"));
                     return;
                 };
