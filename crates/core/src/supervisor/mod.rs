@@ -26,9 +26,11 @@ use tracing::Instrument;
 
 mod in_flight;
 mod prices;
+mod reconnect;
 
 use in_flight::InFlight;
 use prices::Prices;
+use reconnect::{Decision, Ended, Reconnect, StopReason};
 
 /// Knobs that tests and the simulator-backed Demo turn; users get the defaults.
 #[derive(Debug, Clone)]
@@ -153,6 +155,7 @@ pub fn spawn(
     let span =
         tracing::info_span!("connection", account = %account, room = room.as_deref().unwrap_or(""));
     let prices = Prices::new(tuning.price_coalesce);
+    let reconnect = Reconnect::new(&tuning);
     let supervisor = Supervisor {
         account,
         room,
@@ -163,6 +166,7 @@ pub fn spawn(
         tuning,
         commands: rx,
         state: state.clone(),
+        reconnect,
         in_flight: InFlight::default(),
         frames_this_session: 0,
         prices,
@@ -188,6 +192,8 @@ struct Supervisor {
     tuning: Tuning,
     commands: mpsc::UnboundedReceiver<Command>,
     state: Arc<Mutex<ConnectionState>>,
+    /// When to dial again, and whether at all.
+    reconnect: Reconnect,
     /// Outbox entries written on this connection and not yet answered, and the resend after a
     /// refusal for now.
     in_flight: InFlight,
@@ -255,24 +261,19 @@ where
 /// How long a stopping connection waits for its batch acknowledgement in flight.
 const STOP_ACK_GRACE: Duration = Duration::from_secs(2);
 
-/// How a connection that opened (or failed to) ended.
-struct Ended {
-    reason: String,
-    /// It stayed open long enough to reset the backoff.
-    stable: bool,
-    /// The server closed it at once without sending anything.
-    closed_at_once: bool,
-}
-
 /// Why a session ended: stopped on request, or lost (with what the caller needs to know).
 enum SessionEnd<L> {
     Stopped,
     Lost(L),
 }
 
-/// What the user or engine decided while we waited.
+/// How a wait between attempts ended.
 enum Wake {
-    Dial,
+    /// The backoff is over.
+    Elapsed,
+    /// Dial now (the user or the engine asked).
+    RetryNow,
+    /// Stop the task.
     Exit,
 }
 
@@ -280,56 +281,47 @@ type Sink = SplitSink<Socket, WsMessage>;
 
 impl Supervisor {
     async fn run(mut self) {
-        let mut attempt: u32 = 0;
-        let mut instant_closes: u32 = 0;
         loop {
-            attempt += 1;
+            let attempt = self.reconnect.dial();
             self.set_state(ConnectionState::Connecting { attempt });
-            let outcome = match self.connect_once().await {
-                Ok(SessionEnd::Stopped) => return,
-                Ok(SessionEnd::Lost(ended)) => {
-                    instant_closes = if ended.closed_at_once {
-                        instant_closes + 1
-                    } else {
-                        0
-                    };
-                    if instant_closes >= self.tuning.give_up_after_instant_closes {
-                        self.codec.refused(None);
-                        Err(Permanent(self.codec.closed_at_once_reason(instant_closes)))
-                    } else {
-                        Ok(ended)
-                    }
-                }
-                Err(permanent) => Err(permanent),
+            let ended = match self.connect_once().await {
+                SessionEnd::Stopped => return,
+                SessionEnd::Lost(ended) => ended,
             };
-            let reason = match outcome {
-                Ok(ended) if ended.stable => {
-                    attempt = 1;
-                    ended.reason
+            let deadline = match self
+                .reconnect
+                .on_lost(ended, Instant::now(), fastrand::f64())
+            {
+                Decision::Retry {
+                    delay,
+                    attempt,
+                    reason,
+                } => {
+                    tracing::info!(%reason, attempt, delay_ms = delay.as_millis() as u64, "reconnecting after backoff");
+                    self.set_state(ConnectionState::Backoff {
+                        attempt,
+                        retry_in_ms: delay.as_millis() as u64,
+                        reason,
+                    });
+                    Some(Instant::now() + delay)
                 }
-                Ok(ended) => ended.reason,
-                Err(Permanent(reason)) => {
+                Decision::Stop { reason } => {
+                    let reason = match reason {
+                        StopReason::Permanent(reason) => reason,
+                        StopReason::ClosedAtOnce { times } => {
+                            self.codec.refused(None);
+                            self.codec.closed_at_once_reason(times)
+                        }
+                    };
                     tracing::warn!(%reason, "connection stopped");
                     self.set_state(ConnectionState::Stopped { reason });
-                    match self.wait_until(None).await {
-                        Wake::Exit => return,
-                        Wake::Dial => {
-                            attempt = 0;
-                            instant_closes = 0;
-                            continue;
-                        }
-                    }
+                    None
                 }
             };
-            let delay = self.tuning.backoff.delay(attempt, fastrand::f64());
-            tracing::info!(%reason, attempt, delay_ms = delay.as_millis() as u64, "reconnecting after backoff");
-            self.set_state(ConnectionState::Backoff {
-                attempt,
-                retry_in_ms: delay.as_millis() as u64,
-                reason,
-            });
-            if let Wake::Exit = self.wait_until(Some(Instant::now() + delay)).await {
-                return;
+            match self.wait_until(deadline).await {
+                Wake::Exit => return,
+                Wake::RetryNow => self.reconnect.retry_now(),
+                Wake::Elapsed => {}
             }
         }
     }
@@ -337,17 +329,11 @@ impl Supervisor {
     /// Waits for the deadline (or forever), a retry, or a stop.
     async fn wait_until(&mut self, deadline: Option<Instant>) -> Wake {
         loop {
-            let sleep = async {
-                match deadline {
-                    Some(d) => sleep_until(d).await,
-                    None => std::future::pending().await,
-                }
-            };
             tokio::select! {
-                _ = sleep => return Wake::Dial,
+                _ = wake_at(deadline) => return Wake::Elapsed,
                 cmd = self.commands.recv() => match cmd {
                     None | Some(Command::Stop) => return Wake::Exit,
-                    Some(Command::RetryNow) => return Wake::Dial,
+                    Some(Command::RetryNow) => return Wake::RetryNow,
                     Some(Command::Flush) => {}
                     // Not connected: the codec records it for the next connection's opening.
                     Some(Command::Signal(signal)) => drop(self.codec.signal(&signal)),
@@ -356,19 +342,15 @@ impl Supervisor {
         }
     }
 
-    /// One dial and, if it works, one session. `Lost` carries whether the session was stable.
-    async fn connect_once(&mut self) -> Result<SessionEnd<Ended>, Permanent> {
+    /// One dial and, if it works, one session: how it ended, for the reconnect policy.
+    async fn connect_once(&mut self) -> SessionEnd<Ended> {
         let request = match self.codec.connect_request() {
             Ok(request) => request,
             // Something is on its way (a listenKey being created): wait with backoff.
             Err(CodecError::NotReady(reason)) => {
-                return Ok(SessionEnd::Lost(Ended {
-                    reason,
-                    stable: false,
-                    closed_at_once: false,
-                }))
+                return SessionEnd::Lost(Ended::not_opened(reason))
             }
-            Err(e) => return Err(Permanent(e.to_string())),
+            Err(e) => return SessionEnd::Lost(Ended::permanent(e.to_string())),
         };
         tracing::debug!(host = request.url.host_str().unwrap_or(""), "dialing");
         self.note(
@@ -402,37 +384,27 @@ impl Supervisor {
             Err(e) => {
                 if let Some(reason) = e.status.and_then(|s| self.codec.permanent_rejection(s)) {
                     self.codec.refused(e.status);
-                    return Err(Permanent(reason));
+                    return SessionEnd::Lost(Ended::permanent(reason));
                 }
                 if e.fatal {
-                    return Err(Permanent(e.message));
+                    return SessionEnd::Lost(Ended::permanent(e.message));
                 }
-                return Ok(SessionEnd::Lost(Ended {
-                    reason: e.message,
-                    stable: false,
-                    closed_at_once: false,
-                }));
+                return SessionEnd::Lost(Ended::not_opened(e.message));
             }
         };
         tracing::info!("connected");
         self.set_state(ConnectionState::Open);
         let opened = Instant::now();
-        Ok(match self.session(socket).await {
+        match self.session(socket).await {
             SessionEnd::Stopped => SessionEnd::Stopped,
             SessionEnd::Lost(reason) => {
                 tracing::info!(%reason, "connection lost");
-                if let Some(refused) = self.refused_close.take() {
-                    return Err(Permanent(refused));
-                }
-                let lasted = opened.elapsed();
-                SessionEnd::Lost(Ended {
-                    reason,
-                    stable: lasted >= self.tuning.stable_after,
-                    closed_at_once: lasted < self.tuning.instant_close
-                        && self.frames_this_session == 0,
+                SessionEnd::Lost(match self.refused_close.take() {
+                    Some(refused) => Ended::permanent(refused),
+                    None => Ended::lost(reason, opened, self.frames_this_session),
                 })
             }
-        })
+        }
     }
 
     async fn session(&mut self, socket: Socket) -> SessionEnd<String> {
@@ -1074,9 +1046,6 @@ async fn wake_at(deadline: Option<Instant>) {
         None => std::future::pending().await,
     }
 }
-
-/// A failure that retrying cannot fix.
-struct Permanent(String);
 
 fn to_ws(frame: OutFrame) -> WsMessage {
     match frame {
