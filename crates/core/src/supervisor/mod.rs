@@ -12,7 +12,7 @@ use crate::companion::Companion;
 use crate::connection_state::ConnectionState;
 use crate::event::Event;
 use crate::inspector::{Direction, FrameRecord, Inspector};
-use crate::message::IncomingMessage;
+use crate::message::{DeliveryState, IncomingMessage};
 use crate::socket::{self, Socket};
 use crate::store::{messages, outbox, rooms, Ingested, Store};
 use futures_util::stream::SplitSink;
@@ -25,10 +25,12 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tracing::Instrument;
 
 mod in_flight;
+mod inbound;
 mod prices;
 mod reconnect;
 
 use in_flight::InFlight;
+use inbound::Effect;
 use prices::Prices;
 use reconnect::{Decision, Ended, Reconnect, StopReason};
 
@@ -688,102 +690,35 @@ impl Supervisor {
         }
     }
 
-    /// Everything a frame can carry except messages.
+    /// Everything a frame can carry except messages: what it means ([`inbound::on_item`]),
+    /// carried out.
     async fn on_item(&mut self, item: Inbound, after: &mut AfterFrame) {
-        match item {
+        let effect = inbound::on_item(
+            item,
+            &self.account,
+            &mut self.in_flight,
+            &mut self.prices,
+            Instant::now(),
+        );
+        match effect {
+            Effect::Nothing => {}
+            Effect::Publish(event) => self.publish(event),
+            Effect::Report(message) => self.report(message),
             // `on_frames` gathers messages itself; one reaching here is stored alone.
-            Inbound::Message(m) => self.acknowledge_burst(vec![m], after).await,
-            Inbound::Receipt { service_id, state } => {
-                let account = self.account.clone();
-                match self
-                    .store
-                    .run(move |c| messages::advance_state(c, &account, &service_id, state))
-                    .await
-                {
-                    Ok(Some(updated)) => self.publish(Event::Sent(updated)),
-                    Ok(None) => {}
-                    Err(e) => self.report(format!("cannot update a message's state: {e}")),
-                }
-            }
-            Inbound::SendResult { local_id, outcome } => {
-                self.in_flight.answered(local_id);
-                match outcome {
-                    Ok(()) => self.accept(local_id).await,
-                    Err(refusal) if refusal.permanent => {
-                        tracing::warn!(reason = %refusal.reason, "server refused a message");
-                        self.fail(
-                            local_id,
-                            format!("refused by the server: {}", refusal.reason),
-                        )
-                        .await
-                    }
-                    Err(refusal) => {
-                        // It stays in the outbox and goes again shortly, with the same id.
-                        self.report(format!("could not send yet: {}", refusal.reason));
-                        self.in_flight.refused_for_now(Instant::now());
-                    }
-                }
-            }
-            Inbound::SessionRejected(what) => {
+            Effect::Ingest(m) => self.acknowledge_burst(vec![m], after).await,
+            Effect::Receipt { service_id, state } => self.advance_state(service_id, state).await,
+            Effect::Accept(local_id) => self.accept(local_id).await,
+            Effect::Fail { local_id, reason } => self.fail(local_id, reason).await,
+            Effect::ConfirmRejection(what) => {
                 let confirmed = match &self.companion {
                     Some(c) => c.clone().verify_credentials().await.err(),
                     None => None,
                 };
-                after.end = Some(match confirmed {
-                    Some(reason) => {
-                        self.refused_close = Some(reason);
-                        format!("the server no longer accepts this session ({what})")
-                    }
-                    None => format!("the server ended the session ({what}); reconnecting"),
-                });
-            }
-            Inbound::UserStatus { user_id, online } => self.publish(Event::UserStatus {
-                account: self.account.clone(),
-                user: user_id,
-                online,
-            }),
-            Inbound::Typing {
-                room,
-                user_id,
-                name,
-                active,
-            } => self.publish(Event::Typing {
-                account: self.account.clone(),
-                room,
-                user: user_id,
-                name,
-                active,
-            }),
-            Inbound::Price(tick) => self.prices.push(tick, Instant::now()),
-            Inbound::Alert(alert) => self.publish(Event::Alert {
-                account: self.account.clone(),
-                alert,
-            }),
-            Inbound::Ignored(what) => tracing::debug!(%what, "frame ignored"),
-            Inbound::Presence { room, online } => self.publish(Event::Presence {
-                account: self.account.clone(),
-                room,
-                online,
-            }),
-            Inbound::ServerError(message) => {
-                tracing::warn!(%message, "server reported an error");
-                self.report(format!("the server says: {message}"));
-            }
-            Inbound::SendAccepted => {
-                let Some(id) = self.in_flight.answer_oldest() else {
-                    tracing::debug!("send accepted, but nothing was in flight");
-                    return;
-                };
-                self.accept(id).await;
-            }
-            Inbound::SendRejected(reason) => {
-                tracing::warn!(%reason, "server refused a message");
-                let Some(id) = self.in_flight.answer_oldest() else {
-                    self.report(format!("the server refused a message: {reason}"));
-                    return;
-                };
-                self.fail(id, format!("refused by the server: {reason}"))
-                    .await;
+                let rejected = inbound::rejected_session(&what, confirmed);
+                if let Some(reason) = rejected.refused {
+                    self.refused_close = Some(reason);
+                }
+                after.end = Some(rejected.end);
             }
         }
     }
@@ -865,6 +800,20 @@ impl Supervisor {
             opcode,
             size,
             body,
+        }
+    }
+
+    /// The server reports the state of a message the user wrote (a receipt).
+    async fn advance_state(&mut self, service_id: String, state: DeliveryState) {
+        let account = self.account.clone();
+        match self
+            .store
+            .run(move |c| messages::advance_state(c, &account, &service_id, state))
+            .await
+        {
+            Ok(Some(updated)) => self.publish(Event::Sent(updated)),
+            Ok(None) => {}
+            Err(e) => self.report(format!("cannot update a message's state: {e}")),
         }
     }
 
