@@ -131,9 +131,9 @@ pub(super) fn on_item(
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Rejected {
     /// Why the session ended, for the reconnect policy and the user.
-    pub end: String,
+    pub(super) end: String,
     /// Set when no retry can fix it: the connection stops with this reason.
-    pub refused: Option<String>,
+    pub(super) refused: Option<String>,
 }
 
 /// The end of a session the server rejected (`what` it said), once the companion has checked

@@ -23,19 +23,19 @@ use tokio::time::Instant;
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Ended {
     /// What went wrong, for the user.
-    pub reason: String,
+    pub(super) reason: String,
     /// When the socket opened; `None` when it never did (the dial failed, the codec was not
     /// ready to dial).
-    pub opened_at: Option<Instant>,
+    pub(super) opened_at: Option<Instant>,
     /// Text or binary frames received on it.
-    pub frames: u64,
+    pub(super) frames: u64,
     /// No retry can fix it (refused credentials, a bad address, a close the codec calls final).
-    pub permanent: bool,
+    pub(super) permanent: bool,
 }
 
 impl Ended {
     /// An attempt that never opened a socket but may work later.
-    pub fn not_opened(reason: String) -> Self {
+    pub(super) fn not_opened(reason: String) -> Self {
         Ended {
             reason,
             opened_at: None,
@@ -45,7 +45,7 @@ impl Ended {
     }
 
     /// A failure no retry can fix.
-    pub fn permanent(reason: String) -> Self {
+    pub(super) fn permanent(reason: String) -> Self {
         Ended {
             reason,
             opened_at: None,
@@ -55,7 +55,7 @@ impl Ended {
     }
 
     /// A socket opened at `opened_at` that was lost after `frames` frames.
-    pub fn lost(reason: String, opened_at: Instant, frames: u64) -> Self {
+    pub(super) fn lost(reason: String, opened_at: Instant, frames: u64) -> Self {
         Ended {
             reason,
             opened_at: Some(opened_at),
@@ -104,7 +104,7 @@ pub(super) struct Reconnect {
 }
 
 impl Reconnect {
-    pub fn new(tuning: &Tuning) -> Self {
+    pub(super) fn new(tuning: &Tuning) -> Self {
         Reconnect {
             backoff: tuning.backoff,
             stable_after: tuning.stable_after,
@@ -117,13 +117,13 @@ impl Reconnect {
     }
 
     /// A dial begins: its attempt number.
-    pub fn dial(&mut self) -> u32 {
+    pub(super) fn dial(&mut self) -> u32 {
         self.attempt += 1;
         self.attempt
     }
 
     /// The attempt ended at `now`; `jitter` is a random number in [0, 1) for the backoff.
-    pub fn on_lost(&mut self, ended: Ended, now: Instant, jitter: f64) -> Decision {
+    pub(super) fn on_lost(&mut self, ended: Ended, now: Instant, jitter: f64) -> Decision {
         if ended.permanent {
             return self.stop(StopReason::Permanent(ended.reason));
         }
@@ -152,7 +152,7 @@ impl Reconnect {
 
     /// The user or the engine asked to dial now. From the stopped state that starts over;
     /// during a backoff it changes no count (the wait is only cut short).
-    pub fn retry_now(&mut self) {
+    pub(super) fn retry_now(&mut self) {
         if self.stopped {
             self.stopped = false;
             self.attempt = 0;
