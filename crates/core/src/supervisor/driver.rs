@@ -1,181 +1,37 @@
-//! The one generic connection task. For any [`Codec`] it dials, sends the codec's opening
-//! frames, drains the outbox, keeps the connection alive with the codec's heartbeat, declares a
-//! silent socket dead after the idle timeout, and reconnects with backoff and jitter, until it
-//! is stopped or the failure is permanent. Every inbound message is stored before it is
-//! announced. All I/O and timers of every service live here and nowhere else.
+//! The async half of the connection task: the only part that waits. It dials, runs the
+//! `select!` loop of a session (socket reads in bursts, heartbeat, idle timeout, commands, and
+//! the wake-ups the pure parts ask for through their `poll_timeout`), writes frames, calls the
+//! store and the companion, and records every frame for the inspector. What to do is decided
+//! by the pure parts beside it: [`super::reconnect`] (whether and when to dial again),
+//! [`super::in_flight`] (which send an answer is for, when to resend), [`super::prices`] (when
+//! to publish prices) and [`super::inbound`] (what a decoded item means). The codec is called
+//! here and nowhere else in the supervisor.
 
+use super::in_flight::InFlight;
+use super::inbound::{self, Effect};
+use super::prices::Prices;
+use super::reconnect::{Decision, Ended, Reconnect, StopReason};
+use super::{lock, Command, Connection, Tuning};
 use crate::account::AccountId;
-use crate::backoff::Backoff;
 use crate::batch_ack::{BatchAcks, Failed};
 use crate::codec::{Codec, CodecError, HeartbeatFrame, InFrame, Inbound, OutFrame, Signal};
 use crate::companion::Companion;
 use crate::connection_state::ConnectionState;
 use crate::event::Event;
 use crate::inspector::{Direction, FrameRecord, Inspector};
-use crate::live::PriceTick;
-use crate::message::IncomingMessage;
+use crate::message::{DeliveryState, IncomingMessage};
 use crate::socket::{self, Socket};
 use crate::store::{messages, outbox, rooms, Ingested, Store};
 use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
-use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc};
 use tokio::time::{sleep_until, Instant};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
-use tracing::Instrument;
 
-/// Knobs that tests and the simulator-backed Demo turn; users get the defaults.
-#[derive(Debug, Clone)]
-pub struct Tuning {
-    pub backoff: Backoff,
-    pub connect_timeout: Duration,
-    /// A connection that stayed open this long resets the backoff.
-    pub stable_after: Duration,
-    /// A connection the server closes within this time, before sending anything, was refused.
-    pub instant_close: Duration,
-    /// After this many such refusals in a row, stop retrying (e.g. an expired MEXC listenKey,
-    /// which the server accepts and closes at once).
-    pub give_up_after_instant_closes: u32,
-    /// Replaces the codec's heartbeat cadence and idle timeout (fast tests).
-    pub heartbeat_every: Option<Duration>,
-    pub idle_timeout: Option<Duration>,
-    /// How often a MEXC listenKey is kept alive (MEXC: valid 60 min, extend every 30 min).
-    pub listen_key_keep_alive: Duration,
-    /// Market prices are published at most this often (latest per symbol), however fast
-    /// they arrive.
-    pub price_coalesce: Duration,
-}
-
-impl Default for Tuning {
-    fn default() -> Self {
-        Tuning {
-            backoff: Backoff::default(),
-            connect_timeout: Duration::from_secs(10),
-            stable_after: Duration::from_secs(10),
-            instant_close: Duration::from_secs(2),
-            give_up_after_instant_closes: 5,
-            heartbeat_every: None,
-            idle_timeout: None,
-            listen_key_keep_alive: Duration::from_secs(30 * 60),
-            price_coalesce: Duration::from_millis(250),
-        }
-    }
-}
-
-/// One connection an account needs: for services with a socket per room, `room` says which.
-pub struct Connection {
-    pub room: Option<String>,
-    pub codec: Box<dyn Codec>,
-    /// REST work the socket needs (catch-up after connecting, sending over REST).
-    pub companion: Option<Arc<dyn Companion>>,
-}
-
-impl Connection {
-    /// A connection with only its codec (no REST companion).
-    pub fn new(room: Option<String>, codec: Box<dyn Codec>) -> Self {
-        Connection {
-            room,
-            codec,
-            companion: None,
-        }
-    }
-}
-
-/// What the engine asks of a running connection.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Command {
-    /// The outbox has something new.
-    Flush,
-    /// Skip the rest of the backoff (or leave the stopped state) and dial now.
-    RetryNow,
-    /// Say something on the socket now (typing, join, leave), and remember it for reconnects.
-    Signal(Signal),
-    /// Close and end the task.
-    Stop,
-}
-
-pub struct SupervisorHandle {
-    commands: mpsc::UnboundedSender<Command>,
-    state: Arc<Mutex<ConnectionState>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl SupervisorHandle {
-    /// A sender of commands that outlives this handle's borrow (for the MEXC key keeper).
-    pub fn remote(&self) -> mpsc::UnboundedSender<Command> {
-        self.commands.clone()
-    }
-
-    pub fn send(&self, command: Command) {
-        // A finished task has nothing left to do with commands.
-        let _ = self.commands.send(command);
-    }
-
-    /// The latest state, for snapshots (changes are also published as events).
-    pub fn state(&self) -> ConnectionState {
-        lock(&self.state).clone()
-    }
-
-    /// Stops the connection and waits until the socket is closed.
-    pub async fn stop(self) {
-        self.send(Command::Stop);
-        let _ = self.task.await;
-    }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// Spawns the connection of `account`; `connection.room` is set when the service has one socket
-/// per room (MEXC: one per conversation), and then only that room's outbox goes through it.
-pub fn spawn(
-    account: AccountId,
-    connection: Connection,
-    store: Store,
-    events: broadcast::Sender<Event>,
-    tuning: Tuning,
-    inspector: Inspector,
-) -> SupervisorHandle {
-    let Connection {
-        room,
-        codec,
-        companion,
-    } = connection;
-    let (commands, rx) = mpsc::unbounded_channel();
-    let state = Arc::new(Mutex::new(ConnectionState::Connecting { attempt: 1 }));
-    let span =
-        tracing::info_span!("connection", account = %account, room = room.as_deref().unwrap_or(""));
-    let supervisor = Supervisor {
-        account,
-        room,
-        codec,
-        companion,
-        store,
-        events,
-        tuning,
-        commands: rx,
-        state: state.clone(),
-        in_flight: VecDeque::new(),
-        frames_this_session: 0,
-        prices: BTreeMap::new(),
-        price_deadline: None,
-        refused_close: None,
-        resend_at: None,
-        acks: BatchAcks::default(),
-        inspector,
-    };
-    let task = tokio::spawn(supervisor.run().instrument(span));
-    SupervisorHandle {
-        commands,
-        state,
-        task,
-    }
-}
-
-struct Supervisor {
+/// One connection's task: everything it holds between and during sessions.
+pub(super) struct Supervisor {
     account: AccountId,
     room: Option<String>,
     codec: Box<dyn Codec>,
@@ -185,19 +41,17 @@ struct Supervisor {
     tuning: Tuning,
     commands: mpsc::UnboundedReceiver<Command>,
     state: Arc<Mutex<ConnectionState>>,
-    /// Outbox entries written on this connection and not yet answered, oldest first: services
-    /// whose send replies carry no id (MEXC) are answered in this order.
-    in_flight: VecDeque<i64>,
+    /// When to dial again, and whether at all.
+    reconnect: Reconnect,
+    /// Outbox entries written on this connection and not yet answered, and the resend after a
+    /// refusal for now.
+    in_flight: InFlight,
     /// Text or binary frames received on the current connection.
     frames_this_session: u64,
-    /// Prices received since the last publication, latest per symbol.
-    prices: BTreeMap<String, PriceTick>,
-    /// When the pending prices are published.
-    price_deadline: Option<Instant>,
+    /// Market prices waiting to be published together.
+    prices: Prices,
     /// Set when the server closed the socket in a way the codec says no retry can fix.
     refused_close: Option<String>,
-    /// When the outbox is tried again after the server refused a send for now (rate limit).
-    resend_at: Option<Instant>,
     /// The batch acknowledgement running while the socket is read on.
     acks: BatchAcks,
     /// Where every frame in both directions is recorded (redacted) for the inspector.
@@ -253,20 +107,8 @@ where
     }
 }
 
-/// How long a send the server refused for now (rate limit, server trouble) waits.
-const RESEND_AFTER: Duration = Duration::from_secs(5);
-
 /// How long a stopping connection waits for its batch acknowledgement in flight.
 const STOP_ACK_GRACE: Duration = Duration::from_secs(2);
-
-/// How a connection that opened (or failed to) ended.
-struct Ended {
-    reason: String,
-    /// It stayed open long enough to reset the backoff.
-    stable: bool,
-    /// The server closed it at once without sending anything.
-    closed_at_once: bool,
-}
 
 /// Why a session ended: stopped on request, or lost (with what the caller needs to know).
 enum SessionEnd<L> {
@@ -274,66 +116,102 @@ enum SessionEnd<L> {
     Lost(L),
 }
 
-/// What the user or engine decided while we waited.
+/// How a wait between attempts ended.
 enum Wake {
-    Dial,
+    /// The backoff is over.
+    Elapsed,
+    /// Dial now (the user or the engine asked).
+    RetryNow,
+    /// Stop the task.
     Exit,
 }
 
 type Sink = SplitSink<Socket, WsMessage>;
 
 impl Supervisor {
-    async fn run(mut self) {
-        let mut attempt: u32 = 0;
-        let mut instant_closes: u32 = 0;
+    /// The task of `connection`, reading `commands`; [`Self::run`] starts it.
+    pub(super) fn new(
+        account: AccountId,
+        connection: Connection,
+        store: Store,
+        events: broadcast::Sender<Event>,
+        tuning: Tuning,
+        inspector: Inspector,
+        commands: mpsc::UnboundedReceiver<Command>,
+    ) -> Self {
+        let Connection {
+            room,
+            codec,
+            companion,
+        } = connection;
+        Supervisor {
+            account,
+            room,
+            codec,
+            companion,
+            store,
+            events,
+            reconnect: Reconnect::new(&tuning),
+            prices: Prices::new(tuning.price_coalesce),
+            tuning,
+            commands,
+            state: Arc::new(Mutex::new(ConnectionState::Connecting { attempt: 1 })),
+            in_flight: InFlight::default(),
+            frames_this_session: 0,
+            refused_close: None,
+            acks: BatchAcks::default(),
+            inspector,
+        }
+    }
+
+    /// The state this task keeps up to date, for the handle's snapshots.
+    pub(super) fn shared_state(&self) -> Arc<Mutex<ConnectionState>> {
+        self.state.clone()
+    }
+
+    /// Dials, runs sessions and waits between them until stopped.
+    pub(super) async fn run(mut self) {
         loop {
-            attempt += 1;
+            let attempt = self.reconnect.dial();
             self.set_state(ConnectionState::Connecting { attempt });
-            let outcome = match self.connect_once().await {
-                Ok(SessionEnd::Stopped) => return,
-                Ok(SessionEnd::Lost(ended)) => {
-                    instant_closes = if ended.closed_at_once {
-                        instant_closes + 1
-                    } else {
-                        0
-                    };
-                    if instant_closes >= self.tuning.give_up_after_instant_closes {
-                        self.codec.refused(None);
-                        Err(Permanent(self.codec.closed_at_once_reason(instant_closes)))
-                    } else {
-                        Ok(ended)
-                    }
-                }
-                Err(permanent) => Err(permanent),
+            let ended = match self.connect_once().await {
+                SessionEnd::Stopped => return,
+                SessionEnd::Lost(ended) => ended,
             };
-            let reason = match outcome {
-                Ok(ended) if ended.stable => {
-                    attempt = 1;
-                    ended.reason
+            let deadline = match self
+                .reconnect
+                .on_lost(ended, Instant::now(), fastrand::f64())
+            {
+                Decision::Retry {
+                    delay,
+                    attempt,
+                    reason,
+                } => {
+                    tracing::info!(%reason, attempt, delay_ms = delay.as_millis() as u64, "reconnecting after backoff");
+                    self.set_state(ConnectionState::Backoff {
+                        attempt,
+                        retry_in_ms: delay.as_millis() as u64,
+                        reason,
+                    });
+                    Some(Instant::now() + delay)
                 }
-                Ok(ended) => ended.reason,
-                Err(Permanent(reason)) => {
+                Decision::Stop { reason } => {
+                    let reason = match reason {
+                        StopReason::Permanent(reason) => reason,
+                        StopReason::ClosedAtOnce { times } => {
+                            self.codec.refused(None);
+                            self.codec.closed_at_once_reason(times)
+                        }
+                    };
                     tracing::warn!(%reason, "connection stopped");
                     self.set_state(ConnectionState::Stopped { reason });
-                    match self.wait_until(None).await {
-                        Wake::Exit => return,
-                        Wake::Dial => {
-                            attempt = 0;
-                            instant_closes = 0;
-                            continue;
-                        }
-                    }
+                    None
                 }
             };
-            let delay = self.tuning.backoff.delay(attempt, fastrand::f64());
-            tracing::info!(%reason, attempt, delay_ms = delay.as_millis() as u64, "reconnecting after backoff");
-            self.set_state(ConnectionState::Backoff {
-                attempt,
-                retry_in_ms: delay.as_millis() as u64,
-                reason,
-            });
-            if let Wake::Exit = self.wait_until(Some(Instant::now() + delay)).await {
-                return;
+            match self.wait_until(deadline).await {
+                Wake::Exit => return,
+                Wake::RetryNow => self.reconnect.retry_now(),
+                Wake::Elapsed => {}
             }
         }
     }
@@ -341,17 +219,11 @@ impl Supervisor {
     /// Waits for the deadline (or forever), a retry, or a stop.
     async fn wait_until(&mut self, deadline: Option<Instant>) -> Wake {
         loop {
-            let sleep = async {
-                match deadline {
-                    Some(d) => sleep_until(d).await,
-                    None => std::future::pending().await,
-                }
-            };
             tokio::select! {
-                _ = sleep => return Wake::Dial,
+                _ = wake_at(deadline) => return Wake::Elapsed,
                 cmd = self.commands.recv() => match cmd {
                     None | Some(Command::Stop) => return Wake::Exit,
-                    Some(Command::RetryNow) => return Wake::Dial,
+                    Some(Command::RetryNow) => return Wake::RetryNow,
                     Some(Command::Flush) => {}
                     // Not connected: the codec records it for the next connection's opening.
                     Some(Command::Signal(signal)) => drop(self.codec.signal(&signal)),
@@ -360,19 +232,15 @@ impl Supervisor {
         }
     }
 
-    /// One dial and, if it works, one session. `Lost` carries whether the session was stable.
-    async fn connect_once(&mut self) -> Result<SessionEnd<Ended>, Permanent> {
+    /// One dial and, if it works, one session: how it ended, for the reconnect policy.
+    async fn connect_once(&mut self) -> SessionEnd<Ended> {
         let request = match self.codec.connect_request() {
             Ok(request) => request,
             // Something is on its way (a listenKey being created): wait with backoff.
             Err(CodecError::NotReady(reason)) => {
-                return Ok(SessionEnd::Lost(Ended {
-                    reason,
-                    stable: false,
-                    closed_at_once: false,
-                }))
+                return SessionEnd::Lost(Ended::not_opened(reason))
             }
-            Err(e) => return Err(Permanent(e.to_string())),
+            Err(e) => return SessionEnd::Lost(Ended::permanent(e.to_string())),
         };
         tracing::debug!(host = request.url.host_str().unwrap_or(""), "dialing");
         self.note(
@@ -406,37 +274,27 @@ impl Supervisor {
             Err(e) => {
                 if let Some(reason) = e.status.and_then(|s| self.codec.permanent_rejection(s)) {
                     self.codec.refused(e.status);
-                    return Err(Permanent(reason));
+                    return SessionEnd::Lost(Ended::permanent(reason));
                 }
                 if e.fatal {
-                    return Err(Permanent(e.message));
+                    return SessionEnd::Lost(Ended::permanent(e.message));
                 }
-                return Ok(SessionEnd::Lost(Ended {
-                    reason: e.message,
-                    stable: false,
-                    closed_at_once: false,
-                }));
+                return SessionEnd::Lost(Ended::not_opened(e.message));
             }
         };
         tracing::info!("connected");
         self.set_state(ConnectionState::Open);
         let opened = Instant::now();
-        Ok(match self.session(socket).await {
+        match self.session(socket).await {
             SessionEnd::Stopped => SessionEnd::Stopped,
             SessionEnd::Lost(reason) => {
                 tracing::info!(%reason, "connection lost");
-                if let Some(refused) = self.refused_close.take() {
-                    return Err(Permanent(refused));
-                }
-                let lasted = opened.elapsed();
-                SessionEnd::Lost(Ended {
-                    reason,
-                    stable: lasted >= self.tuning.stable_after,
-                    closed_at_once: lasted < self.tuning.instant_close
-                        && self.frames_this_session == 0,
+                SessionEnd::Lost(match self.refused_close.take() {
+                    Some(refused) => Ended::permanent(refused),
+                    None => Ended::lost(reason, opened, self.frames_this_session),
                 })
             }
-        })
+        }
     }
 
     async fn session(&mut self, socket: Socket) -> SessionEnd<String> {
@@ -447,7 +305,7 @@ impl Supervisor {
                 return SessionEnd::Lost(format!("connection lost while opening: {e}"));
             }
         }
-        self.in_flight.clear();
+        self.in_flight.new_session();
         // What the socket missed while it was down lands before any live frame is read.
         self.catch_up(None).await;
         if let Err(reason) = self.flush_outbox(&mut sink).await {
@@ -524,8 +382,13 @@ impl Supervisor {
                         }
                     }
                 },
-                _ = sleep_until(self.price_deadline.unwrap_or_else(Instant::now)), if self.price_deadline.is_some() => {
-                    self.publish_prices();
+                _ = wake_at(self.prices.poll_timeout()) => {
+                    if let Some(ticks) = self.prices.take_due(Instant::now()) {
+                        self.publish(Event::Prices {
+                            account: self.account.clone(),
+                            ticks,
+                        });
+                    }
                 }
                 Some(failed) = self.acks.finished(), if self.acks.busy() => {
                     let mut after = AfterFrame::default();
@@ -534,10 +397,11 @@ impl Supervisor {
                         return SessionEnd::Lost(reason);
                     }
                 }
-                _ = sleep_until(self.resend_at.unwrap_or_else(Instant::now)), if self.resend_at.is_some() => {
-                    self.resend_at = None;
-                    if let Err(reason) = self.flush_outbox(&mut sink).await {
-                        return SessionEnd::Lost(reason);
+                _ = wake_at(self.in_flight.poll_timeout()) => {
+                    if self.in_flight.take_due(Instant::now()) {
+                        if let Err(reason) = self.flush_outbox(&mut sink).await {
+                            return SessionEnd::Lost(reason);
+                        }
                     }
                 }
             }
@@ -563,19 +427,6 @@ impl Supervisor {
         }
     }
 
-    /// Publishes the latest price of every symbol heard since the last time.
-    fn publish_prices(&mut self) {
-        self.price_deadline = None;
-        if self.prices.is_empty() {
-            return;
-        }
-        let ticks = std::mem::take(&mut self.prices).into_values().collect();
-        self.publish(Event::Prices {
-            account: self.account.clone(),
-            ticks,
-        });
-    }
-
     /// Sends what the outbox holds that this session has not sent yet. Messages stay in the
     /// outbox until the server confirms them, so a message whose confirmation was lost with
     /// the connection is sent again on the next one (at least once, never silently lost).
@@ -593,7 +444,7 @@ impl Supervisor {
             }
         };
         for item in pending {
-            if self.in_flight.contains(&item.local_id) {
+            if self.in_flight.contains(item.local_id) {
                 continue;
             }
             if let Some(delivery) = self
@@ -620,7 +471,7 @@ impl Supervisor {
                             .await
                             .map_err(|e| format!("connection lost while sending: {e}"))?;
                     }
-                    self.in_flight.push_back(item.local_id);
+                    self.in_flight.written(item.local_id);
                 }
                 Err(e) => self.fail(item.local_id, e.to_string()).await,
             }
@@ -727,107 +578,35 @@ impl Supervisor {
         }
     }
 
-    /// Everything a frame can carry except messages.
+    /// Everything a frame can carry except messages: what it means ([`inbound::on_item`]),
+    /// carried out.
     async fn on_item(&mut self, item: Inbound, after: &mut AfterFrame) {
-        match item {
+        let effect = inbound::on_item(
+            item,
+            &self.account,
+            &mut self.in_flight,
+            &mut self.prices,
+            Instant::now(),
+        );
+        match effect {
+            Effect::Nothing => {}
+            Effect::Publish(event) => self.publish(event),
+            Effect::Report(message) => self.report(message),
             // `on_frames` gathers messages itself; one reaching here is stored alone.
-            Inbound::Message(m) => self.acknowledge_burst(vec![m], after).await,
-            Inbound::Receipt { service_id, state } => {
-                let account = self.account.clone();
-                match self
-                    .store
-                    .run(move |c| messages::advance_state(c, &account, &service_id, state))
-                    .await
-                {
-                    Ok(Some(updated)) => self.publish(Event::Sent(updated)),
-                    Ok(None) => {}
-                    Err(e) => self.report(format!("cannot update a message's state: {e}")),
-                }
-            }
-            Inbound::SendResult { local_id, outcome } => {
-                self.in_flight.retain(|id| *id != local_id);
-                match outcome {
-                    Ok(()) => self.accept(local_id).await,
-                    Err(refusal) if refusal.permanent => {
-                        tracing::warn!(reason = %refusal.reason, "server refused a message");
-                        self.fail(
-                            local_id,
-                            format!("refused by the server: {}", refusal.reason),
-                        )
-                        .await
-                    }
-                    Err(refusal) => {
-                        // It stays in the outbox and goes again shortly, with the same id.
-                        self.report(format!("could not send yet: {}", refusal.reason));
-                        self.resend_at = Some(Instant::now() + RESEND_AFTER);
-                    }
-                }
-            }
-            Inbound::SessionRejected(what) => {
+            Effect::Ingest(m) => self.acknowledge_burst(vec![m], after).await,
+            Effect::Receipt { service_id, state } => self.advance_state(service_id, state).await,
+            Effect::Accept(local_id) => self.accept(local_id).await,
+            Effect::Fail { local_id, reason } => self.fail(local_id, reason).await,
+            Effect::ConfirmRejection(what) => {
                 let confirmed = match &self.companion {
                     Some(c) => c.clone().verify_credentials().await.err(),
                     None => None,
                 };
-                after.end = Some(match confirmed {
-                    Some(reason) => {
-                        self.refused_close = Some(reason);
-                        format!("the server no longer accepts this session ({what})")
-                    }
-                    None => format!("the server ended the session ({what}); reconnecting"),
-                });
-            }
-            Inbound::UserStatus { user_id, online } => self.publish(Event::UserStatus {
-                account: self.account.clone(),
-                user: user_id,
-                online,
-            }),
-            Inbound::Typing {
-                room,
-                user_id,
-                name,
-                active,
-            } => self.publish(Event::Typing {
-                account: self.account.clone(),
-                room,
-                user: user_id,
-                name,
-                active,
-            }),
-            Inbound::Price(tick) => {
-                self.prices.insert(tick.symbol.clone(), tick);
-                if self.price_deadline.is_none() {
-                    self.price_deadline = Some(Instant::now() + self.tuning.price_coalesce);
+                let rejected = inbound::rejected_session(&what, confirmed);
+                if let Some(reason) = rejected.refused {
+                    self.refused_close = Some(reason);
                 }
-            }
-            Inbound::Alert(alert) => self.publish(Event::Alert {
-                account: self.account.clone(),
-                alert,
-            }),
-            Inbound::Ignored(what) => tracing::debug!(%what, "frame ignored"),
-            Inbound::Presence { room, online } => self.publish(Event::Presence {
-                account: self.account.clone(),
-                room,
-                online,
-            }),
-            Inbound::ServerError(message) => {
-                tracing::warn!(%message, "server reported an error");
-                self.report(format!("the server says: {message}"));
-            }
-            Inbound::SendAccepted => {
-                let Some(id) = self.in_flight.pop_front() else {
-                    tracing::debug!("send accepted, but nothing was in flight");
-                    return;
-                };
-                self.accept(id).await;
-            }
-            Inbound::SendRejected(reason) => {
-                tracing::warn!(%reason, "server refused a message");
-                let Some(id) = self.in_flight.pop_front() else {
-                    self.report(format!("the server refused a message: {reason}"));
-                    return;
-                };
-                self.fail(id, format!("refused by the server: {reason}"))
-                    .await;
+                after.end = Some(rejected.end);
             }
         }
     }
@@ -909,6 +688,20 @@ impl Supervisor {
             opcode,
             size,
             body,
+        }
+    }
+
+    /// The server reports the state of a message the user wrote (a receipt).
+    async fn advance_state(&mut self, service_id: String, state: DeliveryState) {
+        let account = self.account.clone();
+        match self
+            .store
+            .run(move |c| messages::advance_state(c, &account, &service_id, state))
+            .await
+        {
+            Ok(Some(updated)) => self.publish(Event::Sent(updated)),
+            Ok(None) => {}
+            Err(e) => self.report(format!("cannot update a message's state: {e}")),
         }
     }
 
@@ -1082,12 +875,84 @@ impl Supervisor {
     }
 }
 
-/// A failure that retrying cannot fix.
-struct Permanent(String);
+/// Sleeps until `deadline`, or forever when there is none (a `select!` branch with nothing to
+/// wait for).
+async fn wake_at(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => sleep_until(d).await,
+        None => std::future::pending().await,
+    }
+}
 
 fn to_ws(frame: OutFrame) -> WsMessage {
     match frame {
         OutFrame::Text(t) => WsMessage::Text(t.into()),
         OutFrame::Binary(b) => WsMessage::Binary(b.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::stream;
+
+    type Read = Result<WsMessage, tokio_tungstenite::tungstenite::Error>;
+
+    fn text(t: &str) -> WsMessage {
+        WsMessage::Text(t.into())
+    }
+
+    /// The frame the stream holds next, if one is ready.
+    fn next_waiting(
+        rest: &mut (impl futures_util::Stream<Item = Read> + Unpin),
+    ) -> Option<WsMessage> {
+        futures_util::FutureExt::now_or_never(rest.next())
+            .flatten()
+            .and_then(Result::ok)
+    }
+
+    #[test]
+    fn a_burst_takes_the_data_frames_already_waiting_and_stops_at_a_close() {
+        let waiting: Vec<Read> = vec![
+            Ok(WsMessage::Binary(vec![1u8].into())),
+            Ok(WsMessage::Close(None)),
+            Ok(text("after the close")),
+        ];
+        let mut rest = stream::iter(waiting);
+        let mut inspected = 0;
+        let (burst, other) = take_burst(Some(Ok(text("first"))), &mut rest, |_| inspected += 1);
+        assert_eq!(burst, [text("first"), WsMessage::Binary(vec![1u8].into())]);
+        assert!(matches!(other, Some(Some(Ok(WsMessage::Close(None))))));
+        // Every frame read was shown to the inspector, the close too; what follows stays unread.
+        assert_eq!(inspected, 3);
+        assert_eq!(next_waiting(&mut rest), Some(text("after the close")));
+    }
+
+    #[test]
+    fn a_burst_does_not_wait_for_frames_that_have_not_arrived() {
+        let mut nothing_yet = stream::pending::<Read>();
+        let (burst, other) = take_burst(Some(Ok(text("first"))), &mut nothing_yet, |_| {});
+        assert_eq!(burst, [text("first")]);
+        assert!(other.is_none());
+    }
+
+    #[test]
+    fn the_end_of_the_stream_ends_a_burst_and_is_handed_back() {
+        let mut ended = stream::iter(Vec::<Read>::new());
+        let (burst, other) = take_burst(Some(Ok(text("first"))), &mut ended, |_| {});
+        assert_eq!(burst, [text("first")]);
+        assert!(matches!(other, Some(None)));
+    }
+
+    #[test]
+    fn a_burst_holds_at_most_256_frames_and_leaves_the_rest_waiting() {
+        let waiting: Vec<Read> = (0..300).map(|n| Ok(text(&n.to_string()))).collect();
+        let mut rest = stream::iter(waiting);
+        let (burst, other) = take_burst(Some(Ok(text("first"))), &mut rest, |_| {});
+        assert_eq!(burst.len(), MAX_BURST);
+        assert_eq!(MAX_BURST, 256);
+        assert_eq!(burst.last(), Some(&text("254")));
+        assert!(other.is_none());
+        assert_eq!(next_waiting(&mut rest), Some(text("255")));
     }
 }
