@@ -4,7 +4,7 @@
 mod codecs;
 
 pub use codecs::{mexc, mixin, mockly, realtime};
-use parley_core::codec::{Codec, InFrame};
+use parley_core::codec::{Codec, Env, InFrame};
 
 /// Feeds `data` as a text frame when it is UTF-8 (and `binary` is false), else as binary.
 pub fn feed(codec: &mut dyn Codec, binary: bool, data: &[u8]) {
@@ -12,5 +12,5 @@ pub fn feed(codec: &mut dyn Codec, binary: bool, data: &[u8]) {
         (false, Ok(text)) => InFrame::Text(text),
         _ => InFrame::Binary(data),
     };
-    let _ = codec.decode(frame);
+    let _ = codec.decode(frame, &mut Env::fixed(0));
 }

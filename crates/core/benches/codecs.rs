@@ -4,7 +4,7 @@
 //!   cargo bench -p parley-core --bench codecs
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use parley_core::codec::{InFrame, Outgoing};
+use parley_core::codec::{Env, InFrame, Outgoing};
 use parley_core::message::MessageKind;
 
 #[path = "../tests/support/codecs.rs"]
@@ -18,6 +18,7 @@ fn decode(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     for (name, mut codec, frame, binary) in frames {
         let text = String::from_utf8(frame.clone()).unwrap_or_default();
+        let mut env = Env::fixed(0);
         group.bench_function(name, |b| {
             b.iter(|| {
                 let input = if binary {
@@ -25,7 +26,7 @@ fn decode(c: &mut Criterion) {
                 } else {
                     InFrame::Text(&text)
                 };
-                codec.decode(input).expect("decodes")
+                codec.decode(input, &mut env).expect("decodes")
             })
         });
     }
@@ -54,8 +55,9 @@ fn encode(c: &mut Criterion) {
         ),
     ] {
         let message = out(room);
+        let mut env = Env::fixed(0);
         group.bench_function(name, |b| {
-            b.iter(|| codec.encode(&message).expect("encodes"))
+            b.iter(|| codec.encode(&message, &mut env).expect("encodes"))
         });
     }
     group.finish();

@@ -5,7 +5,7 @@
 //!   valgrind --tool=callgrind --callgrind-out-file=/tmp/cg $CARGO_TARGET_DIR/release/examples/decode_count mexc 20000
 //! prints the instructions; run it with 0 frames too and divide the difference by N.
 
-use parley_core::codec::InFrame;
+use parley_core::codec::{Env, InFrame};
 
 #[path = "../tests/support/codecs.rs"]
 mod codecs;
@@ -25,13 +25,14 @@ fn main() {
     };
     let text = String::from_utf8(frame.clone()).unwrap_or_default();
     let mut items = 0;
+    let mut env = Env::fixed(0);
     for _ in 0..times {
         let input = if binary {
             InFrame::Binary(&frame)
         } else {
             InFrame::Text(&text)
         };
-        items += std::hint::black_box(codec.decode(input).expect("decodes")).len();
+        items += std::hint::black_box(codec.decode(input, &mut env).expect("decodes")).len();
     }
     println!("{service}: {times} frames decoded into {items} items");
 }

@@ -2,12 +2,72 @@
 //!
 //! A codec turns account settings into a connect request, says what to send right after the
 //! socket opens, decodes one inbound frame into [`Inbound`] items, encodes one outgoing message
-//! into frames, and states its heartbeat. It never touches sockets, clocks or tasks: the
-//! [`crate::supervisor`] does all of that, for every service alike.
+//! into frames, and states its heartbeat. It never touches sockets, clocks, random numbers or
+//! tasks: the [`crate::supervisor`] does all of that, for every service alike, and hands each
+//! call an [`Env`] with the time, fresh ids and the credential to dial with (quinn-proto's
+//! shape: the caller feeds the state machine the time).
 
 use crate::message::{IncomingMessage, Media, MessageKind};
+use crate::secret::Secret;
 use crate::wire::{check_json_depth, WireError};
 use std::time::Duration;
+
+/// What a codec is handed with every call instead of reading a clock or drawing random
+/// numbers itself: the wall-clock time, fresh ids, and the credential to dial with where it
+/// changes while the account runs (MEXC's listenKey).
+pub struct Env {
+    now_ms: i64,
+    credential: Option<Secret>,
+    fresh_id: Box<dyn FnMut() -> String + Send>,
+}
+
+impl Env {
+    /// An environment whose ids come from `fresh_id` (the supervisor: random UUIDs).
+    pub fn new(fresh_id: impl FnMut() -> String + Send + 'static) -> Env {
+        Env {
+            now_ms: 0,
+            credential: None,
+            fresh_id: Box::new(fresh_id),
+        }
+    }
+
+    /// The time fixed at `now_ms` and ids counting up in UUID form: for checks whose frames
+    /// are dropped (is this message sendable?), tests and benchmarks.
+    pub fn fixed(now_ms: i64) -> Env {
+        let mut n = 0u64;
+        let mut env = Env::new(move || {
+            n += 1;
+            format!("00000000-0000-4000-8000-{n:012x}")
+        });
+        env.now_ms = now_ms;
+        env
+    }
+
+    /// Sets the time of the next calls.
+    pub fn at(&mut self, now_ms: i64) -> &mut Env {
+        self.now_ms = now_ms;
+        self
+    }
+
+    /// The wall-clock time, in milliseconds since the Unix epoch.
+    pub fn now_ms(&self) -> i64 {
+        self.now_ms
+    }
+
+    /// A fresh, unique id (a request id, a message id).
+    pub fn fresh_id(&mut self) -> String {
+        (self.fresh_id)()
+    }
+
+    /// The credential the connection's source holds now (see `supervisor::Credentials`).
+    pub fn credential(&self) -> Option<&Secret> {
+        self.credential.as_ref()
+    }
+
+    pub fn set_credential(&mut self, credential: Option<Secret>) {
+        self.credential = credential;
+    }
+}
 
 /// What to dial.
 #[derive(Debug, Clone, PartialEq)]
@@ -196,18 +256,18 @@ pub fn checked_json_text(frame: InFrame<'_>, limit: usize) -> Result<&str, Codec
 /// One service's wire protocol. See the module docs for what belongs here and what does not.
 pub trait Codec: Send {
     /// The URL, headers and subprotocol to dial. Called before every connection attempt.
-    fn connect_request(&mut self) -> Result<ConnectRequest, CodecError>;
+    fn connect_request(&mut self, env: &mut Env) -> Result<ConnectRequest, CodecError>;
 
     /// Frames to send as soon as the socket is open (auth, subscribe, list pending…).
-    fn on_open(&mut self) -> Vec<OutFrame> {
+    fn on_open(&mut self, _env: &mut Env) -> Vec<OutFrame> {
         Vec::new()
     }
 
     /// Decodes one inbound frame.
-    fn decode(&mut self, frame: InFrame<'_>) -> Result<Vec<Inbound>, CodecError>;
+    fn decode(&mut self, frame: InFrame<'_>, env: &mut Env) -> Result<Vec<Inbound>, CodecError>;
 
     /// Encodes one outgoing message.
-    fn encode(&mut self, message: &Outgoing) -> Result<Vec<OutFrame>, CodecError>;
+    fn encode(&mut self, message: &Outgoing, env: &mut Env) -> Result<Vec<OutFrame>, CodecError>;
 
     fn heartbeat(&self) -> Heartbeat;
 
@@ -227,10 +287,13 @@ pub trait Codec: Send {
         permanent_rejection(status)
     }
 
-    /// The supervisor stopped because the server refused this connection: `Some(status)` for a
-    /// permanent upgrade rejection, `None` for closes-at-once until it gave up. A codec whose
-    /// credentials are renewable asks for new ones here (MEXC API-key mode); others do nothing.
-    fn refused(&mut self, _status: Option<u16>) {}
+    /// Whether the server refusing this connection (`Some(status)` of a permanent upgrade
+    /// rejection, `None` for closes-at-once until the supervisor gave up) means the credential
+    /// was refused. The supervisor then tells the connection's credential source, which renews
+    /// it where it can (MEXC API-key mode).
+    fn credential_refused(&self, _status: Option<u16>) -> bool {
+        false
+    }
 
     /// Frames that say `signal` on the wire; a codec that keeps subscriptions also records the
     /// change so the next connection's opening frames include it. Most services say nothing.
@@ -246,7 +309,7 @@ pub trait Codec: Send {
 
     /// Frames that tell the server a received message is stored, for services that push a
     /// message again until it is acknowledged. Called only after the store has it.
-    fn acknowledge(&mut self, _service_id: &str) -> Vec<OutFrame> {
+    fn acknowledge(&mut self, _service_id: &str, _env: &mut Env) -> Vec<OutFrame> {
         Vec::new()
     }
 

@@ -318,14 +318,17 @@ impl Engine {
         self.check_rate(account, &settings)?;
         services::codec_for_room(&settings, room)
             .ok_or_else(|| EngineError::UnknownRoom(room.to_owned()))?
-            .encode(&Outgoing {
-                local_id: 0,
-                room: room.to_owned(),
-                kind: draft.kind,
-                text: draft.text.clone(),
-                media: draft.media.clone(),
-                client_id: None,
-            })?;
+            .encode(
+                &Outgoing {
+                    local_id: 0,
+                    room: room.to_owned(),
+                    kind: draft.kind,
+                    text: draft.text.clone(),
+                    media: draft.media.clone(),
+                    client_id: None,
+                },
+                &mut crate::codec::Env::fixed(crate::timestamp::now_ms()),
+            )?;
         let (owner, room_id) = (account.clone(), room.to_owned());
         let sender = settings.service().own_sender_id();
         let client_id = settings.service().client_message_id();

@@ -6,7 +6,7 @@
 #[path = "support/codecs.rs"]
 mod codecs;
 
-use parley_core::codec::{self, Codec, InFrame};
+use parley_core::codec::{self, Codec, Env, InFrame};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -81,7 +81,7 @@ fn feed(codec: &mut dyn Codec, binary: bool, bytes: &[u8]) -> Result<(), codec::
         (false, Ok(text)) => InFrame::Text(text),
         _ => InFrame::Binary(bytes),
     };
-    codec.decode(frame).map(|_| ())
+    codec.decode(frame, &mut Env::fixed(0)).map(|_| ())
 }
 
 /// Wraps a JSON document in the codec's framing.
@@ -147,7 +147,9 @@ fn invalid_utf8_and_random_bytes_are_errors() {
     for (name, mut codec, _, binary) in every_codec() {
         for g in &garbage {
             assert!(
-                codec.decode(InFrame::Binary(g)).is_err(),
+                codec
+                    .decode(InFrame::Binary(g), &mut Env::fixed(0))
+                    .is_err(),
                 "{name}: binary garbage"
             );
             // A text frame is valid UTF-8 by the time it arrives (tungstenite checks); what is
@@ -155,7 +157,9 @@ fn invalid_utf8_and_random_bytes_are_errors() {
             let lossy = String::from_utf8_lossy(g);
             if !binary && serde_json::from_str::<Value>(&lossy).is_err() {
                 assert!(
-                    codec.decode(InFrame::Text(&lossy)).is_err(),
+                    codec
+                        .decode(InFrame::Text(&lossy), &mut Env::fixed(0))
+                        .is_err(),
                     "{name}: text garbage"
                 );
             }

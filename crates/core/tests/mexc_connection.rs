@@ -11,7 +11,6 @@ use parley_core::connection_state::ConnectionState;
 use parley_core::event::Event;
 use parley_core::message::{DeliveryState, MessageKind};
 use parley_core::secret::Secret;
-use parley_core::services::mexc::codec::{Conversation, MexcCodec};
 use parley_core::store::{messages, Store};
 use parley_core::supervisor::{self, SupervisorHandle, Tuning};
 use parley_sim::mexc::{Counterparty, MexcConfig, MexcSim};
@@ -53,21 +52,11 @@ fn connect(sim: &MexcSim, key: &str, tuning: Tuning) -> Chat {
     let store = Store::open_in_memory().unwrap();
     let (tx, events) = broadcast::channel(1024);
     let account = AccountId("mexc-test".into());
-    let codec = MexcCodec::new(Conversation {
-        endpoint: sim.ws_endpoint(),
-        listen_key: parley_core::services::mexc::listen_key::ListenKeySource::Fixed(Secret::new(
-            key,
-        )),
-        conversation_id: CONVERSATION,
-        create_time_offset_minutes: 0,
-    });
+    let settings = parley_core::services::MexcSettings::with_endpoint(sim.ws_endpoint());
+    let key = parley_core::services::mexc::listen_key::ListenKeySource::Fixed(Secret::new(key));
     let connection = supervisor::spawn(
         account.clone(),
-        parley_core::supervisor::Connection {
-            room: Some(CONVERSATION.to_string()),
-            codec: Box::new(codec),
-            companion: None,
-        },
+        parley_core::services::mexc::connection(&settings, CONVERSATION, key),
         store.clone(),
         tx,
         tuning,

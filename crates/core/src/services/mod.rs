@@ -272,8 +272,14 @@ pub fn check_dialable(
     service: &dyn Service,
     secret: Option<&Secret>,
 ) -> Result<(), crate::codec::CodecError> {
+    let mut env = crate::codec::Env::fixed(0);
     for mut connection in service.connections(secret) {
-        connection.codec.connect_request()?;
+        let credential = match &connection.credentials {
+            Some(source) => Some(source.current()?),
+            None => None,
+        };
+        env.set_credential(credential);
+        connection.codec.connect_request(&mut env)?;
     }
     Ok(())
 }

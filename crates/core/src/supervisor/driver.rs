@@ -11,10 +11,12 @@ use super::in_flight::InFlight;
 use super::inbound::{self, Effect};
 use super::prices::Prices;
 use super::reconnect::{Decision, Ended, Reconnect, StopReason};
-use super::{lock, Command, Connection, Tuning};
+use super::{lock, Command, Connection, Credentials, Tuning};
 use crate::account::AccountId;
 use crate::batch_ack::{BatchAcks, Failed};
-use crate::codec::{Codec, CodecError, HeartbeatFrame, InFrame, Inbound, OutFrame, Signal};
+use crate::codec::{
+    Codec, CodecError, ConnectRequest, Env, HeartbeatFrame, InFrame, Inbound, OutFrame, Signal,
+};
 use crate::companion::Companion;
 use crate::connection_state::ConnectionState;
 use crate::event::Event;
@@ -35,7 +37,11 @@ pub(super) struct Supervisor {
     account: AccountId,
     room: Option<String>,
     codec: Box<dyn Codec>,
+    /// What every codec call is handed: the time, fresh ids, the credential of this dial.
+    env: Env,
     companion: Option<Arc<dyn Companion>>,
+    /// Where a changing credential comes from (MEXC's listenKey slot).
+    credentials: Option<Arc<dyn Credentials>>,
     store: Store,
     events: broadcast::Sender<Event>,
     tuning: Tuning,
@@ -143,12 +149,15 @@ impl Supervisor {
             room,
             codec,
             companion,
+            credentials,
         } = connection;
         Supervisor {
             account,
             room,
             codec,
+            env: Env::new(|| uuid::Uuid::new_v4().to_string()),
             companion,
+            credentials,
             store,
             events,
             reconnect: Reconnect::new(&tuning),
@@ -199,7 +208,7 @@ impl Supervisor {
                     let reason = match reason {
                         StopReason::Permanent(reason) => reason,
                         StopReason::ClosedAtOnce { times } => {
-                            self.codec.refused(None);
+                            self.credential_refused(None);
                             self.codec.closed_at_once_reason(times)
                         }
                     };
@@ -232,9 +241,31 @@ impl Supervisor {
         }
     }
 
+    /// The codec's request for this dial, with the credential its source holds now.
+    fn dial_request(&mut self) -> Result<ConnectRequest, CodecError> {
+        let credential = match &self.credentials {
+            Some(source) => Some(source.current()?),
+            None => None,
+        };
+        let env = self.env.at(crate::timestamp::now_ms());
+        env.set_credential(credential);
+        let request = self.codec.connect_request(env);
+        env.set_credential(None);
+        request
+    }
+
+    /// Tells the credential source when the codec says the refusal was about the credential.
+    fn credential_refused(&self, status: Option<u16>) {
+        if let Some(source) = &self.credentials {
+            if self.codec.credential_refused(status) {
+                source.refused();
+            }
+        }
+    }
+
     /// One dial and, if it works, one session: how it ended, for the reconnect policy.
     async fn connect_once(&mut self) -> SessionEnd<Ended> {
-        let request = match self.codec.connect_request() {
+        let request = match self.dial_request() {
             Ok(request) => request,
             // Something is on its way (a listenKey being created): wait with backoff.
             Err(CodecError::NotReady(reason)) => {
@@ -273,7 +304,7 @@ impl Supervisor {
             Ok(s) => s,
             Err(e) => {
                 if let Some(reason) = e.status.and_then(|s| self.codec.permanent_rejection(s)) {
-                    self.codec.refused(e.status);
+                    self.credential_refused(e.status);
                     return SessionEnd::Lost(Ended::permanent(reason));
                 }
                 if e.fatal {
@@ -300,7 +331,7 @@ impl Supervisor {
     async fn session(&mut self, socket: Socket) -> SessionEnd<String> {
         self.frames_this_session = 0;
         let (mut sink, mut stream) = socket.split();
-        for frame in self.codec.on_open() {
+        for frame in self.codec.on_open(self.env.at(crate::timestamp::now_ms())) {
             if let Err(e) = self.send(&mut sink, to_ws(frame)).await {
                 return SessionEnd::Lost(format!("connection lost while opening: {e}"));
             }
@@ -464,7 +495,10 @@ impl Supervisor {
                 }
                 continue;
             }
-            match self.codec.encode(&item) {
+            match self
+                .codec
+                .encode(&item, self.env.at(crate::timestamp::now_ms()))
+            {
                 Ok(frames) => {
                     for frame in frames {
                         self.send(sink, to_ws(frame))
@@ -490,7 +524,10 @@ impl Supervisor {
                 WsMessage::Binary(bytes) => InFrame::Binary(bytes),
                 _ => continue,
             };
-            let items = match self.codec.decode(input) {
+            let items = match self
+                .codec
+                .decode(input, self.env.at(crate::timestamp::now_ms()))
+            {
                 Ok(items) => items,
                 Err(e) => {
                     tracing::warn!(error = %e, "malformed frame from the server");
@@ -544,7 +581,10 @@ impl Supervisor {
             }
             None => {
                 for id in stored {
-                    after.replies.extend(self.codec.acknowledge(&id));
+                    after.replies.extend(
+                        self.codec
+                            .acknowledge(&id, self.env.at(crate::timestamp::now_ms())),
+                    );
                 }
             }
         }
@@ -574,7 +614,10 @@ impl Supervisor {
     fn acknowledge_over_socket(&mut self, failed: Failed, after: &mut AfterFrame) {
         tracing::warn!(reason = %failed.reason, count = failed.service_ids.len(), "batch acknowledgement failed; acknowledging one by one");
         for id in &failed.service_ids {
-            after.replies.extend(self.codec.acknowledge(id));
+            after.replies.extend(
+                self.codec
+                    .acknowledge(id, self.env.at(crate::timestamp::now_ms())),
+            );
         }
     }
 

@@ -78,17 +78,32 @@ pub struct Connection {
     pub codec: Box<dyn Codec>,
     /// REST work the socket needs (catch-up after connecting, sending over REST).
     pub companion: Option<Arc<dyn Companion>>,
+    /// Where the credential to dial with comes from, for services whose credential changes
+    /// while the account runs (MEXC's listenKey); read before every dial and handed to the codec.
+    pub credentials: Option<Arc<dyn Credentials>>,
 }
 
 impl Connection {
-    /// A connection with only its codec (no REST companion).
+    /// A connection with only its codec (no REST companion, no changing credential).
     pub fn new(room: Option<String>, codec: Box<dyn Codec>) -> Self {
         Connection {
             room,
             codec,
             companion: None,
+            credentials: None,
         }
     }
+}
+
+/// A credential that may change while the connection runs. The codec only says whether a
+/// refusal was about the credential ([`Codec::credential_refused`]); the supervisor forwards
+/// that here, where it can be renewed.
+pub trait Credentials: Send + Sync {
+    /// The credential to dial with now; `CodecError::NotReady` while one is on its way.
+    fn current(&self) -> Result<crate::secret::Secret, crate::codec::CodecError>;
+
+    /// The server refused the credential.
+    fn refused(&self) {}
 }
 
 /// What the engine asks of a running connection.

@@ -6,11 +6,10 @@
 //! message types and methods become "unsupported" placeholders instead of being dropped.
 
 use crate::codec::{
-    Codec, CodecError, ConnectRequest, Heartbeat, HeartbeatFrame, InFrame, Inbound, OutFrame,
+    Codec, CodecError, ConnectRequest, Env, Heartbeat, HeartbeatFrame, InFrame, Inbound, OutFrame,
     Outgoing,
 };
 use crate::message::{IncomingMessage, Media, MessageKind};
-use crate::services::mexc::listen_key::ListenKeySource;
 use chrono::{FixedOffset, TimeZone};
 use data::Data;
 use serde::Deserialize;
@@ -29,7 +28,9 @@ pub const MAX_CONTENT_BYTES: usize = 8 * 1024;
 #[derive(Debug, Clone)]
 pub struct Conversation {
     pub endpoint: String,
-    pub listen_key: ListenKeySource,
+    /// The listenKey comes from Parley's keeper (API-key mode), not from the user: refusals
+    /// are worded so, and the keeper renews it (the key itself comes with each dial, in [`Env`]).
+    pub managed_key: bool,
     pub conversation_id: i64,
     /// `createTime` has no zone on the wire; this is the offset it is read in (default UTC, [I]).
     pub create_time_offset_minutes: i32,
@@ -61,7 +62,7 @@ impl MexcCodec {
             .map(|t| t.timestamp_millis())
     }
 
-    fn message(&self, body: ChatBody) -> IncomingMessage {
+    fn message(&self, body: ChatBody, now_ms: i64) -> IncomingMessage {
         let kind = match body.kind {
             Some(1) => MessageKind::Text,
             Some(2) => MessageKind::Image,
@@ -113,9 +114,7 @@ impl MexcCodec {
             media,
             card: None,
             sender_avatar: None,
-            ts_ms: self
-                .create_time_ms(&ts_raw)
-                .unwrap_or_else(crate::timestamp::now_ms),
+            ts_ms: self.create_time_ms(&ts_raw).unwrap_or(now_ms),
             ts_raw,
         }
     }
@@ -154,9 +153,12 @@ struct ChatBody {
 }
 
 impl Codec for MexcCodec {
-    fn connect_request(&mut self) -> Result<ConnectRequest, CodecError> {
+    fn connect_request(&mut self, env: &mut Env) -> Result<ConnectRequest, CodecError> {
         let mut url = crate::wire::ws_url(&self.chat.endpoint)?;
-        let key = self.chat.listen_key.current()?;
+        let key = env
+            .credential()
+            .filter(|k| !k.expose().trim().is_empty())
+            .ok_or_else(|| CodecError::Settings("the listenKey is empty".into()))?;
         url.query_pairs_mut()
             .append_pair("listenKey", key.expose().trim())
             .append_pair("conversationId", &self.chat.conversation_id.to_string());
@@ -167,7 +169,7 @@ impl Codec for MexcCodec {
         })
     }
 
-    fn decode(&mut self, frame: InFrame<'_>) -> Result<Vec<Inbound>, CodecError> {
+    fn decode(&mut self, frame: InFrame<'_>, env: &mut Env) -> Result<Vec<Inbound>, CodecError> {
         let text = crate::codec::checked_json_text(frame, MAX_FRAME_BYTES)?;
         let envelope: Envelope =
             serde_json::from_str(text).map_err(|e| CodecError::InvalidJson(e.to_string()))?;
@@ -187,7 +189,7 @@ impl Codec for MexcCodec {
                     })?,
                     Data::Unusable => return Err(CodecError::MissingField("data")),
                 };
-                Ok(vec![Inbound::Message(self.message(body))])
+                Ok(vec![Inbound::Message(self.message(body, env.now_ms()))])
             }
             // The PONG: liveness is any frame, so nothing else to do.
             Some("PING") => Ok(Vec::new()),
@@ -213,7 +215,7 @@ impl Codec for MexcCodec {
                     media: None,
                     card: None,
                     sender_avatar: None,
-                    ts_ms: crate::timestamp::now_ms(),
+                    ts_ms: env.now_ms(),
                     ts_raw: String::new(),
                 })])
             }
@@ -221,7 +223,7 @@ impl Codec for MexcCodec {
         }
     }
 
-    fn encode(&mut self, message: &Outgoing) -> Result<Vec<OutFrame>, CodecError> {
+    fn encode(&mut self, message: &Outgoing, _env: &mut Env) -> Result<Vec<OutFrame>, CodecError> {
         let refuse = |why: &str| Err(CodecError::Refused(why.to_owned()));
         if message.text.len() > MAX_CONTENT_BYTES {
             return refuse(&format!(
@@ -285,7 +287,7 @@ impl Codec for MexcCodec {
     }
 
     fn closed_at_once_reason(&self, times: u32) -> String {
-        if self.chat.listen_key.is_managed() {
+        if self.chat.managed_key {
             return format!(
                 "MEXC closed the chat as soon as it opened, {times} times in a row; Parley is getting a new listenKey"
             );
@@ -297,7 +299,7 @@ impl Codec for MexcCodec {
 
     fn permanent_rejection(&self, status: u16) -> Option<String> {
         match status {
-            401 if self.chat.listen_key.is_managed() => {
+            401 if self.chat.managed_key => {
                 Some("MEXC refused the listenKey (HTTP 401); Parley is getting a new one".into())
             }
             401 => Some(
@@ -311,10 +313,8 @@ impl Codec for MexcCodec {
     }
 
     /// A 401 or a string of closes-at-once mean the key; a 403 means this one order chat.
-    fn refused(&mut self, status: Option<u16>) {
-        if matches!(status, None | Some(401)) {
-            self.chat.listen_key.report_refused();
-        }
+    fn credential_refused(&self, status: Option<u16>) -> bool {
+        matches!(status, None | Some(401))
     }
 }
 

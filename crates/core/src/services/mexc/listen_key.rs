@@ -30,9 +30,16 @@ impl ListenKeySource {
     pub fn is_managed(&self) -> bool {
         matches!(self, ListenKeySource::Managed(_))
     }
+}
 
-    /// The server refused the key: a managed slot asks its keeper for a new one.
-    pub fn report_refused(&self) {
+/// The supervisor reads the key before every dial and reports refusals here: a managed slot
+/// asks its keeper for a new key; a pasted key can only be replaced by the user.
+impl crate::supervisor::Credentials for ListenKeySource {
+    fn current(&self) -> Result<Secret, CodecError> {
+        ListenKeySource::current(self)
+    }
+
+    fn refused(&self) {
         if let ListenKeySource::Managed(slot) = self {
             slot.refused.notify_one();
         }

@@ -31,15 +31,17 @@ pub fn connection(
     conversation_id: i64,
     listen_key: ListenKeySource,
 ) -> Connection {
-    Connection::new(
+    let mut connection = Connection::new(
         Some(conversation_id.to_string()),
         Box::new(codec::MexcCodec::new(codec::Conversation {
             endpoint: settings.endpoint.clone(),
-            listen_key,
+            managed_key: listen_key.is_managed(),
             conversation_id,
             create_time_offset_minutes: settings.create_time_offset_minutes,
         })),
-    )
+    );
+    connection.credentials = Some(Arc::new(listen_key));
+    connection
 }
 
 impl Background for KeeperHandle {

@@ -27,9 +27,15 @@ pub fn request_signature(method: &str, uri: &str, body: &[u8]) -> String {
     hex::encode(hash.finalize())
 }
 
-/// Signs a token for one request at `now_s` (Unix seconds).
-pub fn sign(keystore: &Keystore, method: &str, uri: &str, body: &[u8], now_s: i64) -> SignedToken {
-    let request_id = uuid::Uuid::new_v4().to_string();
+/// Signs a token for one request at `now_s` (Unix seconds); `request_id` is its fresh `jti`.
+pub fn sign(
+    keystore: &Keystore,
+    method: &str,
+    uri: &str,
+    body: &[u8],
+    now_s: i64,
+    request_id: String,
+) -> SignedToken {
     let header = serde_json::json!({"alg": keystore.algorithm(), "typ": "JWT"});
     let claims = serde_json::json!({
         "uid": keystore.user_id,

@@ -8,7 +8,7 @@ pub mod category;
 pub mod frame;
 
 use crate::codec::{
-    Codec, CodecError, ConnectRequest, Heartbeat, HeartbeatFrame, InFrame, Inbound, OutFrame,
+    Codec, CodecError, ConnectRequest, Env, Heartbeat, HeartbeatFrame, InFrame, Inbound, OutFrame,
     Outgoing, SendRefusal,
 };
 use crate::message::{DeliveryState, IncomingMessage, MessageKind};
@@ -107,8 +107,8 @@ impl MixinCodec {
         }
     }
 
-    fn request(action: &str, params: Option<Value>) -> (String, OutFrame) {
-        let id = uuid::Uuid::new_v4().to_string();
+    fn request(action: &str, params: Option<Value>, env: &mut Env) -> (String, OutFrame) {
+        let id = env.fresh_id();
         let mut frame = json!({"id": id, "action": action});
         if let Some(params) = params {
             frame["params"] = params;
@@ -119,7 +119,7 @@ impl MixinCodec {
         )
     }
 
-    fn view(&self, data: Value) -> Result<Inbound, CodecError> {
+    fn view(&self, data: Value, now_ms: i64) -> Result<Inbound, CodecError> {
         let view: View = serde_json::from_value(data)
             .map_err(|e| CodecError::UnexpectedShape(format!("message view: {e}")))?;
         if view.message_id.is_empty() {
@@ -154,8 +154,7 @@ impl MixinCodec {
             .representative_id
             .filter(|r| !r.is_empty())
             .unwrap_or(view.user_id);
-        let ts_ms = crate::timestamp::parse_iso_ms(&view.created_at)
-            .unwrap_or_else(crate::timestamp::now_ms);
+        let ts_ms = crate::timestamp::parse_iso_ms(&view.created_at).unwrap_or(now_ms);
         Ok(Inbound::Message(IncomingMessage {
             room: view.conversation_id,
             service_id: Some(view.message_id),
@@ -229,7 +228,7 @@ fn status(s: &str) -> Option<DeliveryState> {
 }
 
 impl Codec for MixinCodec {
-    fn connect_request(&mut self) -> Result<ConnectRequest, CodecError> {
+    fn connect_request(&mut self, env: &mut Env) -> Result<ConnectRequest, CodecError> {
         let url = crate::wire::ws_url(&self.settings.blaze_url)?;
         let keystore = self.keystore.as_ref().ok_or_else(|| {
             CodecError::Settings(
@@ -237,8 +236,10 @@ impl Codec for MixinCodec {
             )
         })?;
         // A fresh token for every connection: the handshake is signed as `GET /` with no body.
-        let now = chrono::Utc::now().timestamp();
-        let token = crate::services::mixin::auth::sign(keystore, "GET", "/", b"", now);
+        let request_id = env.fresh_id();
+        let now_s = env.now_ms().div_euclid(1000);
+        let token =
+            crate::services::mixin::auth::sign(keystore, "GET", "/", b"", now_s, request_id);
         Ok(ConnectRequest {
             url,
             headers: vec![("Authorization".into(), format!("Bearer {}", token.token))],
@@ -246,14 +247,14 @@ impl Codec for MixinCodec {
         })
     }
 
-    fn on_open(&mut self) -> Vec<OutFrame> {
+    fn on_open(&mut self, env: &mut Env) -> Vec<OutFrame> {
         // Replies to sends of an earlier connection will never come: the outbox resends them.
         self.sends.clear();
         // Without this first, the server pushes nothing (service doc).
-        vec![Self::request("LIST_PENDING_MESSAGES", None).1]
+        vec![Self::request("LIST_PENDING_MESSAGES", None, env).1]
     }
 
-    fn decode(&mut self, frame: InFrame<'_>) -> Result<Vec<Inbound>, CodecError> {
+    fn decode(&mut self, frame: InFrame<'_>, env: &mut Env) -> Result<Vec<Inbound>, CodecError> {
         let compressed = match frame {
             InFrame::Binary(b) => b,
             InFrame::Text(t) => {
@@ -273,14 +274,14 @@ impl Codec for MixinCodec {
         let item = match (envelope.action.as_str(), envelope.data, envelope.error) {
             (_, _, Some(e)) if e.is_auth() => Inbound::SessionRejected(e.describe()),
             (_, _, Some(e)) => Inbound::ServerError(e.describe()),
-            ("CREATE_MESSAGE", Some(data), None) => self.view(data)?,
+            ("CREATE_MESSAGE", Some(data), None) => self.view(data, env.now_ms())?,
             ("ACKNOWLEDGE_MESSAGE_RECEIPT", Some(data), None) => Self::receipt(data)?,
             (action, _, None) => Inbound::Ignored(format!("{action} frame")),
         };
         Ok(vec![item])
     }
 
-    fn encode(&mut self, message: &Outgoing) -> Result<Vec<OutFrame>, CodecError> {
+    fn encode(&mut self, message: &Outgoing, env: &mut Env) -> Result<Vec<OutFrame>, CodecError> {
         if message.kind != MessageKind::Text {
             return Err(CodecError::Refused(
                 "a Mixin bot replies with text only in this version".into(),
@@ -302,10 +303,7 @@ impl Codec for MixinCodec {
                 message.room
             )));
         }
-        let message_id = message
-            .client_id
-            .clone()
-            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let message_id = message.client_id.clone().unwrap_or_else(|| env.fresh_id());
         let (id, frame) = Self::request(
             "CREATE_MESSAGE",
             Some(json!({
@@ -315,6 +313,7 @@ impl Codec for MixinCodec {
                 "data_base64": URL_SAFE_NO_PAD.encode(message.text.as_bytes()),
                 "status": "SENT",
             })),
+            env,
         );
         if message.local_id != 0 {
             self.sends.insert(id, message.local_id);
@@ -322,9 +321,9 @@ impl Codec for MixinCodec {
         Ok(vec![frame])
     }
 
-    fn acknowledge(&mut self, service_id: &str) -> Vec<OutFrame> {
+    fn acknowledge(&mut self, service_id: &str, env: &mut Env) -> Vec<OutFrame> {
         let params = json!({"message_id": service_id, "status": "READ"});
-        vec![Self::request("ACKNOWLEDGE_MESSAGE_RECEIPT", Some(params)).1]
+        vec![Self::request("ACKNOWLEDGE_MESSAGE_RECEIPT", Some(params), env).1]
     }
 
     fn reset_on_malformed(&self) -> bool {

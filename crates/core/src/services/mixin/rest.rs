@@ -157,6 +157,7 @@ impl MixinRest {
             &crate::services::mixin::auth::uri_of(&url),
             body.as_bytes(),
             now,
+            uuid::Uuid::new_v4().to_string(),
         );
         let method = method
             .parse()

@@ -3,7 +3,7 @@
 //! server's broadcast echo, recognised by `sender == client_id`.
 
 use crate::codec::{
-    Codec, CodecError, ConnectRequest, Heartbeat, HeartbeatFrame, InFrame, Inbound, OutFrame,
+    Codec, CodecError, ConnectRequest, Env, Heartbeat, HeartbeatFrame, InFrame, Inbound, OutFrame,
     Outgoing,
 };
 use crate::message::{IncomingMessage, MessageKind};
@@ -60,7 +60,7 @@ struct WireFrame {
 }
 
 impl Codec for MocklyCodec {
-    fn connect_request(&mut self) -> Result<ConnectRequest, CodecError> {
+    fn connect_request(&mut self, _env: &mut Env) -> Result<ConnectRequest, CodecError> {
         Ok(ConnectRequest {
             url: Self::endpoint_url(&self.settings)?,
             headers: Vec::new(),
@@ -68,11 +68,11 @@ impl Codec for MocklyCodec {
         })
     }
 
-    fn decode(&mut self, frame: InFrame<'_>) -> Result<Vec<Inbound>, CodecError> {
+    fn decode(&mut self, frame: InFrame<'_>, env: &mut Env) -> Result<Vec<Inbound>, CodecError> {
         let wire: WireFrame = crate::codec::json_text_frame(frame, MAX_FRAME_BYTES)?;
         let ts_raw = wire.timestamp.unwrap_or_default();
         // A missing or unreadable time is shown as "now" rather than dropping the message.
-        let ts_ms = parse_iso_ms(&ts_raw).unwrap_or_else(crate::timestamp::now_ms);
+        let ts_ms = parse_iso_ms(&ts_raw).unwrap_or(env.now_ms());
         match wire.kind.as_deref() {
             Some("message") => {
                 let sender = wire.sender.ok_or(CodecError::MissingField("sender"))?;
@@ -128,7 +128,7 @@ impl Codec for MocklyCodec {
         }
     }
 
-    fn encode(&mut self, message: &Outgoing) -> Result<Vec<OutFrame>, CodecError> {
+    fn encode(&mut self, message: &Outgoing, _env: &mut Env) -> Result<Vec<OutFrame>, CodecError> {
         if message.kind != MessageKind::Text {
             return Err(CodecError::Refused("mockly rooms take text only".into()));
         }
@@ -173,7 +173,7 @@ mod tests {
     }
 
     fn decode(text: &str) -> Result<Vec<Inbound>, CodecError> {
-        codec().decode(InFrame::Text(text))
+        codec().decode(InFrame::Text(text), &mut Env::fixed(0))
     }
 
     // The three frame examples of service-docs/mockly-chat.txt, verbatim (minus the // comments).
@@ -197,6 +197,21 @@ mod tests {
     "message": "Invalid JSON format",
     "timestamp": "2023-07-25T14:33:25.123456"
     }"#;
+
+    #[test]
+    fn a_frame_without_a_usable_time_takes_the_time_the_caller_gives() {
+        let frame = r#"{"type":"message","sender":"bob","message":"hi","timestamp":"yesterday"}"#;
+        let mut env = Env::fixed(1_700_000_000_123);
+        let items = codec().decode(InFrame::Text(frame), &mut env).unwrap();
+        let [Inbound::Message(m)] = items.as_slice() else {
+            panic!("expected one message, got {items:?}")
+        };
+        assert_eq!(
+            m.ts_ms, 1_700_000_000_123,
+            "the codec reads no clock of its own"
+        );
+        assert_eq!(m.ts_raw, "yesterday");
+    }
 
     #[test]
     fn documented_chat_message_decodes_with_id_sender_and_utc_time() {
@@ -250,14 +265,17 @@ mod tests {
     #[test]
     fn documented_send_shape_is_produced() {
         let frames = codec()
-            .encode(&Outgoing {
-                local_id: 1,
-                room: ROOM.into(),
-                kind: MessageKind::Text,
-                text: "Hello, everyone!".into(),
-                media: None,
-                client_id: None,
-            })
+            .encode(
+                &Outgoing {
+                    local_id: 1,
+                    room: ROOM.into(),
+                    kind: MessageKind::Text,
+                    text: "Hello, everyone!".into(),
+                    media: None,
+                    client_id: None,
+                },
+                &mut Env::fixed(0),
+            )
             .unwrap();
         let OutFrame::Text(t) = &frames[0] else {
             panic!("text frame expected")
@@ -289,7 +307,7 @@ mod tests {
             Err(CodecError::InvalidJson(_))
         ));
         assert!(matches!(
-            codec().decode(InFrame::Binary(&[1, 2, 3])),
+            codec().decode(InFrame::Binary(&[1, 2, 3]), &mut Env::fixed(0)),
             Err(CodecError::UnexpectedBinary(3))
         ));
     }
@@ -343,11 +361,17 @@ mod tests {
             media: None,
             client_id: None,
         };
-        assert!(matches!(c.encode(&empty), Err(CodecError::Refused(_))));
+        assert!(matches!(
+            c.encode(&empty, &mut Env::fixed(0)),
+            Err(CodecError::Refused(_))
+        ));
         let big = Outgoing {
             text: "x".repeat(MAX_MESSAGE_BYTES + 1),
             ..empty
         };
-        assert!(matches!(c.encode(&big), Err(CodecError::Refused(_))));
+        assert!(matches!(
+            c.encode(&big, &mut Env::fixed(0)),
+            Err(CodecError::Refused(_))
+        ));
     }
 }

@@ -3,7 +3,7 @@
 //! REST API and the socket's `auth` and reports exactly what failed.
 
 use super::RealtimeSettings;
-use crate::codec::{Codec, InFrame, Inbound};
+use crate::codec::{Codec, Env, InFrame, Inbound};
 use crate::secret::Secret;
 use crate::services::realtime::codec::{RealtimeCodec, Shared};
 use crate::services::realtime::rest::{jwt_user_id, RealtimeCredentials, RealtimeRest, RestError};
@@ -82,8 +82,11 @@ pub async fn test_connection(
         credentials.token.clone(),
         Shared::new(Vec::new()),
     );
+    // This check talks to the server itself, so it hands the codec the real time and fresh ids.
+    let mut env = Env::new(|| uuid::Uuid::new_v4().to_string());
+    env.at(crate::timestamp::now_ms());
     let request = codec
-        .connect_request()
+        .connect_request(&mut env)
         .map_err(|e| RestError::Settings(e.to_string()))?;
     let mut socket =
         crate::socket::dial(&request, Duration::from_secs(10), codec.max_frame_bytes())
@@ -101,7 +104,7 @@ pub async fn test_connection(
             hint: None,
         }))
     };
-    let auth = codec.on_open().into_iter().next();
+    let auth = codec.on_open(&mut env).into_iter().next();
     if let Some(crate::codec::OutFrame::Text(auth)) = auth {
         socket
             .send(WsMessage::Text(auth.into()))
@@ -128,7 +131,10 @@ pub async fn test_connection(
                 )));
             }
             Ok(Some(Ok(WsMessage::Text(text)))) => {
-                if let Ok(items) = codec.decode(InFrame::Text(text.as_str())) {
+                if let Ok(items) = codec.decode(
+                    InFrame::Text(text.as_str()),
+                    env.at(crate::timestamp::now_ms()),
+                ) {
                     if let Some(Inbound::ServerError(message)) = items.into_iter().next() {
                         return Err(refused(format!("the live socket says: {message}")));
                     }

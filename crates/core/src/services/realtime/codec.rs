@@ -4,7 +4,7 @@
 //! names the docs do not define live in [`names`] so they change in one place.
 
 use crate::codec::{
-    Codec, CodecError, ConnectRequest, Heartbeat, HeartbeatFrame, InFrame, Inbound, OutFrame,
+    Codec, CodecError, ConnectRequest, Env, Heartbeat, HeartbeatFrame, InFrame, Inbound, OutFrame,
     Outgoing, Signal,
 };
 use crate::live::{Alert, AlertKind, PriceTick};
@@ -235,7 +235,11 @@ fn field(v: &Fields<'_>, key: &str) -> Option<String> {
 }
 
 impl RealtimeCodec {
-    fn chat_message(&self, raw: Option<&RawValue>) -> Result<Vec<Inbound>, CodecError> {
+    fn chat_message(
+        &self,
+        raw: Option<&RawValue>,
+        now_ms: i64,
+    ) -> Result<Vec<Inbound>, CodecError> {
         let m: ChatMessage = data(raw, names::CHAT_MESSAGE)?;
         if !self.shared.is_joined(&m.chatroom_id) {
             return Ok(vec![Inbound::Ignored(format!(
@@ -244,8 +248,7 @@ impl RealtimeCodec {
             ))]);
         }
         let own = !self.settings.user_id.is_empty() && m.user_id == self.settings.user_id;
-        let ts_ms =
-            crate::timestamp::parse_iso_ms(&m.timestamp).unwrap_or_else(crate::timestamp::now_ms);
+        let ts_ms = crate::timestamp::parse_iso_ms(&m.timestamp).unwrap_or(now_ms);
         Ok(vec![Inbound::Message(IncomingMessage {
             room: m.chatroom_id,
             service_id: Some(m.message_id),
@@ -284,7 +287,7 @@ impl RealtimeCodec {
         }])
     }
 
-    fn alert(kind: AlertKind, raw: Option<&RawValue>) -> Inbound {
+    fn alert(kind: AlertKind, raw: Option<&RawValue>, now_ms: i64) -> Inbound {
         let v = fields(raw);
         let (id, title, body, priority) = match kind {
             AlertKind::Trade => {
@@ -342,7 +345,7 @@ impl RealtimeCodec {
         let ts_ms = ["timestamp", "startedAt", "endedAt", "createdAt"]
             .iter()
             .find_map(|k| field(&v, k).and_then(|t| crate::timestamp::parse_iso_ms(&t)))
-            .unwrap_or_else(crate::timestamp::now_ms);
+            .unwrap_or(now_ms);
         Inbound::Alert(Alert {
             kind,
             id,
@@ -355,7 +358,7 @@ impl RealtimeCodec {
 }
 
 impl Codec for RealtimeCodec {
-    fn connect_request(&mut self) -> Result<ConnectRequest, CodecError> {
+    fn connect_request(&mut self, _env: &mut Env) -> Result<ConnectRequest, CodecError> {
         if self.token.expose().trim().is_empty() {
             return Err(CodecError::Settings(
                 "no token: sign in again in settings".into(),
@@ -377,7 +380,7 @@ impl Codec for RealtimeCodec {
         })
     }
 
-    fn on_open(&mut self) -> Vec<OutFrame> {
+    fn on_open(&mut self, _env: &mut Env) -> Vec<OutFrame> {
         let mut frames = vec![text(
             json!({"type": names::AUTH, "token": self.token.expose()}),
         )];
@@ -396,7 +399,7 @@ impl Codec for RealtimeCodec {
         frames
     }
 
-    fn decode(&mut self, frame: InFrame<'_>) -> Result<Vec<Inbound>, CodecError> {
+    fn decode(&mut self, frame: InFrame<'_>, env: &mut Env) -> Result<Vec<Inbound>, CodecError> {
         let text = match frame {
             InFrame::Text(t) => t,
             InFrame::Binary(b) => return Err(CodecError::UnexpectedBinary(b.len())),
@@ -413,7 +416,7 @@ impl Codec for RealtimeCodec {
         let kind = envelope.kind.ok_or(CodecError::MissingField("type"))?;
         let raw = envelope.data;
         match kind.as_str() {
-            names::CHAT_MESSAGE => self.chat_message(raw),
+            names::CHAT_MESSAGE => self.chat_message(raw, env.now_ms()),
             names::USER_ONLINE | names::USER_OFFLINE => {
                 let u: UserStatus = data(raw, &kind)?;
                 let online = kind == names::USER_ONLINE
@@ -437,11 +440,23 @@ impl Codec for RealtimeCodec {
                     change_percent: p.change_percent.map(number_text).transpose()?,
                 })])
             }
-            names::TRADE_CREATED => Ok(vec![Self::alert(AlertKind::Trade, raw)]),
-            names::POST_CREATED => Ok(vec![Self::alert(AlertKind::Post, raw)]),
-            names::NOTIFICATION_NEW => Ok(vec![Self::alert(AlertKind::Notification, raw)]),
-            names::SESSION_STARTED => Ok(vec![Self::alert(AlertKind::SessionStarted, raw)]),
-            names::SESSION_ENDED => Ok(vec![Self::alert(AlertKind::SessionEnded, raw)]),
+            names::TRADE_CREATED => Ok(vec![Self::alert(AlertKind::Trade, raw, env.now_ms())]),
+            names::POST_CREATED => Ok(vec![Self::alert(AlertKind::Post, raw, env.now_ms())]),
+            names::NOTIFICATION_NEW => Ok(vec![Self::alert(
+                AlertKind::Notification,
+                raw,
+                env.now_ms(),
+            )]),
+            names::SESSION_STARTED => Ok(vec![Self::alert(
+                AlertKind::SessionStarted,
+                raw,
+                env.now_ms(),
+            )]),
+            names::SESSION_ENDED => Ok(vec![Self::alert(
+                AlertKind::SessionEnded,
+                raw,
+                env.now_ms(),
+            )]),
             names::ERROR => {
                 let v = fields(raw);
                 let message = field(&v, "message")
@@ -458,7 +473,7 @@ impl Codec for RealtimeCodec {
         }
     }
 
-    fn encode(&mut self, message: &Outgoing) -> Result<Vec<OutFrame>, CodecError> {
+    fn encode(&mut self, message: &Outgoing, _env: &mut Env) -> Result<Vec<OutFrame>, CodecError> {
         if message.kind != MessageKind::Text {
             return Err(CodecError::Refused("Realtime rooms take text only".into()));
         }

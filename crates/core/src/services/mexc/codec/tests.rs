@@ -8,14 +8,21 @@ use serde_json::Value;
 fn codec() -> MexcCodec {
     MexcCodec::new(Conversation {
         endpoint: DEFAULT_ENDPOINT.into(),
-        listen_key: ListenKeySource::Fixed(Secret::new("pqia91ma19a5s61cv6a81va65sd099v8a65a1")),
+        managed_key: false,
         conversation_id: 50012,
         create_time_offset_minutes: 0,
     })
 }
 
+/// The time fixed at 0, and the listenKey the supervisor would hand over.
+fn env() -> Env {
+    let mut env = Env::fixed(0);
+    env.set_credential(Some(Secret::new("pqia91ma19a5s61cv6a81va65sd099v8a65a1")));
+    env
+}
+
 fn decode(text: &str) -> Result<Vec<Inbound>, CodecError> {
-    codec().decode(InFrame::Text(text))
+    codec().decode(InFrame::Text(text), &mut env())
 }
 
 fn one_message(text: &str) -> IncomingMessage {
@@ -50,7 +57,7 @@ const DOC_PONG: &str = r#"{
 
 #[test]
 fn the_socket_url_carries_the_listen_key_and_conversation() {
-    let request = codec().connect_request().unwrap();
+    let request = codec().connect_request(&mut env()).unwrap();
     assert_eq!(
         request.url.as_str(),
         "wss://wbs.p2p.mexc.com/ws?listenKey=pqia91ma19a5s61cv6a81va65sd099v8a65a1&conversationId=50012"
@@ -75,7 +82,7 @@ fn documented_receive_decodes_the_double_encoded_body() {
 fn create_time_follows_the_configured_offset() {
     let mut c = codec();
     c.chat.create_time_offset_minutes = 8 * 60;
-    let Inbound::Message(m) = &c.decode(InFrame::Text(DOC_RECEIVE)).unwrap()[0] else {
+    let Inbound::Message(m) = &c.decode(InFrame::Text(DOC_RECEIVE), &mut env()).unwrap()[0] else {
         panic!()
     };
     assert_eq!(m.ts_ms, 1_737_892_800_000 - 8 * 3_600_000);
@@ -84,18 +91,21 @@ fn create_time_follows_the_configured_offset() {
 #[test]
 fn documented_send_is_produced_from_an_image_message() {
     let frames = codec()
-        .encode(&Outgoing {
-            local_id: 9,
-            room: "50012".into(),
-            kind: MessageKind::Image,
-            text: "This is a design screenshot".into(),
-            media: Some(Media {
-                url: "https://cdn.example.com/images/design_v3.png".into(),
-                thumb_url: Some("https://cdn.example.com/images/design_v3_thumb.jpg".into()),
-                ..Default::default()
-            }),
-            client_id: None,
-        })
+        .encode(
+            &Outgoing {
+                local_id: 9,
+                room: "50012".into(),
+                kind: MessageKind::Image,
+                text: "This is a design screenshot".into(),
+                media: Some(Media {
+                    url: "https://cdn.example.com/images/design_v3.png".into(),
+                    thumb_url: Some("https://cdn.example.com/images/design_v3_thumb.jpg".into()),
+                    ..Default::default()
+                }),
+                client_id: None,
+            },
+            &mut env(),
+        )
         .unwrap();
     let OutFrame::Text(ours) = &frames[0] else {
         panic!()
@@ -212,7 +222,7 @@ fn malformed_frames_are_typed_errors() {
         Err(CodecError::UnexpectedShape(_))
     ));
     assert!(matches!(
-        codec().decode(InFrame::Binary(b"x")),
+        codec().decode(InFrame::Binary(b"x"), &mut env()),
         Err(CodecError::UnexpectedBinary(1))
     ));
 }
@@ -228,7 +238,9 @@ fn a_media_message_without_its_url_is_refused_before_sending() {
         media: None,
         client_id: None,
     };
-    assert!(matches!(c.encode(&image), Err(CodecError::Refused(m)) if m.contains("needs a URL")));
+    assert!(
+        matches!(c.encode(&image, &mut env()), Err(CodecError::Refused(m)) if m.contains("needs a URL"))
+    );
     let bad_scheme = Outgoing {
         media: Some(Media {
             url: "javascript:alert(1)".into(),
@@ -238,32 +250,39 @@ fn a_media_message_without_its_url_is_refused_before_sending() {
         client_id: None,
         ..image
     };
-    assert!(matches!(c.encode(&bad_scheme), Err(CodecError::Refused(m)) if m.contains("http")));
+    assert!(
+        matches!(c.encode(&bad_scheme, &mut env()), Err(CodecError::Refused(m)) if m.contains("http"))
+    );
 }
 
 #[test]
 fn the_listen_key_is_required_and_never_printed() {
     let mut c = codec();
-    c.chat.listen_key = ListenKeySource::Fixed(Secret::new(" "));
-    assert!(matches!(c.connect_request(), Err(CodecError::Settings(_))));
+    let mut blank = Env::fixed(0);
+    blank.set_credential(Some(Secret::new(" ")));
+    assert!(matches!(
+        c.connect_request(&mut blank),
+        Err(CodecError::Settings(_))
+    ));
+    assert!(matches!(
+        c.connect_request(&mut Env::fixed(0)),
+        Err(CodecError::Settings(_))
+    ));
+    let request = c.connect_request(&mut env()).unwrap();
     assert!(!format!("{:?}", codec().chat).contains("pqia91"));
+    assert!(request.url.as_str().contains("listenKey=pqia91"));
 }
 
 #[test]
-fn only_a_refused_key_asks_the_keeper_for_a_new_one() {
-    use crate::services::mexc::listen_key::ListenKeySlot;
-    use futures_util::FutureExt;
-    let slot = std::sync::Arc::new(ListenKeySlot::default());
-    let mut c = codec();
-    c.chat.listen_key = ListenKeySource::Managed(slot.clone());
-    let asked = |slot: &ListenKeySlot| slot.refused.notified().now_or_never().is_some();
-    c.refused(Some(403));
-    assert!(!asked(&slot), "a refused order chat is not the key's fault");
-    c.refused(Some(401));
-    assert!(asked(&slot));
-    c.refused(None);
+fn only_a_refused_key_is_the_credentials_fault() {
+    let c = codec();
     assert!(
-        asked(&slot),
+        !c.credential_refused(Some(403)),
+        "a refused order chat is not the key's fault"
+    );
+    assert!(c.credential_refused(Some(401)));
+    assert!(
+        c.credential_refused(None),
         "closes-at-once until giving up point at the key too"
     );
 }

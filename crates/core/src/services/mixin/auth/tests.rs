@@ -38,6 +38,7 @@ fn an_eddsa_token_verifies_with_the_public_key_and_carries_every_claim() {
         "/acknowledgements",
         b"[{\"a\":1}]",
         1_700_000_000,
+        "00000000-0000-4000-8000-000000000001".into(),
     );
     let (header, claims, signature, input) = parts(&signed.token);
     assert_eq!(header["alg"], "EdDSA");
@@ -54,11 +55,8 @@ fn an_eddsa_token_verifies_with_the_public_key_and_carries_every_claim() {
     let signature = ed25519_dalek::Signature::from_slice(&signature).unwrap();
     use ed25519_dalek::Verifier;
     public.verify(input.as_bytes(), &signature).unwrap();
-    // Another request id every time.
-    assert_ne!(
-        sign(&keystore, "GET", "/", b"", 1).request_id,
-        signed.request_id
-    );
+    // The request id given is the token's `jti`.
+    assert_eq!(claims["jti"], signed.request_id.as_str());
 }
 
 #[test]
@@ -69,7 +67,14 @@ fn an_rs512_token_verifies_with_the_public_key() {
             .to_string(),
     )
     .unwrap();
-    let signed = sign(&keystore, "GET", "/", b"", 1_700_000_000);
+    let signed = sign(
+        &keystore,
+        "GET",
+        "/",
+        b"",
+        1_700_000_000,
+        "00000000-0000-4000-8000-000000000001".into(),
+    );
     let (header, claims, signature, input) = parts(&signed.token);
     assert_eq!(header["alg"], "RS512");
     assert_eq!(

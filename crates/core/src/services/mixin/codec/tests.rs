@@ -35,7 +35,8 @@ fn gz(v: &Value) -> Vec<u8> {
 }
 
 fn decode(c: &mut MixinCodec, v: Value) -> Vec<Inbound> {
-    c.decode(InFrame::Binary(&gz(&v))).unwrap()
+    c.decode(InFrame::Binary(&gz(&v)), &mut Env::fixed(0))
+        .unwrap()
 }
 
 fn sent_json(frame: &OutFrame) -> Value {
@@ -55,8 +56,9 @@ fn message(inbound: &[Inbound]) -> &IncomingMessage {
 #[test]
 fn each_connection_is_signed_anew_with_the_subprotocol() {
     let mut c = codec();
-    let first = c.connect_request().unwrap();
-    let second = c.connect_request().unwrap();
+    let mut env = Env::fixed(0);
+    let first = c.connect_request(&mut env).unwrap();
+    let second = c.connect_request(&mut env).unwrap();
     assert_eq!(first.subprotocol.as_deref(), Some("Mixin-Blaze-1"));
     assert_eq!(first.url.as_str(), "ws://127.0.0.1:9/");
     let token = |r: &ConnectRequest| r.headers[0].1.strip_prefix("Bearer ").unwrap().to_owned();
@@ -74,13 +76,13 @@ fn each_connection_is_signed_anew_with_the_subprotocol() {
     assert_eq!(claims["uid"], BOT);
     let mut without = MixinCodec::new(settings(), None);
     assert!(
-        matches!(without.connect_request(), Err(CodecError::Settings(m)) if m.contains("keystore"))
+        matches!(without.connect_request(&mut Env::fixed(0)), Err(CodecError::Settings(m)) if m.contains("keystore"))
     );
 }
 
 #[test]
 fn the_pending_list_is_asked_for_first() {
-    let frames = codec().on_open();
+    let frames = codec().on_open(&mut Env::fixed(0));
     assert_eq!(frames.len(), 1);
     let sent = sent_json(&frames[0]);
     assert_eq!(sent["action"], "LIST_PENDING_MESSAGES");
@@ -222,7 +224,8 @@ fn outgoing(local_id: i64, text: &str) -> Outgoing {
 #[test]
 fn sends_carry_the_client_message_id_and_replies_are_matched_by_request_id() {
     let mut c = codec();
-    let frames = c.encode(&outgoing(7, "héllo")).unwrap();
+    let mut env = Env::fixed(0);
+    let frames = c.encode(&outgoing(7, "héllo"), &mut env).unwrap();
     let sent = sent_json(&frames[0]);
     assert_eq!(sent["action"], "CREATE_MESSAGE");
     assert_eq!(
@@ -236,7 +239,7 @@ fn sends_carry_the_client_message_id_and_replies_are_matched_by_request_id() {
         .unwrap();
     assert_eq!(data, "héllo".as_bytes());
     // The same message again (a resend) keeps its message id under a new request id.
-    let again = sent_json(&c.encode(&outgoing(7, "héllo")).unwrap()[0]);
+    let again = sent_json(&c.encode(&outgoing(7, "héllo"), &mut env).unwrap()[0]);
     assert_eq!(again["params"]["message_id"], sent["params"]["message_id"]);
     assert_ne!(again["id"], sent["id"]);
     // A reply for an unknown id is ignored; the right one settles the send.
@@ -260,7 +263,7 @@ fn sends_carry_the_client_message_id_and_replies_are_matched_by_request_id() {
     assert!(
         matches!(&refused[..], [Inbound::SendResult { local_id: 7, outcome: Err(r) }] if r.permanent && r.reason.contains("403"))
     );
-    let busy = sent_json(&c.encode(&outgoing(8, "later")).unwrap()[0]);
+    let busy = sent_json(&c.encode(&outgoing(8, "later"), &mut Env::fixed(0)).unwrap()[0]);
     let limited = decode(
         &mut c,
         json!({"id": busy["id"], "action": "CREATE_MESSAGE", "error": {"code": 429, "description": "Too Many Requests"}}),
@@ -273,21 +276,24 @@ fn sends_carry_the_client_message_id_and_replies_are_matched_by_request_id() {
 #[test]
 fn what_cannot_be_sent_is_refused_before_the_wire() {
     let mut c = codec();
-    assert!(c.encode(&outgoing(1, "  ")).is_err());
+    assert!(c.encode(&outgoing(1, "  "), &mut Env::fixed(0)).is_err());
     assert!(c
-        .encode(&outgoing(1, &"x".repeat(MAX_TEXT_BYTES + 1)))
+        .encode(
+            &outgoing(1, &"x".repeat(MAX_TEXT_BYTES + 1)),
+            &mut Env::fixed(0)
+        )
         .is_err());
     let mut image = outgoing(1, "pic");
     image.kind = MessageKind::Image;
-    assert!(c.encode(&image).is_err());
+    assert!(c.encode(&image, &mut Env::fixed(0)).is_err());
     let mut bad_room = outgoing(1, "hi");
     bad_room.room = "not-a-conversation".into();
-    assert!(c.encode(&bad_room).is_err());
+    assert!(c.encode(&bad_room, &mut Env::fixed(0)).is_err());
 }
 
 #[test]
 fn an_acknowledgement_says_read() {
-    let frames = codec().acknowledge("m-9");
+    let frames = codec().acknowledge("m-9", &mut Env::fixed(0));
     let sent = sent_json(&frames[0]);
     assert_eq!(sent["action"], "ACKNOWLEDGE_MESSAGE_RECEIPT");
     assert_eq!(
@@ -299,35 +305,51 @@ fn an_acknowledgement_says_read() {
 #[test]
 fn malformed_frames_are_typed_errors() {
     let mut c = codec();
-    assert!(c.decode(InFrame::Text("{}")).is_err());
+    assert!(c.decode(InFrame::Text("{}"), &mut Env::fixed(0)).is_err());
     assert!(
-        c.decode(InFrame::Binary(b"{\"action\":\"CREATE_MESSAGE\"}"))
-            .is_err(),
+        c.decode(
+            InFrame::Binary(b"{\"action\":\"CREATE_MESSAGE\"}"),
+            &mut Env::fixed(0)
+        )
+        .is_err(),
         "not gzip"
     );
     let whole = gz(&json!({"action": "CREATE_MESSAGE", "data": {"message_id": "x"}}));
     assert!(
-        c.decode(InFrame::Binary(&whole[..whole.len() / 2]))
-            .is_err(),
+        c.decode(
+            InFrame::Binary(&whole[..whole.len() / 2]),
+            &mut Env::fixed(0)
+        )
+        .is_err(),
         "truncated"
     );
     assert!(matches!(
-        c.decode(InFrame::Binary(&frame::deflate(b"[1,2]"))),
+        c.decode(
+            InFrame::Binary(&frame::deflate(b"[1,2]")),
+            &mut Env::fixed(0)
+        ),
         Err(CodecError::InvalidJson(_))
     ));
     assert!(
-        c.decode(InFrame::Binary(&frame::deflate(&[0xff, 0xfe])))
-            .is_err(),
+        c.decode(
+            InFrame::Binary(&frame::deflate(&[0xff, 0xfe])),
+            &mut Env::fixed(0)
+        )
+        .is_err(),
         "invalid UTF-8"
     );
     let no_id = gz(
         &json!({"action": "CREATE_MESSAGE", "data": {"conversation_id": CONV, "category": "PLAIN_TEXT"}}),
     );
-    assert!(c.decode(InFrame::Binary(&no_id)).is_err());
+    assert!(c
+        .decode(InFrame::Binary(&no_id), &mut Env::fixed(0))
+        .is_err());
     let not_base64 = gz(
         &json!({"action": "CREATE_MESSAGE", "data": {"message_id": "m", "category": "PLAIN_TEXT", "data": "***"}}),
     );
-    assert!(c.decode(InFrame::Binary(&not_base64)).is_err());
+    assert!(c
+        .decode(InFrame::Binary(&not_base64), &mut Env::fixed(0))
+        .is_err());
     // Unknown actions are ignored, not errors.
     assert!(matches!(
         &decode(&mut c, json!({"action": "CREATE_CALL", "data": {}}))[..],
@@ -373,11 +395,13 @@ fn a_gzip_bomb_is_refused_after_the_limit() {
         "the bomb is small on the wire: {} bytes",
         bomb.len()
     );
-    let err = codec().decode(InFrame::Binary(&bomb)).unwrap_err();
+    let err = codec()
+        .decode(InFrame::Binary(&bomb), &mut Env::fixed(0))
+        .unwrap_err();
     assert!(err.to_string().contains("gzip bomb"), "{err}");
     let huge = vec![0u8; frame::MAX_COMPRESSED_BYTES + 1];
     assert!(matches!(
-        codec().decode(InFrame::Binary(&huge)),
+        codec().decode(InFrame::Binary(&huge), &mut Env::fixed(0)),
         Err(CodecError::TooLarge { .. })
     ));
 }

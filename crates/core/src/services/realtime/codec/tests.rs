@@ -24,7 +24,9 @@ fn codec() -> RealtimeCodec {
 }
 
 fn decode(frame: &str) -> Vec<Inbound> {
-    codec().decode(InFrame::Text(frame)).expect("decodes")
+    codec()
+        .decode(InFrame::Text(frame), &mut Env::fixed(0))
+        .expect("decodes")
 }
 
 fn frames_json(frames: Vec<OutFrame>) -> Vec<Value> {
@@ -61,7 +63,10 @@ fn documented_chat_message_is_normalized_with_its_server_id_and_utc_time() {
     let mut c = codec();
     c.shared.remember_name("user_999", "Jane Roe");
     let out = c
-        .decode(InFrame::Text(&DOC_CHAT.replace("user_456", "user_999")))
+        .decode(
+            InFrame::Text(&DOC_CHAT.replace("user_456", "user_999")),
+            &mut Env::fixed(0),
+        )
         .unwrap();
     let Inbound::Message(m) = &out[0] else {
         panic!("{out:?}")
@@ -143,7 +148,9 @@ fn prices_keep_the_digits_the_server_sent() {
     );
     assert_eq!(tick.change.as_deref(), Some("-1.5"));
     let bad = r#"{"type":"market:price","data":{"symbol":"X","price":"cheap"}}"#;
-    assert!(codec().decode(InFrame::Text(bad)).is_err());
+    assert!(codec()
+        .decode(InFrame::Text(bad), &mut Env::fixed(0))
+        .is_err());
 }
 
 #[test]
@@ -222,25 +229,29 @@ fn errors_pongs_acks_and_unknown_types_never_break_the_connection() {
 fn malformed_frames_are_typed_errors() {
     let mut c = codec();
     assert!(matches!(
-        c.decode(InFrame::Text("{not json")),
+        c.decode(InFrame::Text("{not json"), &mut Env::fixed(0)),
         Err(CodecError::InvalidJson(_))
     ));
     assert!(matches!(
-        c.decode(InFrame::Text(r#"{"data":{}}"#)),
+        c.decode(InFrame::Text(r#"{"data":{}}"#), &mut Env::fixed(0)),
         Err(CodecError::MissingField("type"))
     ));
     assert!(matches!(
-        c.decode(InFrame::Text(r#"{"type":"chat:message"}"#)),
+        c.decode(
+            InFrame::Text(r#"{"type":"chat:message"}"#),
+            &mut Env::fixed(0)
+        ),
         Err(CodecError::MissingField("data"))
     ));
     assert!(matches!(
-        c.decode(InFrame::Text(
-            r#"{"type":"chat:message","data":{"chatroomId":5}}"#
-        )),
+        c.decode(
+            InFrame::Text(r#"{"type":"chat:message","data":{"chatroomId":5}}"#),
+            &mut Env::fixed(0)
+        ),
         Err(CodecError::UnexpectedShape(_))
     ));
     assert!(matches!(
-        c.decode(InFrame::Binary(&[1, 2])),
+        c.decode(InFrame::Binary(&[1, 2]), &mut Env::fixed(0)),
         Err(CodecError::UnexpectedBinary(2))
     ));
     let huge = format!(
@@ -248,14 +259,14 @@ fn malformed_frames_are_typed_errors() {
         "x".repeat(MAX_FRAME_BYTES)
     );
     assert!(matches!(
-        c.decode(InFrame::Text(&huge)),
+        c.decode(InFrame::Text(&huge), &mut Env::fixed(0)),
         Err(CodecError::TooLarge { .. })
     ));
 }
 
 #[test]
 fn opening_authenticates_first_then_subscribes_rooms_notifications_and_market() {
-    let opened = frames_json(codec().on_open());
+    let opened = frames_json(codec().on_open(&mut Env::fixed(0)));
     assert_eq!(opened[0], json!({"type": "auth", "token": "jwt.token.sig"}));
     assert_eq!(
         opened[1],
@@ -274,7 +285,7 @@ fn opening_authenticates_first_then_subscribes_rooms_notifications_and_market() 
 
 #[test]
 fn the_socket_gets_the_api_key_as_a_header_and_the_derived_address() {
-    let request = codec().connect_request().unwrap();
+    let request = codec().connect_request(&mut Env::fixed(0)).unwrap();
     assert_eq!(request.url.as_str(), "wss://api.yourdomain.com/v1/live");
     assert_eq!(
         request.headers,
@@ -283,7 +294,11 @@ fn the_socket_gets_the_api_key_as_a_header_and_the_derived_address() {
     let mut in_query = codec();
     in_query.settings.api_key_in_query = true;
     assert_eq!(
-        in_query.connect_request().unwrap().url.query(),
+        in_query
+            .connect_request(&mut Env::fixed(0))
+            .unwrap()
+            .url
+            .query(),
         Some("apiKey=pk_test")
     );
 }
@@ -301,7 +316,7 @@ fn joins_and_leaves_are_said_at_once_and_remembered_for_the_next_connection() {
         left,
         vec![json!({"type": "unsubscribe", "channel": "chatroom", "chatroomId": "room_123"})]
     );
-    let reopened = frames_json(c.on_open());
+    let reopened = frames_json(c.on_open(&mut Env::fixed(0)));
     assert_eq!(reopened[1]["chatroomId"], "room_2");
     assert!(!reopened.iter().any(|f| f["chatroomId"] == "room_123"));
     let symbols = frames_json(c.signal(&Signal::Symbols(vec!["XAU/USD".into()])));
@@ -331,14 +346,19 @@ fn sending_is_chat_send_and_over_64_kb_is_refused() {
         media: None,
         client_id: None,
     };
-    let frames = frames_json(c.encode(&out("Hello everyone!")).unwrap());
+    let frames = frames_json(
+        c.encode(&out("Hello everyone!"), &mut Env::fixed(0))
+            .unwrap(),
+    );
     assert_eq!(
         frames,
         vec![json!({"type": "chat:send", "chatroomId": "room_123", "message": "Hello everyone!"})]
     );
-    let err = c.encode(&out(&"x".repeat(MAX_FRAME_BYTES))).unwrap_err();
+    let err = c
+        .encode(&out(&"x".repeat(MAX_FRAME_BYTES)), &mut Env::fixed(0))
+        .unwrap_err();
     assert!(err.to_string().contains("at most 64 KB"), "{err}");
-    assert!(c.encode(&out("  ")).is_err());
+    assert!(c.encode(&out("  "), &mut Env::fixed(0)).is_err());
 }
 
 #[test]
