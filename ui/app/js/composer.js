@@ -7,24 +7,23 @@ import { NO_CAPABILITIES } from './capabilities.js';
 
 const KIND_NAMES = { image: 'image', video: 'video', file: 'file' };
 
-/** Room for the JSON around the text in the service's frame. */
-const FRAME_OVERHEAD = 128;
-
-/** "64 KB", "1.5 KB" or "900 bytes". */
+/** "64 KB" (whole from 10 KB), "1.5 KB" or "900 bytes". */
 function size(bytes) {
   if (bytes < 1024) return `${bytes} bytes`;
   const kb = bytes / 1024;
+  if (kb >= 10) return `${Math.round(kb)} KB`;
   return `${Number.isInteger(kb) ? kb : kb.toFixed(1)} KB`;
 }
 
 /**
  * Refuses a text the service would refuse for its size (`maxBytes`, the account's
- * max_message_bytes; null: no limit); returns an error message or null.
+ * max_message_bytes: the longest text, in UTF-8 bytes; null: no limit); returns an error
+ * message or null.
  */
 export function validateSize(maxBytes, text) {
   if (!maxBytes) return null;
   const bytes = new TextEncoder().encode(text).length;
-  if (bytes + FRAME_OVERHEAD <= maxBytes) return null;
+  if (bytes <= maxBytes) return null;
   return `This message is ${Math.ceil(bytes / 1024)} KB; the service takes at most ${size(maxBytes)}. Shorten it or split it.`;
 }
 

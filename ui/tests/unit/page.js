@@ -38,9 +38,9 @@ export const CAPABILITIES = {
   mexc: { ...NOTHING, media_by_url: true },
   realtime: {
     ...NOTHING, directory: true, members: true, ticker: true, typing: true, server_history: true,
-    max_message_bytes: 65536, messages_per_minute: 100, trouble_after_attempts: 5,
+    max_message_bytes: 65408, messages_per_minute: 100, trouble_after_attempts: 5,
   },
-  mixin: { ...NOTHING },
+  mixin: { ...NOTHING, max_message_bytes: 65536 },
 };
 
 /** Parley's own previews load from its media scheme; any other image was injected. */

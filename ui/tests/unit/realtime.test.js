@@ -173,7 +173,8 @@ test('the settings form checks Realtime fields and tests the connection', async 
   assert.equal(validateRealtime({ baseUrl: 'https://x.io', apiKey: 'k', email: 'a', password: 'b', wsUrl: 'https://x' }), 'The live socket address must start with wss:// or ws://.');
   assert.deepEqual(parseSymbols('eur/usd, GBP/JPY  EUR/USD'), ['EUR/USD', 'GBP/JPY']);
   assert.equal(validateSize(65536, 'é'.repeat(30 * 1024)), null);
-  assert.match(validateSize(65536, 'x'.repeat(65536)), /64 KB; the service takes at most 64 KB/);
+  assert.equal(validateSize(65536, 'x'.repeat(65536)), null, 'the limit itself is allowed');
+  assert.match(validateSize(65536, 'x'.repeat(65537)), /65 KB; the service takes at most 64 KB/);
   assert.equal(validateSize(null, 'x'.repeat(1 << 20)), null, 'no limit without max_message_bytes');
   assert.equal(pauseText(7, 100), 'Sending paused: this service takes at most 100 messages a minute. You can send again in 7 s.');
   assert.match(pauseText(7, null), /asks to wait .* 7 s/);

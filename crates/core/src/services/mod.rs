@@ -283,3 +283,58 @@ pub fn check_dialable(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names the page reads (`ui/app/js/capabilities.js`); a capability added on one side
+    /// only would be ignored or always false.
+    const READ_BY_THE_PAGE: [&str; 9] = [
+        "directory",
+        "members",
+        "ticker",
+        "typing",
+        "media_by_url",
+        "server_history",
+        "max_message_bytes",
+        "messages_per_minute",
+        "trouble_after_attempts",
+    ];
+
+    #[test]
+    fn every_service_sends_the_capabilities_the_page_reads() {
+        let services: [ServiceSettings; 4] = [
+            ServiceSettings::Mockly(MocklySettings {
+                client_id: "me".into(),
+                endpoint: MocklySettings::default_endpoint(),
+            }),
+            ServiceSettings::Mexc(MexcSettings::with_endpoint("ws://127.0.0.1:9/ws".into())),
+            ServiceSettings::Realtime(RealtimeSettings::new("http://127.0.0.1:9")),
+            ServiceSettings::Mixin(MixinSettings {
+                bot_id: "bot".into(),
+                bot_name: String::new(),
+                blaze_url: MixinSettings::default_blaze_url(),
+                api_base: MixinSettings::default_api_base(),
+            }),
+        ];
+        for settings in services {
+            let json = serde_json::to_value(settings.service().capabilities()).unwrap();
+            let mut keys: Vec<&str> = json
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            keys.sort_unstable();
+            let mut expected = READ_BY_THE_PAGE;
+            expected.sort_unstable();
+            assert_eq!(keys, expected, "{:?}", settings.kind());
+        }
+        let realtime = RealtimeSettings::new("http://127.0.0.1:9").capabilities();
+        assert!(realtime.directory && realtime.ticker && realtime.server_history);
+        assert_eq!(realtime.messages_per_minute, Some(100));
+        let mexc = MexcSettings::with_endpoint(String::new()).capabilities();
+        assert!(mexc.media_by_url && !mexc.directory);
+    }
+}

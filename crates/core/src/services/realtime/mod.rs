@@ -26,9 +26,9 @@ use std::sync::Arc;
 /// The documented rate limit of sending (100 messages a minute).
 pub const MESSAGES_PER_MINUTE: usize = 100;
 
-/// The longest message the composer lets through: a `chat:send` frame must fit the socket's
-/// frame limit with its JSON around the text.
-pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+/// The longest text the composer lets through: a `chat:send` frame must fit the socket's frame
+/// limit ([`codec::MAX_FRAME_BYTES`]) with the JSON around the text.
+pub const MAX_MESSAGE_BYTES: usize = codec::MAX_FRAME_BYTES - 128;
 
 /// Reconnect attempts before the page calls it persistent trouble: the gateway is often slow to
 /// come back after a deploy.
