@@ -34,7 +34,10 @@ for size in 32 64 128 256 512; do
 done
 
 bin="$root/usr/bin/parley"
-"$bin" --help | grep -q "usage: parley" || fail "the installed binary does not run"
+# Read the whole help first: `grep -q` would close the pipe at its first match while the binary
+# is still writing.
+help="$("$bin" --help)" || fail "the installed binary does not run"
+grep -q "usage: parley" <<<"$help" || fail "the installed binary does not print its usage"
 "$bin" --profile "$profile" --demo >/dev/null 2>&1 &
 app=$!
 for _ in $(seq 100); do

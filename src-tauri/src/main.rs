@@ -30,7 +30,9 @@ fn main() {
         }
     };
     if args.help {
-        println!("{}", args::USAGE);
+        // A reader that stops early (`parley --help | head -1`) is not an error.
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), "{}", args::USAGE);
         return;
     }
     rendering::choose();
