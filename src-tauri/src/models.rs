@@ -1,7 +1,9 @@
 //! The values the page sends that are not forms: ids that check themselves when deserialized
-//! (so no command starts with checks), and the attachment the composer sends by address.
+//! (so no command starts with checks; only a page that is not Parley's sends a bad one), and
+//! the message the composer sends, checked into a `Draft` with typed errors the user can read.
 //! Everything here is bounded and free of control characters, as if the page were hostile.
 
+use crate::error::{CommandError, CommandResult};
 use parley_core::account::AccountId;
 use parley_core::message::{Draft, Media, MessageKind};
 use serde::{Deserialize, Deserializer};
@@ -56,71 +58,53 @@ impl std::ops::Deref for RoomArg {
     }
 }
 
-/// A message text the page sent (at most 1 MB).
-#[derive(Debug, Clone, PartialEq)]
-pub struct MessageText(pub String);
-
-impl<'de> Deserialize<'de> for MessageText {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        if text.len() > MAX_TEXT {
-            return Err(serde::de::Error::custom("the message is too long"));
-        }
-        Ok(MessageText(text))
-    }
+/// An image, video or file the composer sends by address (the services have no upload API).
+/// Checked in [`draft`], so a bad one comes back as a typed `invalid_input` error.
+#[derive(Debug, Deserialize)]
+pub struct Attachment {
+    pub kind: String,
+    pub url: String,
+    #[serde(default)]
+    pub thumb_url: Option<String>,
 }
 
 /// An address of an attachment: trimmed, bounded, no control characters.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AttachmentUrl(pub String);
-
-impl<'de> Deserialize<'de> for AttachmentUrl {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(d)?;
-        let url = raw.trim();
-        if url.len() > MAX_URL || url.chars().any(char::is_control) {
-            return Err(serde::de::Error::custom("invalid URL"));
-        }
-        Ok(AttachmentUrl(url.to_owned()))
+fn attachment_url(raw: &str) -> CommandResult<String> {
+    let url = raw.trim();
+    if url.len() > MAX_URL || url.chars().any(char::is_control) {
+        return Err(CommandError::invalid("invalid URL"));
     }
-}
-
-/// What an attachment is.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AttachmentKind {
-    Image,
-    Video,
-    File,
-}
-
-/// An image, video or file the composer sends by address (the services have no upload API).
-#[derive(Debug, Deserialize)]
-pub struct Attachment {
-    pub kind: AttachmentKind,
-    pub url: AttachmentUrl,
-    #[serde(default)]
-    pub thumb_url: Option<AttachmentUrl>,
+    Ok(url.to_owned())
 }
 
 /// The message to send: a text, or an attachment with its caption.
-pub fn draft(text: MessageText, attachment: Option<Attachment>) -> Draft {
+pub fn draft(text: String, attachment: Option<Attachment>) -> CommandResult<Draft> {
+    if text.len() > MAX_TEXT {
+        return Err(CommandError::invalid("the message is too long"));
+    }
     let Some(a) = attachment else {
-        return Draft::text(&text.0);
+        return Ok(Draft::text(&text));
     };
-    Draft {
-        kind: match a.kind {
-            AttachmentKind::Image => MessageKind::Image,
-            AttachmentKind::Video => MessageKind::Video,
-            AttachmentKind::File => MessageKind::File,
-        },
-        text: text.0,
+    let kind = match a.kind.as_str() {
+        "image" => MessageKind::Image,
+        "video" => MessageKind::Video,
+        "file" => MessageKind::File,
+        _ => return Err(CommandError::invalid("unknown attachment kind")),
+    };
+    Ok(Draft {
+        kind,
+        text,
         media: Some(Media {
-            url: a.url.0,
-            thumb_url: a.thumb_url.map(|t| t.0).filter(|t| !t.is_empty()),
+            url: attachment_url(&a.url)?,
+            thumb_url: a
+                .thumb_url
+                .as_deref()
+                .map(attachment_url)
+                .transpose()?
+                .filter(|t| !t.is_empty()),
             ..Default::default()
         }),
-    }
+    })
 }
 
 #[cfg(test)]
@@ -141,11 +125,16 @@ mod tests {
         let a: Attachment =
             serde_json::from_str(r#"{"kind":"image","url":" https://x/p.png ","thumb_url":""}"#)
                 .unwrap();
-        let d = draft(MessageText("proof".into()), Some(a));
+        let d = draft("proof".into(), Some(a)).unwrap();
         assert_eq!(d.kind, MessageKind::Image);
         let media = d.media.unwrap();
         assert_eq!(media.url, "https://x/p.png");
         assert_eq!(media.thumb_url, None);
-        assert!(serde_json::from_str::<Attachment>(r#"{"kind":"exe","url":"x"}"#).is_err());
+        let exe: Attachment = serde_json::from_str(r#"{"kind":"exe","url":"x"}"#).unwrap();
+        let refused = draft(String::new(), Some(exe)).unwrap_err();
+        assert_eq!(refused.kind, parley_core::ErrorKind::InvalidInput);
+        assert_eq!(refused.message, "unknown attachment kind");
+        let long = draft("x".repeat(MAX_TEXT + 1), None).unwrap_err();
+        assert_eq!(long.message, "the message is too long");
     }
 }

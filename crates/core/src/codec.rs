@@ -190,7 +190,8 @@ pub struct Outgoing {
     pub kind: MessageKind,
     pub text: String,
     pub media: Option<Media>,
-    /// The id the client chose for it (services that take one, see [`client_message_id`]).
+    /// The id the client chose for it (services that take one, see
+    /// [`crate::services::Service::client_message_id`]).
     pub client_id: Option<String>,
 }
 

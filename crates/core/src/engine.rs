@@ -577,7 +577,7 @@ impl Engine {
         limit
             .try_acquire(std::time::Instant::now())
             .map_err(|wait| EngineError::RateLimited {
-                service: service.label(),
+                service: service.name(),
                 max,
                 retry_after_ms: wait.as_millis() as u64,
             })

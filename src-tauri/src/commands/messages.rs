@@ -1,7 +1,7 @@
 //! Reading, searching and writing messages: history pages, search, send, retry, mark read.
 
 use crate::error::{CommandError, CommandResult};
-use crate::models::{self, AccountArg, Attachment, MessageText, RoomArg};
+use crate::models::{self, AccountArg, Attachment, RoomArg};
 use crate::startup::AppState;
 use parley_core::message::StoredMessage;
 use tauri::State;
@@ -47,10 +47,10 @@ pub async fn send_message(
     state: State<'_, AppState>,
     account: AccountArg,
     room: RoomArg,
-    text: MessageText,
+    text: String,
     attachment: Option<Attachment>,
 ) -> CommandResult<StoredMessage> {
-    let draft = models::draft(text, attachment);
+    let draft = models::draft(text, attachment)?;
     Ok(state.engine.send(&account, &room, draft).await?)
 }
 

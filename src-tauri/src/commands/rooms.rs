@@ -1,7 +1,7 @@
 //! Rooms an account opens and closes: a MEXC order chat added by conversation id or order
 //! number, and removing a room (a MEXC chat is forgotten, a Realtime room is left).
 
-use crate::error::CommandResult;
+use crate::error::{CommandError, CommandResult};
 use crate::models::{AccountArg, RoomArg};
 use crate::startup::AppState;
 use tauri::State;
@@ -12,9 +12,15 @@ use tauri::State;
 pub async fn add_mexc_chat(
     state: State<'_, AppState>,
     account: AccountArg,
-    chat: RoomArg,
+    chat: String,
 ) -> CommandResult<String> {
-    Ok(state.engine.add_mexc_chat(&account, chat.trim()).await?)
+    let chat = chat.trim();
+    if chat.is_empty() || chat.len() > 256 || chat.chars().any(char::is_control) {
+        return Err(CommandError::invalid(
+            "invalid order number or conversation id",
+        ));
+    }
+    Ok(state.engine.add_mexc_chat(&account, chat).await?)
 }
 
 /// Closes a MEXC order chat or leaves a Realtime room, and forgets its history.

@@ -64,7 +64,6 @@ pub enum EngineError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
-    DisplayName,
     Endpoint,
     ClientId,
     ListenKey,

@@ -70,15 +70,21 @@ impl Engine {
             }
         }
         let url = &media.url;
-        let account = self.running_account(&message.account)?;
-        let service = account.settings.service();
-        // Services that store media by id (Mixin) resolve it to a fresh address each time.
-        if service.stores_media_by_id(url) {
-            let secret = self.secret_of(&account)?;
-            return Ok(MediaSource::Web {
-                key: format!("{}:{url}", message.account),
-                url: service.resolve_media(secret, url).await?,
-            });
+        if let Ok(account) = &self.running_account(&message.account) {
+            let service = account.settings.service();
+            // Services that store media by id (Mixin) resolve it to a fresh address each time.
+            if service.stores_media_by_id(url) {
+                let secret = self.secret_of(account)?;
+                return Ok(MediaSource::Web {
+                    key: format!("{}:{url}", message.account),
+                    url: service.resolve_media(secret, url).await?,
+                });
+            }
+        }
+        // Anything else that is not a web address (an id of another service) is no media.
+        let web = url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+        if !web {
+            return Err(none());
         }
         self.keep_demo_local(message, url)?;
         Ok(MediaSource::Web {

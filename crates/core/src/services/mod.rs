@@ -178,6 +178,9 @@ pub trait Service: Send + Sync {
     /// What the settings screen and the sidebar call the service.
     fn label(&self) -> &'static str;
 
+    /// The service's short name, for sentences ("Realtime takes at most 100 messages a minute").
+    fn name(&self) -> &'static str;
+
     /// The start of new account ids (`mexc-1a2b3c4d`).
     fn id_prefix(&self) -> &'static str;
 

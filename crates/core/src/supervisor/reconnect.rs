@@ -84,8 +84,8 @@ pub(super) enum StopReason {
     /// A permanent failure, with its reason.
     Permanent(String),
     /// The server closed this many connections in a row at once: the codec says what that
-    /// means for its service ([`crate::codec::Codec::closed_at_once_reason`]) and may ask for
-    /// new credentials ([`crate::codec::Codec::refused`]).
+    /// means for its service ([`crate::codec::Codec::closed_at_once_reason`]) and whether the
+    /// credential was refused ([`crate::codec::Codec::credential_refused`]).
     ClosedAtOnce { times: u32 },
 }
 

@@ -18,6 +18,7 @@ use super::{
     check_dialable, Background, Capabilities, Prepared, RoomRemoval, Service, StartContext, Started,
 };
 use crate::engine::{EngineError, Field};
+use crate::rest::RestError;
 use crate::secret::Secret;
 use crate::supervisor::Connection;
 use futures_util::future::BoxFuture;
@@ -55,6 +56,10 @@ impl Service for MexcSettings {
         "MEXC P2P order chat"
     }
 
+    fn name(&self) -> &'static str {
+        "MEXC"
+    }
+
     fn id_prefix(&self) -> &'static str {
         "mexc"
     }
@@ -62,6 +67,7 @@ impl Service for MexcSettings {
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             media_by_url: true,
+            max_message_bytes: Some(codec::MAX_CONTENT_BYTES),
             ..Capabilities::default()
         }
     }
@@ -154,12 +160,13 @@ impl Service for MexcSettings {
                     let rest = orders::rest_client(self, secret)?;
                     // Proves the key, the secret and the clock before anything is saved.
                     rest.listen_key_count().await.map_err(|e| {
-                        let at = if e.is_permanent() {
-                            Field::ApiKey
+                        if e.is_auth() {
+                            EngineError::from(e).in_field(Field::ApiKey)
+                        } else if matches!(e, RestError::Unreachable { .. }) {
+                            EngineError::from(e).in_field(Field::RestBase)
                         } else {
-                            Field::RestBase
-                        };
-                        EngineError::from(e).in_field(at)
+                            e.into()
+                        }
                     })?;
                     for order in order_numbers {
                         let chat = orders::resolve_order(&rest, order).await?;

@@ -58,7 +58,8 @@ impl MixinForm {
         Ok(NewAccount {
             settings: ServiceSettings::Mixin(self.settings()?),
             secret: Some(self.keystore()?),
-            display_name: form::display_name(self.display_name),
+            // Mixin names are short; a longer one is not a name.
+            display_name: form::display_name(self.display_name).filter(|n| n.len() <= 200),
             order_numbers: Vec::new(),
         })
     }

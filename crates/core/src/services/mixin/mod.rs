@@ -30,6 +30,10 @@ impl Service for MixinSettings {
         "Mixin Messenger bot"
     }
 
+    fn name(&self) -> &'static str {
+        "Mixin"
+    }
+
     fn id_prefix(&self) -> &'static str {
         "mixin"
     }

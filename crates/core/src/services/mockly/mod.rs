@@ -18,12 +18,19 @@ impl Service for MocklySettings {
         "mockly.me chat"
     }
 
+    fn name(&self) -> &'static str {
+        "mockly.me"
+    }
+
     fn id_prefix(&self) -> &'static str {
         "mockly"
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities::default()
+        Capabilities {
+            max_message_bytes: Some(codec::MAX_MESSAGE_BYTES),
+            ..Capabilities::default()
+        }
     }
 
     fn needs_secret(&self) -> bool {

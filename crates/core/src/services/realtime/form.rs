@@ -5,12 +5,25 @@
 use super::account::{log_in, test_connection, LoggedIn, Login};
 use super::{RealtimeSendPath, RealtimeSettings};
 use crate::engine::{EngineError, Field, NewAccount};
+use crate::rest::RestError;
 use crate::secret::Secret;
 use crate::services::form;
 use crate::services::ServiceSettings;
 use serde::Deserialize;
 
 const MAX_FIELD: usize = 4096;
+
+/// Where a sign-in or test failure belongs: the server address when it cannot be reached;
+/// otherwise the form as a whole. A refusal does not say which secret it was (the server
+/// refuses a wrong API key and a wrong password or token alike, with 401), so it names none.
+pub(crate) fn at_server_or_form(e: RestError) -> EngineError {
+    match e {
+        RestError::Unreachable { .. } | RestError::Settings(_) => {
+            EngineError::from(e).in_field(Field::BaseUrl)
+        }
+        e => e.into(),
+    }
+}
 /// Most symbols the ticker follows.
 const MAX_SYMBOLS: usize = 20;
 
@@ -49,7 +62,24 @@ impl RealtimeForm {
         if let Some(ws) = &self.ws_url {
             form::text(Field::WsUrl, "WebSocket address", ws, MAX_FIELD)?;
         }
+        super::rest::base_url(&self.base_url)
+            .map_err(|e| EngineError::from(e).in_field(Field::BaseUrl))?;
+        if self.api_key.trim().is_empty() {
+            return Err(
+                EngineError::Invalid("the API key is required".into()).in_field(Field::ApiKey)
+            );
+        }
         let by_token = !self.token.trim().is_empty();
+        if !by_token && (self.email.trim().is_empty() || self.password.is_empty()) {
+            let at = if self.email.trim().is_empty() {
+                Field::Email
+            } else {
+                Field::Password
+            };
+            return Err(
+                EngineError::Invalid("enter the email and the password".into()).in_field(at),
+            );
+        }
         let login = if by_token {
             Login::Token(Secret::new(self.token.trim()))
         } else {
@@ -64,20 +94,7 @@ impl RealtimeForm {
             login,
         )
         .await
-        .map_err(|e| {
-            let at = if self.api_key.trim().is_empty() {
-                Field::ApiKey
-            } else if e.is_auth() || matches!(e, crate::rest::RestError::Settings(_)) {
-                if by_token {
-                    Field::ApiToken
-                } else {
-                    Field::Password
-                }
-            } else {
-                Field::BaseUrl
-            };
-            EngineError::from(e).in_field(at)
-        })?;
+        .map_err(at_server_or_form)?;
         let settings = RealtimeSettings {
             ws_url: self
                 .ws_url
@@ -112,15 +129,14 @@ impl RealtimeForm {
     /// Settings' "Test connection": REST and the socket's auth, with the exact failure.
     pub async fn test(self) -> Result<String, EngineError> {
         let (settings, logged) = self.log_in().await?;
+        let custom_socket = settings.ws_url.is_some();
         test_connection(&settings, &logged.credentials)
             .await
-            .map_err(|e| {
-                let at = if e.is_auth() {
-                    Field::ApiToken
-                } else {
-                    Field::BaseUrl
-                };
-                EngineError::from(e).in_field(at)
+            .map_err(|e| match e {
+                RestError::Settings(_) if custom_socket => {
+                    EngineError::from(e).in_field(Field::WsUrl)
+                }
+                e => at_server_or_form(e),
             })
     }
 }

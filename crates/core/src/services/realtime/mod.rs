@@ -57,6 +57,10 @@ impl Service for RealtimeSettings {
         "Realtime trading community"
     }
 
+    fn name(&self) -> &'static str {
+        "Realtime"
+    }
+
     fn id_prefix(&self) -> &'static str {
         "realtime"
     }
@@ -149,16 +153,9 @@ impl Service for RealtimeSettings {
             })?;
             let rest = RealtimeRest::with_credentials(&self.base_url, &credentials)
                 .map_err(|e| EngineError::from(e).in_field(Field::BaseUrl))?;
-            rest.list_rooms(1, 1, None).await.map_err(|e| {
-                let at = if e.is_auth() {
-                    Field::ApiToken
-                } else if e.is_permanent() {
-                    Field::ApiKey
-                } else {
-                    Field::BaseUrl
-                };
-                EngineError::from(e).in_field(at)
-            })?;
+            rest.list_rooms(1, 1, None)
+                .await
+                .map_err(form::at_server_or_form)?;
             check_dialable(self, Some(secret))
                 .map_err(|e| EngineError::from(e).in_field(Field::WsUrl))?;
             Ok(Prepared::default())
