@@ -2,24 +2,87 @@
 // nodes built with el(); no HTML from the message is ever parsed, so `<b>` stays visible text.
 // Supported: headings, paragraphs, bullet and numbered lists, quotes, fenced code, **bold**,
 // *italic*, `code` and [links](https://…) (opened in the system browser, address shown).
+// The parser is plain loops (scan.js): its time is linear in the post, whatever the post holds.
 
 import { el } from './dom.js';
+import { isSpace, isDigit, isWebAddress } from './scan.js';
 
-const INLINE = /(\*\*[^*]+\*\*|\*[^*\s][^*]*\*|`[^`]+`|\[[^\]]+\]\([^)\s]+\))/g;
+const STAR = 42;
+const TICK = 96;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+const OPEN_PAREN = 40;
+const CLOSE_PAREN = 41;
+const HASH = 35;
 
+/**
+ * A finder of the first index at or after `from` whose character passes `is` (`text.length`
+ * if none), for `from`s that never decrease: its cursor only moves forward, so all the calls of
+ * one scan read each character once.
+ */
+function forwardFinder(text, is) {
+  let found = -1;
+  return (from) => {
+    if (found < from) {
+      found = from;
+      while (found < text.length && !is(text.charCodeAt(found))) found += 1;
+    }
+    return found;
+  };
+}
+
+/**
+ * The inline spans of `text`: **bold** (no `*` inside), *italic* (starting with neither a space
+ * nor `*`), `code` and [label](address) (no `]` in the label, no `)` or space in the address),
+ * the leftmost first. Where a span is tried, its closing character is found by a forward finder,
+ * so an unclosed `[` or `*` costs nothing more than the characters after it, once.
+ */
 function inline(text, openLink) {
+  const length = text.length;
+  const nextStar = forwardFinder(text, (c) => c === STAR);
+  const nextTick = forwardFinder(text, (c) => c === TICK);
+  const nextBracket = forwardFinder(text, (c) => c === CLOSE_BRACKET);
+  const addressEnd = forwardFinder(text, (c) => c === CLOSE_PAREN || isSpace(c));
+
+  /** Where the span starting at `at` ends (exclusive), or -1 if none starts there. */
+  function spanEnd(at) {
+    const c = text.charCodeAt(at);
+    if (c === STAR) {
+      const next = text.charCodeAt(at + 1);
+      const close = at + 1 < length ? nextStar(at + 2) : length;
+      if (next === STAR) return close > at + 2 && text.charCodeAt(close + 1) === STAR ? close + 2 : -1;
+      return at + 1 < length && !isSpace(next) && close < length ? close + 1 : -1;
+    }
+    if (c === TICK) {
+      const close = nextTick(at + 1);
+      return close > at + 1 && close < length ? close + 1 : -1;
+    }
+    if (c === OPEN_BRACKET) {
+      const close = nextBracket(at + 1);
+      if (close === at + 1 || close >= length || text.charCodeAt(close + 1) !== OPEN_PAREN) return -1;
+      const end = addressEnd(close + 2);
+      return end > close + 2 && text.charCodeAt(end) === CLOSE_PAREN ? end + 1 : -1;
+    }
+    return -1;
+  }
+
   const parts = [];
   let last = 0;
-  for (const match of text.matchAll(INLINE)) {
-    if (match.index > last) parts.push(text.slice(last, match.index));
-    const token = match[0];
+  for (let at = 0; at < length;) {
+    const end = spanEnd(at);
+    if (end < 0) {
+      at += 1;
+      continue;
+    }
+    if (at > last) parts.push(text.slice(last, at));
+    const token = text.slice(at, end);
     if (token.startsWith('**')) parts.push(el('strong', { text: token.slice(2, -2) }));
     else if (token.startsWith('`')) parts.push(el('code', { text: token.slice(1, -1) }));
     else if (token.startsWith('[')) parts.push(link(token, openLink));
     else parts.push(el('em', { text: token.slice(1, -1) }));
-    last = match.index + token.length;
+    last = at = end;
   }
-  if (last < text.length) parts.push(text.slice(last));
+  if (last < length) parts.push(text.slice(last));
   return parts;
 }
 
@@ -27,13 +90,45 @@ function link(token, openLink) {
   const close = token.indexOf('](');
   const label = token.slice(1, close);
   const url = token.slice(close + 2, -1);
-  if (!/^https?:\/\//i.test(url)) return `${label} (${url})`;
+  if (!isWebAddress(url)) return `${label} (${url})`;
   return el('button', {
     class: 'link-button inline-link',
     text: `${label} (${url})`,
     attrs: { type: 'button', title: url },
     on: { click: () => openLink(url) },
   });
+}
+
+/** The index of the first non-whitespace character of `line` at or after `at`. */
+function skipSpace(line, at) {
+  while (at < line.length && isSpace(line.charCodeAt(at))) at += 1;
+  return at;
+}
+
+/** `# Title` (1 to 6 `#`, then whitespace): `{ level, text }`, or null. */
+function heading(line) {
+  let level = 0;
+  while (level < line.length && line.charCodeAt(level) === HASH) level += 1;
+  if (level < 1 || level > 6 || !isSpace(line.charCodeAt(level))) return null;
+  return { level, text: line.slice(skipSpace(line, level)) };
+}
+
+/** `- item`, `* item`, `+ item` (ul) or `1. item`, `1) item` (ol), indented or not: `{ tag, text }`, or null. */
+function listItem(line) {
+  const start = skipSpace(line, 0);
+  const c = line.charCodeAt(start);
+  let tag = 'ul';
+  let after = start + 1;
+  if (c !== 45 && c !== STAR && c !== 43) { // - * +
+    let digits = start;
+    while (isDigit(line.charCodeAt(digits))) digits += 1;
+    const mark = line.charCodeAt(digits);
+    if (digits === start || (mark !== 46 && mark !== CLOSE_PAREN)) return null; // . )
+    tag = 'ol';
+    after = digits + 1;
+  }
+  if (!isSpace(line.charCodeAt(after))) return null;
+  return { tag, text: line.slice(skipSpace(line, after)) };
 }
 
 /** The post as a list of block nodes. */
@@ -56,25 +151,23 @@ export function renderMarkdown(source, openLink = () => {}) {
       blocks.push(el('pre', {}, [el('code', { text: code.join('\n') })]));
       continue;
     }
-    const heading = /^(#{1,6})\s+(.*)$/.exec(line);
-    const bullet = /^\s*[-*+]\s+(.*)$/.exec(line);
-    const numbered = /^\s*\d+[.)]\s+(.*)$/.exec(line);
-    if (heading) {
+    const title = heading(line);
+    const item = title ? null : listItem(line);
+    if (title) {
       flush();
       list = null;
-      blocks.push(el(`h${Math.min(heading[1].length + 2, 6)}`, {}, inline(heading[2], openLink)));
-    } else if (bullet || numbered) {
+      blocks.push(el(`h${Math.min(title.level + 2, 6)}`, {}, inline(title.text, openLink)));
+    } else if (item) {
       flush();
-      const tag = bullet ? 'ul' : 'ol';
-      if (!list || list.tagName.toLowerCase() !== tag) {
-        list = el(tag);
+      if (!list || list.tagName.toLowerCase() !== item.tag) {
+        list = el(item.tag);
         blocks.push(list);
       }
-      list.append(el('li', {}, inline((bullet || numbered)[1], openLink)));
+      list.append(el('li', {}, inline(item.text, openLink)));
     } else if (line.startsWith('>')) {
       flush();
       list = null;
-      blocks.push(el('blockquote', {}, inline(line.replace(/^>\s?/, ''), openLink)));
+      blocks.push(el('blockquote', {}, inline(line.slice(isSpace(line.charCodeAt(1)) ? 2 : 1), openLink)));
     } else if (!line.trim()) {
       flush();
       list = null;

@@ -6,6 +6,8 @@ import { el, clear } from './dom.js';
 import { call } from './ipc.js';
 import { renderMarkdown } from './markdown.js';
 import { loadNowOrOnClick } from './media.js';
+import { longText } from './long-text.js';
+import { isWebAddress } from './scan.js';
 
 /** "1:05" for a duration in milliseconds. */
 export function formatDuration(ms) {
@@ -14,11 +16,9 @@ export function formatDuration(ms) {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
-const WEB = /^https?:\/\//i;
-
 /** Asks the backend to open an http(s) link in the system browser; anything else is ignored. */
 export function openLink(url) {
-  if (!WEB.test(String(url))) return Promise.resolve();
+  if (!isWebAddress(url)) return Promise.resolve();
   return call('open_link', { url }).catch(() => {});
 }
 
@@ -55,10 +55,10 @@ function sticker(message, auto) {
   return [loadInto(slot, message, (src) => el('img', { attrs: { src, alt: message.text || 'Sticker', loading: 'lazy' } }), 'The sticker', auto)];
 }
 
-function card(message) {
+function card(message, shown) {
   const c = message.card || {};
   // The backend keeps only http(s) buttons; the page checks again rather than trust it.
-  const buttons = (c.buttons || []).filter((b) => WEB.test(String(b.url))).map((b) => el('button', {
+  const buttons = (c.buttons || []).filter((b) => isWebAddress(b.url)).map((b) => el('button', {
     class: 'card-button',
     text: b.label,
     attrs: { type: 'button', title: b.url, 'data-url': b.url },
@@ -66,13 +66,17 @@ function card(message) {
   }));
   return [el('div', { class: `card ${message.kind}` }, [
     c.title ? el('div', { class: 'card-title', text: c.title }) : null,
-    c.description ? el('div', { class: 'card-description', text: c.description }) : null,
+    ...(c.description ? longText(el('div', { class: 'card-description' }), c.description, (text) => [text], shown) : []),
     buttons.length ? el('div', { class: 'card-buttons' }, buttons) : null,
   ])];
 }
 
-/** The body of `message` when its kind is one of the richer kinds; `null` otherwise. */
-export function richBody(message, { auto } = {}) {
+/**
+ * The body of `message` when its kind is one of the richer kinds; `null` otherwise. A long post
+ * or card text shows its start until asked for whole (long-text.js: `whole`, `onWhole`).
+ */
+export function richBody(message, { auto, whole, onWhole } = {}) {
+  const shown = { whole, onWhole };
   switch (message.kind) {
     case 'audio':
       return audio(message, auto);
@@ -84,10 +88,10 @@ export function richBody(message, { auto } = {}) {
         el('span', { class: 'contact-id', text: message.text }),
       ])];
     case 'post':
-      return [el('div', { class: 'post' }, renderMarkdown(message.text, openLink))];
+      return longText(el('div', { class: 'post' }), message.text, (text) => renderMarkdown(text, openLink), shown);
     case 'location':
     case 'card':
-      return card(message);
+      return card(message, shown);
     default:
       return null;
   }

@@ -5,23 +5,32 @@ import { el, clear, byId } from './dom.js';
 import { roomKey } from './state.js';
 import { listboxKeys } from './switcher.js';
 import { clockTime, dayLabel } from './time.js';
+import { longestWordAt } from './word-starts.js';
 
-/** `text` as nodes, with each place a searched word starts marked (built as elements, never HTML). */
+/** The distinct words of a query, lower-cased. */
+function queryWords(query) {
+  return [...new Set(String(query).toLowerCase().split(/\s+/).filter((w) => w.length > 0))];
+}
+
+/**
+ * `text` as nodes, with each place a searched word starts marked (built as elements, never HTML):
+ * from the left, the longest word starting at a place is marked, and the search goes on after it.
+ * Linear in the text and the query (word-starts.js).
+ */
 export function highlight(text, query) {
-  const words = query.toLowerCase().split(/\s+/).filter((w) => w.length > 0);
-  const lower = text.toLowerCase();
-  const marks = [];
-  for (const word of words) {
-    for (let at = lower.indexOf(word); at >= 0; at = lower.indexOf(word, at + word.length)) marks.push([at, at + word.length]);
-  }
-  marks.sort((a, b) => a[0] - b[0]);
+  const words = queryWords(query);
+  const longest = longestWordAt(text.toLowerCase(), words);
   const nodes = [];
   let from = 0;
-  for (const [start, end] of marks) {
-    if (start < from) continue;
-    if (start > from) nodes.push(text.slice(from, start));
-    nodes.push(el('mark', { text: text.slice(start, end) }));
-    from = end;
+  for (let at = 0; at < longest.length;) {
+    const length = longest[at];
+    if (!length) {
+      at += 1;
+      continue;
+    }
+    if (at > from) nodes.push(text.slice(from, at));
+    nodes.push(el('mark', { text: text.slice(at, at + length) }));
+    from = at += length;
   }
   if (from < text.length) nodes.push(text.slice(from));
   return nodes;
@@ -29,8 +38,9 @@ export function highlight(text, query) {
 
 /** A result's text around its first match, so long messages show the part that matched. */
 export function excerpt(text, query, around = 80) {
-  const first = query.toLowerCase().split(/\s+/).filter(Boolean)
-    .map((w) => text.toLowerCase().indexOf(w)).filter((i) => i >= 0).sort((a, b) => a - b)[0] ?? 0;
+  const longest = longestWordAt(text.toLowerCase(), queryWords(query));
+  let first = longest.findIndex((length) => length > 0);
+  if (first < 0) first = 0;
   const start = Math.max(0, first - around);
   const end = Math.min(text.length, first + around * 2);
   return `${start > 0 ? '…' : ''}${text.slice(start, end)}${end < text.length ? '…' : ''}`;

@@ -7,6 +7,7 @@ import { clockTime, dayLabel, sameDay } from './time.js';
 import { mediaElement, formatSize } from './media.js';
 import { richBody } from './rich.js';
 import { linkify } from './links.js';
+import { longText } from './long-text.js';
 import { estimateHeight, rowOffsets, visibleRange, UNKNOWN_VIEWPORT_PX } from './virtual-window.js';
 
 /** Messages from one sender within this window share one sender line. */
@@ -61,30 +62,38 @@ export function fileName(url) {
   }
 }
 
-/** The body of a message; media go through the backend's proxy (see media.js). */
+const asText = (text) => [text];
+
+/**
+ * The body of a message; media go through the backend's proxy (see media.js). Long texts show
+ * their start until asked for whole (long-text.js): `handlers.whole`, `handlers.onWhole`.
+ */
 function bodyElements(message, handlers) {
   if (message.kind === 'unsupported') {
-    return [el('div', { class: 'unsupported', text: message.text })];
+    return longText(el('div', { class: 'unsupported' }), message.text, asText, handlers);
   }
   const rich = richBody(message, handlers);
   if (rich) return rich;
   const label = MEDIA_LABELS[message.kind];
-  if (!label) return [el('div', { class: 'text' }, linkify(message.text))];
+  if (!label) return longText(el('div', { class: 'text' }), message.text, linkify, handlers);
   const media = message.media || {};
   const name = media.name || (media.url && !media.url.startsWith('mixin-') ? fileName(media.url) : label);
   const details = [media.mime, formatSize(media.size)].filter(Boolean).join(' · ');
   const caption = message.kind === 'file' && message.text === media.name ? '' : message.text;
   return [
     mediaElement(message, details ? `${name} (${details})` : name, handlers),
-    caption ? el('div', { class: 'text' }, linkify(caption)) : null,
+    ...(caption ? longText(el('div', { class: 'text' }), caption, linkify, handlers) : []),
   ];
 }
 
-/** One message (or notice) as a DOM node. Untrusted fields only ever become text. */
-export function renderMessage(message, { showSender = true, onRetry = () => {}, onOpenImage = () => {}, autoMedia = () => true } = {}) {
+/**
+ * One message (or notice) as a DOM node. Untrusted fields only ever become text. A long text
+ * shows its start unless `whole`; `onWhole()` is called when the reader asks for the rest.
+ */
+export function renderMessage(message, { showSender = true, onRetry = () => {}, onOpenImage = () => {}, autoMedia = () => true, whole = false, onWhole = () => {} } = {}) {
   if (message.kind === 'system') {
     return el('div', { class: 'notice', attrs: { 'data-local-id': message.local_id } }, [
-      el('span', { class: 'notice-text', text: message.text }),
+      ...longText(el('span', { class: 'notice-text' }), message.text, asText, { whole, onWhole }),
       timeElement(message),
     ]);
   }
@@ -97,7 +106,7 @@ export function renderMessage(message, { showSender = true, onRetry = () => {}, 
     showSender && !message.own ? avatarElement(message, sender, autoMedia(message.account)) : null,
     el('div', { class: 'bubble' }, [
       showSender && !message.own ? el('div', { class: 'sender', text: sender, attrs: { title: message.sender_id } }) : null,
-      ...bodyElements(message, { onOpenImage, auto: autoMedia(message.account) }),
+      ...bodyElements(message, { onOpenImage, auto: autoMedia(message.account), whole, onWhole }),
       el('div', { class: 'meta' }, [timeElement(message), message.own ? deliveryElement(message, onRetry) : null]),
     ]),
   ]);
@@ -180,6 +189,8 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
   const rendered = new Map();
   /** key -> laid-out height in px, for rows rendered at least once. */
   const heights = new Map();
+  /** Keys of the long messages the reader asked to see whole (kept when their row is rebuilt). */
+  const whole = new Set();
   const keyOfNode = new WeakMap();
   const top = spacer();
   const bottom = spacer();
@@ -198,7 +209,7 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
     })
     : null;
 
-  const heightOf = (row) => heights.get(row.key) ?? estimateHeight(row);
+  const heightOf = (row) => heights.get(row.key) ?? estimateHeight(row, { whole: whole.has(row.key) });
   const viewport = () => container.clientHeight || UNKNOWN_VIEWPORT_PX;
   const nearBottom = () => container.scrollHeight - container.scrollTop - container.clientHeight < 80;
 
@@ -226,9 +237,20 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
   function build(row) {
     const node = row.type === 'day'
       ? daySeparator(row.ms)
-      : renderMessage(row.message, { showSender: row.showSender, onRetry, onOpenImage, autoMedia });
+      : renderMessage(row.message, { showSender: row.showSender, onRetry, onOpenImage, autoMedia, whole: whole.has(row.key), onWhole: () => showWhole(row.key) });
     keyOfNode.set(node, row.key);
     return node;
+  }
+
+  /**
+   * A long message now shown whole is many times taller: its old height is dropped (the row is
+   * estimated whole until the next layout measures it) and the rows are laid out again, the
+   * reader's first row on screen staying where it is.
+   */
+  function showWhole(key) {
+    whole.add(key);
+    heights.delete(key);
+    schedule();
   }
 
   /** The first row on screen and how far below the viewport's top it starts. */
@@ -314,6 +336,7 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
     for (const entry of rendered.values()) resizes?.unobserve(entry.node);
     rendered.clear();
     heights.clear();
+    whole.clear();
     rows = [];
     indexByKey = new Map();
   }

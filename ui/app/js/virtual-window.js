@@ -2,19 +2,25 @@
 // Heights are known once a row was laid out and estimated before, so a room of any length
 // costs DOM nodes for a screenful, not for its history.
 
+import { SHOWN_CHARS } from './long-text.js';
+
 /** Pixels rendered beyond each edge of the viewport, so a short scroll shows rows at once. */
 export const OVERSCAN_PX = 600;
 
 /** The viewport height assumed when the page has no layout (jsdom in unit tests). */
 export const UNKNOWN_VIEWPORT_PX = 800;
 
-/** A row's height before it was measured, by what it shows. */
-export function estimateHeight(row) {
+/**
+ * A row's height before it was measured, by what it shows: of a long text only the start
+ * (long-text.js), unless `whole`.
+ */
+export function estimateHeight(row, { whole = false } = {}) {
   if (row.type === 'day') return 40;
   const m = row.message;
   if (m.kind === 'system') return 28;
   const media = m.kind === 'image' || m.kind === 'video' || m.kind === 'sticker' ? 200 : 0;
-  const lines = Math.ceil((m.text || '').length / 60);
+  const length = (m.text || '').length;
+  const lines = Math.ceil((whole ? length : Math.min(length, SHOWN_CHARS)) / 60);
   return (row.showSender ? 62 : 40) + media + Math.max(0, lines - 1) * 20;
 }
 

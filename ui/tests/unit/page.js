@@ -34,8 +34,8 @@ const NOTHING = {
 
 /** Each service's `capabilities`, as the backend sends them in every account of the snapshot. */
 export const CAPABILITIES = {
-  mockly: { ...NOTHING },
-  mexc: { ...NOTHING, media_by_url: true },
+  mockly: { ...NOTHING, max_message_bytes: 16384 },
+  mexc: { ...NOTHING, media_by_url: true, max_message_bytes: 8192 },
   realtime: {
     ...NOTHING, directory: true, members: true, ticker: true, typing: true, server_history: true,
     max_message_bytes: 65408, messages_per_minute: 100, trouble_after_attempts: 5,

@@ -2,7 +2,8 @@
 // names, senders, message text of every kind, media names and addresses, cards and their
 // buttons, posts, alerts, typing names, prices, errors and notices. Nothing may execute or
 // create markup: no element from a payload, no event-handler attribute, no link with an href,
-// and the text stays visible as text.
+// and the text stays visible as text. Each message kind has a room of its own, so the virtual
+// timeline renders every one (a megabyte message, in its own room too, would fill the window).
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,21 +36,26 @@ const accounts = services.map((service, i) => ({
   capabilities: CAPABILITIES[service],
   state: { state: 'backoff', attempt: 6, retry_in_ms: 1000, reason: pick(i + 8) },
 }));
-const rooms = services.map((service, i) => ({ account: `${service}-1`, room: 'r1', title: pick(i + 3), unread: 2, last_text: pick(i + 4) }));
+const KINDS = ['text', 'system', 'image', 'video', 'file', 'audio', 'sticker', 'contact', 'post', 'location', 'card', 'unsupported'];
+/** One room per message kind, and one for the megabyte message. */
+const ROOMS = [...KINDS, 'big'];
+const rooms = services.flatMap((service, i) => ROOMS.map((room, j) => ({ account: `${service}-1`, room, title: pick(i + j + 3), unread: 2, last_text: pick(i + j + 4) })));
 
 let n = 0;
 function message(service, kind, extra = {}) {
   n += 1;
   return {
-    local_id: n, account: `${service}-1`, room: 'r1', id: pick(n), sender_id: pick(n + 1), sender_name: pick(n + 2),
+    local_id: n, account: `${service}-1`, room: kind, id: pick(n), sender_id: pick(n + 1), sender_name: pick(n + 2),
     own: n % 5 === 0, kind, text: pick(n + 3), ts_ms: Date.now(), ts_raw: pick(n + 4), state: n % 7 === 0 ? 'failed' : 'sent', error: pick(n + 5),
     media: { url: pick(n + 6), thumb_url: pick(n + 7), name: pick(n + 8), mime: pick(n + 9), size: 12, duration_ms: 3000 },
     card: { title: pick(n), description: pick(n + 1), buttons: [{ label: pick(n + 2), url: 'https://example.com/ok' }, { label: pick(n + 3), url: 'javascript:alert(1)' }] },
     ...extra,
   };
 }
-const KINDS = ['text', 'system', 'image', 'video', 'file', 'audio', 'sticker', 'contact', 'post', 'location', 'card', 'unsupported'];
-const histories = new Map(services.map((s) => [`${s}-1`, [...KINDS.map((k) => message(s, k)), message(s, 'text', { text: ONE_MB })]]));
+const histories = new Map(services.flatMap((s) => [
+  ...KINDS.map((k) => [`${s}-1\u0000${k}`, [message(s, k)]]),
+  [`${s}-1\u0000big`, [message(s, 'text', { room: 'big', text: ONE_MB })]],
+]));
 
 const opened = [];
 let push = null;
@@ -60,7 +66,7 @@ setBackend({
       case 'snapshot':
         return { accounts, rooms, notices: CORPUS, alerts: CORPUS.map((c, i) => ({ account: 'realtime-1', kind: 'notification', title: c, body: pick(i + 1), priority: 'high', ts_ms: Date.now() })) };
       case 'history':
-        return args.before ? [] : histories.get(args.account);
+        return args.before ? [] : histories.get(`${args.account}\u0000${args.room}`);
       case 'prepare_media':
         throw new Error(pick(3));
       default:
@@ -84,18 +90,26 @@ function assertNoLinks(root) {
   }
 }
 
+/** Opens room `room` of `account` from the sidebar and waits until it is drawn. */
+async function open(account, room) {
+  [...document.querySelectorAll('#room-list button.room')].find((b) => b.dataset.room === `${account}\u0000${room}`).click();
+  await new Promise((r) => setTimeout(r, 0));
+  await nextFrame();
+  await new Promise((r) => setTimeout(r, 0)); // media that failed show why
+}
+
 test('every rendered field of every service stays text', async () => {
-  for (const room of rooms) {
-    [...document.querySelectorAll('#room-list button.room')].find((b) => b.dataset.room === `${room.account}\u0000r1`).click();
-    await new Promise((r) => setTimeout(r, 0));
+  for (const service of services) {
+    const account = `${service}-1`;
+    await open(account, 'text');
     push([
-      { event: 'typing', account: room.account, room: 'r1', user: pick(1), name: pick(2), active: true },
-      { event: 'user_status', account: room.account, user: pick(3), online: true },
-      { event: 'prices', account: room.account, ticks: [{ symbol: 'EUR/USD', price: pick(4), change: pick(5), change_percent: pick(6) }] },
-      { event: 'error', account: room.account, message: pick(7) },
-      { event: 'room_title', account: room.account, room: 'r1', title: pick(8) },
-      { event: 'presence', account: room.account, room: 'r1', online: 3 },
-      { event: 'message', ...message(room.account.split('-')[0], 'card') },
+      { event: 'typing', account, room: 'text', user: pick(1), name: pick(2), active: true },
+      { event: 'user_status', account, user: pick(3), online: true },
+      { event: 'prices', account, ticks: [{ symbol: 'EUR/USD', price: pick(4), change: pick(5), change_percent: pick(6) }] },
+      { event: 'error', account, message: pick(7) },
+      { event: 'room_title', account, room: 'text', title: pick(8) },
+      { event: 'presence', account, room: 'text', online: 3 },
+      { event: 'message', ...message(service, 'card', { room: 'text' }) },
     ]);
     await nextFrame();
     assertInert(document.body, assert);
@@ -110,16 +124,77 @@ test('every rendered field of every service stays text', async () => {
   for (const payload of CORPUS.slice(0, 7)) assert.ok(all.includes(payload), `shown as text: ${payload}`);
 });
 
-test('a 1 MB single-line message is one text node in a wrapping block', () => {
-  const big = [...document.querySelectorAll('#timeline .text')].find((n) => n.textContent.length === ONE_MB.length);
-  assert.ok(big, 'rendered whole');
+/** What the page must show of `m` as text: its payloads, by kind. */
+function shownPayloads(m) {
+  const shown = [];
+  if (m.kind !== 'system' && !m.own) shown.push(m.sender_name);
+  if (m.own && m.state === 'failed') shown.push(m.error);
+  switch (m.kind) {
+    case 'text': case 'system': case 'contact': case 'post': case 'unsupported':
+      shown.push(m.text);
+      break;
+    case 'image': case 'video': case 'file':
+      shown.push(m.media.name, m.media.mime, m.media.url);
+      if (!(m.kind === 'file' && m.text === m.media.name)) shown.push(m.text);
+      if (m.kind !== 'file') shown.push(pick(3)); // why the preview failed
+      break;
+    case 'audio': case 'sticker':
+      shown.push(pick(3)); // why the media failed (their text is no text: a name, an alt)
+      break;
+    case 'location': case 'card':
+      shown.push(m.card.title, m.card.description, m.card.buttons[0].label);
+      break;
+    default:
+      throw new Error(`no expectation for ${m.kind}`);
+  }
+  return shown;
+}
+
+test('every message kind of every service reaches the page, each payload as inert text', async () => {
+  const seen = new Set();
+  for (const service of services) {
+    for (const kind of KINDS) {
+      const [m] = histories.get(`${service}-1\u0000${kind}`);
+      await open(`${service}-1`, kind);
+      const node = document.querySelector(`#timeline [data-local-id="${m.local_id}"]`);
+      assert.ok(node, `${service} ${kind} is rendered`);
+      assertInert(node, assert);
+      assertNoLinks(node);
+      // Every piece of text the payloads became, joined: markup in a payload is in it only as text.
+      const text = node.textContent;
+      for (const payload of shownPayloads(m)) {
+        assert.ok(text.includes(payload), `${service} ${kind} shows ${JSON.stringify(payload)} as text`);
+        seen.add(payload);
+      }
+      if (kind === 'card' || kind === 'location') {
+        assert.deepEqual([...node.querySelectorAll('.card-button')].map((b) => b.dataset.url), ['https://example.com/ok'], 'the javascript: button is dropped');
+      }
+    }
+  }
+  for (const payload of CORPUS) assert.ok(seen.has(payload), `the corpus reached the page: ${payload}`);
+});
+
+test('a 1 MB single-line message shows its start, then whole as one text node in a wrapping block', async () => {
+  await open('mixin-1', 'big');
+  const big = document.querySelector('#timeline .text');
+  assert.ok(ONE_MB.startsWith(big.textContent) && big.textContent.length < ONE_MB.length, 'its start');
+  assert.equal(big.childNodes.length, 1);
+  document.querySelector('#timeline button.show-whole').click();
+  assert.equal(big.textContent.length, ONE_MB.length, 'rendered whole');
   assert.equal(big.childNodes.length, 1);
 });
 
 test('only http(s) addresses become buttons, and a button opens through the backend', async () => {
-  const buttons = [...document.querySelectorAll('#timeline button.inline-link, #timeline .card-button')];
-  assert.ok(buttons.length > 0);
-  for (const b of buttons) b.click();
+  let clicked = 0;
+  for (const service of services) {
+    for (const kind of ['text', 'post', 'card', 'location']) {
+      await open(`${service}-1`, kind);
+      const buttons = [...document.querySelectorAll('#timeline button.inline-link, #timeline .card-button')];
+      for (const b of buttons) b.click();
+      clicked += buttons.length;
+    }
+  }
+  assert.ok(clicked > 0);
   await new Promise((r) => setTimeout(r, 0));
   assert.ok(opened.length > 0);
   for (const url of opened) assert.match(url, /^https?:\/\//, `only web links are asked for: ${url}`);
