@@ -75,10 +75,18 @@ struct AfterFrame {
 
 /// At most this many frames already waiting on the socket are handled together.
 const MAX_BURST: usize = 256;
+/// A burst takes no further frame once its frames hold this many bytes. Bursts exist to store
+/// many chat-sized messages in one write, and 256 frames of up to 16 KiB each still make one
+/// burst, so ordinary traffic is not split. What the cap bounds is a server sending big
+/// frames: every frame is within the service's limit (the socket refuses bigger ones, see
+/// `socket::dial`), so a burst holds less than this plus one frame (at most 8 MiB with Mixin's
+/// 4 MiB limit) where 256 frames at the limit would hold 1 GiB.
+const MAX_BURST_BYTES: usize = 4 * 1024 * 1024;
 
-/// The frame just read plus every data frame already waiting behind it (up to [`MAX_BURST`]),
-/// so their messages are stored in one write. A frame that is not data (close, ping, the end
-/// of the stream, an error) ends the burst and is returned to be handled after it.
+/// The frame just read plus every data frame already waiting behind it (up to [`MAX_BURST`]
+/// frames and [`MAX_BURST_BYTES`]), so their messages are stored in one write. A frame that is
+/// not data (close, ping, the end of the stream, an error) ends the burst and is returned to be
+/// handled after it.
 #[allow(clippy::type_complexity)]
 fn take_burst<S>(
     first: Option<Result<WsMessage, tokio_tungstenite::tungstenite::Error>>,
@@ -93,16 +101,20 @@ where
         + Unpin,
 {
     let mut burst = Vec::new();
+    let mut bytes = 0;
     let mut next = first;
     loop {
         if let Some(Ok(received)) = &next {
             inspect(received);
         }
         match next {
-            Some(Ok(frame @ (WsMessage::Text(_) | WsMessage::Binary(_)))) => burst.push(frame),
+            Some(Ok(frame @ (WsMessage::Text(_) | WsMessage::Binary(_)))) => {
+                bytes += frame.len();
+                burst.push(frame);
+            }
             other => return (burst, Some(other)),
         }
-        if burst.len() >= MAX_BURST {
+        if burst.len() >= MAX_BURST || bytes >= MAX_BURST_BYTES {
             return (burst, None);
         }
         // `next()` is cancel-safe: a frame not ready yet stays in the stream.
@@ -363,7 +375,15 @@ impl Supervisor {
                     }
                     match other {
                         Some(None) => return SessionEnd::Lost("the server closed the connection".into()),
-                        Some(Some(Err(e))) => return SessionEnd::Lost(format!("connection lost: {e}")),
+                        Some(Some(Err(e))) => {
+                            if let Some(refused) = socket::oversize(&e) {
+                                tracing::warn!(%refused, "frame over the service's limit");
+                                self.note(Direction::In, "refused", 0, refused.clone());
+                                self.report(refused.clone());
+                                return SessionEnd::Lost(refused);
+                            }
+                            return SessionEnd::Lost(format!("connection lost: {e}"));
+                        }
                         Some(Some(Ok(WsMessage::Close(close)))) => {
                             if let Some(c) = &close {
                                 self.refused_close = self.codec.permanent_close(u16::from(c.code), &c.reason);
@@ -997,5 +1017,21 @@ mod tests {
         assert_eq!(burst.last(), Some(&text("254")));
         assert!(other.is_none());
         assert_eq!(next_waiting(&mut rest), Some(text("255")));
+    }
+
+    #[test]
+    fn a_burst_of_big_frames_stops_at_its_byte_budget_and_leaves_the_rest_waiting() {
+        let big = || WsMessage::Binary(vec![0u8; 64 * 1024].into());
+        let waiting: Vec<Read> = (0..300).map(|_| Ok(big())).collect();
+        let mut rest = stream::iter(waiting);
+        let (burst, other) = take_burst(Some(Ok(big())), &mut rest, |_| {});
+        let bytes: usize = burst.iter().map(WsMessage::len).sum();
+        assert!(bytes >= MAX_BURST_BYTES, "the budget is used: {bytes}");
+        assert!(
+            bytes < MAX_BURST_BYTES + 64 * 1024,
+            "a burst goes past its budget by less than one frame: {bytes}"
+        );
+        assert!(other.is_none());
+        assert!(next_waiting(&mut rest).is_some(), "the rest stays unread");
     }
 }
