@@ -17,7 +17,7 @@ use crate::batch_ack::{BatchAcks, Failed};
 use crate::codec::{
     Codec, CodecError, ConnectRequest, Env, HeartbeatFrame, InFrame, Inbound, OutFrame, Signal,
 };
-use crate::companion::Companion;
+use crate::companion::{Companion, Description};
 use crate::connection_state::ConnectionState;
 use crate::event::Event;
 use crate::inspector::{Direction, FrameRecord, Inspector};
@@ -123,6 +123,46 @@ where
             None => return (burst, None),
         }
     }
+}
+
+/// At most this many of a burst's messages are being named at once.
+const DESCRIBE_CONCURRENCY: usize = 8;
+/// How long naming a burst's messages may hold back storing them, however many there are.
+/// One lookup already has a limit of its own (Mixin's 5 s); one after another, a burst of
+/// messages from new senders held the connection for that long per message.
+const DESCRIBE_BUDGET: Duration = Duration::from_secs(5);
+
+/// What the companion says about each message of `burst` (in its order), looked up side by side
+/// within [`DESCRIBE_BUDGET`]. A message whose lookup has not finished by then is stored
+/// without it (its room is named by a later message, as `rooms::name_if_untitled` allows).
+async fn describe_all(companion: &dyn Companion, burst: &[IncomingMessage]) -> Vec<Description> {
+    let mut described = vec![Description::default(); burst.len()];
+    // Built before they are streamed: a stream of closures over borrowed messages would not be
+    // `Send` for every lifetime, which the spawned connection task needs.
+    let pending: Vec<futures_util::future::BoxFuture<'_, (usize, Description)>> = burst
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let describing = companion.describe(m);
+            Box::pin(async move { (i, describing.await) }) as futures_util::future::BoxFuture<'_, _>
+        })
+        .collect();
+    let mut lookups = futures_util::stream::iter(pending).buffer_unordered(DESCRIBE_CONCURRENCY);
+    let deadline = Instant::now() + DESCRIBE_BUDGET;
+    loop {
+        match tokio::time::timeout_at(deadline, lookups.next()).await {
+            Ok(Some((i, description))) => described[i] = description,
+            Ok(None) => break,
+            Err(_) => {
+                tracing::info!(
+                    count = burst.len(),
+                    "names not found in time; messages stored without them"
+                );
+                break;
+            }
+        }
+    }
+    described
 }
 
 /// How long a stopping connection waits for its batch acknowledgement in flight.
@@ -791,8 +831,8 @@ impl Supervisor {
         }
         let mut titles = Vec::new();
         if let Some(companion) = self.companion.clone() {
-            for m in &mut burst {
-                let described = companion.describe(m).await;
+            let descriptions = describe_all(companion.as_ref(), &burst).await;
+            for (m, described) in burst.iter_mut().zip(descriptions) {
                 if m.sender_name.is_none() {
                     m.sender_name = described.sender_name;
                 }
