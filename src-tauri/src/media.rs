@@ -79,7 +79,7 @@ async fn resolve(
             cache.put(&key, &bytes, purpose).await.map_err(failed)?,
             named.unwrap_or_default(),
         )),
-        MediaSource::Web { key, url } => {
+        MediaSource::Web { key, url, policy } => {
             let name = named.unwrap_or_else(|| link_name(&url));
             // A cached attachment needs no new download address.
             if key != url {
@@ -88,7 +88,10 @@ async fn resolve(
                 }
             }
             Ok((
-                cache.get_as(&key, &url, purpose).await.map_err(failed)?,
+                cache
+                    .get_as(&key, &url, purpose, policy)
+                    .await
+                    .map_err(failed)?,
                 name,
             ))
         }

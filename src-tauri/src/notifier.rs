@@ -1,12 +1,12 @@
 //! Desktop notifications for new messages, decided in Rust from the engine's events (so they
 //! work with the window hidden) by `parley_core::notify_policy`: muted accounts and rooms, the
 //! "hide message text" setting, and the room on screen in a focused window stay silent. A room
-//! notifies at most once per 30 s, so a busy room or a backlog does not flood the desktop.
+//! notifies at most once per 30 s (`RoomThrottle`, which also bounds how many rooms it
+//! remembers), so a busy room or a backlog does not flood the desktop.
 
 use parley_core::engine::Engine;
 use parley_core::event::Event;
-use parley_core::notify_policy::{notice, should_notify, Focus, MessageNotice};
-use std::collections::HashMap;
+use parley_core::notify_policy::{notice, should_notify, Focus, MessageNotice, RoomThrottle};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tauri::{AppHandle, Manager};
@@ -36,7 +36,7 @@ pub fn watch(
     focus: FocusTracker,
 ) {
     tauri::async_runtime::spawn(async move {
-        let mut last_shown: HashMap<(String, String), Instant> = HashMap::new();
+        let mut throttle = RoomThrottle::new(PER_ROOM_INTERVAL);
         loop {
             match events.recv().await {
                 Ok(Event::Message(message)) => {
@@ -44,14 +44,9 @@ pub fn watch(
                     if !should_notify(&message, &prefs, &focus.get()) {
                         continue;
                     }
-                    let key = (message.account.0.clone(), message.room.clone());
-                    if last_shown
-                        .get(&key)
-                        .is_some_and(|at| at.elapsed() < PER_ROOM_INTERVAL)
-                    {
+                    if !throttle.allow(&message.account, &message.room, Instant::now()) {
                         continue;
                     }
-                    last_shown.insert(key, Instant::now());
                     // The room's title is read only for a notification that shows it.
                     let title = if prefs.hide_text {
                         String::new()

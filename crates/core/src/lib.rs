@@ -21,6 +21,7 @@ pub mod account;
 mod account_id;
 pub mod backoff;
 mod batch_ack;
+mod bounded;
 pub mod codec;
 mod companion;
 pub mod config;

@@ -5,6 +5,8 @@
 use crate::account::AccountId;
 use crate::message::{MessageKind, StoredMessage};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 /// Longest notification body; longer texts are cut with an ellipsis.
 const MAX_BODY_CHARS: usize = 200;
@@ -158,6 +160,54 @@ fn preview(message: &StoredMessage) -> String {
     }
 }
 
+/// A room notifies at most once per interval, so a busy room or a backlog does not flood the
+/// desktop. The rooms come from servers, so what is remembered is bounded: a room last shown
+/// more than an interval ago no longer matters and is forgotten once the map is full, and at
+/// most [`MAX_THROTTLED_ROOMS`] rooms notify within one interval (more stay silent until the
+/// older ones expire). Pure: the caller passes the time.
+#[derive(Debug)]
+pub struct RoomThrottle {
+    interval: Duration,
+    last_shown: HashMap<(AccountId, String), Instant>,
+}
+
+/// Most rooms that notify within one interval; each notification shown also holds a thread
+/// until it is closed, so this bounds those too.
+pub const MAX_THROTTLED_ROOMS: usize = 1024;
+
+impl RoomThrottle {
+    pub fn new(interval: Duration) -> RoomThrottle {
+        RoomThrottle {
+            interval,
+            last_shown: HashMap::new(),
+        }
+    }
+
+    /// Whether a message in `room` may notify `now`; if so, the room's interval starts.
+    pub fn allow(&mut self, account: &AccountId, room: &str, now: Instant) -> bool {
+        let recent = |at: &Instant| now.saturating_duration_since(*at) < self.interval;
+        let key = (account.clone(), room.to_owned());
+        match self.last_shown.get(&key) {
+            Some(at) if recent(at) => return false,
+            Some(_) => {}
+            None if self.last_shown.len() >= MAX_THROTTLED_ROOMS => {
+                self.last_shown.retain(|_, at| recent(at));
+                if self.last_shown.len() >= MAX_THROTTLED_ROOMS {
+                    return false;
+                }
+            }
+            None => {}
+        }
+        self.last_shown.insert(key, now);
+        true
+    }
+
+    /// How many rooms are remembered.
+    pub fn remembered(&self) -> usize {
+        self.last_shown.len()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,5 +357,36 @@ mod tests {
         .unwrap();
         assert_eq!(long.body.chars().count(), MAX_BODY_CHARS);
         assert!(long.body.ends_with('…'));
+    }
+
+    #[test]
+    fn a_room_notifies_once_per_interval() {
+        let t0 = Instant::now();
+        let mut throttle = RoomThrottle::new(Duration::from_secs(30));
+        let account = AccountId("a".into());
+        assert!(throttle.allow(&account, "r", t0));
+        assert!(!throttle.allow(&account, "r", t0 + Duration::from_secs(29)));
+        assert!(throttle.allow(&account, "other", t0 + Duration::from_secs(29)));
+        assert!(throttle.allow(&account, "r", t0 + Duration::from_secs(30)));
+    }
+
+    #[test]
+    fn rooms_made_up_by_a_server_are_remembered_in_bounded_numbers() {
+        let t0 = Instant::now();
+        let interval = Duration::from_secs(30);
+        let mut throttle = RoomThrottle::new(interval);
+        let account = AccountId("a".into());
+        let shown = (0..MAX_THROTTLED_ROOMS + 100)
+            .filter(|n| throttle.allow(&account, &format!("room {n}"), t0))
+            .count();
+        assert_eq!(
+            shown, MAX_THROTTLED_ROOMS,
+            "the rest stay silent within the interval"
+        );
+        assert_eq!(throttle.remembered(), MAX_THROTTLED_ROOMS);
+        // Once the interval has passed, the old rooms are forgotten to make room for new ones.
+        let later = t0 + interval;
+        assert!(throttle.allow(&account, "a new room", later));
+        assert_eq!(throttle.remembered(), 1);
     }
 }

@@ -49,11 +49,12 @@ pub(crate) async fn dial(
             .map_err(|_| fatal(format!("invalid subprotocol `{proto}`")))?;
         http.headers_mut().insert("Sec-WebSocket-Protocol", value);
     }
-    // Let frames somewhat over the codec's limit through so the codec can refuse them with a
-    // precise error; a frame far beyond it is cut off by tungstenite and the socket is reset.
+    // The service's own limit, for one frame and for a message in fragments: tungstenite
+    // refuses a bigger one from its header, before reading (or allocating for) its payload, and
+    // the read fails with an error that [`oversize`] explains.
     let config = WebSocketConfig::default()
-        .max_message_size(Some(max_frame_bytes * 2 + 64 * 1024))
-        .max_frame_size(Some(max_frame_bytes * 2 + 64 * 1024));
+        .max_message_size(Some(max_frame_bytes))
+        .max_frame_size(Some(max_frame_bytes));
     let dial = tokio_tungstenite::connect_async_with_config(http, Some(config), true);
     match tokio::time::timeout(timeout, dial).await {
         Err(_) => Err(DialError {
@@ -63,6 +64,20 @@ pub(crate) async fn dial(
         }),
         Ok(Ok((socket, _response))) => Ok(socket),
         Ok(Err(e)) => Err(describe(e)),
+    }
+}
+
+/// What to tell the user when a read failed because the server sent more than the service's
+/// limit (see [`dial`]); `None` for any other read error.
+pub(crate) fn oversize(e: &tokio_tungstenite::tungstenite::Error) -> Option<String> {
+    use tokio_tungstenite::tungstenite::error::CapacityError;
+    use tokio_tungstenite::tungstenite::Error as E;
+    match e {
+        E::Capacity(CapacityError::MessageTooLong { size, max_size }) => Some(format!(
+            "the server sent a frame of {size} bytes, more than the {max_size} bytes this service \
+             allows; it was refused and the connection is made again"
+        )),
+        _ => None,
     }
 }
 
@@ -98,5 +113,77 @@ fn describe(e: tokio_tungstenite::tungstenite::Error) -> DialError {
             fatal: false,
             message: format!("connection failed: {other}"),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+
+    /// A WebSocket server on 127.0.0.1 that sends `frames` to its one client, then waits.
+    async fn server_sending(frames: Vec<Message>) -> ConnectRequest {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (tcp, _) = listener.accept().await.unwrap();
+            let mut socket = tokio_tungstenite::accept_async(tcp).await.unwrap();
+            for frame in frames {
+                if socket.send(frame).await.is_err() {
+                    return;
+                }
+            }
+            while socket.next().await.is_some() {}
+        });
+        ConnectRequest {
+            url: url::Url::parse(&format!("ws://{addr}/")).unwrap(),
+            headers: Vec::new(),
+            subprotocol: None,
+        }
+    }
+
+    const LIMIT: usize = 1024;
+
+    #[tokio::test]
+    async fn a_frame_over_the_services_limit_is_refused_by_the_socket() {
+        let request = server_sending(vec![
+            Message::Text("x".repeat(LIMIT).into()),
+            Message::Text("x".repeat(LIMIT + 1).into()),
+        ])
+        .await;
+        let mut socket = dial(&request, Duration::from_secs(5), LIMIT).await.unwrap();
+        let at_limit = socket.next().await.unwrap().unwrap();
+        assert_eq!(at_limit.len(), LIMIT, "a frame at the limit is read");
+        let over = socket.next().await.unwrap().unwrap_err();
+        let reason = oversize(&over).unwrap_or_default();
+        assert!(
+            matches!(over, tokio_tungstenite::tungstenite::Error::Capacity(_)),
+            "{over}"
+        );
+        assert!(reason.contains("more than the 1024 bytes"), "{reason}");
+    }
+
+    #[tokio::test]
+    async fn a_message_in_fragments_over_the_limit_is_refused_too() {
+        use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+        use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+        // Two frames, each under the limit, one message over it.
+        let half = vec![b'x'; LIMIT / 2 + 1];
+        let request = server_sending(vec![
+            Message::Frame(Frame::message(
+                half.clone(),
+                OpCode::Data(Data::Text),
+                false,
+            )),
+            Message::Frame(Frame::message(half, OpCode::Data(Data::Continue), true)),
+        ])
+        .await;
+        let mut socket = dial(&request, Duration::from_secs(5), LIMIT).await.unwrap();
+        let over = socket.next().await.unwrap().unwrap_err();
+        assert!(
+            matches!(over, tokio_tungstenite::tungstenite::Error::Capacity(_)),
+            "{over}"
+        );
     }
 }

@@ -261,6 +261,38 @@ async fn a_backlog_is_acknowledged_in_batches_over_rest_and_stored_once_in_order
 }
 
 #[tokio::test]
+async fn slow_name_lookups_of_many_new_senders_do_not_hold_their_messages_back() {
+    let w = world(MixinConfig::default()).await;
+    // 24 people the bot has not seen, each of whose profiles takes 2 s to answer: looked up one
+    // after another, storing their messages would wait 48 s.
+    let senders: Vec<String> = (0..24)
+        .map(|i| w.sim.add_user(&format!("Sender {i}")))
+        .collect();
+    for (i, sender) in senders.iter().enumerate() {
+        w.sim
+            .delay_next(&format!("GET /users/{sender}"), Duration::from_secs(2));
+        w.sim.user_says(&w.bot, sender, &format!("hello {i}"));
+    }
+    let engine = engine(Store::open_in_memory().unwrap());
+    let account = add(&engine, &w, &w.keystore).await;
+    eventually("every message stored and acknowledged", || {
+        w.sim.unacked_count(&w.bot) == 0
+    })
+    .await;
+    let mut named = 0;
+    for sender in &senders {
+        let room = parley_core::services::mixin::ids::contact_conversation_id(&w.bot, sender);
+        let stored = engine.history(&account, &room, None, 10).await.unwrap();
+        assert_eq!(stored.len(), 1, "one message from {sender}");
+        named += usize::from(stored[0].sender_name.is_some());
+    }
+    assert!(
+        named > 0,
+        "the lookups that finished in time named their senders"
+    );
+}
+
+#[tokio::test]
 async fn a_failed_batch_acknowledgement_is_made_over_the_socket_while_reading_goes_on() {
     let w = world(MixinConfig::default()).await;
     w.sim.inject_error("POST /acknowledgements", 500);

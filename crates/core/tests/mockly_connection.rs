@@ -198,6 +198,43 @@ async fn a_malformed_frame_is_reported_and_the_connection_survives() {
 }
 
 #[tokio::test]
+async fn a_frame_over_the_services_limit_is_refused_by_the_socket_and_the_connection_is_made_again()
+{
+    let sim = sim(0.0).await;
+    let mut me = connected(&sim, "alice").await;
+    eventually("alice is connected", || sim.connected().len() == 1).await;
+    let limit = parley_core::services::mockly::codec::MAX_FRAME_BYTES;
+    sim.push_raw(&"x".repeat(limit + 1));
+    let error = me
+        .expect("the refusal", |e| match e {
+            Event::Error { message, .. } => Some(message.clone()),
+            _ => None,
+        })
+        .await;
+    assert!(
+        error.contains(&format!("more than the {limit} bytes")),
+        "{error}"
+    );
+    me.expect_state("a reconnect", |s| {
+        matches!(
+            s,
+            ConnectionState::Backoff { .. } | ConnectionState::Connecting { .. }
+        )
+    })
+    .await;
+    me.expect_open().await;
+    me.engine
+        .send_text(&me.account, "public", "after the big frame")
+        .await
+        .unwrap();
+    me.expect("the echo after the reconnect", |e| match e {
+        Event::Sent(m) if m.text == "after the big frame" => Some(()),
+        _ => None,
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_server_error_frame_is_shown_and_the_connection_stays_open() {
     let sim = sim(0.0).await;
     let mut me = connected(&sim, "alice").await;

@@ -3,13 +3,19 @@
 //! with the bot's keystore) and a small thumbnail inside the message itself.
 
 use super::{Engine, EngineError};
+use crate::media::NetworkPolicy;
 use crate::message::StoredMessage;
 
 /// What to fetch for a message's media.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MediaSource {
-    /// Download `url`; cache it under `key` (stable even when the address is not).
-    Web { key: String, url: String },
+    /// Download `url` from where `policy` allows; cache it under `key` (stable even when the
+    /// address is not).
+    Web {
+        key: String,
+        url: String,
+        policy: NetworkPolicy,
+    },
     /// Bytes carried in the message (a thumbnail), cached under `key`.
     Inline { key: String, bytes: Vec<u8> },
 }
@@ -21,28 +27,40 @@ impl Engine {
             .sender_avatar
             .clone()
             .ok_or_else(|| EngineError::Invalid("this sender has no picture".into()))?;
-        self.keep_demo_local(message, &url)?;
+        let policy = self.keep_demo_local(message, &url)?;
         Ok(MediaSource::Web {
             key: url.clone(),
             url,
+            policy,
         })
     }
 
-    /// The Demo promises that nothing leaves this computer: its media come from loopback only
-    /// (a simulated bot's avatar may name the real service's server).
-    fn keep_demo_local(&self, message: &StoredMessage, url: &str) -> Result<(), EngineError> {
+    /// Where a message's media may come from. The Demo promises that nothing leaves this
+    /// computer: its media come from loopback only (a simulated bot's avatar may name the real
+    /// service's server), which its policy makes the cache hold to whatever a name resolves to
+    /// or a redirect says; a link that is plainly elsewhere is refused here, with a reason.
+    /// Real accounts fetch from public addresses only: a link in someone's message must not
+    /// make Parley reach into the user's network.
+    fn keep_demo_local(
+        &self,
+        message: &StoredMessage,
+        url: &str,
+    ) -> Result<NetworkPolicy, EngineError> {
         let demo = self
             .running_account(&message.account)
             .map(|a| a.demo)
             .unwrap_or(false);
+        if !demo {
+            return Ok(NetworkPolicy::AllowPublicOnly);
+        }
         let local = url::Url::parse(url)
             .is_ok_and(|u| matches!(u.host_str(), Some("127.0.0.1" | "localhost" | "[::1]")));
-        if demo && !local {
+        if !local {
             return Err(EngineError::Invalid(
                 "the Demo fetches nothing from the internet".into(),
             ));
         }
-        Ok(())
+        Ok(NetworkPolicy::LoopbackOnly)
     }
 
     /// The source of a message's full media or (`thumb`) its preview.
@@ -63,9 +81,11 @@ impl Engine {
                 });
             }
             if let Some(url) = &media.thumb_url {
+                let policy = self.keep_demo_local(message, url)?;
                 return Ok(MediaSource::Web {
                     key: url.clone(),
                     url: url.clone(),
+                    policy,
                 });
             }
         }
@@ -75,9 +95,11 @@ impl Engine {
             // Services that store media by id (Mixin) resolve it to a fresh address each time.
             if service.stores_media_by_id(url) {
                 let secret = self.secret_of(account)?;
+                let resolved = service.resolve_media(secret, url).await?;
                 return Ok(MediaSource::Web {
                     key: format!("{}:{url}", message.account),
-                    url: service.resolve_media(secret, url).await?,
+                    policy: self.keep_demo_local(message, &resolved)?,
+                    url: resolved,
                 });
             }
         }
@@ -86,10 +108,11 @@ impl Engine {
         if !web {
             return Err(none());
         }
-        self.keep_demo_local(message, url)?;
+        let policy = self.keep_demo_local(message, url)?;
         Ok(MediaSource::Web {
             key: url.clone(),
             url: url.clone(),
+            policy,
         })
     }
 }

@@ -3,6 +3,7 @@
 //! downloaded once even when several rows ask for it at the same time.
 
 use super::eviction::{Eviction, DEFAULT_CAP_BYTES};
+use super::reach::{self, AddressRefused, GuardedResolver, NetworkPolicy};
 use super::{sniff, MediaError, MediaPurpose, Sniffed};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -21,9 +22,13 @@ pub struct CachedMedia {
 
 pub struct MediaCache {
     dir: PathBuf,
-    /// Built on the first download: building a client loads the system's certificate store
-    /// (~50 ms of CPU), which start-up should not pay for media nobody opened yet.
-    http: std::sync::OnceLock<reqwest::Client>,
+    /// One client per [`NetworkPolicy`] (its resolver and redirect rule enforce it), each built
+    /// on its first download: building a client loads the system's certificate store (~50 ms
+    /// of CPU), which start-up should not pay for media nobody opened yet.
+    public: std::sync::OnceLock<reqwest::Client>,
+    loopback: std::sync::OnceLock<reqwest::Client>,
+    /// Resolves names instead of the system's resolver (tests); its answers are checked the same.
+    resolver: Option<Arc<dyn reqwest::dns::Resolve>>,
     /// One lock per URL being fetched, so concurrent asks share one download.
     fetching: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     eviction: Arc<Eviction>,
@@ -46,28 +51,47 @@ impl MediaCache {
         }
         Ok(MediaCache {
             dir: dir.to_path_buf(),
-            http: std::sync::OnceLock::new(),
+            public: std::sync::OnceLock::new(),
+            loopback: std::sync::OnceLock::new(),
+            resolver: None,
             fetching: std::sync::Mutex::new(HashMap::new()),
             eviction: Arc::new(Eviction::new(&dir.join("blobs"), cap)),
         })
     }
 
-    /// The file behind `url`, downloaded now if it is not cached yet.
-    pub async fn get(&self, url: &str, purpose: MediaPurpose) -> Result<CachedMedia, MediaError> {
-        self.get_as(url, url, purpose).await
+    /// The same cache, resolving names with `resolver` instead of the system's resolver. Its
+    /// answers are checked like the system's: for tests, which give a public-looking name a
+    /// local address.
+    pub fn with_resolver(mut self, resolver: Arc<dyn reqwest::dns::Resolve>) -> MediaCache {
+        self.resolver = Some(resolver);
+        self
+    }
+
+    /// The file behind `url`, downloaded now (from where `policy` allows) if it is not cached yet.
+    pub async fn get(
+        &self,
+        url: &str,
+        purpose: MediaPurpose,
+        policy: NetworkPolicy,
+    ) -> Result<CachedMedia, MediaError> {
+        self.get_as(url, url, purpose, policy).await
     }
 
     /// The file cached under the stable name `key` (e.g. a Mixin attachment id, whose download
-    /// addresses expire), downloaded from `url` if it is not cached yet.
+    /// addresses expire), downloaded from `url` (where `policy` allows) if it is not cached yet.
     pub async fn get_as(
         &self,
         key: &str,
         url: &str,
         purpose: MediaPurpose,
+        policy: NetworkPolicy,
     ) -> Result<CachedMedia, MediaError> {
         let parsed = url::Url::parse(url.trim()).map_err(|_| MediaError::BadUrl)?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(MediaError::NotWeb);
+        }
+        if !policy.allows_url(&parsed) {
+            return Err(MediaError::AddressRefused(policy));
         }
         let key = if key == url {
             hex_sha256(parsed.as_str().as_bytes())
@@ -81,7 +105,7 @@ impl MediaCache {
         let _guard = lock.lock().await;
         let result = match self.cached(&key).await {
             Some(hit) => Ok(hit),
-            None => self.download(&parsed, &key, purpose).await,
+            None => self.download(&parsed, &key, purpose, policy).await,
         };
         self.fetching
             .lock()
@@ -153,6 +177,7 @@ impl MediaCache {
         url: &url::Url,
         key: &str,
         purpose: MediaPurpose,
+        policy: NetworkPolicy,
     ) -> Result<CachedMedia, MediaError> {
         let limit = purpose.max_bytes();
         let timeout = match purpose {
@@ -165,7 +190,8 @@ impl MediaCache {
             .dir
             .join("partial")
             .join(format!("{key}-{:08x}", fastrand::u32(..)));
-        let outcome = tokio::time::timeout(timeout, self.stream_to(url, &partial, limit)).await;
+        let outcome =
+            tokio::time::timeout(timeout, self.stream_to(url, &partial, limit, policy)).await;
         let hash = match outcome {
             Ok(Ok(hash)) => hash,
             Ok(Err(e)) => {
@@ -193,25 +219,38 @@ impl MediaCache {
         Ok(media)
     }
 
-    /// The download client: at most five redirects, and only to http(s).
-    fn client(&self) -> Result<&reqwest::Client, MediaError> {
-        if let Some(client) = self.http.get() {
+    /// The download client for `policy`: names resolve only to the addresses it allows, at
+    /// most five redirects, only to http(s) and never to a literal address it refuses. No
+    /// proxy: a proxy would resolve the names itself, out of the policy's sight.
+    fn client(&self, policy: NetworkPolicy) -> Result<&reqwest::Client, MediaError> {
+        let slot = match policy {
+            NetworkPolicy::AllowPublicOnly => &self.public,
+            NetworkPolicy::LoopbackOnly => &self.loopback,
+        };
+        if let Some(client) = slot.get() {
             return Ok(client);
         }
         let client = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+            .no_proxy()
+            .dns_resolver(Arc::new(GuardedResolver {
+                policy,
+                inner: self.resolver.clone(),
+            }))
+            .redirect(reqwest::redirect::Policy::custom(move |attempt| {
                 if attempt.previous().len() >= 5 {
                     attempt.error("too many redirects")
-                } else if matches!(attempt.url().scheme(), "http" | "https") {
-                    attempt.follow()
-                } else {
+                } else if !matches!(attempt.url().scheme(), "http" | "https") {
                     attempt.stop()
+                } else if !policy.allows_url(attempt.url()) {
+                    attempt.error(AddressRefused)
+                } else {
+                    attempt.follow()
                 }
             }))
             .build()
             .map_err(|e| MediaError::Cache(format!("cannot start an HTTP client: {e}")))?;
-        Ok(self.http.get_or_init(|| client))
+        Ok(slot.get_or_init(|| client))
     }
 
     /// Streams the body into `path` within `limit` bytes; returns the hex SHA-256 of the bytes.
@@ -220,10 +259,17 @@ impl MediaCache {
         url: &url::Url,
         path: &Path,
         limit: u64,
+        policy: NetworkPolicy,
     ) -> Result<String, MediaError> {
-        let unreachable = |e: reqwest::Error| MediaError::Unreachable(e.without_url().to_string());
+        let unreachable = |e: reqwest::Error| {
+            if reach::was_refused(&e) {
+                MediaError::AddressRefused(policy)
+            } else {
+                MediaError::Unreachable(e.without_url().to_string())
+            }
+        };
         let mut response = self
-            .client()?
+            .client(policy)?
             .get(url.clone())
             .send()
             .await

@@ -1,14 +1,17 @@
 //! Media the page shows (images, videos, files) is fetched by the backend, never by the page:
 //! http(s) only, a size cap per kind, a timeout, the type read from the bytes (not the URL or
-//! the header), and a content-addressed cache in the profile. The desktop shell serves the
-//! cached bytes to the page through its own URI scheme.
+//! the header), from the addresses a [`NetworkPolicy`] allows (public ones for real accounts, so
+//! a message cannot make Parley probe the user's network), and a content-addressed cache in the
+//! profile. The desktop shell serves the cached bytes to the page through its own URI scheme.
 
 mod cache;
 mod eviction;
+mod reach;
 mod sniff;
 
 pub use cache::{CachedMedia, MediaCache};
 pub use eviction::DEFAULT_CAP_BYTES;
+pub use reach::NetworkPolicy;
 pub use sniff::{sniff, Sniffed};
 
 /// What the media is for: it decides the size cap and which types are acceptable.
@@ -52,6 +55,10 @@ pub enum MediaError {
     NotWeb,
     #[error("the link is not a valid URL")]
     BadUrl,
+    /// The address (or the one a name resolved to, or a redirect led to) is not one the
+    /// policy allows: for real accounts, one on the local network or this computer.
+    #[error("{}", .0.refusal())]
+    AddressRefused(NetworkPolicy),
     #[error("cannot download it: {0}")]
     Unreachable(String),
     #[error("the server answered HTTP {0}")]

@@ -17,7 +17,7 @@ use crate::batch_ack::{BatchAcks, Failed};
 use crate::codec::{
     Codec, CodecError, ConnectRequest, Env, HeartbeatFrame, InFrame, Inbound, OutFrame, Signal,
 };
-use crate::companion::Companion;
+use crate::companion::{Companion, Description};
 use crate::connection_state::ConnectionState;
 use crate::event::Event;
 use crate::inspector::{Direction, FrameRecord, Inspector};
@@ -75,10 +75,18 @@ struct AfterFrame {
 
 /// At most this many frames already waiting on the socket are handled together.
 const MAX_BURST: usize = 256;
+/// A burst takes no further frame once its frames hold this many bytes. Bursts exist to store
+/// many chat-sized messages in one write, and 256 frames of up to 16 KiB each still make one
+/// burst, so ordinary traffic is not split. What the cap bounds is a server sending big
+/// frames: every frame is within the service's limit (the socket refuses bigger ones, see
+/// `socket::dial`), so a burst holds less than this plus one frame (at most 8 MiB with Mixin's
+/// 4 MiB limit) where 256 frames at the limit would hold 1 GiB.
+const MAX_BURST_BYTES: usize = 4 * 1024 * 1024;
 
-/// The frame just read plus every data frame already waiting behind it (up to [`MAX_BURST`]),
-/// so their messages are stored in one write. A frame that is not data (close, ping, the end
-/// of the stream, an error) ends the burst and is returned to be handled after it.
+/// The frame just read plus every data frame already waiting behind it (up to [`MAX_BURST`]
+/// frames and [`MAX_BURST_BYTES`]), so their messages are stored in one write. A frame that is
+/// not data (close, ping, the end of the stream, an error) ends the burst and is returned to be
+/// handled after it.
 #[allow(clippy::type_complexity)]
 fn take_burst<S>(
     first: Option<Result<WsMessage, tokio_tungstenite::tungstenite::Error>>,
@@ -93,16 +101,20 @@ where
         + Unpin,
 {
     let mut burst = Vec::new();
+    let mut bytes = 0;
     let mut next = first;
     loop {
         if let Some(Ok(received)) = &next {
             inspect(received);
         }
         match next {
-            Some(Ok(frame @ (WsMessage::Text(_) | WsMessage::Binary(_)))) => burst.push(frame),
+            Some(Ok(frame @ (WsMessage::Text(_) | WsMessage::Binary(_)))) => {
+                bytes += frame.len();
+                burst.push(frame);
+            }
             other => return (burst, Some(other)),
         }
-        if burst.len() >= MAX_BURST {
+        if burst.len() >= MAX_BURST || bytes >= MAX_BURST_BYTES {
             return (burst, None);
         }
         // `next()` is cancel-safe: a frame not ready yet stays in the stream.
@@ -111,6 +123,46 @@ where
             None => return (burst, None),
         }
     }
+}
+
+/// At most this many of a burst's messages are being named at once.
+const DESCRIBE_CONCURRENCY: usize = 8;
+/// How long naming a burst's messages may hold back storing them, however many there are.
+/// One lookup already has a limit of its own (Mixin's 5 s); one after another, a burst of
+/// messages from new senders held the connection for that long per message.
+const DESCRIBE_BUDGET: Duration = Duration::from_secs(5);
+
+/// What the companion says about each message of `burst` (in its order), looked up side by side
+/// within [`DESCRIBE_BUDGET`]. A message whose lookup has not finished by then is stored
+/// without it (its room is named by a later message, as `rooms::name_if_untitled` allows).
+async fn describe_all(companion: &dyn Companion, burst: &[IncomingMessage]) -> Vec<Description> {
+    let mut described = vec![Description::default(); burst.len()];
+    // Built before they are streamed: a stream of closures over borrowed messages would not be
+    // `Send` for every lifetime, which the spawned connection task needs.
+    let pending: Vec<futures_util::future::BoxFuture<'_, (usize, Description)>> = burst
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let describing = companion.describe(m);
+            Box::pin(async move { (i, describing.await) }) as futures_util::future::BoxFuture<'_, _>
+        })
+        .collect();
+    let mut lookups = futures_util::stream::iter(pending).buffer_unordered(DESCRIBE_CONCURRENCY);
+    let deadline = Instant::now() + DESCRIBE_BUDGET;
+    loop {
+        match tokio::time::timeout_at(deadline, lookups.next()).await {
+            Ok(Some((i, description))) => described[i] = description,
+            Ok(None) => break,
+            Err(_) => {
+                tracing::info!(
+                    count = burst.len(),
+                    "names not found in time; messages stored without them"
+                );
+                break;
+            }
+        }
+    }
+    described
 }
 
 /// How long a stopping connection waits for its batch acknowledgement in flight.
@@ -363,7 +415,15 @@ impl Supervisor {
                     }
                     match other {
                         Some(None) => return SessionEnd::Lost("the server closed the connection".into()),
-                        Some(Some(Err(e))) => return SessionEnd::Lost(format!("connection lost: {e}")),
+                        Some(Some(Err(e))) => {
+                            if let Some(refused) = socket::oversize(&e) {
+                                tracing::warn!(%refused, "frame over the service's limit");
+                                self.note(Direction::In, "refused", 0, refused.clone());
+                                self.report(refused.clone());
+                                return SessionEnd::Lost(refused);
+                            }
+                            return SessionEnd::Lost(format!("connection lost: {e}"));
+                        }
                         Some(Some(Ok(WsMessage::Close(close)))) => {
                             if let Some(c) = &close {
                                 self.refused_close = self.codec.permanent_close(u16::from(c.code), &c.reason);
@@ -771,8 +831,8 @@ impl Supervisor {
         }
         let mut titles = Vec::new();
         if let Some(companion) = self.companion.clone() {
-            for m in &mut burst {
-                let described = companion.describe(m).await;
+            let descriptions = describe_all(companion.as_ref(), &burst).await;
+            for (m, described) in burst.iter_mut().zip(descriptions) {
                 if m.sender_name.is_none() {
                     m.sender_name = described.sender_name;
                 }
@@ -997,5 +1057,21 @@ mod tests {
         assert_eq!(burst.last(), Some(&text("254")));
         assert!(other.is_none());
         assert_eq!(next_waiting(&mut rest), Some(text("255")));
+    }
+
+    #[test]
+    fn a_burst_of_big_frames_stops_at_its_byte_budget_and_leaves_the_rest_waiting() {
+        let big = || WsMessage::Binary(vec![0u8; 64 * 1024].into());
+        let waiting: Vec<Read> = (0..300).map(|_| Ok(big())).collect();
+        let mut rest = stream::iter(waiting);
+        let (burst, other) = take_burst(Some(Ok(big())), &mut rest, |_| {});
+        let bytes: usize = burst.iter().map(WsMessage::len).sum();
+        assert!(bytes >= MAX_BURST_BYTES, "the budget is used: {bytes}");
+        assert!(
+            bytes < MAX_BURST_BYTES + 64 * 1024,
+            "a burst goes past its budget by less than one frame: {bytes}"
+        );
+        assert!(other.is_none());
+        assert!(next_waiting(&mut rest).is_some(), "the rest stays unread");
     }
 }

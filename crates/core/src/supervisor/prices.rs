@@ -9,6 +9,11 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 use tokio::time::Instant;
 
+/// Most symbols held between two publications. A user follows at most 20 (the settings form's
+/// limit) and the server sends the ones followed; a server sending ever new symbols would
+/// otherwise fill memory (and the page's ticker) until the next publication.
+const MAX_PENDING_SYMBOLS: usize = 256;
+
 /// Prices received since the last publication, latest per symbol, and when they are due.
 #[derive(Debug)]
 pub(super) struct Prices {
@@ -29,8 +34,12 @@ impl Prices {
     }
 
     /// Keeps `tick` in place of any earlier one of its symbol. The first tick after a
-    /// publication sets the deadline; later ones do not push it back.
+    /// publication sets the deadline; later ones do not push it back. A tick of a symbol not
+    /// pending yet is dropped while [`MAX_PENDING_SYMBOLS`] are.
     pub(super) fn push(&mut self, tick: PriceTick, now: Instant) {
+        if self.latest.len() >= MAX_PENDING_SYMBOLS && !self.latest.contains_key(&tick.symbol) {
+            return;
+        }
         self.latest.insert(tick.symbol.clone(), tick);
         if self.due.is_none() {
             self.due = Some(now + self.every);
@@ -126,5 +135,23 @@ mod tests {
         let mut p = Prices::new(EVERY);
         assert_eq!(p.poll_timeout(), None);
         assert_eq!(p.take_due(t0), None);
+    }
+
+    #[test]
+    fn a_flood_of_new_symbols_is_held_to_a_bounded_number_per_publication() {
+        let t0 = Instant::now();
+        let mut p = Prices::new(EVERY);
+        for n in 0..MAX_PENDING_SYMBOLS + 50 {
+            p.push(tick(&format!("S{n:05}"), "1"), t0);
+        }
+        // A symbol already pending still gets its latest price.
+        p.push(tick("S00000", "2"), t0);
+        let published = p.take_due(t0 + EVERY).expect("due");
+        assert_eq!(published.len(), MAX_PENDING_SYMBOLS);
+        assert_eq!(prices(&published)[0], ("S00000", "2"));
+        // The next publication takes new symbols again.
+        p.push(tick("LATE", "3"), t0 + EVERY);
+        let next = p.take_due(t0 + EVERY * 2).expect("due");
+        assert_eq!(prices(&next), [("LATE", "3")]);
     }
 }

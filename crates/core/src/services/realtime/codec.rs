@@ -3,6 +3,7 @@
 //! documented event in, plus the inferred ones (typing, offline, error, auth ack, pong). Event
 //! names the docs do not define live in [`names`] so they change in one place.
 
+use crate::bounded::BoundedMap;
 use crate::codec::{
     Codec, CodecError, ConnectRequest, Env, Heartbeat, HeartbeatFrame, InFrame, Inbound, OutFrame,
     Outgoing, Signal,
@@ -48,24 +49,27 @@ pub mod names {
 
 /// What the socket and the REST catch-up share: which rooms are joined and the senders' names
 /// learnt from REST history (the socket's `chat:message` carries only a `userId`).
-#[derive(Default)]
 pub struct Shared {
     rooms: Mutex<BTreeSet<String>>,
-    names: Mutex<HashMap<String, String>>,
+    names: Mutex<BoundedMap<String, String>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Most sender names remembered per account (a community can be large; the newest win).
+/// Most sender names remembered per account (a community can be large): past it, the name
+/// learnt longest ago is forgotten first.
 const MAX_NAMES: usize = 10_000;
+/// The longest user id or name remembered. Sender names come from REST pages a server fills;
+/// longer ones are no real user's, and with the count cap they bound the cache's size.
+const MAX_NAME_BYTES: usize = 256;
 
 impl Shared {
     pub fn new(rooms: impl IntoIterator<Item = String>) -> Arc<Shared> {
         Arc::new(Shared {
             rooms: Mutex::new(rooms.into_iter().collect()),
-            names: Mutex::new(HashMap::new()),
+            names: Mutex::new(BoundedMap::new(MAX_NAMES)),
         })
     }
 
@@ -87,11 +91,10 @@ impl Shared {
     }
 
     pub fn remember_name(&self, user_id: &str, name: &str) {
-        let mut names = lock(&self.names);
-        if names.len() >= MAX_NAMES && !names.contains_key(user_id) {
-            names.clear();
+        if user_id.len() > MAX_NAME_BYTES || name.len() > MAX_NAME_BYTES {
+            return;
         }
-        names.insert(user_id.to_owned(), name.to_owned());
+        lock(&self.names).insert(user_id.to_owned(), name.to_owned());
     }
 
     pub fn name_of(&self, user_id: &str) -> Option<String> {

@@ -369,3 +369,31 @@ fn a_close_that_refuses_the_token_is_permanent() {
     assert!(c.permanent_close(1001, "going away").is_none());
     assert!(c.permanent_close(1008, "rate limit exceeded").is_none());
 }
+
+#[test]
+fn sender_names_are_bounded_the_oldest_forgotten_first() {
+    let shared = Shared::new(Vec::new());
+    let total = MAX_NAMES + 10;
+    for n in 0..total {
+        shared.remember_name(&format!("user_{n}"), &format!("User {n}"));
+    }
+    assert_eq!(shared.name_of("user_9"), None, "the oldest went");
+    // Every one of the most recent MAX_NAMES is still known.
+    for n in 10..total {
+        assert_eq!(
+            shared.name_of(&format!("user_{n}")).as_deref(),
+            Some(format!("User {n}").as_str()),
+            "user_{n}"
+        );
+    }
+}
+
+#[test]
+fn ids_and_names_no_real_user_has_are_not_remembered() {
+    let shared = Shared::new(Vec::new());
+    let huge = "x".repeat(MAX_FRAME_BYTES);
+    shared.remember_name(&huge, "Jane Roe");
+    shared.remember_name("user_1", &huge);
+    assert_eq!(shared.name_of(&huge), None);
+    assert_eq!(shared.name_of("user_1"), None);
+}
