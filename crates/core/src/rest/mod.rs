@@ -19,8 +19,9 @@ pub(crate) struct ApiName {
     pub refuser: &'static str,
 }
 
-/// A request the service answered with a refusal, as its error envelope tells it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A request the service answered with a refusal, as its error envelope tells it. A REST
+/// client fills what its envelope says and [`RestCore::refused`] names the service.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Refusal {
     pub refuser: &'static str,
     /// The HTTP status (absent where the service answers errors inside a 2xx, as Mixin does).
@@ -240,28 +241,10 @@ impl RestCore {
     }
 
     /// A refusal from this service.
-    pub(crate) fn refused(&self, refusal: RefusalParts) -> RestError {
+    pub(crate) fn refused(&self, refusal: Refusal) -> RestError {
         RestError::Refused(Box::new(Refusal {
             refuser: self.name.refuser,
-            status: refusal.status,
-            code: refusal.code,
-            message: refusal.message,
-            error_id: refusal.error_id,
-            retry_after: refusal.retry_after,
-            auth: refusal.auth,
-            hint: refusal.hint,
+            ..refusal
         }))
     }
-}
-
-/// What a service's error envelope said, for [`RestCore::refused`].
-#[derive(Debug, Default)]
-pub(crate) struct RefusalParts {
-    pub status: Option<u16>,
-    pub code: Option<i64>,
-    pub message: String,
-    pub error_id: Option<String>,
-    pub retry_after: Option<Duration>,
-    pub auth: bool,
-    pub hint: Option<&'static str>,
 }

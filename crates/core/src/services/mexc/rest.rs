@@ -5,7 +5,7 @@
 
 use super::{MexcRestPaths, MexcSettings};
 pub use crate::rest::RestError;
-use crate::rest::{ApiName, RefusalParts, RestCore};
+use crate::rest::{ApiName, Refusal, RestCore};
 use crate::secret::Secret;
 use crate::services::mexc::signing::{signed_query, API_KEY_HEADER};
 use serde_json::Value;
@@ -94,11 +94,11 @@ impl MexcRest {
         // P2P answers are `{code, msg, data}` with code 0 for success.
         let code = body["code"].as_i64();
         if code.is_some_and(|c| c != 0) {
-            return Err(self.core.refused(RefusalParts {
+            return Err(self.core.refused(Refusal {
                 status: Some(200),
                 code,
                 message: body["msg"].as_str().unwrap_or("refused").to_owned(),
-                ..RefusalParts::default()
+                ..Refusal::default()
             }));
         }
         let id = &body["data"]["conversationId"];
@@ -188,7 +188,7 @@ impl MexcRest {
                     )
                 })
                 .unwrap_or_default();
-            return Err(self.core.refused(RefusalParts {
+            return Err(self.core.refused(Refusal {
                 status: Some(status),
                 code,
                 message: if msg.is_empty() {
@@ -198,7 +198,7 @@ impl MexcRest {
                 },
                 retry_after: answer.retry_after,
                 auth: matches!(status, 401 | 403),
-                ..RefusalParts::default()
+                ..Refusal::default()
             }));
         }
         body.ok_or_else(|| self.core.malformed("the answer is not JSON"))
@@ -227,12 +227,7 @@ mod tests {
             RestError::Refused(Box::new(crate::rest::Refusal {
                 refuser: "MEXC",
                 status: Some(status),
-                code: None,
-                message: String::new(),
-                error_id: None,
-                retry_after: None,
-                auth: false,
-                hint: None,
+                ..Default::default()
             }))
         };
         assert!(refused(401).is_permanent());

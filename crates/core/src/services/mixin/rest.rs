@@ -14,7 +14,7 @@ use std::time::Duration;
 const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 
 pub use crate::rest::RestError;
-use crate::rest::{ApiName, RefusalParts, RestCore};
+use crate::rest::{ApiName, Refusal, RestCore};
 
 const API: ApiName = ApiName {
     api: "Mixin",
@@ -179,12 +179,12 @@ impl MixinRest {
             ))
         })?;
         if let Some(e) = envelope.error {
-            return Err(self.core.refused(RefusalParts {
+            return Err(self.core.refused(Refusal {
                 code: Some(e.code),
                 auth: matches!(e.code, 401 | 911),
                 hint: matches!(e.code, 401 | 911).then_some(AUTH_HINT),
                 message: e.description,
-                ..RefusalParts::default()
+                ..Refusal::default()
             }));
         }
         if answer

@@ -96,12 +96,9 @@ pub async fn test_connection(
         RestError::Refused(Box::new(crate::rest::Refusal {
             refuser: super::rest::API.refuser,
             status: Some(401),
-            code: None,
             message: why,
-            error_id: None,
-            retry_after: None,
             auth: true,
-            hint: None,
+            ..Default::default()
         }))
     };
     let auth = codec.on_open(&mut env).into_iter().next();

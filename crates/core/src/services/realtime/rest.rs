@@ -57,7 +57,7 @@ impl RealtimeCredentials {
 }
 
 pub use crate::rest::RestError;
-use crate::rest::{ApiName, RefusalParts, RestCore};
+use crate::rest::{ApiName, Refusal, RestCore};
 
 /// How the server is named in errors.
 pub(crate) const API: ApiName = ApiName {
@@ -426,13 +426,13 @@ impl RealtimeRest {
                 .as_str()
                 .or_else(|| envelope["meta"]["errorId"].as_str())
                 .map(str::to_owned);
-            return Err(self.core.refused(RefusalParts {
+            return Err(self.core.refused(Refusal {
                 status: Some(status),
                 message,
                 error_id,
                 retry_after: answer.retry_after,
                 auth: status == 401,
-                ..RefusalParts::default()
+                ..Refusal::default()
             }));
         }
         let body = body.ok_or_else(|| {
@@ -445,12 +445,12 @@ impl RealtimeRest {
                 .unwrap_or("the request failed")
                 .to_owned();
             let status = body["status"].as_u64().map_or(status, |s| s as u16);
-            return Err(self.core.refused(RefusalParts {
+            return Err(self.core.refused(Refusal {
                 status: Some(status),
                 message,
                 error_id: body["errorId"].as_str().map(str::to_owned),
                 auth: status == 401,
-                ..RefusalParts::default()
+                ..Refusal::default()
             }));
         }
         Ok(body)
