@@ -124,9 +124,10 @@ pub async fn save_media(state: State<'_, AppState>, local_id: i64) -> CommandRes
     let folder = dirs::download_dir()
         .or_else(dirs::home_dir)
         .ok_or_else(|| CommandError::internal("there is no Downloads folder to save into"))?;
-    let target = free_name(&folder, &safe_file_name(&name, media.sniffed.extension));
-    std::fs::copy(&media.path, &target)
-        .map_err(|e| CommandError::internal(format!("cannot save to {}: {e}", target.display())))?;
+    let name = safe_file_name(&name, media.sniffed.extension);
+    let target = save_copy(&media.path, &folder, &name).map_err(|e| {
+        CommandError::internal(format!("cannot save into {}: {e}", folder.display()))
+    })?;
     tracing::info!(path = %target.display(), "file saved");
     Ok(target.display().to_string())
 }
@@ -148,7 +149,47 @@ fn file_name(url: &str, extension: &str) -> String {
     safe_file_name(&link_name(url), extension)
 }
 
-/// `name` made safe to save under (no path, no hidden file), or a generic name.
+/// Extensions a desktop runs or installs on a double-click: a file a peer names so is saved
+/// with `.download` after its name, so opening it shows it instead of running it.
+const LAUNCHERS: &[&str] = &[
+    "desktop",
+    "sh",
+    "bash",
+    "zsh",
+    "csh",
+    "ksh",
+    "fish",
+    "command",
+    "run",
+    "appimage",
+    "deb",
+    "rpm",
+    "flatpakref",
+    "py",
+    "pl",
+    "rb",
+    "php",
+    "jar",
+    "exe",
+    "msi",
+    "bat",
+    "cmd",
+    "com",
+    "scr",
+    "ps1",
+    "vbs",
+    "js",
+    "jse",
+    "wsf",
+    "lnk",
+    "url",
+    "app",
+    "pkg",
+    "dmg",
+];
+
+/// `name` made safe to save under (no path, no hidden file, no launcher extension), or a
+/// generic name.
 fn safe_file_name(name: &str, extension: &str) -> String {
     let safe: String = name
         .chars()
@@ -156,26 +197,57 @@ fn safe_file_name(name: &str, extension: &str) -> String {
         .take(100)
         .collect();
     let safe = safe.trim().trim_start_matches('.').to_owned();
-    if safe.is_empty() {
+    let named = if safe.is_empty() {
         format!("parley-file.{extension}")
     } else if !safe.contains('.') {
         format!("{safe}.{extension}")
     } else {
         safe
+    };
+    let launcher = named
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| LAUNCHERS.contains(&ext.trim().to_ascii_lowercase().as_str()));
+    if launcher {
+        format!("{named}.download")
+    } else {
+        named
     }
 }
 
-/// `name`, or `name (2)`, `name (3)`… whichever does not exist yet.
-fn free_name(folder: &Path, name: &str) -> PathBuf {
+/// `name`, `name (2)`, `name (3)`… in `folder`.
+fn candidate(folder: &Path, name: &str, n: u32) -> PathBuf {
     let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
-    (1..)
-        .map(|n| match (n, ext) {
-            (1, _) => folder.join(name),
-            (n, "") => folder.join(format!("{stem} ({n})")),
-            (n, ext) => folder.join(format!("{stem} ({n}).{ext}")),
-        })
-        .find(|p| !p.exists())
-        .unwrap_or_else(|| folder.join(name))
+    match (n, ext) {
+        (1, _) => folder.join(name),
+        (n, "") => folder.join(format!("{stem} ({n})")),
+        (n, ext) => folder.join(format!("{stem} ({n}).{ext}")),
+    }
+}
+
+/// Copies `source` into `folder` under `name` (or `name (2)`…), creating the file exclusively:
+/// an existing file, or a link someone planted under that name, is never written through.
+fn save_copy(source: &Path, folder: &Path, name: &str) -> std::io::Result<PathBuf> {
+    let mut from = std::fs::File::open(source)?;
+    for n in 1..=1000 {
+        let target = candidate(folder, name, n);
+        // create_new is O_CREAT|O_EXCL: it fails on any existing path, a symlink included.
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&target)
+        {
+            Ok(mut to) => {
+                std::io::copy(&mut from, &mut to)?;
+                return Ok(target);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::new(
+        std::io::ErrorKind::AlreadyExists,
+        "a thousand files already have that name",
+    ))
 }
 
 /// Serves `media://localhost/<local id>/<full|thumb>`.
@@ -260,7 +332,8 @@ fn parse_range(header: &str, size: u64) -> Option<(u64, u64)> {
     let last = size.checked_sub(1)?;
     let (start, end) = match (start.parse::<u64>().ok(), end.parse::<u64>().ok()) {
         (Some(s), Some(e)) => (s, e.min(last)),
-        (Some(s), None) => (s, (s + MAX_RANGE - 1).min(last)),
+        // A start past the end is answered as no range; it must not overflow on the way.
+        (Some(s), None) => (s, s.saturating_add(MAX_RANGE - 1).min(last)),
         (None, Some(n)) => (size.saturating_sub(n), last),
         (None, None) => return None,
     };
@@ -301,6 +374,43 @@ mod tests {
         assert_eq!(parse_range("bytes=500-100", 1000), None);
         assert_eq!(parse_range("bytes=0-1", 0), None);
         assert_eq!(parse_range("items=0-1", 1000), None);
+        assert_eq!(parse_range("bytes=18446744073709551615-", 1000), None);
+        assert_eq!(
+            parse_range("bytes=-18446744073709551615", 1000),
+            Some((0, 999))
+        );
+    }
+
+    #[test]
+    fn a_saved_file_never_writes_through_a_planted_link_or_over_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("source");
+        std::fs::write(&source, b"receipt").unwrap();
+        let folder = dir.path().join("Downloads");
+        std::fs::create_dir(&folder).unwrap();
+        // A link to where a file would do harm (an autostart entry), not there yet.
+        let victim = dir.path().join("autostart.desktop");
+        std::os::unix::fs::symlink(&victim, folder.join("receipt.pdf")).unwrap();
+        std::fs::write(folder.join("receipt (2).pdf"), b"older").unwrap();
+        let saved = save_copy(&source, &folder, "receipt.pdf").unwrap();
+        assert_eq!(saved, folder.join("receipt (3).pdf"));
+        assert_eq!(std::fs::read(&saved).unwrap(), b"receipt");
+        assert!(!victim.exists(), "nothing was written through the link");
+        assert_eq!(
+            std::fs::read(folder.join("receipt (2).pdf")).unwrap(),
+            b"older"
+        );
+    }
+
+    #[test]
+    fn a_launcher_a_peer_names_is_saved_so_it_cannot_run() {
+        assert_eq!(
+            file_name("https://x/Open me.desktop", "bin"),
+            "Open me.desktop.download"
+        );
+        assert_eq!(file_name("https://x/setup.SH", "bin"), "setup.SH.download");
+        assert_eq!(file_name("https://x/run", "bin"), "run.bin");
+        assert_eq!(file_name("https://x/receipt.pdf", "pdf"), "receipt.pdf");
     }
 
     #[test]
