@@ -45,13 +45,20 @@ impl AlertLog {
     }
 }
 
+/// High-priority alerts of one account notify at most once per this interval, as a room's
+/// messages do: a server sending a flood of them must not flood the desktop.
+const PER_ACCOUNT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Records every alert and shows the high-priority ones on the desktop.
 pub fn watch(app: AppHandle, mut events: Receiver<Event>, log: AlertLog) {
     tauri::async_runtime::spawn(async move {
+        let mut throttle = parley_core::notify_policy::RoomThrottle::new(PER_ACCOUNT_INTERVAL);
         loop {
             match events.recv().await {
                 Ok(Event::Alert { account, alert }) => {
-                    if alert.is_high_priority() {
+                    if alert.is_high_priority()
+                        && throttle.allow(&account, "alerts", std::time::Instant::now())
+                    {
                         notify(&app, &alert);
                     }
                     log.push(AlertEntry { account, alert });
@@ -67,8 +74,8 @@ fn notify(app: &AppHandle, alert: &Alert) {
     let shown = app
         .notification()
         .builder()
-        .title(&alert.title)
-        .body(&alert.body)
+        .title(crate::notifier::escape_markup(&alert.title))
+        .body(crate::notifier::escape_markup(&alert.body))
         .show();
     if let Err(e) = shown {
         // No notification daemon (a headless session): the panel still has it.

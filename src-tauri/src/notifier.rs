@@ -7,6 +7,7 @@
 use parley_core::engine::Engine;
 use parley_core::event::Event;
 use parley_core::notify_policy::{notice, should_notify, Focus, MessageNotice, RoomThrottle};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tauri::{AppHandle, Manager};
@@ -65,28 +66,56 @@ pub fn watch(
     });
 }
 
+/// Notifications whose click is waited for at once; each holds a blocking thread until it is
+/// closed. Past this many, a notification is shown without a click action.
+const MAX_WAITING: usize = 8;
+
+static WAITING: AtomicUsize = AtomicUsize::new(0);
+
+/// Text for a notification: daemons that read markup in the body (most do) must show a peer's
+/// `<b>` or `&amp;` as written, not render it.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Shows the notification; a click on it brings the window up with the message's room open.
-/// The wait for the click blocks, so it runs on a blocking thread (one per shown notification,
-/// bounded by the per-room interval) and ends when the notification is closed.
+/// The wait for the click blocks, so it runs on a blocking thread and ends when the
+/// notification is closed; at most [`MAX_WAITING`] wait at once.
 fn show(app: &AppHandle, notice: MessageNotice) {
     let app = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        let shown = notify_rust::Notification::new()
+        let mut notification = notify_rust::Notification::new();
+        notification
             .appname("Parley")
-            .summary(&notice.title)
-            .body(&notice.body)
-            .icon("parley")
-            .action("default", "Open")
-            .show();
-        match shown {
-            Ok(handle) => handle.wait_for_action(|action| {
+            .summary(&escape_markup(&notice.title))
+            .body(&escape_markup(&notice.body))
+            .icon("parley");
+        let wait = WAITING.fetch_add(1, Ordering::SeqCst) < MAX_WAITING;
+        if wait {
+            notification.action("default", "Open");
+        }
+        match notification.show() {
+            Ok(handle) if wait => handle.wait_for_action(|action| {
                 if action == "default" {
                     open_room(&app, &notice.account.0, &notice.room);
                 }
             }),
+            Ok(_) => {}
             // No notification daemon (a headless session): nothing else to do.
             Err(e) => tracing::info!(error = %e, "desktop notification not shown"),
         }
+        WAITING.fetch_sub(1, Ordering::SeqCst);
     });
 }
 
@@ -99,5 +128,19 @@ fn open_room(app: &AppHandle, account: &str, room: &str) {
         if let (Some(page), Ok(event)) = (page, serde_json::value::to_raw_value(&event)) {
             let _ = page.send(vec![event]);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_markup;
+
+    #[test]
+    fn peer_text_reaches_the_daemon_as_text_not_markup() {
+        assert_eq!(
+            escape_markup(r#"<b>PAID</b> & <a href="x">'release'</a>"#),
+            "&lt;b&gt;PAID&lt;/b&gt; &amp; &lt;a href=&quot;x&quot;&gt;&#39;release&#39;&lt;/a&gt;"
+        );
+        assert_eq!(escape_markup("plain 1,000 USDT"), "plain 1,000 USDT");
     }
 }
