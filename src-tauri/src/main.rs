@@ -36,6 +36,30 @@ fn main() {
         return;
     }
     rendering::choose();
+    // An explicit profile runs one Parley too (the default profile has the single-instance
+    // plugin below): a second launch on the same folder brings the first to the front.
+    let mut show_requests = None;
+    let _instance = match args.profile.as_deref().map(parley_core::profile::claim) {
+        None => None,
+        Some(Ok(parley_core::profile::Claim::First { lock, listener })) => {
+            show_requests = listener;
+            Some(lock)
+        }
+        Some(Ok(parley_core::profile::Claim::Running)) => {
+            let dir = args.profile.as_deref().unwrap_or(std::path::Path::new("."));
+            match parley_core::profile::ask_to_show(dir) {
+                Ok(()) => {
+                    eprintln!("parley: already running with this profile; its window is brought up")
+                }
+                Err(e) => eprintln!("parley: already running with this profile ({e})"),
+            }
+            return;
+        }
+        Some(Err(e)) => {
+            eprintln!("parley: the profile folder cannot be used: {e}");
+            std::process::exit(1);
+        }
+    };
     let profile = parley_core::profile::Profile::from_arg(args.profile.as_deref());
     let _log_guard = match parley_core::logging::init_file(&profile.logs_dir) {
         Ok(guard) => Some(guard),
@@ -192,6 +216,15 @@ fn main() {
     // so the engine may start while the window opens.
     let _ = go.send(());
     launch_time::log_milestone("app built");
+    if let Some(listener) = show_requests {
+        let handle = app.handle().clone();
+        std::thread::spawn(move || {
+            // Each connection is another launch on this profile asking for the window.
+            for _ in listener.incoming().flatten() {
+                tray::show_window(&handle);
+            }
+        });
+    }
     app.run(|handle, event| {
         if let tauri::RunEvent::Exit = event {
             if let Some(state) = handle.try_state::<startup::AppState>() {
