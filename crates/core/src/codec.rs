@@ -69,8 +69,9 @@ impl Env {
     }
 }
 
-/// What to dial.
-#[derive(Debug, Clone, PartialEq)]
+/// What to dial. Its `Debug` shows no query and no header value: the query can carry a
+/// listenKey or an API key, and header values a bearer token.
+#[derive(Clone, PartialEq)]
 pub struct ConnectRequest {
     pub url: url::Url,
     /// Extra HTTP headers on the upgrade request. Values may be secret: never log them.
@@ -78,11 +79,66 @@ pub struct ConnectRequest {
     pub subprotocol: Option<String>,
 }
 
-/// A frame to write to the socket.
-#[derive(Debug, Clone, PartialEq)]
+impl std::fmt::Debug for ConnectRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut url = self.url.clone();
+        if url.query().is_some() {
+            url.set_query(Some("[redacted]"));
+        }
+        let _ = url.set_password(None);
+        f.debug_struct("ConnectRequest")
+            .field("url", &url.as_str())
+            .field(
+                "headers",
+                &self
+                    .headers
+                    .iter()
+                    .map(|(name, _)| (name.as_str(), "[redacted]"))
+                    .collect::<Vec<_>>(),
+            )
+            .field("subprotocol", &self.subprotocol)
+            .finish()
+    }
+}
+
+/// A frame to write to the socket. Its `Debug` shows only the kind and size: an opening frame
+/// carries credentials (Realtime's `auth` has the token).
+#[derive(Clone, PartialEq)]
 pub enum OutFrame {
     Text(String),
     Binary(Vec<u8>),
+}
+
+impl std::fmt::Debug for OutFrame {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutFrame::Text(t) => write!(f, "Text({} bytes)", t.len()),
+            OutFrame::Binary(b) => write!(f, "Binary({} bytes)", b.len()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod debug_tests {
+    use super::*;
+
+    #[test]
+    fn printing_a_request_or_a_frame_shows_no_credential() {
+        let request = ConnectRequest {
+            url: url::Url::parse("wss://x.example/ws?listenKey=pqia91secret&conversationId=1")
+                .unwrap(),
+            headers: vec![("Authorization".into(), "Bearer eyJsecret".into())],
+            subprotocol: None,
+        };
+        let printed = format!("{request:?}");
+        assert!(
+            !printed.contains("pqia91secret") && !printed.contains("eyJsecret"),
+            "{printed}"
+        );
+        assert!(printed.contains("Authorization") && printed.contains("x.example/ws"));
+        let auth = OutFrame::Text(r#"{"type":"auth","token":"eyJsecret"}"#.into());
+        assert_eq!(format!("{auth:?}"), "Text(35 bytes)");
+    }
 }
 
 /// A frame read from the socket (control frames are handled by the supervisor).

@@ -42,9 +42,10 @@ impl fmt::Display for Secret {
 
 impl Drop for Secret {
     fn drop(&mut self) {
-        // Overwrite the bytes so the value does not linger in freed memory.
-        // SAFETY: zero bytes are valid UTF-8.
-        unsafe { self.0.as_bytes_mut() }.fill(0);
+        // Overwrite the bytes so the value does not linger in freed memory. `zeroize` writes
+        // them in a way the compiler may not drop as a dead store (a plain `fill(0)` before a
+        // free may be optimized away), and clears the spare capacity too.
+        zeroize::Zeroize::zeroize(&mut self.0);
     }
 }
 
