@@ -74,11 +74,18 @@ export function createSettings({
   }
 
   function showFields() {
-    for (const name of Object.keys(forms)) byId(`fields-${name}`).hidden = service.value !== name;
+    for (const name of Object.keys(forms)) {
+      const fields = byId(`fields-${name}`);
+      fields.hidden = service.value !== name;
+      // A hidden service's fields are disabled too: a value left in one (an invalid address)
+      // would otherwise block the form for every other service, with no visible message.
+      fields.disabled = fields.hidden;
+    }
     clearFieldErrors(form);
     error.textContent = '';
   }
   service.addEventListener('change', showFields);
+  showFields();
 
   /** The backend's field name → the input of the chosen service's form showing it, or null. */
   function inputFor(field) {

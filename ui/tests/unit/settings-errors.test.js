@@ -167,3 +167,14 @@ test('Mixin: Check keystore shows a refused keystore at the keystore field', asy
   assert.deepEqual(invalid(), [], 'an accepted account leaves no marks');
   assert.equal($('settings').hidden, true);
 });
+
+test('a value left in another service\'s fields never blocks the form', () => {
+  choose('realtime');
+  $('new-rt-base').value = 'https://exa mple.com';
+  choose('mixin');
+  assert.equal($('fields-realtime').disabled, true, 'the hidden service\'s fields are disabled');
+  assert.equal($('fields-mixin').disabled, false);
+  assert.equal($('add-account').checkValidity(), true, 'the invalid hidden address does not block adding a bot');
+  choose('realtime');
+  assert.equal($('fields-realtime').disabled, false);
+});
