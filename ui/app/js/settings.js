@@ -11,8 +11,6 @@ import { createRealtimeFields, realtimeAccountDetails } from './settings-realtim
 import { createMixinFields, mixinAccountMode } from './settings-mixin.js';
 import { showErrorAtField, clearFieldErrors } from './field-errors.js';
 
-export { MOCKLY_DEFAULT_ENDPOINT, validateMockly } from './settings-mockly.js';
-export { MEXC_DEFAULT_ENDPOINT, MEXC_DEFAULT_REST, parseOrderNumbers, parseConversationIds, validateMexc } from './settings-mexc.js';
 
 /** `table[key]` when the table itself has it (a service name is never looked up on Object). */
 function own(table, key) {

@@ -71,7 +71,7 @@ impl MexcForm {
                 ..MexcSettings::with_endpoint(form::address_or(
                     Field::Endpoint,
                     self.endpoint.as_deref(),
-                    super::codec::DEFAULT_ENDPOINT,
+                    &MexcSettings::default_endpoint(),
                 )?)
             }),
             secret: Some(secret),

@@ -2,7 +2,7 @@
 //! and leaving (told to the running socket at once, no reconnect), creating, editing and
 //! deleting rooms, typing, the ticker's symbols, and older history on scroll.
 
-use super::{RealtimeRoom, RealtimeSettings};
+use super::{RealtimeRoom, RealtimeSettings, MAX_SYMBOLS};
 use crate::account_id::AccountId;
 use crate::codec::Signal;
 use crate::engine::{Engine, EngineError};
@@ -13,9 +13,6 @@ use crate::services::realtime::rest::{
 };
 use crate::store::rooms;
 use crate::supervisor::Command;
-
-/// Most symbols the ticker follows.
-const MAX_SYMBOLS: usize = 20;
 
 fn check_room_id(room: &str) -> Result<(), EngineError> {
     if room.trim().is_empty() || room.len() > 256 || room.chars().any(char::is_control) {

@@ -3,7 +3,7 @@
 //! settings screen's "Test connection".
 
 use super::account::{log_in, test_connection, LoggedIn, Login};
-use super::{RealtimeSendPath, RealtimeSettings};
+use super::{RealtimeSendPath, RealtimeSettings, MAX_SYMBOLS};
 use crate::engine::{EngineError, Field, NewAccount};
 use crate::rest::RestError;
 use crate::secret::Secret;
@@ -24,8 +24,6 @@ pub(crate) fn at_server_or_form(e: RestError) -> EngineError {
         e => e.into(),
     }
 }
-/// Most symbols the ticker follows.
-const MAX_SYMBOLS: usize = 20;
 
 #[derive(Deserialize)]
 pub struct RealtimeForm {

@@ -23,6 +23,9 @@ use futures_util::future::BoxFuture;
 use rest::{RealtimeCredentials, RealtimeRest};
 use std::sync::Arc;
 
+/// Most symbols the ticker follows (the form keeps the first ones; changing them refuses more).
+const MAX_SYMBOLS: usize = 20;
+
 /// The documented rate limit of sending (100 messages a minute).
 pub const MESSAGES_PER_MINUTE: usize = 100;
 
