@@ -9,6 +9,14 @@ function noteId(input) {
   return `${input.id}-error`;
 }
 
+/**
+ * A problem the page finds in what was typed, named by the backend's field name so that it is
+ * shown exactly where the backend's own refusal of that field would be.
+ */
+export function fieldProblem(field, message) {
+  return { field, message };
+}
+
 /** Removes the error shown at `input`, if any. */
 export function clearFieldError(input) {
   if (input.getAttribute('aria-invalid') !== 'true') return;

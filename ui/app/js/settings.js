@@ -10,6 +10,7 @@ import { createMexcFields, mexcAccountMode, mexcAccountDetails } from './setting
 import { createRealtimeFields, realtimeAccountDetails } from './settings-realtime.js';
 import { createMixinFields, mixinAccountMode } from './settings-mixin.js';
 import { showErrorAtField, clearFieldErrors } from './field-errors.js';
+import { showErrorIn } from './error-view.js';
 
 
 /** `table[key]` when the table itself has it (a service name is never looked up on Object). */
@@ -31,7 +32,7 @@ export function createSettings({
   /** The add-account fields of each service (`fields-<service>` in the page), by service. */
   const forms = {
     mockly: createMocklyFields(),
-    mexc: createMexcFields({ onModeChange: () => { error.textContent = ''; } }),
+    mexc: createMexcFields({ onModeChange: () => { clearFieldErrors(form); showErrorIn(error, null); } }),
     realtime: createRealtimeFields({ onTest: onTestRealtime }),
     mixin: createMixinFields({ onCheck: onCheckMixin }),
   };
@@ -80,7 +81,7 @@ export function createSettings({
       fields.disabled = fields.hidden;
     }
     clearFieldErrors(form);
-    error.textContent = '';
+    showErrorIn(error, null);
   }
   service.addEventListener('change', showFields);
   showFields();
@@ -88,6 +89,14 @@ export function createSettings({
   /** The backend's field name → the input of the chosen service's form showing it, or null. */
   function inputFor(field) {
     return field === 'display_name' ? displayName : chosen().inputFor(field);
+  }
+
+  /**
+   * A problem with a field (the page's own check or the backend's refusal) is shown at that
+   * field, which takes the focus; any other right under the Add button, with its details.
+   */
+  function showProblem(problem) {
+    if (!showErrorAtField(problem, inputFor)) showErrorIn(error, problem);
   }
 
   function reset() {
@@ -107,21 +116,20 @@ export function createSettings({
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    clearFieldErrors(form);
+    showErrorIn(error, null);
     const { problem, request: payload } = chosen().request(displayName.value.trim() || null);
     if (problem) {
-      error.textContent = problem;
+      showProblem(problem);
       return;
     }
-    error.textContent = '';
-    clearFieldErrors(form);
     submit.disabled = true;
     try {
       await onAdd(payload, byId('new-auto-media').checked);
       reset();
       close();
     } catch (e) {
-      // A refusal that names a field is shown at that field; any other below the form.
-      if (!showErrorAtField(e, inputFor)) error.textContent = e.message;
+      showProblem(e);
     } finally {
       submit.disabled = false;
     }
