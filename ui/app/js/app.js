@@ -25,15 +25,17 @@ import { createRoomHeader } from './room-header.js';
 import { installShortcuts } from './shortcuts.js';
 import { createBatchDrawer } from './batches.js';
 import { installDialogFocus } from './dialog-focus.js';
+import { installSidebarToggle } from './sidebar-toggle.js';
 
 export async function startApp() {
   const state = createState();
   const dialogs = installDialogFocus(document);
+  installSidebarToggle();
   const view = { sidebar: byId('room-list'), banners: byId('banners') };
   const viewer = createViewer();
 
   function showError(error) {
-    state.errors.push({ account: '', message: error.message || String(error), at: Date.now() });
+    state.errors.push({ account: '', message: error.message || String(error), detail: error.detail || null, at: Date.now() });
     drawChrome();
   }
 

@@ -4,12 +4,9 @@
 
 import { el, clear, byId } from './dom.js';
 import { showErrorIn } from './error-view.js';
+import { counted } from './plural.js';
 import { showFieldError } from './field-errors.js';
 
-/** "1 member", "3 members". */
-export function counted(n, one, many = `${one}s`) {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 /** Whether the directory offers Edit and Delete on `room`: the account created it. */
 export function isOwnRoom(room, account) {
@@ -38,7 +35,7 @@ export function createDirectory({ onList, onJoin, onOpen, onCreate, onUpdate, on
       const result = await onList(account, page, type.value || null);
       pages = Math.max(1, result.pages || 1);
       render(result.items || []);
-      pageLabel.textContent = `Page ${result.page || page} of ${pages} · ${result.total} room${result.total === 1 ? '' : 's'}`;
+      pageLabel.textContent = `Page ${result.page || page} of ${pages} · ${counted(result.total, 'room')}`;
     } catch (e) {
       clear(list);
       showErrorIn(error, e);

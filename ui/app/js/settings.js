@@ -136,9 +136,11 @@ export function createSettings({
   });
 
   return {
+    /** Opens at the top (Appearance), not scrolled down to the add form. */
     open() {
       dialog.hidden = false;
-      service.focus();
+      dialog.querySelector('.settings-panel').scrollTop = 0;
+      byId('theme-choice').focus({ preventScroll: true });
     },
     isOpen: () => !dialog.hidden,
     /**

@@ -84,7 +84,8 @@ test('an account that keeps failing to reconnect offers "Retry now"', async () =
   await nextFrame();
   const banner = [...$('banners').querySelectorAll('.banner.warning')].find((b) => b.textContent.includes('is offline'));
   assert.ok(banner, 'an offline banner');
-  assert.match(banner.textContent, /Reconnecting in \d s — cannot reach the server/);
+  assert.match(banner.querySelector('.error-summary').textContent, /^Demo room is offline, retrying in \d s\.$/);
+  assert.match(banner.querySelector('details').textContent, /Reconnecting in \d s — cannot reach the server/, 'the reason one click away');
   banner.querySelector('button').click();
   assert.deepEqual(calls.at(-1), { command: 'reconnect_now', args: { account: 'demo-mockly' } });
 });

@@ -72,13 +72,15 @@ test('the ticker shows each symbol as sent, and moves with coalesced updates', a
   ] }]);
   await nextFrame();
   const eur = $('ticker').querySelector('[data-symbol="EUR/USD"]');
-  assert.equal(eur.textContent, 'EUR/USD1.0875+0.0025 (+0.23%)', 'no move arrow before a second update');
+  assert.equal(eur.textContent, 'EUR/USD1.0875▲+0.0025 (+0.23%)', 'up on the day: ▲, green');
   assert.ok(eur.classList.contains('up'));
   assert.ok($('ticker').querySelector('[data-symbol="XAU/USD"]').classList.contains('down'));
   push([{ event: 'prices', account: 'rt-1', ticks: [{ symbol: 'EUR/USD', price: '1.0871', change: '0.0021', change_percent: '0.19' }] }]);
   await nextFrame();
-  assert.match($('ticker').querySelector('[data-symbol="EUR/USD"]').textContent, /1\.0871▼/, 'lower than before');
-  assert.ok($('ticker').querySelector('[data-symbol="EUR/USD"]').classList.contains('up'), 'still up on the period');
+  assert.match($('ticker').querySelector('[data-symbol="XAU/USD"]').textContent, /▼-3\.2/, 'down on the day: ▼, red');
+  const after = $('ticker').querySelector('[data-symbol="EUR/USD"]');
+  assert.equal(after.textContent, 'EUR/USD1.0871▲+0.0021 (+0.19%)', 'a lower tick on a day still up: the arrow agrees with the colour');
+  assert.ok(after.classList.contains('up'), 'still up on the period');
 });
 
 test('typing and presence show in the header and the member list', async () => {
