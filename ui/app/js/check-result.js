@@ -1,7 +1,7 @@
 // A form's check button ("Test connection", "Check keystore") and the line under it that says
-// how the check went. A problem with a field is shown at that field (field-errors.js) and the
-// line says so; the line is cleared as soon as anything in the form is edited, because it then
-// describes values that are no longer there.
+// how the check went, with the technical detail behind Details. A refusal that names a field
+// also marks that field (field-errors.js); the line is cleared as soon as anything in the form
+// is edited, because it then describes values that are no longer there.
 
 import { showErrorAtField, clearFieldErrors } from './field-errors.js';
 import { showErrorIn } from './error-view.js';
@@ -15,6 +15,8 @@ export function createCheckResult({ fieldset, button, result, request, run, inpu
     result.dataset.outcome = outcome;
     if (error) showErrorIn(result, error, text);
     else result.textContent = text;
+    // The answer is read where the button is: scrolled into the panel's view, never below it.
+    if (text && result.scrollIntoView) result.scrollIntoView({ block: 'nearest' });
   }
 
   function clearResult() {
@@ -38,8 +40,9 @@ export function createCheckResult({ fieldset, button, result, request, run, inpu
     try {
       say('ok', success(await run(payload)));
     } catch (e) {
-      if (showErrorAtField(e, inputFor)) say('failed', 'Failed: see the marked field.');
-      else say('failed', 'Failed: ', e);
+      // The field at fault is marked too, but the answer and the focus stay at the button.
+      showErrorAtField(e, inputFor, { focus: false });
+      say('failed', 'Failed: ', e);
     } finally {
       button.disabled = false;
     }

@@ -1,5 +1,5 @@
-// The rules every dialog of the page follows, in one place: Tab and Shift+Tab stay inside the
-// top-most open dialog; Escape closes the top-most one wherever the focus is (even on the body,
+// The rules every dialog of the page follows, in one place: the window behind an open dialog is
+// inert; Tab and Shift+Tab stay inside the top-most open dialog; Escape closes the top-most one wherever the focus is (even on the body,
 // where it lands when the focused button is removed, such as an account's Remove); and when a
 // dialog closes and the focus is lost, it goes back where it was before the dialog opened.
 
@@ -55,6 +55,11 @@ export function installDialogFocus(doc = document) {
       if (isOpen(dialog) && !stack.some((s) => s.dialog === dialog)) {
         stack.push({ dialog, returnTo: before(dialog) });
       }
+    }
+    // Behind a modal dialog the window is inert: not reachable, not clickable, not read out.
+    for (const part of doc.querySelectorAll('#app > :not([role="dialog"])')) {
+      if (stack.length) part.setAttribute('inert', '');
+      else part.removeAttribute('inert');
     }
   }
 

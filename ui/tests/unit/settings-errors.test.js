@@ -49,10 +49,12 @@ async function add() {
 }
 const invalid = () => [...document.querySelectorAll('[aria-invalid="true"]')].map((n) => n.id);
 
-function assertShownAt(id, message) {
+/** `focused`: a submit moves the focus to the field; a check button keeps it. */
+function assertShownAt(id, message, { focused = true } = {}) {
   const input = $(id);
   assert.equal(input.getAttribute('aria-invalid'), 'true');
-  assert.equal(document.activeElement, input, 'focused');
+  if (focused) assert.equal(document.activeElement, input, 'focused');
+  else assert.notEqual(document.activeElement, input, 'the focus stays at the button');
   const note = input.nextElementSibling;
   assert.equal(note.id, `${id}-error`);
   assert.equal(note.textContent, message);
@@ -125,11 +127,12 @@ test('Realtime: Test connection shows a refused password at the password field',
   $('new-rt-email').value = 'me@example.com';
   $('new-rt-password').value = 'wrong';
   refusal = { kind: 'service_refused', message: 'The server refused the email or password.', field: 'password' };
+  $('test-realtime').focus();
   $('test-realtime').click();
   await settle();
-  assertShownAt('new-rt-password', 'The server refused the email or password.');
+  assertShownAt('new-rt-password', 'The server refused the email or password.', { focused: false });
   assert.equal($('test-realtime-result').dataset.outcome, 'failed');
-  assert.equal($('test-realtime-result').textContent, 'Failed: see the marked field.');
+  assert.equal($('test-realtime-result').textContent, 'Failed: The server refused the email or password.', 'the answer stays at the button too');
   $('new-rt-password').value = 'right';
   $('new-rt-password').dispatchEvent(new window.Event('input', { bubbles: true }));
   assert.deepEqual(invalid(), [], 'fixing the field clears its mark');
@@ -171,10 +174,11 @@ test('Mixin: Check keystore shows a refused keystore at the keystore field', asy
   choose('mixin');
   $('new-mixin-keystore').value = '{"app_id":"x"}';
   refusal = { kind: 'service_refused', message: 'Mixin answered 401: the keystore was revoked.', field: 'keystore' };
+  $('check-mixin').focus();
   $('check-mixin').click();
   await settle();
-  assertShownAt('new-mixin-keystore', 'Mixin answered 401: the keystore was revoked.');
-  assert.equal($('check-mixin-result').textContent, 'Failed: see the marked field.');
+  assertShownAt('new-mixin-keystore', 'Mixin answered 401: the keystore was revoked.', { focused: false });
+  assert.equal($('check-mixin-result').textContent, 'Failed: Mixin answered 401: the keystore was revoked.');
   $('new-mixin-keystore').dispatchEvent(new window.Event('input', { bubbles: true }));
   assert.deepEqual(invalid(), []);
   assert.equal($('check-mixin-result').textContent, '', 'no stale "see the marked field" once it is edited');
