@@ -15,6 +15,7 @@ fn main() {
         "mark_read",
         "add_account",
         "remove_account",
+        "update_account",
         "reconnect_now",
         "dismiss_demo",
         "add_mexc_chat",

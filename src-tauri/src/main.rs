@@ -177,6 +177,7 @@ fn main() {
             commands::messages::mark_read,
             commands::accounts::add_account,
             commands::accounts::remove_account,
+            commands::accounts::update_account,
             commands::accounts::reconnect_now,
             commands::accounts::dismiss_demo,
             commands::rooms::add_mexc_chat,

@@ -2,12 +2,14 @@
 //! (config), their connections (one supervisor each), the store and the event bus, and turns
 //! user intents (add an account, send a message) into store writes and supervisor commands.
 
+mod account_edit;
 mod desktop_prefs;
 mod error;
 mod media_source;
 mod notifications;
 mod user_text;
 
+pub use account_edit::{AccountEdit, AddressEdit};
 pub use error::{EngineError, ErrorKind, Field};
 pub use media_source::MediaSource;
 pub use user_text::{user_text, UserText};

@@ -22,6 +22,17 @@ pub async fn remove_account(state: State<'_, AppState>, account: AccountArg) -> 
     Ok(state.engine.remove_account(&account).await?)
 }
 
+/// Settings' "Edit": a new name and addresses for an account, which keeps its id and history.
+#[tauri::command]
+pub async fn update_account(
+    state: State<'_, AppState>,
+    account: AccountArg,
+    edit: parley_core::engine::AccountEdit,
+) -> CommandResult<()> {
+    state.engine.update_account(&account, edit).await?;
+    Ok(())
+}
+
 #[tauri::command]
 pub fn reconnect_now(state: State<'_, AppState>, account: AccountArg) -> CommandResult<()> {
     Ok(state.engine.reconnect_now(&account)?)

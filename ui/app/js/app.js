@@ -106,6 +106,12 @@ export async function startApp() {
       const first = [...state.rooms.values()].find((r) => r.account === account.id);
       if (first) await openRoomByKey(roomKey(first.account, first.room));
     },
+    onEdit: async (account, edit) => {
+      await call('update_account', { account: account.id, edit });
+      await refresh();
+      // The row is redrawn with the new settings: the focus goes back to its Edit button.
+      [...document.querySelectorAll('#account-list .edit-account')].find((b) => b.dataset.focusKey === `edit-${account.id}`)?.focus();
+    },
     onRemove: async (account) => {
       await (account.demo ? call('dismiss_demo') : call('remove_account', { account: account.id }));
       await refresh();

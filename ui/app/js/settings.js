@@ -11,6 +11,7 @@ import { createRealtimeFields, realtimeAccountDetails } from './settings-realtim
 import { createMixinFields, mixinAccountMode } from './settings-mixin.js';
 import { showErrorAtField, clearFieldErrors } from './field-errors.js';
 import { showErrorIn } from './error-view.js';
+import { accountEditor } from './settings-edit.js';
 
 
 /** `table[key]` when the table itself has it (a service name is never looked up on Object). */
@@ -20,7 +21,7 @@ function own(table, key) {
 
 export function createSettings({
   onAdd, onRemove, onAddChat = async () => {}, onRemoveChat = async () => {}, onClose,
-  onTestRealtime = async () => '', onCheckMixin = async () => ({}), onHideText = async () => {}, onMuteAccount = async () => {}, onAutoMedia = async () => {}, onDesktop = async () => {}, onBrowse = () => {}, onSymbols = async () => {},
+  onTestRealtime = async () => '', onCheckMixin = async () => ({}), onHideText = async () => {}, onMuteAccount = async () => {}, onAutoMedia = async () => {}, onDesktop = async () => {}, onBrowse = () => {}, onSymbols = async () => {}, onEdit = async () => {},
 }) {
   const dialog = byId('settings');
   const list = byId('account-list');
@@ -193,6 +194,8 @@ export function createSettings({
     const mode = own(modes, settings.service);
     const more = own(details, settings.service);
     const status = el('div', { class: 'help' });
+    // The Demo is not edited: it is removed, and your own accounts are added.
+    const editor = account.demo ? null : accountEditor(account, { onSave: onEdit });
     const node = el('li', { class: 'account-row', attrs: { 'data-account': account.id } }, [
       el('div', { class: 'account-details' }, [
         el('div', { class: 'account-name', text: account.display_name }),
@@ -203,7 +206,9 @@ export function createSettings({
         accountSwitch(account, 'mute', 'Mute notifications from this account', onMuteAccount),
         // Loading media tells their host who is looking, so it is a choice per account.
         accountSwitch(account, 'auto-media', 'Load images and videos automatically', onAutoMedia),
+        editor ? editor.form : null,
       ]),
+      editor ? editor.button : null,
       el('button', {
         text: account.demo ? 'Remove demo' : 'Remove',
         // The name starts with the visible text, so speech and sight agree.

@@ -95,3 +95,47 @@ test('an account added in Settings connects, comes back after a restart, and can
     await session.close();
   }
 });
+
+test('an account is edited in place: a new name and endpoint keep its history and reconnect it there', async () => {
+  const first = await startSimulator();
+  const second = await startSimulator();
+  const profile = mkdtempSync(join(tmpdir(), 'parley-e2e-edit-'));
+  const session = await openSession(app, ['--profile', profile]);
+  try {
+    await openSettings(session);
+    await session.type((await session.findAll('#new-client-id'))[0], 'e2e_editor');
+    await session.type((await session.findAll('#new-display-name'))[0], 'Before edit');
+    const [endpointInput] = await session.findAll('#new-endpoint');
+    await session.clearValue(endpointInput);
+    await session.type(endpointInput, first);
+    await session.clickFirst('#add-account-submit');
+    await session.waitFor('the account to connect', async () => (await textOf(session, '#room-status')).startsWith('Before edit: Connected'));
+    await session.waitFor('the welcome notice', async () => (await textOf(session, '#timeline')).includes('Welcome to the chat, e2e_editor!'));
+    const welcomes = async () => (await textOf(session, '#timeline')).split('Welcome to the chat, e2e_editor!').length - 1;
+    assert.equal(await welcomes(), 1);
+
+    await openSettings(session);
+    const edit = '#account-list button[aria-label="Edit: Before edit"]';
+    await session.script(`document.querySelector('${edit}').scrollIntoView({ block: 'center' }); return true;`);
+    await session.clickFirst(edit);
+    const [name] = await session.waitFor('the edit form', () => session.findAll('.account-edit:not([hidden]) input[id^="edit-display_name-"]').then((n) => n.length && n));
+    await session.clearValue(name);
+    await session.type(name, 'After edit');
+    const [address] = await session.findAll('.account-edit:not([hidden]) input[id^="edit-endpoint-"]');
+    await session.clearValue(address);
+    await session.type(address, 'http://wrong.example');
+    await session.type(address, '\uE007');
+    await session.waitFor('the refused address at its field', async () => (await session.script('return document.querySelector(".account-edit input[id^=\\"edit-endpoint-\\"]").getAttribute("aria-invalid");')) === 'true');
+    await session.clearValue(address);
+    await session.type(address, second);
+    await session.type(address, '\uE007');
+    await session.waitFor('the new name in the sidebar', async () => (await textOf(session, '#room-list')).includes('After edit'));
+    await session.clickFirst('#close-settings');
+    await session.waitFor('the account to reconnect at the new endpoint', async () => (await textOf(session, '#room-status')).startsWith('After edit: Connected')
+      && (await welcomes()) === 2);
+    assert.ok((await textOf(session, '#timeline')).includes('Welcome to the chat, e2e_editor!'), 'the history from before the edit stays');
+    assert.equal((await textOf(session, '#room-list')).includes('Before edit'), false);
+  } finally {
+    await session.close();
+  }
+});

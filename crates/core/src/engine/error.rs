@@ -61,9 +61,10 @@ pub enum EngineError {
 }
 
 /// A field of a settings form, named as the page names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
+    DisplayName,
     Endpoint,
     ClientId,
     ListenKey,

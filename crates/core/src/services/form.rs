@@ -77,6 +77,32 @@ pub fn address_or(field: Field, value: Option<&str>, default: &str) -> Result<St
     Ok(value.to_owned())
 }
 
+/// An address the user changed (Settings' "Edit"): required, bounded, a URL whose scheme is
+/// one of `schemes` ("wss", "ws"). `what` names it in the error.
+pub fn address(
+    field: Field,
+    what: &str,
+    value: &str,
+    schemes: &[&str],
+) -> Result<String, EngineError> {
+    let value = value.trim();
+    text(field, what, value, MAX_URL)?;
+    let wanted = schemes
+        .iter()
+        .map(|s| format!("{s}://"))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    match url::Url::parse(value) {
+        Ok(url) if schemes.contains(&url.scheme()) && url.host_str().is_some() => {
+            Ok(value.to_owned())
+        }
+        _ => Err(invalid(
+            field,
+            format!("the {what} must be an address starting with {wanted}"),
+        )),
+    }
+}
+
 /// The name the user gave, if it is a usable one.
 pub fn display_name(name: Option<String>) -> Option<String> {
     name.filter(|n| !n.trim().is_empty() && n.len() <= MAX_ID)

@@ -178,6 +178,19 @@ pub trait Service: Send + Sync {
     /// What the settings screen and the sidebar call the service.
     fn label(&self) -> &'static str;
 
+    /// Changes one of the account's addresses (Settings' "Edit"), `field` named as the add form
+    /// names it; checked as the add form checks it. By default the service has no such address.
+    fn set_address(
+        &mut self,
+        field: crate::engine::Field,
+        _value: &str,
+    ) -> Result<(), crate::engine::EngineError> {
+        Err(
+            crate::engine::EngineError::Invalid(format!("{} has no such address", self.label()))
+                .in_field(field),
+        )
+    }
+
     /// The service's short name, for sentences ("Realtime takes at most 100 messages a minute").
     fn name(&self) -> &'static str;
 

@@ -56,6 +56,22 @@ impl Service for MexcSettings {
         "MEXC P2P order chat"
     }
 
+    fn set_address(&mut self, field: Field, value: &str) -> Result<(), EngineError> {
+        use super::form::address;
+        match field {
+            Field::Endpoint => {
+                self.endpoint = address(field, "chat endpoint", value, &["wss", "ws"])?
+            }
+            Field::RestBase => {
+                self.rest_base = address(field, "REST API", value, &["https", "http"])?
+            }
+            _ => {
+                return Err(EngineError::Invalid("MEXC has no such address".into()).in_field(field))
+            }
+        }
+        Ok(())
+    }
+
     fn name(&self) -> &'static str {
         "MEXC"
     }

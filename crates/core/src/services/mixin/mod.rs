@@ -30,6 +30,22 @@ impl Service for MixinSettings {
         "Mixin Messenger bot"
     }
 
+    fn set_address(&mut self, field: Field, value: &str) -> Result<(), EngineError> {
+        use super::form::address;
+        match field {
+            Field::BlazeUrl => {
+                self.blaze_url = address(field, "Blaze address", value, &["wss", "ws"])?
+            }
+            Field::ApiBase => {
+                self.api_base = address(field, "API address", value, &["https", "http"])?
+            }
+            _ => {
+                return Err(EngineError::Invalid("Mixin has no such address".into()).in_field(field))
+            }
+        }
+        Ok(())
+    }
+
     fn name(&self) -> &'static str {
         "Mixin"
     }

@@ -18,6 +18,18 @@ impl Service for MocklySettings {
         "mockly.me chat"
     }
 
+    fn set_address(&mut self, field: Field, value: &str) -> Result<(), EngineError> {
+        match field {
+            Field::Endpoint => {
+                self.endpoint = super::form::address(field, "endpoint", value, &["wss", "ws"])?;
+                Ok(())
+            }
+            _ => {
+                Err(EngineError::Invalid("mockly.me has only its endpoint".into()).in_field(field))
+            }
+        }
+    }
+
     fn name(&self) -> &'static str {
         "mockly.me"
     }

@@ -60,6 +60,32 @@ impl Service for RealtimeSettings {
         "Realtime trading community"
     }
 
+    fn set_address(&mut self, field: Field, value: &str) -> Result<(), EngineError> {
+        use super::form::address;
+        match field {
+            Field::BaseUrl => {
+                self.base_url = address(field, "server address", value, &["https", "http"])?
+            }
+            // Empty: the socket is at the server address + /v1/live again.
+            Field::WsUrl if value.trim().is_empty() => self.ws_url = None,
+            Field::WsUrl => {
+                self.ws_url = Some(address(
+                    field,
+                    "live socket address",
+                    value,
+                    &["wss", "ws"],
+                )?)
+            }
+            _ => {
+                return Err(
+                    EngineError::Invalid("a Realtime community has no such address".into())
+                        .in_field(field),
+                )
+            }
+        }
+        Ok(())
+    }
+
     fn name(&self) -> &'static str {
         "Realtime"
     }

@@ -1,0 +1,92 @@
+// Editing an account from its row in Settings: Edit opens its name and addresses, Save sends
+// only what changed, a refusal naming a field is shown at that field, and the Demo has no Edit.
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadPage, nextFrame, CAPABILITIES, XSS, assertInert } from './page.js';
+
+loadPage();
+const { setBackend } = await import('../../app/js/ipc.js');
+const { startApp } = await import('../../app/js/app.js');
+
+const calls = [];
+let refusal = null;
+const accounts = [
+  { id: 'rt-1', display_name: 'Community', demo: false, service_label: 'Realtime', settings: { service: 'realtime', base_url: 'https://api.example.com', ws_url: null, rooms: [], symbols: [] }, capabilities: CAPABILITIES.realtime, state: { state: 'open' } },
+  { id: 'demo-mockly', display_name: 'Demo room', demo: true, service_label: 'mockly.me chat', settings: { service: 'mockly', client_id: 'you', endpoint: 'ws://127.0.0.1:1/ws/chat/{client_id}' }, capabilities: CAPABILITIES.mockly, state: { state: 'open' } },
+];
+setBackend({
+  invoke: async (command, args) => {
+    calls.push({ command, args });
+    if (command === 'snapshot') return { accounts, rooms: [], notices: [], alerts: [] };
+    if (command === 'update_account') {
+      if (refusal) throw refusal;
+      const account = accounts.find((a) => a.id === args.account);
+      if (args.edit.display_name) account.display_name = args.edit.display_name;
+      for (const { field, value } of args.edit.addresses) account.settings = { ...account.settings, [field]: value };
+    }
+    return null;
+  },
+  channel: () => ({ id: 1 }),
+});
+const app = await startApp();
+after(() => {
+  app.stop();
+  window.close();
+});
+const $ = (id) => document.getElementById(id);
+const settle = async () => {
+  await new Promise((r) => setTimeout(r, 0));
+  await nextFrame();
+};
+const row = (id) => $('account-list').querySelector(`[data-account="${id}"]`);
+const save = async (id) => {
+  row(id).querySelector('form.account-edit').dispatchEvent(new window.Event('submit', { cancelable: true }));
+  await settle();
+};
+
+test('the Demo has no Edit; an own account opens its name and addresses', () => {
+  $('open-settings').click();
+  assert.equal(row('demo-mockly').querySelector('.edit-account'), null);
+  const edit = row('rt-1').querySelector('.edit-account');
+  assert.equal(edit.getAttribute('aria-label'), 'Edit: Community');
+  edit.click();
+  assert.equal(edit.getAttribute('aria-expanded'), 'true');
+  assert.equal(document.activeElement, $('edit-display_name-rt-1'));
+  assert.equal($('edit-display_name-rt-1').value, 'Community');
+  assert.equal($('edit-base_url-rt-1').value, 'https://api.example.com');
+  assert.equal($('edit-ws_url-rt-1').value, '', 'no live socket address set');
+});
+
+test('an empty name is refused at the field, without asking the backend', async () => {
+  $('edit-display_name-rt-1').value = '  ';
+  await save('rt-1');
+  assert.equal($('edit-display_name-rt-1').getAttribute('aria-invalid'), 'true');
+  assert.equal($('edit-display_name-rt-1-error').textContent, 'Give the account a name.');
+  assert.ok(!calls.some((c) => c.command === 'update_account'));
+});
+
+test('a refused address is shown at its field, with its details', async () => {
+  $('edit-display_name-rt-1').value = 'Community';
+  $('edit-base_url-rt-1').value = `ftp://x ${XSS}`;
+  refusal = { kind: 'invalid_input', message: 'The server address must be an address starting with https:// or http://.', detail: XSS, field: 'base_url' };
+  await save('rt-1');
+  assert.equal(calls.filter((c) => c.command === 'update_account').at(-1).args.edit.display_name, undefined, 'an unchanged name is not sent');
+  assert.equal($('edit-base_url-rt-1').getAttribute('aria-invalid'), 'true');
+  assert.equal(document.activeElement, $('edit-base_url-rt-1'));
+  assert.match($('edit-base_url-rt-1-error').textContent, /^The server address must be/);
+  assertInert(row('rt-1'), assert);
+});
+
+test('Save sends only what changed; the row shows the new name and the focus returns to Edit', async () => {
+  refusal = null;
+  $('edit-display_name-rt-1').value = ' Trading floor ';
+  $('edit-base_url-rt-1').value = 'https://chat.example.org';
+  await save('rt-1');
+  const sent = calls.filter((c) => c.command === 'update_account').at(-1).args;
+  assert.deepEqual(sent, { account: 'rt-1', edit: { display_name: 'Trading floor', addresses: [{ field: 'base_url', value: 'https://chat.example.org' }] } });
+  await settle();
+  assert.equal(row('rt-1').querySelector('.account-name').textContent, 'Trading floor');
+  assert.equal(row('rt-1').querySelector('form.account-edit').hidden, true);
+  assert.equal(document.activeElement, row('rt-1').querySelector('.edit-account'));
+});
