@@ -16,6 +16,7 @@ fn main() {
         "add_account",
         "remove_account",
         "update_account",
+        "test_mockly",
         "reconnect_now",
         "dismiss_demo",
         "add_mexc_chat",

@@ -178,6 +178,7 @@ fn main() {
             commands::accounts::add_account,
             commands::accounts::remove_account,
             commands::accounts::update_account,
+            commands::accounts::test_mockly,
             commands::accounts::reconnect_now,
             commands::accounts::dismiss_demo,
             commands::rooms::add_mexc_chat,

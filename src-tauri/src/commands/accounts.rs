@@ -22,6 +22,14 @@ pub async fn remove_account(state: State<'_, AppState>, account: AccountArg) -> 
     Ok(state.engine.remove_account(&account).await?)
 }
 
+/// Settings' check before adding a mockly.me account: the endpoint answers the handshake.
+#[tauri::command]
+pub async fn test_mockly(
+    request: parley_core::services::mockly::MocklyForm,
+) -> CommandResult<String> {
+    Ok(request.test().await?)
+}
+
 /// Settings' "Edit": a new name and addresses for an account, which keeps its id and history.
 #[tauri::command]
 pub async fn update_account(

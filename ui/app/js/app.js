@@ -127,6 +127,7 @@ export async function startApp() {
     },
     onClose: () => byId('composer-input').focus(),
     onTestRealtime: (request) => call('test_realtime', { request }),
+    onTestMockly: (request) => call('test_mockly', { request }),
     onCheckMixin: (request) => call('check_mixin_keystore', { request }),
     onDesktop: async (prefs) => {
       state.desktop = await call('set_desktop_prefs', { prefs });

@@ -12,8 +12,11 @@ export function validateMockly({ clientId, endpoint }) {
   return null;
 }
 
-/** The form's mockly fields, and what they send to the backend. */
-export function createMocklyFields() {
+/**
+ * The form's mockly fields, and what they send to the backend. `onTest(request)` checks the
+ * endpoint before the account is added, as the other services check theirs.
+ */
+export function createMocklyFields({ onTest = null } = {}) {
   const f = { clientId: byId('new-client-id'), endpoint: byId('new-endpoint') };
   f.endpoint.value = MOCKLY_DEFAULT_ENDPOINT;
   /** The backend's field names (errors' `field`) → inputs. */
@@ -29,6 +32,7 @@ export function createMocklyFields() {
 
   return {
     request,
+    precheck: onTest,
     inputFor: (field) => inputs[field] || null,
     reset() {
       f.clientId.value = '';

@@ -21,7 +21,7 @@ function own(table, key) {
 
 export function createSettings({
   onAdd, onRemove, onAddChat = async () => {}, onRemoveChat = async () => {}, onClose,
-  onTestRealtime = async () => '', onCheckMixin = async () => ({}), onHideText = async () => {}, onMuteAccount = async () => {}, onAutoMedia = async () => {}, onDesktop = async () => {}, onBrowse = () => {}, onSymbols = async () => {}, onEdit = async () => {},
+  onTestRealtime = async () => '', onCheckMixin = async () => ({}), onHideText = async () => {}, onMuteAccount = async () => {}, onAutoMedia = async () => {}, onDesktop = async () => {}, onBrowse = () => {}, onSymbols = async () => {}, onEdit = async () => {}, onTestMockly = null,
 }) {
   const dialog = byId('settings');
   const list = byId('account-list');
@@ -32,7 +32,7 @@ export function createSettings({
   const service = byId('new-service');
   /** The add-account fields of each service (`fields-<service>` in the page), by service. */
   const forms = {
-    mockly: createMocklyFields(),
+    mockly: createMocklyFields({ onTest: onTestMockly }),
     mexc: createMexcFields({ onModeChange: () => { clearFieldErrors(form); showErrorIn(error, null); } }),
     realtime: createRealtimeFields({ onTest: onTestRealtime }),
     mixin: createMixinFields({ onCheck: onCheckMixin }),
@@ -115,17 +115,33 @@ export function createSettings({
     if (event.key === 'Escape') close();
   });
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
+  /**
+   * Adds the account. A service with a check before adding (mockly) is checked first; when the
+   * check fails, the user may still add it ("Add anyway": a server down on purpose).
+   */
+  async function addAccount({ checked = true } = {}) {
     clearFieldErrors(form);
     showErrorIn(error, null);
-    const { problem, request: payload } = chosen().request(displayName.value.trim() || null);
+    const fields = chosen();
+    const { problem, request: payload } = fields.request(displayName.value.trim() || null);
     if (problem) {
       showProblem(problem);
       return;
     }
     submit.disabled = true;
     try {
+      if (checked && fields.precheck) {
+        try {
+          await fields.precheck(payload);
+        } catch (e) {
+          showProblem(e);
+          error.append(el('div', { class: 'add-anyway' }, [
+            el('span', { text: 'Not added. If the server is down on purpose, you can add the account anyway; it connects when the server is back.' }),
+            el('button', { text: 'Add anyway', attrs: { type: 'button', id: 'add-anyway' }, on: { click: () => addAccount({ checked: false }) } }),
+          ]));
+          return;
+        }
+      }
       await onAdd(payload, byId('new-auto-media').checked);
       reset();
       close();
@@ -134,6 +150,10 @@ export function createSettings({
     } finally {
       submit.disabled = false;
     }
+  }
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    addAccount();
   });
 
   return {

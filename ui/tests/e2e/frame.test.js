@@ -76,6 +76,15 @@ test('form errors sit at their field, and Test connection answers at its button 
     await session.type((await session.findAll('#new-client-id'))[0], 'someone');
     assert.equal(await session.script('return document.getElementById("new-client-id-error");'), null, 'fixing the field clears it');
 
+    // mockly is checked before it is added: a server that is not running is said at the endpoint.
+    const [endpoint] = await session.findAll('#new-endpoint');
+    await session.clearValue(endpoint);
+    await session.type(endpoint, 'ws://127.0.0.1:9/ws/chat/{client_id}');
+    await session.clickFirst('#add-account-submit');
+    await session.waitFor('the endpoint marked', async () => (await session.script('return document.getElementById("new-endpoint").getAttribute("aria-invalid");')) === 'true');
+    assert.match(await session.script('return document.querySelector("#new-endpoint-error .error-summary").textContent;'), /^Can't reach the chat server — is it running/);
+    assert.ok(await session.findAll('#add-anyway').then((b) => b.length === 1), '"Add anyway" is offered');
+
     // A Realtime server that is not running: port 9 on this machine refuses.
     await session.script(`const s = document.getElementById('new-service'); s.value = 'realtime'; s.dispatchEvent(new Event('change')); return true;`);
     await session.type((await session.findAll('#new-rt-base'))[0], 'http://127.0.0.1:9');

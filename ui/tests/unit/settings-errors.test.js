@@ -12,12 +12,16 @@ const { startApp } = await import('../../app/js/app.js');
 
 const calls = [];
 let refusal = null;
+let mocklyDown = null;
 setBackend({
   invoke: async (command, args) => {
     calls.push({ command, args });
     switch (command) {
       case 'snapshot':
         return { accounts: [], rooms: [], notices: [], alerts: [] };
+      case 'test_mockly':
+        if (mocklyDown) throw mocklyDown;
+        return 'Connected';
       case 'add_account':
       case 'test_realtime':
       case 'check_mixin_keystore':
@@ -208,4 +212,31 @@ test('a value left in another service\'s fields never blocks the form', () => {
   assert.equal($('add-account').checkValidity(), true, 'the invalid hidden address does not block adding a bot');
   choose('realtime');
   assert.equal($('fields-realtime').disabled, false);
+});
+
+test('mockly: the endpoint is checked before adding, and a server down on purpose can be added anyway', async () => {
+  $('open-settings').click();
+  choose('mockly');
+  $('new-client-id').value = 'trader';
+  $('new-endpoint').value = 'ws://127.0.0.1:9/ws/chat/{client_id}';
+  mocklyDown = { kind: 'unreachable', field: 'endpoint', message: "Can't reach the chat server — is it running, and is the address right?", detail: 'cannot reach the chat server: IO error: Connection refused (os error 111)' };
+  const added = () => calls.filter((c) => c.command === 'add_account').length;
+  const before = added();
+  await add();
+  assert.equal(added(), before, 'not added while the check fails');
+  assert.deepEqual(calls.filter((c) => c.command === 'test_mockly').at(-1).args.request, { service: 'mockly', client_id: 'trader', display_name: null, endpoint: 'ws://127.0.0.1:9/ws/chat/{client_id}' });
+  assertShownAt('new-endpoint', `${mocklyDown.message}Details${mocklyDown.detail}`);
+  assert.equal($('settings').hidden, false);
+  $('add-anyway').click();
+  await settle();
+  assert.equal(added(), before + 1, '"Add anyway" adds it without the check');
+  assert.equal($('settings').hidden, true);
+
+  mocklyDown = null;
+  $('open-settings').click();
+  choose('mockly');
+  $('new-client-id').value = 'trader2';
+  await add();
+  assert.equal(added(), before + 2, 'a server that answers: added at once');
+  assert.equal($('add-anyway'), null);
 });
