@@ -158,6 +158,17 @@ pub async fn start(engine: &Engine) -> Result<Demo, String> {
             .await
             .map_err(|e| format!("a demo account could not start: {e}"))?;
     }
+    // The Mixin simulator's bot and conversation are new each run: the conversation stored by
+    // the last run would stay in the sidebar as a dead duplicate of this one.
+    let live = parley_sim::mixin::contact_conversation_id(&bot.bot, &bot.user);
+    match engine
+        .forget_rooms_except(&AccountId("demo-mixin".into()), &[live])
+        .await
+    {
+        Ok(0) => {}
+        Ok(gone) => tracing::info!(gone, "forgot the Demo bot's conversations of earlier runs"),
+        Err(e) => tracing::warn!("the Demo bot's old conversations could not be forgotten: {e}"),
+    }
     let screenshot = format!("{}/media/payment-proof.png", mexc.rest_base());
     let scripts = vec![
         parley_sim::demo_script::spawn(mockly.clone(), seed),

@@ -7,6 +7,7 @@ mod desktop_prefs;
 mod error;
 mod media_source;
 mod notifications;
+mod stale_rooms;
 mod user_text;
 
 pub use account_edit::{AccountEdit, AddressEdit};
