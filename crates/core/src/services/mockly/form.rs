@@ -29,7 +29,7 @@ impl MocklyForm {
             unreachable!("a mockly form makes mockly settings")
         };
         let mut codec = super::codec::MocklyCodec::new(settings);
-        let mut env = Env::new(|| String::new());
+        let mut env = Env::new(String::new);
         let request = codec
             .connect_request(&mut env)
             .map_err(|e| EngineError::from(e).in_field(Field::Endpoint))?;
