@@ -1,13 +1,11 @@
 // Editing an account from its row in Settings: Edit opens its name and addresses, Save sends
 // only what changed, a refusal naming a field is shown at that field, and the Demo has no Edit.
 
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadPage, nextFrame, CAPABILITIES, XSS, assertInert } from './page.js';
+import { loadPage, startOn, byId as $, settle, CAPABILITIES, XSS, assertInert } from './page.js';
 
 loadPage();
-const { setBackend } = await import('../../app/js/ipc.js');
-const { startApp } = await import('../../app/js/app.js');
 
 const calls = [];
 let refusal = null;
@@ -15,7 +13,7 @@ const accounts = [
   { id: 'rt-1', display_name: 'Community', demo: false, service_label: 'Realtime', settings: { service: 'realtime', base_url: 'https://api.example.com', ws_url: null, rooms: [], symbols: [] }, capabilities: CAPABILITIES.realtime, state: { state: 'open' } },
   { id: 'demo-mockly', display_name: 'Demo room', demo: true, service_label: 'mockly.me chat', settings: { service: 'mockly', client_id: 'you', endpoint: 'ws://127.0.0.1:1/ws/chat/{client_id}' }, capabilities: CAPABILITIES.mockly, state: { state: 'open' } },
 ];
-setBackend({
+await startOn({
   invoke: async (command, args) => {
     calls.push({ command, args });
     if (command === 'snapshot') return { accounts, rooms: [], notices: [], alerts: [] };
@@ -29,16 +27,6 @@ setBackend({
   },
   channel: () => ({ id: 1 }),
 });
-const app = await startApp();
-after(() => {
-  app.stop();
-  window.close();
-});
-const $ = (id) => document.getElementById(id);
-const settle = async () => {
-  await new Promise((r) => setTimeout(r, 0));
-  await nextFrame();
-};
 const row = (id) => $('account-list').querySelector(`[data-account="${id}"]`);
 const save = async (id) => {
   row(id).querySelector('form.account-edit').dispatchEvent(new window.Event('submit', { cancelable: true }));

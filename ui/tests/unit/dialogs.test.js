@@ -3,13 +3,11 @@
 // closes the switcher, closing a dialog gives the focus back, and a redraw of the sidebar keeps
 // the focused room focused.
 
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadPage, nextFrame, CAPABILITIES } from './page.js';
+import { loadPage, startOn, byId as $, settle, CAPABILITIES } from './page.js';
 
 loadPage();
-const { setBackend } = await import('../../app/js/ipc.js');
-const { startApp } = await import('../../app/js/app.js');
 
 const accounts = [
   { id: 'a', display_name: 'Desk bot', demo: false, service_label: 'Mixin', settings: { service: 'mixin' }, capabilities: CAPABILITIES.mixin, state: { state: 'open' } },
@@ -21,7 +19,7 @@ const rooms = [
   { account: 'b', room: 'c-3', title: 'Third', unread: 0 },
 ];
 let push = null;
-setBackend({
+await startOn({
   invoke: async (command) => {
     if (command === 'snapshot') return { accounts, rooms, notices: [], alerts: [] };
     if (command === 'history') return [];
@@ -36,16 +34,6 @@ setBackend({
     return { id: 1 };
   },
 });
-const app = await startApp();
-after(() => {
-  app.stop();
-  window.close();
-});
-const $ = (id) => document.getElementById(id);
-const settle = async () => {
-  await new Promise((r) => setTimeout(r, 0));
-  await nextFrame();
-};
 /** A key pressed where the focus is (the body when nothing has it). */
 function press(key, extra = {}) {
   const target = document.activeElement || document.body;

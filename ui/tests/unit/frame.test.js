@@ -3,13 +3,11 @@
 // (status, presence and typing on one line that never changes the header's height), and Settings
 // opening at the top.
 
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadPage, nextFrame, CAPABILITIES } from './page.js';
+import { loadPage, startOn, byId as $, settle, CAPABILITIES } from './page.js';
 
 loadPage();
-const { setBackend } = await import('../../app/js/ipc.js');
-const { startApp } = await import('../../app/js/app.js');
 
 const accounts = [
   { id: 'rt', display_name: 'Community', demo: false, service_label: 'Realtime', settings: { service: 'realtime', rooms: [], symbols: [] }, capabilities: CAPABILITIES.realtime, state: { state: 'open' } },
@@ -20,7 +18,7 @@ const rooms = [
   { account: 'mx', room: 'c1', title: 'Ava Trader', unread: 0 },
 ];
 let push = null;
-setBackend({
+await startOn({
   invoke: async (command) => {
     if (command === 'snapshot') return { accounts, rooms, notices: [], alerts: [] };
     if (command === 'history') return [];
@@ -31,16 +29,6 @@ setBackend({
     return { id: 1 };
   },
 });
-const app = await startApp();
-after(() => {
-  app.stop();
-  window.close();
-});
-const $ = (id) => document.getElementById(id);
-const settle = async () => {
-  await new Promise((r) => setTimeout(r, 0));
-  await nextFrame();
-};
 
 test('the Rooms button shows and hides the sidebar, and picking a room hides it', async () => {
   const button = $('toggle-sidebar');

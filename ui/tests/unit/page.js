@@ -57,3 +57,29 @@ export function assertInert(root, assert) {
     }
   }
 }
+
+/**
+ * Starts the page's app on a fake backend (`{invoke, channel}`) after loadPage(), and stops it
+ * when the file's tests are done.
+ */
+export async function startOn(backend) {
+  const { after } = await import('node:test');
+  const { setBackend } = await import('../../app/js/ipc.js');
+  const { startApp } = await import('../../app/js/app.js');
+  setBackend(backend);
+  const app = await startApp();
+  after(() => {
+    app.stop();
+    window.close();
+  });
+  return app;
+}
+
+/** The page's element with this id. */
+export const byId = (id) => document.getElementById(id);
+
+/** Lets pending promises and the next drawn frame run. */
+export async function settle() {
+  await new Promise((r) => setTimeout(r, 0));
+  await nextFrame();
+}
