@@ -28,6 +28,19 @@ async function axeViolations(session) {
       .catch((e) => done(['axe failed: ' + e]));`);
 }
 
+/** The WCAG contrast ratio of two CSS rgb() colours. */
+function contrast(a, b) {
+  const luminance = (css) => {
+    const [r, g, bl] = css.match(/[\d.]+/g).slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
 const $script = (session, body) => session.script(body);
 /** Whether the element's box is wholly inside the window and its own scrolling parents. */
 const VISIBLE = `
@@ -128,6 +141,20 @@ test('Tab stays in the switcher, Ctrl+, replaces it by Settings, and Escape clos
     await session.waitFor('the Demo accounts to go', async () => (await session.findAll('#account-list button[aria-label^="Remove demo"]')).length === 0);
     await press(session, 'Escape');
     await session.waitFor('Settings to close on Escape', async () => session.script('return document.getElementById("settings").hidden;'));
+
+    // The focus ring on the dark sidebar, reached by keyboard: a solid outline of 2 px or more
+    // with at least 3:1 contrast against the sidebar (WCAG 2.2 focus appearance).
+    // (The Demo is gone with its rooms: the sidebar's Search button is on the same background.)
+    const [button] = await session.findAll('#open-search');
+    await session.type(button, '\uE004'); // a real Tab: the focus moves on to Notifications
+    assert.equal(await activeId(session), 'open-alerts');
+    const ring = await session.script(`const b = document.activeElement; const s = getComputedStyle(b);
+      return { visible: b.matches(':focus-visible'), style: s.outlineStyle, width: parseFloat(s.outlineWidth), color: s.outlineColor,
+        behind: getComputedStyle(document.getElementById('sidebar')).backgroundColor };`);
+    assert.ok(ring.visible, 'keyboard focus shows the ring');
+    assert.equal(ring.style, 'solid');
+    assert.ok(ring.width >= 2, `outline ${ring.width} px`);
+    assert.ok(contrast(ring.color, ring.behind) >= 3, `ring ${ring.color} on ${ring.behind}: ${contrast(ring.color, ring.behind).toFixed(2)}:1`);
   } finally {
     await session.close();
   }
