@@ -10,6 +10,7 @@ import { createMexcFields, mexcAccountMode, mexcAccountDetails } from './setting
 import { createRealtimeFields, realtimeAccountDetails } from './settings-realtime.js';
 import { createMixinFields, mixinAccountMode } from './settings-mixin.js';
 import { showErrorAtField, clearFieldErrors } from './field-errors.js';
+import { createUnencryptedConsent } from './unencrypted.js';
 
 
 /** `table[key]` when the table itself has it (a service name is never looked up on Object). */
@@ -28,12 +29,22 @@ export function createSettings({
   const error = byId('add-account-error');
   const submit = byId('add-account-submit');
   const service = byId('new-service');
+  const consent = createUnencryptedConsent(form);
+  /** Asks the user to tick the consent when the backend refused an unencrypted address. */
+  const askingConsent = (action) => async (request) => {
+    try {
+      return await action(consent.apply(request));
+    } catch (e) {
+      if (e.kind === 'needs_confirmation') consent.reveal();
+      throw e;
+    }
+  };
   /** The add-account fields of each service (`fields-<service>` in the page), by service. */
   const forms = {
     mockly: createMocklyFields(),
-    mexc: createMexcFields({ onModeChange: () => { error.textContent = ''; } }),
-    realtime: createRealtimeFields({ onTest: onTestRealtime }),
-    mixin: createMixinFields({ onCheck: onCheckMixin }),
+    mexc: createMexcFields({ onModeChange: () => { error.textContent = ''; consent.update(); } }),
+    realtime: createRealtimeFields({ onTest: askingConsent(onTestRealtime) }),
+    mixin: createMixinFields({ onCheck: askingConsent(onCheckMixin) }),
   };
   /** What an account row shows after the service's name, by service. */
   const modes = { mexc: mexcAccountMode, mixin: mixinAccountMode };
@@ -81,6 +92,7 @@ export function createSettings({
     }
     clearFieldErrors(form);
     error.textContent = '';
+    consent.update();
   }
   service.addEventListener('change', showFields);
   showFields();
@@ -94,6 +106,7 @@ export function createSettings({
     displayName.value = '';
     for (const fields of Object.values(forms)) fields.reset();
     clearFieldErrors(form);
+    consent.update();
   }
 
   function close() {
@@ -112,11 +125,15 @@ export function createSettings({
       error.textContent = problem;
       return;
     }
+    if (consent.missing()) {
+      error.textContent = 'Tick “Send my credentials to this address unencrypted”, or use an https:// or wss:// address.';
+      return;
+    }
     error.textContent = '';
     clearFieldErrors(form);
     submit.disabled = true;
     try {
-      await onAdd(payload, byId('new-auto-media').checked);
+      await askingConsent((request) => onAdd(request, byId('new-auto-media').checked))(payload);
       reset();
       close();
     } catch (e) {
