@@ -144,7 +144,11 @@ fn expected(name: &str) -> Vec<Vec<&'static str>> {
 fn the_sample_frames_decode_to_what_they_say() {
     for (name, mut codec, samples, binary) in every_codec() {
         let want = expected(name);
-        assert_eq!(want.len(), samples.len(), "{name}: one expectation per frame");
+        assert_eq!(
+            want.len(),
+            samples.len(),
+            "{name}: one expectation per frame"
+        );
         for (sample, want) in samples.iter().zip(want) {
             let frame = match (binary, std::str::from_utf8(sample)) {
                 (false, Ok(text)) => InFrame::Text(text),
