@@ -1,8 +1,9 @@
-//! What a command returns on failure, as the page reads it: `{kind, message, field?,
-//! retry_after_ms?}`. The page decides by `kind` and `field` and shows `message`; it never parses
-//! the text (the plugins-workspace `error.rs` shape).
+//! What a command returns on failure, as the page reads it: `{kind, message, detail?, field?,
+//! retry_after_ms?}`. The page decides by `kind` and `field`, shows `message` (the user's words,
+//! from parley-core's `user_text`) and keeps `detail` (the technical text) behind "Details"; it
+//! never parses the text (the plugins-workspace `error.rs` shape).
 
-use parley_core::engine::{EngineError, ErrorKind, Field};
+use parley_core::engine::{user_text, EngineError, ErrorKind, Field};
 use serde::Serialize;
 
 #[derive(Debug, Serialize, thiserror::Error)]
@@ -10,6 +11,9 @@ use serde::Serialize;
 pub struct CommandError {
     pub kind: ErrorKind,
     pub message: String,
+    /// The technical text behind the message ("Connection refused (os error 111)").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<Field>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -31,6 +35,7 @@ impl CommandError {
         CommandError {
             kind,
             message: message.into(),
+            detail: None,
             field: None,
             retry_after_ms: None,
         }
@@ -39,11 +44,13 @@ impl CommandError {
 
 impl From<EngineError> for CommandError {
     fn from(e: EngineError) -> Self {
+        let text = user_text(&e);
         CommandError {
             kind: e.kind(),
             field: e.field(),
             retry_after_ms: e.retry_after_ms(),
-            message: e.to_string(),
+            message: text.summary,
+            detail: text.detail,
         }
     }
 }
@@ -71,6 +78,7 @@ mod tests {
         let json = serde_json::to_value(&in_field).unwrap();
         assert_eq!(json["kind"], "invalid_input");
         assert_eq!(json["field"], "client_id");
-        assert_eq!(json["message"], "invalid client id");
+        assert_eq!(json["message"], "Invalid client id.");
+        assert_eq!(json["detail"], "invalid client id");
     }
 }

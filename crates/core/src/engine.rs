@@ -6,9 +6,11 @@ mod desktop_prefs;
 mod error;
 mod media_source;
 mod notifications;
+mod user_text;
 
 pub use error::{EngineError, ErrorKind, Field};
 pub use media_source::MediaSource;
+pub use user_text::{user_text, UserText};
 
 use crate::account::{Account, AccountId};
 use crate::codec::Outgoing;

@@ -24,14 +24,18 @@ import { createRoomOpening } from './room-opening.js';
 import { createRoomHeader } from './room-header.js';
 import { installShortcuts } from './shortcuts.js';
 import { createBatchDrawer } from './batches.js';
+import { installDialogFocus } from './dialog-focus.js';
+import { installSidebarToggle } from './sidebar-toggle.js';
 
 export async function startApp() {
   const state = createState();
+  const dialogs = installDialogFocus(document);
+  installSidebarToggle();
   const view = { sidebar: byId('room-list'), banners: byId('banners') };
   const viewer = createViewer();
 
   function showError(error) {
-    state.errors.push({ account: '', message: error.message || String(error), at: Date.now() });
+    state.errors.push({ account: '', message: error.message || String(error), detail: error.detail || null, at: Date.now() });
     drawChrome();
   }
 
@@ -209,7 +213,8 @@ export async function startApp() {
     onJump: (message) => opening.jumpTo(message).catch(showError),
   });
   byId('open-search').addEventListener('click', () => search.open());
-  installShortcuts({ state, search, settings, openRoomByKey, showError });
+  // Ctrl+, draws the account list as the Settings button does.
+  installShortcuts({ state, search, settings: { open: openSettings }, openRoomByKey, showError });
   const inspector = createInspector({ accounts: () => state.accounts });
   byId('open-inspector').addEventListener('click', () => inspector.open().catch(showError));
   const themeChoice = byId('theme-choice');
@@ -229,6 +234,7 @@ export async function startApp() {
     stop: () => {
       clearInterval(ticker);
       inspector.close();
+      dialogs.stop();
     },
   };
 }

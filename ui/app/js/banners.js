@@ -1,25 +1,41 @@
-// Banners above the timeline: the demo notice, accounts that stopped (with the reason and
-// what to do), startup notices, and the latest error.
+// Banners above the timeline: the demo notice (collapsible), one banner for the accounts that
+// cannot connect (offline-banner.js), startup notices, and the latest error.
 
 import { el, replaceIfChanged } from './dom.js';
-import { describeState } from './state.js';
-import { capabilitiesOf } from './capabilities.js';
+import { offlineBanner, PERSISTENT_TROUBLE_ATTEMPT } from './offline-banner.js';
+import { errorNodes } from './error-view.js';
 
-/**
- * From this attempt on, a reconnecting account gets a banner with "Retry now", unless its
- * capabilities say otherwise (trouble_after_attempts: Realtime's docs give up after 5 attempts;
- * Parley keeps trying at the 30 s cap and says so once the fifth has failed).
- */
-export const PERSISTENT_TROUBLE_ATTEMPT = 3;
+export { PERSISTENT_TROUBLE_ATTEMPT };
+
+/** Where the Demo banner's collapsed state is remembered (a page preference, like the theme). */
+const DEMO_COLLAPSED = 'parley.demo-banner-collapsed';
+
+function demoCollapsed() {
+  try {
+    return window.localStorage.getItem(DEMO_COLLAPSED) === '1';
+  } catch {
+    return false;
+  }
+}
+
+function demoBanner(actions) {
+  const collapsed = demoCollapsed();
+  const toggle = () => {
+    try {
+      window.localStorage.setItem(DEMO_COLLAPSED, collapsed ? '0' : '1');
+    } catch { /* the choice lasts this draw only */ }
+    if (actions.rerender) actions.rerender();
+  };
+  return el('div', { class: `banner demo${collapsed ? ' collapsed' : ''}`, attrs: { role: 'status' } }, [
+    el('span', { text: collapsed ? 'Demo workspace' : 'Demo workspace: a local simulator plays the other people here. Nothing leaves this computer.' }),
+    el('button', { text: collapsed ? 'About' : 'Collapse', attrs: { type: 'button', 'aria-expanded': String(!collapsed), 'data-focus-key': 'demo-toggle' }, on: { click: toggle } }),
+    el('button', { text: 'Remove demo', attrs: { type: 'button' }, on: { click: actions.dismissDemo } }),
+  ]);
+}
 
 export function renderBanners(target, state, actions) {
   const container = document.createDocumentFragment();
-  if (state.demo) {
-    container.append(el('div', { class: 'banner demo', attrs: { role: 'status' } }, [
-      el('span', { text: 'Demo workspace: a local simulator plays the other people here. Nothing leaves this computer.' }),
-      el('button', { text: 'Remove demo', attrs: { type: 'button' }, on: { click: actions.dismissDemo } }),
-    ]));
-  }
+  if (state.demo) container.append(demoBanner(actions));
   if (state.keyring && !state.keyring.session_only) {
     container.append(el('div', { class: 'banner warning', attrs: { role: 'alert' } }, [
       el('span', { text: `No system keyring is available (${state.keyring.missing}). Parley never writes secrets in plain text, so accounts that need one cannot be added or connected. You can keep them in memory for this session only; they are forgotten when Parley quits.` }),
@@ -33,29 +49,16 @@ export function renderBanners(target, state, actions) {
   for (const notice of state.notices) {
     container.append(el('div', { class: 'banner warning', attrs: { role: 'alert' } }, [el('span', { text: notice })]));
   }
-  for (const account of state.accounts.values()) {
-    const threshold = capabilitiesOf(account).trouble_after_attempts || PERSISTENT_TROUBLE_ATTEMPT;
-    const troubled = account.state && account.state.state === 'backoff' && account.state.attempt >= threshold;
-    if (troubled) {
-      container.append(el('div', { class: 'banner warning', attrs: { role: 'status' } }, [
-        el('span', { text: `${account.display_name} is offline, retrying. ${describeState(account.state, Date.now(), account.stateSince)}` }),
-        el('button', { text: 'Retry now', attrs: { type: 'button', 'aria-label': `Retry ${account.display_name} now` }, on: { click: () => actions.retry(account.id) } }),
-      ]));
-    }
-    if (account.state && account.state.state === 'stopped') {
-      container.append(el('div', { class: 'banner error', attrs: { role: 'alert' } }, [
-        el('span', { text: `${account.display_name} stopped: ${account.state.reason}` }),
-        el('button', { text: 'Retry now', attrs: { type: 'button', 'aria-label': `Retry ${account.display_name} now` }, on: { click: () => actions.retry(account.id) } }),
-        el('button', { text: 'Settings', attrs: { type: 'button' }, on: { click: actions.openSettings } }),
-      ]));
-    }
-  }
+  const offline = offlineBanner(state.accounts.values(), actions);
+  if (offline) container.append(offline);
   const latest = state.errors[state.errors.length - 1];
   if (latest && !latest.dismissed) {
     const account = state.accounts.get(latest.account);
     // `data-at` tells two errors with the same words apart (each has its own Dismiss).
+    // An error of the page itself has no account: no "undefined:" or raw id before it.
+    const who = account ? `${account.display_name}: ` : '';
     container.append(el('div', { class: 'banner error', attrs: { role: 'alert', 'data-at': latest.at } }, [
-      el('span', { text: `${account ? account.display_name : latest.account}: ${latest.message}` }),
+      el('div', { class: 'banner-text' }, errorNodes(latest, who)),
       el('button', {
         text: 'Dismiss',
         attrs: { type: 'button', 'aria-label': 'Dismiss error' },

@@ -1,8 +1,18 @@
 // The room directory of a Realtime account: browse pages of rooms (all, public, private or
-// group), join or open one, create one, and edit or delete one (the server decides who may:
-// its refusal is shown as it is).
+// group), join or open one, create one, and edit or delete one (offered on the rooms the
+// account created; the server still decides, and its refusal is shown on the room clicked).
 
 import { el, clear, byId } from './dom.js';
+import { showErrorIn } from './error-view.js';
+import { counted } from './plural.js';
+import { showFieldError } from './field-errors.js';
+
+
+/** Whether the directory offers Edit and Delete on `room`: the account created it. */
+export function isOwnRoom(room, account) {
+  const me = account && account.settings && account.settings.user_id;
+  return Boolean(me && room.createdBy && room.createdBy === me);
+}
 
 export function createDirectory({ onList, onJoin, onOpen, onCreate, onUpdate, onDelete }) {
   const dialog = byId('directory');
@@ -25,28 +35,30 @@ export function createDirectory({ onList, onJoin, onOpen, onCreate, onUpdate, on
       const result = await onList(account, page, type.value || null);
       pages = Math.max(1, result.pages || 1);
       render(result.items || []);
-      pageLabel.textContent = `Page ${result.page || page} of ${pages} · ${result.total} room${result.total === 1 ? '' : 's'}`;
+      pageLabel.textContent = `Page ${result.page || page} of ${pages} · ${counted(result.total, 'room')}`;
     } catch (e) {
       clear(list);
-      error.textContent = e.message;
+      showErrorIn(error, e);
       pageLabel.textContent = '';
     }
     prev.disabled = page <= 1;
     next.disabled = page >= pages;
   }
 
-  async function act(work) {
-    error.textContent = '';
+  /** Runs `work`; a refusal is shown in `where` (the room's own line, or the dialog's). */
+  async function act(work, where = error) {
+    showErrorIn(error, null);
+    showErrorIn(where, null);
     try {
       await work();
     } catch (e) {
-      error.textContent = e.message;
+      showErrorIn(where, e);
     }
   }
 
   function facts(room) {
     const parts = [room.type || 'room'];
-    if (room.memberCount !== null && room.memberCount !== undefined) parts.push(`${room.memberCount} members`);
+    if (room.memberCount !== null && room.memberCount !== undefined) parts.push(counted(room.memberCount, 'member'));
     if (room.activeNow !== null && room.activeNow !== undefined) parts.push(`${room.activeNow} active now`);
     return parts.join(' · ');
   }
@@ -78,6 +90,8 @@ export function createDirectory({ onList, onJoin, onOpen, onCreate, onUpdate, on
     for (const room of rooms) {
       const isJoined = joined.has(room.id);
       const item = el('li', { class: 'directory-room', attrs: { 'data-room-id': room.id } });
+      const refusal = el('p', { class: 'form-error room-error', attrs: { role: 'alert' } });
+      const own = isOwnRoom(room, account);
       item.append(
         el('div', { class: 'directory-name', text: room.name }),
         room.description ? el('div', { class: 'help', text: room.description }) : null,
@@ -90,18 +104,19 @@ export function createDirectory({ onList, onJoin, onOpen, onCreate, onUpdate, on
               if (isJoined) await onOpen(account, room.id);
               else await onJoin(account, room.id);
               close();
-            }) },
+            }, refusal) },
           }),
-          el('button', { text: 'Edit', attrs: { type: 'button', 'aria-label': `Edit ${room.name}` }, on: { click: () => editor(room, item) } }),
-          el('button', {
+          own ? el('button', { text: 'Edit', attrs: { type: 'button', 'aria-label': `Edit ${room.name}` }, on: { click: () => editor(room, item) } }) : null,
+          own ? el('button', {
             text: 'Delete',
             attrs: { type: 'button', 'aria-label': `Delete ${room.name} for everyone` },
             on: { click: () => act(async () => {
               await onDelete(account, room.id);
               await load();
-            }) },
-          }),
+            }, refusal) },
+          }) : null,
         ]),
+        refusal,
       );
       list.append(item);
     }
@@ -123,7 +138,7 @@ export function createDirectory({ onList, onJoin, onOpen, onCreate, onUpdate, on
     const name = byId('new-room-name');
     const description = byId('new-room-description');
     if (!name.value.trim()) {
-      error.textContent = 'Give the room a name.';
+      showFieldError(name, 'Give the room a name.');
       return;
     }
     act(async () => {

@@ -1,6 +1,8 @@
 // The only way Parley builds DOM: text goes in through textContent and values through
 // attributes, so a string from the network never meets an HTML parser.
 
+import { keepFocus } from './focus-keeper.js';
+
 /**
  * Creates an element.
  * @param {string} tag
@@ -48,6 +50,6 @@ export function replaceIfChanged(container, fragment) {
   const fresh = fragment.childNodes;
   const shown = container.childNodes;
   if (fresh.length === shown.length && [...fresh].every((node, i) => node.isEqualNode(shown[i]))) return false;
-  container.replaceChildren(fragment);
+  keepFocus(container, () => container.replaceChildren(fragment));
   return true;
 }

@@ -4,7 +4,8 @@
 
 import { el, clear, byId } from './dom.js';
 import { call } from './ipc.js';
-import { clockTime } from './time.js';
+import { counted } from './plural.js';
+import { preciseTime } from './time.js';
 
 /** Rows drawn at most (the newest); the backend keeps more. */
 const SHOWN = 300;
@@ -33,14 +34,17 @@ export function createInspector({ accounts }) {
   let frames = [];
 
   function draw() {
-    const shown = filterFrames(frames, { direction: f.direction.value, text: f.text.value }).slice(-SHOWN);
+    const matching = filterFrames(frames, { direction: f.direction.value, text: f.text.value });
+    const shown = matching.slice(-SHOWN);
+    // Frames carry the account's id; the user knows it by its name.
+    const nameOf = (id) => accounts().get(id)?.display_name || id;
     clear(list);
     for (const frame of shown) {
       list.append(el('li', { class: `frame ${frame.direction}` }, [
         el('div', { class: 'frame-head' }, [
-          el('time', { text: clockTime(frame.at_ms), attrs: { datetime: new Date(frame.at_ms).toISOString() } }),
+          el('time', { text: preciseTime(frame.at_ms), attrs: { datetime: new Date(frame.at_ms).toISOString() } }),
           el('span', { class: 'frame-direction', text: frame.direction === 'in' ? '↓ received' : '↑ sent' }),
-          el('span', { class: 'frame-where', text: frame.room ? `${frame.account} · ${frame.room}` : frame.account }),
+          el('span', { class: 'frame-where', text: frame.room ? `${nameOf(frame.account)} · ${frame.room}` : nameOf(frame.account) }),
           el('span', { class: 'frame-opcode', text: frame.opcode }),
           el('span', { class: 'frame-size', text: `${frame.size} B` }),
         ]),
@@ -48,7 +52,8 @@ export function createInspector({ accounts }) {
       ]));
     }
     const refused = frames.filter((frame) => frame.opcode === 'refused').length;
-    status.textContent = `${shown.length} of ${frames.length} frames${refused ? `, ${refused} refused as malformed` : ''}${f.pause.checked ? ' (paused)' : ''}`;
+    const count = shown.length < matching.length ? `The newest ${shown.length} of ${matching.length} matching frames` : `${counted(matching.length, 'frame')}${matching.length < frames.length ? ` of ${frames.length}` : ''}`;
+    status.textContent = `${count}${refused ? `, ${refused} refused as malformed` : ''}${f.pause.checked ? ' (paused)' : ''}`;
   }
 
   /** Reads only the frames recorded since the last read (all of them after `reset`). */

@@ -27,8 +27,8 @@ export function setBackend(fake) {
 }
 
 /**
- * The Error a failed command throws. Commands reject with `{kind, message, retry_after_ms?,
- * field?}`; the page reads `.kind` (invalid_input, unknown_account, unknown_room, rate_limited,
+ * The Error a failed command throws. Commands reject with `{kind, message, detail?,
+ * retry_after_ms?, field?}`; the page reads `.kind` (invalid_input, unknown_account, unknown_room, rate_limited,
  * service_refused, unreachable, keyring, storage, internal), `.field` (the settings field at
  * fault, or null) and `.retryAfterMs` (for rate_limited, or null), never the wording. Anything
  * else (a plain string, a JS error) becomes kind `internal` with its text as the message.
@@ -42,6 +42,8 @@ export function backendError(reason) {
   const error = new Error(message);
   error.kind = given && typeof given.kind === 'string' && given.kind ? given.kind : 'internal';
   error.field = given && typeof given.field === 'string' && given.field ? given.field : null;
+  // The technical text behind the message, shown under "Details" (error-view.js).
+  error.detail = given && typeof given.detail === 'string' && given.detail ? given.detail : null;
   const wait = given ? given.retry_after_ms : undefined;
   error.retryAfterMs = typeof wait === 'number' && Number.isFinite(wait) && wait >= 0 ? wait : null;
   return error;

@@ -67,6 +67,8 @@ export function createRoomHeader({ state, composer, onBrowse, showError }) {
     view.browseButton.hidden = !can.directory;
     view.membersButton.hidden = !can.members;
     if (!can.members) view.members.hidden = true;
+    // The panel can close without a click (a room without members): the button says so too.
+    view.membersButton.setAttribute('aria-expanded', String(!view.members.hidden));
     drawLive();
   }
 

@@ -6,6 +6,7 @@ import { roomKey } from './state.js';
 import { listboxKeys } from './switcher.js';
 import { clockTime, dayLabel } from './time.js';
 import { longestWordAt } from './word-starts.js';
+import { counted } from './plural.js';
 
 /** The distinct words of a query, lower-cased. */
 function queryWords(query) {
@@ -91,7 +92,7 @@ export function createSearch({ search, titleOf, onJump }) {
       if (ticket !== asked) return; // a newer query is on its way
       results = found;
       selected = 0;
-      status.textContent = found.length ? `${found.length}${found.length === 50 ? '+' : ''} messages` : 'No message matches.';
+      status.textContent = found.length ? (found.length === 50 ? '50+ messages' : counted(found.length, 'message')) : 'No message matches.';
       draw();
     } catch (e) {
       if (ticket === asked) status.textContent = `Search failed: ${e.message || e}`;

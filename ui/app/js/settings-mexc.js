@@ -3,6 +3,7 @@
 // account's order chats (remove one, open another).
 
 import { el, byId } from './dom.js';
+import { fieldProblem } from './field-errors.js';
 
 export const MEXC_DEFAULT_ENDPOINT = 'wss://wbs.p2p.mexc.com/ws';
 export const MEXC_DEFAULT_REST = 'https://api.mexc.com';
@@ -21,18 +22,18 @@ export function parseConversationIds(text) {
   return [...new Set(parts.map(Number))];
 }
 
-/** Checks the MEXC fields; returns an error message or null. */
+/** Checks the MEXC fields; returns a fieldProblem or null. */
 export function validateMexc({ auth = 'listen_key', listenKey = '', conversations = '', apiKey = '', apiSecret = '', orders = '', restBase = MEXC_DEFAULT_REST, endpoint }) {
   if (auth === 'api_key') {
-    if (!apiKey.trim()) return 'Paste the API key.';
-    if (!apiSecret.trim()) return 'Paste the API secret.';
-    if (!parseOrderNumbers(orders)) return 'Order numbers are letters, digits and dashes, separated by commas or spaces.';
-    if (!/^https?:\/\//i.test(restBase.trim())) return 'The REST API must start with https:// or http://.';
+    if (!apiKey.trim()) return fieldProblem('api_key', 'Paste the API key.');
+    if (!apiSecret.trim()) return fieldProblem('api_secret', 'Paste the API secret.');
+    if (!parseOrderNumbers(orders)) return fieldProblem('orders', 'Order numbers are letters, digits and dashes, separated by commas or spaces.');
+    if (!/^https?:\/\//i.test(restBase.trim())) return fieldProblem('rest_base', 'The REST API must start with https:// or http://.');
   } else {
-    if (!listenKey.trim()) return 'Paste the listenKey.';
-    if (!parseConversationIds(conversations)) return 'Enter one or more conversation ids (numbers).';
+    if (!listenKey.trim()) return fieldProblem('listen_key', 'Paste the listenKey.');
+    if (!parseConversationIds(conversations)) return fieldProblem('conversations', 'Enter one or more conversation ids (numbers).');
   }
-  if (!/^wss?:\/\//i.test(endpoint.trim())) return 'The endpoint must start with ws:// or wss://.';
+  if (!/^wss?:\/\//i.test(endpoint.trim())) return fieldProblem('endpoint', 'The endpoint must start with ws:// or wss://.');
   return null;
 }
 

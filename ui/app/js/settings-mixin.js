@@ -3,7 +3,8 @@
 // refusal that names a field is shown at it).
 
 import { byId } from './dom.js';
-import { showErrorAtField, clearFieldErrors } from './field-errors.js';
+import { fieldProblem } from './field-errors.js';
+import { createCheckResult } from './check-result.js';
 
 export const MIXIN_DEFAULT_BLAZE = 'wss://blaze.mixin.one/';
 export const MIXIN_DEFAULT_API = 'https://api.mixin.one';
@@ -13,19 +14,19 @@ export function mixinAccountMode(settings) {
   return ` · ${settings.bot_name || 'bot'} (${settings.bot_id})`;
 }
 
-/** Checks the Mixin fields; returns an error message or null. */
+/** Checks the Mixin fields; returns a fieldProblem or null. */
 export function validateMixin({ keystore = '', blazeUrl = '', apiBase = '' }) {
   const text = keystore.trim();
-  if (!text) return 'Paste the bot\'s keystore or choose its file.';
-  if (text.length > 16384) return 'That is too large to be a keystore.';
+  if (!text) return fieldProblem('keystore', 'Paste the bot\'s keystore or choose its file.');
+  if (text.length > 16384) return fieldProblem('keystore', 'That is too large to be a keystore.');
   try {
     const parsed = JSON.parse(text);
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return 'The keystore must be a JSON object.';
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return fieldProblem('keystore', 'The keystore must be a JSON object.');
   } catch {
-    return 'The keystore is not JSON: paste the whole file, braces included.';
+    return fieldProblem('keystore', 'The keystore is not JSON: paste the whole file, braces included.');
   }
-  if (!/^wss?:\/\/\S+$/i.test(blazeUrl.trim())) return 'The Blaze address must start with wss:// or ws://.';
-  if (!/^https?:\/\/\S+$/i.test(apiBase.trim())) return 'The API address must start with https:// or http://.';
+  if (!/^wss?:\/\/\S+$/i.test(blazeUrl.trim())) return fieldProblem('blaze_url', 'The Blaze address must start with wss:// or ws://.');
+  if (!/^https?:\/\/\S+$/i.test(apiBase.trim())) return fieldProblem('api_base', 'The API address must start with https:// or http://.');
   return null;
 }
 
@@ -72,23 +73,12 @@ export function createMixinFields({ onCheck }) {
     };
   }
 
-  f.check.addEventListener('click', async () => {
-    const { problem, request: payload } = request(null);
-    if (problem) {
-      f.result.textContent = problem;
-      return;
-    }
-    f.check.disabled = true;
-    clearFieldErrors(byId('fields-mixin'));
-    f.result.textContent = 'Asking Mixin…';
-    try {
-      const bot = await onCheck(payload);
-      f.result.textContent = `This keystore belongs to ${bot.bot_name || 'a bot without a name'} (${bot.bot_id}), signing with ${bot.algorithm}.`;
-    } catch (e) {
-      f.result.textContent = showErrorAtField(e, inputFor) ? 'See the field marked above.' : e.message;
-    } finally {
-      f.check.disabled = false;
-    }
+  const check = createCheckResult({
+    fieldset: byId('fields-mixin'), button: f.check, result: f.result, inputFor,
+    request: () => request(null),
+    run: onCheck,
+    busy: 'Asking Mixin…',
+    success: (bot) => `This keystore belongs to ${bot.bot_name || 'a bot without a name'} (${bot.bot_id}), signing with ${bot.algorithm}.`,
   });
 
   return {
@@ -98,7 +88,7 @@ export function createMixinFields({ onCheck }) {
       f.keystore.value = '';
       f.blaze.value = MIXIN_DEFAULT_BLAZE;
       f.api.value = MIXIN_DEFAULT_API;
-      f.result.textContent = '';
+      check.clear();
     },
   };
 }

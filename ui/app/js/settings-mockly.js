@@ -1,13 +1,14 @@
 // The mockly.me parts of the settings screen: the add-account fields (client id and endpoint).
 
 import { byId } from './dom.js';
+import { fieldProblem } from './field-errors.js';
 
 export const MOCKLY_DEFAULT_ENDPOINT = 'wss://mockly.me/ws/chat/{client_id}';
 
-/** Checks the mockly fields; returns an error message or null. */
+/** Checks the mockly fields; returns a fieldProblem or null. */
 export function validateMockly({ clientId, endpoint }) {
-  if (!clientId.trim()) return 'Enter a client id.';
-  if (!/^wss?:\/\//i.test(endpoint.trim())) return 'The endpoint must start with ws:// or wss://.';
+  if (!clientId.trim()) return fieldProblem('client_id', 'Enter a client id.');
+  if (!/^wss?:\/\//i.test(endpoint.trim())) return fieldProblem('endpoint', 'The endpoint must start with ws:// or wss://.');
   return null;
 }
 

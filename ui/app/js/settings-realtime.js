@@ -3,7 +3,8 @@
 // is shown at it), and each Realtime account's joined rooms and ticker symbols.
 
 import { el, byId } from './dom.js';
-import { showErrorAtField, clearFieldErrors } from './field-errors.js';
+import { fieldProblem } from './field-errors.js';
+import { createCheckResult } from './check-result.js';
 
 /** "eur/usd, GBP/JPY  XAU/USD" → ['EUR/USD', 'GBP/JPY', 'XAU/USD']; null when one is not a symbol. */
 export function parseSymbols(text) {
@@ -12,18 +13,18 @@ export function parseSymbols(text) {
   return [...new Set(parts)];
 }
 
-/** Checks the Realtime fields; returns an error message or null. */
+/** Checks the Realtime fields; returns a fieldProblem or null. */
 export function validateRealtime({ baseUrl = '', apiKey = '', login = 'password', email = '', password = '', token = '', symbols = '', wsUrl = '' }) {
-  if (!/^https?:\/\/[^\s/]+/i.test(baseUrl.trim())) return 'The server address must start with https:// or http://.';
-  if (!apiKey.trim()) return 'Paste the platform API key.';
+  if (!/^https?:\/\/[^\s/]+/i.test(baseUrl.trim())) return fieldProblem('base_url', 'The server address must start with https:// or http://.');
+  if (!apiKey.trim()) return fieldProblem('api_key', 'Paste the platform API key.');
   if (login === 'token') {
-    if (!token.trim()) return 'Paste the token.';
+    if (!token.trim()) return fieldProblem('api_token', 'Paste the token.');
   } else {
-    if (!email.trim()) return 'Enter the email you sign in with.';
-    if (!password) return 'Enter the password.';
+    if (!email.trim()) return fieldProblem('email', 'Enter the email you sign in with.');
+    if (!password) return fieldProblem('password', 'Enter the password.');
   }
-  if (!parseSymbols(symbols)) return 'Symbols look like EUR/USD, separated by commas.';
-  if (wsUrl.trim() && !/^wss?:\/\//i.test(wsUrl.trim())) return 'The live socket address must start with wss:// or ws://.';
+  if (!parseSymbols(symbols)) return fieldProblem('symbols', 'Symbols look like EUR/USD, separated by commas.');
+  if (wsUrl.trim() && !/^wss?:\/\//i.test(wsUrl.trim())) return fieldProblem('ws_url', 'The live socket address must start with wss:// or ws://.');
   return null;
 }
 
@@ -35,7 +36,7 @@ export function createRealtimeFields({ onTest }) {
     send: byId('new-rt-send'), ws: byId('new-rt-ws'), test: byId('test-realtime'), result: byId('test-realtime-result'),
   };
   /** The backend's field names (errors' `field`) → inputs. */
-  const inputs = { base_url: f.base, api_key: f.key, email: f.email, password: f.password, api_token: f.token, ws_url: f.ws };
+  const inputs = { base_url: f.base, api_key: f.key, email: f.email, password: f.password, api_token: f.token, symbols: f.symbols, ws_url: f.ws };
   const inputFor = (field) => inputs[field] || null;
   f.login.addEventListener('change', () => {
     byId('rt-password-fields').hidden = f.login.value !== 'password';
@@ -70,26 +71,12 @@ export function createRealtimeFields({ onTest }) {
     };
   }
 
-  f.test.addEventListener('click', async () => {
-    const { problem, request: payload } = request(null);
-    f.result.dataset.outcome = '';
-    if (problem) {
-      f.result.textContent = problem;
-      f.result.dataset.outcome = 'failed';
-      return;
-    }
-    f.test.disabled = true;
-    clearFieldErrors(byId('fields-realtime'));
-    f.result.textContent = 'Testing…';
-    try {
-      f.result.textContent = await onTest(payload);
-      f.result.dataset.outcome = 'ok';
-    } catch (e) {
-      f.result.textContent = showErrorAtField(e, inputFor) ? 'Failed: see the field marked above.' : `Failed: ${e.message}`;
-      f.result.dataset.outcome = 'failed';
-    } finally {
-      f.test.disabled = false;
-    }
+  const check = createCheckResult({
+    fieldset: byId('fields-realtime'), button: f.test, result: f.result, inputFor,
+    request: () => request(null),
+    run: onTest,
+    busy: 'Testing: reaching the server, signing in, opening the live socket…',
+    success: (line) => line,
   });
 
   return {
@@ -97,7 +84,7 @@ export function createRealtimeFields({ onTest }) {
     inputFor,
     reset() {
       for (const input of [f.base, f.key, f.email, f.password, f.token, f.symbols, f.ws]) input.value = '';
-      f.result.textContent = '';
+      check.clear();
     },
   };
 }

@@ -11,6 +11,7 @@ import { createRealtimeFields, realtimeAccountDetails } from './settings-realtim
 import { createMixinFields, mixinAccountMode } from './settings-mixin.js';
 import { showErrorAtField, clearFieldErrors } from './field-errors.js';
 import { createUnencryptedConsent } from './unencrypted.js';
+import { showErrorIn } from './error-view.js';
 
 
 /** `table[key]` when the table itself has it (a service name is never looked up on Object). */
@@ -42,7 +43,7 @@ export function createSettings({
   /** The add-account fields of each service (`fields-<service>` in the page), by service. */
   const forms = {
     mockly: createMocklyFields(),
-    mexc: createMexcFields({ onModeChange: () => { error.textContent = ''; consent.update(); } }),
+    mexc: createMexcFields({ onModeChange: () => { clearFieldErrors(form); showErrorIn(error, null); consent.update(); } }),
     realtime: createRealtimeFields({ onTest: askingConsent(onTestRealtime) }),
     mixin: createMixinFields({ onCheck: askingConsent(onCheckMixin) }),
   };
@@ -91,7 +92,7 @@ export function createSettings({
       fields.disabled = fields.hidden;
     }
     clearFieldErrors(form);
-    error.textContent = '';
+    showErrorIn(error, null);
     consent.update();
   }
   service.addEventListener('change', showFields);
@@ -100,6 +101,14 @@ export function createSettings({
   /** The backend's field name → the input of the chosen service's form showing it, or null. */
   function inputFor(field) {
     return field === 'display_name' ? displayName : chosen().inputFor(field);
+  }
+
+  /**
+   * A problem with a field (the page's own check or the backend's refusal) is shown at that
+   * field, which takes the focus; any other right under the Add button, with its details.
+   */
+  function showProblem(problem) {
+    if (!showErrorAtField(problem, inputFor)) showErrorIn(error, problem);
   }
 
   function reset() {
@@ -120,34 +129,35 @@ export function createSettings({
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
+    clearFieldErrors(form);
+    showErrorIn(error, null);
     const { problem, request: payload } = chosen().request(displayName.value.trim() || null);
     if (problem) {
-      error.textContent = problem;
+      showProblem(problem);
       return;
     }
     if (consent.missing()) {
-      error.textContent = 'Tick “Send my credentials to this address unencrypted”, or use an https:// or wss:// address.';
+      showProblem('Tick “Send my credentials to this address unencrypted”, or use an https:// or wss:// address.');
       return;
     }
-    error.textContent = '';
-    clearFieldErrors(form);
     submit.disabled = true;
     try {
       await askingConsent((request) => onAdd(request, byId('new-auto-media').checked))(payload);
       reset();
       close();
     } catch (e) {
-      // A refusal that names a field is shown at that field; any other below the form.
-      if (!showErrorAtField(e, inputFor)) error.textContent = e.message;
+      showProblem(e);
     } finally {
       submit.disabled = false;
     }
   });
 
   return {
+    /** Opens at the top (Appearance), not scrolled down to the add form. */
     open() {
       dialog.hidden = false;
-      service.focus();
+      dialog.querySelector('.settings-panel').scrollTop = 0;
+      byId('theme-choice').focus({ preventScroll: true });
     },
     isOpen: () => !dialog.hidden,
     /**

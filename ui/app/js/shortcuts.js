@@ -16,6 +16,8 @@ export function installShortcuts({ state, search, settings, openRoomByKey, showE
     const action = matchShortcut(event);
     if (!action) return;
     event.preventDefault();
+    // The switcher is a quick pick: any other dialog a shortcut opens replaces it.
+    if (action !== 'switcher' && switcher.isOpen()) switcher.close();
     if (action === 'switcher') switcher.open();
     else if (action === 'search') search.open();
     else if (action === 'shortcuts') shortcutList.open();

@@ -43,4 +43,12 @@ export function renderSidebar(target, state, { onOpenRoom }) {
     ]));
   }
   replaceIfChanged(target, container);
+  // A room that opens (the first room of an account just added) is scrolled into the list's
+  // view, never left under the buttons below it.
+  const open = state.openRoom || '';
+  if (target.dataset.shownOpen !== open) {
+    target.dataset.shownOpen = open;
+    const button = target.querySelector('.room.open');
+    if (button && button.scrollIntoView) button.scrollIntoView({ block: 'nearest' });
+  }
 }

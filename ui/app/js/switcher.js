@@ -131,6 +131,7 @@ export function createSwitcher({ rooms, onOpen }) {
       draw();
       input.focus();
     },
+    close,
     isOpen: () => !dialog.hidden,
   };
 }

@@ -19,14 +19,11 @@ function direction(tick) {
   return change > 0 ? 'up' : 'down';
 }
 
-/** ▲ or ▼ for the last move, against the previous update. */
-function lastMove(tick) {
-  if (tick.previous === null || tick.previous === undefined) return '';
-  const now = Number(tick.price);
-  const before = Number(tick.previous);
-  if (now === before) return '';
-  return now > before ? '▲' : '▼';
-}
+/**
+ * The arrow says the same as the colour: the change on the period (the day), so a price that
+ * ticked down on a day that is up shows ▲ in green, never ▼ in green.
+ */
+const ARROW = { up: '▲', down: '▼', flat: '' };
 
 /** Draws the ticker of `account` (an account view, or null) or hides it. */
 export function renderTicker(container, state, account) {
@@ -44,11 +41,14 @@ export function renderTicker(container, state, account) {
     }
     const percent = tick.change_percent ? ` (${signed(tick.change_percent)}%)` : '';
     const label = `${symbol} ${tick.price}, change ${signed(tick.change)}${percent}`;
-    container.append(el('span', { class: `tick ${direction(tick)}`, attrs: { 'data-symbol': symbol, title: label, 'aria-label': label } }, [
+    const way = direction(tick);
+    container.append(el('span', { class: `tick ${way}`, attrs: { 'data-symbol': symbol, title: label, 'aria-label': label } }, [
       el('span', { class: 'tick-symbol', text: symbol }),
       el('span', { class: 'tick-price', text: tick.price }),
-      el('span', { class: 'tick-move', text: lastMove(tick), attrs: { 'aria-hidden': 'true' } }),
-      el('span', { class: 'tick-change', text: `${signed(tick.change)}${percent}` }),
+      el('span', { class: 'tick-change' }, [
+        el('span', { class: 'tick-arrow', text: ARROW[way], attrs: { 'aria-hidden': 'true' } }),
+        `${signed(tick.change)}${percent}`,
+      ]),
     ]));
   }
 }

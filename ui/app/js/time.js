@@ -9,6 +9,13 @@ export function clockTime(ms) {
   return CLOCK.format(ms);
 }
 
+/** "14:03:07.042": the local time to the millisecond (frames a few ms apart must be told apart). */
+export function preciseTime(ms) {
+  const d = new Date(ms);
+  const two = (n) => String(n).padStart(2, '0');
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
 export function dayLabel(ms, now = Date.now()) {
   const day = new Date(ms);
   const today = new Date(now);

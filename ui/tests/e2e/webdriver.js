@@ -56,6 +56,10 @@ export async function openSession(application, args) {
         }
       }
     },
+    /** Resizes the window (the narrow-layout tests and screenshots at 640, 1024 and 1600 px). */
+    async setWindowSize(width, height) {
+      return request('POST', s('/window/rect'), { width, height });
+    },
     async screenshot() {
       return Buffer.from(await request('GET', s('/screenshot')), 'base64');
     },

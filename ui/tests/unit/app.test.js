@@ -84,7 +84,8 @@ test('an account that keeps failing to reconnect offers "Retry now"', async () =
   await nextFrame();
   const banner = [...$('banners').querySelectorAll('.banner.warning')].find((b) => b.textContent.includes('is offline'));
   assert.ok(banner, 'an offline banner');
-  assert.match(banner.textContent, /Reconnecting in \d s — cannot reach the server/);
+  assert.match(banner.querySelector('.error-summary').textContent, /^Demo room is offline, retrying in \d s\.$/);
+  assert.match(banner.querySelector('details').textContent, /Reconnecting in \d s — cannot reach the server/, 'the reason one click away');
   banner.querySelector('button').click();
   assert.deepEqual(calls.at(-1), { command: 'reconnect_now', args: { account: 'demo-mockly' } });
 });
@@ -119,7 +120,10 @@ test('settings refuse an empty client id and add a valid account', async () => {
   assert.ok($('account-list').querySelector('button[aria-label="Remove demo: Demo room"]'), 'accounts are listed as soon as settings open');
   $('new-client-id').value = '   ';
   $('add-account').dispatchEvent(new window.Event('submit', { cancelable: true }));
-  assert.equal($('add-account-error').textContent, 'Enter a client id.');
+  assert.equal($('new-client-id-error').textContent, 'Enter a client id.', 'at the field, not under the form');
+  assert.equal($('new-client-id').getAttribute('aria-invalid'), 'true');
+  assert.equal(document.activeElement, $('new-client-id'));
+  assert.equal($('add-account-error').textContent, '');
   assert.ok(!calls.some((c) => c.command === 'add_account'));
 
   $('new-client-id').value = 'trader_42';
@@ -146,7 +150,7 @@ test('a MEXC account is added with its listenKey and order chats, and the key fi
   $('new-listen-key').value = 'abc123listenkey';
   $('new-conversations').value = '50012, x';
   $('add-account').dispatchEvent(new window.Event('submit', { cancelable: true }));
-  assert.match($('add-account-error').textContent, /conversation ids/);
+  assert.match($('new-conversations-error').textContent, /conversation ids/);
 
   $('new-conversations').value = '50012, 50013 50012';
   $('add-account').dispatchEvent(new window.Event('submit', { cancelable: true }));
@@ -166,11 +170,13 @@ test('a MEXC account in API-key mode sends key, secret and order numbers, then f
   assert.equal($('new-api-secret').getAttribute('type'), 'password');
   $('new-api-key').value = 'mx0vKEY';
   $('add-account').dispatchEvent(new window.Event('submit', { cancelable: true }));
-  assert.equal($('add-account-error').textContent, 'Paste the API secret.');
+  assert.equal($('new-api-secret-error').textContent, 'Paste the API secret.');
+  assert.equal(document.activeElement, $('new-api-secret'), 'the first bad field takes the focus');
   $('new-api-secret').value = 's3cret';
   $('new-order-numbers').value = '1138745987, <script>';
   $('add-account').dispatchEvent(new window.Event('submit', { cancelable: true }));
-  assert.match($('add-account-error').textContent, /Order numbers/);
+  assert.equal($('new-api-secret-error'), null, 'the secret, now filled, is no longer marked');
+  assert.match($('new-order-numbers-error').textContent, /Order numbers/);
   $('new-order-numbers').value = '1138745987 A-77';
   $('add-account').dispatchEvent(new window.Event('submit', { cancelable: true }));
   await nextFrame();

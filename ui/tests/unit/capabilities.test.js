@@ -197,10 +197,43 @@ test('the offline banner comes after trouble_after_attempts, or the page default
     ['c', { id: 'c', display_name: 'Default', settings: { service: 'realtime' }, state: backoff(PERSISTENT_TROUBLE_ATTEMPT) }],
   ]);
   const holder = document.createElement('div');
+  const retried = [];
+  renderBanners(holder, state, { retry: (id) => retried.push(id) });
+  const banners = holder.querySelectorAll('.banner.offline');
+  assert.equal(banners.length, 1, 'one compact banner for several accounts, not one each');
+  assert.equal(banners[0].querySelector('.error-summary').textContent, '2 accounts offline');
+  const listed = [...banners[0].querySelectorAll('.offline-list li')].map((li) => li.textContent);
+  assert.equal(listed.length, 2);
+  assert.match(listed[0], /^Early: retrying in 1 s/);
+  assert.match(listed[1], /^Default: retrying/, 'without capabilities the default threshold');
+  assert.ok(!listed.some((t) => t.includes('Patient')), 'not before its fifth attempt');
+  [...banners[0].querySelectorAll('button')].find((b) => b.textContent === 'Retry all').click();
+  assert.deepEqual(retried, ['a', 'c']);
+
+  state.accounts.delete('c');
   renderBanners(holder, state, { retry: () => {} });
-  assert.match(holder.textContent, /Early is offline/);
-  assert.doesNotMatch(holder.textContent, /Patient is offline/, 'not before its fifth attempt');
-  assert.match(holder.textContent, /Default is offline/, 'without capabilities the default threshold');
+  assert.equal(holder.querySelector('.banner.offline .error-summary').textContent, 'Early is offline, retrying in 1 s.');
+  assert.match(holder.querySelector('.banner.offline details').textContent, /Reconnecting in 1 s — x/, 'the reason behind Details');
+});
+
+test('the Demo banner collapses to one short line and stays so', () => {
+  const state = createState();
+  state.demo = true;
+  const holder = document.createElement('div');
+  let redraws = 0;
+  const actions = { rerender: () => { redraws += 1; renderBanners(holder, state, actions); }, dismissDemo: () => {} };
+  window.localStorage.removeItem('parley.demo-banner-collapsed');
+  renderBanners(holder, state, actions);
+  assert.match(holder.textContent, /Nothing leaves this computer/);
+  const collapse = [...holder.querySelectorAll('button')].find((b) => b.textContent === 'Collapse');
+  assert.equal(collapse.getAttribute('aria-expanded'), 'true');
+  collapse.click();
+  assert.equal(redraws, 1);
+  assert.equal(holder.querySelector('.banner.demo > span').textContent, 'Demo workspace');
+  renderBanners(holder, state, actions);
+  assert.equal(holder.querySelector('.banner.demo > span').textContent, 'Demo workspace', 'remembered');
+  [...holder.querySelectorAll('button')].find((b) => b.textContent === 'About').click();
+  assert.match(holder.textContent, /Nothing leaves this computer/);
 });
 
 test('renderTicker shows an account\'s symbols only with the ticker capability', () => {

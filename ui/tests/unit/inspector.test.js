@@ -47,10 +47,15 @@ test('the inspector lists frames as text, filters, pauses and exports', async ()
   assert.equal($('inspector').hidden, false);
   assert.equal($('inspector-list').children.length, 3);
   assert.match($('inspector-list').textContent, /Authorization: \[redacted\]/);
+  const heads = [...$('inspector-list').querySelectorAll('.frame-head')];
+  assert.match(heads[0].querySelector('time').textContent, /^\d\d:\d\d:\d\d\.001$/, 'to the millisecond');
+  assert.equal(heads[0].querySelector('.frame-where').textContent, 'Desk bot', 'the account\'s name, not its id');
+  assert.equal($('inspector-status').textContent, '3 frames', 'the count says what the list shows');
   assertInert($('inspector'), assert);
   $('inspector-direction').value = 'out';
   $('inspector-direction').dispatchEvent(new window.Event('change'));
   assert.equal($('inspector-list').children.length, 2);
+  assert.equal($('inspector-status').textContent, '2 frames of 3');
   $('inspector-pause').checked = true;
   $('inspector-pause').dispatchEvent(new window.Event('change'));
   assert.match($('inspector-status').textContent, /paused/);

@@ -91,11 +91,11 @@ test('a room the backend names gets its title', () => {
 test('the keystore form explains what is wrong before asking the backend', () => {
   const ok = { keystore: '{"app_id":"x"}', blazeUrl: 'wss://blaze.mixin.one/', apiBase: 'https://api.mixin.one' };
   assert.equal(validateMixin(ok), null);
-  assert.match(validateMixin({ ...ok, keystore: '' }), /Paste/);
-  assert.match(validateMixin({ ...ok, keystore: '{"app_id":' }), /not JSON/);
-  assert.match(validateMixin({ ...ok, keystore: '[1]' }), /JSON object/);
-  assert.match(validateMixin({ ...ok, blazeUrl: 'https://x' }), /wss:\/\//);
-  assert.match(validateMixin({ ...ok, apiBase: 'ftp://x' }), /https:\/\//);
+  assert.match(validateMixin({ ...ok, keystore: '' }).message, /Paste/);
+  assert.match(validateMixin({ ...ok, keystore: '{"app_id":' }).message, /not JSON/);
+  assert.match(validateMixin({ ...ok, keystore: '[1]' }).message, /JSON object/);
+  assert.match(validateMixin({ ...ok, blazeUrl: 'https://x' }).message, /wss:\/\//);
+  assert.match(validateMixin({ ...ok, apiBase: 'ftp://x' }).message, /https:\/\//);
 });
 
 test('media of an account that does not load them automatically wait for a click', async () => {

@@ -37,11 +37,11 @@ setBackend({
         return {};
       case 'room_directory':
         return { items: [
-          { id: 'room_123', name: 'EUR/USD Trading Room', description: 'Discuss EUR/USD', type: 'public', memberCount: 234, activeNow: 45 },
-          { id: 'room_9', name: XSS, description: XSS, type: 'public', memberCount: 3, activeNow: 1 },
+          { id: 'room_123', name: 'EUR/USD Trading Room', description: 'Discuss EUR/USD', type: 'public', memberCount: 234, activeNow: 45, createdBy: 'user_me' },
+          { id: 'room_9', name: XSS, description: XSS, type: 'public', memberCount: 1, activeNow: 1, createdBy: 'user_7' },
         ], page: 1, limit: 20, total: 2, pages: 1 };
       case 'delete_room':
-        throw 'the server refused the request (HTTP 403): Only the creator or an admin can delete this chatroom (error id 7f0c)';
+        throw { kind: 'service_refused', message: "The server didn't accept the request (Only the creator or an admin can delete this chatroom).", detail: 'the server refused the request (HTTP 403): Only the creator or an admin can delete this chatroom (error id 7f0c)' };
       case 'join_room':
         return args.room;
       case 'test_realtime':
@@ -72,13 +72,15 @@ test('the ticker shows each symbol as sent, and moves with coalesced updates', a
   ] }]);
   await nextFrame();
   const eur = $('ticker').querySelector('[data-symbol="EUR/USD"]');
-  assert.equal(eur.textContent, 'EUR/USD1.0875+0.0025 (+0.23%)', 'no move arrow before a second update');
+  assert.equal(eur.textContent, 'EUR/USD1.0875▲+0.0025 (+0.23%)', 'up on the day: ▲, green');
   assert.ok(eur.classList.contains('up'));
   assert.ok($('ticker').querySelector('[data-symbol="XAU/USD"]').classList.contains('down'));
   push([{ event: 'prices', account: 'rt-1', ticks: [{ symbol: 'EUR/USD', price: '1.0871', change: '0.0021', change_percent: '0.19' }] }]);
   await nextFrame();
-  assert.match($('ticker').querySelector('[data-symbol="EUR/USD"]').textContent, /1\.0871▼/, 'lower than before');
-  assert.ok($('ticker').querySelector('[data-symbol="EUR/USD"]').classList.contains('up'), 'still up on the period');
+  assert.match($('ticker').querySelector('[data-symbol="XAU/USD"]').textContent, /▼-3\.2/, 'down on the day: ▼, red');
+  const after = $('ticker').querySelector('[data-symbol="EUR/USD"]');
+  assert.equal(after.textContent, 'EUR/USD1.0871▲+0.0021 (+0.19%)', 'a lower tick on a day still up: the arrow agrees with the colour');
+  assert.ok(after.classList.contains('up'), 'still up on the period');
 });
 
 test('typing and presence show in the header and the member list', async () => {
@@ -146,7 +148,7 @@ test('the rate limit pauses sending with a visible countdown', async () => {
   sendError = null;
 });
 
-test('the directory lists rooms inertly, joins one, and shows a 403 as it is', async () => {
+test('the directory lists rooms inertly, offers Edit and Delete on own rooms only, shows a 403 on the room clicked, and joins one', async () => {
   $('browse-rooms').click();
   await nextFrame();
   await nextFrame();
@@ -155,22 +157,30 @@ test('the directory lists rooms inertly, joins one, and shows a 403 as it is', a
   const rooms = $('directory-list').querySelectorAll('.directory-room');
   assert.equal(rooms.length, 2);
   assert.match(rooms[0].textContent, /public · 234 members · 45 active now/);
+  assert.match(rooms[1].textContent, /public · 1 member · 1 active now/, 'one member, not "1 members"');
   assert.equal(rooms[0].querySelector('button').textContent, 'Open', 'already joined');
   assertInert($('directory-list'), assert);
+  const buttons = (room) => [...room.querySelectorAll('.directory-actions button')].map((b) => b.textContent);
+  assert.deepEqual(buttons(rooms[0]), ['Open', 'Edit', 'Delete'], 'created by this account');
+  assert.deepEqual(buttons(rooms[1]), ['Join'], 'created by someone else');
   rooms[0].querySelectorAll('button')[2].click(); // Delete
   await nextFrame();
-  assert.match($('directory-error').textContent, /HTTP 403\): Only the creator or an admin can delete this chatroom \(error id 7f0c\)/);
+  const refusal = rooms[0].querySelector('.room-error');
+  assert.match(refusal.querySelector('.error-summary').textContent, /^The server didn't accept the request \(Only the creator/);
+  assert.doesNotMatch(refusal.querySelector('.error-summary').textContent, /7f0c/, 'the error id is not the main text');
+  assert.match(refusal.querySelector('details').textContent, /^Details.*HTTP 403.*error id 7f0c/);
+  assert.equal($('directory-error').textContent, '', 'shown on the room clicked, not at the top');
   rooms[1].querySelector('button').click(); // Join
   await nextFrame();
   assert.deepEqual(calls.filter((c) => c.command === 'join_room').at(-1).args, { account: 'rt-1', room: 'room_9' });
 });
 
 test('the settings form checks Realtime fields and tests the connection', async () => {
-  assert.equal(validateRealtime({ baseUrl: 'api.example.com', apiKey: 'k', email: 'a', password: 'b' }), 'The server address must start with https:// or http://.');
-  assert.equal(validateRealtime({ baseUrl: 'https://x.io', apiKey: '', email: 'a', password: 'b' }), 'Paste the platform API key.');
-  assert.equal(validateRealtime({ baseUrl: 'https://x.io', apiKey: 'k', login: 'token', token: '' }), 'Paste the token.');
-  assert.equal(validateRealtime({ baseUrl: 'https://x.io', apiKey: 'k', email: 'a', password: 'b', symbols: 'EUR/USD <b>' }), 'Symbols look like EUR/USD, separated by commas.');
-  assert.equal(validateRealtime({ baseUrl: 'https://x.io', apiKey: 'k', email: 'a', password: 'b', wsUrl: 'https://x' }), 'The live socket address must start with wss:// or ws://.');
+  assert.equal(validateRealtime({ baseUrl: 'api.example.com', apiKey: 'k', email: 'a', password: 'b' }).message, 'The server address must start with https:// or http://.');
+  assert.equal(validateRealtime({ baseUrl: 'https://x.io', apiKey: '', email: 'a', password: 'b' }).message, 'Paste the platform API key.');
+  assert.equal(validateRealtime({ baseUrl: 'https://x.io', apiKey: 'k', login: 'token', token: '' }).message, 'Paste the token.');
+  assert.equal(validateRealtime({ baseUrl: 'https://x.io', apiKey: 'k', email: 'a', password: 'b', symbols: 'EUR/USD <b>' }).message, 'Symbols look like EUR/USD, separated by commas.');
+  assert.equal(validateRealtime({ baseUrl: 'https://x.io', apiKey: 'k', email: 'a', password: 'b', wsUrl: 'https://x' }).message, 'The live socket address must start with wss:// or ws://.');
   assert.deepEqual(parseSymbols('eur/usd, GBP/JPY  EUR/USD'), ['EUR/USD', 'GBP/JPY']);
   assert.equal(validateSize(65536, 'é'.repeat(30 * 1024)), null);
   assert.equal(validateSize(65536, 'x'.repeat(65536)), null, 'the limit itself is allowed');

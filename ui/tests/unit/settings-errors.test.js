@@ -49,10 +49,12 @@ async function add() {
 }
 const invalid = () => [...document.querySelectorAll('[aria-invalid="true"]')].map((n) => n.id);
 
-function assertShownAt(id, message) {
+/** `focused`: a submit moves the focus to the field; a check button keeps it. */
+function assertShownAt(id, message, { focused = true } = {}) {
   const input = $(id);
   assert.equal(input.getAttribute('aria-invalid'), 'true');
-  assert.equal(document.activeElement, input, 'focused');
+  if (focused) assert.equal(document.activeElement, input, 'focused');
+  else assert.notEqual(document.activeElement, input, 'the focus stays at the button');
   const note = input.nextElementSibling;
   assert.equal(note.id, `${id}-error`);
   assert.equal(note.textContent, message);
@@ -89,6 +91,7 @@ test('a refusal without a field, or with one the form does not show, goes below 
   refusal = { kind: 'unreachable', message: 'cannot reach the server' };
   await add();
   assert.equal($('add-account-error').textContent, 'cannot reach the server');
+  assert.equal($('add-account-error').querySelector('details'), null, 'no Details without a detail');
   assert.deepEqual(invalid(), [], 'a new attempt clears the marks of the last one');
 
   refusal = { kind: 'invalid_input', message: 'The keystore is not JSON.', field: 'keystore' };
@@ -124,22 +127,43 @@ test('Realtime: Test connection shows a refused password at the password field',
   $('new-rt-email').value = 'me@example.com';
   $('new-rt-password').value = 'wrong';
   refusal = { kind: 'service_refused', message: 'The server refused the email or password.', field: 'password' };
+  $('test-realtime').focus();
   $('test-realtime').click();
   await settle();
-  assertShownAt('new-rt-password', 'The server refused the email or password.');
+  assertShownAt('new-rt-password', 'The server refused the email or password.', { focused: false });
   assert.equal($('test-realtime-result').dataset.outcome, 'failed');
-  assert.match($('test-realtime-result').textContent, /^Failed: see the field marked above/);
+  assert.equal($('test-realtime-result').textContent, 'Failed: The server refused the email or password.', 'the answer stays at the button too');
+  $('new-rt-password').value = 'right';
+  $('new-rt-password').dispatchEvent(new window.Event('input', { bubbles: true }));
+  assert.deepEqual(invalid(), [], 'fixing the field clears its mark');
+  assert.equal($('test-realtime-result').textContent, '', 'and the result about the old values');
 
-  refusal = { kind: 'unreachable', message: 'cannot reach the server' };
+  refusal = {
+    kind: 'unreachable', message: "Can't reach the server — is it running, and is the address right?",
+    detail: 'cannot reach the server: error sending request: Connection refused (os error 111)',
+  };
   $('test-realtime').click();
   await settle();
-  assert.deepEqual(invalid(), [], 'testing again clears the mark');
-  assert.equal($('test-realtime-result').textContent, 'Failed: cannot reach the server');
+  assert.deepEqual(invalid(), []);
+  const result = $('test-realtime-result');
+  assert.equal(result.querySelector('.error-summary').textContent, "Failed: Can't reach the server — is it running, and is the address right?");
+  assert.equal(result.querySelector('details').open, false, 'the technical text is one click away');
+  assert.equal(result.querySelector('details code').textContent, 'cannot reach the server: error sending request: Connection refused (os error 111)');
 
   refusal = { kind: 'invalid_input', message: 'The token is not a JWT.', field: 'api_token' };
   $('test-realtime').click();
   await settle();
   assert.equal($('test-realtime-result').textContent, 'Failed: The token is not a JWT.', 'the token field is hidden in password mode');
+
+  $('new-rt-email').value = '';
+  $('test-realtime').click();
+  await settle();
+  assertShownAt('new-rt-email', 'Enter the email you sign in with.');
+  assert.equal($('test-realtime-result').textContent, 'Not checked: correct the marked field first.');
+  assert.equal(calls.filter((c) => c.command === 'test_realtime').length, 3, 'the page\'s own check asks nothing of the backend');
+  $('new-rt-email').value = 'me@example.com';
+  $('new-rt-email').dispatchEvent(new window.Event('input', { bubbles: true }));
+  assert.equal($('test-realtime-result').textContent, '');
 
   refusal = { kind: 'invalid_input', message: 'Not a WebSocket address.', field: 'ws_url' };
   await add();
@@ -150,12 +174,19 @@ test('Mixin: Check keystore shows a refused keystore at the keystore field', asy
   choose('mixin');
   $('new-mixin-keystore').value = '{"app_id":"x"}';
   refusal = { kind: 'service_refused', message: 'Mixin answered 401: the keystore was revoked.', field: 'keystore' };
+  $('check-mixin').focus();
   $('check-mixin').click();
   await settle();
-  assertShownAt('new-mixin-keystore', 'Mixin answered 401: the keystore was revoked.');
-  assert.equal($('check-mixin-result').textContent, 'See the field marked above.');
-  $('new-mixin-keystore').dispatchEvent(new window.Event('input'));
+  assertShownAt('new-mixin-keystore', 'Mixin answered 401: the keystore was revoked.', { focused: false });
+  assert.equal($('check-mixin-result').textContent, 'Failed: Mixin answered 401: the keystore was revoked.');
+  $('new-mixin-keystore').dispatchEvent(new window.Event('input', { bubbles: true }));
   assert.deepEqual(invalid(), []);
+  assert.equal($('check-mixin-result').textContent, '', 'no stale "see the marked field" once it is edited');
+
+  $('new-mixin-keystore').value = 'not json';
+  await add();
+  assertShownAt('new-mixin-keystore', 'The keystore is not JSON: paste the whole file, braces included.');
+  $('new-mixin-keystore').value = '{"app_id":"x"}';
 
   refusal = { kind: 'invalid_input', message: 'Not a Blaze address.', field: 'blaze_url' };
   await add();

@@ -165,6 +165,23 @@ impl Answer {
     }
 }
 
+/// A transport error as "what failed: why" — "error sending request: Connection refused (os
+/// error 111)" — the innermost cause being what the user can act on. Never the URL (URLs can
+/// carry secrets).
+fn transport_reason(error: reqwest::Error) -> String {
+    let error = error.without_url();
+    let mut cause: &dyn std::error::Error = &error;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    let (top, root) = (error.to_string(), cause.to_string());
+    if root == top {
+        top
+    } else {
+        format!("{top}: {root}")
+    }
+}
+
 /// The part every service's REST client shares: the client, the base, the timeout and the cap.
 #[derive(Clone)]
 pub(crate) struct RestCore {
@@ -205,7 +222,7 @@ impl RestCore {
     pub(crate) async fn send(&self, request: reqwest::RequestBuilder) -> Result<Answer, RestError> {
         let response = request.send().await.map_err(|e| RestError::Unreachable {
             api: self.name.api,
-            reason: e.without_url().to_string(),
+            reason: transport_reason(e),
         })?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
