@@ -24,6 +24,7 @@ import { createRoomOpening } from './room-opening.js';
 import { createRoomHeader } from './room-header.js';
 import { installShortcuts } from './shortcuts.js';
 import { createBatchDrawer } from './batches.js';
+import { installMessageActions } from './message-actions.js';
 
 export async function startApp() {
   const state = createState();
@@ -212,6 +213,15 @@ export async function startApp() {
   installShortcuts({ state, search, settings, openRoomByKey, showError });
   const inspector = createInspector({ accounts: () => state.accounts });
   byId('open-inspector').addEventListener('click', () => inspector.open().catch(showError));
+  installMessageActions({
+    container: byId('timeline'),
+    timeline,
+    state,
+    viewer,
+    inspector,
+    onRetry: (localId) => call('retry_message', { localId }).catch(showError),
+    showError,
+  });
   const themeChoice = byId('theme-choice');
   themeChoice.value = applyTheme(savedTheme());
   themeChoice.addEventListener('change', () => {
