@@ -100,8 +100,10 @@ export function createInspector({ accounts }) {
   });
 
   return {
-    async open() {
-      const chosen = f.account.value;
+    /** Opens the inspector; `account` and `text` preset its filters (a message's details do). */
+    async open({ account = null, text = null } = {}) {
+      const chosen = account ?? f.account.value;
+      if (text !== null) f.text.value = text;
       clear(f.account);
       f.account.append(el('option', { text: 'All accounts', attrs: { value: '' } }));
       for (const account of accounts().values()) f.account.append(el('option', { text: account.display_name, attrs: { value: account.id } }));
