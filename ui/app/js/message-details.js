@@ -50,8 +50,13 @@ export function createMessageDetails({ describe = () => ({}), onShowFrames, copy
   function close() {
     if (dialog.hidden) return;
     dialog.hidden = true;
-    if (returnTo && returnTo.isConnected) returnTo.focus();
+    const target = returnTo;
     returnTo = null;
+    // Focused after the window behind the dialog stops being inert: dialog-focus.js lifts it on
+    // the same `hidden` change, in the observer's microtask queued before this one.
+    queueMicrotask(() => {
+      if (target && target.isConnected) target.focus();
+    });
   }
   closeButton.addEventListener('click', close);
   dialog.addEventListener('keydown', (event) => {

@@ -146,6 +146,8 @@ test('Show details lists the ids, times and state, and opens the inspector filte
   assert.equal(document.activeElement.getAttribute('aria-label'), 'Close the message details');
   key(document.activeElement, { key: 'Escape' });
   assert.equal(dialog.hidden, true);
+  // Once the window behind is no longer inert (a microtask later).
+  await new Promise((resolve) => { queueMicrotask(resolve); });
   assert.equal(document.activeElement, row(1), 'focus goes back to the message');
 
   rightClick(row(1));
