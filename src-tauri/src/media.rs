@@ -1,7 +1,9 @@
 //! The page's only way to media: `media://localhost/<message local id>/<full|thumb|avatar>`, served
 //! from the backend's cache (see `parley_core::media`). The page names a message, never a URL,
 //! so a hostile page cannot make the backend fetch arbitrary addresses. Video is served in
-//! ranges so it seeks without loading whole.
+//! ranges so it seeks without loading whole. The scheme's answer is one buffer (Tauri has no
+//! streamed body), so no answer holds more than [`MAX_WHOLE`] bytes in memory: a larger file
+//! is answered in ranges of [`MAX_RANGE`] even when the request named none.
 
 use crate::error::{CommandError, CommandResult};
 use crate::startup::AppState;
@@ -16,8 +18,11 @@ use tauri::{Manager, State};
 
 /// The scheme the CSP allows for images and video.
 pub const SCHEME: &str = "media";
-/// An open-ended range (`bytes=N-`) is answered with at most this much.
+/// A range is answered with at most this much (a client asks again for the rest).
 const MAX_RANGE: u64 = 4 * 1024 * 1024;
+/// A request without a range gets the whole file up to this size (every image and voice
+/// message); a larger file (a 200 MB video) gets its first range, as a 206.
+const MAX_WHOLE: u64 = 20 * 1024 * 1024;
 
 /// What the page learns about prepared media.
 #[derive(Serialize)]
@@ -286,15 +291,17 @@ async fn serve(app: &tauri::AppHandle, request: &Request<Vec<u8>>) -> Response<V
         Ok((media, _)) => media,
         Err(e) => return plain(StatusCode::BAD_GATEWAY, &e.message),
     };
-    let range = request
+    let asked = request
         .headers()
         .get(header::RANGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|r| parse_range(r, media.size));
-    match read(
-        &media.path,
-        range.unwrap_or((0, media.size.saturating_sub(1))),
-    ) {
+        .and_then(|v| v.to_str().ok());
+    let range = answered_range(asked, media.size);
+    let path = media.path.clone();
+    let whole = (0, media.size.saturating_sub(1));
+    let read = tauri::async_runtime::spawn_blocking(move || read(&path, range.unwrap_or(whole)))
+        .await
+        .unwrap_or_else(|e| Err(std::io::Error::other(e.to_string())));
+    match read {
         Ok(bytes) => {
             let mut response = Response::builder()
                 .header(header::CONTENT_TYPE, served_type(&media))
@@ -325,7 +332,18 @@ fn served_type(media: &CachedMedia) -> &'static str {
     }
 }
 
-/// `bytes=a-b`, `bytes=a-` or `bytes=-n` within a file of `size` bytes.
+/// The part of a file of `size` bytes a request is answered with: the range it asked for
+/// (`None` = the whole file), or the first range of a file too large to answer whole.
+fn answered_range(asked: Option<&str>, size: u64) -> Option<(u64, u64)> {
+    match asked.and_then(|r| parse_range(r, size)) {
+        Some(range) => Some(range),
+        None if size > MAX_WHOLE => Some((0, MAX_RANGE - 1)),
+        None => None,
+    }
+}
+
+/// `bytes=a-b`, `bytes=a-` or `bytes=-n` within a file of `size` bytes, at most
+/// [`MAX_RANGE`] of it (a server may answer less than was asked; the client asks again).
 fn parse_range(header: &str, size: u64) -> Option<(u64, u64)> {
     let spec = header.strip_prefix("bytes=")?.split(',').next()?.trim();
     let (start, end) = spec.split_once('-')?;
@@ -337,6 +355,7 @@ fn parse_range(header: &str, size: u64) -> Option<(u64, u64)> {
         (None, Some(n)) => (size.saturating_sub(n), last),
         (None, None) => return None,
     };
+    let end = end.min(start.saturating_add(MAX_RANGE - 1));
     (start <= end).then_some((start, end))
 }
 
@@ -378,6 +397,34 @@ mod tests {
         assert_eq!(
             parse_range("bytes=-18446744073709551615", 1000),
             Some((0, 999))
+        );
+        assert_eq!(
+            parse_range("bytes=0-199999999", 200_000_000),
+            Some((0, MAX_RANGE - 1)),
+            "an explicit range is answered at most MAX_RANGE at a time"
+        );
+    }
+
+    #[test]
+    fn no_answer_holds_a_large_file_whole() {
+        let video = 200 * 1024 * 1024;
+        assert_eq!(
+            answered_range(None, video),
+            Some((0, MAX_RANGE - 1)),
+            "a 200 MB video asked for without a range gets its first range"
+        );
+        assert_eq!(
+            answered_range(Some("items=0-"), video),
+            Some((0, MAX_RANGE - 1))
+        );
+        assert_eq!(
+            answered_range(None, 1_000_000),
+            None,
+            "an image is answered whole"
+        );
+        assert_eq!(
+            answered_range(Some("bytes=10-19"), 1_000_000),
+            Some((10, 19))
         );
     }
 

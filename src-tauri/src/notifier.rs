@@ -70,7 +70,41 @@ pub fn watch(
 /// closed. Past this many, a notification is shown without a click action.
 const MAX_WAITING: usize = 8;
 
-static WAITING: AtomicUsize = AtomicUsize::new(0);
+static WAITING: WaitSlots = WaitSlots::new(MAX_WAITING);
+
+/// Counts the notifications holding a thread while they wait for their click.
+struct WaitSlots {
+    taken: AtomicUsize,
+    max: usize,
+}
+
+/// A notification's right to wait for its click, given back when dropped.
+struct WaitSlot<'a>(&'a WaitSlots);
+
+impl WaitSlots {
+    const fn new(max: usize) -> Self {
+        WaitSlots {
+            taken: AtomicUsize::new(0),
+            max,
+        }
+    }
+
+    /// A slot, or `None` when [`WaitSlots::max`] notifications already wait.
+    fn take(&self) -> Option<WaitSlot<'_>> {
+        self.taken
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+                (n < self.max).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| WaitSlot(self))
+    }
+}
+
+impl Drop for WaitSlot<'_> {
+    fn drop(&mut self) {
+        self.0.taken.fetch_sub(1, Ordering::SeqCst);
+    }
+}
 
 /// Text for a notification: daemons that read markup in the body (most do) must show a peer's
 /// `<b>` or `&amp;` as written, not render it.
@@ -101,12 +135,12 @@ fn show(app: &AppHandle, notice: MessageNotice) {
             .summary(&escape_markup(&notice.title))
             .body(&escape_markup(&notice.body))
             .icon("parley");
-        let wait = WAITING.fetch_add(1, Ordering::SeqCst) < MAX_WAITING;
-        if wait {
+        let slot = WAITING.take();
+        if slot.is_some() {
             notification.action("default", "Open");
         }
         match notification.show() {
-            Ok(handle) if wait => handle.wait_for_action(|action| {
+            Ok(handle) if slot.is_some() => handle.wait_for_action(|action| {
                 if action == "default" {
                     open_room(&app, &notice.account.0, &notice.room);
                 }
@@ -115,7 +149,7 @@ fn show(app: &AppHandle, notice: MessageNotice) {
             // No notification daemon (a headless session): nothing else to do.
             Err(e) => tracing::info!(error = %e, "desktop notification not shown"),
         }
-        WAITING.fetch_sub(1, Ordering::SeqCst);
+        drop(slot);
     });
 }
 
@@ -133,7 +167,20 @@ fn open_room(app: &AppHandle, account: &str, room: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::escape_markup;
+    use super::{escape_markup, WaitSlots};
+
+    #[test]
+    fn at_most_eight_notifications_hold_a_thread_waiting_for_their_click() {
+        let slots = WaitSlots::new(8);
+        let held: Vec<_> = (0..8).map(|_| slots.take()).collect();
+        assert!(held.iter().all(Option::is_some));
+        assert!(slots.take().is_none(), "the ninth is shown without waiting");
+        drop(held);
+        assert!(
+            slots.take().is_some(),
+            "a closed notification gives its slot back"
+        );
+    }
 
     #[test]
     fn peer_text_reaches_the_daemon_as_text_not_markup() {

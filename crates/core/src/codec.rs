@@ -263,6 +263,10 @@ pub enum CodecError {
     UnexpectedBinary(usize),
     #[error("frame of {size} bytes exceeds the limit of {limit} bytes")]
     TooLarge { size: usize, limit: usize },
+    #[error(
+        "frame of {compressed} bytes inflates to more than {limit_kib} KiB (a gzip bomb?); refused"
+    )]
+    InflatesTooFar { compressed: usize, limit_kib: usize },
     #[error("invalid account settings: {0}")]
     Settings(String),
     #[error("message refused before sending: {0}")]

@@ -51,6 +51,7 @@ async fn a_new_name_and_endpoint_keep_the_history_and_reconnect_there() {
         .update_account(
             &me.account,
             AccountEdit {
+                allow_unencrypted: false,
                 display_name: Some("  Trading floor ".into()),
                 addresses: vec![AddressEdit {
                     field: Field::Endpoint,
@@ -87,6 +88,7 @@ async fn a_refused_change_names_its_field_and_changes_nothing() {
     };
 
     let e = refused(AccountEdit {
+        allow_unencrypted: false,
         display_name: Some("New name".into()),
         addresses: vec![AddressEdit {
             field: Field::Endpoint,
@@ -103,6 +105,7 @@ async fn a_refused_change_names_its_field_and_changes_nothing() {
     assert_eq!(endpoint_of(&me), server.endpoint());
 
     let e = refused(AccountEdit {
+        allow_unencrypted: false,
         display_name: Some("   ".into()),
         addresses: Vec::new(),
     })
@@ -110,6 +113,7 @@ async fn a_refused_change_names_its_field_and_changes_nothing() {
     assert_eq!(e.field(), Some(Field::DisplayName));
 
     let e = refused(AccountEdit {
+        allow_unencrypted: false,
         display_name: None,
         addresses: vec![AddressEdit {
             field: Field::BaseUrl,

@@ -6,7 +6,7 @@
 #[path = "support/codecs.rs"]
 mod codecs;
 
-use parley_core::codec::{self, Codec, Env, InFrame};
+use parley_core::codec::{self, Codec, Env, InFrame, Inbound};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -93,14 +93,71 @@ fn framed(binary: bool, value: &str) -> Vec<u8> {
     }
 }
 
+/// What a list of decoded items says, in words a failing assertion can show.
+fn summary(decoded: &[Inbound]) -> Vec<String> {
+    decoded
+        .iter()
+        .map(|item| match item {
+            Inbound::Message(m) => format!(
+                "{:?} in {} from {} ({}) id {} at {}: {}",
+                m.kind,
+                m.room,
+                m.sender_id,
+                m.sender_name.as_deref().unwrap_or("-"),
+                m.service_id.as_deref().unwrap_or("-"),
+                m.ts_ms,
+                m.text
+            ),
+            Inbound::Presence { room, online } => format!("presence in {room}: {online}"),
+            Inbound::Price(t) => format!(
+                "price {} {} ({:?}, {:?})",
+                t.symbol, t.price, t.change, t.change_percent
+            ),
+            other => format!("{other:?}"),
+        })
+        .collect()
+}
+
+/// What each real frame decodes to, by service, in the order `every_codec` lists them.
+fn expected(name: &str) -> Vec<Vec<&'static str>> {
+    match name {
+        "mockly" => vec![
+            vec!["Text in public from user_1234 (John Doe) id msg_5678 at 1690295535123: Hello, everyone!"],
+            vec![
+                "presence in public: 2",
+                "System in public from system (-) id - at 0: user_1234 has joined the chat",
+            ],
+        ],
+        "mexc" => vec![vec![
+            "Text in 50012 from abc123 (Counterparty) id 1 at 1737892800000: hello",
+        ]],
+        "realtime" => vec![
+            vec!["Text in room_1 from u (-) id m1 at 1704067200000: hi"],
+            vec![r#"price EUR/USD 1.0875 (Some("0.1"), Some("0.2"))"#],
+        ],
+        "mixin" => vec![vec!["Text in c from u (-) id m at 1704067200000: hi"]],
+        _ => unreachable!("a codec without expectations: {name}"),
+    }
+}
+
 #[test]
-fn the_sample_frames_decode() {
+fn the_sample_frames_decode_to_what_they_say() {
     for (name, mut codec, samples, binary) in every_codec() {
-        for sample in samples {
-            assert!(
-                feed(codec.as_mut(), binary, &sample).is_ok(),
-                "{name}: a real frame decodes"
-            );
+        let want = expected(name);
+        assert_eq!(
+            want.len(),
+            samples.len(),
+            "{name}: one expectation per frame"
+        );
+        for (sample, want) in samples.iter().zip(want) {
+            let frame = match (binary, std::str::from_utf8(sample)) {
+                (false, Ok(text)) => InFrame::Text(text),
+                _ => InFrame::Binary(sample),
+            };
+            let decoded = codec
+                .decode(frame, &mut Env::fixed(0))
+                .unwrap_or_else(|e| panic!("{name}: a real frame decodes: {e}"));
+            assert_eq!(summary(&decoded), want, "{name}");
         }
     }
 }

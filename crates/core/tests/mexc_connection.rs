@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::Events;
+use support::{eventually, Events};
 
 use parley_core::account::AccountId;
 use parley_core::connection_state::ConnectionState;
@@ -198,7 +198,7 @@ async fn the_counterpartys_payment_screenshot_arrives_as_an_image() {
     let sim = sim(MexcConfig::default()).await;
     let mut chat = connect(&sim, KEY, tuning(Duration::from_secs(1)));
     chat.expect_open().await;
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    eventually("the server to hold the socket", || sim.open_sockets() == 1).await;
     sim.counterparty_says(
         CONVERSATION,
         2,
@@ -239,7 +239,7 @@ async fn a_replayed_history_after_reconnect_shows_nothing_twice() {
     .await;
     let mut chat = connect(&sim, KEY, tuning(Duration::from_secs(1)));
     chat.expect_open().await;
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    eventually("the server to hold the socket", || sim.open_sockets() == 1).await;
     sim.counterparty_says(CONVERSATION, 1, "hello trader", "");
     chat.expect("the first message", |e| {
         matches!(e, Event::Message(_)).then_some(())
@@ -249,8 +249,16 @@ async fn a_replayed_history_after_reconnect_shows_nothing_twice() {
     chat.expect_state("backoff", |s| matches!(s, ConnectionState::Backoff { .. }))
         .await;
     chat.expect_open().await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(chat.history().await.len(), 1);
+    // Frames arrive in order: once a message said after the replay is in, the replay is too.
+    eventually("the server to hold the socket", || sim.open_sockets() == 1).await;
+    sim.counterparty_says(CONVERSATION, 1, "after the replay", "");
+    chat.expect("the message after the replay", |e| match e {
+        Event::Message(m) if m.text == "after the replay" => Some(()),
+        _ => None,
+    })
+    .await;
+    let texts: Vec<String> = chat.history().await.into_iter().map(|m| m.text).collect();
+    assert_eq!(texts, ["hello trader", "after the replay"]);
 }
 
 #[tokio::test]
@@ -258,7 +266,7 @@ async fn a_malformed_inner_body_is_reported_and_the_chat_goes_on() {
     let sim = sim(MexcConfig::default()).await;
     let mut chat = connect(&sim, KEY, tuning(Duration::from_secs(1)));
     chat.expect_open().await;
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    eventually("the server to hold the socket", || sim.open_sockets() == 1).await;
     sim.push_raw(r#"{"method":"RECEIVE_MESSAGE","data":"{broken"}"#);
     let error = chat
         .expect("an error", |e| match e {

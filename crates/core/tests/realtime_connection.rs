@@ -297,7 +297,10 @@ async fn ten_thousand_ticks_arrive_as_a_handful_of_coalesced_updates() {
     })
     .await;
     events.expect_open().await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    eventually("the price subscriptions", || {
+        w.sim.price_subscribers("EUR/USD") == 1 && w.sim.price_subscribers("XAU/USD") == 1
+    })
+    .await;
 
     let started = std::time::Instant::now();
     w.sim.price("XAU/USD", "2650.10", "-3.2", "-0.12");
@@ -458,8 +461,18 @@ async fn over_rest_a_message_is_stored_once_with_its_id() {
         sent.service_id.as_deref(),
         Some(w.sim.messages(&w.room)[0].id.as_str())
     );
-    tokio::time::sleep(Duration::from_millis(300)).await; // the socket's echo comes too
-    assert_eq!(texts(&engine, &account, &w.room).await, vec!["via REST"]);
+    // The socket's echo of it comes too, before anything posted after it.
+    w.sim.post(&w.room, &w.other, "posted after");
+    events
+        .expect("the message posted after", |e| match e {
+            Event::Message(m) if m.text == "posted after" => Some(()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(
+        texts(&engine, &account, &w.room).await,
+        vec!["via REST", "posted after"]
+    );
     assert!(w
         .sim
         .rest_calls()

@@ -21,7 +21,6 @@ use parley_sim::mixin::{MixinConfig, MixinSim};
 use parley_sim::realtime::{RealtimeConfig, RealtimeSim};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use support::{eventually, fast_tuning};
 
 const LISTEN_KEY: &str = "LISTENKEY0SECRET0a8f3e1";
@@ -191,24 +190,51 @@ async fn no_secret_reaches_the_profile_the_logs_or_the_events() {
         .await
         .unwrap();
     eventually("every send to land", || {
-        mixin.sent_by(&bot).len() == 1 && realtime.messages(&room).iter().any(|m| m.user_id == me)
+        mixin.sent_by(&bot).len() == 1
+            && realtime.messages(&room).iter().any(|m| m.user_id == me)
+            && mexc.sent_by_trader().len() == 2
     })
     .await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
 
-    // Fail: refused tokens, an expired listenKey.
+    // Fail: refused tokens, expired listenKeys (the pasted one, and the one the key keeper
+    // created, which it renews), each account seen to stop or renew before anything is read.
     mixin.set_refuse_tokens(true);
     mixin.drop_connections();
     realtime.revoke_tokens(&me);
     realtime.drop_connections();
     mexc.expire_listen_key(LISTEN_KEY);
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    let kept = mexc.live_listen_keys();
+    assert!(!kept.is_empty(), "the key keeper created a listenKey");
+    for key in &kept {
+        mexc.expire_listen_key(key);
+    }
+    for account in [&listen, &community, &bot_account] {
+        let whose = format!(r#""account":"{}""#, account.0);
+        eventually("every refused account to stop", || {
+            payloads
+                .lock()
+                .unwrap()
+                .iter()
+                .any(|p| p.contains(&whose) && p.contains(r#""state":{"state":"stopped""#))
+        })
+        .await;
+    }
+    eventually("the key keeper to ask for a new listenKey", || {
+        mexc.created_listen_keys().len() > kept.len()
+    })
+    .await;
     let inspector_export = engine.inspector().export_ndjson(None);
     engine.shutdown().await;
     recorder.abort();
     drop(guard);
 
-    let secrets = [
+    let created_keys = mexc.created_listen_keys();
+    let jwts = mixin.seen_tokens();
+    assert!(
+        jwts.len() >= 3,
+        "Mixin saw a token per REST request and per connection"
+    );
+    let mut secrets = vec![
         LISTEN_KEY,
         API_KEY,
         API_SECRET,
@@ -217,6 +243,10 @@ async fn no_secret_reaches_the_profile_the_logs_or_the_events() {
         token.as_str(),
         seed.as_str(),
     ];
+    secrets.extend(created_keys.iter().map(String::as_str));
+    // A JWT's signature part is what makes it a credential; its header and claims are
+    // public (ids and times), so searching for the whole token would miss a cut one.
+    secrets.extend(jwts.iter().filter_map(|t| t.rsplit('.').next()));
     let mut files = Vec::new();
     files_under(profile.path(), &mut files);
     let logs: String = files

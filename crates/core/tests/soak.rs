@@ -5,6 +5,7 @@
 //! (`PARLEY_SOAK_FAULTS`).
 
 mod support;
+use support::eventually;
 
 use parley_core::account::{
     AccountId, MexcChat, MexcSettings, MixinSettings, MocklySettings, RealtimeSettings,
@@ -120,6 +121,58 @@ fn mexc_mirrors_the_server(messages: &[StoredMessage], sim: &MexcSim) -> Result<
     Ok(())
 }
 
+/// Nothing the user sent is lost: every text `send_text` accepted is stored once as the user's,
+/// none is still waiting, and each one not marked failed reached the server.
+fn nothing_accepted_is_lost(
+    service: &str,
+    accepted: &[String],
+    messages: &[StoredMessage],
+    on_server: &HashSet<String>,
+) -> Result<(), String> {
+    let own: std::collections::HashMap<&str, &StoredMessage> = messages
+        .iter()
+        .filter(|m| m.own)
+        .map(|m| (m.text.as_str(), m))
+        .collect();
+    for text in accepted {
+        let Some(stored) = own.get(text.as_str()) else {
+            return Err(format!("{service}: {text} was accepted and is not stored"));
+        };
+        match stored.state {
+            DeliveryState::Pending => {
+                return Err(format!("{service}: {text} is still waiting"));
+            }
+            DeliveryState::Failed => {}
+            _ if !on_server.contains(text) => {
+                return Err(format!(
+                    "{service}: {text} is marked sent and never arrived"
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Every text in `expected` is stored once as received (what the peer said after the faults
+/// stopped, which no missed-while-offline excuse covers).
+fn every_text_received(
+    service: &str,
+    expected: &[String],
+    messages: &[StoredMessage],
+) -> Result<(), String> {
+    for text in expected {
+        let copies = messages
+            .iter()
+            .filter(|m| !m.own && &m.text == text)
+            .count();
+        if copies != 1 {
+            return Err(format!("{service}: {text} received {copies} times"));
+        }
+    }
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn random_faults_while_messages_flow_lose_and_duplicate_nothing() {
     let faults = faults_to_apply();
@@ -219,15 +272,29 @@ async fn random_faults_while_messages_flow_lose_and_duplicate_nothing() {
 
     let proxies = [&mockly_proxy, &realtime_proxy, &mixin_proxy, &mexc_proxy];
     let mut sent = 0;
+    let (mut mockly_accepted, mut mexc_accepted) = (Vec::new(), Vec::new());
     for i in 0..faults {
         proxies[rng.usize(0..proxies.len())].inject(random_fault(&mut rng));
         if i % 3 == 0 {
             sent += 1;
             let text = |who: &str| format!("{who} {sent}");
-            // Refusals while the rate limit holds are fine: nothing was stored for them.
-            let _ = engine
+            // Refusals while the rate limit holds are fine: nothing was stored for them. What
+            // was accepted must arrive or be marked failed (checked below).
+            if engine
                 .send_text(&room_account, "public", &text("room"))
-                .await;
+                .await
+                .is_ok()
+            {
+                mockly_accepted.push(text("room"));
+            }
+            if engine
+                .send_text(&order_chat, "50012", &text("trader"))
+                .await
+                .is_ok()
+            {
+                mexc_accepted.push(text("trader"));
+            }
+            mexc.counterparty_says(50012, 1, &text("buyer"), "");
             let _ = engine
                 .send_text(&community, &room, &text("community"))
                 .await;
@@ -243,6 +310,19 @@ async fn random_faults_while_messages_flow_lose_and_duplicate_nothing() {
     for proxy in proxies {
         proxy.heal();
     }
+    // mockly and MEXC keep no history to catch up from: what their peers said while the
+    // connection was down is gone for every client. What they say once it is back must arrive.
+    let (mut mockly_after, mut mexc_after) = (Vec::new(), Vec::new());
+    for n in 0..5 {
+        eventually("the connections to come back", || {
+            mockly.connected().len() == 1 && mexc.open_sockets() == 1
+        })
+        .await;
+        mockly_after.push(format!("ada after {n}"));
+        mockly.bot_says(BOTS[0], &mockly_after[n]);
+        mexc_after.push(format!("buyer after {n}"));
+        mexc.counterparty_says(50012, 1, &mexc_after[n], "");
+    }
 
     // Everything settles: the services that keep history or redeliver have it all.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
@@ -254,9 +334,22 @@ async fn random_faults_while_messages_flow_lose_and_duplicate_nothing() {
             .collect();
         let server_ids: HashSet<String> =
             realtime.messages(&room).into_iter().map(|m| m.id).collect();
+        let room_history = history(&engine, &room_account, "public").await;
+        let order_history = history(&engine, &order_chat, "50012").await;
+        let mockly_received: HashSet<String> =
+            mockly.received().into_iter().map(|r| r.text).collect();
+        let mexc_received: HashSet<String> = mexc
+            .sent_by_trader()
+            .into_iter()
+            .map(|m| m.content)
+            .collect();
         let checks = [
-            exactly_once_and_outbox_empty(&history(&engine, &room_account, "public").await),
-            mexc_mirrors_the_server(&history(&engine, &order_chat, "50012").await, &mexc),
+            exactly_once_and_outbox_empty(&room_history),
+            nothing_accepted_is_lost("mockly", &mockly_accepted, &room_history, &mockly_received),
+            every_text_received("mockly", &mockly_after, &room_history),
+            mexc_mirrors_the_server(&order_history, &mexc),
+            nothing_accepted_is_lost("MEXC", &mexc_accepted, &order_history, &mexc_received),
+            every_text_received("MEXC", &mexc_after, &order_history),
             exactly_once_and_outbox_empty(&community_history),
             exactly_once_and_outbox_empty(&history(&engine, &bot_account, &conversation).await),
             if stored_ids == server_ids {
@@ -308,8 +401,17 @@ async fn random_faults_while_messages_flow_lose_and_duplicate_nothing() {
         .filter(|m| !m.own)
         .count();
     assert_eq!(user_messages, sent + 1, "every user message stored once");
+    let order_history = history(&engine, &order_chat, "50012").await;
+    let heard = order_history.iter().filter(|m| !m.own).count();
+    assert!(
+        !mexc_accepted.is_empty() && heard > mexc_after.len(),
+        "the order chat flowed both ways during the faults"
+    );
     eprintln!(
-        "soak: {faults} faults, {sent} rounds of messages both ways; store and servers agree"
+        "soak: {faults} faults, {sent} rounds of messages both ways; store and servers agree \
+         (MEXC: {} sent by the trader, {heard} of {} received, the rest said while offline)",
+        mexc_accepted.len(),
+        sent + mexc_after.len()
     );
     engine.shutdown().await;
 }

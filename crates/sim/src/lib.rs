@@ -2,6 +2,10 @@
 //! PROTOCOLS.md describes the real services, faults included, and have knobs to misbehave on
 //! command. Tests, benchmarks and the Demo workspace all use them.
 
+/// How many of the secrets it saw a simulator remembers for tests to search for (bounded: the
+/// Demo runs the simulators for as long as the app is open).
+pub const KEPT_RECORDS: usize = 1000;
+
 pub mod bots;
 pub mod demo_mixin;
 pub mod demo_realtime;

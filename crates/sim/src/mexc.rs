@@ -15,7 +15,7 @@ use crate::listener::{Handler, RestartableListener};
 use crate::socket_writer::{write_queued, Written};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -130,6 +130,8 @@ impl ListenKey {
 #[derive(Default)]
 struct Data {
     listen_keys: HashMap<String, ListenKey>,
+    /// Every listenKey created over REST, deleted or not (the newest [`crate::KEPT_RECORDS`]).
+    created_listen_keys: VecDeque<String>,
     /// API key → secret.
     api_keys: HashMap<String, String>,
     /// Order number → conversation id.
@@ -222,6 +224,16 @@ impl MexcSim {
             .collect();
         keys.sort_by_key(|(_, k)| k.expires);
         keys.into_iter().map(|(key, _)| key.clone()).collect()
+    }
+
+    /// Every listenKey created over REST, expired and deleted ones too (the secrets audit
+    /// searches for each).
+    pub fn created_listen_keys(&self) -> Vec<String> {
+        lock(&self.state.data)
+            .created_listen_keys
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// Expires a listenKey now: its sockets are closed and it can no longer be kept alive.

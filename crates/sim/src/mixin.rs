@@ -115,6 +115,8 @@ struct Data {
     client_frames: Vec<(u64, Value)>,
     rest_calls: Vec<String>,
     seen_jti: HashSet<String>,
+    /// Every bearer token presented, to REST and Blaze (the newest [`crate::KEPT_RECORDS`]).
+    tokens: VecDeque<String>,
     files: HashMap<String, (&'static str, Vec<u8>)>,
     attachments: HashMap<String, String>,
     stickers: HashMap<String, String>,
@@ -122,6 +124,15 @@ struct Data {
     inject: HashMap<String, VecDeque<i64>>,
     /// How long to hold the next REST request of an action before answering it.
     delays: HashMap<String, VecDeque<Duration>>,
+}
+
+impl Data {
+    fn saw_token(&mut self, token: &str) {
+        if self.tokens.len() == crate::KEPT_RECORDS {
+            self.tokens.pop_front();
+        }
+        self.tokens.push_back(token.to_owned());
+    }
 }
 
 struct State {
@@ -478,6 +489,11 @@ impl MixinSim {
 
     pub fn open_sockets(&self) -> usize {
         lock(&self.state.data).sockets.len()
+    }
+
+    /// Every bearer token presented, to REST and Blaze (the secrets audit searches for each).
+    pub fn seen_tokens(&self) -> Vec<String> {
+        lock(&self.state.data).tokens.iter().cloned().collect()
     }
 
     /// Every token is refused from now on (as after the session was revoked), or accepted again.

@@ -514,6 +514,15 @@ impl RealtimeSim {
             .count()
     }
 
+    /// Sockets subscribed to a symbol's prices.
+    pub fn price_subscribers(&self, symbol: &str) -> usize {
+        lock(&self.state.data)
+            .sockets
+            .values()
+            .filter(|s| s.symbols.contains(symbol))
+            .count()
+    }
+
     /// Sockets subscribed to a room.
     pub fn subscribers(&self, room: &str) -> usize {
         lock(&self.state.data)

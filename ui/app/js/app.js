@@ -26,6 +26,7 @@ import { installShortcuts } from './shortcuts.js';
 import { createBatchDrawer } from './batches.js';
 import { installDialogFocus } from './dialog-focus.js';
 import { installSidebarToggle } from './sidebar-toggle.js';
+import { installMessageActions } from './message-actions.js';
 
 export async function startApp() {
   const state = createState();
@@ -224,6 +225,15 @@ export async function startApp() {
   installShortcuts({ state, search, settings: { open: openSettings }, openRoomByKey, showError });
   const inspector = createInspector({ accounts: () => state.accounts });
   byId('open-inspector').addEventListener('click', () => inspector.open().catch(showError));
+  installMessageActions({
+    container: byId('timeline'),
+    timeline,
+    state,
+    viewer,
+    inspector,
+    onRetry: (localId) => call('retry_message', { localId }).catch(showError),
+    showError,
+  });
   const themeChoice = byId('theme-choice');
   themeChoice.value = applyTheme(savedTheme());
   themeChoice.addEventListener('change', () => {

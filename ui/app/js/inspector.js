@@ -9,6 +9,14 @@ import { preciseTime } from './time.js';
 
 /** Rows drawn at most (the newest); the backend keeps more. */
 const SHOWN = 300;
+/** Frames the page holds at most (the newest), as many as one read returns. */
+const HELD = 1000;
+
+/** The frames held after a read: the new ones appended, the oldest beyond `HELD` dropped. */
+export function mergeFrames(held, newer) {
+  const all = newer.length ? held.concat(newer) : held;
+  return all.length > HELD ? all.slice(all.length - HELD) : all;
+}
 
 /** Frames that match the filters. */
 export function filterFrames(frames, { direction = '', text = '' } = {}) {
@@ -48,10 +56,15 @@ export function createInspector({ accounts }) {
     status.textContent = `${count}${refused ? `, ${refused} refused as malformed` : ''}${f.pause.checked ? ' (paused)' : ''}`;
   }
 
+  /** Reads only the frames recorded since the last read (all of them after `reset`). */
   async function load() {
     if (f.pause.checked) return;
+    const account = f.account.value || null;
+    const after = frames.length ? frames[frames.length - 1].seq : null;
     try {
-      frames = await call('inspector_frames', { account: f.account.value || null });
+      const newer = await call('inspector_frames', { account, after });
+      if (account !== (f.account.value || null)) return;
+      frames = mergeFrames(frames, newer);
       draw();
     } catch (e) {
       status.textContent = `Frames could not be read: ${e.message}`;
@@ -66,7 +79,12 @@ export function createInspector({ accounts }) {
 
   for (const input of [f.direction, f.text]) input.addEventListener('input', draw);
   f.direction.addEventListener('change', draw);
-  f.account.addEventListener('change', load);
+  function reset() {
+    frames = [];
+    return load();
+  }
+
+  f.account.addEventListener('change', reset);
   f.pause.addEventListener('change', () => (f.pause.checked ? draw() : load()));
   byId('close-inspector').addEventListener('click', close);
   dialog.addEventListener('keydown', (event) => {
@@ -82,15 +100,17 @@ export function createInspector({ accounts }) {
   });
 
   return {
-    async open() {
-      const chosen = f.account.value;
+    /** Opens the inspector; `account` and `text` preset its filters (a message's details do). */
+    async open({ account = null, text = null } = {}) {
+      const chosen = account ?? f.account.value;
+      if (text !== null) f.text.value = text;
       clear(f.account);
       f.account.append(el('option', { text: 'All accounts', attrs: { value: '' } }));
       for (const account of accounts().values()) f.account.append(el('option', { text: account.display_name, attrs: { value: account.id } }));
       f.account.value = chosen;
       dialog.hidden = false;
       byId('close-inspector').focus();
-      await load();
+      await reset();
       clearInterval(timer);
       timer = setInterval(load, 1000);
     },

@@ -149,15 +149,18 @@ export function createViewer() {
       clear(dialog);
       const closeButton = el('button', { class: 'viewer-close', text: 'Close', attrs: { type: 'button', 'aria-label': 'Close the image' }, on: { click: close } });
       const caption = el('p', { class: 'viewer-caption', text: (message.media && message.media.url) || '' });
-      dialog.append(closeButton, el('span', { class: 'media-loading', text: 'Loading…' }), caption);
+      const loading = el('span', { class: 'media-loading', text: 'Loading…' });
+      dialog.append(closeButton, loading, caption);
       dialog.hidden = false;
       closeButton.focus();
+      // Closed (or opened on another image) before the picture came: nothing to put in.
       try {
         const info = await call('prepare_media', { localId: message.local_id, thumb: false });
-        dialog.children[1].replaceWith(el('img', { attrs: { src: info.src, alt: message.text || 'Image' } }));
+        if (!loading.isConnected) return;
+        loading.replaceWith(el('img', { attrs: { src: info.src, alt: message.text || 'Image' } }));
         caption.textContent = `${formatSize(info.size)} · ${caption.textContent}`;
       } catch (e) {
-        dialog.children[1].replaceWith(el('span', { class: 'media-error', text: `The image could not be loaded: ${e.message}` }));
+        if (loading.isConnected) loading.replaceWith(el('span', { class: 'media-error', text: `The image could not be loaded: ${e.message}` }));
       }
     },
   };

@@ -35,6 +35,13 @@ export function accountEditor(account, { onSave }) {
   }));
   const inputFor = (field) => (field === 'display_name' ? name : addresses.find((a) => a.field === field)?.input || null);
   const error = el('div', { class: 'form-error', attrs: { role: 'alert' } });
+  // Shown once the backend asks (needs_confirmation): a plain address on another machine that
+  // the account's credentials would travel to, as the add form asks.
+  const consentId = `edit-unencrypted-${account.id}`;
+  const consentBox = el('input', { attrs: { id: consentId, type: 'checkbox' } });
+  const consent = el('div', { class: 'checkbox-row', hidden: true }, [
+    consentBox, el('label', { text: 'Send my credentials to this address unencrypted', attrs: { for: consentId } }),
+  ]);
   const save = el('button', { text: 'Save', attrs: { type: 'submit' } });
   const button = el('button', {
     text: 'Edit', class: 'edit-account',
@@ -44,6 +51,7 @@ export function accountEditor(account, { onSave }) {
     el('label', { text: 'Name', attrs: { for: name.id } }), name,
     ...addresses.flatMap((a) => [el('label', { text: a.label, attrs: { for: a.input.id } }), a.input]),
     el('p', { class: 'help', text: 'A changed address reconnects the account; its rooms, history and keyring secret stay. To use another key or token, remove the account and add it again.' }),
+    consent,
     el('div', { class: 'account-edit-buttons' }, [
       save,
       el('button', { text: 'Cancel', attrs: { type: 'button' }, on: { click: () => show(false) } }),
@@ -71,7 +79,7 @@ export function accountEditor(account, { onSave }) {
       showErrorAtField(fieldProblem('display_name', 'Give the account a name.'), inputFor);
       return;
     }
-    const edit = { addresses: addresses.filter((a) => a.input.value.trim() !== a.value).map((a) => ({ field: a.field, value: a.input.value.trim() })) };
+    const edit = { allow_unencrypted: !consent.hidden && consentBox.checked, addresses: addresses.filter((a) => a.input.value.trim() !== a.value).map((a) => ({ field: a.field, value: a.input.value.trim() })) };
     if (name.value.trim() !== account.display_name) edit.display_name = name.value.trim();
     if (!edit.display_name && edit.addresses.length === 0) {
       show(false);
@@ -81,6 +89,7 @@ export function accountEditor(account, { onSave }) {
     try {
       await onSave(account, edit);
     } catch (e) {
+      if (e.kind === 'needs_confirmation') consent.hidden = false;
       if (!showErrorAtField(e, inputFor)) showErrorIn(error, e);
     } finally {
       save.disabled = false;

@@ -10,6 +10,7 @@ import { createMexcFields, mexcAccountMode, mexcAccountDetails } from './setting
 import { createRealtimeFields, realtimeAccountDetails } from './settings-realtime.js';
 import { createMixinFields, mixinAccountMode } from './settings-mixin.js';
 import { showErrorAtField, clearFieldErrors } from './field-errors.js';
+import { createUnencryptedConsent } from './unencrypted.js';
 import { showErrorIn } from './error-view.js';
 import { accountEditor } from './settings-edit.js';
 
@@ -30,12 +31,23 @@ export function createSettings({
   const error = byId('add-account-error');
   const submit = byId('add-account-submit');
   const service = byId('new-service');
+  const consent = createUnencryptedConsent(form);
+  /** Asks the user to tick the consent when the backend refused an unencrypted address. */
+  const askingConsent = (action) => async (request) => {
+    try {
+      return await action(consent.apply(request));
+    } catch (e) {
+      if (e.kind === 'needs_confirmation') consent.reveal();
+      throw e;
+    }
+  };
   /** The add-account fields of each service (`fields-<service>` in the page), by service. */
   const forms = {
+    // mockly carries no credential: its check before adding asks no consent.
     mockly: createMocklyFields({ onTest: onTestMockly }),
-    mexc: createMexcFields({ onModeChange: () => { clearFieldErrors(form); showErrorIn(error, null); } }),
-    realtime: createRealtimeFields({ onTest: onTestRealtime }),
-    mixin: createMixinFields({ onCheck: onCheckMixin }),
+    mexc: createMexcFields({ onModeChange: () => { clearFieldErrors(form); showErrorIn(error, null); consent.update(); } }),
+    realtime: createRealtimeFields({ onTest: askingConsent(onTestRealtime) }),
+    mixin: createMixinFields({ onCheck: askingConsent(onCheckMixin) }),
   };
   /** What an account row shows after the service's name, by service. */
   const modes = { mexc: mexcAccountMode, mixin: mixinAccountMode };
@@ -83,6 +95,7 @@ export function createSettings({
     }
     clearFieldErrors(form);
     showErrorIn(error, null);
+    consent.update();
   }
   service.addEventListener('change', showFields);
   showFields();
@@ -104,6 +117,7 @@ export function createSettings({
     displayName.value = '';
     for (const fields of Object.values(forms)) fields.reset();
     clearFieldErrors(form);
+    consent.update();
   }
 
   function close() {
@@ -128,6 +142,10 @@ export function createSettings({
       showProblem(problem);
       return;
     }
+    if (consent.missing()) {
+      showProblem('Tick “Send my credentials to this address unencrypted”, or use an https:// or wss:// address.');
+      return;
+    }
     submit.disabled = true;
     try {
       if (checked && fields.precheck) {
@@ -142,7 +160,7 @@ export function createSettings({
           return;
         }
       }
-      await onAdd(payload, byId('new-auto-media').checked);
+      await askingConsent((request) => onAdd(request, byId('new-auto-media').checked))(payload);
       reset();
       close();
     } catch (e) {

@@ -17,6 +17,19 @@ export const TYPING_TTL_MS = 6000;
 /** Alerts kept for the notifications panel. */
 export const ALERT_LIMIT = 200;
 
+/**
+ * Most entries the live maps keep (presence per room, users' presence, rooms with typers, a
+ * room's typers, an account's prices): the server chooses their keys, so each map is bounded
+ * and forgets its oldest entry first.
+ */
+export const LIVE_LIMITS = { presence: 10_000, online: 10_000, typingRooms: 1_000, typers: 100, prices: 256 };
+
+/** Sets `key` in `map`, forgetting the oldest entry when a new key would pass `limit`. */
+export function setBounded(map, key, value, limit) {
+  if (!map.has(key) && map.size >= limit) map.delete(map.keys().next().value);
+  map.set(key, value);
+}
+
 /** Most messages kept in memory per room; older ones are reloaded from the store on scroll. */
 export const ROOM_WINDOW = 1000;
 
@@ -138,19 +151,26 @@ export function applyBatch(state, events) {
         upsertMessage(state, event, changed);
         break;
       case 'presence':
-        state.presence.set(roomKey(event.account, event.room), event.online);
+        setBounded(state.presence, roomKey(event.account, event.room), event.online, LIVE_LIMITS.presence);
         changed.rooms = true;
         break;
-      case 'user_status':
-        state.online.set(userKey(event.account, event.user), event.online);
+      case 'user_status': {
+        // Someone offline is as good as never seen: only who is online is kept.
+        const key = userKey(event.account, event.user);
+        if (event.online) setBounded(state.online, key, true, LIVE_LIMITS.online);
+        else state.online.delete(key);
         changed.live = true;
         break;
+      }
       case 'typing': {
         const key = roomKey(event.account, event.room);
+        const now = Date.now();
         const typers = state.typing.get(key) || new Map();
-        if (event.active) typers.set(event.user, { name: event.name || event.user, until: Date.now() + TYPING_TTL_MS });
+        for (const [user, entry] of typers) if (entry.until <= now) typers.delete(user);
+        if (event.active) setBounded(typers, event.user, { name: event.name || event.user, until: now + TYPING_TTL_MS }, LIVE_LIMITS.typers);
         else typers.delete(event.user);
-        state.typing.set(key, typers);
+        if (typers.size) setBounded(state.typing, key, typers, LIVE_LIMITS.typingRooms);
+        else state.typing.delete(key);
         changed.live = true;
         break;
       }
@@ -158,7 +178,7 @@ export function applyBatch(state, events) {
         const book = state.prices.get(event.account) || new Map();
         for (const tick of event.ticks) {
           const before = book.get(tick.symbol);
-          book.set(tick.symbol, { ...tick, previous: before ? before.price : null });
+          setBounded(book, tick.symbol, { ...tick, previous: before ? before.price : null }, LIVE_LIMITS.prices);
         }
         state.prices.set(event.account, book);
         changed.live = true;

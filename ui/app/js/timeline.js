@@ -92,7 +92,7 @@ function bodyElements(message, handlers) {
  */
 export function renderMessage(message, { showSender = true, onRetry = () => {}, onOpenImage = () => {}, autoMedia = () => true, whole = false, onWhole = () => {} } = {}) {
   if (message.kind === 'system') {
-    return el('div', { class: 'notice', attrs: { 'data-local-id': message.local_id } }, [
+    return el('div', { class: 'notice', attrs: { 'data-local-id': message.local_id, tabindex: '-1' } }, [
       ...longText(el('span', { class: 'notice-text' }), message.text, asText, { whole, onWhole }),
       timeElement(message),
     ]);
@@ -101,7 +101,8 @@ export function renderMessage(message, { showSender = true, onRetry = () => {}, 
   const classes = ['message', message.own ? 'own' : 'other', showSender ? 'first' : 'continued'];
   return el('article', {
     class: classes.join(' '),
-    attrs: { 'data-local-id': message.local_id, 'aria-label': `${message.own ? 'You' : sender}, ${clockTime(message.ts_ms)}` },
+    // Focusable by script (message-keys.js), so the keyboard can reach its menu.
+    attrs: { 'data-local-id': message.local_id, tabindex: '-1', 'aria-label': `${message.own ? 'You' : sender}, ${clockTime(message.ts_ms)}` },
   }, [
     showSender && !message.own ? avatarElement(message, sender, autoMedia(message.account)) : null,
     el('div', { class: 'bubble' }, [
@@ -287,8 +288,10 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
     for (const row of wanted) {
       let entry = rendered.get(row.key);
       const stale = entry && (entry.row.message !== row.message || entry.row.showSender !== row.showSender || entry.row.ms !== row.ms);
+      let refocus = false;
       if (stale) {
         if (cursor === entry.node) cursor = cursor.nextSibling;
+        refocus = entry.node === document.activeElement;
         resizes?.unobserve(entry.node);
         entry.node.remove();
         entry = null;
@@ -301,6 +304,8 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
       entry.row = row;
       if (entry.node === cursor) cursor = cursor.nextSibling;
       else container.insertBefore(entry.node, cursor);
+      // A focused message that changed (its delivery state) keeps the keyboard's place.
+      if (refocus) entry.node.focus({ preventScroll: true });
     }
   }
 
@@ -348,6 +353,11 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
   }
 
   return {
+    /** The shown room's message with this local id, or null. */
+    messageOf(localId) {
+      const index = indexByKey.get(localId);
+      return index === undefined ? null : rows[index].message;
+    },
     /**
      * Renders `messages` (sorted by local_id) of room `key`. `live`: they end with the newest
      * message, so a reader at the bottom stays there; otherwise (an older window) the view holds.

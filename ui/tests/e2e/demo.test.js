@@ -62,6 +62,13 @@ test('the Demo room works end to end and keeps its history across a restart', as
     assert.match(log, /start-up: page drew its first screen after_start_ms=\d+/);
     assert.match(log, /rooms on screen after_start_ms=\d+/);
     assert.doesNotMatch(log, /did not report its first screen/);
+    // The shell's own log (at debug level, see scripts/e2e.sh) holds none of the Demo's
+    // credentials, and every listenKey in an address is redacted.
+    assert.match(log, / DEBUG /, 'the log is detailed');
+    for (const secret of ['demo-api-key-not-a-secret', 'demo-api-secret-not-a-secret', 'demo-password-not-a-secret']) {
+      assert.equal(log.includes(secret), false, `${secret} is not in the log`);
+    }
+    assert.doesNotMatch(log, /listenKey=(?!%5Bredacted%5D|\[redacted\])/i, 'a listenKey in an address is redacted');
 
     // The window may call Parley's own commands and nothing else.
     const verdict = await session.scriptAsync(`

@@ -5,32 +5,19 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { openSession } from './webdriver.js';
+import { axeViolations } from './axe.js';
 
 const app = process.env.PARLEY_APP_BIN;
 const artifacts = process.env.PARLEY_E2E_ARTIFACTS || fileURLToPath(new URL('../artifacts/', import.meta.url));
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 async function textOf(session, css) {
   const [node] = await session.findAll(css);
   return node ? session.text(node) : '';
-}
-
-/** Runs axe on the page; returns the serious and critical violations, described. */
-async function axeViolations(session) {
-  await session.script(`${axeSource}\nwindow.axe = axe; return true;`);
-  const result = await session.scriptAsync(`
-    const done = arguments[arguments.length - 1];
-    window.axe.run(document, { resultTypes: ['violations'] })
-      .then((r) => done(r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', '))))
-      .catch((e) => done(['axe failed: ' + e]));`);
-  return result;
 }
 
 /** Launches the app a second time (default profile); resolves with its exit code. */

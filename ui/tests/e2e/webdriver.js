@@ -60,6 +60,26 @@ export async function openSession(application, args) {
     async setWindowSize(width, height) {
       return request('POST', s('/window/rect'), { width, height });
     },
+    /** Real input: a right click on `element` (W3C pointer actions, button 2). */
+    async contextClick(element) {
+      await request('POST', s('/actions'), {
+        actions: [{
+          type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' },
+          actions: [
+            { type: 'pointerMove', origin: { [ELEMENT]: element }, x: 0, y: 0 },
+            { type: 'pointerDown', button: 2 }, { type: 'pointerUp', button: 2 },
+          ],
+        }],
+      });
+      await request('DELETE', s('/actions'));
+    },
+    /** Real key presses to whatever has focus: `keys` pressed in order, released in reverse. */
+    async press(...keys) {
+      const down = keys.map((value) => ({ type: 'keyDown', value }));
+      const up = [...keys].reverse().map((value) => ({ type: 'keyUp', value }));
+      await request('POST', s('/actions'), { actions: [{ type: 'key', id: 'keyboard', actions: [...down, ...up] }] });
+      await request('DELETE', s('/actions'));
+    },
     async screenshot() {
       return Buffer.from(await request('GET', s('/screenshot')), 'base64');
     },

@@ -66,13 +66,27 @@ test('a refused address is shown at its field, with its details', async () => {
   assertInert(row('rt-1'), assert);
 });
 
+test('a plain address on another machine asks for consent at the form, then is sent with it', async () => {
+  $('edit-base_url-rt-1').value = 'http://chat.example.org';
+  refusal = { kind: 'needs_confirmation', field: 'base_url', message: 'http://chat.example.org is not encrypted: your credentials would cross the network readable by anyone on the way.' };
+  const box = $('edit-unencrypted-rt-1');
+  assert.equal(box.closest('[hidden]') !== null, true, 'not asked before the backend says so');
+  await save('rt-1');
+  assert.equal(box.closest('.checkbox-row').hidden, false, 'asked now');
+  assert.equal($('edit-base_url-rt-1').getAttribute('aria-invalid'), 'true');
+  box.checked = true;
+  refusal = null;
+  await save('rt-1');
+  assert.equal(calls.filter((c) => c.command === 'update_account').at(-1).args.edit.allow_unencrypted, true);
+});
+
 test('Save sends only what changed; the row shows the new name and the focus returns to Edit', async () => {
   refusal = null;
   $('edit-display_name-rt-1').value = ' Trading floor ';
   $('edit-base_url-rt-1').value = 'https://chat.example.org';
   await save('rt-1');
   const sent = calls.filter((c) => c.command === 'update_account').at(-1).args;
-  assert.deepEqual(sent, { account: 'rt-1', edit: { display_name: 'Trading floor', addresses: [{ field: 'base_url', value: 'https://chat.example.org' }] } });
+  assert.deepEqual(sent, { account: 'rt-1', edit: { allow_unencrypted: false, display_name: 'Trading floor', addresses: [{ field: 'base_url', value: 'https://chat.example.org' }] } });
   await settle();
   assert.equal(row('rt-1').querySelector('.account-name').textContent, 'Trading floor');
   assert.equal(row('rt-1').querySelector('form.account-edit').hidden, true);

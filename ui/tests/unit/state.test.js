@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CAPABILITIES } from './page.js';
-import { createState, applySnapshot, applyBatch, loadHistory, loadNewer, roomKey, describeState, ROOM_WINDOW } from '../../app/js/state.js';
+import { createState, applySnapshot, applyBatch, loadHistory, loadNewer, roomKey, describeState, ROOM_WINDOW, LIVE_LIMITS } from '../../app/js/state.js';
 
 function snapshot() {
   return {
@@ -98,4 +98,33 @@ test('scrolling far back keeps the window bounded, and scrolling down brings the
   assert.ok(!state.detached.has(key));
   applyBatch(state, [msg(5001)]);
   assert.equal(state.messages.get(key).at(-1).local_id, 5001);
+});
+
+test('a server naming endless rooms, users, typers and symbols cannot grow the page without bound', () => {
+  const state = createState();
+  const flood = 30_000;
+  const events = [];
+  for (let i = 0; i < flood; i += 1) {
+    events.push({ event: 'presence', account: 'rt', room: `room-${i}`, online: i });
+    events.push({ event: 'user_status', account: 'rt', user: `u-${i}`, online: true });
+    events.push({ event: 'typing', account: 'rt', room: `room-${i % 2000}`, user: `t-${i}`, name: `T${i}`, active: true });
+  }
+  events.push({ event: 'prices', account: 'rt', ticks: Array.from({ length: 1000 }, (_, i) => ({ symbol: `S${i}`, price: i, change: 0, change_percent: 0 })) });
+  applyBatch(state, events);
+  assert.equal(state.presence.size, LIVE_LIMITS.presence);
+  assert.equal(state.presence.get(roomKey('rt', `room-${flood - 1}`)), flood - 1, 'the newest is kept');
+  assert.equal(state.online.size, LIVE_LIMITS.online);
+  assert.ok(state.typing.size <= LIVE_LIMITS.typingRooms);
+  for (const typers of state.typing.values()) assert.ok(typers.size <= LIVE_LIMITS.typers);
+  assert.equal(state.prices.get('rt').size, LIVE_LIMITS.prices);
+  applyBatch(state, [{ event: 'user_status', account: 'rt', user: `u-${flood - 1}`, online: false }]);
+  assert.equal(state.online.size, LIVE_LIMITS.online - 1, 'going offline forgets the user');
+});
+
+test('a room whose typers all stopped is forgotten', () => {
+  const state = createState();
+  applyBatch(state, [{ event: 'typing', account: 'rt', room: 'r', user: 'a', active: true }]);
+  assert.equal(state.typing.size, 1);
+  applyBatch(state, [{ event: 'typing', account: 'rt', room: 'r', user: 'a', active: false }]);
+  assert.equal(state.typing.size, 0);
 });

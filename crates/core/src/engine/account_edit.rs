@@ -5,7 +5,7 @@
 use super::{lock, Engine, EngineError, Field};
 use crate::account::{Account, AccountId};
 use crate::event::Event;
-use crate::services::form;
+use crate::services::{form, ServiceSettings};
 use serde::Deserialize;
 
 /// What the user changed; what is left out stays as it is.
@@ -16,6 +16,10 @@ pub struct AccountEdit {
     /// New addresses, each named by the add form's field (endpoint, rest_base, base_url, …).
     #[serde(default)]
     pub addresses: Vec<AddressEdit>,
+    /// The user confirmed that the account's credentials may travel to a new plain http:// or
+    /// ws:// address on another machine (as the add form asks).
+    #[serde(default)]
+    pub allow_unencrypted: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -43,7 +47,7 @@ impl Engine {
             account.display_name = checked_name(&name)?;
         }
         for AddressEdit { field, value } in &edit.addresses {
-            account.settings.service_mut().set_address(*field, value)?;
+            set_address(&mut account.settings, *field, value, edit.allow_unencrypted)?;
         }
         if account == before {
             return Ok(account);
@@ -64,6 +68,20 @@ impl Engine {
     }
 }
 
+/// Sets one address, refusing as the add form does a plain address on another machine that the
+/// account's credentials would travel to unless the user confirmed it.
+fn set_address(
+    settings: &mut ServiceSettings,
+    field: Field,
+    value: &str,
+    allow_unencrypted: bool,
+) -> Result<(), EngineError> {
+    if settings.service().needs_secret() {
+        form::encrypted_or_confirmed(field, value, "credentials", allow_unencrypted)?;
+    }
+    settings.service_mut().set_address(field, value)
+}
+
 /// A new name: trimmed, not empty, bounded, without control characters.
 fn checked_name(name: &str) -> Result<String, EngineError> {
     let name = name.trim();
@@ -74,4 +92,59 @@ fn checked_name(name: &str) -> Result<String, EngineError> {
     }
     form::text(Field::DisplayName, "name", name, form::MAX_ID)?;
     Ok(name.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::ErrorKind;
+    use crate::services::mockly::MocklySettings;
+    use crate::services::realtime::RealtimeSettings;
+
+    #[test]
+    fn a_plain_address_on_another_machine_needs_the_users_confirmation_when_credentials_go_there() {
+        let mut realtime =
+            ServiceSettings::Realtime(RealtimeSettings::new("https://api.example.com"));
+        let e = set_address(
+            &mut realtime,
+            Field::BaseUrl,
+            "http://api.example.com",
+            false,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.kind(), e.field()),
+            (ErrorKind::NeedsConfirmation, Some(Field::BaseUrl))
+        );
+        set_address(
+            &mut realtime,
+            Field::BaseUrl,
+            "http://127.0.0.1:8080",
+            false,
+        )
+        .expect("this machine: nothing crosses the network");
+        set_address(
+            &mut realtime,
+            Field::BaseUrl,
+            "http://api.example.com",
+            true,
+        )
+        .expect("confirmed");
+        let ServiceSettings::Realtime(s) = &realtime else {
+            unreachable!()
+        };
+        assert_eq!(s.base_url, "http://api.example.com");
+
+        let mut mockly = ServiceSettings::Mockly(MocklySettings {
+            client_id: "me".into(),
+            endpoint: "wss://mockly.me/ws/chat/{client_id}".into(),
+        });
+        set_address(
+            &mut mockly,
+            Field::Endpoint,
+            "ws://chat.example.com/ws/{client_id}",
+            false,
+        )
+        .expect("mockly carries no credential");
+    }
 }

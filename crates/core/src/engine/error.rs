@@ -51,6 +51,13 @@ pub enum EngineError {
         max: usize,
         retry_after_ms: u64,
     },
+    /// A credential would travel unencrypted to another machine (`http://`, `ws://`) and the
+    /// user has not confirmed that it may.
+    #[error("{address} is not encrypted: your {credential} would cross the network readable by anyone on the way. Use https:// or wss://, or confirm that it may be sent unencrypted")]
+    Unencrypted {
+        address: String,
+        credential: &'static str,
+    },
     /// The error comes from one field of the settings the user typed.
     #[error("{source}")]
     InField {
@@ -91,6 +98,8 @@ pub enum ErrorKind {
     UnknownAccount,
     UnknownRoom,
     RateLimited,
+    /// Allowed only once the user confirms it (an unencrypted address for a credential).
+    NeedsConfirmation,
     ServiceRefused,
     Unreachable,
     Keyring,
@@ -132,6 +141,7 @@ impl EngineError {
                 RestError::Malformed { .. } => ErrorKind::Internal,
             },
             EngineError::RateLimited { .. } => ErrorKind::RateLimited,
+            EngineError::Unencrypted { .. } => ErrorKind::NeedsConfirmation,
             EngineError::InField { source, .. } => source.kind(),
         }
     }

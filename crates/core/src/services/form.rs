@@ -103,7 +103,80 @@ pub fn address(
     }
 }
 
+/// Checks that an address a credential travels to is encrypted (`https://`, `wss://`), on this
+/// machine (loopback never leaves it: the simulators, a local server or tunnel), or confirmed
+/// by the user for plain `http://` / `ws://`. Run before anything is sent to it.
+pub fn encrypted_or_confirmed(
+    field: Field,
+    address: &str,
+    credential: &'static str,
+    confirmed: bool,
+) -> Result<(), EngineError> {
+    let Ok(url) = url::Url::parse(address.trim()) else {
+        // Not an address at all: the service's own check says what is wrong with it.
+        return Ok(());
+    };
+    let plain = matches!(url.scheme(), "http" | "ws");
+    if !plain || confirmed || stays_on_this_machine(&url) {
+        return Ok(());
+    }
+    let mut shown = url.clone();
+    shown.set_query(None);
+    let _ = shown.set_password(None);
+    Err(EngineError::Unencrypted {
+        address: shown.origin().ascii_serialization(),
+        credential,
+    }
+    .in_field(field))
+}
+
+fn stays_on_this_machine(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
 /// The name the user gave, if it is a usable one.
 pub fn display_name(name: Option<String>) -> Option<String> {
     name.filter(|n| !n.trim().is_empty() && n.len() <= MAX_ID)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::ErrorKind;
+
+    #[test]
+    fn a_credential_goes_unencrypted_only_on_this_machine_or_when_confirmed() {
+        let check = |address: &str, confirmed| {
+            encrypted_or_confirmed(Field::BaseUrl, address, "API key", confirmed)
+        };
+        for fine in [
+            "https://chat.example",
+            "wss://chat.example/ws",
+            "http://127.0.0.1:8080",
+            "ws://localhost:9000/ws",
+            "http://[::1]:80",
+            "not an address",
+        ] {
+            assert!(check(fine, false).is_ok(), "{fine}");
+        }
+        for plain in [
+            "http://chat.example",
+            "ws://10.0.0.5/ws",
+            "HTTP://Chat.Example:8080/api?token=x",
+        ] {
+            let e = check(plain, false).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::NeedsConfirmation, "{plain}");
+            assert_eq!(e.field(), Some(Field::BaseUrl));
+            assert!(
+                e.to_string().contains("API key") && !e.to_string().contains("token=x"),
+                "{e}"
+            );
+            assert!(check(plain, true).is_ok(), "{plain} confirmed");
+        }
+    }
 }

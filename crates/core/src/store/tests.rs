@@ -73,7 +73,8 @@ async fn the_write_ahead_log_is_copied_into_the_database_in_the_background() {
     // The writer alone would leave these pages in the log (it checkpoints past 4,000 pages);
     // the checkpoint thread copies them into the database file within moments.
     let database_bytes = || std::fs::metadata(&path).unwrap().len();
-    for _ in 0..30 {
+    // Polled for up to a minute: a loaded machine may be slow, never wrong.
+    for _ in 0..600 {
         if database_bytes() > 100 * 4096 {
             break;
         }
@@ -245,28 +246,39 @@ async fn a_write_is_reported_stored_only_once_its_batch_is_committed() {
         })
         .await
         .unwrap();
-    // The writer is busy, so the next two jobs share one batch.
+    // The writer is held busy until both next jobs are queued, so they share one batch.
     let writer = store.clone();
+    let (started, writer_busy) = tokio::sync::oneshot::channel();
+    let (release, held) = std::sync::mpsc::channel::<()>();
     let busy = tokio::spawn(async move {
         writer
-            .run(|_| {
-                std::thread::sleep(std::time::Duration::from_millis(200));
+            .run(move |_| {
+                let _ = started.send(());
+                let _ = held.recv_timeout(std::time::Duration::from_secs(60));
                 Ok(())
             })
             .await
     });
-    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    let dooms_the_commit = store.run(|c| {
+    writer_busy.await.unwrap();
+    let mut dooms_the_commit = Box::pin(store.run(|c| {
         c.execute("INSERT INTO child VALUES (42)", [])?;
         Ok(())
-    });
-    let message = store.run(|c| {
+    }));
+    let mut message = Box::pin(store.run(|c| {
         messages::ingest(
             c,
             &account(),
             &incoming(Some("m1"), "ann", false, "lost with its batch"),
         )
-    });
+    }));
+    // Polling each once hands its job to the writer (still held), then the writer goes on.
+    std::future::poll_fn(|cx| {
+        let _ = std::future::Future::poll(dooms_the_commit.as_mut(), cx);
+        let _ = std::future::Future::poll(message.as_mut(), cx);
+        std::task::Poll::Ready(())
+    })
+    .await;
+    release.send(()).unwrap();
     let (doomed, message) = tokio::join!(dooms_the_commit, message);
     busy.await.unwrap().unwrap();
     assert!(matches!(doomed, Err(StoreError::NotSaved(_))), "{doomed:?}");

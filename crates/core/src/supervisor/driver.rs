@@ -784,6 +784,7 @@ impl Supervisor {
         body: String,
     ) -> FrameRecord {
         FrameRecord {
+            seq: 0,
             at_ms: crate::timestamp::now_ms(),
             account: self.account.clone(),
             room: self.room.clone(),

@@ -118,6 +118,10 @@ async fn handle(
             let key: String = (0..64)
                 .map(|_| char::from_digit(fastrand::u32(..16), 16).unwrap_or('0'))
                 .collect();
+            if data.created_listen_keys.len() == crate::KEPT_RECORDS {
+                data.created_listen_keys.pop_front();
+            }
+            data.created_listen_keys.push_back(key.clone());
             data.listen_keys.insert(
                 key.clone(),
                 ListenKey {

@@ -39,6 +39,7 @@ fn admit(state: &State, req: &Request) -> Result<String, String> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or("no bearer token")?;
+    lock(&state.data).saw_token(token);
     if state.refuse_tokens.load(Ordering::SeqCst) {
         return Err("session revoked".into());
     }

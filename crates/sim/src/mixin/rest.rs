@@ -60,6 +60,7 @@ async fn handle(
     let uri_signed = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let bot = {
         let mut data = lock(&state.data);
+        data.saw_token(token);
         let verified = jwt::verify(token, method.as_str(), uri_signed, &body, |uid, sid| {
             data.bots
                 .get(uid)

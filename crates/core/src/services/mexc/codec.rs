@@ -11,9 +11,9 @@ use crate::codec::{
 };
 use crate::message::{IncomingMessage, Media, MessageKind};
 use chrono::{FixedOffset, TimeZone};
-use data::Data;
 use serde::Deserialize;
 use serde_json::json;
+use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::time::Duration;
 
@@ -21,6 +21,8 @@ use std::time::Duration;
 pub const DEFAULT_ENDPOINT: &str = "wss://wbs.p2p.mexc.com/ws";
 /// Chat frames are small; anything over this is refused unparsed [I].
 pub const MAX_FRAME_BYTES: usize = 1024 * 1024;
+/// The reused buffer for a frame's chat message is dropped after a message larger than this.
+const KEPT_INNER_BYTES: usize = 64 * 1024;
 /// Our limit on an outgoing text [I]: the service documents none.
 pub const MAX_CONTENT_BYTES: usize = 8 * 1024;
 
@@ -38,11 +40,16 @@ pub struct Conversation {
 
 pub struct MexcCodec {
     chat: Conversation,
+    /// The chat message of the frame being decoded, unescaped; reused from frame to frame.
+    inner: String,
 }
 
 impl MexcCodec {
     pub fn new(chat: Conversation) -> Self {
-        MexcCodec { chat }
+        MexcCodec {
+            chat,
+            inner: String::new(),
+        }
     }
 
     fn room(&self) -> String {
@@ -62,7 +69,7 @@ impl MexcCodec {
             .map(|t| t.timestamp_millis())
     }
 
-    fn message(&self, body: ChatBody, now_ms: i64) -> IncomingMessage {
+    fn message(&self, body: ChatBody<'_>, now_ms: i64) -> IncomingMessage {
         let kind = match body.kind {
             Some(1) => MessageKind::Text,
             Some(2) => MessageKind::Image,
@@ -73,7 +80,7 @@ impl MexcCodec {
                 MessageKind::Unsupported
             }
         };
-        let non_empty = |s: Option<String>| s.filter(|u| !u.is_empty());
+        let non_empty = |s: Option<Cow<'_, str>>| s.filter(|u| !u.is_empty()).map(Cow::into_owned);
         let media = match kind {
             MessageKind::Image => non_empty(body.image_url).map(|url| Media {
                 url,
@@ -92,22 +99,22 @@ impl MexcCodec {
             }),
             _ => None,
         };
-        let ts_raw = body.create_time.unwrap_or_default();
+        let ts_raw = body.create_time.map(Cow::into_owned).unwrap_or_default();
         let text = match (kind, body.content) {
             (MessageKind::Unsupported, content) => format!(
                 "Unsupported message (type {}){}",
                 body.kind.map_or("missing".into(), |t| t.to_string()),
                 content.map(|c| format!(": {c}")).unwrap_or_default()
             ),
-            (_, content) => content.unwrap_or_default(),
+            (_, content) => content.map(Cow::into_owned).unwrap_or_default(),
         };
         IncomingMessage {
             room: body
                 .conversation_id
                 .map_or_else(|| self.room(), |id| id.to_string()),
             service_id: body.id.map(|id| id.to_string()),
-            sender_id: body.from_user_id.unwrap_or_default(),
-            sender_name: body.from_nick_name,
+            sender_id: body.from_user_id.map(Cow::into_owned).unwrap_or_default(),
+            sender_name: body.from_nick_name.map(Cow::into_owned),
             own: body.is_self.unwrap_or(false),
             kind,
             text,
@@ -120,7 +127,8 @@ impl MexcCodec {
     }
 }
 
-/// The outer frame, borrowed from the text.
+/// The outer frame, borrowed from the text. `data` is kept raw (a string holding JSON, as
+/// documented, or the object itself, tolerated) and read once its shape is known.
 #[derive(Deserialize)]
 struct Envelope<'a> {
     #[serde(borrow)]
@@ -129,27 +137,36 @@ struct Envelope<'a> {
     #[serde(borrow)]
     msg: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
-    data: Data<'a>,
+    data: Option<&'a RawValue>,
 }
 
-/// The message body inside `data`. Every field optional: the doc's table is all we know.
+/// The message body inside `data`, borrowed where it has no escapes. Every field optional:
+/// the doc's table is all we know.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct ChatBody {
+struct ChatBody<'a> {
     id: Option<i64>,
-    content: Option<String>,
+    #[serde(borrow)]
+    content: Option<Cow<'a, str>>,
     conversation_id: Option<i64>,
     #[serde(rename = "type")]
     kind: Option<i64>,
-    image_url: Option<String>,
-    image_thumb_url: Option<String>,
-    video_url: Option<String>,
-    file_url: Option<String>,
-    create_time: Option<String>,
+    #[serde(borrow)]
+    image_url: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    image_thumb_url: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    video_url: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    file_url: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    create_time: Option<Cow<'a, str>>,
     #[serde(rename = "self")]
     is_self: Option<bool>,
-    from_user_id: Option<String>,
-    from_nick_name: Option<String>,
+    #[serde(borrow)]
+    from_user_id: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    from_nick_name: Option<Cow<'a, str>>,
 }
 
 impl Codec for MexcCodec {
@@ -175,21 +192,31 @@ impl Codec for MexcCodec {
             serde_json::from_str(text).map_err(|e| CodecError::InvalidJson(e.to_string()))?;
         match envelope.method.as_deref() {
             Some("RECEIVE_MESSAGE") => {
-                let body: ChatBody = match envelope.data {
+                let raw = envelope.data.map_or("", RawValue::get);
+                let mut inner = std::mem::take(&mut self.inner);
+                inner.clear();
+                let body = match raw.as_bytes().first() {
                     // Documented: a string holding JSON.
-                    Data::Text(inner) => {
+                    Some(b'"') => unescape::unescape_into(raw, &mut inner).and_then(|()| {
                         crate::wire::check_json_depth(inner.as_bytes())?;
-                        serde_json::from_str(&inner).map_err(|e| {
+                        serde_json::from_str::<ChatBody>(&inner).map_err(|e| {
                             CodecError::InvalidJson(format!("RECEIVE_MESSAGE data: {e}"))
-                        })?
-                    }
-                    // Tolerated: the object itself.
-                    Data::Object(object) => serde_json::from_value(object).map_err(|e| {
+                        })
+                    }),
+                    // Tolerated: the object itself (already checked for depth with the frame).
+                    Some(b'{') => serde_json::from_str::<ChatBody>(raw).map_err(|e| {
                         CodecError::UnexpectedShape(format!("RECEIVE_MESSAGE data: {e}"))
-                    })?,
-                    Data::Unusable => return Err(CodecError::MissingField("data")),
+                    }),
+                    _ => Err(CodecError::MissingField("data")),
                 };
-                Ok(vec![Inbound::Message(self.message(body, env.now_ms()))])
+                let decoded =
+                    body.map(|body| vec![Inbound::Message(self.message(body, env.now_ms()))]);
+                // Kept for the next frame, unless one huge message grew it (40 order chats
+                // must not each hold a megabyte).
+                if inner.capacity() <= KEPT_INNER_BYTES {
+                    self.inner = inner;
+                }
+                decoded
             }
             // The PONG: liveness is any frame, so nothing else to do.
             Some("PING") => Ok(Vec::new()),
@@ -318,6 +345,6 @@ impl Codec for MexcCodec {
     }
 }
 
-mod data;
 #[cfg(test)]
 mod tests;
+mod unescape;

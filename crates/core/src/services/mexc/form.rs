@@ -31,6 +31,9 @@ pub struct MexcForm {
     pub endpoint: Option<String>,
     #[serde(default)]
     pub rest_base: Option<String>,
+    /// The user confirmed that a plain `http://` / `ws://` address may carry the credentials.
+    #[serde(default)]
+    pub allow_unencrypted: bool,
 }
 
 impl MexcForm {
@@ -54,6 +57,26 @@ impl MexcForm {
             .iter()
             .map(|order| form::id(Field::Orders, "order number", order))
             .collect::<Result<Vec<_>, _>>()?;
+        let (credential, rest_credential) = match self.auth {
+            MexcAuth::ListenKey => ("listenKey", None),
+            MexcAuth::ApiKey => ("listenKey", Some("API key")),
+        };
+        if let Some(endpoint) = &self.endpoint {
+            form::encrypted_or_confirmed(
+                Field::Endpoint,
+                endpoint,
+                credential,
+                self.allow_unencrypted,
+            )?;
+        }
+        if let (Some(rest_base), Some(credential)) = (&self.rest_base, rest_credential) {
+            form::encrypted_or_confirmed(
+                Field::RestBase,
+                rest_base,
+                credential,
+                self.allow_unencrypted,
+            )?;
+        }
         Ok(NewAccount {
             display_name: form::display_name(self.display_name),
             settings: ServiceSettings::Mexc(MexcSettings {

@@ -82,10 +82,21 @@ mod tests {
 
     #[test]
     fn values_are_url_encoded_before_signing() {
-        let secret = Secret::new(SECRET);
-        let query = signed_query(&[("note", "a b&c")], 1, None, "", &secret);
-        assert!(query.starts_with("note=a+b%26c&timestamp=1&signature="));
-        let (unsigned, sig) = query.rsplit_once("&signature=").unwrap();
-        assert_eq!(sig, signature(&secret, unsigned));
+        let query = signed_query(&[("note", "a b&c")], 1, None, "", &Secret::new(SECRET));
+        assert_eq!(
+            query,
+            "note=a+b%26c&timestamp=1\
+             &signature=1eb1fe9a488701dd30ed7cccc15a60c6581f156027d3ba8c9cfe1f7881cc1dad"
+        );
+    }
+
+    #[test]
+    fn the_spot_api_documentation_example_signs_as_python_computes_it() {
+        let total = "symbol=BTCUSDT&side=BUY&type=LIMIT&quantity=1&price=11\
+                     &recvWindow=5000&timestamp=1644489390087";
+        assert_eq!(
+            signature(&Secret::new(SECRET), total),
+            "fd3e4e8543c5188531eb7279d68ae7d26a573d0fc5ab0d18eb692451654d837a"
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! method + URI (path and query) + body, signed RS512 or EdDSA by the keystore's session key.
 //! A token is never reused: sign one per request.
 
+use crate::secret::Secret;
 use crate::services::mixin::keystore::{Keystore, SessionKey};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -11,10 +12,11 @@ use sha2::{Digest, Sha256, Sha512};
 /// How long a token is valid. Short, because each one is used once (NODE uses 1 hour too).
 pub const TOKEN_LIFETIME_S: i64 = 3600;
 
-/// A signed token and its request id (`jti`, also sent as `X-Request-Id`).
+/// A signed token and its request id (`jti`, also sent as `X-Request-Id`). The token is a
+/// bearer credential for its lifetime: held as a [`Secret`], wiped when dropped, never printed.
 #[derive(Clone)]
 pub struct SignedToken {
-    pub token: String,
+    pub token: Secret,
     pub request_id: String,
 }
 
@@ -64,7 +66,10 @@ pub fn sign(
         }
     };
     SignedToken {
-        token: format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature)),
+        token: Secret::new(format!(
+            "{signing_input}.{}",
+            URL_SAFE_NO_PAD.encode(signature)
+        )),
         request_id,
     }
 }

@@ -242,7 +242,10 @@ impl Codec for MixinCodec {
             crate::services::mixin::auth::sign(keystore, "GET", "/", b"", now_s, request_id);
         Ok(ConnectRequest {
             url,
-            headers: vec![("Authorization".into(), format!("Bearer {}", token.token))],
+            headers: vec![(
+                "Authorization".into(),
+                format!("Bearer {}", token.token.expose()),
+            )],
             subprotocol: Some(SUBPROTOCOL.into()),
         })
     }

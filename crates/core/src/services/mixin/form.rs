@@ -21,10 +21,26 @@ pub struct MixinForm {
     pub api_base: Option<String>,
     #[serde(default)]
     pub display_name: Option<String>,
+    /// The user confirmed that a plain `http://` / `ws://` address may carry the bot's tokens.
+    #[serde(default)]
+    pub allow_unencrypted: bool,
 }
 
 impl MixinForm {
     fn settings(&self) -> Result<MixinSettings, EngineError> {
+        for (field, address) in [
+            (Field::BlazeUrl, &self.blaze_url),
+            (Field::ApiBase, &self.api_base),
+        ] {
+            if let Some(address) = address {
+                form::encrypted_or_confirmed(
+                    field,
+                    address,
+                    "signed token",
+                    self.allow_unencrypted,
+                )?;
+            }
+        }
         Ok(MixinSettings {
             bot_id: String::new(),
             bot_name: String::new(),

@@ -165,7 +165,7 @@ impl MixinRest {
         let mut request = self
             .core
             .request(method, url)
-            .bearer_auth(&signed.token)
+            .bearer_auth(signed.token.expose())
             .header("X-Request-Id", &signed.request_id)
             .header("Content-Type", "application/json");
         if !body.is_empty() {

@@ -43,6 +43,9 @@ pub struct RealtimeForm {
     pub send_over: RealtimeSendPath,
     #[serde(default)]
     pub display_name: Option<String>,
+    /// The user confirmed that a plain `http://` / `ws://` address may carry the credentials.
+    #[serde(default)]
+    pub allow_unencrypted: bool,
 }
 
 impl RealtimeForm {
@@ -62,6 +65,15 @@ impl RealtimeForm {
         }
         super::rest::base_url(&self.base_url)
             .map_err(|e| EngineError::from(e).in_field(Field::BaseUrl))?;
+        form::encrypted_or_confirmed(
+            Field::BaseUrl,
+            &self.base_url,
+            "API key and token",
+            self.allow_unencrypted,
+        )?;
+        if let Some(ws) = &self.ws_url {
+            form::encrypted_or_confirmed(Field::WsUrl, ws, "token", self.allow_unencrypted)?;
+        }
         if self.api_key.trim().is_empty() {
             return Err(
                 EngineError::Invalid("the API key is required".into()).in_field(Field::ApiKey)

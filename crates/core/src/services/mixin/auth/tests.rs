@@ -40,7 +40,7 @@ fn an_eddsa_token_verifies_with_the_public_key_and_carries_every_claim() {
         1_700_000_000,
         "00000000-0000-4000-8000-000000000001".into(),
     );
-    let (header, claims, signature, input) = parts(&signed.token);
+    let (header, claims, signature, input) = parts(signed.token.expose());
     assert_eq!(header["alg"], "EdDSA");
     assert_eq!(claims["uid"], BOT);
     assert_eq!(claims["sid"], SESSION);
@@ -75,7 +75,7 @@ fn an_rs512_token_verifies_with_the_public_key() {
         1_700_000_000,
         "00000000-0000-4000-8000-000000000001".into(),
     );
-    let (header, claims, signature, input) = parts(&signed.token);
+    let (header, claims, signature, input) = parts(signed.token.expose());
     assert_eq!(header["alg"], "RS512");
     assert_eq!(
         claims["sig"],

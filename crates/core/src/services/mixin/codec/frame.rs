@@ -30,6 +30,12 @@ fn not_gzip(why: impl std::fmt::Display) -> CodecError {
 
 /// The frame's JSON, inflated (at most [`MAX_INFLATED_BYTES`]).
 pub fn inflate(compressed: &[u8]) -> Result<Vec<u8>, CodecError> {
+    inflate_at_most(compressed, MAX_INFLATED_BYTES)
+}
+
+/// The frame's JSON, inflated to at most `limit` bytes (the frame inspector shows frames with
+/// a smaller limit than the codec reads them, so describing one is bounded work).
+pub fn inflate_at_most(compressed: &[u8], limit: usize) -> Result<Vec<u8>, CodecError> {
     if compressed.len() > MAX_COMPRESSED_BYTES {
         return Err(CodecError::TooLarge {
             size: compressed.len(),
@@ -37,7 +43,8 @@ pub fn inflate(compressed: &[u8]) -> Result<Vec<u8>, CodecError> {
         });
     }
     let body = &compressed[header_len(compressed)?..];
-    let (out, used) = INFLATER.with(|inflater| inflate_raw(&mut inflater.borrow_mut(), body))?;
+    let (out, used) =
+        INFLATER.with(|inflater| inflate_raw(&mut inflater.borrow_mut(), body, limit))?;
     let trailer = body
         .get(used..used + 8)
         .ok_or_else(|| not_gzip("the trailer is missing"))?;
@@ -52,20 +59,23 @@ pub fn inflate(compressed: &[u8]) -> Result<Vec<u8>, CodecError> {
 }
 
 /// Inflates one raw deflate stream; returns the output and how many input bytes it used.
-fn inflate_raw(inflater: &mut Decompress, body: &[u8]) -> Result<(Vec<u8>, usize), CodecError> {
+fn inflate_raw(
+    inflater: &mut Decompress,
+    body: &[u8],
+    limit: usize,
+) -> Result<(Vec<u8>, usize), CodecError> {
     inflater.reset(false);
-    let mut out = Vec::with_capacity((body.len() * 4).clamp(256, MAX_INFLATED_BYTES + 1));
+    let mut out = Vec::with_capacity((body.len() * 4).clamp(256, limit + 1));
     loop {
         if out.len() == out.capacity() {
             // Inflating one byte past the limit tells "exactly at the limit" from "over it".
-            if out.len() > MAX_INFLATED_BYTES {
-                return Err(CodecError::UnexpectedShape(format!(
-                    "frame of {} bytes inflates to more than {} MiB (a gzip bomb?); refused",
-                    body.len(),
-                    MAX_INFLATED_BYTES / (1024 * 1024)
-                )));
+            if out.len() > limit {
+                return Err(CodecError::InflatesTooFar {
+                    compressed: body.len(),
+                    limit_kib: limit / 1024,
+                });
             }
-            out.reserve_exact(out.len().min(MAX_INFLATED_BYTES + 1 - out.len()));
+            out.reserve_exact(out.len().clamp(1, limit + 1 - out.len()));
         }
         let (used, made) = (inflater.total_in() as usize, out.len());
         let status = inflater
