@@ -1,6 +1,7 @@
 // The window's frame and its keyboard in the real app: form errors at their field and the
 // Test connection result at its button (with a real refused connection), Tab kept inside the
-// switcher and Escape closing Settings after an account is removed, the narrow layout at
+// switcher and Escape closing Settings after an account is removed, the focus ring, a header
+// that typing does not reflow (1100 px), the narrow layout at
 // 640 px (the sidebar behind a Rooms button, the room's name whole, nothing cut off, also after
 // shrinking from 1600 px), and axe with no serious or critical violation at 640 and 1600 px in
 // both themes.
@@ -165,6 +166,20 @@ test('at 640 px the sidebar hides behind Rooms, the name stays whole, nothing is
   const session = await openSession(app, ['--profile', freshProfile()]);
   try {
     await session.waitFor('the Demo rooms', () => session.findAll('#room-list button.room').then((b) => b.length >= 4 && b));
+    // At 1100 px someone starting to type does not change the header's height.
+    await session.setWindowSize(1100, 800);
+    await session.waitFor('1100 px', async () => (await session.script('return innerWidth;')) === 1100);
+    await session.clickFirst('#room-list button[data-title="EUR/USD Trading Room"]');
+    await session.waitFor('the trading room, nobody typing', async () => (await session.script('return document.getElementById("room-title").textContent;')) === 'EUR/USD Trading Room'
+      && (await session.script('return document.getElementById("room-typing").textContent;')) === '');
+    const headerHeight = () => session.script('return document.getElementById("room-header").getBoundingClientRect().height;');
+    const quiet = await headerHeight();
+    const [composer] = await session.findAll('#composer-input');
+    await session.type(composer, 'Anyone watching 1.0870?');
+    await session.type(composer, '\uE007');
+    await session.waitFor('someone to answer by typing', async () => (await session.script('return document.getElementById("room-typing").textContent;')) !== '');
+    assert.equal(await headerHeight(), quiet, 'the typing line does not reflow the header');
+
     await session.clickFirst('#room-list button[data-title="Order 1138745987"]');
     await session.waitFor('the order chat', async () => (await session.script('return document.getElementById("room-title").textContent;')) === 'Order 1138745987');
     for (const theme of ['light', 'dark']) {
