@@ -46,10 +46,11 @@ export async function openSession(application, args) {
     /** Finds and clicks the first match of `css`, again if a live list (the sidebar, redrawn
      * as the Demo's rooms change) replaced it between the find and the click. */
     async clickFirst(css) {
+      // WebKitWebDriver may call even the find stale when the list is redrawn during it.
       for (let attempt = 1; ; attempt += 1) {
-        const [element] = await session.findAll(css);
-        if (!element) throw new Error(`nothing matches ${css}`);
         try {
+          const [element] = await session.findAll(css);
+          if (!element) throw new Error(`nothing matches ${css}`);
           return await session.click(element);
         } catch (error) {
           if (attempt >= 5 || !/stale element/.test(error.message)) throw error;
