@@ -53,11 +53,14 @@ export async function startApp() {
   const { openRoomByKey, markRead } = opening;
 
   const composer = createComposer({
-    onSend: (text, attachment) => {
-      const room = openRoomOf(state);
+    onSend: (text, attachment, key) => {
+      // The room the text was written in (the composer's), not whichever is open by now.
+      const room = key ? state.rooms.get(key) : null;
       if (!room) throw new Error('Open a room first.');
       return call('send_message', { account: room.account, room: room.room, text, attachment });
     },
+    // A room that gains or loses a draft is marked in the sidebar.
+    onDraftChange: () => drawSidebar(),
     onTyping: (active) => {
       const room = openRoomOf(state);
       if (room && capabilitiesOf(state.accounts.get(room.account)).typing) {
@@ -165,8 +168,11 @@ export async function startApp() {
   };
 
   let roomsDrawn = false;
-  function drawChrome() {
+  function drawSidebar() {
     renderSidebar(view.sidebar, state, { onOpenRoom: (key) => openRoomByKey(key).catch(showError) });
+  }
+  function drawChrome() {
+    drawSidebar();
     // The first time rooms are painted on screen: marked for the UI benchmark and logged by the
     // backend with the time since the process started (`bash scripts/bench-ui.sh startup`).
     if (state.rooms.size && !roomsDrawn) {

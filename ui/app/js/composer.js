@@ -1,9 +1,12 @@
 // The composer: Enter sends, Shift+Enter breaks the line. In rooms whose account can send media
 // by address (capability media_by_url) it can also send an image, video or file that way. The
-// backend stores the message as pending first, so what is typed offline is never lost.
+// backend stores the message as pending first, so what is typed offline is never lost. Each
+// room has its own draft (drafts.js): opening another room puts the text away and brings that
+// room's back, and a message goes to the room it was written in.
 
 import { byId } from './dom.js';
 import { NO_CAPABILITIES } from './capabilities.js';
+import { drafts as pageDrafts } from './drafts.js';
 
 const KIND_NAMES = { image: 'image', video: 'video', file: 'file' };
 
@@ -35,6 +38,8 @@ export function pauseText(secondsLeft, messagesPerMinute) {
   return `Sending paused: ${why}. You can send again in ${secondsLeft} s.`;
 }
 
+/** A draft is saved this long after the last key (and at once when the room changes). */
+const DRAFT_SAVE_MS = 400;
 /** Typing updates go out at most this often while the user keeps typing… */
 const TYPING_REFRESH_MS = 3000;
 /** …and "stopped typing" after this long without a key. */
@@ -51,7 +56,7 @@ export function validateAttachment(kind, url) {
   return null;
 }
 
-export function createComposer({ onSend, onTyping = () => {} }) {
+export function createComposer({ onSend, onTyping = () => {}, drafts = pageDrafts, onDraftChange = () => {} }) {
   const form = byId('composer');
   const input = byId('composer-input');
   const button = byId('send');
@@ -68,6 +73,32 @@ export function createComposer({ onSend, onTyping = () => {} }) {
     error.textContent = '';
   }
   kind.addEventListener('change', showKind);
+
+  /** The room the composer writes to (its roomKey), whose draft the fields hold. */
+  let roomKeyShown = null;
+  let draftTimer = null;
+  function keepDraft() {
+    clearTimeout(draftTimer);
+    draftTimer = null;
+    if (!roomKeyShown) return;
+    const draft = { text: input.value, kind: attach.hidden ? 'text' : kind.value, url: url.value };
+    if (drafts.set(roomKeyShown, draft)) onDraftChange();
+  }
+  for (const field of [input, url, kind]) {
+    field.addEventListener(field === kind ? 'change' : 'input', () => {
+      clearTimeout(draftTimer);
+      draftTimer = setTimeout(keepDraft, DRAFT_SAVE_MS);
+    });
+  }
+  window.addEventListener('pagehide', keepDraft);
+  /** Shows the draft of the room `key` (empty fields when it has none). */
+  function showDraft(key) {
+    const draft = key ? drafts.get(key) : null;
+    input.value = draft ? draft.text : '';
+    url.value = draft ? draft.url : '';
+    kind.value = draft && !attach.hidden ? draft.kind : 'text';
+    showKind();
+  }
 
   /** The open room's account's capabilities (capabilities.js). */
   let can = NO_CAPABILITIES;
@@ -136,14 +167,22 @@ export function createComposer({ onSend, onTyping = () => {} }) {
     const attachment = chosen === 'text' ? null : { kind: chosen, url: url.value.trim(), thumb_url: null };
     error.textContent = '';
     button.disabled = true;
+    // The message goes to the room it was written in, whatever is opened while it is sent.
+    const from = roomKeyShown;
     try {
-      await onSend(text, attachment);
-      input.value = '';
-      url.value = '';
-      kind.value = 'text';
-      showKind();
+      await onSend(text, attachment, from);
+      if (roomKeyShown === from) {
+        // Cleared unless the user already typed on meanwhile.
+        if (input.value === text) input.value = '';
+        url.value = '';
+        kind.value = 'text';
+        showKind();
+        keepDraft();
+      } else if (from && drafts.get(from)?.text === text) {
+        if (drafts.set(from, { text: '', kind: 'text', url: '' })) onDraftChange();
+      }
     } catch (e) {
-      error.textContent = e.message;
+      if (roomKeyShown === from) error.textContent = e.message;
       if (e.kind === 'rate_limited' && e.retryAfterMs > 0) pause(e.retryAfterMs, can.messages_per_minute);
     } finally {
       button.disabled = Date.now() < pausedUntil;
@@ -170,8 +209,13 @@ export function createComposer({ onSend, onTyping = () => {} }) {
      * shows the attachment choice, typing sends typing signals, max_message_bytes and
      * messages_per_minute are the limits it checks and explains.
      */
-    setRoom(title, capabilities = NO_CAPABILITIES) {
+    setRoom(title, capabilities = NO_CAPABILITIES, key = null) {
       const enabled = Boolean(title);
+      const changed = key !== roomKeyShown;
+      if (changed) {
+        keepDraft();
+        stopTyping();
+      }
       if (capabilities.typing !== can.typing) stopTyping();
       can = capabilities;
       const media = can.media_by_url;
@@ -183,7 +227,11 @@ export function createComposer({ onSend, onTyping = () => {} }) {
         kind.value = 'text';
         showKind();
       }
-      if (!enabled) error.textContent = '';
+      if (changed) {
+        roomKeyShown = key;
+        showDraft(key);
+      }
+      if (!enabled || changed) error.textContent = '';
     },
   };
 }

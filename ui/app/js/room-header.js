@@ -58,7 +58,7 @@ export function createRoomHeader({ state, composer, onBrowse, showError }) {
     const shown = account ? roomState(account, room.room) : null;
     view.status.textContent = account ? `${account.display_name}: ${describeState(shown, Date.now(), account.stateSince)}` : '';
     view.status.dataset.state = shown ? shown.state : '';
-    composer.setRoom(room ? room.title : null, can);
+    composer.setRoom(room ? room.title : null, can, room ? state.openRoom : null);
     const muted = room ? isMuted(state, room.account, room.room) : false;
     view.muteButton.hidden = !room;
     view.muteButton.textContent = muted ? 'Unmute' : 'Mute';

@@ -2,6 +2,7 @@
 
 import { el, replaceIfChanged } from './dom.js';
 import { roomKey, describeState } from './state.js';
+import { drafts } from './drafts.js';
 
 function dotClass(state) {
   return `dot dot-${state ? state.state : 'unknown'}`;
@@ -26,6 +27,8 @@ export function renderSidebar(target, state, { onOpenRoom }) {
       el('ul', { class: 'rooms' }, rooms.map((room) => {
         const key = roomKey(room.account, room.room);
         const unread = room.unread || 0;
+        // A room left with something typed in it says so (the open room shows its own text).
+        const draft = state.openRoom !== key && drafts.has(key);
         // The name comes from what is shown ("Order 42, 3 unread"), so speech and sight agree.
         return el('li', {}, [
           el('button', {
@@ -34,6 +37,8 @@ export function renderSidebar(target, state, { onOpenRoom }) {
             on: { click: () => onOpenRoom(key) },
           }, [
             el('span', { class: 'room-title', text: room.title }),
+            draft ? el('span', { class: 'visually-hidden', text: ', ' }) : null,
+            draft ? el('span', { class: 'draft-mark', text: 'Draft' }) : null,
             unread ? el('span', { class: 'visually-hidden', text: ', ' }) : null,
             unread ? el('span', { class: 'badge', text: unread > 99 ? '99+' : unread }) : null,
             unread ? el('span', { class: 'visually-hidden', text: ' unread' }) : null,
