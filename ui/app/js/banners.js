@@ -29,9 +29,40 @@ function demoBanner(actions) {
   return el('div', { class: `banner demo${collapsed ? ' collapsed' : ''}`, attrs: { role: 'status' } }, [
     el('span', { text: collapsed ? 'Demo workspace' : 'Demo workspace: a local simulator plays the other people here. Nothing leaves this computer.' }),
     el('button', { text: collapsed ? 'About' : 'Collapse', attrs: { type: 'button', 'aria-expanded': String(!collapsed), 'data-focus-key': 'demo-toggle' }, on: { click: toggle } }),
-    el('button', { text: 'Remove demo', attrs: { type: 'button' }, on: { click: actions.dismissDemo } }),
+    ...removeDemo(actions),
   ]);
 }
+
+/** Whether the banner is asking before removing the Demo (kept here: the banner is redrawn
+ * with every batch, so the question lives in its state, not only in its nodes). */
+let askingToRemoveDemo = false;
+
+/** Remove demo, or the question it asks first (the focus follows through redraws by key). */
+function removeDemo(actions) {
+  const ask = (asking, focusKey) => () => {
+    askingToRemoveDemo = asking;
+    if (actions.rerender) actions.rerender();
+    document.querySelector(`#banners [data-focus-key="${focusKey}"]`)?.focus();
+  };
+  if (!askingToRemoveDemo) {
+    return [el('button', { text: 'Remove demo', attrs: { type: 'button', 'data-focus-key': 'demo-remove' }, on: { click: ask(true, 'demo-remove-cancel') } })];
+  }
+  const cancel = ask(false, 'demo-remove');
+  return [el('span', {
+    class: 'ask-first',
+    attrs: { role: 'group', 'aria-label': REMOVE_DEMO_QUESTION },
+    on: { keydown: (event) => { if (event.key === 'Escape') { event.preventDefault(); event.stopPropagation(); cancel(); } } },
+  }, [
+    el('span', { class: 'ask-first-question', text: REMOVE_DEMO_QUESTION }),
+    el('button', {
+      class: 'danger', text: 'Remove demo', attrs: { type: 'button', 'data-focus-key': 'demo-remove-confirm' },
+      on: { click: () => { askingToRemoveDemo = false; actions.dismissDemo(); } },
+    }),
+    el('button', { text: 'Cancel', attrs: { type: 'button', 'data-focus-key': 'demo-remove-cancel' }, on: { click: cancel } }),
+  ])];
+}
+
+const REMOVE_DEMO_QUESTION = 'Remove the Demo for good? Its rooms and messages go with it.';
 
 export function renderBanners(target, state, actions) {
   const container = document.createDocumentFragment();

@@ -3,6 +3,7 @@
 // account created; the server still decides, and its refusal is shown on the room clicked).
 
 import { el, clear, byId } from './dom.js';
+import { askFirst } from './ask-first.js';
 import { showErrorIn } from './error-view.js';
 import { counted } from './plural.js';
 import { showFieldError } from './field-errors.js';
@@ -110,10 +111,16 @@ export function createDirectory({ onList, onJoin, onOpen, onCreate, onUpdate, on
           own ? el('button', {
             text: 'Delete',
             attrs: { type: 'button', 'aria-label': `Delete ${room.name} for everyone` },
-            on: { click: () => act(async () => {
-              await onDelete(account, room.id);
-              await load();
-            }, refusal) },
+            on: {
+              click: askFirst({
+                question: `Delete ${room.name} for everyone? Its messages are gone for every member.`,
+                confirmText: 'Delete for everyone',
+                act: () => act(async () => {
+                  await onDelete(account, room.id);
+                  await load();
+                }, refusal),
+              }),
+            },
           }) : null,
         ]),
         refusal,

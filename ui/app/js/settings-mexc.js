@@ -3,6 +3,7 @@
 // account's order chats (remove one, open another).
 
 import { el, byId } from './dom.js';
+import { askFirst } from './ask-first.js';
 import { fieldProblem } from './field-errors.js';
 
 export const MEXC_DEFAULT_ENDPOINT = 'wss://wbs.p2p.mexc.com/ws';
@@ -120,7 +121,13 @@ export function mexcAccountDetails(account, { onAddChat, onRemoveChat }) {
         el('button', {
           class: 'link-button', text: 'Remove',
           attrs: { type: 'button', 'aria-label': `Remove ${title} and its history` },
-          on: { click: () => onRemoveChat(account, String(chat.conversation_id)).catch((e) => { status.textContent = e.message; }) },
+          on: {
+            click: askFirst({
+              question: `Remove ${title}? Its stored messages are deleted from this computer.`,
+              confirmText: 'Remove',
+              act: () => onRemoveChat(account, String(chat.conversation_id)).catch((e) => { status.textContent = e.message; }),
+            }),
+          },
         }),
       ]);
     })),

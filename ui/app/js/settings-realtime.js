@@ -3,6 +3,7 @@
 // is shown at it), and each Realtime account's joined rooms and ticker symbols.
 
 import { el, byId } from './dom.js';
+import { askFirst } from './ask-first.js';
 import { fieldProblem } from './field-errors.js';
 import { createCheckResult } from './check-result.js';
 
@@ -118,7 +119,13 @@ export function realtimeAccountDetails(account, { onLeave, onBrowse, onSymbols }
       el('button', {
         class: 'link-button', text: 'Leave',
         attrs: { type: 'button', 'aria-label': `Leave ${room.name} and forget its history here` },
-        on: { click: () => onLeave(account, room.id).catch((e) => { status.textContent = e.message; }) },
+        on: {
+          click: askFirst({
+            question: `Leave ${room.name}? Its history here is forgotten.`,
+            confirmText: 'Leave',
+            act: () => onLeave(account, room.id).catch((e) => { status.textContent = e.message; }),
+          }),
+        },
       }),
     ]))),
     el('button', { text: 'Browse rooms', attrs: { type: 'button', 'aria-label': `Browse rooms of ${account.display_name}` }, on: { click: () => onBrowse(account) } }),

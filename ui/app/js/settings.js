@@ -11,6 +11,7 @@ import { createRealtimeFields, realtimeAccountDetails } from './settings-realtim
 import { createMixinFields, mixinAccountMode } from './settings-mixin.js';
 import { showErrorAtField, clearFieldErrors } from './field-errors.js';
 import { createUnencryptedConsent } from './unencrypted.js';
+import { askFirst } from './ask-first.js';
 import { showErrorIn } from './error-view.js';
 import { accountEditor } from './settings-edit.js';
 
@@ -251,7 +252,15 @@ export function createSettings({
         text: account.demo ? 'Remove demo' : 'Remove',
         // The name starts with the visible text, so speech and sight agree.
         attrs: { type: 'button', 'aria-label': `${account.demo ? 'Remove demo' : 'Remove'}: ${account.display_name}` },
-        on: { click: () => onRemove(account) },
+        on: {
+          click: askFirst({
+            question: account.demo
+              ? 'Remove the Demo for good? Its rooms and messages go with it.'
+              : `Remove ${account.display_name}? Its rooms and stored messages are deleted from this computer.`,
+            confirmText: account.demo ? 'Remove demo' : 'Remove account',
+            act: () => onRemove(account),
+          }),
+        },
       }),
     ]);
     return { node, status };

@@ -139,6 +139,9 @@ test('Tab stays in the switcher, Ctrl+, replaces it by Settings, and Escape clos
     // Scrolled to, as a user would (WebKitWebDriver does not scroll inside the panel itself).
     await session.script(`document.querySelector('#account-list button[aria-label^="Remove demo"]').scrollIntoView({ block: 'center' }); return true;`);
     await session.clickFirst('#account-list button[aria-label^="Remove demo"]');
+    // Removing asks first: the question's own button confirms (the focus was on Cancel).
+    await session.waitFor('the question', () => session.findAll('#account-list .ask-first .danger').then((b) => b.length > 0));
+    await session.clickFirst('#account-list .ask-first .danger');
     await session.waitFor('the Demo accounts to go', async () => (await session.findAll('#account-list button[aria-label^="Remove demo"]')).length === 0);
     await press(session, 'Escape');
     await session.waitFor('Settings to close on Escape', async () => session.script('return document.getElementById("settings").hidden;'));

@@ -89,6 +89,9 @@ test('an account added in Settings connects, comes back after a restart, and can
     const [remove] = await session.findAll('button[aria-label="Remove: My test room"]');
     assert.ok(remove, 'a named remove button');
     await session.click(remove);
+    const [confirm] = await session.waitFor('the question before removing', () => session.findAll('#account-list .ask-first .danger').then((b) => b.length && b));
+    assert.equal(await session.text(confirm), 'Remove account');
+    await session.click(confirm);
     await session.waitFor('the account to leave the sidebar', async () =>
       !(await textOf(session, '#room-list')).includes('My test room'));
   } finally {

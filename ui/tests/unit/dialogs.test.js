@@ -73,6 +73,9 @@ test('in Settings, Tab wraps from the last field to Close, and Escape still work
   const remove = $('account-list').querySelector('button[aria-label="Remove: Second bot"]');
   remove.focus();
   remove.click();
+  // Removing asks first; the focus waits on Cancel.
+  assert.equal(document.activeElement.textContent, 'Cancel');
+  [...$('account-list').querySelectorAll('.ask-first button')].find((b) => b.textContent === 'Remove account').click();
   await settle();
   await settle();
   assert.equal($('account-list').querySelector('button[aria-label="Remove: Second bot"]'), null, 'the row went with its button');

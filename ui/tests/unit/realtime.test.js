@@ -164,6 +164,9 @@ test('the directory lists rooms inertly, offers Edit and Delete on own rooms onl
   assert.deepEqual(buttons(rooms[0]), ['Open', 'Edit', 'Delete'], 'created by this account');
   assert.deepEqual(buttons(rooms[1]), ['Join'], 'created by someone else');
   rooms[0].querySelectorAll('button')[2].click(); // Delete
+  assert.equal(calls.filter((c) => c.command === 'delete_room').length, 0, 'deleting for everyone asks first');
+  [...rooms[0].querySelectorAll('.ask-first button')].find((b) => b.textContent === 'Delete for everyone').click();
+  await nextFrame();
   await nextFrame();
   const refusal = rooms[0].querySelector('.room-error');
   assert.match(refusal.querySelector('.error-summary').textContent, /^The server didn't accept the request \(Only the creator/);
