@@ -312,6 +312,9 @@ mod tests {
             unread,
             last_text: None,
             last_ts_ms: None,
+            last_sender: None,
+            last_own: false,
+            last_kind: None,
         };
         let rooms = [summary("r", 3), summary("s", 2)];
         let mut prefs = NotificationPrefs::default();

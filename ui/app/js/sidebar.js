@@ -3,6 +3,7 @@
 import { el, replaceIfChanged } from './dom.js';
 import { roomKey, describeState } from './state.js';
 import { drafts } from './drafts.js';
+import { previewLine, previewTime, byActivity } from './room-preview.js';
 
 function dotClass(state) {
   return `dot dot-${state ? state.state : 'unknown'}`;
@@ -15,7 +16,7 @@ export function renderSidebar(target, state, { onOpenRoom }) {
   }
   for (const account of state.accounts.values()) {
     const status = describeState(account.state, Date.now(), account.stateSince);
-    const rooms = [...state.rooms.values()].filter((r) => r.account === account.id);
+    const rooms = byActivity([...state.rooms.values()].filter((r) => r.account === account.id));
     container.append(el('section', { class: 'account', attrs: { 'aria-label': account.display_name } }, [
       el('div', { class: 'account-header', attrs: { title: status } }, [
         el('span', { class: dotClass(account.state), attrs: { role: 'img', 'aria-label': status } }),
@@ -36,7 +37,15 @@ export function renderSidebar(target, state, { onOpenRoom }) {
             attrs: { type: 'button', 'aria-current': state.openRoom === key ? 'true' : false, 'data-room': key, 'data-title': room.title },
             on: { click: () => onOpenRoom(key) },
           }, [
-            el('span', { class: 'room-title', text: room.title }),
+            el('span', { class: 'room-lines' }, [
+              el('span', { class: 'room-title-line' }, [
+                el('span', { class: 'room-title', text: room.title }),
+                room.last_ts_ms ? el('span', { class: 'visually-hidden', text: ', ' }) : null,
+                room.last_ts_ms ? el('span', { class: 'room-time', text: previewTime(room.last_ts_ms) }) : null,
+              ]),
+              previewLine(room) ? el('span', { class: 'visually-hidden', text: ', ' }) : null,
+              previewLine(room) ? el('span', { class: 'room-preview', text: previewLine(room) }) : null,
+            ]),
             draft ? el('span', { class: 'visually-hidden', text: ', ' }) : null,
             draft ? el('span', { class: 'draft-mark', text: 'Draft' }) : null,
             unread ? el('span', { class: 'visually-hidden', text: ', ' }) : null,

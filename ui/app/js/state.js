@@ -240,6 +240,9 @@ function upsertMessage(state, message, changed) {
   if (isNew && message.event === 'message') {
     room.last_text = message.text;
     room.last_ts_ms = message.ts_ms;
+    room.last_sender = message.sender_name || message.sender_id;
+    room.last_own = Boolean(message.own);
+    room.last_kind = message.kind;
     const counts = !message.own && message.kind !== 'system';
     if (counts && state.openRoom !== key) room.unread = (room.unread || 0) + 1;
   }

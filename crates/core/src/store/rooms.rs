@@ -15,6 +15,15 @@ pub struct RoomSummary {
     pub unread: u32,
     pub last_text: Option<String>,
     pub last_ts_ms: Option<i64>,
+    /// Who wrote the last message (their name, else their id), for the sidebar's preview.
+    #[serde(default)]
+    pub last_sender: Option<String>,
+    /// Whether the last message is the user's own ("You: …").
+    #[serde(default)]
+    pub last_own: bool,
+    /// The last message's kind (`text`, `image`, …), so a preview of media says what it is.
+    #[serde(default)]
+    pub last_kind: Option<String>,
 }
 
 /// Creates the room if it does not exist; an existing room keeps its title.
@@ -83,7 +92,8 @@ pub fn list(conn: &Connection) -> Result<Vec<RoomSummary>, StoreError> {
                   WHERE m.account_id = r.account_id AND m.room_id = r.room_id
                     AND m.local_id > r.last_read_local_id AND m.own = 0 AND m.kind <> 'system'
                   LIMIT ?1)),
-                last.text, last.ts_ms
+                last.text, last.ts_ms, COALESCE(last.sender_name, last.sender_id),
+                COALESCE(last.own, 0), last.kind
              FROM rooms r
              LEFT JOIN messages last ON last.local_id = (
                 SELECT MAX(local_id) FROM messages m
@@ -98,6 +108,9 @@ pub fn list(conn: &Connection) -> Result<Vec<RoomSummary>, StoreError> {
                 unread: r.get(3)?,
                 last_text: r.get(4)?,
                 last_ts_ms: r.get(5)?,
+                last_sender: r.get(6)?,
+                last_own: r.get::<_, i64>(7)? != 0,
+                last_kind: r.get(8)?,
             })
         })?
         .collect::<Result<_, _>>()?;

@@ -200,6 +200,29 @@ async fn failed_messages_leave_the_outbox_and_can_be_retried() {
 }
 
 #[tokio::test]
+async fn a_room_lists_who_wrote_its_last_message_and_what_it_is() {
+    let store = Store::open_in_memory().unwrap();
+    let named = IncomingMessage {
+        sender_name: Some("Ann Buyer".into()),
+        ..incoming(Some("1"), "ann", false, "paid")
+    };
+    ingest(&store, named).await;
+    let room = &store.run(rooms::list).await.unwrap()[0];
+    assert_eq!(room.last_sender.as_deref(), Some("Ann Buyer"));
+    assert!(!room.last_own);
+    assert_eq!(room.last_kind.as_deref(), Some("text"));
+    let image = IncomingMessage {
+        kind: MessageKind::Image,
+        ..incoming(Some("2"), "me", true, "")
+    };
+    ingest(&store, image).await;
+    let room = &store.run(rooms::list).await.unwrap()[0];
+    assert_eq!(room.last_sender.as_deref(), Some("me"), "no name: the id");
+    assert!(room.last_own);
+    assert_eq!(room.last_kind.as_deref(), Some("image"));
+}
+
+#[tokio::test]
 async fn unread_counts_messages_from_others_until_read() {
     let store = Store::open_in_memory().unwrap();
     ingest(&store, incoming(Some("1"), "ann", false, "a")).await;
