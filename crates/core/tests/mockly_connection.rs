@@ -467,3 +467,49 @@ async fn the_tray_badge_follows_the_store_and_leaves_out_muted_rooms() {
         "a muted room leaves the badge"
     );
 }
+
+/// Issue 25: a restarted mockly server counts its ids from `msg_1` again. Neither the echo
+/// of our next message nor another user's new message may be taken for the one stored under
+/// the same counter before the restart.
+#[tokio::test]
+async fn after_a_server_restart_that_reuses_ids_new_messages_and_our_echo_still_arrive() {
+    let sim = sim(0.0).await;
+    let mut me = connected(&sim, "alice").await;
+    me.engine
+        .send_text(&me.account, "public", "before the restart")
+        .await
+        .unwrap();
+    let first = me
+        .expect("the first echo", |e| match e {
+            Event::Sent(m) => Some(m.clone()),
+            _ => None,
+        })
+        .await;
+    assert!(first.service_id.as_deref().unwrap().starts_with("msg_1"));
+
+    sim.restart().await.unwrap();
+    eventually("alice is back", || sim.connected() == ["alice"]).await;
+    let pending = me
+        .engine
+        .send_text(&me.account, "public", "after the restart")
+        .await
+        .unwrap();
+    let sent = me
+        .expect("the echo after the restart to confirm the message", |e| match e {
+            Event::Sent(m) => Some(m.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(sent.local_id, pending.local_id);
+    assert!(sent.service_id.as_deref().unwrap().starts_with("msg_1"));
+    sim.bot_says(parley_sim::mockly::BOTS[0], "a bot after the restart");
+    me.expect("the bot's message (id msg_2 again)", |e| match e {
+        Event::Message(m) if m.text == "a bot after the restart" => Some(()),
+        _ => None,
+    })
+    .await;
+    let texts = me.history_texts().await;
+    for text in ["before the restart", "after the restart", "a bot after the restart"] {
+        assert_eq!(texts.iter().filter(|t| *t == text).count(), 1, "{text}: {texts:?}");
+    }
+}

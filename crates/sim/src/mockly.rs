@@ -3,7 +3,8 @@
 //! broadcast to all clients including the sender with a `msg_<n>` id and a naive ISO time,
 //! `error` frames for bad input, and bot replies with a seeded 30 % chance.
 //!
-//! Knobs for tests: take the server down and bring it back, drop every socket, stall (stop
+//! Knobs for tests: take the server down and bring it back (or restart it, reusing ids), drop
+//! every socket, stall (stop
 //! reading and writing without closing: a half-open socket), push raw frames.
 
 use crate::bots::BOT_REPLIES;
@@ -122,6 +123,14 @@ impl MocklySim {
     pub async fn come_back(&self) -> std::io::Result<()> {
         self.state.gone.store(false, Ordering::SeqCst);
         self.listener.start().await
+    }
+
+    /// A server restart: down, then back with its message counter from `msg_1` again, as a
+    /// real process that keeps its counter in memory would (ids are reused).
+    pub async fn restart(&self) -> std::io::Result<()> {
+        self.go_down();
+        self.state.next_message.store(1, Ordering::SeqCst);
+        self.come_back().await
     }
 
     /// Drops every socket (TCP close without a WebSocket close frame) but keeps accepting.
