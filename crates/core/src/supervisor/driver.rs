@@ -42,6 +42,8 @@ pub(super) struct Supervisor {
     companion: Option<Arc<dyn Companion>>,
     /// Where a changing credential comes from (MEXC's listenKey slot).
     credentials: Option<Arc<dyn Credentials>>,
+    /// The credential of the last dial, so a refusal names the key it was about.
+    dialed_with: Option<crate::secret::Secret>,
     store: Store,
     events: broadcast::Sender<Event>,
     tuning: Tuning,
@@ -210,6 +212,7 @@ impl Supervisor {
             env: Env::new(|| uuid::Uuid::new_v4().to_string()),
             companion,
             credentials,
+            dialed_with: None,
             store,
             events,
             reconnect: Reconnect::new(&tuning),
@@ -260,6 +263,7 @@ impl Supervisor {
                     let reason = match reason {
                         StopReason::Permanent(reason) => reason,
                         StopReason::ClosedAtOnce { times } => {
+                            // A renewal wakes the connection with a retry when the key is there.
                             self.credential_refused(None);
                             self.codec.closed_at_once_reason(times)
                         }
@@ -299,6 +303,7 @@ impl Supervisor {
             Some(source) => Some(source.current()?),
             None => None,
         };
+        self.dialed_with.clone_from(&credential);
         let env = self.env.at(crate::timestamp::now_ms());
         env.set_credential(credential);
         let request = self.codec.connect_request(env);
@@ -306,12 +311,14 @@ impl Supervisor {
         request
     }
 
-    /// Tells the credential source when the codec says the refusal was about the credential.
-    fn credential_refused(&self, status: Option<u16>) {
-        if let Some(source) = &self.credentials {
-            if self.codec.credential_refused(status) {
-                source.refused();
+    /// Tells the credential source when the codec says the refusal was about the credential
+    /// (naming the one this connection dialed with); true when the source renews it by itself.
+    fn credential_refused(&self, status: Option<u16>) -> bool {
+        match (&self.credentials, &self.dialed_with) {
+            (Some(source), Some(dialed)) if self.codec.credential_refused(status) => {
+                source.refused(dialed)
             }
+            _ => false,
         }
     }
 
@@ -356,7 +363,11 @@ impl Supervisor {
             Ok(s) => s,
             Err(e) => {
                 if let Some(reason) = e.status.and_then(|s| self.codec.permanent_rejection(s)) {
-                    self.credential_refused(e.status);
+                    // A renewed credential (a new listenKey) is dialed as soon as it is there:
+                    // the keeper wakes this connection, so no stop.
+                    if self.credential_refused(e.status) {
+                        return SessionEnd::Lost(Ended::not_opened(reason));
+                    }
                     return SessionEnd::Lost(Ended::permanent(reason));
                 }
                 if e.fatal {

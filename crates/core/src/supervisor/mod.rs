@@ -102,8 +102,12 @@ pub trait Credentials: Send + Sync {
     /// The credential to dial with now; `CodecError::NotReady` while one is on its way.
     fn current(&self) -> Result<crate::secret::Secret, crate::codec::CodecError>;
 
-    /// The server refused the credential.
-    fn refused(&self) {}
+    /// The server refused `credential` (the one this connection dialed with). Returns true when
+    /// the source replaces it by itself (then the connection waits for the new one instead of
+    /// stopping); a refusal of a credential already replaced changes nothing.
+    fn refused(&self, _credential: &crate::secret::Secret) -> bool {
+        false
+    }
 }
 
 /// What the engine asks of a running connection.
