@@ -349,5 +349,9 @@ async fn a_key_that_expires_mid_session_is_renewed_and_the_chats_come_back_on_th
         sim.delete_requests()
     );
     engine.remove_account(&account.id).await.unwrap();
-    assert_eq!(sim.delete_requests().last(), Some(&new[0]), "the new key goes on stop");
+    assert_eq!(
+        sim.delete_requests().last(),
+        Some(&new[0]),
+        "the new key goes on stop"
+    );
 }

@@ -622,7 +622,10 @@ async fn a_message_with_data_that_is_not_base64_is_shown_as_unreadable_and_does_
         .await;
     eventually("both acknowledged", || w.sim.unacked_count(&w.bot) == 0).await;
     let acked = w.sim.acknowledged();
-    assert!(acked.contains(&corrupt) && acked.contains(&behind), "{acked:?}");
+    assert!(
+        acked.contains(&corrupt) && acked.contains(&behind),
+        "{acked:?}"
+    );
     let stored = engine
         .history(&account, &conversation(&w), None, 10)
         .await

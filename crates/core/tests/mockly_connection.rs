@@ -495,10 +495,13 @@ async fn after_a_server_restart_that_reuses_ids_new_messages_and_our_echo_still_
         .await
         .unwrap();
     let sent = me
-        .expect("the echo after the restart to confirm the message", |e| match e {
-            Event::Sent(m) => Some(m.clone()),
-            _ => None,
-        })
+        .expect(
+            "the echo after the restart to confirm the message",
+            |e| match e {
+                Event::Sent(m) => Some(m.clone()),
+                _ => None,
+            },
+        )
         .await;
     assert_eq!(sent.local_id, pending.local_id);
     assert!(sent.service_id.as_deref().unwrap().starts_with("msg_1"));
@@ -509,7 +512,15 @@ async fn after_a_server_restart_that_reuses_ids_new_messages_and_our_echo_still_
     })
     .await;
     let texts = me.history_texts().await;
-    for text in ["before the restart", "after the restart", "a bot after the restart"] {
-        assert_eq!(texts.iter().filter(|t| *t == text).count(), 1, "{text}: {texts:?}");
+    for text in [
+        "before the restart",
+        "after the restart",
+        "a bot after the restart",
+    ] {
+        assert_eq!(
+            texts.iter().filter(|t| *t == text).count(),
+            1,
+            "{text}: {texts:?}"
+        );
     }
 }

@@ -205,6 +205,7 @@ impl Supervisor {
             companion,
             credentials,
         } = connection;
+        let pending_life = tuning.pending_life;
         Supervisor {
             account,
             room,
@@ -220,7 +221,7 @@ impl Supervisor {
             tuning,
             commands,
             state: Arc::new(Mutex::new(ConnectionState::Connecting { attempt: 1 })),
-            in_flight: InFlight::default(),
+            in_flight: InFlight::new(pending_life),
             frames_this_session: 0,
             refused_close: None,
             acks: BatchAcks::default(),
@@ -546,6 +547,13 @@ impl Supervisor {
             }
         };
         for item in pending {
+            // A message no answer came for within its life fails with the reason (and Retry),
+            // rather than staying "Sending…" for ever.
+            if let Some(reason) = self.in_flight.expired(item.local_id, Instant::now()) {
+                tracing::warn!(%reason, "a message was not confirmed in time");
+                self.fail(item.local_id, reason).await;
+                continue;
+            }
             if self.in_flight.contains(item.local_id) {
                 continue;
             }
@@ -559,7 +567,14 @@ impl Supervisor {
                     Ok(stored) => self.confirm_delivered(item.local_id, stored).await,
                     Err(e) if e.permanent => self.fail(item.local_id, e.reason).await,
                     Err(e) => {
-                        // Kept in the outbox: the next flush or connection tries again.
+                        // Kept in the outbox and tried again after the server's window
+                        // (`Retry-After`) or shortly, within the message's life.
+                        self.in_flight.deferred(
+                            item.local_id,
+                            &e.reason,
+                            e.retry_after,
+                            Instant::now(),
+                        );
                         self.report(format!("could not send yet: {}", e.reason));
                         return Ok(());
                     }
@@ -576,7 +591,7 @@ impl Supervisor {
                             .await
                             .map_err(|e| format!("connection lost while sending: {e}"))?;
                     }
-                    self.in_flight.written(item.local_id);
+                    self.in_flight.written(item.local_id, Instant::now());
                 }
                 Err(e) => self.fail(item.local_id, e.to_string()).await,
             }
@@ -888,7 +903,10 @@ impl Supervisor {
         for result in results {
             match result {
                 Ingested::New(stored) => self.publish(Event::Message(stored)),
-                Ingested::Confirmed(stored) => self.publish(Event::Sent(stored)),
+                Ingested::Confirmed(stored) => {
+                    self.in_flight.answered(stored.local_id);
+                    self.publish(Event::Sent(stored))
+                }
                 Ingested::Duplicate => tracing::debug!("duplicate message ignored"),
             }
         }
@@ -930,7 +948,10 @@ impl Supervisor {
             .await
         {
             Ok(Ingested::New(stored)) => self.publish(Event::Message(stored)),
-            Ok(Ingested::Confirmed(stored)) => self.publish(Event::Sent(stored)),
+            Ok(Ingested::Confirmed(stored)) => {
+                self.in_flight.answered(stored.local_id);
+                self.publish(Event::Sent(stored))
+            }
             Ok(Ingested::Duplicate) => tracing::debug!("duplicate message ignored"),
             Err(e) => {
                 self.report(format!("cannot store a received message: {e}"));
@@ -943,6 +964,7 @@ impl Supervisor {
     /// A message the companion delivered: it gets the server's id (unless the socket's echo
     /// already gave it one) and leaves the outbox.
     async fn confirm_delivered(&mut self, local_id: i64, stored: IncomingMessage) {
+        self.in_flight.answered(local_id);
         match self
             .store
             .run(move |c| messages::confirm_delivered(c, local_id, &stored))
@@ -956,6 +978,7 @@ impl Supervisor {
 
     /// Marks an own message failed (it leaves the outbox) and tells the UI, which offers a retry.
     async fn fail(&mut self, local_id: i64, reason: String) {
+        self.in_flight.answered(local_id);
         match self
             .store
             .run(move |c| messages::mark_failed(c, local_id, &reason))

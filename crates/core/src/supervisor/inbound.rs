@@ -114,6 +114,13 @@ pub(super) fn on_item(
                 Effect::Nothing
             }
         },
+        Inbound::SendDeferred {
+            reason,
+            retry_after,
+        } => match in_flight.defer_oldest(&reason, retry_after, now) {
+            Some(_) => Effect::Report(format!("could not send yet: {reason}")),
+            None => Effect::Report(format!("the server says: {reason}")),
+        },
         Inbound::SendRejected(reason) => {
             tracing::warn!(%reason, "server refused a message");
             match in_flight.answer_oldest() {
@@ -180,7 +187,7 @@ mod tests {
         fn with_in_flight(ids: &[i64]) -> Self {
             let mut b = Books::new();
             for id in ids {
-                b.in_flight.written(*id);
+                b.in_flight.written(*id, b.now);
             }
             b
         }
@@ -259,7 +266,29 @@ mod tests {
             }
         );
         assert!(!b.in_flight.contains(8));
-        assert_eq!(b.in_flight.poll_timeout(), None);
+        assert_eq!(
+            b.in_flight.poll_timeout(),
+            Some(b.now + crate::supervisor::Tuning::default().pending_life),
+            "no resend planned: only the end of 7's life"
+        );
+    }
+
+    #[test]
+    fn a_rate_limit_without_an_id_defers_the_oldest_send_until_the_window_frees() {
+        let mut b = Books::with_in_flight(&[7, 8]);
+        let deferred = Inbound::SendDeferred {
+            reason: "Rate limit exceeded".into(),
+            retry_after: Some(Duration::from_secs(30)),
+        };
+        assert_eq!(
+            b.on(deferred),
+            Effect::Report("could not send yet: Rate limit exceeded".into())
+        );
+        assert!(!b.in_flight.contains(7) && b.in_flight.contains(8));
+        assert_eq!(
+            b.in_flight.poll_timeout(),
+            Some(b.now + Duration::from_secs(30))
+        );
     }
 
     #[test]

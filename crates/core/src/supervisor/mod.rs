@@ -54,6 +54,10 @@ pub struct Tuning {
     /// Market prices are published at most this often (latest per symbol), however fast
     /// they arrive.
     pub price_coalesce: Duration,
+    /// How long a message written (or handed to REST) on one connection may stay unanswered
+    /// before it is failed with the reason and offered for retry: longer than a rate window
+    /// (Realtime: a minute) plus a resend, so only a server that never answers hits it.
+    pub pending_life: Duration,
 }
 
 impl Default for Tuning {
@@ -68,6 +72,7 @@ impl Default for Tuning {
             idle_timeout: None,
             listen_key_keep_alive: Duration::from_secs(30 * 60),
             price_coalesce: Duration::from_millis(250),
+            pending_life: Duration::from_secs(180),
         }
     }
 }

@@ -114,7 +114,10 @@ impl ListenKeySlot {
 
     /// The refused key the keeper has yet to delete.
     pub(crate) fn take_retired(&self) -> Option<Secret> {
-        self.retired.lock().unwrap_or_else(|p| p.into_inner()).take()
+        self.retired
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
     }
 
     pub(crate) fn set_ready(&self, key: Secret) {
@@ -153,7 +156,11 @@ mod tests {
         let slot = ListenKeySlot::default();
         slot.set_ready(Secret::new("k2"));
         slot.refused(&Secret::new("k1"));
-        assert_eq!(slot.current().unwrap().expose(), "k2", "an old key's refusal");
+        assert_eq!(
+            slot.current().unwrap().expose(),
+            "k2",
+            "an old key's refusal"
+        );
         assert!(slot.take_retired().is_none());
         slot.refused(&Secret::new("k2"));
         assert!(matches!(slot.current(), Err(CodecError::NotReady(_))));

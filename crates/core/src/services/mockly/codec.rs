@@ -94,7 +94,9 @@ impl Codec for MocklyCodec {
                 let text = wire.message.ok_or(CodecError::MissingField("message"))?;
                 Ok(vec![Inbound::Message(IncomingMessage {
                     room: ROOM.into(),
-                    service_id: wire.id.map(|id| message_identity(&id, &ts_raw, &sender, &text)),
+                    service_id: wire
+                        .id
+                        .map(|id| message_identity(&id, &ts_raw, &sender, &text)),
                     own: sender == self.settings.client_id.trim(),
                     sender_id: sender,
                     sender_name: wire.sender_name,
