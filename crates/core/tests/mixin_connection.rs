@@ -643,3 +643,32 @@ async fn a_message_with_data_that_is_not_base64_is_shown_as_unreadable_and_does_
         unreadable.text
     );
 }
+
+/// Issue 25: the server answers every connection with an `ERROR` 401 while `GET /me` still
+/// accepts the keystore. Retrying for ever helps nobody: after three connections in a row the
+/// bot stops, and says why.
+#[tokio::test]
+async fn an_error_401_on_three_connections_in_a_row_stops_even_when_me_accepts_the_keystore() {
+    let w = world(MixinConfig::default()).await;
+    for _ in 0..3 {
+        w.sim.inject_error("LIST_PENDING_MESSAGES", 401);
+    }
+    let engine = engine(Store::open_in_memory().unwrap());
+    let mut events = Events(engine.subscribe());
+    add(&engine, &w, &w.keystore).await;
+    let reason = stopped_reason(&mut events).await;
+    assert!(
+        reason.contains("3 connections in a row") && reason.contains("401"),
+        "{reason}"
+    );
+    let checks = w
+        .sim
+        .rest_calls()
+        .iter()
+        .filter(|c| *c == "GET /me")
+        .count();
+    assert!(
+        checks >= 4,
+        "import + one check per rejection, saw {checks}"
+    );
+}

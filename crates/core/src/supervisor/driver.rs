@@ -60,6 +60,10 @@ pub(super) struct Supervisor {
     prices: Prices,
     /// Set when the server closed the socket in a way the codec says no retry can fix.
     refused_close: Option<String>,
+    /// Connections in a row whose session the server rejected after it opened (Mixin's
+    /// `ERROR` 401), and whether the current one was.
+    rejections_in_a_row: u32,
+    rejected_this_session: bool,
     /// The batch acknowledgement running while the socket is read on.
     acks: BatchAcks,
     /// Where every frame in both directions is recorded (redacted) for the inspector.
@@ -224,6 +228,8 @@ impl Supervisor {
             in_flight: InFlight::new(pending_life),
             frames_this_session: 0,
             refused_close: None,
+            rejections_in_a_row: 0,
+            rejected_this_session: false,
             acks: BatchAcks::default(),
             inspector,
         }
@@ -380,7 +386,12 @@ impl Supervisor {
         tracing::info!("connected");
         self.set_state(ConnectionState::Open);
         let opened = Instant::now();
-        match self.session(socket).await {
+        self.rejected_this_session = false;
+        let end = self.session(socket).await;
+        if !self.rejected_this_session {
+            self.rejections_in_a_row = 0;
+        }
+        match end {
             SessionEnd::Stopped => SessionEnd::Stopped,
             SessionEnd::Lost(reason) => {
                 tracing::info!(%reason, "connection lost");
@@ -731,7 +742,12 @@ impl Supervisor {
                     Some(c) => c.clone().verify_credentials().await.err(),
                     None => None,
                 };
-                let rejected = inbound::rejected_session(&what, confirmed);
+                if !self.rejected_this_session {
+                    self.rejected_this_session = true;
+                    self.rejections_in_a_row += 1;
+                }
+                let rejected =
+                    inbound::rejected_session(&what, confirmed, self.rejections_in_a_row);
                 if let Some(reason) = rejected.refused {
                     self.refused_close = Some(reason);
                 }
