@@ -322,3 +322,132 @@ async fn mixin_reads_the_keystore_from_stdin_gets_the_pending_list_and_answers_a
         .to_owned();
     assert!(!stdout.contains(&seed), "no key in the output");
 }
+
+/// Waits up to 10 s for `child` to exit; its exit code, or a failure naming `what`.
+fn exit_within(child: &mut std::process::Child, what: &str) -> Option<i32> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.code();
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("parley-cli did not exit within 10 s: {what}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// Issue 25: a connection that stops for good ends the CLI with 3 at once, even while stdin
+/// is still open (a script that keeps the pipe open must not hang).
+#[test]
+fn a_permanent_failure_exits_3_at_once_with_stdin_still_open() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sim = rt
+        .block_on(MocklySim::start(MocklyConfig::default()))
+        .unwrap();
+    let mut child = cli()
+        .args([
+            "connect",
+            "mockly",
+            "--client-id",
+            "x",
+            "--endpoint",
+            &format!("ws://{}/wrong/{{client_id}}", sim.addr()),
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take();
+    assert_eq!(exit_within(&mut child, "the connection stopped"), Some(3));
+    drop(stdin);
+}
+
+/// Issue 25: a fatal setup error (MEXC refuses the signature) exits 1 at once with stdin open.
+#[test]
+fn a_fatal_setup_error_exits_at_once_with_stdin_still_open() {
+    use parley_sim::mexc::{MexcConfig, MexcSim};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sim = rt.block_on(MexcSim::start(MexcConfig::default())).unwrap();
+    sim.add_api_key("cli-api-key", "cli-api-secret");
+    let mut child = cli()
+        .args([
+            "connect",
+            "mexc",
+            "--api-key",
+            "--order-no",
+            "A-1",
+            "--rest-base",
+            &sim.rest_base(),
+            "--endpoint",
+            &sim.ws_endpoint(),
+            "--secret-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "cli-api-key\nnot-the-secret").unwrap();
+    assert_eq!(exit_within(&mut child, "the refused signature"), Some(1));
+    drop(stdin);
+}
+
+/// Issue 25: Ctrl-C and SIGTERM end a MEXC API-key session promptly while stdin is still open,
+/// and the listenKey the CLI created is deleted before it exits.
+#[test]
+fn ctrl_c_and_sigterm_end_the_session_and_delete_the_listen_key_with_stdin_open() {
+    use parley_sim::mexc::{Counterparty, MexcConfig, MexcSim};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sim = rt.block_on(MexcSim::start(MexcConfig::default())).unwrap();
+    sim.add_api_key("cli-api-key", "cli-api-secret");
+    sim.add_order("A-2042", 778);
+    sim.add_conversation(
+        778,
+        Counterparty {
+            user_id: "buyer".into(),
+            nick_name: "Buyer".into(),
+        },
+    );
+    for signal in ["-INT", "-TERM"] {
+        let mut child = cli()
+            .args([
+                "connect",
+                "mexc",
+                "--api-key",
+                "--order-no",
+                "A-2042",
+                "--rest-base",
+                &sim.rest_base(),
+                "--endpoint",
+                &sim.ws_endpoint(),
+                "--secret-stdin",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "cli-api-key\ncli-api-secret").unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while sim.open_sockets() == 0 || sim.live_listen_keys().is_empty() {
+            assert!(std::time::Instant::now() < deadline, "never connected");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let killed = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        assert_eq!(exit_within(&mut child, signal), Some(0), "{signal}");
+        assert!(
+            sim.live_listen_keys().is_empty(),
+            "{signal}: the listenKey is deleted before exit"
+        );
+        drop(stdin);
+    }
+}
