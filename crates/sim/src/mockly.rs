@@ -34,6 +34,12 @@ pub struct MocklyConfig {
     /// Chance that a bot answers a user message (the service documents 30 %).
     pub bot_reply_chance: f64,
     pub bot_reply_delay: Duration,
+    /// The largest message the server reads. mockly documents none; a Python `websockets`
+    /// server (what the service's examples use) takes 1 MiB by default.
+    pub max_message_bytes: usize,
+    /// What the server does with a bigger one: close with 1009 "message too big" (the
+    /// library's way), or drop it without a word (both are plausible).
+    pub drop_oversize: bool,
 }
 
 impl Default for MocklyConfig {
@@ -43,6 +49,8 @@ impl Default for MocklyConfig {
             seed: 42,
             bot_reply_chance: 0.3,
             bot_reply_delay: Duration::from_millis(600),
+            max_message_bytes: 1024 * 1024,
+            drop_oversize: false,
         }
     }
 }
@@ -378,6 +386,16 @@ async fn serve_connection(state: Arc<State>, stream: TcpStream, mut down: watch:
                 }
             }
             frame = incoming.next() => match frame {
+                Some(Ok(Message::Text(text))) if text.len() > state.config.max_message_bytes => {
+                    if !state.config.drop_oversize {
+                        let close = tokio_tungstenite::tungstenite::protocol::CloseFrame {
+                            code: tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode::Size,
+                            reason: "message too big".into(),
+                        };
+                        let _ = futures_util::SinkExt::send(&mut sink, Message::Close(Some(close))).await;
+                        break;
+                    }
+                }
                 Some(Ok(Message::Text(text))) => state.on_user_text(connection, &client_id, text.as_str()),
                 Some(Ok(Message::Binary(_))) => {
                     let _ = outbox.send(Message::Text(error_frame("Invalid JSON format").into()));

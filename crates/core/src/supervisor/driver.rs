@@ -450,6 +450,14 @@ impl Supervisor {
                         Some(Some(Ok(WsMessage::Close(close)))) => {
                             if let Some(c) = &close {
                                 self.refused_close = self.codec.permanent_close(u16::from(c.code), &c.reason);
+                                // 1009 Message Too Big: the server will refuse the biggest
+                                // unanswered message on every connection; it fails instead of
+                                // being sent again and again.
+                                if u16::from(c.code) == 1009 {
+                                    if let Some(local_id) = self.in_flight.largest() {
+                                        self.fail(local_id, format!("the server refused it as too big (close 1009{}{})", if c.reason.is_empty() { "" } else { ": " }, c.reason)).await;
+                                    }
+                                }
                             }
                             let why = close
                                 .map(|c| format!(" (code {}{}{})", u16::from(c.code), if c.reason.is_empty() { "" } else { ": " }, c.reason))
@@ -598,6 +606,11 @@ impl Supervisor {
             {
                 Ok(frames) => {
                     for frame in frames {
+                        let bytes = match &frame {
+                            OutFrame::Text(t) => t.len(),
+                            OutFrame::Binary(b) => b.len(),
+                        };
+                        self.in_flight.wrote_bytes(item.local_id, bytes);
                         self.send(sink, to_ws(frame))
                             .await
                             .map_err(|e| format!("connection lost while sending: {e}"))?;

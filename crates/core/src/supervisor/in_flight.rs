@@ -24,6 +24,8 @@ pub(super) struct InFlight {
     tried: HashMap<i64, (Instant, Option<String>)>,
     /// How long an entry may go unanswered on one connection before it is failed.
     life: Duration,
+    /// Bytes written for each unanswered entry, to name the one a "too big" close was about.
+    sizes: HashMap<i64, usize>,
 }
 
 impl Default for InFlight {
@@ -39,6 +41,7 @@ impl InFlight {
             resend_at: None,
             tried: HashMap::new(),
             life,
+            sizes: HashMap::new(),
         }
     }
 
@@ -48,12 +51,27 @@ impl InFlight {
     pub(super) fn new_session(&mut self) {
         self.written.clear();
         self.tried.clear();
+        self.sizes.clear();
     }
 
     /// `local_id` was written on this connection at `now`.
     pub(super) fn written(&mut self, local_id: i64, now: Instant) {
         self.written.push_back(local_id);
         self.tried_at(local_id, now);
+    }
+
+    /// `bytes` went on the wire for `local_id`.
+    pub(super) fn wrote_bytes(&mut self, local_id: i64, bytes: usize) {
+        *self.sizes.entry(local_id).or_default() += bytes;
+    }
+
+    /// The biggest unanswered write: the one a server's "message too big" close (1009) was
+    /// about, as it closes on reading it.
+    pub(super) fn largest(&self) -> Option<i64> {
+        self.written
+            .iter()
+            .max_by_key(|id| self.sizes.get(id).copied().unwrap_or(0))
+            .copied()
     }
 
     /// `local_id` was tried at `now` (written, or handed to a REST delivery); its life runs
@@ -123,6 +141,7 @@ impl InFlight {
     pub(super) fn answered(&mut self, local_id: i64) {
         self.written.retain(|id| *id != local_id);
         self.tried.remove(&local_id);
+        self.sizes.remove(&local_id);
     }
 
     /// The server refused a send for now: the outbox goes again [`RESEND_AFTER`] from `now`

@@ -17,8 +17,10 @@ pub const ROOM: &str = "public";
 
 /// mockly documents no size limit; a chat line over this is refused as implausible [I].
 pub const MAX_FRAME_BYTES: usize = 256 * 1024;
-/// Our own outgoing limit [I]: the server documents none, keep messages chat-sized.
-pub const MAX_MESSAGE_BYTES: usize = 16 * 1024;
+/// Our own outgoing limit [I]: the server documents none and relays 100 KB messages; 64 KiB
+/// of text is far more than a chat line and well under the 1 MiB a Python `websockets` server
+/// (what mockly's examples use) reads by default. A refusal (close 1009) fails the message.
+pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 
 pub struct MocklyCodec {
     settings: MocklySettings,
