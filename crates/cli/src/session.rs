@@ -86,10 +86,21 @@ pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
         &[]
     };
     for room in joins {
-        engine
-            .join_room(&account_id, room)
-            .await
-            .with_context(|| format!("cannot join room {room}"))?;
+        if let Err(e) = engine.join_room(&account_id, room).await {
+            // A refused token also stops the connection with "sign in again": that stop, on
+            // the event stream, ends the session with 3 below.
+            let token_refused = matches!(
+                &e,
+                parley_core::engine::EngineError::Rest(r) if r.status() == Some(401)
+            );
+            if !token_refused {
+                return Err(anyhow!(e).context(format!("cannot join room {room}")));
+            }
+            print_event(&Event::Error {
+                account: account_id.clone(),
+                message: format!("cannot join room {room}: {e}"),
+            });
+        }
     }
 
     let mut awaiting: HashSet<i64> = HashSet::new();

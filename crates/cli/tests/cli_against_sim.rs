@@ -451,3 +451,50 @@ fn ctrl_c_and_sigterm_end_the_session_and_delete_the_listen_key_with_stdin_open(
         drop(stdin);
     }
 }
+
+/// Issue 25: joining a room at start with a token the server no longer accepts stops the
+/// account with "sign in again" on the event stream (not only on stderr), and exits 3.
+#[tokio::test(flavor = "multi_thread")]
+async fn realtime_with_an_expired_token_stops_with_sign_in_again_on_the_event_stream() {
+    use parley_sim::realtime::{RealtimeConfig, RealtimeSim};
+    let sim = RealtimeSim::start(RealtimeConfig::default()).await.unwrap();
+    let me = sim.add_user("cli@example.com", "pw-cli", "Cli", "User");
+    let other = sim.add_user("ann@example.com", "x", "Ann", "Lee");
+    let room = sim.create_room("EUR/USD Trading Room", "", "public", &other);
+    let token = sim.token_for(&me);
+    sim.revoke_tokens(&me);
+    // stdin stays open, as a script that goes on typing keeps it.
+    let base_url = sim.base_url();
+    let api_key = sim.api_key();
+    let output = tokio::task::spawn_blocking(move || {
+        let mut child = cli()
+            .args([
+                "connect",
+                "realtime",
+                "--base-url",
+                &base_url,
+                "--room",
+                &room,
+                "--secret-stdin",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "{api_key}\n{token}").unwrap();
+        let code = exit_within(&mut child, "the refused token");
+        drop(stdin);
+        (code, child.wait_with_output().unwrap().stdout)
+    })
+    .await
+    .unwrap();
+    assert_eq!(output.0, Some(3));
+    let stdout = String::from_utf8(output.1).unwrap();
+    let stopped = ndjson(&stdout)
+        .into_iter()
+        .find(|e| e["event"] == "status" && e["state"]["state"] == "stopped")
+        .unwrap_or_else(|| panic!("a stopped status event: {stdout}"));
+    assert!(stopped.to_string().contains("sign in again"), "{stopped}");
+}

@@ -289,13 +289,18 @@ impl Supervisor {
     }
 
     /// Waits for the deadline (or forever), a retry, or a stop.
-    async fn wait_until(&mut self, deadline: Option<Instant>) -> Wake {
+    async fn wait_until(&mut self, mut deadline: Option<Instant>) -> Wake {
         loop {
             tokio::select! {
                 _ = wake_at(deadline) => return Wake::Elapsed,
                 cmd = self.commands.recv() => match cmd {
                     None | Some(Command::Stop) => return Wake::Exit,
                     Some(Command::RetryNow) => return Wake::RetryNow,
+                    Some(Command::Refuse(reason)) => {
+                        tracing::warn!(%reason, "connection stopped");
+                        self.set_state(ConnectionState::Stopped { reason });
+                        deadline = None;
+                    }
                     Some(Command::Flush) => {}
                     // Not connected: the codec records it for the next connection's opening.
                     Some(Command::Signal(signal)) => drop(self.codec.signal(&signal)),
@@ -493,6 +498,11 @@ impl Supervisor {
                         }
                     }
                     Some(Command::RetryNow) => {}
+                    Some(Command::Refuse(reason)) => {
+                        let _ = sink.close().await;
+                        self.refused_close = Some(reason.clone());
+                        return SessionEnd::Lost(reason);
+                    }
                     Some(Command::Signal(signal)) => {
                         for frame in self.codec.signal(&signal) {
                             if let Err(e) = self.send(&mut sink, to_ws(frame)).await {

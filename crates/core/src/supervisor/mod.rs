@@ -124,6 +124,10 @@ pub enum Command {
     RetryNow,
     /// Say something on the socket now (typing, join, leave), and remember it for reconnects.
     Signal(Signal),
+    /// The service refused the account's credentials on another path (a REST call answered
+    /// 401): close and stay stopped with this reason until retried, as a refusal on the
+    /// socket would.
+    Refuse(String),
     /// Close and end the task.
     Stop,
 }
