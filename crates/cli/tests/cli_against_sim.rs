@@ -338,6 +338,61 @@ fn exit_within(child: &mut std::process::Child, what: &str) -> Option<i32> {
     }
 }
 
+/// A MEXC simulator (on its own runtime, kept alive by the caller) that knows the CLI tests'
+/// API key `cli-api-key` with the secret `cli-api-secret`.
+fn mexc_sim_with_api_key() -> (tokio::runtime::Runtime, parley_sim::mexc::MexcSim) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sim = rt
+        .block_on(parley_sim::mexc::MexcSim::start(Default::default()))
+        .unwrap();
+    sim.add_api_key("cli-api-key", "cli-api-secret");
+    (rt, sim)
+}
+
+/// parley-cli in MEXC API-key mode for `order` against `sim`, stdin piped and `lines` written
+/// to it; the stdin handle is returned open (drop it to close).
+fn spawn_mexc_api_key(
+    sim: &parley_sim::mexc::MexcSim,
+    order: &str,
+    lines: &str,
+) -> (std::process::Child, std::process::ChildStdin) {
+    spawn_with_stdin_open(
+        &[
+            "connect",
+            "mexc",
+            "--api-key",
+            "--order-no",
+            order,
+            "--rest-base",
+            &sim.rest_base(),
+            "--endpoint",
+            &sim.ws_endpoint(),
+            "--secret-stdin",
+        ],
+        lines,
+        Stdio::null(),
+    )
+}
+
+/// parley-cli with `args`, `lines` written to its stdin, which is returned open (a script
+/// that goes on typing); stdout goes to `stdout`, stderr nowhere.
+fn spawn_with_stdin_open(
+    args: &[&str],
+    lines: &str,
+    stdout: Stdio,
+) -> (std::process::Child, std::process::ChildStdin) {
+    let mut child = cli()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(stdout)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{lines}").unwrap();
+    (child, stdin)
+}
+
 /// Issue 25: a connection that stops for good ends the CLI with 3 at once, even while stdin
 /// is still open (a script that keeps the pipe open must not hang).
 #[test]
@@ -346,21 +401,17 @@ fn a_permanent_failure_exits_3_at_once_with_stdin_still_open() {
     let sim = rt
         .block_on(MocklySim::start(MocklyConfig::default()))
         .unwrap();
-    let mut child = cli()
-        .args([
-            "connect",
-            "mockly",
-            "--client-id",
-            "x",
-            "--endpoint",
-            &format!("ws://{}/wrong/{{client_id}}", sim.addr()),
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdin = child.stdin.take();
+    let endpoint = format!("ws://{}/wrong/{{client_id}}", sim.addr());
+    let args = [
+        "connect",
+        "mockly",
+        "--client-id",
+        "x",
+        "--endpoint",
+        &endpoint,
+    ];
+    // An empty line is skipped: stdin is open and nothing is sent.
+    let (mut child, stdin) = spawn_with_stdin_open(&args, "", Stdio::null());
     assert_eq!(exit_within(&mut child, "the connection stopped"), Some(3));
     drop(stdin);
 }
@@ -368,30 +419,8 @@ fn a_permanent_failure_exits_3_at_once_with_stdin_still_open() {
 /// Issue 25: a fatal setup error (MEXC refuses the signature) exits 1 at once with stdin open.
 #[test]
 fn a_fatal_setup_error_exits_at_once_with_stdin_still_open() {
-    use parley_sim::mexc::{MexcConfig, MexcSim};
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let sim = rt.block_on(MexcSim::start(MexcConfig::default())).unwrap();
-    sim.add_api_key("cli-api-key", "cli-api-secret");
-    let mut child = cli()
-        .args([
-            "connect",
-            "mexc",
-            "--api-key",
-            "--order-no",
-            "A-1",
-            "--rest-base",
-            &sim.rest_base(),
-            "--endpoint",
-            &sim.ws_endpoint(),
-            "--secret-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    writeln!(stdin, "cli-api-key\nnot-the-secret").unwrap();
+    let (_rt, sim) = mexc_sim_with_api_key();
+    let (mut child, stdin) = spawn_mexc_api_key(&sim, "A-1", "cli-api-key\nnot-the-secret");
     assert_eq!(exit_within(&mut child, "the refused signature"), Some(1));
     drop(stdin);
 }
@@ -400,10 +429,8 @@ fn a_fatal_setup_error_exits_at_once_with_stdin_still_open() {
 /// and the listenKey the CLI created is deleted before it exits.
 #[test]
 fn ctrl_c_and_sigterm_end_the_session_and_delete_the_listen_key_with_stdin_open() {
-    use parley_sim::mexc::{Counterparty, MexcConfig, MexcSim};
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let sim = rt.block_on(MexcSim::start(MexcConfig::default())).unwrap();
-    sim.add_api_key("cli-api-key", "cli-api-secret");
+    use parley_sim::mexc::Counterparty;
+    let (_rt, sim) = mexc_sim_with_api_key();
     sim.add_order("A-2042", 778);
     sim.add_conversation(
         778,
@@ -413,26 +440,7 @@ fn ctrl_c_and_sigterm_end_the_session_and_delete_the_listen_key_with_stdin_open(
         },
     );
     for signal in ["-INT", "-TERM"] {
-        let mut child = cli()
-            .args([
-                "connect",
-                "mexc",
-                "--api-key",
-                "--order-no",
-                "A-2042",
-                "--rest-base",
-                &sim.rest_base(),
-                "--endpoint",
-                &sim.ws_endpoint(),
-                "--secret-stdin",
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        writeln!(stdin, "cli-api-key\ncli-api-secret").unwrap();
+        let (mut child, stdin) = spawn_mexc_api_key(&sim, "A-2042", "cli-api-key\ncli-api-secret");
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
         while sim.open_sockets() == 0 || sim.live_listen_keys().is_empty() {
             assert!(std::time::Instant::now() < deadline, "never connected");
@@ -467,8 +475,8 @@ async fn realtime_with_an_expired_token_stops_with_sign_in_again_on_the_event_st
     let base_url = sim.base_url();
     let api_key = sim.api_key();
     let output = tokio::task::spawn_blocking(move || {
-        let mut child = cli()
-            .args([
+        let (mut child, stdin) = spawn_with_stdin_open(
+            &[
                 "connect",
                 "realtime",
                 "--base-url",
@@ -476,14 +484,10 @@ async fn realtime_with_an_expired_token_stops_with_sign_in_again_on_the_event_st
                 "--room",
                 &room,
                 "--secret-stdin",
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        writeln!(stdin, "{api_key}\n{token}").unwrap();
+            ],
+            &format!("{api_key}\n{token}"),
+            Stdio::piped(),
+        );
         let code = exit_within(&mut child, "the refused token");
         drop(stdin);
         (code, child.wait_with_output().unwrap().stdout)

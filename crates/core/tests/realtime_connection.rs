@@ -40,6 +40,15 @@ async fn world(config: RealtimeConfig) -> World {
     }
 }
 
+/// A world whose server counts the per-user budget (100 sends) over `window`.
+async fn world_with_rate_window(window: Duration) -> World {
+    world(RealtimeConfig {
+        rate_window: window,
+        ..RealtimeConfig::default()
+    })
+    .await
+}
+
 fn engine() -> Arc<Engine> {
     Engine::new(
         Store::open_in_memory().unwrap(),
@@ -643,11 +652,7 @@ async fn test_connection_reports_success_and_each_kind_of_failure() {
 /// waiting, which goes again once the window frees: every message ends up sent, once.
 #[tokio::test]
 async fn sends_refused_for_the_rate_limit_on_the_socket_go_again_when_the_window_frees() {
-    let w = world(RealtimeConfig {
-        rate_window: Duration::from_millis(1500),
-        ..RealtimeConfig::default()
-    })
-    .await;
+    let w = world_with_rate_window(Duration::from_millis(1500)).await;
     let engine = engine();
     let mut events = Events(engine.subscribe());
     let account = joined(&engine, &w, &mut events, |_| {}).await;
@@ -692,11 +697,7 @@ async fn sends_refused_for_the_rate_limit_on_the_socket_go_again_when_the_window
 /// the message goes again after that, not only when something else happens to flush.
 #[tokio::test]
 async fn a_rest_send_refused_with_429_goes_again_after_retry_after() {
-    let w = world(RealtimeConfig {
-        rate_window: Duration::from_millis(1000),
-        ..RealtimeConfig::default()
-    })
-    .await;
+    let w = world_with_rate_window(Duration::from_millis(1000)).await;
     w.sim.set_accept_chat_send(false);
     let engine = engine();
     let mut events = Events(engine.subscribe());
@@ -724,11 +725,7 @@ async fn a_rest_send_refused_with_429_goes_again_after_retry_after() {
 /// of its life it fails with the server's reason, and Retry sends it once the server takes it.
 #[tokio::test]
 async fn a_message_the_server_keeps_refusing_fails_with_the_reason_and_can_be_retried() {
-    let w = world(RealtimeConfig {
-        rate_window: Duration::from_secs(3600),
-        ..RealtimeConfig::default()
-    })
-    .await;
+    let w = world_with_rate_window(Duration::from_secs(3600)).await;
     let engine = Engine::new(
         Store::open_in_memory().unwrap(),
         None,
