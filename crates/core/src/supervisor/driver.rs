@@ -575,6 +575,9 @@ impl Supervisor {
                 return Ok(());
             }
         };
+        // What left the outbox by another path must not wake this connection at its life's end.
+        let ids: Vec<i64> = pending.iter().map(|item| item.local_id).collect();
+        self.in_flight.keep_only(&ids);
         for item in pending {
             // A message no answer came for within its life fails with the reason (and Retry),
             // rather than staying "Sending…" for ever.
@@ -943,7 +946,7 @@ impl Supervisor {
             match result {
                 Ingested::New(stored) => self.publish(Event::Message(stored)),
                 Ingested::Confirmed(stored) => {
-                    self.in_flight.answered(stored.local_id);
+                    self.in_flight.confirmed(stored.local_id);
                     self.publish(Event::Sent(stored))
                 }
                 Ingested::Duplicate => tracing::debug!("duplicate message ignored"),
@@ -988,7 +991,7 @@ impl Supervisor {
         {
             Ok(Ingested::New(stored)) => self.publish(Event::Message(stored)),
             Ok(Ingested::Confirmed(stored)) => {
-                self.in_flight.answered(stored.local_id);
+                self.in_flight.confirmed(stored.local_id);
                 self.publish(Event::Sent(stored))
             }
             Ok(Ingested::Duplicate) => tracing::debug!("duplicate message ignored"),

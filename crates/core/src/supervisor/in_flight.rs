@@ -70,6 +70,7 @@ impl InFlight {
     pub(super) fn largest(&self) -> Option<i64> {
         self.written
             .iter()
+            .filter(|id| self.sizes.contains_key(id))
             .max_by_key(|id| self.sizes.get(id).copied().unwrap_or(0))
             .copied()
     }
@@ -102,9 +103,18 @@ impl InFlight {
         after: Option<Duration>,
         now: Instant,
     ) -> Option<i64> {
-        let oldest = *self.written.front()?;
+        // Written and since confirmed by an echo are not it: they no longer wait.
+        let oldest = *self.written.iter().find(|id| self.tried.contains_key(id))?;
         self.deferred(oldest, reason, after, now);
         Some(oldest)
+    }
+
+    /// Ends the life of the entries the outbox no longer holds (answered or removed by another
+    /// path), so it never wakes the connection again. Their place among the writes stays: a
+    /// reply without id (MEXC's) may still come for one the echo already confirmed.
+    pub(super) fn keep_only(&mut self, in_outbox: &[i64]) {
+        self.tried.retain(|id, _| in_outbox.contains(id));
+        self.sizes.retain(|id, _| in_outbox.contains(id));
     }
 
     /// If `local_id` has been unanswered for its whole life at `now`, why it fails (it leaves
@@ -136,8 +146,15 @@ impl InFlight {
         Some(oldest)
     }
 
-    /// An answer to `local_id` in particular (`SendResult`, an echo, a REST reply, a failure):
-    /// it leaves the book, wherever it is.
+    /// The server's echo confirmed `local_id`: its life no longer runs, but it keeps its place
+    /// among the writes, as a reply without id (MEXC's) may still come for it.
+    pub(super) fn confirmed(&mut self, local_id: i64) {
+        self.tried.remove(&local_id);
+        self.sizes.remove(&local_id);
+    }
+
+    /// An answer to `local_id` in particular (`SendResult`, a REST reply, a failure): it
+    /// leaves the book, wherever it is.
     pub(super) fn answered(&mut self, local_id: i64) {
         self.written.retain(|id| *id != local_id);
         self.tried.remove(&local_id);
@@ -222,6 +239,35 @@ mod tests {
             Some("the server did not confirm it within 180 s")
         );
         assert_eq!(b.poll_timeout(), None);
+    }
+
+    #[test]
+    fn a_refusal_without_id_skips_writes_an_echo_already_confirmed() {
+        let t0 = Instant::now();
+        let mut b = book(&[7, 8]);
+        b.confirmed(7);
+        assert!(b.contains(7), "a reply without id may still come for 7");
+        assert_eq!(b.defer_oldest("rate limit", None, t0), Some(8));
+        assert_eq!(b.largest(), None);
+        assert_eq!(b.answer_oldest(), Some(7));
+    }
+
+    #[test]
+    fn an_entry_gone_from_the_outbox_no_longer_wakes_the_connection() {
+        let t0 = Instant::now();
+        let mut b = InFlight::new(Duration::from_secs(1));
+        b.written(7, t0);
+        b.written(8, t0);
+        b.keep_only(&[8]);
+        assert_eq!(
+            b.poll_timeout(),
+            Some(t0 + Duration::from_secs(1)),
+            "8 only"
+        );
+        assert!(b.contains(7), "its reply may still come");
+        b.keep_only(&[]);
+        assert_eq!(b.poll_timeout(), None);
+        assert!(!b.take_due(t0 + Duration::from_secs(5)));
     }
 
     #[test]
