@@ -14,6 +14,7 @@ mod launch_time;
 mod media;
 mod models;
 mod notifier;
+mod quit_signals;
 mod rendering;
 mod startup;
 mod tray;
@@ -106,6 +107,7 @@ fn main() {
                 alert_events,
                 notifier_events,
             } = starting.join()?;
+            quit_signals::quit_on_signal(app.handle().clone());
             alerts::watch(app.handle().clone(), alert_events, state.alerts.clone());
             notifier::watch(
                 app.handle().clone(),

@@ -54,7 +54,8 @@ stdin:  each line is sent as a text message to the account's first room;
         are confirmed, then exits (so </dev/null is a connectivity check).
 stdout: one JSON object per event: {\"event\":\"status\"|\"message\"|\"sent\"|\"failed\"|
         \"presence\"|\"user_status\"|\"typing\"|\"prices\"|\"alert\"|\"error\", …}
-exit:   0 done, 1 error, 2 usage, 3 the connection stopped for good (the reason is printed)";
+exit:   0 done, 1 error, 2 usage, 3 the connection stopped for good (the reason is printed);
+        Ctrl-C or SIGTERM ends the session at once (sockets closed, created listenKeys deleted)";
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Parsed {

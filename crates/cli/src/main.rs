@@ -7,8 +7,24 @@ mod session;
 
 use std::process::ExitCode;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("parley-cli: cannot start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let code = runtime.block_on(cli());
+    // The stdin reader is a blocking thread stuck in read(2) until input ends: waiting for it
+    // kept the process alive after the session ended (a stop, a setup error, Ctrl-C) for as
+    // long as stdin stayed open. Everything that matters (sockets closed, listenKeys deleted)
+    // is done by now.
+    runtime.shutdown_background();
+    code
+}
+
+async fn cli() -> ExitCode {
     parley_core::logging::init_stderr();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let command = match args::parse(&args) {

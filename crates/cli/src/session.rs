@@ -35,8 +35,15 @@ struct JsonLine {
 }
 
 pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
+    // Listening from the start: a signal during setup is remembered and ends the session as
+    // soon as it runs, after which the engine's shutdown closes sockets and deletes keys.
+    let stop = stop_signals()?;
     let mut lines = stdin_lines();
-    let (account, secrets) = account_and_secrets(&c, &mut lines).await?;
+    let (account, secrets) = tokio::select! {
+        setup = account_and_secrets(&c, &mut lines) => setup?,
+        // Nothing is connected or created yet: just go.
+        _ = stop.notified() => return Ok(ExitCode::SUCCESS),
+    };
     let mut rooms = c.rooms.clone();
     if let ServiceSettings::Mixin(s) = &account.settings {
         // A user id names their one-to-one conversation with the bot.
@@ -79,10 +86,21 @@ pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
         &[]
     };
     for room in joins {
-        engine
-            .join_room(&account_id, room)
-            .await
-            .with_context(|| format!("cannot join room {room}"))?;
+        if let Err(e) = engine.join_room(&account_id, room).await {
+            // A refused token also stops the connection with "sign in again": that stop, on
+            // the event stream, ends the session with 3 below.
+            let token_refused = matches!(
+                &e,
+                parley_core::engine::EngineError::Rest(r) if r.status() == Some(401)
+            );
+            if !token_refused {
+                return Err(anyhow!(e).context(format!("cannot join room {room}")));
+            }
+            print_event(&Event::Error {
+                account: account_id.clone(),
+                message: format!("cannot join room {room}: {e}"),
+            });
+        }
     }
 
     let mut awaiting: HashSet<i64> = HashSet::new();
@@ -141,7 +159,7 @@ pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
                 }
                 break ExitCode::from(1);
             }
-            _ = tokio::signal::ctrl_c() => break ExitCode::SUCCESS,
+            _ = stop.notified() => break ExitCode::SUCCESS,
         }
     };
     engine.shutdown().await;
@@ -168,6 +186,34 @@ fn print_event(event: &Event) {
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{json}");
     let _ = out.flush();
+}
+
+/// Notified once on Ctrl-C (SIGINT) or SIGTERM: the session ends as it does at end of input,
+/// closing its sockets and deleting the listenKeys it created, without waiting for stdin.
+fn stop_signals() -> anyhow::Result<Arc<tokio::sync::Notify>> {
+    let stop = Arc::new(tokio::sync::Notify::new());
+    // Both registered now, not when the task first runs, so no early signal is missed.
+    #[cfg(unix)]
+    let (mut interrupt, mut terminate) = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::interrupt()).context("cannot listen for Ctrl-C")?,
+            signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?,
+        )
+    };
+    let notify = stop.clone();
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        eprintln!("parley-cli: stopping");
+        notify.notify_one();
+    });
+    Ok(stop)
 }
 
 /// Lines of stdin, one by one; the channel closes at end of input.

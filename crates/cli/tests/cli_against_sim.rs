@@ -322,3 +322,183 @@ async fn mixin_reads_the_keystore_from_stdin_gets_the_pending_list_and_answers_a
         .to_owned();
     assert!(!stdout.contains(&seed), "no key in the output");
 }
+
+/// Waits up to 10 s for `child` to exit; its exit code, or a failure naming `what`.
+fn exit_within(child: &mut std::process::Child, what: &str) -> Option<i32> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.code();
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("parley-cli did not exit within 10 s: {what}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// A MEXC simulator (on its own runtime, kept alive by the caller) that knows the CLI tests'
+/// API key `cli-api-key` with the secret `cli-api-secret`.
+fn mexc_sim_with_api_key() -> (tokio::runtime::Runtime, parley_sim::mexc::MexcSim) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sim = rt
+        .block_on(parley_sim::mexc::MexcSim::start(Default::default()))
+        .unwrap();
+    sim.add_api_key("cli-api-key", "cli-api-secret");
+    (rt, sim)
+}
+
+/// parley-cli in MEXC API-key mode for `order` against `sim`, stdin piped and `lines` written
+/// to it; the stdin handle is returned open (drop it to close).
+fn spawn_mexc_api_key(
+    sim: &parley_sim::mexc::MexcSim,
+    order: &str,
+    lines: &str,
+) -> (std::process::Child, std::process::ChildStdin) {
+    spawn_with_stdin_open(
+        &[
+            "connect",
+            "mexc",
+            "--api-key",
+            "--order-no",
+            order,
+            "--rest-base",
+            &sim.rest_base(),
+            "--endpoint",
+            &sim.ws_endpoint(),
+            "--secret-stdin",
+        ],
+        lines,
+        Stdio::null(),
+    )
+}
+
+/// parley-cli with `args`, `lines` written to its stdin, which is returned open (a script
+/// that goes on typing); stdout goes to `stdout`, stderr nowhere.
+fn spawn_with_stdin_open(
+    args: &[&str],
+    lines: &str,
+    stdout: Stdio,
+) -> (std::process::Child, std::process::ChildStdin) {
+    let mut child = cli()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(stdout)
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{lines}").unwrap();
+    (child, stdin)
+}
+
+/// Issue 25: a connection that stops for good ends the CLI with 3 at once, even while stdin
+/// is still open (a script that keeps the pipe open must not hang).
+#[test]
+fn a_permanent_failure_exits_3_at_once_with_stdin_still_open() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sim = rt
+        .block_on(MocklySim::start(MocklyConfig::default()))
+        .unwrap();
+    let endpoint = format!("ws://{}/wrong/{{client_id}}", sim.addr());
+    let args = [
+        "connect",
+        "mockly",
+        "--client-id",
+        "x",
+        "--endpoint",
+        &endpoint,
+    ];
+    // An empty line is skipped: stdin is open and nothing is sent.
+    let (mut child, stdin) = spawn_with_stdin_open(&args, "", Stdio::null());
+    assert_eq!(exit_within(&mut child, "the connection stopped"), Some(3));
+    drop(stdin);
+}
+
+/// Issue 25: a fatal setup error (MEXC refuses the signature) exits 1 at once with stdin open.
+#[test]
+fn a_fatal_setup_error_exits_at_once_with_stdin_still_open() {
+    let (_rt, sim) = mexc_sim_with_api_key();
+    let (mut child, stdin) = spawn_mexc_api_key(&sim, "A-1", "cli-api-key\nnot-the-secret");
+    assert_eq!(exit_within(&mut child, "the refused signature"), Some(1));
+    drop(stdin);
+}
+
+/// Issue 25: Ctrl-C and SIGTERM end a MEXC API-key session promptly while stdin is still open,
+/// and the listenKey the CLI created is deleted before it exits.
+#[test]
+fn ctrl_c_and_sigterm_end_the_session_and_delete_the_listen_key_with_stdin_open() {
+    use parley_sim::mexc::Counterparty;
+    let (_rt, sim) = mexc_sim_with_api_key();
+    sim.add_order("A-2042", 778);
+    sim.add_conversation(
+        778,
+        Counterparty {
+            user_id: "buyer".into(),
+            nick_name: "Buyer".into(),
+        },
+    );
+    for signal in ["-INT", "-TERM"] {
+        let (mut child, stdin) = spawn_mexc_api_key(&sim, "A-2042", "cli-api-key\ncli-api-secret");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while sim.open_sockets() == 0 || sim.live_listen_keys().is_empty() {
+            assert!(std::time::Instant::now() < deadline, "never connected");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let killed = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        assert_eq!(exit_within(&mut child, signal), Some(0), "{signal}");
+        assert!(
+            sim.live_listen_keys().is_empty(),
+            "{signal}: the listenKey is deleted before exit"
+        );
+        drop(stdin);
+    }
+}
+
+/// Issue 25: joining a room at start with a token the server no longer accepts stops the
+/// account with "sign in again" on the event stream (not only on stderr), and exits 3.
+#[tokio::test(flavor = "multi_thread")]
+async fn realtime_with_an_expired_token_stops_with_sign_in_again_on_the_event_stream() {
+    use parley_sim::realtime::{RealtimeConfig, RealtimeSim};
+    let sim = RealtimeSim::start(RealtimeConfig::default()).await.unwrap();
+    let me = sim.add_user("cli@example.com", "pw-cli", "Cli", "User");
+    let other = sim.add_user("ann@example.com", "x", "Ann", "Lee");
+    let room = sim.create_room("EUR/USD Trading Room", "", "public", &other);
+    let token = sim.token_for(&me);
+    sim.revoke_tokens(&me);
+    // stdin stays open, as a script that goes on typing keeps it.
+    let base_url = sim.base_url();
+    let api_key = sim.api_key();
+    let output = tokio::task::spawn_blocking(move || {
+        let (mut child, stdin) = spawn_with_stdin_open(
+            &[
+                "connect",
+                "realtime",
+                "--base-url",
+                &base_url,
+                "--room",
+                &room,
+                "--secret-stdin",
+            ],
+            &format!("{api_key}\n{token}"),
+            Stdio::piped(),
+        );
+        let code = exit_within(&mut child, "the refused token");
+        drop(stdin);
+        (code, child.wait_with_output().unwrap().stdout)
+    })
+    .await
+    .unwrap();
+    assert_eq!(output.0, Some(3));
+    let stdout = String::from_utf8(output.1).unwrap();
+    let stopped = ndjson(&stdout)
+        .into_iter()
+        .find(|e| e["event"] == "status" && e["state"]["state"] == "stopped")
+        .unwrap_or_else(|| panic!("a stopped status event: {stdout}"));
+    assert!(stopped.to_string().contains("sign in again"), "{stopped}");
+}

@@ -182,6 +182,12 @@ pub enum Inbound {
     SendAccepted,
     /// The server refused the oldest unanswered send, with its reason.
     SendRejected(String),
+    /// The server will not take the oldest unanswered send yet (a rate limit without a request
+    /// id, as Realtime's error frame): it goes again after `retry_after` (or shortly).
+    SendDeferred {
+        reason: String,
+        retry_after: Option<std::time::Duration>,
+    },
     /// A user of the service came online or went offline (account-wide).
     UserStatus {
         user_id: String,

@@ -13,6 +13,8 @@ pub struct DeliveryError {
     pub reason: String,
     /// The server refused this message for good (too long, forbidden): it fails with the reason.
     pub permanent: bool,
+    /// How long the server asked to wait before trying again (`Retry-After` of a 429).
+    pub retry_after: Option<std::time::Duration>,
 }
 
 pub trait Companion: Send + Sync {

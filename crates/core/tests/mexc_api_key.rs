@@ -305,3 +305,53 @@ async fn an_unreachable_api_is_retried_with_the_reason_shown() {
     assert_eq!(sim.open_sockets(), 0);
     engine.shutdown().await;
 }
+
+/// Issue 25: the key expires while the chats are open (a laptop slept past 60 minutes, long
+/// before the next keep-alive): the sockets close and their redial is refused with 401. Parley
+/// must get one new key, redial every chat on it, and delete only the old key.
+#[tokio::test]
+async fn a_key_that_expires_mid_session_is_renewed_and_the_chats_come_back_on_the_new_key() {
+    let sim = sim_with(MexcConfig::default(), 2).await;
+    let (engine, _) = engine(fast_tuning());
+    let mut events = Events(engine.subscribe());
+    let account = engine
+        .add_account(new_account(&sim, &["ORD0", "ORD1"], API_SECRET))
+        .await
+        .unwrap();
+    eventually("both chats to open", || sim.open_sockets() == 2).await;
+    let old = sim.live_listen_keys();
+    assert_eq!(old.len(), 1, "two chats share one key");
+
+    // A real API answers in a fraction of a second: the second chat's redial is refused while
+    // the first refusal is still being handled.
+    sim.set_rest_delay(Duration::from_millis(300));
+    sim.expire_listen_key(&old[0]);
+    eventually("a new key and both chats back on it", || {
+        let keys = sim.live_listen_keys();
+        keys.len() == 1 && keys != old && sim.open_sockets() == 2
+    })
+    .await;
+    for conversation in [5000, 5001] {
+        sim.counterparty_says(conversation, 1, &format!("back in {conversation}?"), "");
+        let want = format!("back in {conversation}?");
+        events
+            .expect("messages to flow on the new key", |e| match e {
+                Event::Message(m) if m.text == want => Some(()),
+                _ => None,
+            })
+            .await;
+    }
+    let new = sim.live_listen_keys();
+    assert_ne!(new, old);
+    assert!(
+        sim.delete_requests().iter().all(|k| *k == old[0]),
+        "only the expired key may be deleted, asked: {:?}",
+        sim.delete_requests()
+    );
+    engine.remove_account(&account.id).await.unwrap();
+    assert_eq!(
+        sim.delete_requests().last(),
+        Some(&new[0]),
+        "the new key goes on stop"
+    );
+}

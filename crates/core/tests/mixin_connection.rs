@@ -608,3 +608,77 @@ async fn images_stickers_and_groups_arrive_with_their_details() {
     titles.sort();
     assert_eq!(titles, vec!["Ava Trader", "OTC Desk"]);
 }
+
+/// Issue 25: a pending message whose `data` is not base64 used to drop the connection without
+/// an acknowledgement; the server sends it first on every connection, so nothing behind it
+/// ever arrived. It is stored as an unreadable message (category and id shown), acknowledged,
+/// and the messages behind it come through.
+#[tokio::test]
+async fn a_message_with_data_that_is_not_base64_is_shown_as_unreadable_and_does_not_block_the_inbox(
+) {
+    let w = world(MixinConfig::default()).await;
+    let corrupt = w
+        .sim
+        .user_sends_raw_data(&w.bot, &w.ava, "PLAIN_TEXT", "%%% not base64 %%%");
+    let behind = w.sim.user_says(&w.bot, &w.ava, "the message behind it");
+    let engine = engine(Store::open_in_memory().unwrap());
+    let mut events = Events(engine.subscribe());
+    let account = add(&engine, &w, &w.keystore).await;
+    events
+        .expect("the message behind the corrupt one", |e| match e {
+            Event::Message(m) if m.text == "the message behind it" => Some(()),
+            _ => None,
+        })
+        .await;
+    eventually("both acknowledged", || w.sim.unacked_count(&w.bot) == 0).await;
+    let acked = w.sim.acknowledged();
+    assert!(
+        acked.contains(&corrupt) && acked.contains(&behind),
+        "{acked:?}"
+    );
+    let stored = engine
+        .history(&account, &conversation(&w), None, 10)
+        .await
+        .unwrap();
+    let unreadable = stored
+        .iter()
+        .find(|m| m.service_id.as_deref() == Some(corrupt.as_str()))
+        .expect("the corrupt message is stored");
+    assert_eq!(unreadable.kind, MessageKind::Unsupported);
+    assert!(
+        unreadable.text.contains("PLAIN_TEXT")
+            && unreadable.text.contains(&corrupt)
+            && unreadable.text.contains("unreadable"),
+        "{}",
+        unreadable.text
+    );
+}
+
+/// Issue 25: the server answers every connection with an `ERROR` 401 while `GET /me` still
+/// accepts the keystore. Retrying for ever helps nobody: after three connections in a row the
+/// bot stops, and says why.
+#[tokio::test]
+async fn an_error_401_on_three_connections_in_a_row_stops_even_when_me_accepts_the_keystore() {
+    let w = world(MixinConfig::default()).await;
+    for _ in 0..3 {
+        w.sim.inject_error("LIST_PENDING_MESSAGES", 401);
+    }
+    let engine = engine(Store::open_in_memory().unwrap());
+    let mut events = Events(engine.subscribe());
+    add(&engine, &w, &w.keystore).await;
+    let reason = stopped_reason(&mut events).await;
+    assert!(
+        reason.contains("3 connections in a row") && reason.contains("401"),
+        "{reason}"
+    );
+    let checks = w
+        .sim
+        .rest_calls()
+        .iter()
+        .filter(|c| *c == "GET /me")
+        .count();
+    assert!(
+        checks >= 4,
+        "import + one check per rejection, saw {checks}"
+    );
+}

@@ -467,3 +467,143 @@ async fn the_tray_badge_follows_the_store_and_leaves_out_muted_rooms() {
         "a muted room leaves the badge"
     );
 }
+
+/// Issue 25: a restarted mockly server counts its ids from `msg_1` again. Neither the echo
+/// of our next message nor another user's new message may be taken for the one stored under
+/// the same counter before the restart.
+#[tokio::test]
+async fn after_a_server_restart_that_reuses_ids_new_messages_and_our_echo_still_arrive() {
+    let sim = sim(0.0).await;
+    let mut me = connected(&sim, "alice").await;
+    me.engine
+        .send_text(&me.account, "public", "before the restart")
+        .await
+        .unwrap();
+    let first = me
+        .expect("the first echo", |e| match e {
+            Event::Sent(m) => Some(m.clone()),
+            _ => None,
+        })
+        .await;
+    assert!(first.service_id.as_deref().unwrap().starts_with("msg_1"));
+
+    sim.restart().await.unwrap();
+    eventually("alice is back", || sim.connected() == ["alice"]).await;
+    let pending = me
+        .engine
+        .send_text(&me.account, "public", "after the restart")
+        .await
+        .unwrap();
+    let sent = me
+        .expect(
+            "the echo after the restart to confirm the message",
+            |e| match e {
+                Event::Sent(m) => Some(m.clone()),
+                _ => None,
+            },
+        )
+        .await;
+    assert_eq!(sent.local_id, pending.local_id);
+    assert!(sent.service_id.as_deref().unwrap().starts_with("msg_1"));
+    sim.bot_says(parley_sim::mockly::BOTS[0], "a bot after the restart");
+    me.expect("the bot's message (id msg_2 again)", |e| match e {
+        Event::Message(m) if m.text == "a bot after the restart" => Some(()),
+        _ => None,
+    })
+    .await;
+    let texts = me.history_texts().await;
+    for text in [
+        "before the restart",
+        "after the restart",
+        "a bot after the restart",
+    ] {
+        assert_eq!(
+            texts.iter().filter(|t| *t == text).count(),
+            1,
+            "{text}: {texts:?}"
+        );
+    }
+}
+
+/// Issue 25: a server with a lower size limit than Parley's closes the socket (1009 "message
+/// too big") on reading the message. It fails with the reason instead of being sent again on
+/// every reconnect, and the connection carries on.
+#[tokio::test]
+async fn a_message_the_server_refuses_as_too_big_fails_and_the_next_one_goes() {
+    let sim = parley_sim::mockly::MocklySim::start(parley_sim::mockly::MocklyConfig {
+        bot_reply_chance: 0.0,
+        max_message_bytes: 32 * 1024,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let mut me = connected(&sim, "alice").await;
+    let big = "x".repeat(40 * 1024);
+    let pending = me
+        .engine
+        .send_text(&me.account, "public", &big)
+        .await
+        .unwrap();
+    let failed = me
+        .expect("the big message to fail", |e| match e {
+            Event::Failed(m) if m.local_id == pending.local_id => Some(m.clone()),
+            _ => None,
+        })
+        .await;
+    assert!(
+        failed.error.as_deref().unwrap_or("").contains("too big"),
+        "{:?}",
+        failed.error
+    );
+    me.expect_open().await;
+    me.engine
+        .send_text(&me.account, "public", "small enough")
+        .await
+        .unwrap();
+    me.expect("the next message to be sent", |e| match e {
+        Event::Sent(m) if m.text == "small enough" => Some(()),
+        _ => None,
+    })
+    .await;
+    assert!(sim.received().iter().all(|r| r.text != big));
+}
+
+/// Issue 25: a server that drops an oversize message without a word: no echo ever comes, and
+/// at the end of its life the message fails instead of staying "Sending…".
+#[tokio::test]
+async fn a_message_the_server_silently_drops_fails_at_the_end_of_its_life() {
+    let sim = parley_sim::mockly::MocklySim::start(parley_sim::mockly::MocklyConfig {
+        bot_reply_chance: 0.0,
+        max_message_bytes: 32 * 1024,
+        drop_oversize: true,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let tuning = parley_core::supervisor::Tuning {
+        pending_life: Duration::from_secs(1),
+        ..fast_tuning()
+    };
+    let mut me = client(&sim, "alice", Store::open_in_memory().unwrap(), tuning).await;
+    me.expect_open().await;
+    let pending = me
+        .engine
+        .send_text(&me.account, "public", &"y".repeat(40 * 1024))
+        .await
+        .unwrap();
+    let failed = me
+        .expect("the dropped message to fail", |e| match e {
+            Event::Failed(m) if m.local_id == pending.local_id => Some(m.clone()),
+            _ => None,
+        })
+        .await;
+    assert!(
+        failed
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("did not confirm"),
+        "{:?}",
+        failed.error
+    );
+}

@@ -40,6 +40,15 @@ async fn world(config: RealtimeConfig) -> World {
     }
 }
 
+/// A world whose server counts the per-user budget (100 sends) over `window`.
+async fn world_with_rate_window(window: Duration) -> World {
+    world(RealtimeConfig {
+        rate_window: window,
+        ..RealtimeConfig::default()
+    })
+    .await
+}
+
 fn engine() -> Arc<Engine> {
     Engine::new(
         Store::open_in_memory().unwrap(),
@@ -649,4 +658,120 @@ async fn test_connection_reports_success_and_each_kind_of_failure() {
         .unwrap_err()
         .to_string();
     assert!(e.starts_with("cannot reach the server"), "{e}");
+}
+
+/// Issue 25: another device has used most of the budget (100 a minute), so the server refuses
+/// sends with an error frame that names no message. Each refusal answers the oldest send
+/// waiting, which goes again once the window frees: every message ends up sent, once.
+#[tokio::test]
+async fn sends_refused_for_the_rate_limit_on_the_socket_go_again_when_the_window_frees() {
+    let w = world_with_rate_window(Duration::from_millis(1500)).await;
+    let engine = engine();
+    let mut events = Events(engine.subscribe());
+    let account = joined(&engine, &w, &mut events, |_| {}).await;
+    w.sim.spend_rate_budget(&w.me, 99);
+    let mut pending = Vec::new();
+    for text in ["first", "second", "third"] {
+        pending.push(
+            engine
+                .send_text(&account, &w.room, text)
+                .await
+                .unwrap()
+                .local_id,
+        );
+    }
+    let mut sent = Vec::new();
+    while sent.len() < 3 {
+        let id = events
+            .expect("every message to be sent in the end", |e| match e {
+                Event::Sent(m) => Some(m.local_id),
+                Event::Failed(m) => panic!("{} failed: {:?}", m.text, m.error),
+                _ => None,
+            })
+            .await;
+        sent.push(id);
+    }
+    sent.sort();
+    assert_eq!(sent, pending);
+    let on_server: Vec<String> = w
+        .sim
+        .messages(&w.room)
+        .into_iter()
+        .map(|m| m.text)
+        .collect();
+    assert_eq!(
+        on_server,
+        ["first", "second", "third"],
+        "each once, in order"
+    );
+}
+
+/// Issue 25: over REST a 429 names its message and says how long to wait (`Retry-After`):
+/// the message goes again after that, not only when something else happens to flush.
+#[tokio::test]
+async fn a_rest_send_refused_with_429_goes_again_after_retry_after() {
+    let w = world_with_rate_window(Duration::from_millis(1000)).await;
+    w.sim.set_accept_chat_send(false);
+    let engine = engine();
+    let mut events = Events(engine.subscribe());
+    let account = joined(&engine, &w, &mut events, |s| {
+        s.send_over = RealtimeSendPath::Rest
+    })
+    .await;
+    w.sim.spend_rate_budget(&w.me, 100);
+    let pending = engine
+        .send_text(&account, &w.room, "after the window")
+        .await
+        .unwrap();
+    let sent = events
+        .expect("the message to go after Retry-After", |e| match e {
+            Event::Sent(m) if m.local_id == pending.local_id => Some(m.clone()),
+            Event::Failed(m) => panic!("failed: {:?}", m.error),
+            _ => None,
+        })
+        .await;
+    assert_eq!(sent.state, DeliveryState::Sent);
+    assert_eq!(w.sim.messages(&w.room).len(), 1);
+}
+
+/// Issue 25: a message the server never takes does not stay "Sending…" for ever: at the end
+/// of its life it fails with the server's reason, and Retry sends it once the server takes it.
+#[tokio::test]
+async fn a_message_the_server_keeps_refusing_fails_with_the_reason_and_can_be_retried() {
+    let w = world_with_rate_window(Duration::from_secs(3600)).await;
+    let engine = Engine::new(
+        Store::open_in_memory().unwrap(),
+        None,
+        AppConfig::default(),
+        Arc::new(SessionOnlyStore::default()),
+        parley_core::supervisor::Tuning {
+            pending_life: Duration::from_secs(1),
+            ..fast_tuning()
+        },
+    );
+    let mut events = Events(engine.subscribe());
+    let account = joined(&engine, &w, &mut events, |_| {}).await;
+    w.sim.spend_rate_budget(&w.me, 100);
+    let pending = engine.send_text(&account, &w.room, "stuck?").await.unwrap();
+    let failed = events
+        .expect("the message to fail at the end of its life", |e| match e {
+            Event::Failed(m) if m.local_id == pending.local_id => Some(m.clone()),
+            Event::Sent(m) if m.local_id == pending.local_id => panic!("sent over the limit"),
+            _ => None,
+        })
+        .await;
+    assert_eq!(failed.state, DeliveryState::Failed);
+    let reason = failed.error.unwrap_or_default();
+    assert!(reason.contains("Rate limit exceeded"), "{reason}");
+    assert!(w.sim.messages(&w.room).is_empty());
+
+    w.sim.reset_rate_budget(&w.me);
+    engine.retry(pending.local_id).await.unwrap();
+    events
+        .expect("Retry to send it", |e| match e {
+            Event::Sent(m) if m.local_id == pending.local_id => Some(()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(w.sim.messages(&w.room).len(), 1);
 }

@@ -138,6 +138,8 @@ struct Data {
     orders: HashMap<String, i64>,
     /// Signed REST requests that passed the checks, as "METHOD path".
     rest_calls: Vec<String>,
+    /// Every listenKey a `DELETE` named, known to the server or not, in order.
+    delete_requests: Vec<String>,
     /// Extra files under `/media/`: name → (the Content-Type header to claim, bytes).
     media: HashMap<String, (String, Vec<u8>)>,
     media_requests: u64,
@@ -157,6 +159,8 @@ struct State {
     /// Accept sockets and close them at once, as MEXC does for an expired listenKey [I].
     close_on_open: std::sync::atomic::AtomicBool,
     clock_skew_ms: std::sync::atomic::AtomicI64,
+    /// Added before every REST answer, as a slow API over a real network.
+    rest_delay_ms: AtomicU64,
     /// Half-open: sockets stay up but nothing is read, answered or pushed.
     stalled: std::sync::atomic::AtomicBool,
 }
@@ -181,6 +185,7 @@ impl MexcSim {
             drop_all: watch::channel(0).0,
             close_on_open: std::sync::atomic::AtomicBool::new(false),
             clock_skew_ms: std::sync::atomic::AtomicI64::new(0),
+            rest_delay_ms: AtomicU64::new(0),
             stalled: std::sync::atomic::AtomicBool::new(false),
         });
         let for_handler = state.clone();
@@ -236,6 +241,11 @@ impl MexcSim {
             .collect()
     }
 
+    /// The listenKeys clients asked to delete, in order (expired and unknown ones too).
+    pub fn delete_requests(&self) -> Vec<String> {
+        lock(&self.state.data).delete_requests.clone()
+    }
+
     /// Expires a listenKey now: its sockets are closed and it can no longer be kept alive.
     pub fn expire_listen_key(&self, key: &str) {
         if let Some(k) = lock(&self.state.data).listen_keys.get_mut(key) {
@@ -261,6 +271,13 @@ impl MexcSim {
     }
 
     /// Makes the server's clock run `ms` ahead of the client's (to test the timestamp window).
+    /// Every REST answer waits this long first (a slow API; 0 = at once).
+    pub fn set_rest_delay(&self, delay: Duration) {
+        self.state
+            .rest_delay_ms
+            .store(delay.as_millis() as u64, Ordering::SeqCst);
+    }
+
     pub fn set_clock_skew_ms(&self, ms: i64) {
         self.state.clock_skew_ms.store(ms, Ordering::SeqCst);
     }

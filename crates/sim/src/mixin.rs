@@ -356,6 +356,32 @@ impl MixinSim {
         category: &str,
         payload: &[u8],
     ) -> String {
+        self.user_sends_encoded(
+            bot,
+            user,
+            group,
+            category,
+            &base64::engine::general_purpose::STANDARD.encode(payload),
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(payload),
+        )
+    }
+
+    /// A pending message from `user` whose `data` and `data_base64` are `raw` as given: not
+    /// base64 at all when a test wants it so (a corrupt message the server keeps sending first
+    /// until it is acknowledged). Returns its id.
+    pub fn user_sends_raw_data(&self, bot: &str, user: &str, category: &str, raw: &str) -> String {
+        self.user_sends_encoded(bot, user, None, category, raw, raw)
+    }
+
+    fn user_sends_encoded(
+        &self,
+        bot: &str,
+        user: &str,
+        group: Option<&str>,
+        category: &str,
+        data_field: &str,
+        data_base64: &str,
+    ) -> String {
         let message_id = uuid::Uuid::new_v4().to_string();
         let mut data = lock(&self.state.data);
         let conversation_id = match group {
@@ -380,8 +406,8 @@ impl MixinSim {
             "session_id": uuid::Uuid::new_v4().to_string(),
             "message_id": message_id,
             "category": category,
-            "data": base64::engine::general_purpose::STANDARD.encode(payload),
-            "data_base64": base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(payload),
+            "data": data_field,
+            "data_base64": data_base64,
             "status": "SENT",
             "source": "",
             "created_at": now,

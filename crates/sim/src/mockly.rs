@@ -3,7 +3,8 @@
 //! broadcast to all clients including the sender with a `msg_<n>` id and a naive ISO time,
 //! `error` frames for bad input, and bot replies with a seeded 30 % chance.
 //!
-//! Knobs for tests: take the server down and bring it back, drop every socket, stall (stop
+//! Knobs for tests: take the server down and bring it back (or restart it, reusing ids), drop
+//! every socket, stall (stop
 //! reading and writing without closing: a half-open socket), push raw frames.
 
 use crate::bots::BOT_REPLIES;
@@ -33,6 +34,12 @@ pub struct MocklyConfig {
     /// Chance that a bot answers a user message (the service documents 30 %).
     pub bot_reply_chance: f64,
     pub bot_reply_delay: Duration,
+    /// The largest message the server reads. mockly documents none; a Python `websockets`
+    /// server (what the service's examples use) takes 1 MiB by default.
+    pub max_message_bytes: usize,
+    /// What the server does with a bigger one: close with 1009 "message too big" (the
+    /// library's way), or drop it without a word (both are plausible).
+    pub drop_oversize: bool,
 }
 
 impl Default for MocklyConfig {
@@ -42,6 +49,8 @@ impl Default for MocklyConfig {
             seed: 42,
             bot_reply_chance: 0.3,
             bot_reply_delay: Duration::from_millis(600),
+            max_message_bytes: 1024 * 1024,
+            drop_oversize: false,
         }
     }
 }
@@ -122,6 +131,14 @@ impl MocklySim {
     pub async fn come_back(&self) -> std::io::Result<()> {
         self.state.gone.store(false, Ordering::SeqCst);
         self.listener.start().await
+    }
+
+    /// A server restart: down, then back with its message counter from `msg_1` again, as a
+    /// real process that keeps its counter in memory would (ids are reused).
+    pub async fn restart(&self) -> std::io::Result<()> {
+        self.go_down();
+        self.state.next_message.store(1, Ordering::SeqCst);
+        self.come_back().await
     }
 
     /// Drops every socket (TCP close without a WebSocket close frame) but keeps accepting.
@@ -369,6 +386,16 @@ async fn serve_connection(state: Arc<State>, stream: TcpStream, mut down: watch:
                 }
             }
             frame = incoming.next() => match frame {
+                Some(Ok(Message::Text(text))) if text.len() > state.config.max_message_bytes => {
+                    if !state.config.drop_oversize {
+                        let close = tokio_tungstenite::tungstenite::protocol::CloseFrame {
+                            code: tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode::Size,
+                            reason: "message too big".into(),
+                        };
+                        let _ = futures_util::SinkExt::send(&mut sink, Message::Close(Some(close))).await;
+                        break;
+                    }
+                }
                 Some(Ok(Message::Text(text))) => state.on_user_text(connection, &client_id, text.as_str()),
                 Some(Ok(Message::Binary(_))) => {
                     let _ = outbox.send(Message::Text(error_frame("Invalid JSON format").into()));

@@ -214,6 +214,22 @@ impl Data {
         true
     }
 
+    /// Whole seconds until the user's oldest counted send leaves the window (at least 1): the
+    /// `Retry-After` of a 429.
+    fn rate_retry_after(&self, user: &str, config: &RealtimeConfig) -> u64 {
+        let waited = self
+            .sends
+            .get(user)
+            .and_then(|s| s.front())
+            .map_or(Duration::ZERO, |t| t.elapsed());
+        config
+            .rate_window
+            .saturating_sub(waited)
+            .as_secs_f64()
+            .ceil()
+            .max(1.0) as u64
+    }
+
     fn message_json(&self, m: &StoredMessage) -> Value {
         let user = self.user(&m.user_id);
         json!({
@@ -463,6 +479,20 @@ impl RealtimeSim {
     /// Sends `text` as it is to every authenticated socket.
     pub fn push_raw(&self, text: &str) {
         lock(&self.state.data).broadcast(&Message::Text(text.to_owned().into()), |_| true);
+    }
+
+    /// Another device of `user` sent `n` messages just now: they count against the user's
+    /// rate budget (100 a minute) as much as the client's own.
+    pub fn spend_rate_budget(&self, user: &str, n: usize) {
+        let now = Instant::now();
+        let mut data = lock(&self.state.data);
+        let sends = data.sends.entry(user.to_owned()).or_default();
+        sends.extend(std::iter::repeat_n(now, n));
+    }
+
+    /// Forgets what `user` sent: a fresh rate window.
+    pub fn reset_rate_budget(&self, user: &str) {
+        lock(&self.state.data).sends.remove(user);
     }
 
     /// `chat:send` answered with an error event instead of being stored (REST only).

@@ -42,6 +42,8 @@ pub(super) struct Supervisor {
     companion: Option<Arc<dyn Companion>>,
     /// Where a changing credential comes from (MEXC's listenKey slot).
     credentials: Option<Arc<dyn Credentials>>,
+    /// The credential of the last dial, so a refusal names the key it was about.
+    dialed_with: Option<crate::secret::Secret>,
     store: Store,
     events: broadcast::Sender<Event>,
     tuning: Tuning,
@@ -58,6 +60,10 @@ pub(super) struct Supervisor {
     prices: Prices,
     /// Set when the server closed the socket in a way the codec says no retry can fix.
     refused_close: Option<String>,
+    /// Connections in a row whose session the server rejected after it opened (Mixin's
+    /// `ERROR` 401), and whether the current one was.
+    rejections_in_a_row: u32,
+    rejected_this_session: bool,
     /// The batch acknowledgement running while the socket is read on.
     acks: BatchAcks,
     /// Where every frame in both directions is recorded (redacted) for the inspector.
@@ -203,6 +209,7 @@ impl Supervisor {
             companion,
             credentials,
         } = connection;
+        let pending_life = tuning.pending_life;
         Supervisor {
             account,
             room,
@@ -210,6 +217,7 @@ impl Supervisor {
             env: Env::new(|| uuid::Uuid::new_v4().to_string()),
             companion,
             credentials,
+            dialed_with: None,
             store,
             events,
             reconnect: Reconnect::new(&tuning),
@@ -217,9 +225,11 @@ impl Supervisor {
             tuning,
             commands,
             state: Arc::new(Mutex::new(ConnectionState::Connecting { attempt: 1 })),
-            in_flight: InFlight::default(),
+            in_flight: InFlight::new(pending_life),
             frames_this_session: 0,
             refused_close: None,
+            rejections_in_a_row: 0,
+            rejected_this_session: false,
             acks: BatchAcks::default(),
             inspector,
         }
@@ -260,6 +270,7 @@ impl Supervisor {
                     let reason = match reason {
                         StopReason::Permanent(reason) => reason,
                         StopReason::ClosedAtOnce { times } => {
+                            // A renewal wakes the connection with a retry when the key is there.
                             self.credential_refused(None);
                             self.codec.closed_at_once_reason(times)
                         }
@@ -278,13 +289,18 @@ impl Supervisor {
     }
 
     /// Waits for the deadline (or forever), a retry, or a stop.
-    async fn wait_until(&mut self, deadline: Option<Instant>) -> Wake {
+    async fn wait_until(&mut self, mut deadline: Option<Instant>) -> Wake {
         loop {
             tokio::select! {
                 _ = wake_at(deadline) => return Wake::Elapsed,
                 cmd = self.commands.recv() => match cmd {
                     None | Some(Command::Stop) => return Wake::Exit,
                     Some(Command::RetryNow) => return Wake::RetryNow,
+                    Some(Command::Refuse(reason)) => {
+                        tracing::warn!(%reason, "connection stopped");
+                        self.set_state(ConnectionState::Stopped { reason });
+                        deadline = None;
+                    }
                     Some(Command::Flush) => {}
                     // Not connected: the codec records it for the next connection's opening.
                     Some(Command::Signal(signal)) => drop(self.codec.signal(&signal)),
@@ -299,6 +315,7 @@ impl Supervisor {
             Some(source) => Some(source.current()?),
             None => None,
         };
+        self.dialed_with.clone_from(&credential);
         let env = self.env.at(crate::timestamp::now_ms());
         env.set_credential(credential);
         let request = self.codec.connect_request(env);
@@ -306,12 +323,14 @@ impl Supervisor {
         request
     }
 
-    /// Tells the credential source when the codec says the refusal was about the credential.
-    fn credential_refused(&self, status: Option<u16>) {
-        if let Some(source) = &self.credentials {
-            if self.codec.credential_refused(status) {
-                source.refused();
+    /// Tells the credential source when the codec says the refusal was about the credential
+    /// (naming the one this connection dialed with); true when the source renews it by itself.
+    fn credential_refused(&self, status: Option<u16>) -> bool {
+        match (&self.credentials, &self.dialed_with) {
+            (Some(source), Some(dialed)) if self.codec.credential_refused(status) => {
+                source.refused(dialed)
             }
+            _ => false,
         }
     }
 
@@ -356,7 +375,11 @@ impl Supervisor {
             Ok(s) => s,
             Err(e) => {
                 if let Some(reason) = e.status.and_then(|s| self.codec.permanent_rejection(s)) {
-                    self.credential_refused(e.status);
+                    // A renewed credential (a new listenKey) is dialed as soon as it is there:
+                    // the keeper wakes this connection, so no stop.
+                    if self.credential_refused(e.status) {
+                        return SessionEnd::Lost(Ended::not_opened(reason));
+                    }
                     return SessionEnd::Lost(Ended::permanent(reason));
                 }
                 if e.fatal {
@@ -368,7 +391,12 @@ impl Supervisor {
         tracing::info!("connected");
         self.set_state(ConnectionState::Open);
         let opened = Instant::now();
-        match self.session(socket).await {
+        self.rejected_this_session = false;
+        let end = self.session(socket).await;
+        if !self.rejected_this_session {
+            self.rejections_in_a_row = 0;
+        }
+        match end {
             SessionEnd::Stopped => SessionEnd::Stopped,
             SessionEnd::Lost(reason) => {
                 tracing::info!(%reason, "connection lost");
@@ -427,6 +455,14 @@ impl Supervisor {
                         Some(Some(Ok(WsMessage::Close(close)))) => {
                             if let Some(c) = &close {
                                 self.refused_close = self.codec.permanent_close(u16::from(c.code), &c.reason);
+                                // 1009 Message Too Big: the server will refuse the biggest
+                                // unanswered message on every connection; it fails instead of
+                                // being sent again and again.
+                                if u16::from(c.code) == 1009 {
+                                    if let Some(local_id) = self.in_flight.largest() {
+                                        self.fail(local_id, format!("the server refused it as too big (close 1009{}{})", if c.reason.is_empty() { "" } else { ": " }, c.reason)).await;
+                                    }
+                                }
                             }
                             let why = close
                                 .map(|c| format!(" (code {}{}{})", u16::from(c.code), if c.reason.is_empty() { "" } else { ": " }, c.reason))
@@ -462,6 +498,11 @@ impl Supervisor {
                         }
                     }
                     Some(Command::RetryNow) => {}
+                    Some(Command::Refuse(reason)) => {
+                        let _ = sink.close().await;
+                        self.refused_close = Some(reason.clone());
+                        return SessionEnd::Lost(reason);
+                    }
                     Some(Command::Signal(signal)) => {
                         for frame in self.codec.signal(&signal) {
                             if let Err(e) = self.send(&mut sink, to_ws(frame)).await {
@@ -534,7 +575,17 @@ impl Supervisor {
                 return Ok(());
             }
         };
+        // What left the outbox by another path must not wake this connection at its life's end.
+        let ids: Vec<i64> = pending.iter().map(|item| item.local_id).collect();
+        self.in_flight.keep_only(&ids);
         for item in pending {
+            // A message no answer came for within its life fails with the reason (and Retry),
+            // rather than staying "Sending…" for ever.
+            if let Some(reason) = self.in_flight.expired(item.local_id, Instant::now()) {
+                tracing::warn!(%reason, "a message was not confirmed in time");
+                self.fail(item.local_id, reason).await;
+                continue;
+            }
             if self.in_flight.contains(item.local_id) {
                 continue;
             }
@@ -548,7 +599,14 @@ impl Supervisor {
                     Ok(stored) => self.confirm_delivered(item.local_id, stored).await,
                     Err(e) if e.permanent => self.fail(item.local_id, e.reason).await,
                     Err(e) => {
-                        // Kept in the outbox: the next flush or connection tries again.
+                        // Kept in the outbox and tried again after the server's window
+                        // (`Retry-After`) or shortly, within the message's life.
+                        self.in_flight.deferred(
+                            item.local_id,
+                            &e.reason,
+                            e.retry_after,
+                            Instant::now(),
+                        );
                         self.report(format!("could not send yet: {}", e.reason));
                         return Ok(());
                     }
@@ -561,11 +619,16 @@ impl Supervisor {
             {
                 Ok(frames) => {
                     for frame in frames {
+                        let bytes = match &frame {
+                            OutFrame::Text(t) => t.len(),
+                            OutFrame::Binary(b) => b.len(),
+                        };
+                        self.in_flight.wrote_bytes(item.local_id, bytes);
                         self.send(sink, to_ws(frame))
                             .await
                             .map_err(|e| format!("connection lost while sending: {e}"))?;
                     }
-                    self.in_flight.written(item.local_id);
+                    self.in_flight.written(item.local_id, Instant::now());
                 }
                 Err(e) => self.fail(item.local_id, e.to_string()).await,
             }
@@ -705,7 +768,12 @@ impl Supervisor {
                     Some(c) => c.clone().verify_credentials().await.err(),
                     None => None,
                 };
-                let rejected = inbound::rejected_session(&what, confirmed);
+                if !self.rejected_this_session {
+                    self.rejected_this_session = true;
+                    self.rejections_in_a_row += 1;
+                }
+                let rejected =
+                    inbound::rejected_session(&what, confirmed, self.rejections_in_a_row);
                 if let Some(reason) = rejected.refused {
                     self.refused_close = Some(reason);
                 }
@@ -878,7 +946,10 @@ impl Supervisor {
         for result in results {
             match result {
                 Ingested::New(stored) => self.publish(Event::Message(stored)),
-                Ingested::Confirmed(stored) => self.publish(Event::Sent(stored)),
+                Ingested::Confirmed(stored) => {
+                    self.in_flight.confirmed(stored.local_id);
+                    self.publish(Event::Sent(stored))
+                }
                 Ingested::Duplicate => tracing::debug!("duplicate message ignored"),
             }
         }
@@ -920,7 +991,10 @@ impl Supervisor {
             .await
         {
             Ok(Ingested::New(stored)) => self.publish(Event::Message(stored)),
-            Ok(Ingested::Confirmed(stored)) => self.publish(Event::Sent(stored)),
+            Ok(Ingested::Confirmed(stored)) => {
+                self.in_flight.confirmed(stored.local_id);
+                self.publish(Event::Sent(stored))
+            }
             Ok(Ingested::Duplicate) => tracing::debug!("duplicate message ignored"),
             Err(e) => {
                 self.report(format!("cannot store a received message: {e}"));
@@ -933,6 +1007,7 @@ impl Supervisor {
     /// A message the companion delivered: it gets the server's id (unless the socket's echo
     /// already gave it one) and leaves the outbox.
     async fn confirm_delivered(&mut self, local_id: i64, stored: IncomingMessage) {
+        self.in_flight.answered(local_id);
         match self
             .store
             .run(move |c| messages::confirm_delivered(c, local_id, &stored))
@@ -946,6 +1021,7 @@ impl Supervisor {
 
     /// Marks an own message failed (it leaves the outbox) and tells the UI, which offers a retry.
     async fn fail(&mut self, local_id: i64, reason: String) {
+        self.in_flight.answered(local_id);
         match self
             .store
             .run(move |c| messages::mark_failed(c, local_id, &reason))

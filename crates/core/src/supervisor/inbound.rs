@@ -114,6 +114,13 @@ pub(super) fn on_item(
                 Effect::Nothing
             }
         },
+        Inbound::SendDeferred {
+            reason,
+            retry_after,
+        } => match in_flight.defer_oldest(&reason, retry_after, now) {
+            Some(_) => Effect::Report(format!("could not send yet: {reason}")),
+            None => Effect::Report(format!("the server says: {reason}")),
+        },
         Inbound::SendRejected(reason) => {
             tracing::warn!(%reason, "server refused a message");
             match in_flight.answer_oldest() {
@@ -136,14 +143,27 @@ pub(super) struct Rejected {
     pub(super) refused: Option<String>,
 }
 
+/// Unconfirmed rejections on this many connections in a row stop the connection all the same:
+/// a server that refuses every session while its REST API accepts the credentials will not
+/// change its mind by being asked for ever (Mixin's docs: on 401, stop).
+pub(super) const REJECTIONS_BEFORE_STOP: u32 = 3;
+
 /// The end of a session the server rejected (`what` it said), once the companion has checked
 /// the credentials: `confirmed` is its reason when they are no longer accepted (`None` when
-/// they still are, or there is no companion to ask), and only then does the connection stop.
-pub(super) fn rejected_session(what: &str, confirmed: Option<String>) -> Rejected {
+/// they still are, or there is no companion to ask); then the connection stops, as it does
+/// when this is the [`REJECTIONS_BEFORE_STOP`]th connection in a row (`in_a_row`, this one
+/// included) that the server rejected.
+pub(super) fn rejected_session(what: &str, confirmed: Option<String>, in_a_row: u32) -> Rejected {
     match confirmed {
         Some(reason) => Rejected {
             end: format!("the server no longer accepts this session ({what})"),
             refused: Some(reason),
+        },
+        None if in_a_row >= REJECTIONS_BEFORE_STOP => Rejected {
+            end: format!("the server no longer accepts this session ({what})"),
+            refused: Some(format!(
+                "the server rejected {in_a_row} connections in a row ({what}) although it accepts the credentials over REST; check the account in settings (and the computer's clock), then reconnect"
+            )),
         },
         None => Rejected {
             end: format!("the server ended the session ({what}); reconnecting"),
@@ -180,7 +200,7 @@ mod tests {
         fn with_in_flight(ids: &[i64]) -> Self {
             let mut b = Books::new();
             for id in ids {
-                b.in_flight.written(*id);
+                b.in_flight.written(*id, b.now);
             }
             b
         }
@@ -259,7 +279,29 @@ mod tests {
             }
         );
         assert!(!b.in_flight.contains(8));
-        assert_eq!(b.in_flight.poll_timeout(), None);
+        assert_eq!(
+            b.in_flight.poll_timeout(),
+            Some(b.now + crate::supervisor::Tuning::default().pending_life),
+            "no resend planned: only the end of 7's life"
+        );
+    }
+
+    #[test]
+    fn a_rate_limit_without_an_id_defers_the_oldest_send_until_the_window_frees() {
+        let mut b = Books::with_in_flight(&[7, 8]);
+        let deferred = Inbound::SendDeferred {
+            reason: "Rate limit exceeded".into(),
+            retry_after: Some(Duration::from_secs(30)),
+        };
+        assert_eq!(
+            b.on(deferred),
+            Effect::Report("could not send yet: Rate limit exceeded".into())
+        );
+        assert!(!b.in_flight.contains(7) && b.in_flight.contains(8));
+        assert_eq!(
+            b.in_flight.poll_timeout(),
+            Some(b.now + Duration::from_secs(30))
+        );
     }
 
     #[test]
@@ -401,7 +443,7 @@ mod tests {
     #[test]
     fn a_session_rejection_the_companion_confirms_stops_retrying() {
         assert_eq!(
-            rejected_session("401", Some("the token was revoked".into())),
+            rejected_session("401", Some("the token was revoked".into()), 1),
             Rejected {
                 end: "the server no longer accepts this session (401)".into(),
                 refused: Some("the token was revoked".into()),
@@ -412,11 +454,21 @@ mod tests {
     #[test]
     fn a_session_rejection_the_companion_does_not_confirm_reconnects() {
         assert_eq!(
-            rejected_session("401", None),
+            rejected_session("401", None, REJECTIONS_BEFORE_STOP - 1),
             Rejected {
                 end: "the server ended the session (401); reconnecting".into(),
                 refused: None,
             }
+        );
+    }
+
+    #[test]
+    fn unconfirmed_rejections_on_three_connections_in_a_row_stop_with_the_reason() {
+        let rejected = rejected_session("error 401: Unauthorized", None, 3);
+        let reason = rejected.refused.expect("stops");
+        assert!(
+            reason.contains("3 connections in a row") && reason.contains("error 401"),
+            "{reason}"
         );
     }
 }

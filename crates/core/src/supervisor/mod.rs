@@ -54,6 +54,10 @@ pub struct Tuning {
     /// Market prices are published at most this often (latest per symbol), however fast
     /// they arrive.
     pub price_coalesce: Duration,
+    /// How long a message written (or handed to REST) on one connection may stay unanswered
+    /// before it is failed with the reason and offered for retry: longer than a rate window
+    /// (Realtime: a minute) plus a resend, so only a server that never answers hits it.
+    pub pending_life: Duration,
 }
 
 impl Default for Tuning {
@@ -68,6 +72,7 @@ impl Default for Tuning {
             idle_timeout: None,
             listen_key_keep_alive: Duration::from_secs(30 * 60),
             price_coalesce: Duration::from_millis(250),
+            pending_life: Duration::from_secs(180),
         }
     }
 }
@@ -102,8 +107,12 @@ pub trait Credentials: Send + Sync {
     /// The credential to dial with now; `CodecError::NotReady` while one is on its way.
     fn current(&self) -> Result<crate::secret::Secret, crate::codec::CodecError>;
 
-    /// The server refused the credential.
-    fn refused(&self) {}
+    /// The server refused `credential` (the one this connection dialed with). Returns true when
+    /// the source replaces it by itself (then the connection waits for the new one instead of
+    /// stopping); a refusal of a credential already replaced changes nothing.
+    fn refused(&self, _credential: &crate::secret::Secret) -> bool {
+        false
+    }
 }
 
 /// What the engine asks of a running connection.
@@ -115,6 +124,10 @@ pub enum Command {
     RetryNow,
     /// Say something on the socket now (typing, join, leave), and remember it for reconnects.
     Signal(Signal),
+    /// The service refused the account's credentials on another path (a REST call answered
+    /// 401): close and stay stopped with this reason until retried, as a refusal on the
+    /// socket would.
+    Refuse(String),
     /// Close and end the task.
     Stop,
 }

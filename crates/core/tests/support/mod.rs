@@ -35,6 +35,7 @@ pub fn fast_tuning() -> Tuning {
         idle_timeout: None,
         listen_key_keep_alive: Duration::from_secs(1800),
         price_coalesce: Duration::from_millis(100),
+        pending_life: Duration::from_secs(180),
     }
 }
 

@@ -79,6 +79,10 @@ async fn handle(
         };
     }
     let query = uri.query().unwrap_or("").to_owned();
+    let delay = state.rest_delay_ms.load(Ordering::SeqCst);
+    if delay > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+    }
     let api_key = match check_signature(&state, &headers, &query, &body) {
         Ok(key) => key,
         Err((status, code, msg)) => return error(status, code, msg),
@@ -148,6 +152,9 @@ async fn handle(
         (m @ (Method::PUT | Method::DELETE), "/api/v3/userDataStream") => {
             let key = param("listenKey").unwrap_or_default();
             let mut data = lock(&state.data);
+            if m == Method::DELETE {
+                data.delete_requests.push(key.clone());
+            }
             let known = data
                 .listen_keys
                 .get(&key)

@@ -309,9 +309,10 @@ fn room_route(
                     StatusCode::TOO_MANY_REQUESTS,
                     "Rate limit exceeded: 100 messages per minute",
                 );
+                let wait = data.rate_retry_after(user, &state.config);
                 response
                     .headers_mut()
-                    .insert("retry-after", axum::http::HeaderValue::from_static("60"));
+                    .insert("retry-after", axum::http::HeaderValue::from(wait));
                 return response;
             }
             let Some(stored) = data.post(id, user, text, now_iso()) else {

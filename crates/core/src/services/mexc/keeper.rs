@@ -3,6 +3,7 @@
 //! replaces it when a socket reports it refused, deletes it when the account stops, and wakes
 //! the slot's sockets whenever the key changes. One task per slot.
 
+use crate::secret::Secret;
 use crate::services::mexc::listen_key::ListenKeySlot;
 use crate::services::mexc::rest::{MexcRest, RestError};
 use crate::supervisor::{Command, Tuning};
@@ -124,7 +125,12 @@ impl SlotKeeper {
             loop {
                 match self.wait(next_keep_alive).await {
                     Wake::Stop => {
-                        self.delete_key().await;
+                        for key in [self.users.slot.take_retired(), self.users.slot.key()]
+                            .into_iter()
+                            .flatten()
+                        {
+                            self.delete_key(&key).await;
+                        }
                         return;
                     }
                     Wake::KeepAlive => {
@@ -172,7 +178,10 @@ impl SlotKeeper {
                             }
                         }
                         tracing::info!("a socket was refused; replacing the listenKey");
-                        self.delete_key().await;
+                        // The slot retired the refused key already: delete that one only.
+                        if let Some(old) = self.users.slot.take_retired() {
+                            self.delete_key(&old).await;
+                        }
                         self.users
                             .slot
                             .set_waiting("getting a new listenKey".into());
@@ -205,13 +214,11 @@ impl SlotKeeper {
         }
     }
 
-    async fn delete_key(&self) {
-        if let Some(key) = self.users.slot.key() {
-            match tokio::time::timeout(DELETE_TIMEOUT, self.rest.delete_listen_key(&key)).await {
-                Ok(Ok(())) => tracing::info!("listenKey deleted"),
-                Ok(Err(e)) => tracing::info!(error = %e, "could not delete the listenKey"),
-                Err(_) => tracing::info!("deleting the listenKey timed out"),
-            }
+    async fn delete_key(&self, key: &Secret) {
+        match tokio::time::timeout(DELETE_TIMEOUT, self.rest.delete_listen_key(key)).await {
+            Ok(Ok(())) => tracing::info!("listenKey deleted"),
+            Ok(Err(e)) => tracing::info!(error = %e, "could not delete the listenKey"),
+            Err(_) => tracing::info!("deleting the listenKey timed out"),
         }
     }
 }

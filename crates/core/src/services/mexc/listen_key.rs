@@ -39,9 +39,13 @@ impl crate::supervisor::Credentials for ListenKeySource {
         ListenKeySource::current(self)
     }
 
-    fn refused(&self) {
-        if let ListenKeySource::Managed(slot) = self {
-            slot.refused.notify_one();
+    fn refused(&self, credential: &Secret) -> bool {
+        match self {
+            ListenKeySource::Managed(slot) => {
+                slot.refused(credential);
+                true
+            }
+            ListenKeySource::Fixed(_) => false,
         }
     }
 }
@@ -57,8 +61,10 @@ enum SlotState {
 #[derive(Debug)]
 pub struct ListenKeySlot {
     state: Mutex<SlotState>,
-    /// Woken when a socket using this key was refused.
+    /// Woken when a socket was refused the current key (once per key, however many sockets).
     pub(crate) refused: Notify,
+    /// The key a socket was refused, taken off the slot and waiting for the keeper to delete it.
+    retired: Mutex<Option<Secret>>,
 }
 
 impl Default for ListenKeySlot {
@@ -68,6 +74,7 @@ impl Default for ListenKeySlot {
                 "getting a listenKey from the MEXC API".into(),
             )),
             refused: Notify::new(),
+            retired: Mutex::new(None),
         }
     }
 }
@@ -90,6 +97,27 @@ impl ListenKeySlot {
             SlotState::Ready(key) => Some(key.clone()),
             _ => None,
         }
+    }
+
+    /// A socket was refused `key`. If it is still the current key it is retired at once (no
+    /// socket dials it again) and the keeper is woken to delete it and get a new one; a
+    /// refusal of a key already replaced (another socket reported it first, or a failed
+    /// keep-alive replaced it) changes nothing, so a fresh key is never thrown away.
+    pub(crate) fn refused(&self, key: &Secret) {
+        let mut state = self.lock();
+        if matches!(&*state, SlotState::Ready(current) if current.expose() == key.expose()) {
+            *state = SlotState::Waiting("MEXC refused the listenKey; getting a new one".into());
+            *self.retired.lock().unwrap_or_else(|p| p.into_inner()) = Some(key.clone());
+            self.refused.notify_one();
+        }
+    }
+
+    /// The refused key the keeper has yet to delete.
+    pub(crate) fn take_retired(&self) -> Option<Secret> {
+        self.retired
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
     }
 
     pub(crate) fn set_ready(&self, key: Secret) {
@@ -121,6 +149,24 @@ mod tests {
             source.current().unwrap_err(),
             CodecError::Settings("signature refused".into())
         );
+    }
+
+    #[test]
+    fn only_a_refusal_of_the_current_key_retires_it() {
+        let slot = ListenKeySlot::default();
+        slot.set_ready(Secret::new("k2"));
+        slot.refused(&Secret::new("k1"));
+        assert_eq!(
+            slot.current().unwrap().expose(),
+            "k2",
+            "an old key's refusal"
+        );
+        assert!(slot.take_retired().is_none());
+        slot.refused(&Secret::new("k2"));
+        assert!(matches!(slot.current(), Err(CodecError::NotReady(_))));
+        slot.refused(&Secret::new("k2"));
+        assert_eq!(slot.take_retired().unwrap().expose(), "k2");
+        assert!(slot.take_retired().is_none(), "retired once");
     }
 
     #[test]

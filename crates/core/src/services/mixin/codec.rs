@@ -142,14 +142,13 @@ impl MixinCodec {
             .filter(|d| !d.is_empty())
             .or(view.data.as_deref())
             .unwrap_or("");
-        let payload =
-            crate::services::mixin::keystore::decode_base64_any(encoded).ok_or_else(|| {
-                CodecError::UnexpectedShape(format!(
-                    "message {} carries data that is not base64",
-                    view.message_id
-                ))
-            })?;
-        let rendered = category::render(&view.category, &payload);
+        // Data that is not base64 is shown as an unreadable message rather than refused: it is
+        // stored, so it is acknowledged, and the server stops sending it first on every
+        // connection ahead of everything behind it.
+        let rendered = match crate::services::mixin::keystore::decode_base64_any(encoded) {
+            Some(payload) => category::render(&view.category, &payload),
+            None => category::Rendered::undecodable(&view.category, &view.message_id),
+        };
         let sender = view
             .representative_id
             .filter(|r| !r.is_empty())

@@ -17,8 +17,10 @@ pub const ROOM: &str = "public";
 
 /// mockly documents no size limit; a chat line over this is refused as implausible [I].
 pub const MAX_FRAME_BYTES: usize = 256 * 1024;
-/// Our own outgoing limit [I]: the server documents none, keep messages chat-sized.
-pub const MAX_MESSAGE_BYTES: usize = 16 * 1024;
+/// Our own outgoing limit [I]: the server documents none and relays 100 KB messages; 64 KiB
+/// of text is far more than a chat line and well under the 1 MiB a Python `websockets` server
+/// (what mockly's examples use) reads by default. A refusal (close 1009) fails the message.
+pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 
 pub struct MocklyCodec {
     settings: MocklySettings,
@@ -43,6 +45,21 @@ impl MocklyCodec {
         };
         Ok(crate::wire::ws_url(&raw)?)
     }
+}
+
+/// The store's identity of a mockly message: the server's id plus its time and a digest of
+/// sender and text. mockly's ids are counters (`msg_5678`) that a restarted server hands out
+/// again from `msg_1`, so the id alone would make a new message (or the echo of our own) look
+/// like one already stored; only a frame repeated whole is a duplicate.
+fn message_identity(id: &str, ts_raw: &str, sender: &str, text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for part in [sender, text] {
+        hash.update((part.len() as u64).to_be_bytes());
+        hash.update(part.as_bytes());
+    }
+    let digest = hex::encode(&hash.finalize()[..8]);
+    format!("{id}@{ts_raw}#{digest}")
 }
 
 /// Every field optional: the decoder decides what is required per `type`.
@@ -79,7 +96,9 @@ impl Codec for MocklyCodec {
                 let text = wire.message.ok_or(CodecError::MissingField("message"))?;
                 Ok(vec![Inbound::Message(IncomingMessage {
                     room: ROOM.into(),
-                    service_id: wire.id,
+                    service_id: wire
+                        .id
+                        .map(|id| message_identity(&id, &ts_raw, &sender, &text)),
                     own: sender == self.settings.client_id.trim(),
                     sender_id: sender,
                     sender_name: wire.sender_name,
@@ -219,7 +238,11 @@ mod tests {
         let Inbound::Message(m) = &out[0] else {
             panic!("expected a message, got {out:?}")
         };
-        assert_eq!(m.service_id.as_deref(), Some("msg_5678"));
+        let id = m.service_id.as_deref().unwrap();
+        assert!(
+            id.starts_with("msg_5678@2023-07-25T14:32:15.123456#"),
+            "{id}"
+        );
         assert_eq!(m.sender_id, "user_1234");
         assert_eq!(m.sender_name.as_deref(), Some("John Doe"));
         assert_eq!(m.text, "Hello, everyone!");
@@ -227,6 +250,19 @@ mod tests {
         assert_eq!(m.ts_ms, 1_690_295_535_123);
         assert_eq!(m.ts_raw, "2023-07-25T14:32:15.123456");
         assert!(m.own, "sender == our client id means it is our echo");
+    }
+
+    #[test]
+    fn a_reused_counter_id_with_other_content_or_time_is_another_message() {
+        let id = |frame: &str| match decode(frame).unwrap().remove(0) {
+            Inbound::Message(m) => m.service_id.unwrap(),
+            other => panic!("expected a message, got {other:?}"),
+        };
+        let first = id(DOC_CHAT);
+        assert_eq!(first, id(DOC_CHAT), "the same frame twice is one message");
+        assert_ne!(first, id(&DOC_CHAT.replace("Hello, everyone!", "Bye")));
+        assert_ne!(first, id(&DOC_CHAT.replace("14:32:15", "09:00:00")));
+        assert_ne!(first, id(&DOC_CHAT.replace("\"user_1234\"", "\"user_9\"")));
     }
 
     #[test]

@@ -120,6 +120,7 @@ impl Companion for RealtimeCompanion {
                     .map(|m| m.to_incoming(&message.room, &self.user_id))
                     .map_err(|e| DeliveryError {
                         permanent: e.is_permanent(),
+                        retry_after: e.retry_after(),
                         reason: e.to_string(),
                     })
             }

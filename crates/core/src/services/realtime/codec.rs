@@ -223,6 +223,13 @@ fn fields(raw: Option<&RawValue>) -> Fields<'_> {
         .unwrap_or_default()
 }
 
+/// Whether an error frame is a rate-limit refusal ("Rate limit exceeded: 100 messages per
+/// minute"; the wording is the only sign the documented protocol gives).
+fn is_rate_limit(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    lower.contains("rate limit") || lower.contains("too many")
+}
+
 /// A string field, or a number exactly as written (`1.0850` stays `1.0850`).
 fn field(v: &Fields<'_>, key: &str) -> Option<String> {
     let raw = v.get(key)?.get();
@@ -466,6 +473,18 @@ impl Codec for RealtimeCodec {
                     .or_else(|| raw.and_then(|r| serde_json::from_str::<String>(r.get()).ok()))
                     .or(envelope.message)
                     .unwrap_or_else(|| "unspecified error".into());
+                // A rate-limit refusal carries no request id: it answers the oldest send.
+                if is_rate_limit(&message) {
+                    let retry_after = ["retryAfter", "retry_after"]
+                        .iter()
+                        .find_map(|k| field(&v, k).and_then(|t| t.parse::<f64>().ok()))
+                        .filter(|s| s.is_finite() && *s >= 0.0)
+                        .map(|s| std::time::Duration::from_secs_f64(s.min(3600.0)));
+                    return Ok(vec![Inbound::SendDeferred {
+                        reason: message,
+                        retry_after,
+                    }]);
+                }
                 Ok(vec![Inbound::ServerError(message)])
             }
             names::PONG => Ok(Vec::new()),

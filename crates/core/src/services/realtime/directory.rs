@@ -82,9 +82,12 @@ impl Engine {
             // Already a member (e.g. the creator) is as good as joined.
             Err(e) if e.status() == Some(409) => {}
             Ok(()) => {}
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(self.if_token_refused(id, e)),
         }
-        let info = rest.room(room).await.map_err(EngineError::from)?;
+        let info = rest
+            .room(room)
+            .await
+            .map_err(|e| self.if_token_refused(id, e))?;
         self.add_joined(
             id,
             RealtimeRoom {
@@ -94,6 +97,20 @@ impl Engine {
         )
         .await?;
         Ok(info.id)
+    }
+
+    /// A 401 on a REST call (an expired token) stops the account's connection with "sign in
+    /// again", on the event stream as a refusal on the socket does, besides failing the call.
+    fn if_token_refused(&self, id: &AccountId, e: crate::rest::RestError) -> EngineError {
+        if e.status() == Some(401) {
+            self.command(
+                id,
+                Command::Refuse(format!(
+                    "the server refused the token ({e}); sign in again in settings"
+                )),
+            );
+        }
+        e.into()
     }
 
     async fn add_joined(&self, id: &AccountId, joined: RealtimeRoom) -> Result<(), EngineError> {

@@ -27,6 +27,19 @@ impl Rendered {
     fn unsupported(category: &str, why: &str) -> Rendered {
         Rendered::plain(MessageKind::Unsupported, format!("{category} ({why})"))
     }
+
+    /// A message whose `data` is not base64: nothing of it can be shown but what it was.
+    pub fn undecodable(category: &str, message_id: &str) -> Rendered {
+        let category = if category.is_empty() {
+            "message"
+        } else {
+            category
+        };
+        Rendered::plain(
+            MessageKind::Unsupported,
+            format!("{category} (unreadable: its data is not base64; message id {message_id})"),
+        )
+    }
 }
 
 /// The address Parley gives a Mixin attachment: resolved by the backend through

@@ -347,9 +347,16 @@ fn malformed_frames_are_typed_errors() {
     let not_base64 = gz(
         &json!({"action": "CREATE_MESSAGE", "data": {"message_id": "m", "category": "PLAIN_TEXT", "data": "***"}}),
     );
-    assert!(c
+    // Not base64: an unreadable message that can still be stored and acknowledged (issue 25).
+    let items = c
         .decode(InFrame::Binary(&not_base64), &mut Env::fixed(0))
-        .is_err());
+        .unwrap();
+    let [Inbound::Message(m)] = items.as_slice() else {
+        panic!("expected one message, got {items:?}")
+    };
+    assert_eq!(m.service_id.as_deref(), Some("m"));
+    assert_eq!(m.kind, MessageKind::Unsupported);
+    assert!(m.text.starts_with("PLAIN_TEXT (unreadable"), "{}", m.text);
     // Unknown actions are ignored, not errors.
     assert!(matches!(
         &decode(&mut c, json!({"action": "CREATE_CALL", "data": {}}))[..],

@@ -209,9 +209,20 @@ fn typing_in_every_inferred_shape_and_never_our_own() {
 
 #[test]
 fn errors_pongs_acks_and_unknown_types_never_break_the_connection() {
+    // A rate-limit refusal answers the oldest send, with the window when the server gives one.
     assert_eq!(
         decode(r#"{"type":"error","data":{"message":"Rate limit exceeded"}}"#),
-        vec![Inbound::ServerError("Rate limit exceeded".into())]
+        vec![Inbound::SendDeferred {
+            reason: "Rate limit exceeded".into(),
+            retry_after: None
+        }]
+    );
+    assert_eq!(
+        decode(r#"{"type":"error","data":{"message":"Too many messages","retryAfter":12}}"#),
+        vec![Inbound::SendDeferred {
+            reason: "Too many messages".into(),
+            retry_after: Some(std::time::Duration::from_secs(12))
+        }]
     );
     assert_eq!(
         decode(r#"{"type":"error","message":"bad"}"#),
