@@ -25,6 +25,7 @@ import { createRoomHeader } from './room-header.js';
 import { installShortcuts } from './shortcuts.js';
 import { createBatchDrawer } from './batches.js';
 import { installMessageActions } from './message-actions.js';
+import { createReplyBar } from './reply-bar.js';
 
 export async function startApp() {
   const state = createState();
@@ -48,11 +49,15 @@ export async function startApp() {
   const opening = createRoomOpening({ state, timeline, drawOpened: () => { drawChrome(); drawTimeline(); } });
   const { openRoomByKey, markRead } = opening;
 
+  const replyBar = createReplyBar();
   const composer = createComposer({
-    onSend: (text, attachment) => {
+    onSend: async (text, attachment) => {
       const room = openRoomOf(state);
       if (!room) throw new Error('Open a room first.');
-      return call('send_message', { account: room.account, room: room.room, text, attachment });
+      const replyTo = replyBar.current();
+      const sent = await call('send_message', { account: room.account, room: room.room, text, attachment, replyTo: replyTo ? replyTo.local_id : null });
+      if (replyTo) replyBar.clear();
+      return sent;
     },
     onTyping: (active) => {
       const room = openRoomOf(state);
@@ -166,6 +171,7 @@ export async function startApp() {
       });
     }
     renderBanners(view.banners, state, actions);
+    replyBar.setRoom(state.openRoom);
     header.draw();
     alerts.render(state);
     if (settings.isOpen()) settings.render(state);
@@ -220,6 +226,7 @@ export async function startApp() {
     viewer,
     inspector,
     onRetry: (localId) => call('retry_message', { localId }).catch(showError),
+    onReply: (message) => replyBar.replyTo(state.openRoom, message),
     showError,
   });
   const themeChoice = byId('theme-choice');

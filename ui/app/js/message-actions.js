@@ -2,7 +2,7 @@
 // screen readers), the image viewer, saving media to Downloads, retrying a failed message,
 // quote-reply and the details dialog (which can open the frame inspector at the message).
 
-import { byId } from './dom.js';
+import { el } from './dom.js';
 import { call } from './ipc.js';
 import { roomKey } from './state.js';
 import { copyText } from './clipboard.js';
@@ -10,9 +10,14 @@ import { createMessageMenu } from './message-menu.js';
 import { createMessageDetails } from './message-details.js';
 import { installMessageKeys } from './message-keys.js';
 
-/** Says `text` through the page's polite live region. */
+/**
+ * Says `text` to screen readers. A region of its own: the page's announcer is rewritten by every
+ * batch of new messages, which would cut "Text copied." short in a busy room.
+ */
+const status = el('div', { class: 'visually-hidden', attrs: { id: 'action-status', role: 'status', 'aria-live': 'polite' } });
 function announce(text) {
-  byId('announcer').textContent = text;
+  if (!status.isConnected) document.body.append(status);
+  status.textContent = text;
 }
 
 /**

@@ -102,7 +102,7 @@ test('the composer sends to the open room and shows a refusal', async () => {
   $('composer-input').value = 'hello there';
   $('composer').dispatchEvent(new window.Event('submit', { cancelable: true }));
   await nextFrame();
-  assert.deepEqual(calls.find((c) => c.command === 'send_message').args, { account: 'demo-mockly', room: 'public', text: 'hello there', attachment: null });
+  assert.deepEqual(calls.find((c) => c.command === 'send_message').args, { account: 'demo-mockly', room: 'public', text: 'hello there', attachment: null, replyTo: null });
   assert.equal($('composer-attach').hidden, true, 'a mockly room offers text only');
   assert.equal($('composer-input').value, '', 'the input clears after sending');
 
