@@ -39,6 +39,23 @@ test('a message\'s menu opens by right click and by keyboard, acts, and closes b
       const row = [...document.querySelectorAll('#timeline article.message.own')].find((a) => a.textContent.includes(arguments[0]));
       return row && row.querySelector('.delivery.sent') ? row.dataset.localId : null;`, [text]));
 
+    // Its link is text in the sentence: inline, selectable, the whole address visible.
+    const link = await session.script(`
+      const l = document.querySelector('#timeline [data-local-id="${localId}"] .text .inline-link');
+      const style = getComputedStyle(l);
+      const range = document.createRange();
+      range.selectNodeContents(l.parentNode);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      const selected = getSelection().toString();
+      getSelection().removeAllRanges();
+      return { tag: l.tagName, display: style.display, select: style.webkitUserSelect || style.userSelect, text: l.textContent, selected };`);
+    assert.equal(link.display, 'inline');
+    assert.notEqual(link.select, 'none');
+    assert.notEqual(link.tag, 'BUTTON');
+    assert.equal(link.text, text.split(' ')[2]);
+    assert.equal(link.selected, text, 'selecting the message selects the address with it');
+
     // A real right click on the message's text.
     const [ownText] = await session.findAll(`#timeline [data-local-id="${localId}"] .text`);
     await session.contextClick(ownText);

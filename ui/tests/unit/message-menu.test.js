@@ -91,6 +91,11 @@ test('copy text and copy link address put exactly those on the clipboard, and sa
   choose('Copy link address');
   await nextFrame();
   assert.equal(copied.at(-1), 'https://pay.example/order/42?x=1', 'the address, without the sentence\'s comma');
+  // Right on the link: that link's address.
+  rightClick(row(1).querySelector('.inline-link'));
+  choose('Copy link address');
+  await nextFrame();
+  assert.equal(copied.at(-1), 'https://pay.example/order/42?x=1');
 });
 
 test('the keyboard reaches the menu: ↑ from the timeline focuses the last message, ↑ again the one before, Shift+F10 opens', () => {
