@@ -26,6 +26,7 @@ import { installShortcuts } from './shortcuts.js';
 import { createBatchDrawer } from './batches.js';
 import { installMessageActions } from './message-actions.js';
 import { createReplyBar } from './reply-bar.js';
+import { showMatch } from './match-marks.js';
 
 export async function startApp() {
   const state = createState();
@@ -211,9 +212,10 @@ export async function startApp() {
   }, 1000);
 
   const search = createSearch({
-    search: (query) => call('search_messages', { query }),
+    search: (query, room) => call('search_messages', room ? { query, account: room.account, room: room.room } : { query }),
     titleOf: (key) => state.rooms.get(key)?.title || key.split('\u0000').pop(),
-    onJump: (message) => opening.jumpTo(message).catch(showError),
+    openRoom: () => (state.openRoom ? { key: state.openRoom, ...openRoomOf(state) } : null),
+    onJump: (message, query) => opening.jumpTo(message).then(() => showMatch(byId('timeline'), message.local_id, query)).catch(showError),
   });
   byId('open-search').addEventListener('click', () => search.open());
   installShortcuts({ state, search, settings, openRoomByKey, showError });

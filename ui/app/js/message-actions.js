@@ -2,23 +2,13 @@
 // screen readers), the image viewer, saving media to Downloads, retrying a failed message,
 // quote-reply and the details dialog (which can open the frame inspector at the message).
 
-import { el } from './dom.js';
+import { announce } from './announce.js';
 import { call } from './ipc.js';
 import { roomKey } from './state.js';
 import { copyText } from './clipboard.js';
 import { createMessageMenu } from './message-menu.js';
 import { createMessageDetails } from './message-details.js';
 import { installMessageKeys } from './message-keys.js';
-
-/**
- * Says `text` to screen readers. A region of its own: the page's announcer is rewritten by every
- * batch of new messages, which would cut "Text copied." short in a busy room.
- */
-const status = el('div', { class: 'visually-hidden', attrs: { id: 'action-status', role: 'status', 'aria-live': 'polite' } });
-function announce(text) {
-  if (!status.isConnected) document.body.append(status);
-  status.textContent = text;
-}
 
 /**
  * Installs the menu and the keyboard path on the timeline `container`. `state` names accounts

@@ -187,12 +187,15 @@ test('every control has an accessible name', () => {
   }
 });
 
-test('Ctrl+F searches every room, marks the words, and opens the room at the message found', async () => {
+test('Ctrl+F searches the open room, again every room, marks the words, and opens the room at the message found', async () => {
   document.dispatchEvent(new window.KeyboardEvent('keydown', { key: 'f', ctrlKey: true, bubbles: true }));
   assert.equal($('search').hidden, false);
   $('search-input').value = 'usdt';
   $('search-input').dispatchEvent(new window.Event('input'));
   await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.deepEqual(calls.filter((c) => c.command === 'search_messages').at(-1).args, { query: 'usdt', account: 'demo-mockly', room: 'public' });
+  $('search-input').dispatchEvent(new window.KeyboardEvent('keydown', { key: 'f', ctrlKey: true, bubbles: true }));
+  await new Promise((resolve) => setTimeout(resolve, 0));
   assert.deepEqual(calls.filter((c) => c.command === 'search_messages').at(-1).args, { query: 'usdt' });
   const item = $('search-list').querySelector('.search-item');
   assert.equal(item.querySelector('mark').textContent, 'USDT');
