@@ -104,6 +104,7 @@ pub fn draft(text: String, attachment: Option<Attachment>) -> CommandResult<Draf
                 .filter(|t| !t.is_empty()),
             ..Default::default()
         }),
+        quote_id: None,
     })
 }
 

@@ -41,6 +41,7 @@ fn encode(c: &mut Criterion) {
         text: "Desk is open: 5,000 USDT at 1.002.".into(),
         media: None,
         client_id: Some("aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee".into()),
+        quote_id: None,
     };
     let mut group = c.benchmark_group("encode");
     group.throughput(Throughput::Elements(1));

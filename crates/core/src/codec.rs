@@ -255,6 +255,8 @@ pub struct Outgoing {
     /// The id the client chose for it (services that take one, see
     /// [`crate::services::Service::client_message_id`]).
     pub client_id: Option<String>,
+    /// The service's id of the message this one replies to (services with a quote field).
+    pub quote_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

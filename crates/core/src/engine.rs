@@ -311,6 +311,30 @@ impl Engine {
         self.send(account, room, Draft::text(text)).await
     }
 
+    /// Sends `draft` as a reply to the message `quoted` (a local id of the same room), named the
+    /// way the service can carry it ([`crate::quote::reply`]).
+    pub async fn reply(
+        &self,
+        account: &AccountId,
+        room: &str,
+        draft: Draft,
+        quoted: i64,
+    ) -> Result<StoredMessage, EngineError> {
+        let settings = self.running_account(account)?.settings;
+        let answered = self
+            .store
+            .run(move |c| messages::get(c, quoted))
+            .await?
+            .filter(|m| &m.account == account && m.room == room)
+            .ok_or_else(|| {
+                EngineError::Invalid(
+                    "the message you reply to is no longer in this room".to_owned(),
+                )
+            })?;
+        let draft = crate::quote::reply(draft, &answered, settings.service().quote_field());
+        self.send(account, room, draft).await
+    }
+
     /// Stores a message as pending and asks the connection to send it. Refuses, before
     /// storing anything, a message the service would not accept (the codec decides).
     pub async fn send(
@@ -331,6 +355,7 @@ impl Engine {
                     text: draft.text.clone(),
                     media: draft.media.clone(),
                     client_id: None,
+                    quote_id: draft.quote_id.clone(),
                 },
                 &mut crate::codec::Env::fixed(crate::timestamp::now_ms()),
             )?;

@@ -36,6 +36,7 @@ pub mod media;
 pub mod message;
 pub mod notify_policy;
 pub mod profile;
+pub mod quote;
 mod rate_limit;
 mod rest;
 pub mod secret;

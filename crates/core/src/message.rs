@@ -74,6 +74,10 @@ pub struct Draft {
     pub text: String,
     #[serde(default)]
     pub media: Option<Media>,
+    /// The service's id of the message this one replies to, for services that carry replies in
+    /// a field of their own (see [`crate::quote`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote_id: Option<String>,
 }
 
 impl Draft {
@@ -82,6 +86,7 @@ impl Draft {
             kind: MessageKind::Text,
             text: text.to_owned(),
             media: None,
+            quote_id: None,
         }
     }
 }
@@ -238,4 +243,7 @@ pub struct StoredMessage {
     pub state: DeliveryState,
     /// Why sending failed, when `state` is `Failed`.
     pub error: Option<String>,
+    /// The service's id of the message this one replies to (sent in the service's own field).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote_id: Option<String>,
 }

@@ -231,6 +231,7 @@ mod tests {
             ts_raw: String::new(),
             state: DeliveryState::Sent,
             error: None,
+            quote_id: None,
         }
     }
 

@@ -7,9 +7,9 @@ mod support;
 use parley_core::account::{AccountId, MixinSettings, ServiceSettings};
 use parley_core::config::AppConfig;
 use parley_core::connection_state::ConnectionState;
-use parley_core::engine::{Engine, NewAccount};
+use parley_core::engine::{Engine, EngineError, NewAccount};
 use parley_core::event::Event;
-use parley_core::message::{DeliveryState, MessageKind};
+use parley_core::message::{DeliveryState, Draft, MessageKind};
 use parley_core::secret::Secret;
 use parley_core::secrets::SessionOnlyStore;
 use parley_core::services::mixin::account::check_keystore;
@@ -681,4 +681,67 @@ async fn an_error_401_on_three_connections_in_a_row_stops_even_when_me_accepts_t
         checks >= 4,
         "import + one check per rejection, saw {checks}"
     );
+}
+
+#[tokio::test]
+async fn a_quote_reply_carries_quote_message_id_on_every_send_and_keeps_its_text() {
+    let w = world(MixinConfig::default()).await;
+    w.sim
+        .user_says(&w.bot, &w.ava, "send 50 USDT to this account");
+    let engine = engine(Store::open_in_memory().unwrap());
+    let mut events = Events(engine.subscribe());
+    let account = add(&engine, &w, &w.keystore).await;
+    events.expect_open().await;
+    let room = conversation(&w);
+    eventually("the user's message", || w.sim.unacked_count(&w.bot) == 0).await;
+    let asked = engine.history(&account, &room, None, 10).await.unwrap()[0].clone();
+
+    // The answer to the first try is lost: the outbox sends it again after a reconnect.
+    w.sim.swallow_replies(1);
+    let reply = engine
+        .reply(&account, &room, Draft::text("Paid"), asked.local_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        reply.quote_id, asked.service_id,
+        "the reply keeps what it answers"
+    );
+    assert_eq!(
+        reply.text, "Paid",
+        "no quoted line where the service has a field"
+    );
+    eventually("the server to have it", || w.sim.sent_by(&w.bot).len() == 1).await;
+    w.sim.drop_connections();
+    eventually("the second try", || {
+        w.sim
+            .client_frames()
+            .iter()
+            .filter(|(_, f)| f["action"] == "CREATE_MESSAGE")
+            .count()
+            == 2
+    })
+    .await;
+    for (_, frame) in w
+        .sim
+        .client_frames()
+        .iter()
+        .filter(|(_, f)| f["action"] == "CREATE_MESSAGE")
+    {
+        assert_eq!(
+            frame["params"]["quote_message_id"].as_str(),
+            asked.service_id.as_deref(),
+            "every send names the quoted message"
+        );
+    }
+
+    // A message of another room cannot be answered here.
+    let elsewhere = engine
+        .reply(
+            &account,
+            "00000000-0000-4000-8000-000000000000",
+            Draft::text("x"),
+            asked.local_id,
+        )
+        .await;
+    assert!(matches!(elsewhere, Err(EngineError::Invalid(_))));
 }

@@ -49,9 +49,14 @@ pub async fn send_message(
     room: RoomArg,
     text: String,
     attachment: Option<Attachment>,
+    reply_to: Option<i64>,
 ) -> CommandResult<StoredMessage> {
     let draft = models::draft(text, attachment)?;
-    Ok(state.engine.send(&account, &room, draft).await?)
+    Ok(match reply_to {
+        // A quote-reply: the local id of the message answered, in the same room.
+        Some(quoted) => state.engine.reply(&account, &room, draft, quoted).await?,
+        None => state.engine.send(&account, &room, draft).await?,
+    })
 }
 
 #[tauri::command]

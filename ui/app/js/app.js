@@ -27,6 +27,8 @@ import { createBatchDrawer } from './batches.js';
 import { installDialogFocus } from './dialog-focus.js';
 import { installSidebarToggle } from './sidebar-toggle.js';
 import { installMessageActions } from './message-actions.js';
+import { createReplyBar } from './reply-bar.js';
+import { showMatch } from './match-marks.js';
 
 export async function startApp() {
   const state = createState();
@@ -52,12 +54,17 @@ export async function startApp() {
   const opening = createRoomOpening({ state, timeline, drawOpened: () => { drawChrome(); drawTimeline(); } });
   const { openRoomByKey, markRead } = opening;
 
+  const replyBar = createReplyBar();
   const composer = createComposer({
-    onSend: (text, attachment, key) => {
+    onSend: async (text, attachment, key) => {
       // The room the text was written in (the composer's), not whichever is open by now.
       const room = key ? state.rooms.get(key) : null;
       if (!room) throw new Error('Open a room first.');
-      return call('send_message', { account: room.account, room: room.room, text, attachment });
+      // The reply chosen in that room (the bar shows the open room's).
+      const replyTo = key === state.openRoom ? replyBar.current() : null;
+      const sent = await call('send_message', { account: room.account, room: room.room, text, attachment, replyTo: replyTo ? replyTo.local_id : null });
+      if (replyTo) replyBar.clear();
+      return sent;
     },
     // A room that gains or loses a draft is marked in the sidebar.
     onDraftChange: () => drawSidebar(),
@@ -183,6 +190,7 @@ export async function startApp() {
       });
     }
     renderBanners(view.banners, state, actions);
+    replyBar.setRoom(state.openRoom);
     header.draw();
     alerts.render(state);
     if (settings.isOpen()) settings.render(state);
@@ -222,9 +230,10 @@ export async function startApp() {
   }, 1000);
 
   const search = createSearch({
-    search: (query) => call('search_messages', { query }),
+    search: (query, room) => call('search_messages', room ? { query, account: room.account, room: room.room } : { query }),
     titleOf: (key) => state.rooms.get(key)?.title || key.split('\u0000').pop(),
-    onJump: (message) => opening.jumpTo(message).catch(showError),
+    openRoom: () => (state.openRoom ? { key: state.openRoom, ...openRoomOf(state) } : null),
+    onJump: (message, query) => opening.jumpTo(message).then(() => showMatch(byId('timeline'), message.local_id, query)).catch(showError),
   });
   byId('open-search').addEventListener('click', () => search.open());
   // Ctrl+, draws the account list as the Settings button does.
@@ -238,6 +247,7 @@ export async function startApp() {
     viewer,
     inspector,
     onRetry: (localId) => call('retry_message', { localId }).catch(showError),
+    onReply: (message) => replyBar.replyTo(state.openRoom, message),
     showError,
   });
   const themeChoice = byId('theme-choice');

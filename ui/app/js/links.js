@@ -1,9 +1,9 @@
 // Links inside message text: http(s) addresses are found in the text and shown in full as
-// buttons that open them in the system browser (through the backend, which checks the scheme
+// inline links (inline-link.js) that open them in the system browser (through the backend, which checks the scheme
 // again). Anything else that looks like a link (javascript:, file:, data:) stays plain text.
 // The finder is one forward pass over the text (see scan.js), so no message can stall it.
 
-import { el } from './dom.js';
+import { inlineLink } from './inline-link.js';
 import { openLink } from './rich.js';
 import { isSpace, isWordChar, webSchemeAt } from './scan.js';
 
@@ -36,7 +36,7 @@ export function findLinks(text) {
   return found;
 }
 
-/** The text as nodes: strings, and a button per http(s) address. */
+/** The text as nodes: strings, and an inline link per http(s) address. */
 export function linkify(text) {
   const source = String(text);
   const nodes = [];
@@ -44,12 +44,7 @@ export function linkify(text) {
   for (const [start, end] of findLinks(source)) {
     const url = source.slice(start, end);
     if (start > last) nodes.push(source.slice(last, start));
-    nodes.push(el('button', {
-      class: 'link-button inline-link',
-      text: url,
-      attrs: { type: 'button', title: `Open ${url} in your browser` },
-      on: { click: () => openLink(url) },
-    }));
+    nodes.push(inlineLink(url, url, openLink));
     last = end;
   }
   if (last < source.length) nodes.push(source.slice(last));

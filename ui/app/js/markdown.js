@@ -6,6 +6,7 @@
 
 import { el } from './dom.js';
 import { isSpace, isDigit, isWebAddress } from './scan.js';
+import { inlineLink } from './inline-link.js';
 
 const STAR = 42;
 const TICK = 96;
@@ -91,12 +92,7 @@ function link(token, openLink) {
   const label = token.slice(1, close);
   const url = token.slice(close + 2, -1);
   if (!isWebAddress(url)) return `${label} (${url})`;
-  return el('button', {
-    class: 'link-button inline-link',
-    text: `${label} (${url})`,
-    attrs: { type: 'button', title: url },
-    on: { click: () => openLink(url) },
-  });
+  return inlineLink(`${label} (${url})`, url, openLink);
 }
 
 /** The index of the first non-whitespace character of `line` at or after `at`. */

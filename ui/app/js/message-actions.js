@@ -2,18 +2,13 @@
 // screen readers), the image viewer, saving media to Downloads, retrying a failed message,
 // quote-reply and the details dialog (which can open the frame inspector at the message).
 
-import { byId } from './dom.js';
+import { announce } from './announce.js';
 import { call } from './ipc.js';
 import { roomKey } from './state.js';
 import { copyText } from './clipboard.js';
 import { createMessageMenu } from './message-menu.js';
 import { createMessageDetails } from './message-details.js';
 import { installMessageKeys } from './message-keys.js';
-
-/** Says `text` through the page's polite live region. */
-function announce(text) {
-  byId('announcer').textContent = text;
-}
 
 /**
  * Installs the menu and the keyboard path on the timeline `container`. `state` names accounts
@@ -31,7 +26,9 @@ export function installMessageActions({ container, timeline, state, viewer, insp
       accountName: state.accounts.get(message.account)?.display_name || '',
       roomTitle: state.rooms.get(roomKey(message.account, message.room))?.title || '',
     }),
-    onShowFrames: (message) => inspector.open({ account: message.account, text: message.id }).catch(showError),
+    // The id as it travelled: Parley stores mockly's counter ids with their time and a digest
+    // after an `@` (a restarted server reuses them), but frames carry only the counter id.
+    onShowFrames: (message) => inspector.open({ account: message.account, text: wireId(message.id) }).catch(showError),
     copy,
   });
   const menu = createMessageMenu(container, {
@@ -55,4 +52,9 @@ export function installMessageActions({ container, timeline, state, viewer, insp
   });
   installMessageKeys(container);
   return { menu, details };
+}
+
+/** The part of a stored service id that the service's frames carry. */
+export function wireId(id) {
+  return String(id).split('@', 1)[0];
 }

@@ -171,9 +171,9 @@ export function createMessageMenu(container, { messageOf, actions }) {
     event.preventDefault();
     // The Menu key also fires this event; the keydown below has opened the menu already.
     if (menu && rowNow(returnTo) === row && menu.contains(document.activeElement)) return;
-    const onLink = event.target.closest && event.target.closest('.inline-link');
+    const onLink = event.target.closest && event.target.closest('.inline-link[data-href]');
     const keyboard = event.clientX === 0 && event.clientY === 0;
-    openFor(row, keyboard ? {} : { x: event.clientX, y: event.clientY, link: onLink ? onLink.textContent : null });
+    openFor(row, keyboard ? {} : { x: event.clientX, y: event.clientY, link: onLink ? onLink.dataset.href : null });
   });
   container.addEventListener('keydown', (event) => {
     if (!isMenuKey(event)) return;

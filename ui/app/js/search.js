@@ -1,5 +1,7 @@
-// Search over every stored message (Ctrl+F): results come newest first from the backend's
-// full-text index as the user types; choosing one opens its room at that message.
+// Search (Ctrl+F): results come newest first from the backend's full-text index as the user
+// types; choosing one opens its room at that message. With a room open it searches that room
+// first; Ctrl+F again (or the scope button) searches every room. After choosing a match in the
+// room, F3 / Shift+F3 go to the next (older) / previous (newer) match without the dialog.
 
 import { el, clear, byId } from './dom.js';
 import { roomKey } from './state.js';
@@ -7,11 +9,8 @@ import { listboxKeys } from './switcher.js';
 import { clockTime, dayLabel } from './time.js';
 import { longestWordAt } from './word-starts.js';
 import { counted } from './plural.js';
-
-/** The distinct words of a query, lower-cased. */
-function queryWords(query) {
-  return [...new Set(String(query).toLowerCase().split(/\s+/).filter((w) => w.length > 0))];
-}
+import { queryWords } from './match-marks.js';
+import { announce } from './announce.js';
 
 /**
  * `text` as nodes, with each place a searched word starts marked (built as elements, never HTML):
@@ -48,19 +47,46 @@ export function excerpt(text, query, around = 80) {
 }
 
 /**
- * The search dialog. `search(query)` asks the backend; `titleOf(key)` names a room;
- * `onJump(message)` opens a result.
+ * The search dialog. `search(query, room)` asks the backend (in `room` {key, account, room} or,
+ * null, everywhere); `titleOf(key)` names a room; `openRoom()` is the open room ({key, account,
+ * room} or null); `onJump(message, query)` opens a result and marks the words.
  */
-export function createSearch({ search, titleOf, onJump }) {
+export function createSearch({ search, titleOf, onJump, openRoom = () => null }) {
   const dialog = byId('search');
   const input = byId('search-input');
   const list = byId('search-list');
   const status = byId('search-status');
+  const label = dialog.querySelector('label[for="search-input"]');
+  const scopeButton = el('button', { class: 'search-scope', attrs: { type: 'button', id: 'search-scope', 'aria-keyshortcuts': 'Control+F' } });
+  input.after(scopeButton);
   let results = [];
   let selected = 0;
   let asked = 0;
   let timer = null;
   let returnFocus = null;
+  /** The room searched, or null for every room. */
+  let room = null;
+  /** The matches stepped through with F3 after the dialog closed: {results, at, query}. */
+  let matches = null;
+
+  function drawScope() {
+    const where = room ? titleOf(room.key) : 'every room';
+    label.textContent = room ? `Words to find in ${where}` : 'Words to find in every room';
+    input.placeholder = room ? `Search in ${where}… (Ctrl+F: all rooms)` : 'Search messages in every room…';
+    dialog.setAttribute('aria-label', room ? `Search in ${where}` : 'Search messages');
+    scopeButton.hidden = !openRoom();
+    scopeButton.textContent = room ? 'All rooms (Ctrl+F)' : 'This room only (Ctrl+F)';
+  }
+  function setScope(next) {
+    room = next;
+    drawScope();
+    run();
+  }
+  drawScope();
+  scopeButton.addEventListener('click', () => {
+    setScope(room ? null : openRoom());
+    input.focus();
+  });
 
   function draw() {
     clear(list);
@@ -88,11 +114,12 @@ export function createSearch({ search, titleOf, onJump }) {
       return;
     }
     try {
-      const found = await search(query);
+      const found = await search(query, room);
       if (ticket !== asked) return; // a newer query is on its way
       results = found;
       selected = 0;
-      status.textContent = found.length ? (found.length === 50 ? '50+ messages' : counted(found.length, 'message')) : 'No message matches.';
+      const where = room ? ` in ${titleOf(room.key)}` : '';
+      status.textContent = found.length ? `${found.length === 50 ? '50+ messages' : counted(found.length, 'message')}${where}` : `No message matches${where}.`;
       draw();
     } catch (e) {
       if (ticket === asked) status.textContent = `Search failed: ${e.message || e}`;
@@ -108,7 +135,24 @@ export function createSearch({ search, titleOf, onJump }) {
     const pick = results[i];
     if (!pick) return;
     close();
-    onJump(pick);
+    matches = room ? { results, at: i, query: input.value } : null;
+    onJump(pick, input.value);
+    if (matches) announce(`Match ${i + 1} of ${results.length}. F3: next, Shift+F3: previous.`);
+  }
+
+  /** Goes `delta` matches on (+1 older, -1 newer) in the room searched last. */
+  function step(delta) {
+    const open = openRoom();
+    if (!matches || !open || roomKey(matches.results[0].account, matches.results[0].room) !== open.key) return false;
+    const at = matches.at + delta;
+    if (at < 0 || at >= matches.results.length) {
+      announce(delta > 0 ? 'No older match.' : 'No newer match.');
+      return true;
+    }
+    matches.at = at;
+    onJump(matches.results[at], matches.query);
+    announce(`Match ${at + 1} of ${matches.results.length}`);
+    return true;
   }
 
   input.addEventListener('input', () => {
@@ -128,13 +172,21 @@ export function createSearch({ search, titleOf, onJump }) {
   });
 
   return {
+    /** Opens the search in the open room (if any); while open, switches between it and every room. */
     open() {
+      if (!dialog.hidden) {
+        if (openRoom()) setScope(room ? null : openRoom());
+        return;
+      }
       returnFocus = document.activeElement;
+      room = openRoom();
+      drawScope();
       dialog.hidden = false;
       input.select();
       input.focus();
       if (input.value) run();
     },
+    step,
     isOpen: () => !dialog.hidden,
   };
 }

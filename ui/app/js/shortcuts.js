@@ -23,6 +23,9 @@ export function installShortcuts({ state, search, settings, openRoomByKey, showE
     else if (action === 'shortcuts') shortcutList.open();
     else if (action === 'settings') settings.open();
     else if (action === 'focusComposer') byId('composer-input').focus();
+    else if (action === 'nextMatch' || action === 'previousMatch') {
+      if (!search.step(action === 'nextMatch' ? 1 : -1)) search.open();
+    }
     else {
       const keys = [...state.rooms.keys()];
       const next = nextUnread(keys, (k) => state.rooms.get(k).unread || 0, state.openRoom, action === 'nextUnread' ? 1 : -1);

@@ -7,7 +7,9 @@ import { roomKey } from './state.js';
 /** The shortcuts, as the list shows them and as `matchShortcut` reads them. */
 export const SHORTCUTS = [
   { keys: 'Ctrl+K', action: 'switcher', label: 'Jump to a room' },
-  { keys: 'Ctrl+F', action: 'search', label: 'Search messages in every room' },
+  { keys: 'Ctrl+F', action: 'search', label: 'Search the open room (again: every room)' },
+  { keys: 'F3', action: 'nextMatch', label: 'Next (older) match in the room searched' },
+  { keys: 'Shift+F3', action: 'previousMatch', label: 'Previous (newer) match' },
   { keys: 'Alt+↓', action: 'nextUnread', label: 'Next room with unread messages' },
   { keys: 'Alt+↑', action: 'previousUnread', label: 'Previous room with unread messages' },
   { keys: 'Ctrl+L', action: 'focusComposer', label: 'Write a message' },
@@ -22,6 +24,7 @@ export function matchShortcut(event) {
   const ctrl = event.ctrlKey || event.metaKey;
   if (ctrl && !event.altKey && (event.key === 'k' || event.key === 'K')) return 'switcher';
   if (ctrl && !event.altKey && (event.key === 'f' || event.key === 'F')) return 'search';
+  if (event.key === 'F3' && !ctrl && !event.altKey) return event.shiftKey ? 'previousMatch' : 'nextMatch';
   if (ctrl && event.key === '/') return 'shortcuts';
   if (ctrl && event.key === ',') return 'settings';
   if (ctrl && (event.key === 'l' || event.key === 'L')) return 'focusComposer';

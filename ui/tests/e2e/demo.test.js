@@ -25,8 +25,9 @@ test('the Demo room works end to end and keeps its history across a restart', as
       const [banner] = await session.findAll('#banners .banner.demo');
       return banner && (await session.text(banner)).includes('Demo workspace');
     });
-    const [publicRoom] = await session.waitFor('the Public room in the sidebar', () => session.findAll('#room-list button[data-title^="Public room"]').then((b) => b.length && b));
-    await session.click(publicRoom);
+    // The sidebar is redrawn as messages arrive (it shows each room's last one): click by selector.
+    await session.waitFor('the Public room in the sidebar', () => session.findAll('#room-list button[data-title^="Public room"]').then((b) => b.length > 0));
+    await session.clickFirst('#room-list button[data-title^="Public room"]');
     await session.waitFor('the Public room to open', async () => {
       const [title] = await session.findAll('#room-title');
       return (await session.text(title)) === 'Public room';
@@ -83,8 +84,8 @@ test('the Demo room works end to end and keeps its history across a restart', as
   // Close and reopen: the room and the message are still there.
   session = await openSession(app, ['--profile', profile]);
   try {
-    const [room] = await session.waitFor('the Public room in the sidebar', () => session.findAll('#room-list button[data-title^="Public room"]').then((b) => b.length && b));
-    await session.click(room);
+    await session.waitFor('the Public room in the sidebar', () => session.findAll('#room-list button[data-title^="Public room"]').then((b) => b.length > 0));
+    await session.clickFirst('#room-list button[data-title^="Public room"]');
     await session.waitFor('the stored message after a restart', async () => {
       for (const article of await session.findAll('#timeline article.message.own')) {
         if ((await session.text(article)).includes(text)) return true;

@@ -60,6 +60,8 @@ test('a second launch hands over to the running Parley; the keyboard and screen 
     await session.clickFirst('#room-list button.room');
     await session.script(`document.dispatchEvent(new KeyboardEvent('keydown', { key: 'f', ctrlKey: true, bubbles: true }));`);
     const [query] = await session.waitFor('the search', () => session.findAll('#search:not([hidden]) #search-input').then((i) => i.length && i));
+    // Ctrl+F searches the open room first; again, every room.
+    await session.script(`document.dispatchEvent(new KeyboardEvent('keydown', { key: 'f', ctrlKey: true, bubbles: true }));`);
     await session.type(query, 'otc desk');
     const found = await session.waitFor('a result', () => textOf(session, '#search-list .search-item'));
     assert.match(found, /Ava Trader/);

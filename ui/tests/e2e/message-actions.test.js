@@ -39,11 +39,28 @@ test('a message\'s menu opens by right click and by keyboard, acts, and closes b
       const row = [...document.querySelectorAll('#timeline article.message.own')].find((a) => a.textContent.includes(arguments[0]));
       return row && row.querySelector('.delivery.sent') ? row.dataset.localId : null;`, [text]));
 
+    // Its link is text in the sentence: inline, selectable, the whole address visible.
+    const link = await session.script(`
+      const l = document.querySelector('#timeline [data-local-id="${localId}"] .text .inline-link');
+      const style = getComputedStyle(l);
+      const range = document.createRange();
+      range.selectNodeContents(l.parentNode);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      const selected = getSelection().toString();
+      getSelection().removeAllRanges();
+      return { tag: l.tagName, display: style.display, select: style.webkitUserSelect || style.userSelect, text: l.textContent, selected };`);
+    assert.equal(link.display, 'inline');
+    assert.notEqual(link.select, 'none');
+    assert.notEqual(link.tag, 'BUTTON');
+    assert.equal(link.text, text.split(' ')[2]);
+    assert.equal(link.selected, text, 'selecting the message selects the address with it');
+
     // A real right click on the message's text.
     const [ownText] = await session.findAll(`#timeline [data-local-id="${localId}"] .text`);
     await session.contextClick(ownText);
     const labels = await session.waitFor('the context menu', () => session.script(labelsJs).then((l) => l.length && l));
-    assert.deepEqual(labels.slice(0, 3), ['Copy text', 'Copy link address', 'Show details'].slice(0, 3));
+    assert.deepEqual(labels, ['Reply', 'Copy text', 'Copy link address', 'Show details']);
     assert.equal(await session.script(focusedJs), 'menuitem', 'focus is in the menu');
     assert.equal(await session.script(`return document.querySelector('.context-menu').getAttribute('aria-label');`), 'Actions for your message');
     writeFileSync(join(artifacts, 'message-menu.png'), await session.screenshot());
@@ -56,8 +73,10 @@ test('a message\'s menu opens by right click and by keyboard, acts, and closes b
     // Copy text: the clipboard takes it (the page says so only when it did).
     await session.contextClick(ownText);
     await session.waitFor('the context menu again', () => session.script(labelsJs).then((l) => l.length));
-    await session.clickFirst('.context-menu [role="menuitem"]');
-    await session.waitFor('the copy to be announced', async () => (await session.text((await session.findAll('#announcer'))[0])) === 'Text copied.');
+    await session.press(KEY.down);
+    assert.equal(await session.script(`return document.activeElement.textContent;`), 'Copy text');
+    await session.press(KEY.enter);
+    await session.waitFor('the copy to be announced', async () => (await session.text((await session.findAll('#action-status'))[0])) === 'Text copied.');
 
     // The keyboard path: the timeline, ↑ to the last message (ours), Shift+F10, End, Enter.
     await session.script(`document.getElementById('timeline').focus();`);
@@ -91,11 +110,32 @@ test('a message\'s menu opens by right click and by keyboard, acts, and closes b
     await session.script(`[...document.querySelectorAll('#message-details button')].find((b) => /inspector/.test(b.textContent)).click();`);
     const frames = await session.waitFor('the message\'s frames', async () => {
       const body = await session.text((await session.findAll('#inspector-list'))[0]);
-      return body.includes(serviceId) ? body : null;
+      return body.includes(serviceId.split('@', 1)[0]) ? body : null;
     });
     assert.ok(frames.includes(serviceId));
     assert.equal(await session.script(`return document.getElementById('inspector-filter').value;`), serviceId);
     await session.click((await session.findAll('#close-inspector'))[0]);
+
+    // Quote-reply to a bot's message: mockly has no reply field, so the sent text quotes its first line.
+    const botId = await session.script(`const rows = document.querySelectorAll('#timeline article.message.other'); return rows[rows.length - 1].dataset.localId;`);
+    const botLine = await session.script(`return document.querySelector('#timeline [data-local-id="${botId}"] .text').textContent.split('\\n')[0];`);
+    await session.contextClick((await session.findAll(`#timeline [data-local-id="${botId}"] .text`))[0]);
+    await session.waitFor('the menu on the bot message', () => session.script(labelsJs).then((l) => l[0] === 'Reply'));
+    await session.clickFirst('.context-menu [role="menuitem"]');
+    assert.match(await session.text((await session.findAll('#reply-text'))[0]), /^Replying to /);
+    writeFileSync(join(artifacts, 'reply-bar.png'), await session.screenshot());
+    assert.deepEqual(await axeViolations(session), [], 'the reply bar, light');
+    await session.type((await session.findAll('#composer-input'))[0], 'seen, thanks');
+    await session.click((await session.findAll('#send'))[0]);
+    const sentReply = await session.waitFor('the reply to be confirmed', () => session.script(`
+      const refused = document.getElementById('composer-error').textContent;
+      if (refused) return 'refused: ' + refused;
+      const row = [...document.querySelectorAll('#timeline article.message.own')].find((a) => a.textContent.includes('seen, thanks'));
+      return row && row.querySelector('.delivery.sent') ? row.querySelector('.text').textContent : null;`));
+    assert.ok(sentReply.startsWith('> '), `the reply quotes what it answers: ${sentReply}`);
+    assert.ok(sentReply.includes(botLine.slice(0, 40)), 'with its first line');
+    assert.ok(sentReply.endsWith('\nseen, thanks'));
+    assert.equal(await session.script(`return document.getElementById('reply-bar').hidden;`), true, 'the bar goes once sent');
 
     // Dark theme, menu open: the same contrast.
     await session.script(`const t = document.getElementById('theme-choice'); t.value = 'dark'; t.dispatchEvent(new Event('change'));`);

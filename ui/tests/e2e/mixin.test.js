@@ -23,9 +23,9 @@ test('the Demo bot: pending messages with an image and a sticker, and a reply th
   mkdirSync(artifacts, { recursive: true });
   const session = await openSession(app, ['--profile', mkdtempSync(join(tmpdir(), 'parley-e2e-mixin-'))]);
   try {
-    const [room] = await session.waitFor('the bot\'s conversation, named after the user', () =>
-      session.findAll('#room-list button[data-title^="Ava Trader"]').then((b) => b.length && b));
-    await session.click(room);
+    await session.waitFor('the bot\'s conversation, named after the user', () =>
+      session.findAll('#room-list button[data-title^="Ava Trader"]').then((b) => b.length > 0));
+    await session.clickFirst('#room-list button[data-title^="Ava Trader"]');
     await session.waitFor('the pending text', async () =>
       (await textOf(session, '#timeline')).includes('Is the OTC desk open?'));
     const loaded = await session.waitFor('the chart and the sticker to be shown', () => session.script(`

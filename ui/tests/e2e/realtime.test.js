@@ -22,9 +22,9 @@ test('the Demo community: join a room, read its history, talk, and see prices mo
   mkdirSync(artifacts, { recursive: true });
   const session = await openSession(app, ['--profile', mkdtempSync(join(tmpdir(), 'parley-e2e-rt-'))]);
   try {
-    const [trading] = await session.waitFor('the joined trading room in the sidebar', () =>
-      session.findAll('#room-list button[data-title^="EUR/USD Trading Room"]').then((b) => b.length && b));
-    await session.click(trading);
+    await session.waitFor('the joined trading room in the sidebar', () =>
+      session.findAll('#room-list button[data-title^="EUR/USD Trading Room"]').then((b) => b.length > 0));
+    await session.clickFirst('#room-list button[data-title^="EUR/USD Trading Room"]');
     await session.waitFor('the community to connect', async () =>
       (await textOf(session, '#room-status')).startsWith('Demo community: Connected'));
     const firstPrice = await session.waitFor('a first EUR/USD price', () => session.script(`

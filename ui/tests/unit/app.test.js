@@ -103,7 +103,7 @@ test('the composer sends to the open room and shows a refusal', async () => {
   $('composer-input').value = 'hello there';
   $('composer').dispatchEvent(new window.Event('submit', { cancelable: true }));
   await nextFrame();
-  assert.deepEqual(calls.find((c) => c.command === 'send_message').args, { account: 'demo-mockly', room: 'public', text: 'hello there', attachment: null });
+  assert.deepEqual(calls.find((c) => c.command === 'send_message').args, { account: 'demo-mockly', room: 'public', text: 'hello there', attachment: null, replyTo: null });
   assert.equal($('composer-attach').hidden, true, 'a mockly room offers text only');
   assert.equal($('composer-input').value, '', 'the input clears after sending');
 
@@ -193,12 +193,15 @@ test('every control has an accessible name', () => {
   }
 });
 
-test('Ctrl+F searches every room, marks the words, and opens the room at the message found', async () => {
+test('Ctrl+F searches the open room, again every room, marks the words, and opens the room at the message found', async () => {
   document.dispatchEvent(new window.KeyboardEvent('keydown', { key: 'f', ctrlKey: true, bubbles: true }));
   assert.equal($('search').hidden, false);
   $('search-input').value = 'usdt';
   $('search-input').dispatchEvent(new window.Event('input'));
   await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.deepEqual(calls.filter((c) => c.command === 'search_messages').at(-1).args, { query: 'usdt', account: 'demo-mockly', room: 'public' });
+  $('search-input').dispatchEvent(new window.KeyboardEvent('keydown', { key: 'f', ctrlKey: true, bubbles: true }));
+  await new Promise((resolve) => setTimeout(resolve, 0));
   assert.deepEqual(calls.filter((c) => c.command === 'search_messages').at(-1).args, { query: 'usdt' });
   const item = $('search-list').querySelector('.search-item');
   assert.equal(item.querySelector('mark').textContent, 'USDT');

@@ -30,7 +30,7 @@ test('links: an address followed by a megabyte of dots, then a letter', () => {
   const text = `http://x/${'.'.repeat(MB)}a`;
   const nodes = linkify(text);
   assert.equal(nodes.length, 1);
-  assert.equal(nodes[0].tagName, 'BUTTON');
+  assert.equal(nodes[0].tagName, 'SPAN');
   assert.equal(nodes[0].textContent, text, 'the dots are inside the address');
 });
 
@@ -87,7 +87,7 @@ test('Markdown: unclosed spans over a megabyte', () => {
   }
   const closed = renderMarkdown(`**${'a'.repeat(MB)}** and [${'l'.repeat(MB)}](https://x/${'p'.repeat(MB)})`);
   assert.equal(closed[0].querySelector('strong').textContent.length, MB);
-  assert.equal(closed[0].querySelector('button.inline-link').textContent.length, MB + ' (https://x/'.length + MB + 1);
+  assert.equal(closed[0].querySelector('.inline-link').textContent.length, MB + ' (https://x/'.length + MB + 1);
 });
 
 test('Markdown: nested list markers, deep indentation and long headings', () => {

@@ -33,6 +33,8 @@ setBackend({
         return args.after ? [] : history;
       case 'inspector_frames':
         return [];
+      case 'send_message':
+        return { ...base, local_id: 9, id: null, sender_id: 'you', own: true, kind: 'text', text: args.text, state: 'pending' };
       case 'save_media':
         return '/home/you/Downloads/receipt.png';
       default:
@@ -67,7 +69,7 @@ test('a right click on a message opens its menu, named for screen readers, inste
   const event = rightClick(row(1).querySelector('.text'));
   assert.equal(event.defaultPrevented, true, 'the webview menu (Reload, Inspect) does not show');
   assert.equal(menu().getAttribute('aria-label'), 'Actions for the message from Ada Bot');
-  assert.deepEqual(labels(), ['Copy text', 'Copy link address', 'Show details']);
+  assert.deepEqual(labels(), ['Reply', 'Copy text', 'Copy link address', 'Show details']);
   assert.equal(document.activeElement, menu().querySelector('[role="menuitem"]'), 'focus is in the menu');
   assert.equal(menu().style.left, '100px');
 });
@@ -83,12 +85,17 @@ test('copy text and copy link address put exactly those on the clipboard, and sa
   choose('Copy text');
   await nextFrame();
   assert.equal(copied.at(-1), history[0].text);
-  assert.equal($('announcer').textContent, 'Text copied.');
+  assert.equal($('action-status').textContent, 'Text copied.');
   assert.equal(menu(), null);
   rightClick(row(1));
   choose('Copy link address');
   await nextFrame();
   assert.equal(copied.at(-1), 'https://pay.example/order/42?x=1', 'the address, without the sentence\'s comma');
+  // Right on the link: that link's address.
+  rightClick(row(1).querySelector('.inline-link'));
+  choose('Copy link address');
+  await nextFrame();
+  assert.equal(copied.at(-1), 'https://pay.example/order/42?x=1');
 });
 
 test('the keyboard reaches the menu: ↑ from the timeline focuses the last message, ↑ again the one before, Shift+F10 opens', () => {
@@ -99,12 +106,12 @@ test('the keyboard reaches the menu: ↑ from the timeline focuses the last mess
   assert.equal(document.activeElement, row(2));
   key(row(2), { key: 'F10', shiftKey: true });
   assert.ok(menu(), 'Shift+F10 opens the menu');
-  assert.deepEqual(labels(), ['Open image', 'Save to Downloads', 'Copy media address', 'Show details']);
+  assert.deepEqual(labels(), ['Reply', 'Open image', 'Save to Downloads', 'Copy media address', 'Show details']);
   // ↓ and ↑ move through the entries and wrap around.
   key(document.activeElement, { key: 'ArrowUp' });
   assert.equal(document.activeElement.textContent, 'Show details');
   key(document.activeElement, { key: 'ArrowDown' });
-  assert.equal(document.activeElement.textContent, 'Open image');
+  assert.equal(document.activeElement.textContent, 'Reply');
   key(document.activeElement, { key: 'Escape' });
   assert.equal(document.activeElement, row(2));
   key(row(2), { key: 'ContextMenu' });
@@ -118,7 +125,7 @@ test('an image is opened in the viewer or saved to Downloads from its menu', asy
   choose('Save to Downloads');
   await nextFrame();
   assert.deepEqual(calls.filter((c) => c.command === 'save_media').at(-1).args, { localId: 2 });
-  assert.equal($('announcer').textContent, 'Saved to /home/you/Downloads/receipt.png');
+  assert.equal($('action-status').textContent, 'Saved to /home/you/Downloads/receipt.png');
   rightClick(row(2));
   choose('Open image');
   assert.equal($('viewer').hidden, false);
@@ -127,7 +134,7 @@ test('an image is opened in the viewer or saved to Downloads from its menu', asy
 
 test('a failed message of mine offers Retry sending, which asks the backend to send it again', async () => {
   rightClick(row(3));
-  assert.deepEqual(labels(), ['Copy text', 'Retry sending', 'Show details']);
+  assert.deepEqual(labels(), ['Reply', 'Copy text', 'Retry sending', 'Show details']);
   assert.equal(menu().getAttribute('aria-label'), 'Actions for your message');
   choose('Retry sending');
   await nextFrame();
@@ -187,4 +194,37 @@ test('the entries follow the message: a link under the pointer, selected text, c
     ['Reply', 'Copy selected text', 'Copy text', 'Copy link address', 'Show details']);
   const notice = { ...history[0], kind: 'system', text: 'Ada joined' };
   assert.deepEqual(menuEntries(notice, { actions }).map((e) => e.label), ['Copy text', 'Show details'], 'nobody replies to a notice');
+});
+
+test('Reply shows what is answered above the composer, sends its id with the message, then clears', async () => {
+  rightClick(row(1));
+  choose('Reply');
+  assert.equal($('reply-bar').hidden, false);
+  assert.equal($('reply-text').textContent, 'Replying to Ada Bot: Pay to https://pay.example/order/42?x=1, then reply.');
+  assert.equal(document.activeElement, $('composer-input'), 'the cursor goes to the composer');
+  assert.equal($('composer-input').getAttribute('aria-describedby'), 'reply-text', 'a screen reader hears what is answered');
+  $('composer-input').value = 'Paid, see receipt';
+  key($('composer-input'), { key: 'Enter' });
+  await nextFrame();
+  assert.deepEqual(calls.filter((c) => c.command === 'send_message').at(-1).args,
+    { account: 'demo-mockly', room: 'public', text: 'Paid, see receipt', attachment: null, replyTo: 1 });
+  assert.equal($('reply-bar').hidden, true, 'sent: the reply is done');
+  $('composer-input').value = 'plain';
+  key($('composer-input'), { key: 'Enter' });
+  await nextFrame();
+  assert.equal(calls.filter((c) => c.command === 'send_message').at(-1).args.replyTo, null, 'the next message is not a reply');
+});
+
+test('a reply is cancelled by its button or by Escape in the composer', () => {
+  rightClick(row(2));
+  choose('Reply');
+  assert.equal($('reply-text').textContent, 'Replying to bot_ada: [image]');
+  $('reply-bar').querySelector('button[aria-label="Cancel the reply"]').click();
+  assert.equal($('reply-bar').hidden, true);
+  rightClick(row(3));
+  choose('Reply');
+  assert.equal($('reply-text').textContent, 'Replying to yourself: done');
+  key($('composer-input'), { key: 'Escape' });
+  assert.equal($('reply-bar').hidden, true);
+  assert.equal($('composer-input').hasAttribute('aria-describedby'), false);
 });

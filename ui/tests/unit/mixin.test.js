@@ -48,8 +48,8 @@ test('a post renders Markdown as elements and never parses HTML', () => {
   assert.equal(holder.querySelectorAll('li').length, 2);
   assert.equal(holder.querySelectorAll('li')[1].textContent, '<script>alert(1)</script>');
   assert.equal(holder.querySelector('script'), null);
-  const links = holder.querySelectorAll('button.inline-link');
-  assert.equal(links.length, 1, 'only the https link is a button');
+  const links = holder.querySelectorAll('.inline-link');
+  assert.equal(links.length, 1, 'only the https link is a link');
   assert.equal(links[0].textContent, 'site (https://example.com)');
   assert.match(holder.textContent, /bad \(javascript:alert\(1\)\)/);
   assert.equal(holder.querySelector('pre code').textContent, XSS);

@@ -228,6 +228,12 @@ pub trait Service: Send + Sync {
         None
     }
 
+    /// Whether a reply names the message it answers in a field of the service's own (Mixin's
+    /// `quote_message_id`); otherwise it quotes that message's first line (see [`crate::quote`]).
+    fn quote_field(&self) -> bool {
+        false
+    }
+
     /// The connections of an account. Without a secret, a codec that needs one is still built
     /// (for checking outgoing messages) but cannot connect.
     fn connections(&self, secret: Option<&Secret>) -> Vec<Connection>;

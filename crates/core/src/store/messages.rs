@@ -19,7 +19,7 @@ pub enum Ingested {
 
 pub(super) const COLUMNS: &str =
     "local_id, account_id, room_id, service_id, sender_id, sender_name, own, \
-                       kind, text, ts_ms, ts_raw, state, error, media, card, sender_avatar";
+                       kind, text, ts_ms, ts_raw, state, error, media, card, sender_avatar, quote_id";
 
 fn media_json(media: &Option<Media>) -> Option<String> {
     media.as_ref().and_then(|m| serde_json::to_string(m).ok())
@@ -49,6 +49,7 @@ pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredMessage> {
             .get::<_, Option<String>>(14)?
             .and_then(|json| serde_json::from_str(&json).ok()),
         sender_avatar: row.get(15)?,
+        quote_id: row.get(16)?,
     })
 }
 
@@ -141,6 +142,7 @@ fn received(account: &AccountId, m: &IncomingMessage, local_id: i64) -> StoredMe
         ts_raw: m.ts_raw.clone(),
         state: DeliveryState::Sent,
         error: None,
+        quote_id: None,
     }
 }
 
@@ -240,8 +242,8 @@ pub fn insert_own_draft(
         .map(|m| serde_json::to_string(m).unwrap_or_default());
     conn.prepare_cached(
         "INSERT INTO messages (account_id, room_id, service_id, sender_id, sender_name, own,
-                               kind, text, ts_ms, ts_raw, state, media)
-         VALUES (?1, ?2, ?8, ?3, NULL, 1, ?4, ?5, ?6, '', 'pending', ?7)",
+                               kind, text, ts_ms, ts_raw, state, media, quote_id)
+         VALUES (?1, ?2, ?8, ?3, NULL, 1, ?4, ?5, ?6, '', 'pending', ?7, ?9)",
     )?
     .execute(params![
         account.0,
@@ -251,7 +253,8 @@ pub fn insert_own_draft(
         draft.text,
         now_ms,
         media,
-        client_id
+        client_id,
+        draft.quote_id
     ])?;
     let local_id = conn.last_insert_rowid();
     super::outbox::add(conn, account, local_id)?;

@@ -27,7 +27,7 @@ pub fn pending(
 ) -> Result<Vec<Outgoing>, StoreError> {
     let rows = conn
         .prepare_cached(
-            "SELECT m.local_id, m.room_id, m.kind, m.text, m.media, m.service_id FROM outbox o
+            "SELECT m.local_id, m.room_id, m.kind, m.text, m.media, m.service_id, m.quote_id FROM outbox o
              JOIN messages m ON m.local_id = o.local_id
              WHERE o.account_id = ?1 AND (?2 IS NULL OR m.room_id = ?2)
              ORDER BY o.local_id",
@@ -42,6 +42,7 @@ pub fn pending(
                 text: r.get(3)?,
                 media: media.and_then(|json| serde_json::from_str(&json).ok()),
                 client_id: r.get(5)?,
+                quote_id: r.get(6)?,
             })
         })?
         .collect::<Result<_, _>>()?;

@@ -96,6 +96,8 @@ pub(super) const MIGRATIONS: &[&str] = &[
         INSERT OR IGNORE INTO fts_queue (local_id)
             SELECT new.local_id WHERE new.local_id <= (SELECT up_to FROM fts_indexed);
     END;",
+    // 8: a reply's quoted message, by the service's id (Mixin's quote_message_id).
+    "ALTER TABLE messages ADD COLUMN quote_id TEXT;",
 ];
 
 pub(super) fn migrate(conn: &Connection) -> Result<(), StoreError> {

@@ -306,17 +306,17 @@ impl Codec for MixinCodec {
             )));
         }
         let message_id = message.client_id.clone().unwrap_or_else(|| env.fresh_id());
-        let (id, frame) = Self::request(
-            "CREATE_MESSAGE",
-            Some(json!({
-                "conversation_id": message.room,
-                "message_id": message_id,
-                "category": "PLAIN_TEXT",
-                "data_base64": URL_SAFE_NO_PAD.encode(message.text.as_bytes()),
-                "status": "SENT",
-            })),
-            env,
-        );
+        let mut params = json!({
+            "conversation_id": message.room,
+            "message_id": message_id,
+            "category": "PLAIN_TEXT",
+            "data_base64": URL_SAFE_NO_PAD.encode(message.text.as_bytes()),
+            "status": "SENT",
+        });
+        if let Some(quoted) = &message.quote_id {
+            params["quote_message_id"] = json!(quoted);
+        }
+        let (id, frame) = Self::request("CREATE_MESSAGE", Some(params), env);
         if message.local_id != 0 {
             self.sends.insert(id, message.local_id);
         }

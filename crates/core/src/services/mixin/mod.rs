@@ -54,6 +54,11 @@ impl Service for MixinSettings {
         "mixin"
     }
 
+    /// CREATE_MESSAGE takes `quote_message_id`; Mixin's apps show the quoted message.
+    fn quote_field(&self) -> bool {
+        true
+    }
+
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             max_message_bytes: Some(codec::MAX_TEXT_BYTES),

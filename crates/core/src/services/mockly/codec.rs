@@ -309,6 +309,7 @@ mod tests {
                     text: "Hello, everyone!".into(),
                     media: None,
                     client_id: None,
+                    quote_id: None,
                 },
                 &mut Env::fixed(0),
             )
@@ -396,6 +397,7 @@ mod tests {
             text: "  ".into(),
             media: None,
             client_id: None,
+            quote_id: None,
         };
         assert!(matches!(
             c.encode(&empty, &mut Env::fixed(0)),

@@ -103,6 +103,7 @@ fn documented_send_is_produced_from_an_image_message() {
                     ..Default::default()
                 }),
                 client_id: None,
+                quote_id: None,
             },
             &mut env(),
         )
@@ -237,6 +238,7 @@ fn a_media_message_without_its_url_is_refused_before_sending() {
         text: "proof".into(),
         media: None,
         client_id: None,
+        quote_id: None,
     };
     assert!(
         matches!(c.encode(&image, &mut env()), Err(CodecError::Refused(m)) if m.contains("needs a URL"))

@@ -218,7 +218,25 @@ fn outgoing(local_id: i64, text: &str) -> Outgoing {
         text: text.into(),
         media: None,
         client_id: Some("aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee".into()),
+        quote_id: None,
     }
+}
+
+#[test]
+fn a_quote_reply_names_the_quoted_message_and_a_plain_message_names_none() {
+    let mut c = codec();
+    let mut env = Env::fixed(0);
+    let plain = sent_json(&c.encode(&outgoing(7, "hi"), &mut env).unwrap()[0]);
+    assert!(plain["params"].get("quote_message_id").is_none());
+    let reply = Outgoing {
+        quote_id: Some("11111111-2222-4333-8444-555555555555".into()),
+        ..outgoing(8, "paid")
+    };
+    let sent = sent_json(&c.encode(&reply, &mut env).unwrap()[0]);
+    assert_eq!(
+        sent["params"]["quote_message_id"],
+        "11111111-2222-4333-8444-555555555555"
+    );
 }
 
 #[test]

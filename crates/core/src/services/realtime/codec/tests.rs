@@ -356,6 +356,7 @@ fn sending_is_chat_send_and_over_64_kb_is_refused() {
         text: text.into(),
         media: None,
         client_id: None,
+        quote_id: None,
     };
     let frames = frames_json(
         c.encode(&out("Hello everyone!"), &mut Env::fixed(0))
