@@ -49,7 +49,16 @@ export function byId(id) {
 export function replaceIfChanged(container, fragment) {
   const fresh = fragment.childNodes;
   const shown = container.childNodes;
-  if (fresh.length === shown.length && [...fresh].every((node, i) => node.isEqualNode(shown[i]))) return false;
+  if (fresh.length === shown.length) {
+    // Only the children that changed are replaced (a sidebar redrawn for one room's new
+    // message keeps the other accounts' nodes, so a click on them is never lost mid-press).
+    const changed = [...fresh].map((node, i) => (node.isEqualNode(shown[i]) ? null : [shown[i], node])).filter(Boolean);
+    if (!changed.length) return false;
+    keepFocus(container, () => {
+      for (const [old, node] of changed) old.replaceWith(node);
+    });
+    return true;
+  }
   keepFocus(container, () => container.replaceChildren(fragment));
   return true;
 }
