@@ -10,6 +10,29 @@ export function queryWords(query) {
   return [...new Set(String(query).toLowerCase().split(/\s+/).filter((w) => w.length > 0))];
 }
 
+/**
+ * `text` as pieces (strings and <mark> elements), each place one of `words` starts marked: from
+ * the left, the longest word starting there, then the scan goes on after it. Linear in the text
+ * and the words (word-starts.js). Shared by search results and the marks in the timeline.
+ */
+export function markedPieces(text, words, markClass = null) {
+  const longest = longestWordAt(text.toLowerCase(), words);
+  const pieces = [];
+  let from = 0;
+  for (let at = 0; at < longest.length;) {
+    const length = longest[at];
+    if (!length) {
+      at += 1;
+      continue;
+    }
+    if (at > from) pieces.push(text.slice(from, at));
+    pieces.push(el('mark', { class: markClass, text: text.slice(at, at + length) }));
+    from = at += length;
+  }
+  if (from < text.length || pieces.length === 0) pieces.push(text.slice(from));
+  return pieces;
+}
+
 /** Marks the words of `query` in the body of message row `row`; returns how many were marked. */
 export function markMatches(row, query) {
   const words = queryWords(query);
@@ -25,22 +48,9 @@ export function markMatches(row, query) {
   let marked = 0;
   for (const node of texts) {
     const text = node.data;
-    const longest = longestWordAt(text.toLowerCase(), words);
-    const pieces = [];
-    let from = 0;
-    for (let at = 0; at < longest.length;) {
-      const length = longest[at];
-      if (!length) {
-        at += 1;
-        continue;
-      }
-      if (at > from) pieces.push(text.slice(from, at));
-      pieces.push(el('mark', { class: 'match', text: text.slice(at, at + length) }));
-      marked += 1;
-      from = at += length;
-    }
-    if (pieces.length === 0) continue;
-    if (from < text.length) pieces.push(text.slice(from));
+    const pieces = markedPieces(text, words, 'match');
+    marked += pieces.filter((piece) => typeof piece !== 'string').length;
+    if (pieces.length === 1 && typeof pieces[0] === 'string') continue;
     // One fragment: a spread of thousands of pieces would overflow the call stack.
     const fragment = document.createDocumentFragment();
     for (const piece of pieces) fragment.append(piece);

@@ -11,7 +11,8 @@ const KIND_NAMES = { image: 'Image', video: 'Video', file: 'File', audio: 'Voice
 /** "Ann: paid, please release", "You: Image", "user_1 has joined" — one line, or '' for none. */
 export function previewLine(room) {
   if (room.last_text == null && !room.last_kind) return '';
-  const firstLine = String(room.last_text || '').split('\n', 1)[0].trim().slice(0, PREVIEW_CHARS);
+  // Cut before splitting: a megabyte message must not be copied on every sidebar redraw.
+  const firstLine = String(room.last_text || '').slice(0, PREVIEW_CHARS * 2).split('\n', 1)[0].trim().slice(0, PREVIEW_CHARS);
   const kind = Object.hasOwn(KIND_NAMES, room.last_kind) ? KIND_NAMES[room.last_kind] : null;
   const what = kind && !firstLine ? kind : firstLine || kind || '';
   if (room.last_kind === 'system' || (!room.last_own && !room.last_sender)) return what;

@@ -9,7 +9,7 @@ import { listboxKeys } from './switcher.js';
 import { clockTime, dayLabel } from './time.js';
 import { longestWordAt } from './word-starts.js';
 import { counted } from './plural.js';
-import { queryWords } from './match-marks.js';
+import { queryWords, markedPieces } from './match-marks.js';
 import { announce } from './announce.js';
 
 /**
@@ -18,22 +18,7 @@ import { announce } from './announce.js';
  * Linear in the text and the query (word-starts.js).
  */
 export function highlight(text, query) {
-  const words = queryWords(query);
-  const longest = longestWordAt(text.toLowerCase(), words);
-  const nodes = [];
-  let from = 0;
-  for (let at = 0; at < longest.length;) {
-    const length = longest[at];
-    if (!length) {
-      at += 1;
-      continue;
-    }
-    if (at > from) nodes.push(text.slice(from, at));
-    nodes.push(el('mark', { text: text.slice(at, at + length) }));
-    from = at += length;
-  }
-  if (from < text.length) nodes.push(text.slice(from));
-  return nodes;
+  return markedPieces(text, queryWords(query)).filter((piece) => piece !== '');
 }
 
 /** A result's text around its first match, so long messages show the part that matched. */

@@ -16,7 +16,8 @@ export function isUnencryptedRemote(address) {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'ws:') return false;
   const host = url.hostname.toLowerCase();
-  return !(host === 'localhost' || host === '[::1]' || host.startsWith('127.'));
+  // 127.0.0.0/8 as an address only: a name such as 127.example.com is another machine.
+  return !(host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host));
 }
 
 /** The host of the first shown credential field holding an unencrypted remote address. */

@@ -3,19 +3,17 @@
 // brings the text back, the sidebar marks rooms left with a draft, a message goes to the room it
 // was written in even when another room is opened while it is sent, and drafts survive a restart.
 
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadPage, settle, CAPABILITIES } from './page.js';
+import { loadPage, settle, startOn, CAPABILITIES } from './page.js';
 
 loadPage();
-const { setBackend } = await import('../../app/js/ipc.js');
-const { startApp } = await import('../../app/js/app.js');
 const { createDrafts, MAX_DRAFTS } = await import('../../app/js/drafts.js');
 
 const calls = [];
 let holdSend = null;
 const account = (id, service, name) => ({ id, display_name: name, demo: false, service_label: service, settings: { service }, capabilities: CAPABILITIES[service], state: { state: 'open' } });
-setBackend({
+await startOn({
   invoke: async (command, args) => {
     calls.push({ command, args });
     switch (command) {
@@ -38,11 +36,6 @@ setBackend({
     }
   },
   channel: () => ({ id: 1 }),
-});
-const app = await startApp();
-after(() => {
-  app.stop();
-  window.close();
 });
 const $ = (id) => document.getElementById(id);
 const ORDER = 'mexc-1\u000050012';

@@ -2,13 +2,11 @@
 // keyboard path (↑ to a message, Shift+F10 or the Menu key), its entries for each kind of
 // message, what they do, and Escape giving focus back to the message.
 
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadPage, nextFrame, CAPABILITIES } from './page.js';
+import { loadPage, startOn, nextFrame, CAPABILITIES } from './page.js';
 
 loadPage();
-const { setBackend } = await import('../../app/js/ipc.js');
-const { startApp } = await import('../../app/js/app.js');
 const { menuEntries, messageLinks } = await import('../../app/js/message-menu.js');
 
 const copied = [];
@@ -23,7 +21,7 @@ const history = [
   { ...base, local_id: 3, id: null, sender_id: 'you', own: true, kind: 'text', text: 'done', state: 'failed', error: 'the server refused it' },
 ];
 
-setBackend({
+await startOn({
   invoke: async (command, args) => {
     calls.push({ command, args });
     switch (command) {
@@ -42,12 +40,6 @@ setBackend({
     }
   },
   channel: () => ({ id: 1 }),
-});
-
-const app = await startApp();
-after(() => {
-  app.stop();
-  window.close();
 });
 const $ = (id) => document.getElementById(id);
 const row = (localId) => $('timeline').querySelector(`[data-local-id="${localId}"]`);

@@ -2,13 +2,11 @@
 // every room), Enter opens the match with its words marked in the timeline, F3 / Shift+F3 step to
 // the next (older) / previous (newer) match, and the marks follow.
 
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadPage, nextFrame, XSS, assertInert, CAPABILITIES } from './page.js';
+import { loadPage, startOn, nextFrame, XSS, assertInert, CAPABILITIES } from './page.js';
 
 loadPage();
-const { setBackend } = await import('../../app/js/ipc.js');
-const { startApp } = await import('../../app/js/app.js');
 const { markMatches, clearMatches } = await import('../../app/js/match-marks.js');
 
 const calls = [];
@@ -20,7 +18,7 @@ const history = texts.map((text, i) => ({
 }));
 const elsewhere = { ...history[0], local_id: 99, room: 'other', id: 'x', text: 'USDT elsewhere' };
 
-setBackend({
+await startOn({
   invoke: async (command, args) => {
     calls.push({ command, args });
     switch (command) {
@@ -38,12 +36,6 @@ setBackend({
     }
   },
   channel: () => ({ id: 1 }),
-});
-
-const app = await startApp();
-after(() => {
-  app.stop();
-  window.close();
 });
 const $ = (id) => document.getElementById(id);
 const key = (target, init) => target.dispatchEvent(new window.KeyboardEvent('keydown', { bubbles: true, cancelable: true, ...init }));

@@ -2,17 +2,15 @@
 // as soon as such an address is typed, sends nothing until the user ticks the consent, and then
 // sends the consent with the form (the backend refuses without it too). Loopback needs no tick.
 
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadPage, nextFrame } from './page.js';
+import { loadPage, settle, startOn } from './page.js';
 
 loadPage();
-const { setBackend } = await import('../../app/js/ipc.js');
-const { startApp } = await import('../../app/js/app.js');
 const { isUnencryptedRemote } = await import('../../app/js/unencrypted.js');
 
 const calls = [];
-setBackend({
+await startOn({
   invoke: async (command, args) => {
     calls.push({ command, args });
     if (command === 'snapshot') return { accounts: [], rooms: [], notices: [], alerts: [] };
@@ -22,23 +20,14 @@ setBackend({
   },
   channel: () => ({ id: 1 }),
 });
-const app = await startApp();
-after(() => {
-  app.stop();
-  window.close();
-});
 const $ = (id) => document.getElementById(id);
-const settle = async () => {
-  await new Promise((r) => setTimeout(r, 0));
-  await nextFrame();
-};
 function type(id, value) {
   $(id).value = value;
   $(id).dispatchEvent(new window.Event('input', { bubbles: true }));
 }
 
 test('plain addresses to other machines are told apart from encrypted and local ones', () => {
-  for (const remote of ['http://chat.example', 'ws://10.0.0.5:80/ws', ' HTTP://Chat.Example/api ']) {
+  for (const remote of ['http://chat.example', 'ws://10.0.0.5:80/ws', ' HTTP://Chat.Example/api ', 'http://127.evil.example/']) {
     assert.equal(isUnencryptedRemote(remote), true, remote);
   }
   for (const fine of ['https://chat.example', 'wss://x.example/ws', 'http://127.0.0.1:9', 'ws://localhost/ws', 'http://[::1]:8/', 'not an address', '']) {
