@@ -139,7 +139,10 @@ test('a message\'s menu opens by right click and by keyboard, acts, and closes b
 
     // Dark theme, menu open: the same contrast.
     await session.script(`const t = document.getElementById('theme-choice'); t.value = 'dark'; t.dispatchEvent(new Event('change'));`);
-    await session.contextClick(ownText);
+    // Found again and scrolled into view: the reply moved the timeline since the first right click.
+    await session.script(`document.querySelector('#timeline [data-local-id="${localId}"] .text').scrollIntoView({ block: 'center' }); return true;`);
+    const [ownTextNow] = await session.findAll(`#timeline [data-local-id="${localId}"] .text`);
+    await session.contextClick(ownTextNow);
     await session.waitFor('the menu, dark', () => session.script(labelsJs).then((l) => l.length));
     assert.deepEqual(await axeViolations(session), [], 'the menu, dark');
     writeFileSync(join(artifacts, 'message-menu-dark.png'), await session.screenshot());
