@@ -99,15 +99,19 @@ impl Engine {
         all: &[StoredMessage],
         cache: Option<&MediaCache>,
     ) -> BTreeMap<i64, MediaFile> {
-        let with_media = all
+        // Owned and in a plain Vec: a stream over borrowed, filtered items makes a future the
+        // shell's commands cannot hold across threads (its lifetimes are not general enough).
+        let with_media: Vec<StoredMessage> = all
             .iter()
-            .filter(|m| m.media.as_ref().is_some_and(|media| !media.url.is_empty()));
+            .filter(|m| m.media.as_ref().is_some_and(|media| !media.url.is_empty()))
+            .cloned()
+            .collect();
         futures_util::stream::iter(with_media)
             .map(|m| async move {
                 let file = match cache {
                     None => MediaFile::Failed("this Parley has no media cache".into()),
                     Some(cache) => self
-                        .media_file(m, cache)
+                        .media_file(&m, cache)
                         .await
                         .unwrap_or_else(MediaFile::Failed),
                 };
