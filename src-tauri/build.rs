@@ -21,6 +21,7 @@ fn main() {
         "dismiss_demo",
         "add_mexc_chat",
         "remove_room",
+        "export_evidence",
         "prepare_media",
         "save_media",
         "test_realtime",

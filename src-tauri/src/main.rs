@@ -185,6 +185,7 @@ fn main() {
             commands::accounts::dismiss_demo,
             commands::rooms::add_mexc_chat,
             commands::rooms::remove_room,
+            commands::evidence::export_evidence,
             media::prepare_media,
             media::save_media,
             commands::realtime::test_realtime,

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 pub const USAGE: &str = "\
 usage: parley-cli connect <service> [options]
+       parley-cli verify-pack DIR [--json]
 
 services:
   mockly      mockly.me public chat
@@ -61,6 +62,11 @@ exit:   0 done, 1 error, 2 usage, 3 the connection stopped for good (the reason 
 pub enum Parsed {
     Help,
     Connect(Box<Connect>),
+    /// `verify-pack DIR [--json]`.
+    VerifyPack {
+        dir: PathBuf,
+        json: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -90,6 +96,7 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
     let mut it = args.iter();
     match it.next().map(String::as_str) {
         None | Some("-h" | "--help" | "help") => return Ok(Parsed::Help),
+        Some("verify-pack") => return parse_verify_pack(it),
         Some("connect") => {}
         Some(other) => return Err(format!("unknown command `{other}`")),
     }
@@ -232,6 +239,22 @@ pub fn parse(args: &[String]) -> Result<Parsed, String> {
     Ok(Parsed::Connect(Box::new(c)))
 }
 
+/// `verify-pack DIR [--json]`, in either order.
+fn parse_verify_pack<'a>(args: impl Iterator<Item = &'a String>) -> Result<Parsed, String> {
+    let (mut dir, mut json) = (None, false);
+    for arg in args {
+        match arg.as_str() {
+            "--json" => json = true,
+            "-h" | "--help" => return Ok(Parsed::Help),
+            flag if flag.starts_with("--") => return Err(format!("unknown option `{flag}`")),
+            path if dir.is_none() => dir = Some(PathBuf::from(path)),
+            extra => return Err(format!("verify-pack takes one folder, not also `{extra}`")),
+        }
+    }
+    let dir = dir.ok_or("verify-pack needs the pack's folder")?;
+    Ok(Parsed::VerifyPack { dir, json })
+}
+
 impl Connect {
     pub fn mexc_settings(&self) -> MexcSettings {
         MexcSettings {
@@ -370,5 +393,25 @@ mod tests {
                 .contains("socket or rest")
         );
         assert_eq!(parse_str("--help").unwrap(), Parsed::Help);
+    }
+
+    #[test]
+    fn verify_pack_takes_one_folder() {
+        assert_eq!(
+            parse_str("verify-pack /tmp/p --json").unwrap(),
+            Parsed::VerifyPack {
+                dir: PathBuf::from("/tmp/p"),
+                json: true
+            }
+        );
+        assert!(parse_str("verify-pack")
+            .unwrap_err()
+            .contains("needs the pack"));
+        assert!(parse_str("verify-pack a b")
+            .unwrap_err()
+            .contains("one folder"));
+        assert!(parse_str("verify-pack a --fast")
+            .unwrap_err()
+            .contains("unknown option"));
     }
 }

@@ -1,9 +1,11 @@
 //! `parley-cli`: a headless client over the same core as the desktop app. It prints every
 //! event as one JSON object per line on stdout and sends each line of stdin as a message.
 //! Logs go to stderr (`PARLEY_LOG` filter). Nothing is persisted: history lives in memory.
+//! `verify-pack` checks an evidence pack the app exported.
 
 mod args;
 mod session;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -33,6 +35,7 @@ async fn cli() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Ok(args::Parsed::Connect(c)) => *c,
+        Ok(args::Parsed::VerifyPack { dir, json }) => return verify::run(&dir, json),
         Err(message) => {
             eprintln!("parley-cli: {message}\n\n{}", args::USAGE);
             return ExitCode::from(2);

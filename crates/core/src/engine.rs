@@ -5,6 +5,7 @@
 mod account_edit;
 mod desktop_prefs;
 mod error;
+mod evidence;
 mod media_source;
 mod notifications;
 mod stale_rooms;
@@ -73,6 +74,8 @@ pub struct Engine {
     limits: Mutex<HashMap<AccountId, crate::rate_limit::RateLimit>>,
     /// The last frames of every connection, redacted (the frame inspector).
     inspector: crate::inspector::Inspector,
+    /// The latest details of every order chat's order (MEXC), kept fresh by the order watchers.
+    pub(crate) orders: crate::orders::OrderBook,
 }
 
 struct Running {
@@ -144,6 +147,7 @@ impl Engine {
             tuning,
             limits: Mutex::new(HashMap::new()),
             inspector: crate::inspector::Inspector::default(),
+            orders: crate::orders::OrderBook::default(),
         })
     }
 

@@ -1,7 +1,9 @@
 //! The secrets audit: every kind of account is configured with recognisable secrets, connects,
-//! sends, fails (refused tokens, an expired listenKey), with logging at trace level into the
-//! profile — then the whole profile (config, store, logs, media cache), the frame inspector's
-//! export and every event the page or parley-cli would receive are searched for those secrets.
+//! sends, exports an evidence pack of each room (the MEXC order chat's with its order details,
+//! read with the API key), fails (refused tokens, an expired listenKey), with logging at trace
+//! level into the profile — then the whole profile (config, store, logs, media cache, the
+//! packs), the frame inspector's export and every event the page or parley-cli would receive
+//! are searched for those secrets.
 //! There must be no hit.
 
 mod support;
@@ -16,7 +18,7 @@ use parley_core::secrets::SessionOnlyStore;
 use parley_core::services::mexc::rest::ApiCredentials;
 use parley_core::services::realtime::account::{log_in, Login};
 use parley_core::store::Store;
-use parley_sim::mexc::{Counterparty, MexcConfig, MexcSim};
+use parley_sim::mexc::{Counterparty, MexcConfig, MexcSim, SimOrder};
 use parley_sim::mixin::{MixinConfig, MixinSim};
 use parley_sim::realtime::{RealtimeConfig, RealtimeSim};
 use std::path::Path;
@@ -57,7 +59,25 @@ async fn no_secret_reaches_the_profile_the_logs_or_the_events() {
     let mexc = MexcSim::start(MexcConfig::default()).await.unwrap();
     mexc.add_listen_key(LISTEN_KEY);
     mexc.add_api_key(API_KEY, API_SECRET);
-    mexc.add_order("1138745987", 50013);
+    mexc.put_order(
+        SimOrder {
+            order_no: "1138745987".into(),
+            side: "SELL".into(),
+            coin: "USDT".into(),
+            quantity: "1000".into(),
+            price: "0.92".into(),
+            fiat_total: "920".into(),
+            fiat: "EUR".into(),
+            payment_method: "SEPA".into(),
+            counterparty: "Buyer".into(),
+            state: "PAID".into(),
+            pay_deadline_ms: 0,
+            appeal_from_ms: 0,
+            created_ms: 0,
+            updated_ms: 0,
+        },
+        50013,
+    );
     for id in [50012, 50013] {
         mexc.add_conversation(
             id,
@@ -196,6 +216,31 @@ async fn no_secret_reaches_the_profile_the_logs_or_the_events() {
     })
     .await;
 
+    // An evidence pack of every room, into the profile (searched below with everything else).
+    let cache = parley_core::media::MediaCache::new(&profile.path().join("media")).unwrap();
+    let packs = profile.path().join("evidence");
+    for (account, room) in [
+        (&listen, "50012"),
+        (&api, "50013"),
+        (&community, room.as_str()),
+        (&bot_account, conversation.as_str()),
+    ] {
+        let written = engine
+            .export_evidence(account, room, &packs, Some(&cache))
+            .await
+            .unwrap();
+        assert!(parley_core::evidence::verify_pack(&written.dir)
+            .unwrap()
+            .intact());
+        if account == &api {
+            let records = std::fs::read_to_string(written.dir.join("messages.json")).unwrap();
+            assert!(
+                records.contains("\"order_no\": \"1138745987\""),
+                "the order was read with the API key: {records}"
+            );
+        }
+    }
+
     // Fail: refused tokens, expired listenKeys (the pasted one, and the one the key keeper
     // created, which it renews), each account seen to stop or renew before anything is read.
     mixin.set_refuse_tokens(true);
@@ -249,6 +294,11 @@ async fn no_secret_reaches_the_profile_the_logs_or_the_events() {
     secrets.extend(jwts.iter().filter_map(|t| t.rsplit('.').next()));
     let mut files = Vec::new();
     files_under(profile.path(), &mut files);
+    assert_eq!(
+        files.iter().filter(|f| f.ends_with("pack.json")).count(),
+        4,
+        "the four packs are among the files searched"
+    );
     let logs: String = files
         .iter()
         .filter(|f| f.to_string_lossy().contains("logs"))

@@ -8,7 +8,10 @@
 //!
 //! The REST side (signed listenKey and conversation endpoints, media files) is in [`rest`].
 
+mod orders;
 mod rest;
+
+pub use orders::SimOrder;
 
 use crate::http::query_value;
 use crate::listener::{Handler, RestartableListener};
@@ -136,6 +139,10 @@ struct Data {
     api_keys: HashMap<String, String>,
     /// Order number → conversation id.
     orders: HashMap<String, i64>,
+    /// Orders' details ("P2P Account Read"), in the order they were added.
+    order_details: Vec<SimOrder>,
+    /// Refuse the order calls as MEXC does an API key without "P2P Account Read".
+    deny_order_reads: bool,
     /// Signed REST requests that passed the checks, as "METHOD path".
     rest_calls: Vec<String>,
     /// Every listenKey a `DELETE` named, known to the server or not, in order.
@@ -217,6 +224,33 @@ impl MexcSim {
         lock(&self.state.data)
             .orders
             .insert(order.to_owned(), conversation);
+    }
+
+    /// An order's details (replacing any with its number); its number also maps to
+    /// `conversation` for `retrieveChatConversation`.
+    pub fn put_order(&self, order: SimOrder, conversation: i64) {
+        let mut data = lock(&self.state.data);
+        data.orders.insert(order.order_no.clone(), conversation);
+        data.order_details.retain(|o| o.order_no != order.order_no);
+        data.order_details.push(order);
+    }
+
+    /// Moves an order to MEXC state `state` (e.g. "PAID"), as a party's action would.
+    pub fn set_order_state(&self, order_no: &str, state: &str) {
+        let mut data = lock(&self.state.data);
+        if let Some(order) = data
+            .order_details
+            .iter_mut()
+            .find(|o| o.order_no == order_no)
+        {
+            order.state = state.to_owned();
+            order.updated_ms = chrono::Utc::now().timestamp_millis();
+        }
+    }
+
+    /// Refuses (or serves again) the order calls, as for an API key without "P2P Account Read".
+    pub fn deny_order_reads(&self, deny: bool) {
+        lock(&self.state.data).deny_order_reads = deny;
     }
 
     /// The listenKeys created over REST and still valid, soonest to expire first.

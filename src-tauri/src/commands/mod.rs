@@ -3,6 +3,7 @@
 //! and it calls the engine. Failures reach the page as `crate::error::CommandError`.
 
 pub mod accounts;
+pub mod evidence;
 pub mod inspector;
 pub mod messages;
 pub mod mixin;

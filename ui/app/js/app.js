@@ -29,6 +29,7 @@ import { installSidebarToggle } from './sidebar-toggle.js';
 import { installMessageActions } from './message-actions.js';
 import { createReplyBar } from './reply-bar.js';
 import { showMatch } from './match-marks.js';
+import { createEvidenceDialog } from './evidence.js';
 
 export async function startApp() {
   const state = createState();
@@ -107,7 +108,10 @@ export async function startApp() {
     const joined = ((account.settings && account.settings.rooms) || []).map((r) => r.id);
     directory.open(account, joined);
   }
-  const header = createRoomHeader({ state, composer, onBrowse: browseRooms, showError });
+  const evidence = createEvidenceDialog({
+    onExport: (room) => call('export_evidence', { account: room.account, room: room.room }),
+  });
+  const header = createRoomHeader({ state, composer, onBrowse: browseRooms, onExportEvidence: (room) => evidence.open(room), showError });
 
   const settings = createSettings({
     onAdd: async (request, autoMedia = false) => {

@@ -10,8 +10,11 @@ import { describeState, roomState, typingIn, typingLine, roomMembers, isMuted, o
 import { capabilitiesOf } from './capabilities.js';
 import { renderTicker } from './ticker.js';
 
-/** `onBrowse(account)` opens the room directory of an account. */
-export function createRoomHeader({ state, composer, onBrowse, showError }) {
+/**
+ * `onBrowse(account)` opens the room directory of an account; `onExportEvidence(room)` the
+ * evidence pack export of the open room.
+ */
+export function createRoomHeader({ state, composer, onBrowse, onExportEvidence = () => {}, showError }) {
   const view = {
     title: byId('room-title'),
     online: byId('room-online'),
@@ -22,6 +25,7 @@ export function createRoomHeader({ state, composer, onBrowse, showError }) {
     membersButton: byId('toggle-members'),
     muteButton: byId('toggle-mute'),
     browseButton: byId('browse-rooms'),
+    exportButton: byId('export-evidence'),
   };
 
   function openAccount() {
@@ -32,6 +36,10 @@ export function createRoomHeader({ state, composer, onBrowse, showError }) {
   view.browseButton.addEventListener('click', () => {
     const account = openAccount();
     if (account) onBrowse(account);
+  });
+  view.exportButton.addEventListener('click', () => {
+    const room = openRoomOf(state);
+    if (room) onExportEvidence(room);
   });
   view.muteButton.addEventListener('click', async () => {
     const room = openRoomOf(state);
@@ -65,6 +73,7 @@ export function createRoomHeader({ state, composer, onBrowse, showError }) {
     view.muteButton.setAttribute('aria-pressed', String(muted));
     view.muteButton.title = muted ? 'New messages here do not notify' : 'Stop notifications for this room';
     view.browseButton.hidden = !can.directory;
+    view.exportButton.hidden = !room;
     view.membersButton.hidden = !can.members;
     if (!can.members) view.members.hidden = true;
     // The panel can close without a click (a room without members): the button says so too.

@@ -35,6 +35,9 @@ pub enum EngineError {
     Rest(#[from] RestError),
     #[error(transparent)]
     Keystore(#[from] KeystoreError),
+    /// An evidence pack could not be written.
+    #[error(transparent)]
+    Evidence(#[from] crate::evidence::PackError),
     /// A message's media could not be had from its service.
     #[error("the media cannot be fetched: {0}")]
     MediaUnavailable(RestError),
@@ -125,7 +128,9 @@ impl EngineError {
             EngineError::UnknownAccount(_) => ErrorKind::UnknownAccount,
             EngineError::UnknownRoom(_) => ErrorKind::UnknownRoom,
             EngineError::Invalid(_) | EngineError::Keystore(_) => ErrorKind::InvalidInput,
-            EngineError::Store(_) | EngineError::Config(_) => ErrorKind::Storage,
+            EngineError::Store(_) | EngineError::Config(_) | EngineError::Evidence(_) => {
+                ErrorKind::Storage
+            }
             EngineError::Secrets(_) => ErrorKind::Keyring,
             EngineError::Codec(e) => match e {
                 CodecError::Settings(_) | CodecError::Refused(_) => ErrorKind::InvalidInput,

@@ -36,6 +36,7 @@ fn summary(error: &EngineError) -> String {
         EngineError::Store(_) | EngineError::Config(_) => {
             "Parley could not read or save its data on this computer.".into()
         }
+        EngineError::Evidence(e) => format!("The evidence pack could not be written: {e}."),
         EngineError::Secrets(crate::secrets::SecretsError::NeedsConsent) => error.to_string(),
         EngineError::Secrets(_) => "Parley could not use the system keyring.".into(),
         EngineError::Codec(CodecError::Settings(why) | CodecError::Refused(why)) => sentence(why),

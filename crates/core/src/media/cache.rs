@@ -182,9 +182,10 @@ impl MediaCache {
         let limit = purpose.max_bytes();
         let timeout = match purpose {
             MediaPurpose::Image => Duration::from_secs(30),
-            MediaPurpose::Video | MediaPurpose::Audio | MediaPurpose::File => {
-                Duration::from_secs(300)
-            }
+            MediaPurpose::Video
+            | MediaPurpose::Audio
+            | MediaPurpose::File
+            | MediaPurpose::Evidence => Duration::from_secs(300),
         };
         let partial = self
             .dir
@@ -323,7 +324,7 @@ fn wrong_type(purpose: MediaPurpose, found: &Sniffed) -> MediaError {
             MediaPurpose::Image => "picture",
             MediaPurpose::Video => "video",
             MediaPurpose::Audio => "sound",
-            MediaPurpose::File => "file",
+            MediaPurpose::File | MediaPurpose::Evidence => "file",
         },
         found: found.mime,
     }

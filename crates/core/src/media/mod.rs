@@ -25,6 +25,8 @@ pub enum MediaPurpose {
     Audio,
     /// Saved to disk on request: any type.
     File,
+    /// Kept exactly as received for an evidence pack: any type, up to the largest cap.
+    Evidence,
 }
 
 impl MediaPurpose {
@@ -34,6 +36,7 @@ impl MediaPurpose {
             MediaPurpose::Video => 200 * 1024 * 1024,
             MediaPurpose::Audio => 20 * 1024 * 1024,
             MediaPurpose::File => 100 * 1024 * 1024,
+            MediaPurpose::Evidence => 200 * 1024 * 1024,
         }
     }
 
@@ -44,7 +47,7 @@ impl MediaPurpose {
             MediaPurpose::Audio => {
                 sniffed.mime.starts_with("audio/") || sniffed.mime.starts_with("video/")
             }
-            MediaPurpose::File => true,
+            MediaPurpose::File | MediaPurpose::Evidence => true,
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The MEXC REST side (PROTOCOLS.md §2.1, §2.2, §2.5), on its own loopback port as the real
 //! API lives on its own host: signed requests only (`X-MEXC-APIKEY`, lowercase hex HMAC-SHA256
 //! over query + body, `timestamp` within `recvWindow`), listenKeys created, listed, kept alive
-//! and deleted, order numbers mapped to conversation ids, and the media files the chat links to.
+//! and deleted, order numbers mapped to conversation ids, orders' details (see [`super::orders`]),
+//! and the media files the chat links to.
 //!
 //! Error codes follow MEXC spot where known (700002 bad signature, 700003 timestamp outside the
 //! window, 10072 unknown API key); the others are the simulator's own [I].
@@ -108,6 +109,16 @@ async fn handle(
                     json!({"msg": "order does not exist", "code": 20001, "data": null}),
                 ),
             }
+        }
+        (Method::GET, "/api/v3/fiat/order/detail") => {
+            let data = lock(&state.data);
+            let order = param("advOrderNo").unwrap_or_default();
+            super::orders::detail(&data.order_details, &order, !data.deny_order_reads)
+        }
+        (Method::GET, "/api/v3/fiat/market/order/paginationV2") => {
+            let data = lock(&state.data);
+            let limit = param("limit").and_then(|l| l.parse().ok()).unwrap_or(10);
+            super::orders::list(&data.order_details, limit, !data.deny_order_reads)
         }
         (Method::POST, "/api/v3/userDataStream") => {
             let mut data = lock(&state.data);

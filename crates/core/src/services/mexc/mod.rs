@@ -6,6 +6,7 @@ pub mod codec;
 mod form;
 pub mod keeper;
 pub mod listen_key;
+pub mod order_detail;
 pub mod orders;
 pub mod rest;
 mod settings;

@@ -5,6 +5,7 @@ use super::rest::{ApiCredentials, MexcRest};
 use super::{MexcAuth, MexcChat, MexcSettings};
 use crate::account_id::AccountId;
 use crate::engine::{Engine, EngineError, Field};
+use crate::orders::{OrderDetails, OrderEntry};
 use crate::secret::Secret;
 
 /// The signed REST client of an API-key account.
@@ -117,3 +118,73 @@ impl Engine {
         .await
     }
 }
+
+impl Engine {
+    /// An order chat's order for an evidence pack: fetched now (and recorded in the order
+    /// book); failing that, the last details known, with a note saying how old they are and
+    /// why they could not be fetched. `(None, None)` for a room that is no order chat.
+    pub(crate) async fn order_at_export(
+        &self,
+        account: &AccountId,
+        room: &str,
+    ) -> (Option<OrderDetails>, Option<String>) {
+        let Ok(running) = self.running_account(account) else {
+            return (None, None);
+        };
+        let Some(settings) = running.settings.mexc() else {
+            return (None, None);
+        };
+        let Some(chat) = settings.conversations.iter().find(|c| c.room() == room) else {
+            return (None, None);
+        };
+        let Some(order_no) = chat.order_no.clone() else {
+            return (
+                None,
+                Some("this chat was opened by conversation id: Parley does not know its order number".into()),
+            );
+        };
+        let fetched = match settings.auth {
+            MexcAuth::ListenKey => Err(NEEDS_API_KEY.to_owned()),
+            MexcAuth::ApiKey => match self
+                .secret_of(&running)
+                .and_then(|s| rest_client(settings, &s))
+            {
+                Ok(rest) => rest
+                    .order_detail(&order_no)
+                    .await
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            },
+        };
+        let known = self.orders.get(account, room);
+        match fetched {
+            Ok(details) => {
+                self.orders.put(OrderEntry {
+                    account: account.clone(),
+                    room: room.to_owned(),
+                    order_no,
+                    details: Some(details.clone()),
+                    fetched_ms: Some(crate::timestamp::now_ms()),
+                    error: None,
+                });
+                (Some(details), None)
+            }
+            Err(why) => match known.and_then(|k| Some((k.details?, k.fetched_ms?))) {
+                Some((details, at)) => (
+                    Some(details),
+                    Some(format!(
+                        "details as Parley last read them ({}); reading them at export failed: {why}",
+                        chrono::DateTime::from_timestamp_millis(at)
+                            .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+                            .unwrap_or_default()
+                    )),
+                ),
+                None => (None, Some(format!("order {order_no}: details unavailable: {why}"))),
+            },
+        }
+    }
+}
+
+/// Why a listenKey account has no order details.
+pub(crate) const NEEDS_API_KEY: &str =
+    "order details need API-key mode and the key's \"P2P Account Read\" permission";

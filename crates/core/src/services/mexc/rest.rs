@@ -1,9 +1,12 @@
 //! The MEXC REST calls an API-key account needs (PROTOCOLS.md §2.1–2.2): look a conversation up
-//! by order number, and create, keep alive, list and delete listenKeys. Every call is signed
+//! by order number, read an order's details and the account's orders, and create, keep alive,
+//! list and delete listenKeys. Every call is signed
 //! (see [`crate::services::mexc::signing`]). URLs are never logged or put into errors: they can carry a
 //! listenKey.
 
+use super::order_detail::{read_order, read_order_list};
 use super::{MexcRestPaths, MexcSettings};
+use crate::orders::OrderDetails;
 pub use crate::rest::RestError;
 use crate::rest::{ApiName, Refusal, RestCore};
 use crate::secret::Secret;
@@ -91,7 +94,16 @@ impl MexcRest {
                 &[("orderNo", order_no)],
             )
             .await?;
-        // P2P answers are `{code, msg, data}` with code 0 for success.
+        let data = self.p2p_data(body)?;
+        let id = &data["conversationId"];
+        id.as_i64()
+            .or_else(|| id.as_str().and_then(|s| s.parse().ok()))
+            .filter(|id| *id > 0)
+            .ok_or_else(|| self.core.malformed("no conversationId in the answer"))
+    }
+
+    /// P2P answers are `{code, msg, data}` with code 0 for success: the `data`, or the refusal.
+    fn p2p_data(&self, mut body: Value) -> Result<Value, RestError> {
         let code = body["code"].as_i64();
         if code.is_some_and(|c| c != 0) {
             return Err(self.core.refused(Refusal {
@@ -101,11 +113,33 @@ impl MexcRest {
                 ..Refusal::default()
             }));
         }
-        let id = &body["data"]["conversationId"];
-        id.as_i64()
-            .or_else(|| id.as_str().and_then(|s| s.parse().ok()))
-            .filter(|id| *id > 0)
-            .ok_or_else(|| self.core.malformed("no conversationId in the answer"))
+        Ok(body["data"].take())
+    }
+
+    /// `GET order/detail?advOrderNo=…` ("P2P Account Read") → the order's details.
+    pub async fn order_detail(&self, order_no: &str) -> Result<OrderDetails, RestError> {
+        let body = self
+            .call(
+                Method::Get,
+                &self.paths.order_detail,
+                &[("advOrderNo", order_no.trim())],
+            )
+            .await?;
+        let data = self.p2p_data(body)?;
+        read_order(&data, Some(order_no.trim())).ok_or_else(|| {
+            self.core
+                .malformed("the order detail has no side or is not an object")
+        })
+    }
+
+    /// `GET market/order/paginationV2` ("P2P Account Read"): the account's orders of the last
+    /// month (MEXC's default window), newest first, one page of at most `limit`.
+    pub async fn recent_orders(&self, limit: u32) -> Result<Vec<OrderDetails>, RestError> {
+        let limit = limit.clamp(1, 100).to_string();
+        let body = self
+            .call(Method::Get, &self.paths.order_list, &[("limit", &limit)])
+            .await?;
+        Ok(read_order_list(&self.p2p_data(body)?))
     }
 
     /// `POST userDataStream` → a new listenKey.

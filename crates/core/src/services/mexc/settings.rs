@@ -66,6 +66,22 @@ pub enum MexcAuth {
 pub struct MexcRestPaths {
     pub listen_key: String,
     pub conversation: String,
+    /// One order's details ("P2P Account Read").
+    #[serde(default = "MexcRestPaths::default_order_detail")]
+    pub order_detail: String,
+    /// The account's orders ("P2P Account Read").
+    #[serde(default = "MexcRestPaths::default_order_list")]
+    pub order_list: String,
+}
+
+impl MexcRestPaths {
+    fn default_order_detail() -> String {
+        "/api/v3/fiat/order/detail".into()
+    }
+
+    fn default_order_list() -> String {
+        "/api/v3/fiat/market/order/paginationV2".into()
+    }
 }
 
 impl Default for MexcRestPaths {
@@ -73,6 +89,8 @@ impl Default for MexcRestPaths {
         MexcRestPaths {
             listen_key: "/api/v3/userDataStream".into(),
             conversation: "/api/v3/fiat/retrieveChatConversation".into(),
+            order_detail: Self::default_order_detail(),
+            order_list: Self::default_order_list(),
         }
     }
 }
