@@ -63,13 +63,19 @@ mod tests {
 
     #[test]
     fn the_page_gets_the_kind_the_field_and_the_wait_not_just_text() {
-        let limited = CommandError::from(EngineError::RateLimited {
-            service: "Realtime",
-            max: 100,
-            retry_after_ms: 4_200,
-        });
+        let limited = CommandError::from(EngineError::Rest(parley_core::RestError::Refused(
+            Box::new(parley_core::Refusal {
+                refuser: "Realtime",
+                status: Some(429),
+                code: None,
+                message: "Too many requests".into(),
+                error_id: None,
+                retry_after: Some(std::time::Duration::from_millis(4_200)),
+                auth: false,
+                hint: None,
+            }),
+        )));
         let json = serde_json::to_value(&limited).unwrap();
-        assert_eq!(json["kind"], "rate_limited");
         assert_eq!(json["retry_after_ms"], 4_200);
         assert!(json.get("field").is_none());
         let in_field = CommandError::from(

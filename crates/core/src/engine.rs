@@ -70,8 +70,6 @@ pub struct Engine {
     config: Mutex<AppConfig>,
     running: Mutex<HashMap<AccountId, Running>>,
     tuning: Tuning,
-    /// Client-side send limits per account (services that document one).
-    limits: Mutex<HashMap<AccountId, crate::rate_limit::RateLimit>>,
     /// The last frames of every connection, redacted (the frame inspector).
     inspector: crate::inspector::Inspector,
     /// The latest details of every order chat's order (MEXC), kept fresh by the order watchers.
@@ -145,7 +143,6 @@ impl Engine {
             config: Mutex::new(config),
             running: Mutex::new(HashMap::new()),
             tuning,
-            limits: Mutex::new(HashMap::new()),
             inspector: crate::inspector::Inspector::default(),
             orders: crate::orders::OrderBook::default(),
         })
@@ -348,7 +345,6 @@ impl Engine {
         draft: Draft,
     ) -> Result<StoredMessage, EngineError> {
         let settings = self.running_account(account)?.settings;
-        self.check_rate(account, &settings)?;
         services::codec_for_room(&settings, room)
             .ok_or_else(|| EngineError::UnknownRoom(room.to_owned()))?
             .encode(
@@ -525,7 +521,13 @@ impl Engine {
     /// Spawns an account's connections (and what runs beside them), or says why it cannot
     /// connect at all.
     fn connect(&self, account: &Account) -> Result<Started, String> {
-        let spawn = |c: supervisor::Connection| {
+        let pace = account
+            .settings
+            .service()
+            .capabilities()
+            .messages_per_minute;
+        let spawn = |mut c: supervisor::Connection| {
+            c.messages_per_minute = pace;
             supervisor::spawn(
                 account.id.clone(),
                 c,
@@ -596,25 +598,6 @@ impl Engine {
             running.account = account.clone();
         }
         Ok(account)
-    }
-
-    /// Refuses a send that would break the service's documented rate (before it is stored).
-    fn check_rate(&self, id: &AccountId, settings: &ServiceSettings) -> Result<(), EngineError> {
-        let service = settings.service();
-        let Some(max) = service.capabilities().messages_per_minute else {
-            return Ok(());
-        };
-        let mut limits = lock(&self.limits);
-        let limit = limits.entry(id.clone()).or_insert_with(|| {
-            crate::rate_limit::RateLimit::new(max, std::time::Duration::from_secs(60))
-        });
-        limit
-            .try_acquire(std::time::Instant::now())
-            .map_err(|wait| EngineError::RateLimited {
-                service: service.name(),
-                max,
-                retry_after_ms: wait.as_millis() as u64,
-            })
     }
 
     pub(crate) fn running_account(&self, id: &AccountId) -> Result<Account, EngineError> {

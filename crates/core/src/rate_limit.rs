@@ -1,8 +1,10 @@
-//! A sliding-window rate limit on the client side, so the user sees "wait 12 s" instead of
-//! a server error (Realtime documents 100 messages a minute).
+//! A sliding-window rate limit on the client side: a connection sends at most the service's
+//! documented rate (Realtime: 100 messages a minute) and keeps the rest queued, so the server
+//! never has to refuse them.
 
 use std::collections::VecDeque;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use tokio::time::Instant;
 
 #[derive(Debug, Clone)]
 pub(crate) struct RateLimit {

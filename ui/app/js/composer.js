@@ -30,14 +30,6 @@ export function validateSize(maxBytes, text) {
   return `This message is ${Math.ceil(bytes / 1024)} KB; the service takes at most ${size(maxBytes)}. Shorten it or split it.`;
 }
 
-/** What a paused composer says while the service's rate limit runs out. */
-export function pauseText(secondsLeft, messagesPerMinute) {
-  const why = messagesPerMinute
-    ? `this service takes at most ${messagesPerMinute} messages a minute`
-    : 'this service asks to wait before the next message';
-  return `Sending paused: ${why}. You can send again in ${secondsLeft} s.`;
-}
-
 /** A draft is saved this long after the last key (and at once when the room changes). */
 const DRAFT_SAVE_MS = 400;
 /** Typing updates go out at most this often while the user keeps typing… */
@@ -123,29 +115,6 @@ export function createComposer({ onSend, onTyping = () => {}, drafts = pageDraft
     typingIdle = setTimeout(stopTyping, TYPING_IDLE_MS);
   });
 
-  let pausedUntil = 0;
-  let pausedPerMinute = null;
-  let pauseTimer = null;
-  function showPause() {
-    const left = Math.ceil((pausedUntil - Date.now()) / 1000);
-    if (left <= 0) {
-      clearInterval(pauseTimer);
-      pauseTimer = null;
-      button.disabled = input.disabled;
-      error.textContent = '';
-      return;
-    }
-    button.disabled = true;
-    error.textContent = pauseText(left, pausedPerMinute);
-  }
-  function pause(ms, perMinute) {
-    pausedUntil = Date.now() + ms;
-    pausedPerMinute = perMinute;
-    clearInterval(pauseTimer);
-    pauseTimer = setInterval(showPause, 1000);
-    showPause();
-  }
-
   async function submit() {
     const text = input.value;
     const chosen = attach.hidden ? 'text' : kind.value;
@@ -162,7 +131,6 @@ export function createComposer({ onSend, onTyping = () => {}, drafts = pageDraft
       input.focus();
       return;
     }
-    if (Date.now() < pausedUntil) return;
     stopTyping();
     const attachment = chosen === 'text' ? null : { kind: chosen, url: url.value.trim(), thumb_url: null };
     error.textContent = '';
@@ -183,9 +151,8 @@ export function createComposer({ onSend, onTyping = () => {}, drafts = pageDraft
       }
     } catch (e) {
       if (roomKeyShown === from) error.textContent = e.message;
-      if (e.kind === 'rate_limited' && e.retryAfterMs > 0) pause(e.retryAfterMs, can.messages_per_minute);
     } finally {
-      button.disabled = Date.now() < pausedUntil;
+      button.disabled = false;
       input.focus();
     }
   }
@@ -206,8 +173,8 @@ export function createComposer({ onSend, onTyping = () => {}, drafts = pageDraft
   return {
     /**
      * Enables the composer when a room is open. `capabilities` are its account's: media_by_url
-     * shows the attachment choice, typing sends typing signals, max_message_bytes and
-     * messages_per_minute are the limits it checks and explains.
+     * shows the attachment choice, typing sends typing signals, max_message_bytes is the limit it
+     * checks and explains (sends over messages_per_minute wait in the backend's outbox).
      */
     setRoom(title, capabilities = NO_CAPABILITIES, key = null) {
       const enabled = Boolean(title);
@@ -220,7 +187,7 @@ export function createComposer({ onSend, onTyping = () => {}, drafts = pageDraft
       can = capabilities;
       const media = can.media_by_url;
       input.disabled = !enabled;
-      button.disabled = !enabled || Date.now() < pausedUntil;
+      button.disabled = !enabled;
       input.setAttribute('aria-label', enabled ? `Message to ${title}` : 'Message');
       if (attach.hidden === media) {
         attach.hidden = !media;

@@ -28,9 +28,9 @@ export function setBackend(fake) {
 
 /**
  * The Error a failed command throws. Commands reject with `{kind, message, detail?,
- * retry_after_ms?, field?}`; the page reads `.kind` (invalid_input, unknown_account, unknown_room, rate_limited,
+ * retry_after_ms?, field?}`; the page reads `.kind` (invalid_input, unknown_account, unknown_room,
  * service_refused, unreachable, keyring, storage, internal), `.field` (the settings field at
- * fault, or null) and `.retryAfterMs` (for rate_limited, or null), never the wording. Anything
+ * fault, or null) and `.retryAfterMs` (when the service asks to wait, or null), never the wording. Anything
  * else (a plain string, a JS error) becomes kind `internal` with its text as the message.
  */
 export function backendError(reason) {

@@ -9,7 +9,7 @@ loadPage();
 const { setBackend } = await import('../../app/js/ipc.js');
 const { startApp } = await import('../../app/js/app.js');
 const { validateRealtime, parseSymbols } = await import('../../app/js/settings-realtime.js');
-const { validateSize, pauseText } = await import('../../app/js/composer.js');
+const { validateSize } = await import('../../app/js/composer.js');
 
 const calls = [];
 let push = null;
@@ -137,17 +137,6 @@ test('a message over 64 KB is refused in the composer, before the backend', asyn
   assert.equal(calls.filter((c) => c.command === 'send_message').length, before);
 });
 
-test('the rate limit pauses sending with a visible countdown', async () => {
-  sendError = { kind: 'rate_limited', message: 'Realtime takes at most 100 messages a minute: you can send again in 2 s', retry_after_ms: 1500 };
-  $('composer-input').value = 'one more';
-  $('send').click();
-  await nextFrame();
-  await nextFrame();
-  assert.match($('composer-error').textContent, /Sending paused: this service takes at most 100 messages a minute\. You can send again in [12] s/);
-  assert.equal($('send').disabled, true);
-  sendError = null;
-});
-
 test('the directory lists rooms inertly, offers Edit and Delete on own rooms only, shows a 403 on the room clicked, and joins one', async () => {
   $('browse-rooms').click();
   await nextFrame();
@@ -189,8 +178,6 @@ test('the settings form checks Realtime fields and tests the connection', async 
   assert.equal(validateSize(65536, 'x'.repeat(65536)), null, 'the limit itself is allowed');
   assert.match(validateSize(65536, 'x'.repeat(65537)), /65 KB; the service takes at most 64 KB/);
   assert.equal(validateSize(null, 'x'.repeat(1 << 20)), null, 'no limit without max_message_bytes');
-  assert.equal(pauseText(7, 100), 'Sending paused: this service takes at most 100 messages a minute. You can send again in 7 s.');
-  assert.match(pauseText(7, null), /asks to wait .* 7 s/);
 
   $('open-settings').click();
   $('new-service').value = 'realtime';

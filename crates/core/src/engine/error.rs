@@ -48,12 +48,6 @@ pub enum EngineError {
         #[source]
         source: RestError,
     },
-    #[error("{service} takes at most {max} messages a minute: you can send again in {} s", retry_after_ms.div_ceil(1000))]
-    RateLimited {
-        service: &'static str,
-        max: usize,
-        retry_after_ms: u64,
-    },
     /// A credential would travel unencrypted to another machine (`http://`, `ws://`) and the
     /// user has not confirmed that it may.
     #[error("{address} is not encrypted: your {credential} would cross the network readable by anyone on the way. Use https:// or wss://, or confirm that it may be sent unencrypted")]
@@ -100,7 +94,6 @@ pub enum ErrorKind {
     InvalidInput,
     UnknownAccount,
     UnknownRoom,
-    RateLimited,
     /// Allowed only once the user confirms it (an unencrypted address for a credential).
     NeedsConfirmation,
     ServiceRefused,
@@ -145,7 +138,6 @@ impl EngineError {
                 RestError::Settings(_) => ErrorKind::InvalidInput,
                 RestError::Malformed { .. } => ErrorKind::Internal,
             },
-            EngineError::RateLimited { .. } => ErrorKind::RateLimited,
             EngineError::Unencrypted { .. } => ErrorKind::NeedsConfirmation,
             EngineError::InField { source, .. } => source.kind(),
         }
@@ -164,7 +156,6 @@ impl EngineError {
     /// How long to wait before trying again, when the service or Parley's own limit says.
     pub fn retry_after_ms(&self) -> Option<u64> {
         match self {
-            EngineError::RateLimited { retry_after_ms, .. } => Some(*retry_after_ms),
             EngineError::Rest(e) | EngineError::Order { source: e, .. } => {
                 e.retry_after().map(|d| d.as_millis() as u64)
             }
@@ -189,17 +180,5 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::Unreachable);
         assert_eq!(e.field(), Some(Field::BaseUrl));
         assert_eq!(e.to_string(), "cannot reach the server: Connection refused");
-    }
-
-    #[test]
-    fn a_rate_limit_says_how_long_to_wait() {
-        let e = EngineError::RateLimited {
-            service: "Realtime",
-            max: 100,
-            retry_after_ms: 12_345,
-        };
-        assert_eq!(e.kind(), ErrorKind::RateLimited);
-        assert_eq!(e.retry_after_ms(), Some(12_345));
-        assert!(e.to_string().ends_with("send again in 13 s"), "{e}");
     }
 }

@@ -52,10 +52,9 @@ fn summary(error: &EngineError) -> String {
             format!("Order {order}: {}", rest_summary(source))
         }
         EngineError::InField { source, .. } => summary(source),
-        EngineError::Invalid(_)
-        | EngineError::Keystore(_)
-        | EngineError::RateLimited { .. }
-        | EngineError::Unencrypted { .. } => sentence(&error.to_string()),
+        EngineError::Invalid(_) | EngineError::Keystore(_) | EngineError::Unencrypted { .. } => {
+            sentence(&error.to_string())
+        }
     }
 }
 

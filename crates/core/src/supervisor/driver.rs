@@ -22,6 +22,7 @@ use crate::connection_state::ConnectionState;
 use crate::event::Event;
 use crate::inspector::{Direction, FrameRecord, Inspector};
 use crate::message::{DeliveryState, IncomingMessage};
+use crate::rate_limit::RateLimit;
 use crate::socket::{self, Socket};
 use crate::store::{messages, outbox, rooms, Ingested, Store};
 use futures_util::stream::SplitSink;
@@ -54,6 +55,8 @@ pub(super) struct Supervisor {
     /// Outbox entries written on this connection and not yet answered, and the resend after a
     /// refusal for now.
     in_flight: InFlight,
+    /// The service's sending rate, kept across reconnects: sends beyond it wait in the outbox.
+    pace: Option<RateLimit>,
     /// Text or binary frames received on the current connection.
     frames_this_session: u64,
     /// Market prices waiting to be published together.
@@ -208,8 +211,10 @@ impl Supervisor {
             codec,
             companion,
             credentials,
+            messages_per_minute,
         } = connection;
         let pending_life = tuning.pending_life;
+        let pace = messages_per_minute.map(|max| RateLimit::new(max, tuning.rate_window));
         Supervisor {
             account,
             room,
@@ -226,6 +231,7 @@ impl Supervisor {
             commands,
             state: Arc::new(Mutex::new(ConnectionState::Connecting { attempt: 1 })),
             in_flight: InFlight::new(pending_life),
+            pace,
             frames_this_session: 0,
             refused_close: None,
             rejections_in_a_row: 0,
@@ -588,6 +594,21 @@ impl Supervisor {
             }
             if self.in_flight.contains(item.local_id) {
                 continue;
+            }
+            // Over the service's rate, the rest of the outbox waits (still pending, in order)
+            // and goes when the window frees, instead of being refused by the server.
+            if let Some(pace) = &mut self.pace {
+                if let Err(wait) = pace.try_acquire(Instant::now()) {
+                    tracing::info!(
+                        wait_ms = wait.as_millis() as u64,
+                        "sending rate reached; the rest of the outbox waits"
+                    );
+                    // A margin, as the server starts its window when a send arrives, a
+                    // little after this side counted it.
+                    let margin = self.tuning.rate_window / 20;
+                    self.in_flight.flush_at(Instant::now() + wait + margin);
+                    return Ok(());
+                }
             }
             if let Some(delivery) = self
                 .companion

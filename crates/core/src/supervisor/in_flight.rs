@@ -167,6 +167,12 @@ impl InFlight {
         self.resend_at = Some(now + RESEND_AFTER);
     }
 
+    /// The outbox is to be flushed again at `at` (the sending rate's window frees then); a
+    /// later resend already planned stays.
+    pub(super) fn flush_at(&mut self, at: Instant) {
+        self.resend_at = Some(self.resend_at.map_or(at, |planned| planned.max(at)));
+    }
+
     /// When [`Self::take_due`] next says "flush": a planned resend, or the end of the
     /// earliest unanswered entry's life.
     pub(super) fn poll_timeout(&self) -> Option<Instant> {

@@ -58,6 +58,9 @@ pub struct Tuning {
     /// before it is failed with the reason and offered for retry: longer than a rate window
     /// (Realtime: a minute) plus a resend, so only a server that never answers hits it.
     pub pending_life: Duration,
+    /// The window of a service's sending rate ([`Connection::messages_per_minute`]): a
+    /// minute, shorter only in tests.
+    pub rate_window: Duration,
 }
 
 impl Default for Tuning {
@@ -73,6 +76,7 @@ impl Default for Tuning {
             listen_key_keep_alive: Duration::from_secs(30 * 60),
             price_coalesce: Duration::from_millis(250),
             pending_life: Duration::from_secs(180),
+            rate_window: Duration::from_secs(60),
         }
     }
 }
@@ -86,6 +90,9 @@ pub struct Connection {
     /// Where the credential to dial with comes from, for services whose credential changes
     /// while the account runs (MEXC's listenKey); read before every dial and handed to the codec.
     pub credentials: Option<Arc<dyn Credentials>>,
+    /// The service's documented sending rate (Realtime: 100 a minute). Sends beyond it wait in
+    /// the outbox and go out as the window frees, rather than being refused one by one.
+    pub messages_per_minute: Option<usize>,
 }
 
 impl Connection {
@@ -96,6 +103,7 @@ impl Connection {
             codec,
             companion: None,
             credentials: None,
+            messages_per_minute: None,
         }
     }
 }

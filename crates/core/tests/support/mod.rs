@@ -36,6 +36,7 @@ pub fn fast_tuning() -> Tuning {
         listen_key_keep_alive: Duration::from_secs(1800),
         price_coalesce: Duration::from_millis(100),
         pending_life: Duration::from_secs(180),
+        rate_window: Duration::from_secs(60),
     }
 }
 
