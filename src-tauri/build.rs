@@ -13,6 +13,8 @@ fn main() {
         "send_message",
         "retry_message",
         "mark_read",
+        "mark_read_up_to",
+        "clear_alerts",
         "add_account",
         "remove_account",
         "update_account",

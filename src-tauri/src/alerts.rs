@@ -36,6 +36,11 @@ impl AlertLog {
         log.push_back(entry);
     }
 
+    /// Empties the panel (its *Clear all*).
+    pub fn clear(&self) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+
     /// Newest last.
     pub fn all(&self) -> Vec<AlertEntry> {
         self.0
@@ -107,6 +112,8 @@ mod tests {
             body: "!".into(),
             priority: Some(priority.into()),
             ts_ms: 0,
+            room: None,
+            local_id: None,
         }
     }
 

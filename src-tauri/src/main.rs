@@ -119,15 +119,17 @@ fn main() {
             let paused = state.engine.notification_prefs().paused;
             app.manage(state);
             let mut start_hidden = false;
-            if let Some(tray) = tray::create(app.handle(), paused) {
+            let tray = tray::create(app.handle(), paused);
+            if tray.is_some() {
                 if let Some(state) = app.try_state::<startup::AppState>() {
                     state
                         .has_tray
                         .store(true, std::sync::atomic::Ordering::SeqCst);
                 }
-                tray::follow_unread(app.handle().clone(), tray);
                 start_hidden = args.autostart && desktop.start_hidden;
             }
+            // The window title carries the unread count too, with or without a tray.
+            tray::follow_unread(app.handle().clone(), tray);
             // The window was created hidden; the page shows it once it has drawn its first
             // screen (see window_reveal.rs), unless Parley starts hidden in the tray.
             app.manage(window_reveal::Reveal::new(!start_hidden));
@@ -177,6 +179,8 @@ fn main() {
             commands::messages::send_message,
             commands::messages::retry_message,
             commands::messages::mark_read,
+            commands::messages::mark_read_up_to,
+            commands::notify::clear_alerts,
             commands::accounts::add_account,
             commands::accounts::remove_account,
             commands::accounts::update_account,

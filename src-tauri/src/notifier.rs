@@ -57,7 +57,9 @@ pub fn watch(
                             .await
                             .unwrap_or_else(|_| message.room.clone())
                     };
-                    show(&app, notice(&message, &title, &prefs));
+                    let notice = notice(&message, &title, &prefs);
+                    engine.record_notified(&message, &notice.title, &notice.body);
+                    show(&app, notice);
                 }
                 Ok(_) | Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => return,

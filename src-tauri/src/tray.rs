@@ -92,9 +92,9 @@ pub fn create(app: &AppHandle, paused: bool) -> Option<TrayIcon> {
     }
 }
 
-/// Keeps the tray's unread count in step with the store: recounted after messages arrive or
-/// are read (at most every 300 ms).
-pub fn follow_unread(app: AppHandle, tray: TrayIcon) {
+/// Keeps the unread count of the tray (if there is one) and of the window title in step with
+/// the store: recounted after messages arrive or are read (at most every 300 ms).
+pub fn follow_unread(app: AppHandle, tray: Option<TrayIcon>) {
     let Some(state) = app.try_state::<AppState>() else {
         return;
     };
@@ -130,6 +130,10 @@ pub fn follow_unread(app: AppHandle, tray: TrayIcon) {
                     count.to_string()
                 }
             });
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.set_title(&window_title(count));
+            }
+            let Some(tray) = &tray else { continue };
             let _ = tray.set_title(label.as_deref());
             let tooltip = match count {
                 0 => "Parley".to_owned(),
@@ -139,4 +143,26 @@ pub fn follow_unread(app: AppHandle, tray: TrayIcon) {
             let _ = tray.set_tooltip(Some(tooltip));
         }
     });
+}
+
+/// The window's title: "Parley", or "(3) Parley" with unread messages, as browsers and chat
+/// apps show it in the task switcher.
+pub fn window_title(unread: u32) -> String {
+    match unread {
+        0 => "Parley".to_owned(),
+        n if n > 999 => "(999+) Parley".to_owned(),
+        n => format!("({n}) Parley"),
+    }
+}
+
+#[cfg(test)]
+mod title_tests {
+    use super::window_title;
+
+    #[test]
+    fn the_window_title_carries_the_unread_count() {
+        assert_eq!(window_title(0), "Parley");
+        assert_eq!(window_title(3), "(3) Parley");
+        assert_eq!(window_title(1000), "(999+) Parley");
+    }
 }

@@ -484,6 +484,21 @@ impl Engine {
             .await?)
     }
 
+    /// Marks the room seen up to `local_id` (the newest message the user has had on screen):
+    /// unread falls as messages are seen, not all at once on opening.
+    pub async fn mark_read_up_to(
+        &self,
+        account: &AccountId,
+        room: &str,
+        local_id: i64,
+    ) -> Result<(), EngineError> {
+        let (account, room) = (account.clone(), room.to_owned());
+        Ok(self
+            .store
+            .run(move |c| rooms::mark_read_up_to(c, &account, &room, local_id))
+            .await?)
+    }
+
     /// Closes every connection.
     pub async fn shutdown(&self) {
         let all: Vec<Running> = lock(&self.running).drain().map(|(_, r)| r).collect();

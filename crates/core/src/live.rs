@@ -23,6 +23,8 @@ pub enum AlertKind {
     Notification,
     SessionStarted,
     SessionEnded,
+    /// A message that was shown as a desktop notification: its entry opens the message.
+    Message,
 }
 
 /// Something for the notifications panel.
@@ -36,6 +38,11 @@ pub struct Alert {
     /// As the service says it (`low`, `medium`, `high`…); `None` when it says nothing.
     pub priority: Option<String>,
     pub ts_ms: i64,
+    /// The room (and message) the entry opens, when it is about one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_id: Option<i64>,
 }
 
 impl Alert {

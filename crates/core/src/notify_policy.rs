@@ -316,6 +316,7 @@ mod tests {
             last_sender: None,
             last_own: false,
             last_kind: None,
+            last_read_local_id: 0,
         };
         let rooms = [summary("r", 3), summary("s", 2)];
         let mut prefs = NotificationPrefs::default();

@@ -74,3 +74,19 @@ pub async fn mark_read(
     state.badge_dirty.notify_one();
     Ok(())
 }
+
+/// Marks the room seen up to the newest message the page has had on screen.
+#[tauri::command]
+pub async fn mark_read_up_to(
+    state: State<'_, AppState>,
+    account: AccountArg,
+    room: RoomArg,
+    local_id: i64,
+) -> CommandResult<()> {
+    state
+        .engine
+        .mark_read_up_to(&account, &room, local_id)
+        .await?;
+    state.badge_dirty.notify_one();
+    Ok(())
+}

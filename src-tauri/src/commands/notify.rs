@@ -78,3 +78,9 @@ pub fn set_auto_media(
 ) -> CommandResult<()> {
     Ok(state.engine.set_auto_media(&account, auto)?)
 }
+
+/// Empties the notifications panel (*Clear all*).
+#[tauri::command]
+pub fn clear_alerts(state: State<'_, AppState>) {
+    state.alerts.clear();
+}

@@ -23,6 +23,29 @@ impl Engine {
         Ok(self.notification_prefs())
     }
 
+    /// Puts a message that was shown as a desktop notification into the notifications panel,
+    /// with the words the notification used, so the entry opens the message later.
+    pub fn record_notified(
+        &self,
+        message: &crate::message::StoredMessage,
+        title: &str,
+        body: &str,
+    ) {
+        self.publish(crate::event::Event::Alert {
+            account: message.account.clone(),
+            alert: crate::live::Alert {
+                kind: crate::live::AlertKind::Message,
+                id: message.service_id.clone(),
+                title: title.to_owned(),
+                body: body.to_owned(),
+                priority: None,
+                ts_ms: message.ts_ms,
+                room: Some(message.room.clone()),
+                local_id: Some(message.local_id),
+            },
+        });
+    }
+
     /// Whether notifications say only "New message".
     pub fn set_hide_text(&self, hide: bool) -> Result<NotificationPrefs, EngineError> {
         self.update_config(|c| c.notifications.hide_text = hide)?;

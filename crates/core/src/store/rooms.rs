@@ -24,6 +24,9 @@ pub struct RoomSummary {
     /// The last message's kind (`text`, `image`, …), so a preview of media says what it is.
     #[serde(default)]
     pub last_kind: Option<String>,
+    /// The newest message the user has seen (0: none), so a room opens at its first unread.
+    #[serde(default)]
+    pub last_read_local_id: i64,
 }
 
 /// Creates the room if it does not exist; an existing room keeps its title.
@@ -93,7 +96,7 @@ pub fn list(conn: &Connection) -> Result<Vec<RoomSummary>, StoreError> {
                     AND m.local_id > r.last_read_local_id AND m.own = 0 AND m.kind <> 'system'
                   LIMIT ?1)),
                 last.text, last.ts_ms, COALESCE(last.sender_name, last.sender_id),
-                COALESCE(last.own, 0), last.kind
+                COALESCE(last.own, 0), last.kind, r.last_read_local_id
              FROM rooms r
              LEFT JOIN messages last ON last.local_id = (
                 SELECT MAX(local_id) FROM messages m
@@ -111,6 +114,7 @@ pub fn list(conn: &Connection) -> Result<Vec<RoomSummary>, StoreError> {
                 last_sender: r.get(6)?,
                 last_own: r.get::<_, i64>(7)? != 0,
                 last_kind: r.get(8)?,
+                last_read_local_id: r.get(9)?,
             })
         })?
         .collect::<Result<_, _>>()?;

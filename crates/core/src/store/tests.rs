@@ -242,6 +242,41 @@ async fn unread_counts_messages_from_others_until_read() {
     assert_eq!(store.run(rooms::list).await.unwrap()[0].unread, 0);
 }
 
+/// Issue 21: unread falls as messages are seen (up to one), never back up for an older one,
+/// and the room says where the user stopped reading.
+#[tokio::test]
+async fn reading_up_to_a_message_lowers_unread_by_what_was_seen() {
+    let store = Store::open_in_memory().unwrap();
+    let mut ids = Vec::new();
+    for (i, text) in ["a", "b", "c", "d"].iter().enumerate() {
+        ingest(&store, incoming(Some(&i.to_string()), "ann", false, text)).await;
+        ids.push(store.run(rooms::list).await.unwrap()[0].unread);
+    }
+    let first = store.run(rooms::list).await.unwrap()[0].clone();
+    assert_eq!((first.unread, first.last_read_local_id), (4, 0));
+    let history = store
+        .run(|c| crate::store::messages::history(c, &account(), "public", None, 10))
+        .await
+        .unwrap();
+    let second = history[1].local_id;
+    store
+        .run(move |c| rooms::mark_read_up_to(c, &account(), "public", second))
+        .await
+        .unwrap();
+    let room = store.run(rooms::list).await.unwrap()[0].clone();
+    assert_eq!((room.unread, room.last_read_local_id), (2, second));
+    let first_id = history[0].local_id;
+    store
+        .run(move |c| rooms::mark_read_up_to(c, &account(), "public", first_id))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.run(rooms::list).await.unwrap()[0].unread,
+        2,
+        "an older id never makes seen messages unread again"
+    );
+}
+
 #[tokio::test]
 async fn a_failing_job_does_not_undo_the_others_in_its_batch() {
     let store = Store::open_in_memory().unwrap();

@@ -387,6 +387,8 @@ mod tests {
             body: "b".into(),
             priority: None,
             ts_ms: 1,
+            room: None,
+            local_id: None,
         };
         assert_eq!(
             b.on(Inbound::Alert(alert.clone())),

@@ -351,6 +351,8 @@ impl RealtimeCodec {
                 String::new(),
                 None,
             ),
+            // Parley's own (a notified message), never on the wire.
+            AlertKind::Message => (None, "Message".to_owned(), String::new(), None),
         };
         let ts_ms = ["timestamp", "startedAt", "endedAt", "createdAt"]
             .iter()
@@ -363,6 +365,8 @@ impl RealtimeCodec {
             body,
             priority,
             ts_ms,
+            room: None,
+            local_id: None,
         })
     }
 }
