@@ -57,6 +57,7 @@ async fn a_new_name_and_endpoint_keep_the_history_and_reconnect_there() {
                     field: Field::Endpoint,
                     value: second.endpoint(),
                 }],
+                credentials: None,
             },
         )
         .await
@@ -94,6 +95,7 @@ async fn a_refused_change_names_its_field_and_changes_nothing() {
             field: Field::Endpoint,
             value: "https://example.com/ws".into(),
         }],
+        credentials: None,
     })
     .await;
     assert_eq!(
@@ -108,6 +110,7 @@ async fn a_refused_change_names_its_field_and_changes_nothing() {
         allow_unencrypted: false,
         display_name: Some("   ".into()),
         addresses: Vec::new(),
+        credentials: None,
     })
     .await;
     assert_eq!(e.field(), Some(Field::DisplayName));
@@ -119,6 +122,7 @@ async fn a_refused_change_names_its_field_and_changes_nothing() {
             field: Field::BaseUrl,
             value: "https://example.com".into(),
         }],
+        credentials: None,
     })
     .await;
     assert_eq!(

@@ -788,3 +788,97 @@ async fn a_message_the_server_keeps_refusing_fails_with_the_reason_and_can_be_re
         .await;
     assert_eq!(w.sim.messages(&w.room).len(), 1);
 }
+
+/// Issue 22: a revoked token is replaced from Settings' Edit by signing in again, without
+/// removing the account: it reconnects with the new token and its history stays. Signing in as
+/// someone else is refused and changes nothing.
+#[tokio::test]
+async fn a_revoked_token_is_replaced_in_place_and_the_history_stays() {
+    use parley_core::engine::AccountEdit;
+    let w = world(RealtimeConfig::default()).await;
+    let engine = engine();
+    let mut events = Events(engine.subscribe());
+    let account = joined(&engine, &w, &mut events, |_| {}).await;
+    w.sim.post(&w.room, &w.other, "before the token expired");
+    let mut seen = Vec::new();
+    for _ in 0..100 {
+        seen = texts(&engine, &account, &w.room).await;
+        if seen.iter().any(|t| t == "before the token expired") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(seen.iter().any(|t| t == "before the token expired"), "{seen:?}");
+
+    w.sim.revoke_tokens(&w.me);
+    w.sim.drop_connections();
+    events
+        .expect_state("stopped for good", |s| {
+            matches!(s, ConnectionState::Stopped { .. })
+        })
+        .await;
+
+    let sign_in = |email: &str, password: &str| {
+        serde_json::from_value::<parley_core::AccountForm>(serde_json::json!({
+            "service": "realtime",
+            "base_url": w.sim.base_url(),
+            "api_key": w.sim.api_key(),
+            "email": email,
+            "password": password,
+        }))
+        .unwrap()
+    };
+    let someone_else = engine
+        .update_account(
+            &account,
+            AccountEdit {
+                credentials: Some(sign_in("john@example.com", "pw")),
+                ..AccountEdit::default()
+            },
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        someone_else.contains("add it as a new account"),
+        "{someone_else}"
+    );
+    let wrong = engine
+        .update_account(
+            &account,
+            AccountEdit {
+                credentials: Some(sign_in("trader@example.com", "wrong")),
+                ..AccountEdit::default()
+            },
+        )
+        .await;
+    assert!(wrong.is_err(), "a refused password replaces nothing");
+
+    engine
+        .update_account(
+            &account,
+            AccountEdit {
+                credentials: Some(sign_in("trader@example.com", "correct horse")),
+                ..AccountEdit::default()
+            },
+        )
+        .await
+        .expect("the new token is accepted");
+    events.expect_open().await;
+    eventually("the room subscribed again", || w.sim.subscribers(&w.room) == 1).await;
+    w.sim.post(&w.room, &w.other, "after signing in again");
+    for _ in 0..100 {
+        seen = texts(&engine, &account, &w.room).await;
+        if seen.iter().any(|t| t == "after signing in again") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let before = seen.iter().position(|t| t == "before the token expired");
+    let after = seen.iter().position(|t| t == "after signing in again");
+    assert!(
+        matches!((before, after), (Some(b), Some(a)) if b < a),
+        "the same account, its history kept: {seen:?}"
+    );
+}
+

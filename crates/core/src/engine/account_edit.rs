@@ -1,15 +1,16 @@
 //! Editing an account in place (Settings' "Edit"): its name and its addresses change, its id
-//! does not, so its rooms, history, keyring secret and preferences stay with it. A changed
-//! address reconnects the account; a new name alone does not.
+//! does not, so its rooms, history and preferences stay with it. A changed address or a
+//! replaced key or token reconnects the account; a new name alone does not.
 
 use super::{lock, Engine, EngineError, Field};
 use crate::account::{Account, AccountId};
 use crate::event::Event;
-use crate::services::{form, ServiceSettings};
+use crate::secret::Secret;
+use crate::services::{form, AccountForm, ServiceSettings};
 use serde::Deserialize;
 
 /// What the user changed; what is left out stays as it is.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct AccountEdit {
     #[serde(default)]
     pub display_name: Option<String>,
@@ -20,6 +21,10 @@ pub struct AccountEdit {
     /// ws:// address on another machine (as the add form asks).
     #[serde(default)]
     pub allow_unencrypted: bool,
+    /// A new key, token or keystore, as the add form of the account's service describes it (only
+    /// its credential is used; the account's addresses and rooms stay).
+    #[serde(default)]
+    pub credentials: Option<AccountForm>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -49,16 +54,24 @@ impl Engine {
         for AddressEdit { field, value } in &edit.addresses {
             set_address(&mut account.settings, *field, value, edit.allow_unencrypted)?;
         }
-        if account == before {
+        let new_secret = match edit.credentials {
+            Some(form) => Some(replacement_secret(&account.settings, form).await?),
+            None => None,
+        };
+        if account == before && new_secret.is_none() {
             return Ok(account);
+        }
+        if let Some(secret) = &new_secret {
+            self.secrets.put(id, secret)?;
         }
         self.update_config(|c| {
             if let Some(saved) = c.accounts.iter_mut().find(|a| &a.id == id) {
                 *saved = account.clone();
             }
         })?;
-        if account.settings != before.settings {
-            // The connections are made from the settings: new addresses, new connections.
+        if account.settings != before.settings || new_secret.is_some() {
+            // The connections are made from the settings and the secret: new ones, new
+            // connections.
             self.start(account.clone()).await?;
         } else if let Some(running) = lock(&self.running).get_mut(id) {
             running.account.display_name = account.display_name.clone();
@@ -80,6 +93,51 @@ fn set_address(
         form::encrypted_or_confirmed(field, value, "credentials", allow_unencrypted)?;
     }
     settings.service_mut().set_address(field, value)
+}
+
+/// The key, token or keystore the user gave to replace the account's, once proved against the
+/// account's own addresses. Refused: another service's, another kind (a listenKey for an
+/// API-key account), or another identity (another bot or user: its history would mix with
+/// this account's).
+async fn replacement_secret(
+    settings: &ServiceSettings,
+    form: AccountForm,
+) -> Result<Secret, EngineError> {
+    let service = settings.service();
+    if !service.needs_secret() {
+        return Err(EngineError::Invalid(format!(
+            "a {} account has no key or token to replace",
+            service.name()
+        )));
+    }
+    let new = form.into_new_account().await?;
+    let given = new.settings.service();
+    if new.settings.kind() != settings.kind() || given.credential_kind() != service.credential_kind()
+    {
+        return Err(EngineError::Invalid(format!(
+            "this account signs in with a {} {}; to use a {} {} instead, add a new account",
+            service.name(),
+            service.credential_kind(),
+            given.name(),
+            given.credential_kind()
+        )));
+    }
+    let secret = new
+        .secret
+        .ok_or_else(|| EngineError::Invalid("give the new key or token".into()))?;
+    let mut proved = settings.clone();
+    let prepared = proved.service_mut().prepare(Some(&secret), &[]).await?;
+    let identity = |s: &ServiceSettings| s.service().own_sender_id();
+    if identity(&new.settings) != identity(settings) || identity(&proved) != identity(settings) {
+        let whose = prepared
+            .display_name
+            .unwrap_or_else(|| identity(&new.settings));
+        return Err(EngineError::Invalid(format!(
+            "this {} belongs to {whose}, not to this account; add it as a new account so the two histories stay apart",
+            service.credential_kind()
+        )));
+    }
+    Ok(secret)
 }
 
 /// A new name: trimmed, not empty, bounded, without control characters.

@@ -23,6 +23,13 @@ pub enum AccountForm {
     Mixin(MixinForm),
 }
 
+impl std::fmt::Debug for AccountForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // It holds keys, tokens and passwords: never printed.
+        f.write_str("AccountForm { .. }")
+    }
+}
+
 impl AccountForm {
     /// The account to add (signing in first where the form has a password).
     pub async fn into_new_account(self) -> Result<NewAccount, EngineError> {

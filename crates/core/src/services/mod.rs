@@ -204,6 +204,12 @@ pub trait Service: Send + Sync {
         true
     }
 
+    /// What kind of credential the keyring secret is, as the settings screen names it; a
+    /// replacement must be of the same kind.
+    fn credential_kind(&self) -> &'static str {
+        "key"
+    }
+
     /// Rooms the account has from the start, as `(room id, title)`.
     fn fixed_rooms(&self) -> Vec<(String, String)> {
         Vec::new()

@@ -100,6 +100,13 @@ impl Service for MexcSettings {
         RoomRemoval::Forget
     }
 
+    fn credential_kind(&self) -> &'static str {
+        match self.auth {
+            MexcAuth::ListenKey => "listenKey",
+            MexcAuth::ApiKey => "API key",
+        }
+    }
+
     fn own_sender_id(&self) -> String {
         "me".to_owned()
     }
