@@ -1,5 +1,7 @@
 // Editing an account from its row in Settings: Edit opens its name and addresses, Save sends
 // only what changed, a refusal naming a field is shown at that field, and the Demo has no Edit.
+// A key or token is replaced in place (issue 22): the fields the service's secret is made of,
+// checked before the backend, refusals at the new field, and nothing left in the page after.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +13,7 @@ const calls = [];
 let refusal = null;
 const accounts = [
   { id: 'rt-1', display_name: 'Community', demo: false, service_label: 'Realtime', settings: { service: 'realtime', base_url: 'https://api.example.com', ws_url: null, rooms: [], symbols: [] }, capabilities: CAPABILITIES.realtime, state: { state: 'open' } },
+  { id: 'mexc-1', display_name: 'Desk', demo: false, service_label: 'MEXC P2P', settings: { service: 'mexc', auth: 'api_key', endpoint: 'wss://wbs.mexc.com/ws', rest_base: 'https://api.mexc.com', conversations: [] }, capabilities: CAPABILITIES.mexc || CAPABILITIES.mockly, state: { state: 'open' } },
   { id: 'demo-mockly', display_name: 'Demo room', demo: true, service_label: 'mockly.me chat', settings: { service: 'mockly', client_id: 'you', endpoint: 'ws://127.0.0.1:1/ws/chat/{client_id}' }, capabilities: CAPABILITIES.mockly, state: { state: 'open' } },
 ];
 await startOn({
@@ -92,3 +95,53 @@ test('Save sends only what changed; the row shows the new name and the focus ret
   assert.equal(row('rt-1').querySelector('form.account-edit').hidden, true);
   assert.equal(document.activeElement, row('rt-1').querySelector('.edit-account'));
 });
+
+test('a Realtime account signs in again from Edit: the new token replaces the old, and the password leaves the page', async () => {
+  refusal = null;
+  const box = $('edit-replace-rt-1');
+  assert.ok(box, 'offered');
+  row('rt-1').querySelector('.edit-account').click();
+  assert.equal($('edit-new-password-rt-1').closest('[hidden]') !== null, true, 'closed until asked for');
+  box.checked = true;
+  box.dispatchEvent(new window.Event('change'));
+  assert.equal($('edit-new-password-rt-1').closest('[hidden]'), null);
+  assert.equal(document.activeElement, $('edit-new-api_key-rt-1'));
+  const before = calls.filter((c) => c.command === 'update_account').length;
+  $('edit-new-api_key-rt-1').value = 'pk_live';
+  $('edit-new-email-rt-1').value = 'me@example.com';
+  await save('rt-1');
+  assert.equal(calls.filter((c) => c.command === 'update_account').length, before, 'an empty password is refused before the backend');
+  assert.equal($('edit-new-password-rt-1').getAttribute('aria-invalid'), 'true');
+
+  $('edit-new-password-rt-1').value = 'wrong';
+  refusal = { kind: 'service_refused', message: 'The server refused the email or password.', field: 'password' };
+  await save('rt-1');
+  assert.equal($('edit-new-password-rt-1').getAttribute('aria-invalid'), 'true', 'the refusal is about the new password, not an address');
+  assert.match($('edit-new-password-rt-1-error').textContent, /refused the email or password/);
+
+  refusal = null;
+  $('edit-new-password-rt-1').value = 'hunter2';
+  await save('rt-1');
+  const sent = calls.filter((c) => c.command === 'update_account').at(-1).args.edit;
+  assert.deepEqual(sent.credentials, { service: 'realtime', base_url: 'https://chat.example.org', api_key: 'pk_live', email: 'me@example.com', password: 'hunter2', allow_unencrypted: false });
+  assert.equal(sent.addresses.length, 0);
+  assert.equal($('edit-new-password-rt-1').value, '', 'the password does not stay in the page');
+  assert.equal(box.checked, false);
+});
+
+test('an API-key MEXC account replaces its key and secret; the Demo and mockly have nothing to replace', async () => {
+  refusal = null;
+  row('mexc-1').querySelector('.edit-account').click();
+  const box = $('edit-replace-mexc-1');
+  box.checked = true;
+  box.dispatchEvent(new window.Event('change'));
+  assert.equal($('edit-new-listen_key-mexc-1'), null, 'an API-key account is not offered a listenKey');
+  $('edit-new-api_key-mexc-1').value = ' mx0key ';
+  $('edit-new-api_secret-mexc-1').value = 'sekrit';
+  await save('mexc-1');
+  const sent = calls.filter((c) => c.command === 'update_account').at(-1).args;
+  assert.equal(sent.account, 'mexc-1');
+  assert.deepEqual(sent.edit.credentials, { service: 'mexc', auth: 'api_key', api_key: 'mx0key', api_secret: 'sekrit', allow_unencrypted: false });
+  assert.equal($('edit-replace-demo-mockly'), null);
+});
+
