@@ -18,6 +18,9 @@ pub struct CommandError {
     pub field: Option<Field>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after_ms: Option<u64>,
+    /// The steps of a settings check, when the failure ended one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<parley_core::engine::CheckStep>,
 }
 
 impl CommandError {
@@ -38,6 +41,7 @@ impl CommandError {
             detail: None,
             field: None,
             retry_after_ms: None,
+            steps: Vec::new(),
         }
     }
 }
@@ -49,6 +53,7 @@ impl From<EngineError> for CommandError {
             kind: e.kind(),
             field: e.field(),
             retry_after_ms: e.retry_after_ms(),
+            steps: e.steps().to_vec(),
             message: text.summary,
             detail: text.detail,
         }

@@ -3,6 +3,7 @@
 //! user intents (add an account, send a message) into store writes and supervisor commands.
 
 mod account_edit;
+mod check_steps;
 mod desktop_prefs;
 mod error;
 mod evidence;
@@ -12,6 +13,7 @@ mod stale_rooms;
 mod user_text;
 
 pub use account_edit::{AccountEdit, AddressEdit};
+pub use check_steps::{CheckReport, CheckStep, StepOutcome, Steps};
 pub use error::{EngineError, ErrorKind, Field};
 pub use media_source::MediaSource;
 pub use user_text::{user_text, UserText};

@@ -808,7 +808,10 @@ async fn a_revoked_token_is_replaced_in_place_and_the_history_stays() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert!(seen.iter().any(|t| t == "before the token expired"), "{seen:?}");
+    assert!(
+        seen.iter().any(|t| t == "before the token expired"),
+        "{seen:?}"
+    );
 
     w.sim.revoke_tokens(&w.me);
     w.sim.drop_connections();
@@ -865,7 +868,10 @@ async fn a_revoked_token_is_replaced_in_place_and_the_history_stays() {
         .await
         .expect("the new token is accepted");
     events.expect_open().await;
-    eventually("the room subscribed again", || w.sim.subscribers(&w.room) == 1).await;
+    eventually("the room subscribed again", || {
+        w.sim.subscribers(&w.room) == 1
+    })
+    .await;
     w.sim.post(&w.room, &w.other, "after signing in again");
     for _ in 0..100 {
         seen = texts(&engine, &account, &w.room).await;
@@ -882,3 +888,59 @@ async fn a_revoked_token_is_replaced_in_place_and_the_history_stays() {
     );
 }
 
+/// Issue 22: "Test connection" answers step by step: where it failed, what passed before, and
+/// what was not reached.
+#[tokio::test]
+async fn test_connection_names_the_step_that_failed() {
+    use parley_core::engine::StepOutcome::{self, Failed, NotReached, Passed};
+    let w = world(RealtimeConfig::default()).await;
+    let form = |password: &str, ws_url: Option<&str>| {
+        let parley_core::AccountForm::Realtime(form) =
+            serde_json::from_value::<parley_core::AccountForm>(serde_json::json!({
+                "service": "realtime",
+                "base_url": w.sim.base_url(),
+                "ws_url": ws_url,
+                "api_key": w.sim.api_key(),
+                "email": "trader@example.com",
+                "password": password,
+            }))
+            .unwrap()
+        else {
+            unreachable!("a Realtime form")
+        };
+        form
+    };
+    let outcomes = |steps: &[parley_core::engine::CheckStep]| -> Vec<StepOutcome> {
+        steps.iter().map(|s| s.outcome).collect()
+    };
+
+    let report = form("correct horse", None)
+        .test()
+        .await
+        .expect("all steps pass");
+    assert_eq!(outcomes(&report.steps), [Passed, Passed, Passed, Passed]);
+    let details: Vec<_> = report.steps.iter().map(|s| s.detail.clone()).collect();
+    assert_eq!(details[1].as_deref(), Some("as Tess Trader"));
+    assert_eq!(details[2].as_deref(), Some("1 room in the directory"));
+
+    let e = form("wrong", None).test().await.unwrap_err();
+    assert_eq!(
+        outcomes(e.steps()),
+        [Passed, Failed, NotReached, NotReached]
+    );
+    assert_eq!(e.steps()[1].label, "Signed in");
+
+    let e = form("correct horse", Some("ws://127.0.0.1:1/ws"))
+        .test()
+        .await
+        .unwrap_err();
+    assert_eq!(outcomes(e.steps()), [Passed, Passed, Passed, Failed]);
+
+    w.sim.go_down();
+    let e = form("correct horse", None).test().await.unwrap_err();
+    assert_eq!(
+        outcomes(e.steps()),
+        [Failed, NotReached, NotReached, NotReached]
+    );
+    assert_eq!(e.field(), Some(parley_core::engine::Field::BaseUrl));
+}

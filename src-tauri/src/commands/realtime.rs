@@ -11,7 +11,9 @@ use tauri::State;
 
 /// Settings' "Test connection": REST and the socket's auth, with the exact failure.
 #[tauri::command]
-pub async fn test_realtime(request: RealtimeForm) -> CommandResult<String> {
+pub async fn test_realtime(
+    request: RealtimeForm,
+) -> CommandResult<parley_core::engine::CheckReport> {
     Ok(request.test().await?)
 }
 

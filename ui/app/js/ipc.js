@@ -46,6 +46,8 @@ export function backendError(reason) {
   error.detail = given && typeof given.detail === 'string' && given.detail ? given.detail : null;
   const wait = given ? given.retry_after_ms : undefined;
   error.retryAfterMs = typeof wait === 'number' && Number.isFinite(wait) && wait >= 0 ? wait : null;
+  // A settings check's steps ({label, outcome, detail?}), when the failure ended one.
+  error.steps = given && Array.isArray(given.steps) ? given.steps : [];
   return error;
 }
 

@@ -77,7 +77,7 @@ export function createRealtimeFields({ onTest }) {
     request: () => request(null),
     run: onTest,
     busy: 'Testing: reaching the server, signing in, opening the live socket…',
-    success: (line) => line,
+    success: (report) => (report && typeof report.summary === 'string' ? report.summary : String(report)),
   });
 
   return {

@@ -45,7 +45,15 @@ setBackend({
       case 'join_room':
         return args.room;
       case 'test_realtime':
-        return 'Connected: the REST API answered (2 rooms in the directory) and the live socket accepted the token.';
+        return {
+          summary: 'Connected: the REST API answered (2 rooms in the directory) and the live socket accepted the token.',
+          steps: [
+            { label: 'Server reached', outcome: 'passed' },
+            { label: 'Signed in', outcome: 'passed', detail: `as ${XSS}` },
+            { label: 'Rooms listed', outcome: 'passed', detail: '2 rooms in the directory' },
+            { label: 'Live socket authenticated', outcome: 'passed' },
+          ],
+        };
       default:
         return null;
     }
@@ -195,6 +203,9 @@ test('the settings form checks Realtime fields and tests the connection', async 
   assert.deepEqual(request.symbols, ['EUR/USD']);
   assert.equal(request.send_over, 'web_socket');
   assert.match($('test-realtime-result').textContent, /accepted the token/);
+  const steps = [...$('test-realtime-result').querySelectorAll('.check-step')].map((li) => li.textContent);
+  assert.deepEqual(steps, ['✓Server reached: passed', `✓Signed in: passed — as ${XSS}`, '✓Rooms listed: passed — 2 rooms in the directory', '✓Live socket authenticated: passed'], 'step by step, a peer name as text');
+  assertInert($('test-realtime-result'), assert);
   const details = [...$('account-list').querySelectorAll('.account-row')].find((r) => r.textContent.includes('Community'));
   assert.match(details.textContent, /EUR\/USD Trading Room/);
   $('close-settings').click();

@@ -130,13 +130,28 @@ test('Realtime: Test connection shows a refused password at the password field',
   $('new-rt-key').value = 'pk';
   $('new-rt-email').value = 'me@example.com';
   $('new-rt-password').value = 'wrong';
-  refusal = { kind: 'service_refused', message: 'The server refused the email or password.', field: 'password' };
+  refusal = {
+    kind: 'service_refused', message: 'The server refused the email or password.', field: 'password',
+    steps: [
+      { label: 'Server reached', outcome: 'passed' },
+      { label: 'Signed in', outcome: 'failed' },
+      { label: 'Rooms listed', outcome: 'not_reached' },
+      { label: 'Live socket authenticated', outcome: 'not_reached' },
+    ],
+  };
   $('test-realtime').focus();
   $('test-realtime').click();
   await settle();
   assertShownAt('new-rt-password', 'The server refused the email or password.', { focused: false });
   assert.equal($('test-realtime-result').dataset.outcome, 'failed');
-  assert.equal($('test-realtime-result').textContent, 'Failed: The server refused the email or password.', 'the answer stays at the button too');
+  const steps = [...$('test-realtime-result').querySelectorAll('.check-step')];
+  assert.deepEqual(steps.map((li) => [li.className, li.textContent]), [
+    ['check-step passed', '✓Server reached: passed'],
+    ['check-step failed', '✗Signed in: failed'],
+    ['check-step not_reached', '–Rooms listed: not reached'],
+    ['check-step not_reached', '–Live socket authenticated: not reached'],
+  ], 'which step failed, and what was not reached');
+  assert.equal($('test-realtime-result').textContent.replace(/^.*not reached/s, ''), 'Failed: The server refused the email or password.', 'the answer stays at the button too');
   $('new-rt-password').value = 'right';
   $('new-rt-password').dispatchEvent(new window.Event('input', { bubbles: true }));
   assert.deepEqual(invalid(), [], 'fixing the field clears its mark');

@@ -112,7 +112,8 @@ async fn replacement_secret(
     }
     let new = form.into_new_account().await?;
     let given = new.settings.service();
-    if new.settings.kind() != settings.kind() || given.credential_kind() != service.credential_kind()
+    if new.settings.kind() != settings.kind()
+        || given.credential_kind() != service.credential_kind()
     {
         return Err(EngineError::Invalid(format!(
             "this account signs in with a {} {}; to use a {} {} instead, add a new account",

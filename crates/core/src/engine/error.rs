@@ -41,6 +41,12 @@ pub enum EngineError {
     /// A message's media could not be had from its service.
     #[error("the media cannot be fetched: {0}")]
     MediaUnavailable(RestError),
+    /// A settings check failed at one of its steps ([`super::Steps`]): the cause, and every step.
+    #[error("{source}")]
+    AtStep {
+        steps: Vec<super::CheckStep>,
+        source: Box<EngineError>,
+    },
     /// An order number could not be looked up (MEXC API-key mode).
     #[error("order {order}: {source}")]
     Order {
@@ -139,7 +145,18 @@ impl EngineError {
                 RestError::Malformed { .. } => ErrorKind::Internal,
             },
             EngineError::Unencrypted { .. } => ErrorKind::NeedsConfirmation,
-            EngineError::InField { source, .. } => source.kind(),
+            EngineError::InField { source, .. } | EngineError::AtStep { source, .. } => {
+                source.kind()
+            }
+        }
+    }
+
+    /// The steps of the check that failed, when it was one.
+    pub fn steps(&self) -> &[super::CheckStep] {
+        match self {
+            EngineError::AtStep { steps, .. } => steps,
+            EngineError::InField { source, .. } => source.steps(),
+            _ => &[],
         }
     }
 
@@ -147,6 +164,7 @@ impl EngineError {
     pub fn field(&self) -> Option<Field> {
         match self {
             EngineError::InField { field, .. } => Some(*field),
+            EngineError::AtStep { source, .. } => source.field(),
             EngineError::Keystore(_) => Some(Field::Keystore),
             EngineError::Order { .. } => Some(Field::Orders),
             _ => None,
@@ -159,7 +177,9 @@ impl EngineError {
             EngineError::Rest(e) | EngineError::Order { source: e, .. } => {
                 e.retry_after().map(|d| d.as_millis() as u64)
             }
-            EngineError::InField { source, .. } => source.retry_after_ms(),
+            EngineError::InField { source, .. } | EngineError::AtStep { source, .. } => {
+                source.retry_after_ms()
+            }
             _ => None,
         }
     }

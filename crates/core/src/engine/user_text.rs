@@ -51,7 +51,7 @@ fn summary(error: &EngineError) -> String {
         EngineError::Order { order, source } => {
             format!("Order {order}: {}", rest_summary(source))
         }
-        EngineError::InField { source, .. } => summary(source),
+        EngineError::InField { source, .. } | EngineError::AtStep { source, .. } => summary(source),
         EngineError::Invalid(_) | EngineError::Keystore(_) | EngineError::Unencrypted { .. } => {
             sentence(&error.to_string())
         }

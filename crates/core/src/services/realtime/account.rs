@@ -74,8 +74,36 @@ pub async fn test_connection(
     settings: &RealtimeSettings,
     credentials: &RealtimeCredentials,
 ) -> Result<String, RestError> {
+    let rooms = rooms_in_directory(settings, credentials).await?;
+    socket_accepts(settings, credentials).await?;
+    Ok(format!(
+        "Connected: the REST API answered ({}) and the live socket accepted the token.",
+        rooms_text(rooms)
+    ))
+}
+
+/// "12 rooms in the directory".
+pub(super) fn rooms_text(rooms: u64) -> String {
+    format!(
+        "{rooms} room{} in the directory",
+        if rooms == 1 { "" } else { "s" }
+    )
+}
+
+/// How many rooms the directory lists: proves the REST API takes the key and the token.
+pub(super) async fn rooms_in_directory(
+    settings: &RealtimeSettings,
+    credentials: &RealtimeCredentials,
+) -> Result<u64, RestError> {
     let rest = RealtimeRest::with_credentials(&settings.base_url, credentials)?;
-    let page = rest.list_rooms(1, 1, None).await?;
+    Ok(rest.list_rooms(1, 1, None).await?.total)
+}
+
+/// Dials the live socket, authenticates and waits a moment for a refusal.
+pub(super) async fn socket_accepts(
+    settings: &RealtimeSettings,
+    credentials: &RealtimeCredentials,
+) -> Result<(), RestError> {
     let mut codec = RealtimeCodec::new(
         settings.clone(),
         credentials.api_key.clone(),
@@ -141,11 +169,7 @@ pub async fn test_connection(
         }
     }
     let _ = socket.close(None).await;
-    Ok(format!(
-        "Connected: the REST API answered ({} room{} in the directory) and the live socket accepted the token.",
-        page.total,
-        if page.total == 1 { "" } else { "s" }
-    ))
+    Ok(())
 }
 
 /// The live socket could not be reached or failed.

@@ -2,9 +2,9 @@
 //! email and password (signed in once; the password is dropped with the form). Also the
 //! settings screen's "Test connection".
 
-use super::account::{log_in, test_connection, LoggedIn, Login};
+use super::account::{log_in, rooms_in_directory, rooms_text, socket_accepts, LoggedIn, Login};
 use super::{RealtimeSendPath, RealtimeSettings, MAX_SYMBOLS};
-use crate::engine::{EngineError, Field, NewAccount};
+use crate::engine::{CheckReport, EngineError, ErrorKind, Field, NewAccount, Steps};
 use crate::rest::RestError;
 use crate::secret::Secret;
 use crate::services::form;
@@ -136,17 +136,49 @@ impl RealtimeForm {
         })
     }
 
-    /// Settings' "Test connection": REST and the socket's auth, with the exact failure.
-    pub async fn test(self) -> Result<String, EngineError> {
-        let (settings, logged) = self.log_in().await?;
+    /// Settings' "Test connection", step by step: the server reached, signed in, the rooms
+    /// listed, the live socket authenticated; a failure says at which step, with the exact cause.
+    /// A form that cannot be checked at all (an empty field) fails without steps, at its field.
+    pub async fn test(self) -> Result<CheckReport, EngineError> {
+        const STEPS: &[&str] = &[
+            "Server reached",
+            "Signed in",
+            "Rooms listed",
+            "Live socket authenticated",
+        ];
+        let mut steps = Steps::new(STEPS);
+        let (settings, logged) = match self.log_in().await {
+            Ok(done) => done,
+            Err(e) => {
+                return Err(match e.kind() {
+                    ErrorKind::Unreachable => steps.failed(e),
+                    ErrorKind::ServiceRefused | ErrorKind::Internal => {
+                        steps.passed(None);
+                        steps.failed(e)
+                    }
+                    _ => e,
+                })
+            }
+        };
+        steps.passed(None);
+        steps.passed(logged.name.clone().map(|name| format!("as {name}")));
         let custom_socket = settings.ws_url.is_some();
-        test_connection(&settings, &logged.credentials)
-            .await
-            .map_err(|e| match e {
-                RestError::Settings(_) if custom_socket => {
-                    EngineError::from(e).in_field(Field::WsUrl)
-                }
-                e => at_server_or_form(e),
-            })
+        let at_field = |e: RestError| match e {
+            RestError::Settings(_) if custom_socket => EngineError::from(e).in_field(Field::WsUrl),
+            e => at_server_or_form(e),
+        };
+        let rooms = match rooms_in_directory(&settings, &logged.credentials).await {
+            Ok(rooms) => rooms,
+            Err(e) => return Err(steps.failed(at_field(e))),
+        };
+        steps.passed(rooms_text(rooms));
+        if let Err(e) = socket_accepts(&settings, &logged.credentials).await {
+            return Err(steps.failed(at_field(e)));
+        }
+        steps.passed(None);
+        Ok(steps.report(format!(
+            "Connected: the REST API answered ({}) and the live socket accepted the token.",
+            rooms_text(rooms)
+        )))
     }
 }
