@@ -23,6 +23,8 @@ fn main() {
         "dismiss_demo",
         "add_mexc_chat",
         "remove_room",
+        "refresh_order",
+        "open_orders",
         "export_evidence",
         "prepare_media",
         "save_media",

@@ -10,16 +10,16 @@ use parley_core::engine::Engine;
 use parley_core::secret::Secret;
 use parley_core::services::mexc::rest::ApiCredentials;
 use parley_core::services::realtime::rest::RealtimeCredentials;
-use parley_sim::mexc::{Counterparty, MexcConfig, MexcSim};
+use parley_sim::mexc::{MexcConfig, MexcSim};
 use parley_sim::mixin::{MixinConfig, MixinSim};
 use parley_sim::mockly::{MocklyConfig, MocklySim};
 use parley_sim::realtime::{RealtimeConfig, RealtimeSim};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The demo order chat: the order number the trader knows and the conversation MEXC maps it to.
-const DEMO_ORDER: &str = "1138745987";
-const DEMO_CONVERSATION: i64 = 1001;
+/// The scripted order chat (its buyer paid and sends a screenshot); the other Demo orders are
+/// in `parley_sim::demo_p2p`.
+const DEMO_CONVERSATION: i64 = parley_sim::demo_p2p::PAID.conversation;
 /// The Demo P2P account runs in API-key mode against the simulator: Parley creates, renews and
 /// deletes its listenKeys as it would on MEXC.
 const DEMO_API_KEY: &str = "demo-api-key-not-a-secret";
@@ -69,14 +69,7 @@ pub async fn start(engine: &Engine) -> Result<Demo, String> {
         .map_err(|e| format!("the demo Mixin simulator could not start: {e}"))?;
     let bot = parley_sim::demo_mixin::seed(&mixin);
     mexc.add_api_key(DEMO_API_KEY, DEMO_API_SECRET);
-    mexc.add_order(DEMO_ORDER, DEMO_CONVERSATION);
-    mexc.add_conversation(
-        DEMO_CONVERSATION,
-        Counterparty {
-            user_id: "demo_buyer".into(),
-            nick_name: "Buyer (demo)".into(),
-        },
-    );
+    let orders = parley_sim::demo_p2p::seed(&mexc, chrono::Utc::now().timestamp_millis());
 
     let accounts = [
         (
@@ -98,10 +91,13 @@ pub async fn start(engine: &Engine) -> Result<Demo, String> {
                 settings: ServiceSettings::Mexc(MexcSettings {
                     auth: MexcAuth::ApiKey,
                     rest_base: mexc.rest_base(),
-                    conversations: vec![MexcChat {
-                        conversation_id: DEMO_CONVERSATION,
-                        order_no: Some(DEMO_ORDER.into()),
-                    }],
+                    conversations: orders
+                        .iter()
+                        .map(|o| MexcChat {
+                            conversation_id: o.conversation,
+                            order_no: Some(o.order_no.into()),
+                        })
+                        .collect(),
                     ..MexcSettings::with_endpoint(mexc.ws_endpoint())
                 }),
                 demo: true,
@@ -173,6 +169,7 @@ pub async fn start(engine: &Engine) -> Result<Demo, String> {
     let scripts = vec![
         parley_sim::demo_script::spawn(mockly.clone(), seed),
         parley_sim::demo_script::spawn_p2p(mexc.clone(), DEMO_CONVERSATION, screenshot),
+        parley_sim::demo_p2p::spawn_chatter(mexc.clone()),
         parley_sim::demo_realtime::spawn(realtime.clone(), community, seed),
         parley_sim::demo_mixin::spawn(mixin.clone(), bot),
     ];

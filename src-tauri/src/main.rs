@@ -8,6 +8,7 @@ mod alerts;
 mod args;
 mod bridge;
 mod commands;
+mod deadlines;
 mod demo;
 mod error;
 mod launch_time;
@@ -115,6 +116,7 @@ fn main() {
                 notifier_events,
                 state.focus.clone(),
             );
+            deadlines::watch(app.handle().clone(), state.engine.clone());
             let desktop = state.engine.desktop_prefs();
             let paused = state.engine.notification_prefs().paused;
             app.manage(state);
@@ -189,6 +191,8 @@ fn main() {
             commands::accounts::dismiss_demo,
             commands::rooms::add_mexc_chat,
             commands::rooms::remove_room,
+            commands::rooms::refresh_order,
+            commands::rooms::open_orders,
             commands::evidence::export_evidence,
             media::prepare_media,
             media::save_media,

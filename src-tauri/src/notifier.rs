@@ -128,7 +128,7 @@ pub fn escape_markup(text: &str) -> String {
 /// Shows the notification; a click on it brings the window up with the message's room open.
 /// The wait for the click blocks, so it runs on a blocking thread and ends when the
 /// notification is closed; at most [`MAX_WAITING`] wait at once.
-fn show(app: &AppHandle, notice: MessageNotice) {
+pub(crate) fn show(app: &AppHandle, notice: MessageNotice) {
     let app = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
         let mut notification = notify_rust::Notification::new();

@@ -407,8 +407,13 @@ impl Engine {
         Ok(())
     }
 
+    /// The engine's event channel, for work outside a connection that tells the page.
+    pub(crate) fn events_sender(&self) -> broadcast::Sender<Event> {
+        self.events.clone()
+    }
+
     /// The accounts in use (the store may still hold a removed one's rows for an instant).
-    fn running_accounts(&self) -> Vec<AccountId> {
+    pub(crate) fn running_accounts(&self) -> Vec<AccountId> {
         lock(&self.running).keys().cloned().collect()
     }
 
@@ -510,10 +515,12 @@ impl Engine {
     }
 
     async fn start(&self, account: Account) -> Result<(), EngineError> {
+        // A room already stored keeps its title: the service may have named it better since
+        // (an order chat after its order, a room renamed on the server).
         for (room, title) in account.settings.service().fixed_rooms() {
             let id = account.id.clone();
             self.store
-                .run(move |c| rooms::upsert(c, &id, &room, &title))
+                .run(move |c| rooms::ensure(c, &id, &room, &title))
                 .await?;
         }
         let (connections, background, failed) = match self.connect(&account) {
@@ -566,6 +573,8 @@ impl Engine {
             store: &self.store,
             tuning: &self.tuning,
             spawn: &spawn,
+            events: &self.events,
+            orders: &self.orders,
         })
     }
 

@@ -60,6 +60,13 @@ pub enum Event {
         room: String,
         title: String,
     },
+    /// What is known of an order chat's order changed (MEXC API-key accounts).
+    Order(crate::orders::OrderView),
+    /// An account's orders cannot be read (`reason`), or can again (`None`).
+    OrdersUnavailable {
+        account: AccountId,
+        reason: Option<String>,
+    },
     /// Accounts were added or removed; reload the account list.
     AccountsChanged,
 }

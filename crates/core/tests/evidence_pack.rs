@@ -232,8 +232,13 @@ async fn without_the_read_permission_the_pack_says_why_the_order_is_missing() {
     );
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(written.dir.join("messages.json")).unwrap()).unwrap();
-    assert!(json["order"].is_null());
     let note = json["order_note"].as_str().unwrap();
+    // The order watcher may have read the order before the permission went: then the pack
+    // keeps those details and says how old they are.
+    assert!(
+        json["order"].is_null() || note.contains("as Parley last read them"),
+        "{note}"
+    );
     assert!(
         note.contains("No permission to access the endpoint"),
         "{note}"

@@ -355,3 +355,112 @@ async fn a_key_that_expires_mid_session_is_renewed_and_the_chats_come_back_on_th
         "the new key goes on stop"
     );
 }
+
+/// A simulator order in `state`, the trader buying 250 USDT from "QuickSeller".
+fn sim_order(order_no: &str, state: &str, pay_in_ms: i64) -> parley_sim::mexc::SimOrder {
+    let now = chrono::Utc::now().timestamp_millis();
+    parley_sim::mexc::SimOrder {
+        order_no: order_no.into(),
+        side: "BUY".into(),
+        coin: "USDT".into(),
+        quantity: "250".into(),
+        price: "0.93".into(),
+        fiat_total: "232.50".into(),
+        fiat: "EUR".into(),
+        payment_method: "SEPA instant".into(),
+        counterparty: "QuickSeller".into(),
+        state: state.into(),
+        pay_deadline_ms: now + pay_in_ms,
+        appeal_from_ms: now + 30 * 60_000,
+        created_ms: now - 60_000,
+        updated_ms: now - 60_000,
+    }
+}
+
+/// Issue 23: an order chat knows its order. The watcher reads it, names the chat after it,
+/// reads it again soon after the counterparty writes (a state change often comes with a
+/// message), and a key without "P2P Account Read" is said once while the chat goes on.
+#[tokio::test]
+async fn an_order_chat_knows_its_order_and_follows_its_state() {
+    use parley_core::orders::{OrderStatus, Side};
+    let sim = sim_with(MexcConfig::default(), 1).await;
+    sim.put_order(sim_order("ORD0", "NOT_PAID", 20 * 60_000), 5000);
+    let (engine, _) = engine(fast_tuning());
+    let mut events = Events(engine.subscribe());
+    let account = engine
+        .add_account(new_account(&sim, &["ORD0"], API_SECRET))
+        .await
+        .expect("account added")
+        .id;
+    let first = events
+        .expect("the order's details", |e| match e {
+            Event::Order(view) if view.entry.account == account => Some(view.clone()),
+            _ => None,
+        })
+        .await;
+    let details = first.entry.details.clone().expect("details read");
+    assert_eq!(details.side, Side::Buy);
+    assert_eq!(details.status, OrderStatus::AwaitingPayment);
+    assert_eq!(details.counterparty.as_deref(), Some("QuickSeller"));
+    assert_eq!(first.title.as_deref(), Some("Buy 250 USDT · QuickSeller"));
+    assert!(first.deadline.is_some(), "the payment deadline");
+    events
+        .expect("the chat named after its order", |e| match e {
+            Event::RoomTitle { title, .. } if title == "Buy 250 USDT · QuickSeller" => Some(()),
+            _ => None,
+        })
+        .await;
+    let rooms = engine.rooms().await.unwrap();
+    assert_eq!(rooms[0].title, "Buy 250 USDT · QuickSeller");
+    assert_eq!(engine.order_views().len(), 1, "in the snapshot");
+
+    // The trader paid; the seller writes. The cadence is a minute: the message brings it on.
+    sim.set_order_state("ORD0", "PAID");
+    sim.counterparty_says(5000, 1, "Got it, checking my bank.", "");
+    let paid = events
+        .expect("the new state soon after the message", |e| match e {
+            Event::Order(view) => view
+                .entry
+                .details
+                .as_ref()
+                .filter(|d| d.status == OrderStatus::Paid)
+                .map(|_| ()),
+            _ => None,
+        })
+        .await;
+    let () = paid;
+
+    sim.deny_order_reads(true);
+    let view = engine
+        .refresh_order(&account, &first.entry.room)
+        .await
+        .expect("the refresh answers with what is known");
+    assert!(
+        view.entry
+            .error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("P2P Account Read"),
+        "{:?}",
+        view.entry.error
+    );
+    assert_eq!(
+        view.entry.details.map(|d| d.status),
+        Some(OrderStatus::Paid),
+        "the last details are kept"
+    );
+    events
+        .expect("the account's orders said unavailable", |e| match e {
+            Event::OrdersUnavailable {
+                reason: Some(r), ..
+            } if r.contains("P2P Account Read") => Some(()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(engine.orders_unavailable().len(), 1);
+    let open = engine.open_orders(&account).await.unwrap_err().to_string();
+    assert!(open.contains("P2P Account Read"), "{open}");
+    sim.deny_order_reads(false);
+    let open = engine.open_orders(&account).await.unwrap();
+    assert_eq!(open.len(), 1, "the live order is offered");
+}

@@ -8,6 +8,7 @@ pub const KEPT_RECORDS: usize = 1000;
 
 pub mod bots;
 pub mod demo_mixin;
+pub mod demo_p2p;
 pub mod demo_realtime;
 pub mod demo_script;
 pub mod fault_proxy;

@@ -22,6 +22,10 @@ pub struct Snapshot {
     notifications: parley_core::notify_policy::NotificationPrefs,
     /// Close to tray, start at login, start hidden.
     desktop: parley_core::config::DesktopPrefs,
+    /// What is known of every order chat's order (MEXC API-key accounts).
+    orders: Vec<parley_core::orders::OrderView>,
+    /// Accounts whose orders cannot be read, and why.
+    orders_unavailable: Vec<parley_core::orders::Unavailable>,
     /// Set when no system keyring answered: why, and whether the user agreed to keep secrets
     /// for this session only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -99,6 +103,8 @@ pub async fn snapshot(state: State<'_, AppState>) -> CommandResult<Snapshot> {
         alerts: state.alerts.all(),
         notifications: state.engine.notification_prefs(),
         desktop: state.engine.desktop_prefs(),
+        orders: state.engine.order_views(),
+        orders_unavailable: state.engine.orders_unavailable(),
         keyring: state
             .keyring_missing
             .as_ref()

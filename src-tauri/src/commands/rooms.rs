@@ -32,3 +32,22 @@ pub async fn remove_room(
 ) -> CommandResult<()> {
     Ok(state.engine.remove_room(&account, &room).await?)
 }
+
+/// Reads an order chat's order now (the order panel's Refresh).
+#[tauri::command]
+pub async fn refresh_order(
+    state: State<'_, AppState>,
+    account: AccountArg,
+    room: RoomArg,
+) -> CommandResult<parley_core::orders::OrderView> {
+    Ok(state.engine.refresh_order(&account, &room).await?)
+}
+
+/// The account's live orders as the exchange lists them, to open chats from.
+#[tauri::command]
+pub async fn open_orders(
+    state: State<'_, AppState>,
+    account: AccountArg,
+) -> CommandResult<Vec<parley_core::orders::OrderDetails>> {
+    Ok(state.engine.open_orders(&account).await?)
+}

@@ -12,7 +12,9 @@ import { openSession } from './webdriver.js';
 
 const app = process.env.PARLEY_APP_BIN;
 const artifacts = process.env.PARLEY_E2E_ARTIFACTS || fileURLToPath(new URL('../artifacts/', import.meta.url));
-const ORDER = '#room-list button[data-title="Order 1138745987"]';
+// The Demo's order chat, named after its order once Parley has read it.
+const ORDER_TITLE = 'Sell 1,344.08 USDT · Buyer (demo)';
+const ORDER = `#room-list button[data-title="${ORDER_TITLE}"]`;
 const BOT = '#room-list button[data-title="Ava Trader"]';
 
 async function openRoom(session, css, title) {
@@ -30,7 +32,7 @@ test('a draft stays in its room: not carried to another room, marked, and kept a
 
   let session = await openSession(app, ['--profile', profile]);
   try {
-    await openRoom(session, ORDER, 'Order 1138745987');
+    await openRoom(session, ORDER, ORDER_TITLE);
     await session.type((await session.findAll('#composer-input'))[0], payment);
     await openRoom(session, BOT, 'Ava Trader');
     assert.equal(await composerText(session), '', 'the bot conversation opens with its own, empty, composer');
@@ -39,7 +41,7 @@ test('a draft stays in its room: not carried to another room, marked, and kept a
     assert.equal((await session.findAll('#timeline article.message.own')).length, ownBefore, 'Enter sent nothing to the bot conversation');
     await session.waitFor('the order chat marked as having a draft', async () => (await session.findAll(`${ORDER} .draft-mark`)).length === 1);
     writeFileSync(join(artifacts, 'draft-marked.png'), await session.screenshot());
-    await openRoom(session, ORDER, 'Order 1138745987');
+    await openRoom(session, ORDER, ORDER_TITLE);
     assert.equal(await composerText(session), payment, 'the draft is back in its room');
   } finally {
     await session.close();
@@ -49,7 +51,7 @@ test('a draft stays in its room: not carried to another room, marked, and kept a
   try {
     await openRoom(session, BOT, 'Ava Trader');
     await session.waitFor('the draft mark after a restart', async () => (await session.findAll(`${ORDER} .draft-mark`)).length === 1);
-    await openRoom(session, ORDER, 'Order 1138745987');
+    await openRoom(session, ORDER, ORDER_TITLE);
     assert.equal(await composerText(session), payment, 'the draft survived the restart');
   } finally {
     await session.close();

@@ -23,6 +23,15 @@ impl Engine {
         Ok(self.notification_prefs())
     }
 
+    /// Puts something the desktop shell noticed (an order about to time out) into the
+    /// notifications panel.
+    pub fn record_alert(&self, account: &AccountId, alert: crate::live::Alert) {
+        self.publish(crate::event::Event::Alert {
+            account: account.clone(),
+            alert,
+        });
+    }
+
     /// Puts a message that was shown as a desktop notification into the notifications panel,
     /// with the words the notification used, so the entry opens the message later.
     pub fn record_notified(

@@ -4,12 +4,12 @@
 
 use super::OrderDetails;
 use crate::account_id::AccountId;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// What is known of one order chat's order.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrderEntry {
     pub account: AccountId,
     pub room: String,
@@ -27,7 +27,7 @@ pub struct OrderEntry {
 
 /// Why an account's orders cannot be read at all (its API key lacks the permission, or it has
 /// no API key), for the settings screen.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unavailable {
     pub account: AccountId,
     pub reason: String,
@@ -84,13 +84,16 @@ impl OrderBook {
             .retain(|(a, room), _| a != account || keep.contains(room));
     }
 
-    /// Says (or, with `None`, unsays) why the account's orders cannot be read.
-    pub fn set_unavailable(&self, account: &AccountId, reason: Option<String>) {
+    /// Says (or, with `None`, unsays) why the account's orders cannot be read; whether that
+    /// changed what was said.
+    pub fn set_unavailable(&self, account: &AccountId, reason: Option<String>) -> bool {
         let mut entries = self.lock();
         match reason {
-            Some(reason) => entries.unavailable.insert(account.clone(), reason),
-            None => entries.unavailable.remove(account),
-        };
+            Some(reason) => {
+                entries.unavailable.insert(account.clone(), reason.clone()) != Some(reason)
+            }
+            None => entries.unavailable.remove(account).is_some(),
+        }
     }
 
     pub fn unavailable(&self, accounts: &[AccountId]) -> Vec<Unavailable> {

@@ -10,7 +10,9 @@ mod details;
 mod status;
 pub mod title;
 pub mod turn;
+mod view;
 
 pub use book::{OrderBook, OrderEntry, Unavailable};
 pub use details::{OrderDetails, Side};
 pub use status::OrderStatus;
+pub use view::OrderView;

@@ -3,7 +3,7 @@
 //! made-up clock and the Orders view, the notifications and the order panel agree.
 
 use super::{OrderDetails, OrderStatus, Side};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 /// A deadline this close is shown amber…
@@ -12,7 +12,7 @@ pub const SOON_MS: i64 = 5 * 60 * 1000;
 pub const URGENT_MS: i64 = 2 * 60 * 1000;
 
 /// Whose move the order waits for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Turn {
     /// The user must act: pay, release, or answer the counterparty's last message.
@@ -38,7 +38,7 @@ impl Turn {
 }
 
 /// What a deadline is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineKind {
     /// The buyer must have paid by then, or the order times out.
@@ -47,14 +47,14 @@ pub enum DeadlineKind {
     AppealOpens,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deadline {
     pub at_ms: i64,
     pub kind: DeadlineKind,
 }
 
 /// How a countdown is shown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Urgency {
     Calm,

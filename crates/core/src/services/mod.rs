@@ -158,6 +158,10 @@ pub struct StartContext<'a> {
     pub tuning: &'a Tuning,
     /// Spawns one connection's supervisor.
     pub spawn: &'a dyn Fn(Connection) -> SupervisorHandle,
+    /// The engine's events, for what runs beside the connections (MEXC's order watcher).
+    pub events: &'a tokio::sync::broadcast::Sender<crate::event::Event>,
+    /// The latest details of every order chat's order.
+    pub orders: &'a crate::orders::OrderBook,
 }
 
 /// An account's running connections and whatever runs beside them.

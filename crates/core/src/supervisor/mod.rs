@@ -61,6 +61,9 @@ pub struct Tuning {
     /// The window of a service's sending rate ([`Connection::messages_per_minute`]): a
     /// minute, shorter only in tests.
     pub rate_window: Duration,
+    /// How often a live P2P order is read again (MEXC API-key accounts); quartered near a
+    /// deadline.
+    pub order_refresh: Duration,
 }
 
 impl Default for Tuning {
@@ -77,6 +80,7 @@ impl Default for Tuning {
             price_coalesce: Duration::from_millis(250),
             pending_life: Duration::from_secs(180),
             rate_window: Duration::from_secs(60),
+            order_refresh: Duration::from_secs(60),
         }
     }
 }

@@ -37,6 +37,7 @@ pub fn fast_tuning() -> Tuning {
         price_coalesce: Duration::from_millis(100),
         pending_life: Duration::from_secs(180),
         rate_window: Duration::from_secs(60),
+        order_refresh: Duration::from_secs(60),
     }
 }
 

@@ -7,6 +7,7 @@ mod form;
 pub mod keeper;
 pub mod listen_key;
 pub mod order_detail;
+mod order_watch;
 pub mod orders;
 pub mod rest;
 mod settings;
@@ -46,9 +47,20 @@ pub fn connection(
     connection
 }
 
-impl Background for KeeperHandle {
+/// What runs beside an API-key account's sockets: the listenKey keeper and the order watcher.
+struct ApiKeyBackground {
+    keeper: KeeperHandle,
+    orders: Option<order_watch::OrderWatch>,
+}
+
+impl Background for ApiKeyBackground {
     fn stop(self: Box<Self>) -> BoxFuture<'static, ()> {
-        Box::pin(KeeperHandle::stop(*self))
+        Box::pin(async move {
+            if let Some(orders) = self.orders {
+                orders.stop().await;
+            }
+            self.keeper.stop().await;
+        })
     }
 }
 
@@ -149,9 +161,30 @@ impl Service for MexcSettings {
             slots.push(SlotUsers { slot, sockets });
         }
         let keeper: KeeperHandle = keeper::spawn(rest, slots, cx.tuning);
+        let watched: Vec<order_watch::WatchedChat> = self
+            .conversations
+            .iter()
+            .filter_map(|chat| {
+                Some(order_watch::WatchedChat {
+                    room: chat.room(),
+                    order_no: chat.order_no.clone()?,
+                })
+            })
+            .collect();
+        let orders = order_watch::spawn(
+            orders::rest_client(self, &secret).map_err(|e| e.to_string())?,
+            watched,
+            order_watch::WatchContext {
+                account: cx.account.clone(),
+                store: cx.store.clone(),
+                events: cx.events.clone(),
+                orders: cx.orders.clone(),
+                every: cx.tuning.order_refresh,
+            },
+        );
         Ok(Started {
             connections,
-            background: Some(Box::new(keeper)),
+            background: Some(Box::new(ApiKeyBackground { keeper, orders })),
         })
     }
 

@@ -5,7 +5,7 @@ use super::rest::{ApiCredentials, MexcRest};
 use super::{MexcAuth, MexcChat, MexcSettings};
 use crate::account_id::AccountId;
 use crate::engine::{Engine, EngineError, Field};
-use crate::orders::{OrderDetails, OrderEntry};
+use crate::orders::{OrderDetails, OrderEntry, OrderView, Unavailable};
 use crate::secret::Secret;
 
 /// The signed REST client of an API-key account.
@@ -188,3 +188,88 @@ impl Engine {
 /// Why a listenKey account has no order details.
 pub(crate) const NEEDS_API_KEY: &str =
     "order details need API-key mode and the key's \"P2P Account Read\" permission";
+
+impl Engine {
+    /// What is known of every order chat's order, for the page's snapshot.
+    pub fn order_views(&self) -> Vec<OrderView> {
+        let live = self.running_accounts();
+        self.orders
+            .entries(&live)
+            .into_iter()
+            .map(OrderView::from)
+            .collect()
+    }
+
+    /// The accounts whose orders cannot be read, and why.
+    pub fn orders_unavailable(&self) -> Vec<Unavailable> {
+        self.orders.unavailable(&self.running_accounts())
+    }
+
+    /// Reads an order chat's order now (the order panel's Refresh) and records it.
+    pub async fn refresh_order(
+        &self,
+        id: &AccountId,
+        room: &str,
+    ) -> Result<OrderView, EngineError> {
+        let (rest, order_no) = self.order_reader(id, room)?;
+        let cx = super::order_watch::WatchContext {
+            account: id.clone(),
+            store: self.store.clone(),
+            events: self.events_sender(),
+            orders: self.orders.clone(),
+            every: std::time::Duration::ZERO,
+        };
+        // A failure is recorded on the order itself, which is what the panel shows.
+        let _ = super::order_watch::read_order(&rest, &cx, room, &order_no).await;
+        self.orders
+            .get(id, room)
+            .map(OrderView::from)
+            .ok_or_else(|| EngineError::UnknownRoom(room.to_owned()))
+    }
+
+    /// The account's orders that are still live, as the exchange lists them (newest first),
+    /// to pick chats from.
+    pub async fn open_orders(&self, id: &AccountId) -> Result<Vec<OrderDetails>, EngineError> {
+        let account = self.running_account(id)?;
+        let settings = account
+            .settings
+            .mexc()
+            .filter(|s| s.auth == MexcAuth::ApiKey)
+            .ok_or_else(|| EngineError::Invalid(NEEDS_API_KEY.into()))?;
+        let rest = rest_client(settings, &self.secret_of(&account)?)?;
+        let orders = rest.recent_orders(50).await.map_err(|e| {
+            if e.status() == Some(403) || e.refusal().and_then(|r| r.code) == Some(700007) {
+                EngineError::Invalid(super::order_watch::NO_PERMISSION.into())
+            } else {
+                EngineError::from(e)
+            }
+        })?;
+        Ok(orders.into_iter().filter(|o| o.status.is_live()).collect())
+    }
+
+    /// The signed client and the order number of an order chat of an API-key account.
+    fn order_reader(&self, id: &AccountId, room: &str) -> Result<(MexcRest, String), EngineError> {
+        let account = self.running_account(id)?;
+        let settings = account
+            .settings
+            .mexc()
+            .ok_or_else(|| EngineError::UnknownRoom(room.to_owned()))?;
+        let order_no = settings
+            .conversations
+            .iter()
+            .find(|c| c.room() == room)
+            .ok_or_else(|| EngineError::UnknownRoom(room.to_owned()))?
+            .order_no
+            .clone()
+            .ok_or_else(|| {
+                EngineError::Invalid(
+                    "this chat was opened by conversation id: Parley does not know its order number"
+                        .into(),
+                )
+            })?;
+        if settings.auth != MexcAuth::ApiKey {
+            return Err(EngineError::Invalid(NEEDS_API_KEY.into()));
+        }
+        Ok((rest_client(settings, &self.secret_of(&account)?)?, order_no))
+    }
+}
