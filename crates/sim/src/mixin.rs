@@ -15,6 +15,7 @@ mod blaze;
 mod gzip;
 mod jwt;
 mod rest;
+mod uploads;
 
 pub use jwt::PublicKey;
 
@@ -119,6 +120,12 @@ struct Data {
     tokens: VecDeque<String>,
     files: HashMap<String, (&'static str, Vec<u8>)>,
     attachments: HashMap<String, String>,
+    /// Attachments created by `POST /attachments` whose bytes have not arrived yet.
+    uploads: HashSet<String>,
+    /// Uploads to refuse at the storage step (HTTP 500), counted down.
+    failing_uploads: u32,
+    /// Every upload the storage took, as (attachment id, bytes), in order.
+    uploaded: Vec<(String, Vec<u8>)>,
     stickers: HashMap<String, String>,
     /// Errors to answer the next request of an action with.
     inject: HashMap<String, VecDeque<i64>>,
@@ -475,6 +482,16 @@ impl MixinSim {
         data.files.insert(id.clone(), (mime, bytes));
         data.attachments.insert(id.clone(), id.clone());
         id
+    }
+
+    /// The next `n` uploads fail at the storage step (HTTP 500).
+    pub fn fail_uploads(&self, n: u32) {
+        lock(&self.state.data).failing_uploads = n;
+    }
+
+    /// Every upload the storage took, as (attachment id, bytes), in order.
+    pub fn uploaded(&self) -> Vec<(String, Vec<u8>)> {
+        lock(&self.state.data).uploaded.clone()
     }
 
     /// Forgets an attachment: `GET /attachments/:id` answers 404 (expired).

@@ -1,5 +1,5 @@
 //! The REST API a bot's chat uses: `/me`, `/users/:id`, `/conversations` (get, create),
-//! `/acknowledgements`, `/attachments/:id`, `/stickers/:id`, and `/files/:id` standing in for
+//! `/acknowledgements`, `/attachments` (create) and `/attachments/:id`, `/uploads/:id` the upload target, `/stickers/:id`, and `/files/:id` standing in for
 //! the attachment storage. Every call but `/files` needs a valid token for exactly this request;
 //! errors come back as HTTP 202 with an `error` body, and `X-Request-Id` is echoed.
 
@@ -46,6 +46,9 @@ async fn handle(
             Some((mime, bytes)) => ([("content-type", *mime)], bytes.clone()).into_response(),
             None => StatusCode::NOT_FOUND.into_response(),
         };
+    }
+    if let Some(upload) = path.strip_prefix("/uploads/") {
+        return super::uploads::receive(&state, &method, upload, &headers, body);
     }
     let request_id = headers
         .get("x-request-id")
@@ -149,6 +152,16 @@ async fn handle(
             ),
             None => error(&request_id, 404, "The attachment was not found."),
         },
+        ("POST", ["attachments"]) => {
+            let id = uuid::Uuid::new_v4().to_string();
+            data.uploads.insert(id.clone());
+            answer(
+                &request_id,
+                json!({"data": {"type": "attachment", "attachment_id": id,
+                "upload_url": format!("{api_base}/uploads/{id}"),
+                "view_url": format!("{api_base}/files/{id}")}}),
+            )
+        }
         ("GET", ["stickers", id]) => match data.stickers.get(*id) {
             Some(url) => answer(
                 &request_id,

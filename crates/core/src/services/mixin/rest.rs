@@ -52,6 +52,18 @@ pub struct Participant {
     pub user_id: String,
 }
 
+/// An attachment `POST /attachments` created: where to upload its bytes, and its id to send.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct NewAttachment {
+    pub attachment_id: String,
+    pub upload_url: String,
+    #[serde(default)]
+    pub view_url: String,
+}
+
+/// An upload may take long (a video over a slow line); the answer is still small.
+const UPLOAD_TIMEOUT: Duration = Duration::from_secs(600);
+
 #[derive(Deserialize)]
 struct Envelope {
     #[serde(default)]
@@ -132,6 +144,51 @@ impl MixinRest {
             )
             .await?;
         web_url(&value, "view_url")
+    }
+
+    /// Creates an attachment to upload into (PROTOCOLS.md §1.12); its `upload_url` is signed
+    /// by the storage, not by us, and expires.
+    pub async fn create_attachment(&self) -> Result<NewAttachment, RestError> {
+        let created: NewAttachment = self
+            .call("POST", "/attachments", Some(serde_json::json!({})))
+            .await?;
+        web_url(
+            &serde_json::json!({"upload_url": created.upload_url}),
+            "upload_url",
+        )?;
+        segment(&created.attachment_id)?;
+        Ok(created)
+    }
+
+    /// Puts the bytes at the storage address with the headers Mixin's SDKs send
+    /// (`application/octet-stream`, `x-amz-acl: public-read`); no bearer token goes there.
+    pub async fn upload(
+        &self,
+        attachment: &NewAttachment,
+        bytes: Vec<u8>,
+    ) -> Result<(), RestError> {
+        let url = url::Url::parse(&attachment.upload_url)
+            .map_err(|e| self.core.malformed(format!("the upload address: {e}")))?;
+        let request = self
+            .core
+            .request(reqwest::Method::PUT, url)
+            .timeout(UPLOAD_TIMEOUT)
+            .header("Content-Type", "application/octet-stream")
+            .header("x-amz-acl", "public-read")
+            .header("Content-Length", bytes.len())
+            .body(bytes);
+        let answer = self.core.send(request).await?;
+        if answer.is_success() {
+            return Ok(());
+        }
+        Err(self.core.refused(Refusal {
+            status: Some(answer.status),
+            message: format!(
+                "the attachment storage refused the upload (HTTP {})",
+                answer.status
+            ),
+            ..Refusal::default()
+        }))
     }
 
     /// The image of a sticker.
