@@ -12,6 +12,7 @@ fn main() {
         "search_messages",
         "send_message",
         "retry_message",
+        "delete_message",
         "mark_read",
         "mark_read_up_to",
         "clear_alerts",

@@ -401,6 +401,25 @@ impl Engine {
         Ok(())
     }
 
+    /// Deletes a failed message of the user's (never sent); any other message is refused.
+    pub async fn delete_failed(&self, local_id: i64) -> Result<(), EngineError> {
+        let Some(message) = self
+            .store
+            .run(move |c| messages::delete_failed(c, local_id))
+            .await?
+        else {
+            return Err(EngineError::Invalid(
+                "only a message of yours that failed to send can be deleted".into(),
+            ));
+        };
+        self.publish(Event::Deleted {
+            account: message.account,
+            room: message.room,
+            local_id,
+        });
+        Ok(())
+    }
+
     pub fn reconnect_now(&self, account: &AccountId) -> Result<(), EngineError> {
         self.running_account(account)?;
         self.command(account, Command::RetryNow);

@@ -24,6 +24,12 @@ pub enum Event {
     Sent(StoredMessage),
     /// A message the user wrote could not be sent.
     Failed(StoredMessage),
+    /// A failed message of the user's was deleted.
+    Deleted {
+        account: AccountId,
+        room: String,
+        local_id: i64,
+    },
     /// How many people are in a room, when the service says.
     Presence {
         account: AccountId,

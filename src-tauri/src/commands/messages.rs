@@ -59,6 +59,12 @@ pub async fn send_message(
     })
 }
 
+/// Deletes a failed message of the user's.
+#[tauri::command]
+pub async fn delete_message(state: State<'_, AppState>, local_id: i64) -> CommandResult<()> {
+    Ok(state.engine.delete_failed(local_id).await?)
+}
+
 #[tauri::command]
 pub async fn retry_message(state: State<'_, AppState>, local_id: i64) -> CommandResult<()> {
     Ok(state.engine.retry(local_id).await?)

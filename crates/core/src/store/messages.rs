@@ -387,6 +387,25 @@ pub fn retry(conn: &Connection, local_id: i64) -> Result<Option<StoredMessage>, 
     get(conn, local_id)
 }
 
+/// Deletes one of the user's own messages that failed (the context menu's *Delete*): it was
+/// never sent, so nothing else refers to it. `None` for any other message, which stays.
+pub fn delete_failed(
+    conn: &Connection,
+    local_id: i64,
+) -> Result<Option<StoredMessage>, StoreError> {
+    let Some(m) = get(conn, local_id)? else {
+        return Ok(None);
+    };
+    if !m.own || m.state != DeliveryState::Failed {
+        return Ok(None);
+    }
+    conn.prepare_cached("DELETE FROM outbox WHERE local_id = ?1")?
+        .execute([local_id])?;
+    conn.prepare_cached("DELETE FROM messages WHERE local_id = ?1")?
+        .execute([local_id])?;
+    Ok(Some(m))
+}
+
 /// Forgets everything stored for an account.
 pub fn delete_account(conn: &Connection, account: &AccountId) -> Result<(), StoreError> {
     conn.execute("DELETE FROM outbox WHERE account_id = ?1", [&account.0])?;

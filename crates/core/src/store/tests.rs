@@ -242,6 +242,58 @@ async fn unread_counts_messages_from_others_until_read() {
     assert_eq!(store.run(rooms::list).await.unwrap()[0].unread, 0);
 }
 
+/// Issue 21: a failed own message can be deleted; a sent one, or someone else's, cannot.
+#[tokio::test]
+async fn only_a_failed_own_message_can_be_deleted() {
+    let store = Store::open_in_memory().unwrap();
+    ingest(&store, incoming(Some("1"), "ann", false, "theirs")).await;
+    let theirs = store
+        .run(|c| crate::store::messages::history(c, &account(), "public", None, 10))
+        .await
+        .unwrap()[0]
+        .local_id;
+    assert!(store
+        .run(move |c| crate::store::messages::delete_failed(c, theirs))
+        .await
+        .unwrap()
+        .is_none());
+    let draft = crate::message::Draft::text("mine");
+    let own = store
+        .run(move |c| {
+            crate::store::messages::insert_own_draft(c, &account(), "public", "me", &draft, None, 1)
+        })
+        .await
+        .unwrap();
+    let id = own.local_id;
+    assert!(
+        store
+            .run(move |c| crate::store::messages::delete_failed(c, id))
+            .await
+            .unwrap()
+            .is_none(),
+        "a pending message stays"
+    );
+    store
+        .run(move |c| crate::store::messages::mark_failed(c, id, "refused"))
+        .await
+        .unwrap();
+    let deleted = store
+        .run(move |c| crate::store::messages::delete_failed(c, id))
+        .await
+        .unwrap();
+    assert_eq!(deleted.map(|m| m.text), Some("mine".into()));
+    let left = store
+        .run(|c| crate::store::messages::history(c, &account(), "public", None, 10))
+        .await
+        .unwrap();
+    assert_eq!(left.len(), 1, "only theirs is left");
+    assert!(store
+        .run(|c| crate::store::outbox::pending(c, &account(), None))
+        .await
+        .unwrap()
+        .is_empty());
+}
+
 /// Issue 21: unread falls as messages are seen (up to one), never back up for an older one,
 /// and the room says where the user stopped reading.
 #[tokio::test]
