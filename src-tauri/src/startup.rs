@@ -36,6 +36,8 @@ pub struct AppState {
     pub keyring_missing: Option<(String, Arc<ConsentStore>)>,
     /// Whether closing the window hides it to the tray (a tray exists and the user wants it).
     pub has_tray: std::sync::atomic::AtomicBool,
+    /// Where files the user sends wait for their upload.
+    pub outbox_dir: std::path::PathBuf,
 }
 
 /// What start-up can do before the single-instance check, with no effect outside this process:
@@ -218,6 +220,7 @@ pub async fn start(prepared: Prepared, force_demo: bool) -> Started {
         badge_dirty: Default::default(),
         has_tray: Default::default(),
         page: Mutex::new(None),
+        outbox_dir: profile.outbox_dir.clone(),
     };
     Started {
         state,

@@ -48,6 +48,16 @@ pub trait Companion: Send + Sync {
         None
     }
 
+    /// Uploads the file of `message` where the service wants files uploaded before the message
+    /// names them (Mixin's attachments), and returns its media with the service's id; `None`
+    /// when there is nothing to upload (no file, or uploaded already).
+    fn upload<'a>(
+        &'a self,
+        _message: &'a Outgoing,
+    ) -> Option<BoxFuture<'a, Result<crate::message::Media, DeliveryError>>> {
+        None
+    }
+
     /// Asks the server whether the credentials are still good after the socket said they are
     /// not: `Err(reason)` only when it confirms the refusal (Mixin checks `GET /me`).
     fn verify_credentials(&self) -> BoxFuture<'_, Result<(), String>> {

@@ -347,7 +347,7 @@ impl Engine {
         draft: Draft,
     ) -> Result<StoredMessage, EngineError> {
         let settings = self.running_account(account)?.settings;
-        services::codec_for_room(&settings, room)
+        let checked = services::codec_for_room(&settings, room)
             .ok_or_else(|| EngineError::UnknownRoom(room.to_owned()))?
             .encode(
                 &Outgoing {
@@ -360,7 +360,14 @@ impl Engine {
                     quote_id: draft.quote_id.clone(),
                 },
                 &mut crate::codec::Env::fixed(crate::timestamp::now_ms()),
-            )?;
+            );
+        match checked {
+            Ok(_) => {}
+            // A file to upload first: the connection uploads it before it sends the message.
+            Err(crate::codec::CodecError::NotReady(_))
+                if draft.media.as_ref().is_some_and(|m| m.local_path.is_some()) => {}
+            Err(e) => return Err(e.into()),
+        }
         let (owner, room_id) = (account.clone(), room.to_owned());
         let sender = settings.service().own_sender_id();
         let client_id = settings.service().client_message_id();
@@ -382,6 +389,42 @@ impl Engine {
         self.publish(Event::Message(stored.clone()));
         self.command(account, Command::Flush);
         Ok(stored)
+    }
+
+    /// Sends a file from this computer (services that take uploads: Mixin). The file is checked
+    /// and described (a photo's size and thumbnail) before anything is stored, copied into
+    /// `keep_in` (the profile's outbox folder) so it survives a restart until uploaded, and
+    /// then sent as any message: pending, uploaded once by the connection, retried as text is.
+    pub async fn send_file(
+        &self,
+        account: &AccountId,
+        room: &str,
+        file: crate::media::outgoing::FileToSend,
+        keep_in: &std::path::Path,
+    ) -> Result<StoredMessage, EngineError> {
+        let settings = self.running_account(account)?.settings;
+        if !settings.service().capabilities().file_upload {
+            return Err(EngineError::Invalid(format!(
+                "{} takes no files from this computer",
+                settings.service().name()
+            )));
+        }
+        let keep_in = keep_in.to_owned();
+        let (kind, media) = tokio::task::spawn_blocking(move || file.keep(&keep_in))
+            .await
+            .map_err(|e| EngineError::Invalid(format!("the file could not be prepared: {e}")))?
+            .map_err(|e| EngineError::Invalid(e.to_string()))?;
+        self.send(
+            account,
+            room,
+            Draft {
+                kind: kind.0,
+                text: kind.1,
+                media: Some(media),
+                quote_id: None,
+            },
+        )
+        .await
     }
 
     /// Puts a failed message back in the outbox.

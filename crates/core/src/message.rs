@@ -154,6 +154,13 @@ pub struct Media {
     pub width: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub height: Option<u32>,
+    /// The service's id of the uploaded file (Mixin's `attachment_id`), once uploaded: a resend
+    /// sends the same file, never uploads it twice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_id: Option<String>,
+    /// A file the user sends, kept in the profile until it is uploaded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_path: Option<String>,
 }
 
 /// An avatar address worth keeping: http(s) only, of a sane length.

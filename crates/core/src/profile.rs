@@ -10,6 +10,8 @@ pub struct Profile {
     pub logs_dir: PathBuf,
     /// Media fetched for the page, content-addressed (see [`crate::media`]).
     pub media_dir: PathBuf,
+    /// Files the user sends, kept until they are uploaded (see [`crate::media::outgoing`]).
+    pub outbox_dir: PathBuf,
     /// Keeps this profile's keyring entries apart from other profiles'.
     pub keyring_namespace: String,
 }
@@ -23,6 +25,7 @@ impl Profile {
             store_file: dir.join("parley.sqlite3"),
             logs_dir: dir.join("logs"),
             media_dir: dir.join("media"),
+            outbox_dir: dir.join("outbox"),
             keyring_namespace: format!("profile:{}", dir.display()),
         }
     }
@@ -44,6 +47,7 @@ impl Profile {
             media_dir: dirs::cache_dir()
                 .unwrap_or_else(|| home.join(".cache"))
                 .join("parley/media"),
+            outbox_dir: data.join("outbox"),
             keyring_namespace: "default".into(),
         }
     }

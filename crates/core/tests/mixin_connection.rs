@@ -745,3 +745,120 @@ async fn a_quote_reply_carries_quote_message_id_on_every_send_and_keeps_its_text
         .await;
     assert!(matches!(elsewhere, Err(EngineError::Invalid(_))));
 }
+
+/// A small PNG, `width`×`height`.
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_pixel(width, height, image::Rgb([20, 120, 60]));
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(image)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+/// Issue 24: a bot sends a photo and a file. Each is uploaded once through the attachment API
+/// (a storage failure is retried without a second message or a second upload), and the message
+/// names the attachment with the payload fields the apps read.
+#[tokio::test]
+async fn a_photo_and_a_file_are_uploaded_once_and_sent_by_attachment_id() {
+    use parley_core::media::outgoing::{FileToSend, SendAs};
+    let w = world(MixinConfig::default()).await;
+    w.sim.user_says(&w.bot, &w.ava, "send me the proof");
+    let engine = engine(Store::open_in_memory().unwrap());
+    let mut events = Events(engine.subscribe());
+    let account = add(&engine, &w, &w.keystore).await;
+    events.expect_open().await;
+    let room = conversation(&w);
+    let outbox = tempfile::tempdir().unwrap();
+
+    let photo = png(640, 480);
+    w.sim.fail_uploads(1);
+    let pending = engine
+        .send_file(
+            &account,
+            &room,
+            FileToSend {
+                bytes: photo.clone(),
+                name: "/home/me/proof.png".into(),
+                send_as: SendAs::Photo,
+                caption: "Payment proof".into(),
+            },
+            outbox.path(),
+        )
+        .await
+        .expect("the photo is accepted");
+    assert_eq!(pending.kind, MessageKind::Image);
+    assert_eq!(pending.state, DeliveryState::Pending);
+    let sent = events
+        .expect(
+            "the photo to be sent after the storage hiccup",
+            |e| match e {
+                Event::Sent(m) if m.local_id == pending.local_id => Some(m.clone()),
+                Event::Failed(m) if m.local_id == pending.local_id => {
+                    panic!("failed: {:?}", m.error)
+                }
+                _ => None,
+            },
+        )
+        .await;
+    let uploaded = w.sim.uploaded();
+    assert_eq!(uploaded.len(), 1, "one upload landed");
+    assert_eq!(uploaded[0].1, photo, "the photo as it is, not re-encoded");
+    let on_server = w.sim.sent_by(&w.bot);
+    assert_eq!(on_server.len(), 1, "one message");
+    assert_eq!(on_server[0].category, "PLAIN_IMAGE");
+    assert_eq!(Some(on_server[0].message_id.clone()), pending.service_id);
+    let payload: serde_json::Value = serde_json::from_str(&on_server[0].text).unwrap();
+    assert_eq!(payload["attachment_id"], uploaded[0].0);
+    assert_eq!(payload["mime_type"], "image/png");
+    assert_eq!(
+        (payload["width"].as_u64(), payload["height"].as_u64()),
+        (Some(640), Some(480))
+    );
+    assert_eq!(payload["size"].as_u64(), Some(photo.len() as u64));
+    assert_eq!(payload["caption"], "Payment proof");
+    assert!(payload["thumbnail"].as_str().is_some_and(|t| t.len() > 100));
+    let media = sent.media.expect("media kept");
+    assert_eq!(media.attachment_id.as_deref(), Some(uploaded[0].0.as_str()));
+
+    let pdf = b"%PDF-1.4 statement".to_vec();
+    let file = engine
+        .send_file(
+            &account,
+            &room,
+            FileToSend {
+                bytes: pdf.clone(),
+                name: "statement.pdf".into(),
+                send_as: SendAs::File,
+                caption: String::new(),
+            },
+            outbox.path(),
+        )
+        .await
+        .unwrap();
+    eventually("the file message", || w.sim.sent_by(&w.bot).len() == 2).await;
+    let data = &w.sim.sent_by(&w.bot)[1];
+    assert_eq!(data.category, "PLAIN_DATA");
+    let payload: serde_json::Value = serde_json::from_str(&data.text).unwrap();
+    assert_eq!(payload["name"], "statement.pdf");
+    assert_eq!(payload["mime_type"], "application/pdf");
+    assert_eq!(payload["size"].as_u64(), Some(pdf.len() as u64));
+    assert_eq!(w.sim.uploaded().len(), 2);
+    assert_eq!(file.kind, MessageKind::File);
+
+    let refused = engine
+        .send_file(
+            &account,
+            &room,
+            FileToSend {
+                bytes: Vec::new(),
+                name: "empty.txt".into(),
+                send_as: SendAs::File,
+                caption: String::new(),
+            },
+            outbox.path(),
+        )
+        .await
+        .unwrap_err();
+    assert!(refused.to_string().contains("empty"), "{refused}");
+}

@@ -3,6 +3,7 @@
 use crate::error::{CommandError, CommandResult};
 use crate::models::{self, AccountArg, Attachment, RoomArg};
 use crate::startup::AppState;
+use parley_core::media::outgoing::{FileToSend, SendAs};
 use parley_core::message::StoredMessage;
 use tauri::State;
 
@@ -95,4 +96,48 @@ pub async fn mark_read_up_to(
         .await?;
     state.badge_dirty.notify_one();
     Ok(())
+}
+
+/// Sends a file from this computer (services that take uploads). The page sends the bytes as
+/// the request's body (no JSON, no base64: a photo of megabytes stays one copy) and names the
+/// rest in headers, percent-encoded: `x-account`, `x-room`, `x-name`, `x-send-as` (`photo` or
+/// `file`) and `x-caption`.
+#[tauri::command]
+pub async fn send_file(
+    state: State<'_, AppState>,
+    request: tauri::ipc::Request<'_>,
+) -> CommandResult<StoredMessage> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(CommandError::invalid("the file's bytes are missing"));
+    };
+    let header = |name: &str| -> CommandResult<String> {
+        let raw = request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        percent_encoding::percent_decode_str(raw)
+            .decode_utf8()
+            .map(|s| s.into_owned())
+            .map_err(|_| CommandError::invalid(format!("{name} is not UTF-8")))
+    };
+    let account: AccountArg =
+        serde_json::from_value(serde_json::Value::String(header("x-account")?))
+            .map_err(|e| CommandError::invalid(e.to_string()))?;
+    let room: RoomArg = serde_json::from_value(serde_json::Value::String(header("x-room")?))
+        .map_err(|e| CommandError::invalid(e.to_string()))?;
+    let send_as = match header("x-send-as")?.as_str() {
+        "file" => SendAs::File,
+        _ => SendAs::Photo,
+    };
+    let file = FileToSend {
+        bytes: bytes.clone(),
+        name: header("x-name")?,
+        send_as,
+        caption: header("x-caption")?,
+    };
+    Ok(state
+        .engine
+        .send_file(&account, &room, file, &state.outbox_dir)
+        .await?)
 }

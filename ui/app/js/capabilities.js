@@ -9,13 +9,14 @@ export const NO_CAPABILITIES = Object.freeze({
   ticker: false,
   typing: false,
   media_by_url: false,
+  file_upload: false,
   server_history: false,
   max_message_bytes: null,
   messages_per_minute: null,
   trouble_after_attempts: null,
 });
 
-const FLAGS = ['directory', 'members', 'ticker', 'typing', 'media_by_url', 'server_history'];
+const FLAGS = ['directory', 'members', 'ticker', 'typing', 'media_by_url', 'file_upload', 'server_history'];
 const LIMITS = ['max_message_bytes', 'messages_per_minute', 'trouble_after_attempts'];
 /** The backend's object -> the checked copy (read on every drawn batch). */
 const checked = new WeakMap();

@@ -28,7 +28,7 @@ export function nextFrame() {
 export const XSS = '<img src=x onerror=alert(1)>';
 
 const NOTHING = {
-  directory: false, members: false, ticker: false, typing: false, media_by_url: false, server_history: false,
+  directory: false, members: false, ticker: false, typing: false, media_by_url: false, file_upload: false, server_history: false,
   max_message_bytes: null, messages_per_minute: null, trouble_after_attempts: null,
 };
 
@@ -40,7 +40,7 @@ export const CAPABILITIES = {
     ...NOTHING, directory: true, members: true, ticker: true, typing: true, server_history: true,
     max_message_bytes: 65408, messages_per_minute: 100, trouble_after_attempts: 5,
   },
-  mixin: { ...NOTHING, max_message_bytes: 65536 },
+  mixin: { ...NOTHING, file_upload: true, max_message_bytes: 65536 },
 };
 
 /** Parley's own previews load from its media scheme; any other image was injected. */

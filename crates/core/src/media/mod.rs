@@ -6,6 +6,7 @@
 
 mod cache;
 mod eviction;
+pub mod outgoing;
 mod reach;
 mod sniff;
 

@@ -122,6 +122,8 @@ pub struct Capabilities {
     pub typing: bool,
     /// Images, videos and files can be sent by their address.
     pub media_by_url: bool,
+    /// Files can be sent from this computer (uploaded to the service: Mixin's attachments).
+    pub file_upload: bool,
     /// Older history than what is stored can be read from the server.
     pub server_history: bool,
     /// The longest text the service takes, checked by the composer before sending.
@@ -322,12 +324,13 @@ mod tests {
 
     /// The names the page reads (`ui/app/js/capabilities.js`); a capability added on one side
     /// only would be ignored or always false.
-    const READ_BY_THE_PAGE: [&str; 9] = [
+    const READ_BY_THE_PAGE: [&str; 10] = [
         "directory",
         "members",
         "ticker",
         "typing",
         "media_by_url",
+        "file_upload",
         "server_history",
         "max_message_bytes",
         "messages_per_minute",

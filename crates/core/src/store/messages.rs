@@ -387,6 +387,17 @@ pub fn retry(conn: &Connection, local_id: i64) -> Result<Option<StoredMessage>, 
     get(conn, local_id)
 }
 
+/// Records the media of a message being sent (its file uploaded: the service's id), so a
+/// resend names the same upload.
+pub fn set_media(conn: &Connection, local_id: i64, media: &Media) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE messages SET media = ?2 WHERE local_id = ?1")?
+        .execute(rusqlite::params![
+            local_id,
+            media_json(&Some(media.clone()))
+        ])?;
+    Ok(())
+}
+
 /// Deletes one of the user's own messages that failed (the context menu's *Delete*): it was
 /// never sent, so nothing else refers to it. `None` for any other message, which stays.
 pub fn delete_failed(

@@ -584,7 +584,7 @@ impl Supervisor {
         // What left the outbox by another path must not wake this connection at its life's end.
         let ids: Vec<i64> = pending.iter().map(|item| item.local_id).collect();
         self.in_flight.keep_only(&ids);
-        for item in pending {
+        for mut item in pending {
             // A message no answer came for within its life fails with the reason (and Retry),
             // rather than staying "Sending…" for ever.
             if let Some(reason) = self.in_flight.expired(item.local_id, Instant::now()) {
@@ -608,6 +608,46 @@ impl Supervisor {
                     let margin = self.tuning.rate_window / 20;
                     self.in_flight.flush_at(Instant::now() + wait + margin);
                     return Ok(());
+                }
+            }
+            // A file is uploaded once, before the message that names it; its id is stored
+            // with the message so a resend sends the same file.
+            let companion = self.companion.clone();
+            let uploaded = match companion.as_ref().and_then(|c| c.upload(&item)) {
+                Some(upload) => {
+                    self.in_flight.tried_at(item.local_id, Instant::now());
+                    Some(upload.await)
+                }
+                None => None,
+            };
+            if let Some(uploaded) = uploaded {
+                match uploaded {
+                    Ok(media) => {
+                        let (id, stored) = (item.local_id, media.clone());
+                        if let Err(e) = self
+                            .store
+                            .run(move |c| messages::set_media(c, id, &stored))
+                            .await
+                        {
+                            self.report(format!("cannot store the uploaded file's id: {e}"));
+                            return Ok(());
+                        }
+                        item.media = Some(media);
+                    }
+                    Err(e) if e.permanent => {
+                        self.fail(item.local_id, e.reason).await;
+                        continue;
+                    }
+                    Err(e) => {
+                        self.in_flight.deferred(
+                            item.local_id,
+                            &e.reason,
+                            e.retry_after,
+                            Instant::now(),
+                        );
+                        self.report(format!("could not send yet: {}", e.reason));
+                        return Ok(());
+                    }
                 }
             }
             if let Some(delivery) = self

@@ -284,12 +284,29 @@ impl Codec for MixinCodec {
     }
 
     fn encode(&mut self, message: &Outgoing, env: &mut Env) -> Result<Vec<OutFrame>, CodecError> {
-        if message.kind != MessageKind::Text {
-            return Err(CodecError::Refused(
-                "a Mixin bot replies with text only in this version".into(),
-            ));
-        }
-        if message.text.trim().is_empty() {
+        let (category, data) = match message.kind {
+            MessageKind::Text => ("PLAIN_TEXT", message.text.as_bytes().to_vec()),
+            MessageKind::Image | MessageKind::Video | MessageKind::Audio | MessageKind::File => {
+                let media = message
+                    .media
+                    .as_ref()
+                    .ok_or_else(|| CodecError::Refused("the message has no file".into()))?;
+                // Uploaded first (the connection's companion does it), then sent by its id.
+                let attachment = media
+                    .attachment_id
+                    .as_deref()
+                    .ok_or_else(|| CodecError::NotReady("the file is not uploaded yet".into()))?;
+                let (category, body) =
+                    category::outgoing_attachment(message.kind, media, attachment, &message.text);
+                (category, body.to_string().into_bytes())
+            }
+            _ => {
+                return Err(CodecError::Refused(
+                    "a Mixin bot sends text, images, videos, voice messages and files".into(),
+                ))
+            }
+        };
+        if message.kind == MessageKind::Text && message.text.trim().is_empty() {
             return Err(CodecError::Refused("the message is empty".into()));
         }
         if message.text.len() > MAX_TEXT_BYTES {
@@ -309,8 +326,8 @@ impl Codec for MixinCodec {
         let mut params = json!({
             "conversation_id": message.room,
             "message_id": message_id,
-            "category": "PLAIN_TEXT",
-            "data_base64": URL_SAFE_NO_PAD.encode(message.text.as_bytes()),
+            "category": category,
+            "data_base64": URL_SAFE_NO_PAD.encode(&data),
             "status": "SENT",
         });
         if let Some(quoted) = &message.quote_id {

@@ -5,7 +5,7 @@
 use crate::bounded::BoundedMap;
 use crate::codec::Outgoing;
 use crate::companion::{Companion, DeliveryError, Description};
-use crate::message::IncomingMessage;
+use crate::message::{IncomingMessage, Media};
 use crate::services::mixin::rest::MixinRest;
 use futures_util::future::BoxFuture;
 use std::sync::{Arc, Mutex};
@@ -103,6 +103,56 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Companion for MixinCompanion {
+    /// Uploads a file the bot sends: an attachment is created, the bytes go to its storage
+    /// address, and the message then names the attachment. Done once per message: the id is
+    /// stored with it, so a resend never uploads twice.
+    fn upload<'a>(
+        &'a self,
+        message: &'a Outgoing,
+    ) -> Option<BoxFuture<'a, Result<Media, DeliveryError>>> {
+        let media = message.media.as_ref()?;
+        if media.attachment_id.is_some() {
+            return None;
+        }
+        let path = media.local_path.clone()?;
+        Some(Box::pin(async move {
+            let failed = |reason: String, permanent: bool| DeliveryError {
+                reason,
+                permanent,
+                retry_after: None,
+            };
+            let bytes = tokio::fs::read(&path).await.map_err(|e| {
+                failed(
+                    format!("the file to send cannot be read any more: {e}"),
+                    true,
+                )
+            })?;
+            let rest_failed = |what: &str, e: crate::rest::RestError| DeliveryError {
+                reason: format!("{what}: {e}"),
+                permanent: e.is_permanent(),
+                retry_after: e.retry_after(),
+            };
+            let attachment = self
+                .rest
+                .create_attachment()
+                .await
+                .map_err(|e| rest_failed("Mixin did not create the attachment", e))?;
+            self.rest
+                .upload(&attachment, bytes)
+                .await
+                .map_err(|e| rest_failed("the upload failed", e))?;
+            Ok(Media {
+                url: format!(
+                    "{}{}",
+                    crate::services::mixin::codec::category::ATTACHMENT_PREFIX,
+                    attachment.attachment_id
+                ),
+                attachment_id: Some(attachment.attachment_id),
+                ..media.clone()
+            })
+        }))
+    }
+
     fn catch_up<'a>(
         &'a self,
         _room: Option<&'a str>,

@@ -62,6 +62,7 @@ impl Service for MixinSettings {
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             max_message_bytes: Some(codec::MAX_TEXT_BYTES),
+            file_upload: true,
             ..Capabilities::default()
         }
     }

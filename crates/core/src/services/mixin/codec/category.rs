@@ -304,3 +304,45 @@ fn snapshot(body: &Value) -> Rendered {
         .unwrap_or_default();
     Rendered::plain(MessageKind::System, format!("Transfer of {amount}{memo}"))
 }
+
+/// The category and `data` of a file the bot sends (PROTOCOLS.md §1.9): the uploaded
+/// attachment's id with what the message says about it, and the text as the caption.
+pub(crate) fn outgoing_attachment(
+    kind: MessageKind,
+    media: &Media,
+    attachment_id: &str,
+    caption: &str,
+) -> (&'static str, Value) {
+    let mut body = serde_json::json!({
+        "attachment_id": attachment_id,
+        "mime_type": media.mime.as_deref().unwrap_or("application/octet-stream"),
+        "size": media.size.unwrap_or(0),
+    });
+    let category = match kind {
+        MessageKind::Image => {
+            body["width"] = media.width.unwrap_or(0).into();
+            body["height"] = media.height.unwrap_or(0).into();
+            body["thumbnail"] = media.thumb_inline.clone().unwrap_or_default().into();
+            "PLAIN_IMAGE"
+        }
+        MessageKind::Video => {
+            body["width"] = media.width.unwrap_or(0).into();
+            body["height"] = media.height.unwrap_or(0).into();
+            body["duration"] = media.duration_ms.unwrap_or(0).into();
+            body["thumbnail"] = media.thumb_inline.clone().unwrap_or_default().into();
+            "PLAIN_VIDEO"
+        }
+        MessageKind::Audio => {
+            body["duration"] = media.duration_ms.unwrap_or(0).into();
+            "PLAIN_AUDIO"
+        }
+        _ => {
+            body["name"] = media.name.clone().unwrap_or_else(|| "file".into()).into();
+            "PLAIN_DATA"
+        }
+    };
+    if !caption.trim().is_empty() && matches!(kind, MessageKind::Image | MessageKind::Video) {
+        body["caption"] = caption.into();
+    }
+    (category, body)
+}

@@ -1,0 +1,239 @@
+//! A file the user sends (a Mixin bot's reply with a picture, a video, a voice note or any
+//! file): what it is by its bytes, and for a photo its size in pixels and a small thumbnail made
+//! here, as the service's message carries them. The file itself goes as it is: a photo is never
+//! re-encoded, only its thumbnail is made.
+
+use super::sniff;
+use crate::message::{Media, MessageKind};
+use base64::Engine as _;
+
+/// Largest file Parley sends (Mixin documents no limit; its apps refuse far smaller videos).
+pub const MAX_SEND_BYTES: u64 = 100 * 1024 * 1024;
+/// A thumbnail's longest edge, in pixels (Mixin's apps show a blurred preview this small).
+const THUMB_EDGE: u32 = 96;
+/// Images larger than this are sent as files: decoding them for a thumbnail would take too much
+/// memory.
+const MAX_DECODED_BYTES: u64 = 512 * 1024 * 1024;
+
+/// How the user chose to send a file: a photo (shown inline, with a thumbnail) or a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SendAs {
+    Photo,
+    File,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum OutgoingFileError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file is {} MB; Parley sends at most {} MB", .0 / (1024 * 1024), MAX_SEND_BYTES / (1024 * 1024))]
+    TooBig(u64),
+    #[error("the file could not be kept for sending: {0}")]
+    Storage(String),
+}
+
+/// A file the user chose to send, with the caption typed beside it.
+pub struct FileToSend {
+    pub bytes: Vec<u8>,
+    pub name: String,
+    pub send_as: SendAs,
+    pub caption: String,
+}
+
+impl FileToSend {
+    /// Describes the file and copies it into `dir` (created if needed) to wait for its upload:
+    /// the message's kind and caption, and its media pointing at the copy.
+    pub fn keep(
+        self,
+        dir: &std::path::Path,
+    ) -> Result<((MessageKind, String), Media), OutgoingFileError> {
+        let (kind, mut media) = describe(&self.bytes, &self.name, self.send_as)?;
+        std::fs::create_dir_all(dir).map_err(|e| OutgoingFileError::Storage(e.to_string()))?;
+        let extension = sniff(&self.bytes[..self.bytes.len().min(32)]).extension;
+        let path = dir.join(format!("{}.{extension}", uuid::Uuid::new_v4()));
+        std::fs::write(&path, &self.bytes)
+            .map_err(|e| OutgoingFileError::Storage(e.to_string()))?;
+        media.local_path = Some(path.display().to_string());
+        Ok(((kind, self.caption), media))
+    }
+}
+
+/// The kind of message `bytes` make and what the message says about them (no address yet: it
+/// is uploaded when the message goes).
+pub fn describe(
+    bytes: &[u8],
+    name: &str,
+    send_as: SendAs,
+) -> Result<(MessageKind, Media), OutgoingFileError> {
+    let size = bytes.len() as u64;
+    if size == 0 {
+        return Err(OutgoingFileError::Empty);
+    }
+    if size > MAX_SEND_BYTES {
+        return Err(OutgoingFileError::TooBig(size));
+    }
+    let sniffed = sniff(&bytes[..bytes.len().min(32)]);
+    let mut media = Media {
+        url: String::new(),
+        thumb_url: None,
+        thumb_inline: None,
+        mime: Some(sniffed.mime.to_owned()),
+        name: Some(clean_name(name, sniffed.extension)),
+        size: Some(size),
+        duration_ms: None,
+        width: None,
+        height: None,
+        attachment_id: None,
+        local_path: None,
+    };
+    if send_as == SendAs::File {
+        return Ok((MessageKind::File, media));
+    }
+    let kind = match sniffed.mime {
+        "image/png" | "image/jpeg" | "image/gif" | "image/webp" => match picture(bytes) {
+            Some((width, height, thumbnail)) => {
+                media.width = Some(width);
+                media.height = Some(height);
+                media.thumb_inline = Some(thumbnail);
+                MessageKind::Image
+            }
+            // Not decodable (or too large to decode): it still goes, as a file.
+            None => MessageKind::File,
+        },
+        "video/mp4" | "video/webm" | "video/quicktime" => MessageKind::Video,
+        // Mixin's voice messages are Ogg Opus; any other audio goes as a file.
+        "audio/ogg" if is_opus(bytes) => {
+            media.duration_ms = ogg_duration_ms(bytes);
+            MessageKind::Audio
+        }
+        _ => MessageKind::File,
+    };
+    Ok((kind, media))
+}
+
+/// A file name as sent: its last path part, without control characters, bounded; the sniffed
+/// extension when there is none.
+fn clean_name(name: &str, extension: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
+    let clean = clean.trim();
+    if clean.is_empty() {
+        format!("file.{extension}")
+    } else {
+        clean.to_owned()
+    }
+}
+
+/// Width, height and a base64 JPEG thumbnail, or `None` when the image cannot be decoded.
+fn picture(bytes: &[u8]) -> Option<(u32, u32, String)> {
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?;
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(MAX_DECODED_BYTES);
+    reader.limits(limits);
+    let decoded = reader.decode().ok()?;
+    let (width, height) = (decoded.width(), decoded.height());
+    let thumb = decoded.thumbnail(THUMB_EDGE, THUMB_EDGE).into_rgb8();
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 70)
+        .encode_image(&thumb)
+        .ok()?;
+    Some((
+        width,
+        height,
+        base64::engine::general_purpose::STANDARD.encode(jpeg),
+    ))
+}
+
+/// Whether an Ogg file carries Opus (its first packet is `OpusHead`).
+fn is_opus(bytes: &[u8]) -> bool {
+    bytes
+        .get(..64)
+        .is_some_and(|head| head.windows(8).any(|w| w == b"OpusHead"))
+}
+
+/// An Ogg Opus file's length: the last page's granule position at Opus's 48 kHz.
+fn ogg_duration_ms(bytes: &[u8]) -> Option<u64> {
+    // The last page starts within the last 64 KiB of any sane file.
+    let tail_from = bytes.len().saturating_sub(64 * 1024);
+    let tail = &bytes[tail_from..];
+    let last = tail.windows(4).rposition(|w| w == b"OggS")?;
+    let granule = tail.get(last + 6..last + 14)?;
+    let samples = u64::from_le_bytes(granule.try_into().ok()?);
+    (samples != u64::MAX).then(|| samples * 1000 / 48_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let image = image::RgbImage::from_pixel(width, height, image::Rgb([200, 30, 30]));
+        let mut out = Vec::new();
+        image::DynamicImage::ImageRgb8(image)
+            .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn a_photo_gets_its_size_and_a_small_thumbnail_and_is_not_re_encoded() {
+        let bytes = png(640, 480);
+        let (kind, media) = describe(&bytes, "/home/me/Pictures/proof.png", SendAs::Photo).unwrap();
+        assert_eq!(kind, MessageKind::Image);
+        assert_eq!((media.width, media.height), (Some(640), Some(480)));
+        assert_eq!(media.size, Some(bytes.len() as u64), "the file as it is");
+        assert_eq!(media.mime.as_deref(), Some("image/png"));
+        assert_eq!(media.name.as_deref(), Some("proof.png"));
+        let thumb = base64::engine::general_purpose::STANDARD
+            .decode(media.thumb_inline.unwrap())
+            .unwrap();
+        let small = image::load_from_memory(&thumb).unwrap();
+        assert_eq!((small.width(), small.height()), (96, 72));
+    }
+
+    #[test]
+    fn sent_as_a_file_or_undecodable_it_goes_as_a_file() {
+        let bytes = png(10, 10);
+        let (kind, media) = describe(&bytes, "a.png", SendAs::File).unwrap();
+        assert_eq!(kind, MessageKind::File);
+        assert!(media.thumb_inline.is_none());
+        let mut broken = bytes.clone();
+        broken.truncate(30);
+        assert_eq!(
+            describe(&broken, "broken.png", SendAs::Photo).unwrap().0,
+            MessageKind::File
+        );
+        let (kind, media) = describe(b"%PDF-1.7 invoice", "", SendAs::Photo).unwrap();
+        assert_eq!(kind, MessageKind::File);
+        assert_eq!(media.name.as_deref(), Some("file.pdf"));
+    }
+
+    #[test]
+    fn limits_are_checked_before_anything_is_sent() {
+        assert_eq!(
+            describe(b"", "x", SendAs::File),
+            Err(OutgoingFileError::Empty)
+        );
+        let big = vec![0u8; (MAX_SEND_BYTES + 1) as usize];
+        assert!(matches!(
+            describe(&big, "x", SendAs::File),
+            Err(OutgoingFileError::TooBig(_))
+        ));
+    }
+
+    #[test]
+    fn ogg_opus_is_a_voice_message_with_its_length() {
+        let mut ogg = b"OggS\0\x02".to_vec();
+        ogg.extend_from_slice(&[0u8; 22]);
+        ogg.extend_from_slice(b"OpusHead\x01\x01");
+        ogg.extend_from_slice(b"OggS\0\x04");
+        ogg.extend_from_slice(&(48_000u64 * 3).to_le_bytes());
+        ogg.extend_from_slice(&[0u8; 16]);
+        let (kind, media) = describe(&ogg, "voice.ogg", SendAs::Photo).unwrap();
+        assert_eq!(kind, MessageKind::Audio);
+        assert_eq!(media.duration_ms, Some(3000));
+    }
+}
