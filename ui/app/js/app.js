@@ -30,6 +30,8 @@ import { installMessageActions } from './message-actions.js';
 import { createReplyBar } from './reply-bar.js';
 import { showMatch } from './match-marks.js';
 import { createEvidenceDialog } from './evidence.js';
+import { createOrderPanel } from './order-panel.js';
+import { createOrdersView } from './orders-view.js';
 
 export async function startApp() {
   const state = createState();
@@ -76,7 +78,14 @@ export async function startApp() {
       }
     },
   });
-  const alerts = createAlertsPanel({ onClose: () => drawChrome() });
+  const alerts = createAlertsPanel({
+    onClose: () => drawChrome(),
+    // An entry about a message opens it in its room; one about a room (an order) the room.
+    onOpenEntry: (alert) => (typeof alert.local_id === 'number'
+      ? opening.jumpTo({ account: alert.account, room: alert.room, local_id: alert.local_id })
+      : openRoomByKey(roomKey(alert.account, alert.room))).catch(showError),
+    onClear: () => call('clear_alerts'),
+  });
   byId('open-alerts').addEventListener('click', () => {
     state.unseenAlerts = 0; // seen once the panel is open
     alerts.open();
@@ -112,6 +121,12 @@ export async function startApp() {
     onExport: (room) => call('export_evidence', { account: room.account, room: room.room }),
   });
   const header = createRoomHeader({ state, composer, onBrowse: browseRooms, onExportEvidence: (room) => evidence.open(room), showError });
+  const orderPanel = createOrderPanel({ state, onRefresh: (room) => call('refresh_order', { account: room.account, room: room.room }) });
+  const ordersView = createOrdersView({
+    state,
+    onOpen: (key) => openRoomByKey(key).catch(showError),
+    onExport: (room) => evidence.open(room),
+  });
 
   const settings = createSettings({
     onAdd: async (request, autoMedia = false) => {
@@ -196,6 +211,8 @@ export async function startApp() {
     renderBanners(view.banners, state, actions);
     replyBar.setRoom(state.openRoom);
     header.draw();
+    orderPanel.draw();
+    ordersView.render();
     alerts.render(state);
     if (settings.isOpen()) settings.render(state);
   }
@@ -270,6 +287,8 @@ export async function startApp() {
     state,
     stop: () => {
       clearInterval(ticker);
+      orderPanel.stop();
+      ordersView.close();
       inspector.close();
       dialogs.stop();
     },

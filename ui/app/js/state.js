@@ -22,7 +22,7 @@ export const ALERT_LIMIT = 200;
  * room's typers, an account's prices): the server chooses their keys, so each map is bounded
  * and forgets its oldest entry first.
  */
-export const LIVE_LIMITS = { presence: 10_000, online: 10_000, typingRooms: 1_000, typers: 100, prices: 256 };
+export const LIVE_LIMITS = { presence: 10_000, online: 10_000, typingRooms: 1_000, typers: 100, prices: 256, orders: 5_000 };
 
 /** Sets `key` in `map`, forgetting the oldest entry when a new key would pass `limit`. */
 export function setBounded(map, key, value, limit) {
@@ -44,6 +44,8 @@ export function createState() {
     typing: new Map(), // roomKey -> Map(user -> {name, until})
     prices: new Map(), // account -> Map(symbol -> {symbol, price, change, change_percent, previous})
     alerts: [], // newest last: {account, kind, title, body, priority, ts_ms}
+    orders: new Map(), // roomKey -> order view of an order chat (see orders.js)
+    ordersUnavailable: new Map(), // account -> why its orders cannot be read
     unseenAlerts: 0,
     errors: [], // {account, message, at}
     notices: [], // startup notices from the backend (config set aside, keyring missing)
@@ -62,6 +64,9 @@ export function applySnapshot(state, snapshot) {
   if (snapshot.notifications) state.notifications = snapshot.notifications;
   if (snapshot.desktop) state.desktop = snapshot.desktop;
   state.keyring = snapshot.keyring || null;
+  state.orders = new Map();
+  for (const view of snapshot.orders || []) setOrder(state, view);
+  state.ordersUnavailable = new Map((snapshot.orders_unavailable || []).map((u) => [u.account, u.reason]));
   for (const key of [...state.messages.keys()]) {
     if (!state.rooms.has(key)) state.messages.delete(key);
   }
@@ -195,6 +200,24 @@ export function applyBatch(state, events) {
         if (state.errors.length > 20) state.errors.shift();
         changed.accounts = true;
         break;
+      case 'order':
+        setOrder(state, event);
+        changed.rooms = true;
+        break;
+      case 'orders_unavailable':
+        if (event.reason) state.ordersUnavailable.set(event.account, event.reason);
+        else state.ordersUnavailable.delete(event.account);
+        changed.rooms = true;
+        break;
+      case 'deleted': {
+        const key = roomKey(event.account, event.room);
+        const list = state.messages.get(key);
+        const at = list ? list.findIndex((m) => m.local_id === event.local_id) : -1;
+        if (at >= 0) list.splice(at, 1);
+        changed.rooms = true;
+        if (state.openRoom === key) changed.timeline = true;
+        break;
+      }
       case 'room_title': {
         const room = state.rooms.get(roomKey(event.account, event.room));
         if (room) room.title = event.title;
@@ -211,6 +234,15 @@ export function applyBatch(state, events) {
     }
   }
   return changed;
+}
+
+/** Keeps an order chat's order view, and its details on the room (templates read them). */
+function setOrder(state, view) {
+  if (!view || typeof view.account !== 'string' || typeof view.room !== 'string') return;
+  const key = roomKey(view.account, view.room);
+  setBounded(state.orders, key, view, LIVE_LIMITS.orders);
+  const room = state.rooms.get(key);
+  if (room && view.details) room.order = view.details;
 }
 
 function upsertMessage(state, message, changed) {
