@@ -151,6 +151,7 @@ export async function startApp() {
       await refresh();
       await openRoomByKey(roomKey(account.id, room));
     },
+    onOpenOrders: (account) => call('open_orders', { account: account.id }),
     onRemoveChat: async (account, room) => {
       await call('remove_room', { account: account.id, room });
       await refresh(); // the snapshot no longer lists the room, so its messages and selection go

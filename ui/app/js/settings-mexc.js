@@ -2,6 +2,7 @@
 // order numbers, or a pasted listenKey with conversation ids; the chat endpoint), and each MEXC
 // account's order chats (remove one, open another).
 
+import { groupDigits } from './orders.js';
 import { el, byId } from './dom.js';
 import { askFirst } from './ask-first.js';
 import { fieldProblem } from './field-errors.js';
@@ -89,7 +90,14 @@ export function mexcAccountMode(settings) {
 }
 
 /** A MEXC account's order chats, each removable, and a field to open another. */
-export function mexcAccountDetails(account, { onAddChat, onRemoveChat }) {
+/** "Sell 1,344.08 USDT · Buyer (demo) · paid": one open order offered as a chat to open. */
+function openOrderLabel(order) {
+  const side = order.side === 'sell' ? 'Sell' : 'Buy';
+  const who = order.counterparty ? ` · ${order.counterparty}` : '';
+  return `${side} ${groupDigits(order.quantity)} ${order.coin} for ${groupDigits(order.fiat_total)} ${order.fiat}${who} · ${String(order.status || '').replace(/_/g, ' ')}`;
+}
+
+export function mexcAccountDetails(account, { onAddChat, onRemoveChat, onOpenOrders = null }) {
   const settings = account.settings || {};
   const chats = settings.conversations || [];
   const status = el('p', { class: 'form-error', attrs: { role: 'alert' } });
@@ -113,6 +121,34 @@ export function mexcAccountDetails(account, { onAddChat, onRemoveChat }) {
       status.textContent = e.message;
     }
   };
+  // API-key accounts can pick chats from the orders MEXC lists as open.
+  const picked = el('ul', { class: 'open-orders', attrs: { 'aria-label': `Open orders of ${account.display_name}` }, hidden: true });
+  const pick = apiMode && onOpenOrders ? el('button', { text: 'Pick from open orders', attrs: { type: 'button' } }) : null;
+  if (pick) {
+    pick.addEventListener('click', async () => {
+      pick.disabled = true;
+      status.textContent = '';
+      try {
+        const open = await onOpenOrders(account);
+        const have = new Set(chats.map((c) => c.order_no));
+        picked.replaceChildren(...(open.length ? open.map((order) => el('li', {}, [
+          el('span', { text: openOrderLabel(order) }),
+          have.has(order.order_no)
+            ? el('span', { class: 'help', text: 'open' })
+            : el('button', {
+              class: 'link-button', text: 'Open chat',
+              attrs: { type: 'button', 'aria-label': `Open the chat of order ${order.order_no}` },
+              on: { click: () => onAddChat(account, order.order_no).catch((e) => { status.textContent = e.message; }) },
+            }),
+        ])) : [el('li', { class: 'help', text: 'MEXC lists no open orders for this key.' })]));
+        picked.hidden = false;
+      } catch (e) {
+        status.textContent = e.message;
+      } finally {
+        pick.disabled = false;
+      }
+    });
+  }
   return el('div', { class: 'chat-list' }, [
     el('ul', { attrs: { 'aria-label': `Order chats of ${account.display_name}` } }, chats.map((chat) => {
       const title = chat.order_no ? `Order ${chat.order_no}` : `Order chat ${chat.conversation_id}`;
@@ -134,7 +170,9 @@ export function mexcAccountDetails(account, { onAddChat, onRemoveChat }) {
     el('form', { class: 'add-chat', on: { submit: add } }, [
       input,
       el('button', { text: 'Open chat', attrs: { type: 'submit' } }),
+      pick,
     ]),
+    picked,
     status,
   ]);
 }

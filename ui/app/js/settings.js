@@ -22,7 +22,7 @@ function own(table, key) {
 }
 
 export function createSettings({
-  onAdd, onRemove, onAddChat = async () => {}, onRemoveChat = async () => {}, onClose,
+  onAdd, onRemove, onAddChat = async () => {}, onRemoveChat = async () => {}, onOpenOrders = null, onClose,
   onTestRealtime = async () => '', onCheckMixin = async () => ({}), onHideText = async () => {}, onMuteAccount = async () => {}, onAutoMedia = async () => {}, onDesktop = async () => {}, onBrowse = () => {}, onSymbols = async () => {}, onEdit = async () => {}, onTestMockly = null,
 }) {
   const dialog = byId('settings');
@@ -54,7 +54,7 @@ export function createSettings({
   const modes = { mexc: mexcAccountMode, mixin: mixinAccountMode };
   /** The details under an account row, by service. */
   const details = {
-    mexc: (account) => mexcAccountDetails(account, { onAddChat, onRemoveChat }),
+    mexc: (account) => mexcAccountDetails(account, { onAddChat, onRemoveChat, onOpenOrders }),
     realtime: (account) => realtimeAccountDetails(account, { onLeave: onRemoveChat, onBrowse, onSymbols }),
   };
   const desktopBoxes = { close_to_tray: byId('close-to-tray'), start_at_login: byId('start-at-login'), start_hidden: byId('start-hidden') };

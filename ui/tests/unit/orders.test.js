@@ -48,7 +48,8 @@ test('the rules: urgency, whose turn, words, countdowns, order of the list', () 
 
 const calls = [];
 let push = null;
-const account = { id: 'mexc-1', display_name: 'P2P desk', demo: false, service_label: 'MEXC P2P', settings: { service: 'mexc', auth: 'api_key' }, capabilities: CAPABILITIES.mexc, state: { state: 'open' } };
+const account = { id: 'mexc-1', display_name: 'P2P desk', demo: false, service_label: 'MEXC P2P', settings: { service: 'mexc', auth: 'api_key', conversations: [{ conversation_id: 1001, order_no: '1138745987' }] }, capabilities: CAPABILITIES.mexc, state: { state: 'open' } };
+let openOrders = [];
 const paid = view('1001', details({}), { turn_by_status: 'you', deadline: { at_ms: now + 90_000, kind: 'appeal_opens' } });
 const due = view('1002', details({ order_no: '1138746120', side: 'buy', quantity: '250', fiat_total: '232.50', status: 'awaiting_payment', counterparty: XSS }), { turn_by_status: 'you', deadline: { at_ms: now + 4 * MIN, kind: 'payment' } });
 const done = view('1004', details({ order_no: '1138741002', status: 'completed', counterparty: 'Marta P2P' }));
@@ -68,6 +69,11 @@ await startOn({
         };
       case 'history':
         return [];
+      case 'open_orders':
+        if (openOrders instanceof Error) throw openOrders;
+        return openOrders;
+      case 'add_mexc_chat':
+        return '1005';
       case 'refresh_order':
         return { ...paid, fetched_ms: now + 1, details: { ...paid.details, status: 'completed', status_raw: 'DONE' }, deadline: undefined, turn_by_status: 'nobody' };
       default:
@@ -173,3 +179,29 @@ test('Notifications: an entry about a message opens it in its room; Clear all em
   assert.match($('alert-list').textContent, /No notifications/);
   assert.equal($('clear-alerts').disabled, true);
 });
+
+test('Settings offers the account’s open orders to open as chats; one already open says so; a refusal is shown', async () => {
+  openOrders = [
+    { order_no: '1138745987', side: 'sell', coin: 'USDT', quantity: '1344.08', fiat_total: '1250.00', fiat: 'EUR', counterparty: 'Buyer (demo)', status: 'paid' },
+    { order_no: '1138749999', side: 'buy', coin: 'BTC', quantity: '0.015', fiat_total: '1380.00', fiat: 'EUR', counterparty: XSS, status: 'awaiting_payment' },
+  ];
+  $('open-settings').click();
+  await settle();
+  const pick = [...document.querySelectorAll('#account-list button')].find((b) => b.textContent === 'Pick from open orders');
+  assert.ok(pick, 'offered for an API-key account');
+  pick.click();
+  await settle();
+  const rows = [...document.querySelectorAll('.open-orders li')];
+  assert.equal(rows.length, 2);
+  assert.match(rows[0].textContent, /Sell 1,344\.08 USDT for 1,250\.00 EUR · Buyer \(demo\) · paid\s*open$/);
+  rows[1].querySelector('button').click();
+  await settle();
+  assert.deepEqual(calls.filter((c) => c.command === 'add_mexc_chat').at(-1).args, { account: 'mexc-1', chat: '1138749999' });
+  assertInert($('account-list'), assert);
+  openOrders = Object.assign(new Error('the API key lacks the "P2P Account Read" permission'), { kind: 'invalid_input' });
+  [...document.querySelectorAll('#account-list button')].find((b) => b.textContent === 'Pick from open orders').click();
+  await settle();
+  assert.match($('account-list').textContent, /P2P Account Read/);
+  $('close-settings').click();
+});
+
