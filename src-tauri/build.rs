@@ -17,6 +17,8 @@ fn main() {
         "mark_read",
         "mark_read_up_to",
         "clear_alerts",
+        "set_templates",
+        "export_templates",
         "add_account",
         "remove_account",
         "update_account",

@@ -185,6 +185,8 @@ fn main() {
             commands::messages::mark_read,
             commands::messages::mark_read_up_to,
             commands::notify::clear_alerts,
+            commands::templates::set_templates,
+            commands::templates::export_templates,
             commands::accounts::add_account,
             commands::accounts::remove_account,
             commands::accounts::update_account,

@@ -74,6 +74,7 @@ pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
             notifications: Default::default(),
             desktop: Default::default(),
             auto_media: Default::default(),
+            templates: Vec::new(),
         },
         secrets,
         Tuning::default(),

@@ -23,6 +23,9 @@ pub struct AppConfig {
     /// Demo's media come from loopback and load by themselves.
     #[serde(default)]
     pub auto_media: std::collections::BTreeMap<crate::account::AccountId, bool>,
+    /// Saved replies the composer offers, in the user's order.
+    #[serde(default)]
+    pub templates: Vec<crate::engine::ReplyTemplate>,
 }
 
 /// Desktop behaviour the user chooses in Settings.
@@ -185,6 +188,7 @@ mod tests {
             notifications: Default::default(),
             desktop: Default::default(),
             auto_media: Default::default(),
+            templates: Vec::new(),
         };
         file.save(&config).unwrap();
         let loaded = file.load().unwrap();

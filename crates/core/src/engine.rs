@@ -10,12 +10,14 @@ mod evidence;
 mod media_source;
 mod notifications;
 mod stale_rooms;
+mod templates;
 mod user_text;
 
 pub use account_edit::{AccountEdit, AddressEdit};
 pub use check_steps::{CheckReport, CheckStep, StepOutcome, Steps};
 pub use error::{EngineError, ErrorKind, Field};
 pub use media_source::MediaSource;
+pub use templates::ReplyTemplate;
 pub use user_text::{user_text, UserText};
 
 use crate::account::{Account, AccountId};

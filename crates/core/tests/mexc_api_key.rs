@@ -290,6 +290,7 @@ async fn an_unreachable_api_is_retried_with_the_reason_shown() {
             notifications: Default::default(),
             desktop: Default::default(),
             auto_media: Default::default(),
+            templates: Vec::new(),
         },
         secrets,
         fast_tuning(),

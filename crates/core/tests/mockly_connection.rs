@@ -360,6 +360,7 @@ async fn a_message_queued_before_a_restart_is_sent_by_the_next_run() {
             notifications: Default::default(),
             desktop: Default::default(),
             auto_media: Default::default(),
+            templates: Vec::new(),
         },
         std::sync::Arc::new(parley_core::secrets::SessionOnlyStore::default()),
         fast_tuning(),

@@ -11,3 +11,4 @@ pub mod notify;
 pub mod page;
 pub mod realtime;
 pub mod rooms;
+pub mod templates;

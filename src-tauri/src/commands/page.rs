@@ -26,6 +26,8 @@ pub struct Snapshot {
     orders: Vec<parley_core::orders::OrderView>,
     /// Accounts whose orders cannot be read, and why.
     orders_unavailable: Vec<parley_core::orders::Unavailable>,
+    /// Saved replies, in the user's order.
+    templates: Vec<parley_core::engine::ReplyTemplate>,
     /// Set when no system keyring answered: why, and whether the user agreed to keep secrets
     /// for this session only.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -105,6 +107,7 @@ pub async fn snapshot(state: State<'_, AppState>) -> CommandResult<Snapshot> {
         desktop: state.engine.desktop_prefs(),
         orders: state.engine.order_views(),
         orders_unavailable: state.engine.orders_unavailable(),
+        templates: state.engine.templates(),
         keyring: state
             .keyring_missing
             .as_ref()

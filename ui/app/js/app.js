@@ -32,6 +32,9 @@ import { showMatch } from './match-marks.js';
 import { createEvidenceDialog } from './evidence.js';
 import { createOrderPanel } from './order-panel.js';
 import { createOrdersView } from './orders-view.js';
+import { createTemplatePicker } from './template-picker.js';
+import { createTemplateSettings } from './settings-templates.js';
+import { createReadTracker } from './read-tracker.js';
 
 export async function startApp() {
   const state = createState();
@@ -52,10 +55,27 @@ export async function startApp() {
     onReachTop: (firstLocalId) => paging.older(firstLocalId),
     // Scrolling back down a window that let the newest go reads them back from the store.
     onReachBottom: (lastLocalId) => paging.newer(lastLocalId),
+    onView: (view) => reads.onView(view),
+  });
+  const reads = createReadTracker({
+    state,
+    onChange: () => drawSidebar(),
+    onJumpToLatest: () => {
+      const key = state.openRoom;
+      if (!key) return;
+      // A window that no longer reaches the newest messages is read again from the store.
+      if (state.detached.has(key)) {
+        state.detached.delete(key);
+        state.messages.delete(key);
+        state.unreadLine = null;
+        openRoomByKey(key, { keepWindow: false, unreadLine: false }).then(() => timeline.toBottom()).catch(showError);
+      } else timeline.toBottom();
+      byId('composer-input').focus();
+    },
   });
   const paging = createHistoryPaging({ state, drawTimeline, showError });
   const opening = createRoomOpening({ state, timeline, drawOpened: () => { drawChrome(); drawTimeline(); } });
-  const { openRoomByKey, markRead } = opening;
+  const { openRoomByKey } = opening;
 
   const replyBar = createReplyBar();
   const composer = createComposer({
@@ -180,10 +200,25 @@ export async function startApp() {
       await refresh();
     },
   });
+  const templateSettings = createTemplateSettings({
+    state,
+    onSave: (templates) => call('set_templates', { templates }),
+    onExport: () => call('export_templates'),
+  });
   function openSettings() {
     settings.render(state);
+    templateSettings.render();
     settings.open();
   }
+  createTemplatePicker({
+    state,
+    orderOf: () => (state.openRoom ? state.orders.get(state.openRoom) : null),
+    accountOf: () => state.accounts.get(openRoomOf(state)?.account) || null,
+    onOpenSettings: () => {
+      openSettings();
+      byId('template-name').focus();
+    },
+  });
   byId('open-settings').addEventListener('click', openSettings);
 
   const actions = {
@@ -220,7 +255,8 @@ export async function startApp() {
 
   function drawTimeline() {
     const key = state.openRoom;
-    timeline.render(key, key ? state.messages.get(key) : null, { live: !state.detached.has(key) });
+    const line = state.unreadLine && state.unreadLine.key === key ? state.unreadLine.upTo : null;
+    timeline.render(key, key ? state.messages.get(key) : null, { live: !state.detached.has(key), readUpTo: line });
   }
 
   async function refresh() {
@@ -231,7 +267,6 @@ export async function startApp() {
       await openRoomByKey(state.rooms.has(last) ? last : state.rooms.keys().next().value);
       return;
     }
-    if (state.openRoom) state.rooms.get(state.openRoom).unread = 0;
     drawChrome();
     drawTimeline();
   }
@@ -240,7 +275,6 @@ export async function startApp() {
     state,
     draw: { timeline: drawTimeline, chrome: drawChrome, live: header.drawLive, alerts: () => alerts.render(state) },
     openRoomByKey,
-    markRead,
     refresh,
     showError,
   });
@@ -278,8 +312,9 @@ export async function startApp() {
     themeChoice.value = applyTheme(themeChoice.value);
   });
 
-  // Coming back to the window reads the open room.
-  window.addEventListener('focus', () => markRead().then(drawChrome).catch(() => {}));
+  // Coming back to the window: what is on screen now is seen.
+  window.addEventListener('focus', () => timeline.check());
+  document.addEventListener('visibilitychange', () => timeline.check());
 
   // Subscribe before the snapshot so nothing that happens in between is missed.
   await subscribe(onBatch);

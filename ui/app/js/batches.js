@@ -11,7 +11,7 @@ import { applyBatch, roomKey } from './state.js';
  * Returns `onBatch(events)` for subscribe(). `draw` holds the page's painters (timeline, chrome,
  * live, alerts); a resync or an account change reloads everything with `refresh()`.
  */
-export function createBatchDrawer({ state, draw, openRoomByKey, markRead, refresh, showError }) {
+export function createBatchDrawer({ state, draw, openRoomByKey, refresh, showError }) {
   const announcer = byId('announcer');
   let queued = [];
   let received = 0;
@@ -66,10 +66,8 @@ export function createBatchDrawer({ state, draw, openRoomByKey, markRead, refres
     }
     const applied = bench ? performance.now() : 0;
     // The timeline first: it reads the layout, which is still clean before any other change.
-    if (changed.timeline) {
-      draw.timeline();
-      if (document.hasFocus()) markRead().catch(() => {});
-    }
+    // Drawing it tells the read tracker what is on screen (read-tracker.js).
+    if (changed.timeline) draw.timeline();
     announce(arrived);
     const timelineDrawn = bench ? performance.now() : 0;
     if (changed.accounts || changed.rooms || changed.timeline) draw.chrome();

@@ -39,6 +39,7 @@ export function createState() {
     rooms: new Map(), // roomKey -> {account, room, title, unread, last_text, last_ts_ms}
     messages: new Map(), // roomKey -> messages sorted by local_id (loaded rooms only)
     detached: new Set(), // roomKeys whose window no longer reaches the newest message
+    unreadLine: null, // {key, upTo}: the open room's "New messages" line goes after message upTo
     presence: new Map(), // roomKey -> online count
     online: new Map(), // userKey(account, user) -> true/false (services with per-user presence)
     typing: new Map(), // roomKey -> Map(user -> {name, until})
@@ -46,6 +47,7 @@ export function createState() {
     alerts: [], // newest last: {account, kind, title, body, priority, ts_ms}
     orders: new Map(), // roomKey -> order view of an order chat (see orders.js)
     ordersUnavailable: new Map(), // account -> why its orders cannot be read
+    templates: [], // saved replies, in the user's order (templates.js)
     unseenAlerts: 0,
     errors: [], // {account, message, at}
     notices: [], // startup notices from the backend (config set aside, keyring missing)
@@ -67,6 +69,7 @@ export function applySnapshot(state, snapshot) {
   state.orders = new Map();
   for (const view of snapshot.orders || []) setOrder(state, view);
   state.ordersUnavailable = new Map((snapshot.orders_unavailable || []).map((u) => [u.account, u.reason]));
+  if (snapshot.templates) state.templates = snapshot.templates;
   for (const key of [...state.messages.keys()]) {
     if (!state.rooms.has(key)) state.messages.delete(key);
   }
@@ -276,7 +279,9 @@ function upsertMessage(state, message, changed) {
     room.last_own = Boolean(message.own);
     room.last_kind = message.kind;
     const counts = !message.own && message.kind !== 'system';
-    if (counts && state.openRoom !== key) room.unread = (room.unread || 0) + 1;
+    // Also in the open room: the read tracker (read-tracker.js) takes it off once it is on
+    // screen in a focused window.
+    if (counts) room.unread = (room.unread || 0) + 1;
   }
   changed.rooms = true;
   if (state.openRoom === key) changed.timeline = true;

@@ -14,6 +14,7 @@ export const SHORTCUTS = [
   { keys: 'Alt+↑', action: 'previousUnread', label: 'Previous room with unread messages' },
   { keys: 'Ctrl+L', action: 'focusComposer', label: 'Write a message' },
   { keys: 'Enter', action: null, label: 'Send (Shift+Enter: new line)' },
+  { keys: 'Ctrl+Shift+R', action: null, label: 'Reply templates (or / in an empty message)' },
   { keys: 'Ctrl+,', action: 'settings', label: 'Settings' },
   { keys: 'Ctrl+/', action: 'shortcuts', label: 'This list' },
   { keys: 'Escape', action: null, label: 'Close a dialog' },

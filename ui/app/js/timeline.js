@@ -155,17 +155,36 @@ function daySeparator(ms) {
   return el('div', { class: 'day', attrs: { role: 'separator' } }, [el('span', { text: dayLabel(ms) })]);
 }
 
-/** The rows of a room: a day separator before each day's first message, then the messages. */
-function buildRows(messages) {
+/** Whether a message counts as unread when newer than the read mark (someone else's words). */
+export function countsAsUnread(message) {
+  return !message.own && message.kind !== 'system';
+}
+
+/**
+ * The rows of a room: a day separator before each day's first message, then the messages, and
+ * a "New messages" line before the first unread one (newer than `readUpTo`, when given).
+ */
+function buildRows(messages, readUpTo) {
   const rows = [];
+  let marked = readUpTo === null || readUpTo === undefined;
   messages.forEach((message, i) => {
     const previous = messages[i - 1];
     if (!previous || !sameDay(previous.ts_ms, message.ts_ms)) {
       rows.push({ key: `day:${message.local_id}`, type: 'day', ms: message.ts_ms });
     }
-    rows.push({ key: message.local_id, type: 'message', message, showSender: startsGroup(message, previous) });
+    if (!marked && message.local_id > readUpTo && countsAsUnread(message)) {
+      marked = true;
+      rows.push({ key: UNREAD_KEY, type: 'unread' });
+    }
+    rows.push({ key: message.local_id, type: 'message', message, showSender: startsGroup(message, previous) || rows[rows.length - 1].type === 'unread' });
   });
   return rows;
+}
+
+const UNREAD_KEY = 'unread';
+
+function unreadLine() {
+  return el('div', { class: 'unread-line', attrs: { role: 'separator', 'aria-label': 'New messages' } }, [el('span', { text: 'New messages' })]);
 }
 
 function spacer() {
@@ -179,7 +198,7 @@ function spacer() {
  * messages, older history prepended, a picture that grew), the row at the top of the viewport
  * stays where it was, unless the reader was at the bottom, who stays at the bottom.
  */
-export function createTimeline(container, { onRetry = () => {}, onReachTop = () => {}, onReachBottom = () => {}, onOpenImage = () => {}, autoMedia = () => true } = {}) {
+export function createTimeline(container, { onRetry = () => {}, onReachTop = () => {}, onReachBottom = () => {}, onOpenImage = () => {}, autoMedia = () => true, onView = () => {} } = {}) {
   let shownRoom = null;
   /** Whether the rows end with the room's newest message (then the bottom follows new ones). */
   let live = true;
@@ -238,7 +257,9 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
   function build(row) {
     const node = row.type === 'day'
       ? daySeparator(row.ms)
-      : renderMessage(row.message, { showSender: row.showSender, onRetry, onOpenImage, autoMedia, whole: whole.has(row.key), onWhole: () => showWhole(row.key) });
+      : row.type === 'unread'
+        ? unreadLine()
+        : renderMessage(row.message, { showSender: row.showSender, onRetry, onOpenImage, autoMedia, whole: whole.has(row.key), onWhole: () => showWhole(row.key) });
     keyOfNode.set(node, row.key);
     return node;
   }
@@ -335,6 +356,44 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
       const target = rendered.get(anchor.key).node.offsetTop - anchor.delta;
       if (Math.abs(container.scrollTop - target) > 1) container.scrollTop = target;
     }
+    tellView();
+  }
+
+  /**
+   * Tells what the reader has on screen: the newest message whose start is in view (seen) and
+   * whether the view is at the newest message (nothing newer below, none outside the window).
+   */
+  function tellView() {
+    if (!shownRoom) return;
+    const viewBottom = container.scrollTop + viewport();
+    let lastSeen = null;
+    for (let node = top.nextSibling; node && node !== bottom; node = node.nextSibling) {
+      if (node.offsetTop + Math.min(node.offsetHeight, 40) > viewBottom) break;
+      const key = keyOfNode.get(node);
+      if (typeof key === 'number') lastSeen = key;
+    }
+    const lastRow = rows[rows.length - 1];
+    const atEnd = live && (nearBottom() || (lastRow && lastRow.key === lastSeen));
+    onView({ room: shownRoom, lastSeen, atEnd });
+  }
+
+  /** Scrolls row `key` to `fromBottom` of the viewport's height above its bottom; its entry. */
+  function showRow(key, fromBottom) {
+    const index = indexByKey.get(key);
+    if (index === undefined) return null;
+    offsets = rowOffsets(rows, heightOf);
+    // Room to scroll to it first (a room just opened has only its spacers), then the rows.
+    bottom.style.height = `${offsets[rows.length]}px`;
+    container.scrollTop = Math.max(0, offsets[index] - viewport() * (1 - fromBottom));
+    layout(false, null);
+    const entry = rendered.get(key);
+    if (!entry) return null;
+    const target = Math.max(0, entry.node.offsetTop - viewport() * (1 - fromBottom));
+    if (Math.abs(container.scrollTop - target) > 1) {
+      container.scrollTop = target;
+      tellView();
+    }
+    return entry;
   }
 
   function reset() {
@@ -362,7 +421,7 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
      * Renders `messages` (sorted by local_id) of room `key`. `live`: they end with the newest
      * message, so a reader at the bottom stays there; otherwise (an older window) the view holds.
      */
-    render(key, messages, { live: isLive = true } = {}) {
+    render(key, messages, { live: isLive = true, readUpTo = null } = {}) {
       live = isLive;
       if (!key) {
         shownRoom = null;
@@ -375,7 +434,8 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
         return;
       }
       const roomChanged = key !== shownRoom;
-      const stick = roomChanged || rows.length === 0 || (live && nearBottom());
+      const opening = roomChanged || rows.length === 0;
+      const stick = opening || (live && nearBottom());
       const anchor = stick ? null : captureAnchor();
       if (roomChanged || rows.length === 0) {
         reset();
@@ -383,20 +443,30 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
         container.append(top, bottom);
       }
       shownRoom = key;
-      rows = buildRows(messages);
+      rows = buildRows(messages, readUpTo);
       indexByKey = new Map(rows.map((row, i) => [row.key, i]));
       for (const k of heights.keys()) if (!indexByKey.has(k)) heights.delete(k);
+      // A room with unread messages opens at its "New messages" line, the last read message
+      // just above it; otherwise at the newest message.
+      if (opening && indexByKey.has(UNREAD_KEY)) {
+        showRow(UNREAD_KEY, 3 / 4);
+        return;
+      }
       layout(stick, anchor);
+    },
+    /** Says again what is on screen (the window got the focus back). */
+    check() {
+      if (rows.length) tellView();
+    },
+    /** Shows the newest message (the *Jump to latest* button). */
+    toBottom() {
+      if (!rows.length) return;
+      layout(true, null);
     },
     /** Scrolls message `localId` into view (a third down the viewport) and marks it a moment. */
     reveal(localId) {
-      const index = indexByKey.get(localId);
-      if (index === undefined) return false;
-      container.scrollTop = Math.max(0, offsets[index] - viewport() / 3);
-      layout(false, null);
-      const entry = rendered.get(localId);
+      const entry = showRow(localId, 2 / 3);
       if (!entry) return false;
-      container.scrollTop = Math.max(0, entry.node.offsetTop - viewport() / 3);
       entry.node.classList.add('found');
       setTimeout(() => entry.node.classList.remove('found'), 2500);
       return true;

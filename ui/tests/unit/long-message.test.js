@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadPage, nextFrame, assertInert, XSS } from './page.js';
+import { loadPage, nextFrame, assertInert, XSS, fakeLayout } from './page.js';
 
 loadPage();
 const { renderMessage, createTimeline } = await import('../../app/js/timeline.js');
@@ -60,34 +60,6 @@ test('short messages have no button; every text-bearing kind is cut', () => {
     assert.equal(shownWhole.querySelector('.show-whole'), null, `${overrides.kind} whole from the start`);
   }
 });
-
-// A stand-in layout for the timeline: rows stack, a message is 40 px plus 20 px a line of 60
-// characters, spacers are their style height; the viewport is 800 px.
-function fakeLayout(container) {
-  const proto = window.HTMLElement.prototype;
-  const heightOf = (node) => {
-    if (node.classList.contains('timeline-spacer')) return parseFloat(node.style.height) || 0;
-    if (node.parentNode !== container) return 0;
-    return 40 + 20 * Math.ceil(node.textContent.length / 60);
-  };
-  Object.defineProperty(proto, 'offsetHeight', { configurable: true, get() { return heightOf(this); } });
-  Object.defineProperty(proto, 'offsetTop', {
-    configurable: true,
-    get() {
-      let top = 0;
-      for (let n = this.previousSibling; n; n = n.previousSibling) top += heightOf(n);
-      return top;
-    },
-  });
-  let scrollTop = 0;
-  const total = () => [...container.childNodes].reduce((sum, n) => sum + heightOf(n), 0);
-  Object.defineProperty(container, 'clientHeight', { get: () => 800 });
-  Object.defineProperty(container, 'scrollHeight', { get: total });
-  Object.defineProperty(container, 'scrollTop', {
-    get: () => scrollTop,
-    set: (v) => { scrollTop = Math.max(0, Math.min(v, total() - 800)); },
-  });
-}
 
 test('the timeline lays out again with the whole message, the reader staying in place', async () => {
   const container = document.createElement('section');

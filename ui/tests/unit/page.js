@@ -83,3 +83,31 @@ export async function settle() {
   await new Promise((r) => setTimeout(r, 0));
   await nextFrame();
 }
+
+// A stand-in layout for the timeline: rows stack, a message is 40 px plus 20 px a line of 60
+// characters, spacers are their style height; the viewport is 800 px.
+export function fakeLayout(container) {
+  const proto = window.HTMLElement.prototype;
+  const heightOf = (node) => {
+    if (node.classList.contains('timeline-spacer')) return parseFloat(node.style.height) || 0;
+    if (node.parentNode !== container) return 0;
+    return 40 + 20 * Math.ceil(node.textContent.length / 60);
+  };
+  Object.defineProperty(proto, 'offsetHeight', { configurable: true, get() { return heightOf(this); } });
+  Object.defineProperty(proto, 'offsetTop', {
+    configurable: true,
+    get() {
+      let top = 0;
+      for (let n = this.previousSibling; n; n = n.previousSibling) top += heightOf(n);
+      return top;
+    },
+  });
+  let scrollTop = 0;
+  const total = () => [...container.childNodes].reduce((sum, n) => sum + heightOf(n), 0);
+  Object.defineProperty(container, 'clientHeight', { get: () => 800 });
+  Object.defineProperty(container, 'scrollHeight', { get: total });
+  Object.defineProperty(container, 'scrollTop', {
+    get: () => scrollTop,
+    set: (v) => { scrollTop = Math.max(0, Math.min(v, total() - 800)); },
+  });
+}

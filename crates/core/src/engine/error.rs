@@ -38,6 +38,13 @@ pub enum EngineError {
     /// An evidence pack could not be written.
     #[error(transparent)]
     Evidence(#[from] crate::evidence::PackError),
+    /// A file the user asked for (an export) could not be written.
+    #[error("cannot write into {folder}: {source}")]
+    WriteFile {
+        folder: String,
+        #[source]
+        source: std::io::Error,
+    },
     /// A message's media could not be had from its service.
     #[error("the media cannot be fetched: {0}")]
     MediaUnavailable(RestError),
@@ -127,9 +134,10 @@ impl EngineError {
             EngineError::UnknownAccount(_) => ErrorKind::UnknownAccount,
             EngineError::UnknownRoom(_) => ErrorKind::UnknownRoom,
             EngineError::Invalid(_) | EngineError::Keystore(_) => ErrorKind::InvalidInput,
-            EngineError::Store(_) | EngineError::Config(_) | EngineError::Evidence(_) => {
-                ErrorKind::Storage
-            }
+            EngineError::Store(_)
+            | EngineError::Config(_)
+            | EngineError::Evidence(_)
+            | EngineError::WriteFile { .. } => ErrorKind::Storage,
             EngineError::Secrets(_) => ErrorKind::Keyring,
             EngineError::Codec(e) => match e {
                 CodecError::Settings(_) | CodecError::Refused(_) => ErrorKind::InvalidInput,

@@ -37,6 +37,9 @@ fn summary(error: &EngineError) -> String {
             "Parley could not read or save its data on this computer.".into()
         }
         EngineError::Evidence(e) => format!("The evidence pack could not be written: {e}."),
+        EngineError::WriteFile { folder, .. } => {
+            format!("Parley could not write the file into {folder}.")
+        }
         EngineError::Secrets(crate::secrets::SecretsError::NeedsConsent) => error.to_string(),
         EngineError::Secrets(_) => "Parley could not use the system keyring.".into(),
         EngineError::Codec(CodecError::Settings(why) | CodecError::Refused(why)) => sentence(why),
