@@ -50,6 +50,8 @@ export async function startApp() {
 
   const timeline = createTimeline(byId('timeline'), {
     onRetry: (localId) => call('retry_message', { localId }).catch(showError),
+    onDelete: (localId) => call('delete_message', { localId }).catch(showError),
+    connected: (account) => state.accounts.get(account)?.state?.state === 'open',
     onOpenImage: (message) => viewer.open(message),
     autoMedia: (account) => state.accounts.get(account)?.auto_media !== false,
     onReachTop: (firstLocalId) => paging.older(firstLocalId),
@@ -303,6 +305,7 @@ export async function startApp() {
     viewer,
     inspector,
     onRetry: (localId) => call('retry_message', { localId }).catch(showError),
+    onDelete: (localId) => call('delete_message', { localId }).catch(showError),
     onReply: (message) => replyBar.replyTo(state.openRoom, message),
     showError,
   });

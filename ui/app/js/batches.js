@@ -67,7 +67,8 @@ export function createBatchDrawer({ state, draw, openRoomByKey, refresh, showErr
     const applied = bench ? performance.now() : 0;
     // The timeline first: it reads the layout, which is still clean before any other change.
     // Drawing it tells the read tracker what is on screen (read-tracker.js).
-    if (changed.timeline) draw.timeline();
+    // A connection coming or going relabels queued messages ("Waiting for connection").
+    if (changed.timeline || changed.accounts) draw.timeline();
     announce(arrived);
     const timelineDrawn = bench ? performance.now() : 0;
     if (changed.accounts || changed.rooms || changed.timeline) draw.chrome();

@@ -1,5 +1,5 @@
 // What a message's context menu does, wired to the rest of the page: copying (announced to
-// screen readers), the image viewer, saving media to Downloads, retrying a failed message,
+// screen readers), the image viewer, saving media to Downloads, retrying or deleting a failed message,
 // quote-reply and the details dialog (which can open the frame inspector at the message).
 
 import { announce } from './announce.js';
@@ -15,7 +15,7 @@ import { installMessageKeys } from './message-keys.js';
  * and rooms; `viewer` and `inspector` are the page's; `onRetry(localId)` and `onReply(message)`
  * come from the app (a missing one is not offered).
  */
-export function installMessageActions({ container, timeline, state, viewer, inspector, onRetry, onReply, showError }) {
+export function installMessageActions({ container, timeline, state, viewer, inspector, onRetry, onDelete, onReply, showError }) {
   const copy = async (text, what = 'Text') => {
     const ok = await copyText(text);
     announce(ok ? `${what} copied.` : `${what} could not be copied: the clipboard refused it.`);
@@ -47,6 +47,7 @@ export function installMessageActions({ container, timeline, state, viewer, insp
         }
       },
       retry: onRetry,
+      remove: onDelete,
       details: (message) => details.open(message, container.querySelector(`[data-local-id="${message.local_id}"]`) || container),
     },
   });

@@ -51,7 +51,10 @@ export function menuEntries(message, { link = null, selection = '', actions = {}
     if (['image', 'video', 'file'].includes(message.kind)) add('Save to Downloads', actions.save, message);
     if (isWebAddress(media.url)) add('Copy media address', actions.copy, media.url, 'Media address');
   }
-  if (message.own && message.state === 'failed') add('Retry sending', actions.retry, message.local_id);
+  if (message.own && message.state === 'failed') {
+    add('Retry sending', actions.retry, message.local_id);
+    add('Delete (never sent)', actions.remove, message.local_id);
+  }
   add('Show details', actions.details, message);
   return entries;
 }

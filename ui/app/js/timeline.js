@@ -25,10 +25,13 @@ function timeElement(message) {
   return el('time', { text: clockTime(message.ts_ms), attrs });
 }
 
-function deliveryElement(message, onRetry) {
+function deliveryElement(message, onRetry, onDelete, connected) {
   switch (message.state) {
     case 'pending':
-      return el('span', { class: 'delivery pending', text: 'Sending…' });
+      // Queued while the account is offline: it goes out once connected, not "sending" now.
+      return connected
+        ? el('span', { class: 'delivery pending', text: 'Sending…' })
+        : el('span', { class: 'delivery pending queued', text: 'Waiting for connection', attrs: { title: 'Kept in the outbox: it is sent as soon as the account connects.' } });
     case 'sent':
       return el('span', { class: 'delivery sent', text: '✓', attrs: { title: 'Sent', 'aria-label': 'Sent' } });
     case 'delivered':
@@ -43,6 +46,12 @@ function deliveryElement(message, onRetry) {
           text: 'Retry',
           attrs: { type: 'button', 'aria-label': 'Retry sending this message' },
           on: { click: () => onRetry(message.local_id) },
+        }),
+        el('button', {
+          class: 'link-button',
+          text: 'Delete',
+          attrs: { type: 'button', 'aria-label': 'Delete this unsent message' },
+          on: { click: () => onDelete(message.local_id) },
         }),
       ]);
     default:
@@ -90,7 +99,7 @@ function bodyElements(message, handlers) {
  * One message (or notice) as a DOM node. Untrusted fields only ever become text. A long text
  * shows its start unless `whole`; `onWhole()` is called when the reader asks for the rest.
  */
-export function renderMessage(message, { showSender = true, onRetry = () => {}, onOpenImage = () => {}, autoMedia = () => true, whole = false, onWhole = () => {} } = {}) {
+export function renderMessage(message, { showSender = true, onRetry = () => {}, onDelete = () => {}, connected = () => true, onOpenImage = () => {}, autoMedia = () => true, whole = false, onWhole = () => {} } = {}) {
   if (message.kind === 'system') {
     return el('div', { class: 'notice', attrs: { 'data-local-id': message.local_id, tabindex: '-1' } }, [
       ...longText(el('span', { class: 'notice-text' }), message.text, asText, { whole, onWhole }),
@@ -108,7 +117,7 @@ export function renderMessage(message, { showSender = true, onRetry = () => {}, 
     el('div', { class: 'bubble' }, [
       showSender && !message.own ? el('div', { class: 'sender', text: sender, attrs: { title: message.sender_id } }) : null,
       ...bodyElements(message, { onOpenImage, auto: autoMedia(message.account), whole, onWhole }),
-      el('div', { class: 'meta' }, [timeElement(message), message.own ? deliveryElement(message, onRetry) : null]),
+      el('div', { class: 'meta' }, [timeElement(message), message.own ? deliveryElement(message, onRetry, onDelete, connected(message.account)) : null]),
     ]),
   ]);
 }
@@ -198,7 +207,7 @@ function spacer() {
  * messages, older history prepended, a picture that grew), the row at the top of the viewport
  * stays where it was, unless the reader was at the bottom, who stays at the bottom.
  */
-export function createTimeline(container, { onRetry = () => {}, onReachTop = () => {}, onReachBottom = () => {}, onOpenImage = () => {}, autoMedia = () => true, onView = () => {} } = {}) {
+export function createTimeline(container, { onRetry = () => {}, onDelete = () => {}, connected = () => true, onReachTop = () => {}, onReachBottom = () => {}, onOpenImage = () => {}, autoMedia = () => true, onView = () => {} } = {}) {
   let shownRoom = null;
   /** Whether the rows end with the room's newest message (then the bottom follows new ones). */
   let live = true;
@@ -259,7 +268,7 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
       ? daySeparator(row.ms)
       : row.type === 'unread'
         ? unreadLine()
-        : renderMessage(row.message, { showSender: row.showSender, onRetry, onOpenImage, autoMedia, whole: whole.has(row.key), onWhole: () => showWhole(row.key) });
+        : renderMessage(row.message, { showSender: row.showSender, onRetry, onDelete, connected, onOpenImage, autoMedia, whole: whole.has(row.key), onWhole: () => showWhole(row.key) });
     keyOfNode.set(node, row.key);
     return node;
   }
@@ -308,7 +317,9 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
     let cursor = top.nextSibling;
     for (const row of wanted) {
       let entry = rendered.get(row.key);
-      const stale = entry && (entry.row.message !== row.message || entry.row.showSender !== row.showSender || entry.row.ms !== row.ms);
+      // A queued message's label follows its account's connection.
+      const queued = row.type === 'message' && row.message.state === 'pending' && !connected(row.message.account);
+      const stale = entry && (entry.row.message !== row.message || entry.row.showSender !== row.showSender || entry.row.ms !== row.ms || entry.queued !== queued);
       let refocus = false;
       if (stale) {
         if (cursor === entry.node) cursor = cursor.nextSibling;
@@ -318,7 +329,7 @@ export function createTimeline(container, { onRetry = () => {}, onReachTop = () 
         entry = null;
       }
       if (!entry) {
-        entry = { node: build(row), row };
+        entry = { node: build(row), row, queued };
         rendered.set(row.key, entry);
         resizes?.observe(entry.node);
       }

@@ -13,6 +13,7 @@ const copied = [];
 Object.defineProperty(window.navigator, 'clipboard', { value: { writeText: async (text) => { copied.push(text); } }, configurable: true });
 
 const calls = [];
+let push = null;
 const account = { id: 'demo-mockly', display_name: 'Demo room', demo: false, service_label: 'mockly.me chat', settings: { service: 'mockly', client_id: 'you', endpoint: 'ws://127.0.0.1:1/ws/chat/{client_id}' }, capabilities: CAPABILITIES.mockly, state: { state: 'open' } };
 const base = { account: 'demo-mockly', room: 'public', sender_name: null, ts_raw: '2026-11-23T09:30:00.000000', ts_ms: Date.UTC(2026, 10, 23, 9, 30), state: 'sent', error: null };
 const history = [
@@ -39,7 +40,10 @@ await startOn({
         return null;
     }
   },
-  channel: () => ({ id: 1 }),
+  channel: (onMessage) => {
+    push = onMessage;
+    return { id: 1 };
+  },
 });
 const $ = (id) => document.getElementById(id);
 const row = (localId) => $('timeline').querySelector(`[data-local-id="${localId}"]`);
@@ -126,7 +130,7 @@ test('an image is opened in the viewer or saved to Downloads from its menu', asy
 
 test('a failed message of mine offers Retry sending, which asks the backend to send it again', async () => {
   rightClick(row(3));
-  assert.deepEqual(labels(), ['Reply', 'Copy text', 'Retry sending', 'Show details']);
+  assert.deepEqual(labels(), ['Reply', 'Copy text', 'Retry sending', 'Delete (never sent)', 'Show details']);
   assert.equal(menu().getAttribute('aria-label'), 'Actions for your message');
   choose('Retry sending');
   await nextFrame();
@@ -219,4 +223,20 @@ test('a reply is cancelled by its button or by Escape in the composer', () => {
   key($('composer-input'), { key: 'Escape' });
   assert.equal($('reply-bar').hidden, true);
   assert.equal($('composer-input').hasAttribute('aria-describedby'), false);
+});
+
+test('a failed message can be deleted from its menu or its bubble; a sent one offers no Delete', async () => {
+  rightClick(row(1));
+  assert.ok(!labels().some((l) => l.startsWith('Delete')), 'someone else\'s message cannot be deleted');
+  key(document.activeElement, { key: 'Escape' });
+  const bubbleDelete = [...row(3).querySelectorAll('button')].find((b) => b.textContent === 'Delete');
+  assert.ok(bubbleDelete, 'Delete next to Retry on the failed message');
+  rightClick(row(3));
+  choose('Delete (never sent)');
+  await nextFrame();
+  assert.deepEqual(calls.filter((c) => c.command === 'delete_message').at(-1).args, { localId: 3 });
+  push([{ event: 'deleted', account: 'demo-mockly', room: 'public', local_id: 3 }]);
+  await new Promise((r) => setTimeout(r, 0));
+  await nextFrame();
+  assert.equal(row(3), null, 'gone from the timeline once the backend deleted it');
 });

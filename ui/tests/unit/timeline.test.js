@@ -38,12 +38,17 @@ test('the sender name falls back to the sender id and the raw server time is kep
 
 test('own messages show their delivery state, and a failed one offers a retry', () => {
   assert.equal(renderMessage(message({ own: true, state: 'pending' })).querySelector('.delivery').textContent, 'Sending…');
+  assert.equal(renderMessage(message({ own: true, state: 'pending' }), { connected: () => false }).querySelector('.delivery').textContent, 'Waiting for connection', 'queued while offline says so');
   assert.equal(renderMessage(message({ own: true, state: 'sent' })).querySelector('.delivery').getAttribute('aria-label'), 'Sent');
   let retried = null;
   const failed = renderMessage(message({ own: true, state: 'failed', error: 'too long', local_id: 7 }), { onRetry: (id) => { retried = id; } });
   assert.match(failed.textContent, /Not sent: too long/);
   failed.querySelector('button').click();
   assert.equal(retried, 7);
+  let deleted = null;
+  const offered = renderMessage(message({ own: true, state: 'failed', error: 'x', local_id: 8 }), { onDelete: (id) => { deleted = id; } });
+  [...offered.querySelectorAll('button')].find((b) => b.textContent === 'Delete').click();
+  assert.equal(deleted, 8);
   assert.ok(renderMessage(message({ own: true })).classList.contains('own'));
 });
 
