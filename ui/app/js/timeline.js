@@ -169,14 +169,38 @@ export function countsAsUnread(message) {
   return !message.own && message.kind !== 'system';
 }
 
+/** A join or leave notice (mockly's documented wording), which collapse when in a row. */
+export function presenceOf(message) {
+  if (message.kind !== 'system') return null;
+  const text = String(message.text || '');
+  if (text.length > 300) return null;
+  const joined = /^(.+) has joined(?: the chat)?\.?$/.exec(text);
+  if (joined) return { who: joined[1], joined: true };
+  const left = /^(.+) has left(?: the chat)?\.?$/.exec(text);
+  return left ? { who: left[1], joined: false } : null;
+}
+
+/** "3 joined, 1 left". */
+export function presenceSummary(messages) {
+  let joined = 0;
+  let left = 0;
+  for (const m of messages) {
+    if (presenceOf(m).joined) joined += 1;
+    else left += 1;
+  }
+  return [joined ? `${joined} joined` : '', left ? `${left} left` : ''].filter(Boolean).join(', ');
+}
+
 /**
  * The rows of a room: a day separator before each day's first message, then the messages, and
- * a "New messages" line before the first unread one (newer than `readUpTo`, when given).
+ * a "New messages" line before the first unread one (newer than `readUpTo`, when given). Two or
+ * more join/leave notices in a row make one line, unless `expanded` has its first id.
  */
-function buildRows(messages, readUpTo) {
+function buildRows(messages, readUpTo, expanded) {
   const rows = [];
   let marked = readUpTo === null || readUpTo === undefined;
-  messages.forEach((message, i) => {
+  for (let i = 0; i < messages.length; i += 1) {
+    const message = messages[i];
     const previous = messages[i - 1];
     if (!previous || !sameDay(previous.ts_ms, message.ts_ms)) {
       rows.push({ key: `day:${message.local_id}`, type: 'day', ms: message.ts_ms });
@@ -185,9 +209,38 @@ function buildRows(messages, readUpTo) {
       marked = true;
       rows.push({ key: UNREAD_KEY, type: 'unread' });
     }
+    if (presenceOf(message)) {
+      let end = i + 1;
+      while (end < messages.length && presenceOf(messages[end]) && sameDay(messages[end].ts_ms, message.ts_ms)) end += 1;
+      if (end - i >= 2) {
+        const group = messages.slice(i, end);
+        const key = `presence:${message.local_id}`;
+        const open = expanded.has(key);
+        rows.push({ key, type: 'presence', messages: group, size: group.length, open });
+        if (open) for (const m of group) rows.push({ key: m.local_id, type: 'message', message: m, showSender: true });
+        i = end - 1;
+        continue;
+      }
+    }
     rows.push({ key: message.local_id, type: 'message', message, showSender: startsGroup(message, previous) || rows[rows.length - 1].type === 'unread' });
-  });
+  }
   return rows;
+}
+
+/** One line for several join/leave notices; its button shows or hides each of them. */
+function presenceLine(row, onToggle) {
+  const names = row.messages.map((m) => presenceOf(m).who);
+  const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
+  return el('div', { class: 'notice presence-line' }, [
+    el('span', { class: 'notice-text', text: `${presenceSummary(row.messages)}: ${shown}` }),
+    el('button', {
+      class: 'link-button',
+      text: row.open ? 'Hide' : 'Show each',
+      attrs: { type: 'button', 'aria-expanded': row.open ? 'true' : 'false' },
+      on: { click: () => onToggle(row.key) },
+    }),
+    timeElement(row.messages[row.messages.length - 1]),
+  ]);
 }
 
 const UNREAD_KEY = 'unread';
@@ -220,6 +273,11 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
   const heights = new Map();
   /** Keys of the long messages the reader asked to see whole (kept when their row is rebuilt). */
   const whole = new Set();
+  /** Keys of the join/leave lines the reader opened. */
+  const expanded = new Set();
+  /** The messages last rendered, to lay a line opened or closed out again. */
+  let shownMessages = [];
+  let shownReadUpTo = null;
   const keyOfNode = new WeakMap();
   const top = spacer();
   const bottom = spacer();
@@ -268,7 +326,9 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
       ? daySeparator(row.ms)
       : row.type === 'unread'
         ? unreadLine()
-        : renderMessage(row.message, { showSender: row.showSender, onRetry, onDelete, connected, onOpenImage, autoMedia, whole: whole.has(row.key), onWhole: () => showWhole(row.key) });
+        : row.type === 'presence'
+          ? presenceLine(row, togglePresence)
+          : renderMessage(row.message, { showSender: row.showSender, onRetry, onDelete, connected, onOpenImage, autoMedia, whole: whole.has(row.key), onWhole: () => showWhole(row.key) });
     keyOfNode.set(node, row.key);
     return node;
   }
@@ -282,6 +342,17 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
     whole.add(key);
     heights.delete(key);
     schedule();
+  }
+
+  /** Opens or closes a join/leave line, the reader's view staying where it is. */
+  function togglePresence(key) {
+    if (expanded.has(key)) expanded.delete(key);
+    else expanded.add(key);
+    const anchor = captureAnchor();
+    rows = buildRows(shownMessages, shownReadUpTo, expanded);
+    indexByKey = new Map(rows.map((row, i) => [row.key, i]));
+    layout(false, anchor);
+    rendered.get(key)?.node.querySelector('button')?.focus();
   }
 
   /** The first row on screen and how far below the viewport's top it starts. */
@@ -319,7 +390,7 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
       let entry = rendered.get(row.key);
       // A queued message's label follows its account's connection.
       const queued = row.type === 'message' && row.message.state === 'pending' && !connected(row.message.account);
-      const stale = entry && (entry.row.message !== row.message || entry.row.showSender !== row.showSender || entry.row.ms !== row.ms || entry.queued !== queued);
+      const stale = entry && (entry.row.message !== row.message || entry.row.showSender !== row.showSender || entry.row.ms !== row.ms || entry.row.size !== row.size || entry.row.open !== row.open || entry.queued !== queued);
       let refocus = false;
       if (stale) {
         if (cursor === entry.node) cursor = cursor.nextSibling;
@@ -412,6 +483,7 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
     rendered.clear();
     heights.clear();
     whole.clear();
+    expanded.clear();
     rows = [];
     indexByKey = new Map();
   }
@@ -454,7 +526,9 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
         container.append(top, bottom);
       }
       shownRoom = key;
-      rows = buildRows(messages, readUpTo);
+      shownMessages = messages;
+      shownReadUpTo = readUpTo;
+      rows = buildRows(messages, readUpTo, expanded);
       indexByKey = new Map(rows.map((row, i) => [row.key, i]));
       for (const k of heights.keys()) if (!indexByKey.has(k)) heights.delete(k);
       // A room with unread messages opens at its "New messages" line, the last read message

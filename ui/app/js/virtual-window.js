@@ -17,6 +17,7 @@ export const UNKNOWN_VIEWPORT_PX = 800;
 export function estimateHeight(row, { whole = false } = {}) {
   if (row.type === 'day') return 40;
   if (row.type === 'unread') return 36;
+  if (row.type === 'presence') return 28;
   const m = row.message;
   if (m.kind === 'system') return 28;
   const media = m.kind === 'image' || m.kind === 'video' || m.kind === 'sticker' ? 200 : 0;

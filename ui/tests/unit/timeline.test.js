@@ -182,3 +182,36 @@ test('a room of 10,000 messages puts a screenful in the DOM, not its history', (
   assert.ok(container.querySelectorAll('article').length < 60);
   assert.equal([...container.querySelectorAll('.text')].at(-1).textContent, 'newest');
 });
+
+test('join and leave notices in a row collapse into one line that opens to show each', async () => {
+  const container = document.createElement('section');
+  document.body.append(container);
+  const timeline = createTimeline(container);
+  const at = Date.UTC(2026, 11, 5, 9);
+  const notice = (id, text) => message({ local_id: id, id: null, kind: 'system', sender_id: 'system', text, ts_ms: at + id });
+  const messages = [
+    message({ local_id: 1, text: 'hello', ts_ms: at }),
+    notice(2, 'user_1 has joined the chat'),
+    notice(3, `${XSS} has joined the chat`),
+    notice(4, 'user_3 has left the chat'),
+    notice(5, 'user_4 has joined the chat'),
+    message({ local_id: 6, text: 'welcome', ts_ms: at + 6 }),
+    notice(7, 'user_9 has joined the chat'), // alone: stays as it is
+  ];
+  timeline.render('room', messages);
+  const line = container.querySelector('.presence-line');
+  assert.ok(line);
+  assert.match(line.textContent, /^3 joined, 1 left: user_1, <img src=x onerror=alert\(1\)>, user_3 and 1 more/);
+  assertInert(container, assert);
+  assert.equal(container.querySelectorAll('.presence-line').length, 1, 'a single notice is not collapsed');
+  assert.equal(container.querySelector('[data-local-id="3"]'), null, 'the collapsed notices are not shown one by one');
+  assert.ok(container.querySelector('[data-local-id="7"]'));
+  line.querySelector('button').click();
+  assert.ok(container.querySelector('[data-local-id="3"]'), 'opened: each notice shows');
+  assert.equal(container.querySelector('.presence-line button').getAttribute('aria-expanded'), 'true');
+  // A new notice right after another one of a kept group grows the line (and it stays open).
+  timeline.render('room', [...messages, notice(8, 'user_10 has left the chat')]);
+  assert.match(container.querySelectorAll('.presence-line')[1].textContent, /^1 joined, 1 left/);
+  container.querySelector('.presence-line button').click();
+  assert.equal(container.querySelector('[data-local-id="3"]'), null, 'closed again');
+});
