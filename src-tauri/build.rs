@@ -18,6 +18,7 @@ fn main() {
         "mark_read_up_to",
         "clear_alerts",
         "set_templates",
+        "set_room_sound",
         "export_templates",
         "add_account",
         "remove_account",

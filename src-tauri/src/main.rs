@@ -185,6 +185,7 @@ fn main() {
             commands::messages::mark_read,
             commands::messages::mark_read_up_to,
             commands::notify::clear_alerts,
+            commands::notify::set_room_sound,
             commands::templates::set_templates,
             commands::templates::export_templates,
             commands::accounts::add_account,

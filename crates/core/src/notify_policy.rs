@@ -24,6 +24,12 @@ pub struct NotificationPrefs {
     /// Every notification is off (the tray menu's "Mute notifications").
     #[serde(default)]
     pub paused: bool,
+    /// Rooms where a new message plays a sound though their account's rooms do not by default.
+    #[serde(default)]
+    pub sound_rooms: Vec<RoomRef>,
+    /// Rooms kept silent though their account's rooms play a sound by default (order chats).
+    #[serde(default)]
+    pub silent_rooms: Vec<RoomRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +47,23 @@ impl NotificationPrefs {
 
     pub fn account_muted(&self, account: &AccountId) -> bool {
         self.muted_accounts.contains(account)
+    }
+
+    /// Chooses whether a new message in the room plays a sound; `by_default` is what the
+    /// room's account does without a choice (order chats: on), which needs no entry.
+    pub fn set_sound(&mut self, account: &AccountId, room: &str, on: bool, by_default: bool) {
+        let this = |r: &RoomRef| &r.account == account && r.room == room;
+        self.sound_rooms.retain(|r| !this(r));
+        self.silent_rooms.retain(|r| !this(r));
+        let entry = RoomRef {
+            account: account.clone(),
+            room: room.to_owned(),
+        };
+        match (on, by_default) {
+            (true, false) => self.sound_rooms.push(entry),
+            (false, true) => self.silent_rooms.push(entry),
+            _ => {}
+        }
     }
 
     /// Mutes or unmutes one room (`Some`) or a whole account (`None`).
@@ -273,6 +296,19 @@ mod tests {
         assert!(decide(&message("a", "r", "hi"), "R", &prefs, &focus).is_none());
         focus.window_focused = false;
         assert!(decide(&message("a", "r", "hi"), "R", &prefs, &focus).is_some());
+    }
+
+    #[test]
+    fn a_sound_choice_is_kept_only_where_it_differs_from_the_default() {
+        let a = AccountId("a".into());
+        let mut prefs = NotificationPrefs::default();
+        prefs.set_sound(&a, "order", false, true);
+        prefs.set_sound(&a, "bot", true, false);
+        assert_eq!(prefs.silent_rooms.len(), 1);
+        assert_eq!(prefs.sound_rooms.len(), 1);
+        prefs.set_sound(&a, "order", true, true);
+        prefs.set_sound(&a, "bot", false, false);
+        assert_eq!(prefs, NotificationPrefs::default(), "back to the defaults");
     }
 
     #[test]

@@ -84,3 +84,15 @@ pub fn set_auto_media(
 pub fn clear_alerts(state: State<'_, AppState>) {
     state.alerts.clear();
 }
+
+/// Whether a new message in the room plays a sound in the window (order chats do unless
+/// silenced).
+#[tauri::command]
+pub fn set_room_sound(
+    state: State<'_, AppState>,
+    account: AccountArg,
+    room: RoomArg,
+    on: bool,
+) -> CommandResult<NotificationPrefs> {
+    Ok(state.engine.set_room_sound(&account, &room, on)?)
+}

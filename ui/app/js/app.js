@@ -35,6 +35,7 @@ import { createOrdersView } from './orders-view.js';
 import { createTemplatePicker } from './template-picker.js';
 import { createTemplateSettings } from './settings-templates.js';
 import { createReadTracker } from './read-tracker.js';
+import { createChime } from './sound.js';
 
 export async function startApp() {
   const state = createState();
@@ -279,6 +280,7 @@ export async function startApp() {
     openRoomByKey,
     refresh,
     showError,
+    chime: createChime(),
   });
 
   // While an account waits to reconnect, its countdown ticks once a second.

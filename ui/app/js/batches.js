@@ -6,12 +6,13 @@
 import { byId } from './dom.js';
 import { call } from './ipc.js';
 import { applyBatch, roomKey } from './state.js';
+import { chimes } from './sound.js';
 
 /**
  * Returns `onBatch(events)` for subscribe(). `draw` holds the page's painters (timeline, chrome,
  * live, alerts); a resync or an account change reloads everything with `refresh()`.
  */
-export function createBatchDrawer({ state, draw, openRoomByKey, refresh, showError }) {
+export function createBatchDrawer({ state, draw, openRoomByKey, refresh, showError, chime = null }) {
   const announcer = byId('announcer');
   let queued = [];
   let received = 0;
@@ -59,6 +60,11 @@ export function createBatchDrawer({ state, draw, openRoomByKey, refresh, showErr
     const asked = batch.filter((e) => e.event === 'open_room').pop();
     if (asked) openRoomByKey(roomKey(asked.account, asked.room)).catch(showError);
     const arrived = batch.filter((e) => e.event === 'message' && !e.own && e.kind !== 'system' && roomKey(e.account, e.room) === state.openRoom);
+    // A new message in a room that chimes (sound.js), unless the user is looking at it.
+    if (chime) {
+      const looking = document.hasFocus() && !document.hidden;
+      if (batch.some((e) => chimes(state, e, { looking }))) chime.play();
+    }
     const changed = applyBatch(state, batch);
     if (changed.resync) {
       refresh().catch(showError);

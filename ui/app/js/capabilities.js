@@ -16,7 +16,7 @@ export const NO_CAPABILITIES = Object.freeze({
   trouble_after_attempts: null,
 });
 
-const FLAGS = ['directory', 'members', 'ticker', 'typing', 'media_by_url', 'file_upload', 'server_history'];
+const FLAGS = ['directory', 'members', 'ticker', 'typing', 'media_by_url', 'file_upload', 'order_chats', 'server_history'];
 const LIMITS = ['max_message_bytes', 'messages_per_minute', 'trouble_after_attempts'];
 /** The backend's object -> the checked copy (read on every drawn batch). */
 const checked = new WeakMap();

@@ -6,6 +6,7 @@
 
 import { byId, el, clear } from './dom.js';
 import { call } from './ipc.js';
+import { soundOn } from './sound.js';
 import { describeState, roomState, typingIn, typingLine, roomMembers, isMuted, openRoomOf } from './state.js';
 import { capabilitiesOf } from './capabilities.js';
 import { renderTicker } from './ticker.js';
@@ -24,6 +25,7 @@ export function createRoomHeader({ state, composer, onBrowse, onExportEvidence =
     members: byId('members'),
     membersButton: byId('toggle-members'),
     muteButton: byId('toggle-mute'),
+    soundButton: byId('toggle-sound'),
     browseButton: byId('browse-rooms'),
     exportButton: byId('export-evidence'),
   };
@@ -51,6 +53,16 @@ export function createRoomHeader({ state, composer, onBrowse, onExportEvidence =
       showError(e);
     }
   });
+  view.soundButton.addEventListener('click', async () => {
+    const room = openRoomOf(state);
+    if (!room) return;
+    try {
+      state.notifications = await call('set_room_sound', { account: room.account, room: room.room, on: !soundOn(state, room.account, room.room) });
+      draw();
+    } catch (e) {
+      showError(e);
+    }
+  });
   view.membersButton.addEventListener('click', () => {
     view.members.hidden = !view.members.hidden;
     view.membersButton.setAttribute('aria-expanded', String(!view.members.hidden));
@@ -72,6 +84,13 @@ export function createRoomHeader({ state, composer, onBrowse, onExportEvidence =
     view.muteButton.textContent = muted ? 'Unmute' : 'Mute';
     view.muteButton.setAttribute('aria-pressed', String(muted));
     view.muteButton.title = muted ? 'New messages here do not notify' : 'Stop notifications for this room';
+    const sound = room ? soundOn(state, room.account, room.room) : false;
+    view.soundButton.hidden = !room;
+    view.soundButton.textContent = sound ? 'Sound on' : 'Sound off';
+    view.soundButton.setAttribute('aria-pressed', String(sound));
+    view.soundButton.title = muted
+      ? 'Muted: no sound whatever this says'
+      : sound ? 'A new message here plays a short sound; click to silence' : 'Click to hear a short sound for new messages here';
     view.browseButton.hidden = !can.directory;
     view.exportButton.hidden = !room;
     view.membersButton.hidden = !can.members;

@@ -28,14 +28,14 @@ export function nextFrame() {
 export const XSS = '<img src=x onerror=alert(1)>';
 
 const NOTHING = {
-  directory: false, members: false, ticker: false, typing: false, media_by_url: false, file_upload: false, server_history: false,
+  directory: false, members: false, ticker: false, typing: false, media_by_url: false, file_upload: false, order_chats: false, server_history: false,
   max_message_bytes: null, messages_per_minute: null, trouble_after_attempts: null,
 };
 
 /** Each service's `capabilities`, as the backend sends them in every account of the snapshot. */
 export const CAPABILITIES = {
   mockly: { ...NOTHING, max_message_bytes: 16384 },
-  mexc: { ...NOTHING, media_by_url: true, max_message_bytes: 8192 },
+  mexc: { ...NOTHING, media_by_url: true, order_chats: true, max_message_bytes: 8192 },
   realtime: {
     ...NOTHING, directory: true, members: true, ticker: true, typing: true, server_history: true,
     max_message_bytes: 65408, messages_per_minute: 100, trouble_after_attempts: 5,

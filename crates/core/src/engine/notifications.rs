@@ -23,6 +23,23 @@ impl Engine {
         Ok(self.notification_prefs())
     }
 
+    /// Chooses whether a new message in the room plays a sound in the window.
+    pub fn set_room_sound(
+        &self,
+        account: &AccountId,
+        room: &str,
+        on: bool,
+    ) -> Result<NotificationPrefs, EngineError> {
+        let by_default = self
+            .running_account(account)?
+            .settings
+            .service()
+            .capabilities()
+            .order_chats;
+        self.update_config(|c| c.notifications.set_sound(account, room, on, by_default))?;
+        Ok(self.notification_prefs())
+    }
+
     /// Puts something the desktop shell noticed (an order about to time out) into the
     /// notifications panel.
     pub fn record_alert(&self, account: &AccountId, alert: crate::live::Alert) {

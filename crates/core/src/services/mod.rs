@@ -126,6 +126,9 @@ pub struct Capabilities {
     pub file_upload: bool,
     /// Older history than what is stored can be read from the server.
     pub server_history: bool,
+    /// Its rooms are trade conversations (P2P order chats), where a new message plays a sound
+    /// unless the user silenced the room.
+    pub order_chats: bool,
     /// The longest text the service takes, checked by the composer before sending.
     pub max_message_bytes: Option<usize>,
     /// The documented sending rate, enforced before a message is stored.

@@ -96,6 +96,7 @@ impl Service for MexcSettings {
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             media_by_url: true,
+            order_chats: true,
             max_message_bytes: Some(codec::MAX_CONTENT_BYTES),
             ..Capabilities::default()
         }

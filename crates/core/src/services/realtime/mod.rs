@@ -102,6 +102,7 @@ impl Service for RealtimeSettings {
             typing: true,
             media_by_url: false,
             file_upload: false,
+            order_chats: false,
             server_history: true,
             max_message_bytes: Some(MAX_MESSAGE_BYTES),
             messages_per_minute: Some(MESSAGES_PER_MINUTE),
