@@ -36,6 +36,7 @@ import { createTemplatePicker } from './template-picker.js';
 import { createTemplateSettings } from './settings-templates.js';
 import { createReadTracker } from './read-tracker.js';
 import { createChime } from './sound.js';
+import { createEmojiPicker } from './emoji-picker.js';
 
 export async function startApp() {
   const state = createState();
@@ -213,6 +214,7 @@ export async function startApp() {
     templateSettings.render();
     settings.open();
   }
+  createEmojiPicker();
   createTemplatePicker({
     state,
     orderOf: () => (state.openRoom ? state.orders.get(state.openRoom) : null),
