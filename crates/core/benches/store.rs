@@ -64,6 +64,7 @@ fn message(i: usize, rng: &mut fastrand::Rng, words: &Words) -> (AccountId, Inco
         sender_avatar: None,
         ts_ms: 1_700_000_000_000 + i as i64,
         ts_raw: String::new(),
+        quote_id: None,
     };
     (account, m)
 }

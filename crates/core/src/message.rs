@@ -222,6 +222,8 @@ pub struct IncomingMessage {
     pub ts_ms: i64,
     /// The timestamp exactly as the server sent it.
     pub ts_raw: String,
+    /// The service's id of the message this one answers (Mixin's `quote_message_id`).
+    pub quote_id: Option<String>,
 }
 
 /// A message as the store holds it and the UI renders it.

@@ -99,7 +99,23 @@ function bodyElements(message, handlers) {
  * One message (or notice) as a DOM node. Untrusted fields only ever become text. A long text
  * shows its start unless `whole`; `onWhole()` is called when the reader asks for the rest.
  */
-export function renderMessage(message, { showSender = true, onRetry = () => {}, onDelete = () => {}, connected = () => true, onOpenImage = () => {}, autoMedia = () => true, whole = false, onWhole = () => {} } = {}) {
+/**
+ * The line above a reply naming what it answers (Mixin's quote_message_id): the quoted
+ * message's sender and first line when it is loaded (a click shows it), else a plain mention.
+ */
+function quoteElement(message, quoted, onShowQuoted) {
+  if (!message.quote_id) return null;
+  if (!quoted) return el('div', { class: 'reply-quote missing', text: '↩ Reply to an earlier message' });
+  const who = quoted.own ? 'You' : quoted.sender_name || quoted.sender_id;
+  const line = String(quoted.text || quoted.kind).split('\n')[0].slice(0, 120);
+  return el('button', {
+    class: 'reply-quote',
+    attrs: { type: 'button', 'aria-label': `Reply to ${who}: ${line}. Show that message` },
+    on: { click: () => onShowQuoted(quoted.local_id) },
+  }, [el('span', { class: 'reply-quote-who', text: `↩ ${who}` }), el('span', { class: 'reply-quote-text', text: line })]);
+}
+
+export function renderMessage(message, { showSender = true, onRetry = () => {}, onDelete = () => {}, connected = () => true, onOpenImage = () => {}, autoMedia = () => true, whole = false, onWhole = () => {}, quoted = null, onShowQuoted = () => {} } = {}) {
   if (message.kind === 'system') {
     return el('div', { class: 'notice', attrs: { 'data-local-id': message.local_id, tabindex: '-1' } }, [
       ...longText(el('span', { class: 'notice-text' }), message.text, asText, { whole, onWhole }),
@@ -116,6 +132,7 @@ export function renderMessage(message, { showSender = true, onRetry = () => {}, 
     showSender && !message.own ? avatarElement(message, sender, autoMedia(message.account)) : null,
     el('div', { class: 'bubble' }, [
       showSender && !message.own ? el('div', { class: 'sender', text: sender, attrs: { title: message.sender_id } }) : null,
+      quoteElement(message, quoted, onShowQuoted),
       ...bodyElements(message, { onOpenImage, auto: autoMedia(message.account), whole, onWhole }),
       el('div', { class: 'meta' }, [timeElement(message), message.own ? deliveryElement(message, onRetry, onDelete, connected(message.account)) : null]),
     ]),
@@ -328,7 +345,7 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
         ? unreadLine()
         : row.type === 'presence'
           ? presenceLine(row, togglePresence)
-          : renderMessage(row.message, { showSender: row.showSender, onRetry, onDelete, connected, onOpenImage, autoMedia, whole: whole.has(row.key), onWhole: () => showWhole(row.key) });
+          : renderMessage(row.message, { showSender: row.showSender, onRetry, onDelete, connected, onOpenImage, quoted: quotedOf(row.message), onShowQuoted: (localId) => api.reveal(localId), autoMedia, whole: whole.has(row.key), onWhole: () => showWhole(row.key) });
     keyOfNode.set(node, row.key);
     return node;
   }
@@ -342,6 +359,14 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
     whole.add(key);
     heights.delete(key);
     schedule();
+  }
+
+  /** Loaded messages by their service id, for replies (built when a reply needs it). */
+  let byServiceId = null;
+  function quotedOf(message) {
+    if (!message.quote_id) return null;
+    if (!byServiceId) byServiceId = new Map(shownMessages.filter((m) => m.id).map((m) => [m.id, m]));
+    return byServiceId.get(message.quote_id) || null;
   }
 
   /** Opens or closes a join/leave line, the reader's view staying where it is. */
@@ -494,7 +519,7 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
     container.append(el('p', { class: 'empty', text }));
   }
 
-  return {
+  const api = {
     /** The shown room's message with this local id, or null. */
     messageOf(localId) {
       const index = indexByKey.get(localId);
@@ -528,6 +553,7 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
       shownRoom = key;
       shownMessages = messages;
       shownReadUpTo = readUpTo;
+      byServiceId = null;
       rows = buildRows(messages, readUpTo, expanded);
       indexByKey = new Map(rows.map((row, i) => [row.key, i]));
       for (const k of heights.keys()) if (!indexByKey.has(k)) heights.delete(k);
@@ -557,4 +583,5 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
       return true;
     },
   };
+  return api;
 }

@@ -215,3 +215,23 @@ test('join and leave notices in a row collapse into one line that opens to show 
   container.querySelector('.presence-line button').click();
   assert.equal(container.querySelector('[data-local-id="3"]'), null, 'closed again');
 });
+
+test('a reply shows what it answers and shows that message on a click; an unknown one says so', () => {
+  const container = document.createElement('section');
+  document.body.append(container);
+  const timeline = createTimeline(container);
+  const at = Date.UTC(2026, 11, 5, 9);
+  const messages = [
+    message({ local_id: 1, id: 'm-1', sender_name: XSS, text: 'Did you pay?\nSecond line', ts_ms: at }),
+    message({ local_id: 2, id: 'm-2', sender_id: 'me', own: true, text: 'Yes', quote_id: 'm-1', ts_ms: at + 1 }),
+    message({ local_id: 3, id: 'm-3', sender_id: 'me', own: true, text: 'And this', quote_id: 'm-gone', ts_ms: at + 2 }),
+  ];
+  timeline.render('room', messages);
+  const quote = container.querySelector('[data-local-id="2"] .reply-quote');
+  assert.equal(quote.querySelector('.reply-quote-who').textContent, `↩ ${XSS}`);
+  assert.equal(quote.querySelector('.reply-quote-text').textContent, 'Did you pay?', 'the first line only');
+  assertInert(container, assert);
+  quote.click();
+  assert.ok(container.querySelector('[data-local-id="1"]').classList.contains('found'), 'the answered message is shown');
+  assert.equal(container.querySelector('[data-local-id="3"] .reply-quote').textContent, '↩ Reply to an earlier message');
+});

@@ -142,7 +142,7 @@ fn received(account: &AccountId, m: &IncomingMessage, local_id: i64) -> StoredMe
         ts_raw: m.ts_raw.clone(),
         state: DeliveryState::Sent,
         error: None,
-        quote_id: None,
+        quote_id: m.quote_id.clone(),
     }
 }
 
@@ -173,8 +173,8 @@ fn insert_received(
 ) -> Result<Option<i64>, StoreError> {
     let inserted = conn.prepare_cached(
         "INSERT INTO messages (local_id, account_id, room_id, service_id, sender_id, sender_name,
-                               own, kind, text, ts_ms, ts_raw, state, media, card, sender_avatar)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'sent', ?12, ?13, ?14)
+                               own, kind, text, ts_ms, ts_raw, state, media, card, sender_avatar, quote_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'sent', ?12, ?13, ?14, ?15)
          ON CONFLICT (account_id, service_id) WHERE service_id IS NOT NULL DO NOTHING",
     )?
     .execute(params![
@@ -191,7 +191,8 @@ fn insert_received(
         m.ts_raw,
         media_json(&m.media),
         m.card.as_ref().and_then(|c| serde_json::to_string(c).ok()),
-        m.sender_avatar
+        m.sender_avatar,
+        m.quote_id
     ])?;
     if inserted == 0 {
         return Ok(None);

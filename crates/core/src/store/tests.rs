@@ -23,6 +23,7 @@ fn incoming(id: Option<&str>, sender: &str, own: bool, text: &str) -> IncomingMe
         sender_avatar: None,
         ts_ms: 1_690_295_535_123,
         ts_raw: "2023-07-25T14:32:15.123456".into(),
+        quote_id: None,
     }
 }
 

@@ -432,6 +432,7 @@ mod tests {
             sender_avatar: None,
             ts_ms: 1,
             ts_raw: "1".into(),
+            quote_id: None,
         };
         assert_eq!(b.on(Inbound::Message(m.clone())), Effect::Ingest(m));
         assert_eq!(

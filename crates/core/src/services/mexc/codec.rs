@@ -123,6 +123,7 @@ impl MexcCodec {
             sender_avatar: None,
             ts_ms: self.create_time_ms(&ts_raw).unwrap_or(now_ms),
             ts_raw,
+            quote_id: None,
         }
     }
 }
@@ -244,6 +245,7 @@ impl Codec for MexcCodec {
                     sender_avatar: None,
                     ts_ms: env.now_ms(),
                     ts_raw: String::new(),
+                    quote_id: None,
                 })])
             }
             None => Err(CodecError::MissingField("method")),

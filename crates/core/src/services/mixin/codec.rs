@@ -95,6 +95,9 @@ struct View {
     created_at: String,
     #[serde(default)]
     representative_id: Option<String>,
+    /// The message this one answers, when it is a reply.
+    #[serde(default)]
+    quote_message_id: Option<String>,
 }
 
 impl MixinCodec {
@@ -167,6 +170,9 @@ impl MixinCodec {
             sender_avatar: None,
             ts_ms,
             ts_raw: view.created_at,
+            quote_id: view
+                .quote_message_id
+                .filter(|q| !q.is_empty() && q.len() <= 64),
         }))
     }
 

@@ -109,6 +109,7 @@ impl Codec for MocklyCodec {
                     sender_avatar: crate::message::avatar_url(wire.sender_avatar.as_deref()),
                     ts_ms,
                     ts_raw,
+                    quote_id: None,
                 })])
             }
             Some("system") => {
@@ -133,6 +134,7 @@ impl Codec for MocklyCodec {
                         sender_avatar: None,
                         ts_ms,
                         ts_raw,
+                        quote_id: None,
                     }));
                 }
                 Ok(out)

@@ -276,6 +276,7 @@ impl RealtimeCodec {
             sender_avatar: None,
             ts_ms,
             ts_raw: m.timestamp,
+            quote_id: None,
         })])
     }
 

@@ -168,6 +168,7 @@ impl RestMessage {
             ts_ms: crate::timestamp::parse_iso_ms(&self.created_at)
                 .unwrap_or_else(crate::timestamp::now_ms),
             ts_raw: self.created_at.clone(),
+            quote_id: None,
         }
     }
 }

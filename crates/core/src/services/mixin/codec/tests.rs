@@ -111,6 +111,24 @@ fn the_documented_pending_message_decodes() {
     assert_eq!(m.ts_ms, 1_604_321_252_472);
     assert_eq!(m.ts_raw, "2020-11-02T12:47:32.472333Z");
     assert!(!m.own);
+    assert_eq!(m.quote_id, None, "an empty quote_message_id is no reply");
+}
+
+#[test]
+fn a_reply_keeps_the_id_of_the_message_it_answers() {
+    let mut c = codec();
+    let inbound = decode(
+        &mut c,
+        json!({"id": "UUID", "action": "CREATE_MESSAGE", "data": {
+            "conversation_id": CONV, "user_id": USER, "message_id": "7b3f0c0e-6f0a-4d7b-9f0e-3a9a2c1d5e12",
+            "category": "PLAIN_TEXT", "status": "SENT", "data": STANDARD.encode("yes, paid"),
+            "created_at": "2020-11-02T12:47:32.472333Z",
+            "quote_message_id": "7b3f0c0e-6f0a-4d7b-9f0e-3a9a2c1d5e11"}}),
+    );
+    assert_eq!(
+        message(&inbound).quote_id.as_deref(),
+        Some("7b3f0c0e-6f0a-4d7b-9f0e-3a9a2c1d5e11")
+    );
 }
 
 #[test]
