@@ -37,6 +37,7 @@ import { createTemplateSettings } from './settings-templates.js';
 import { createReadTracker } from './read-tracker.js';
 import { createChime } from './sound.js';
 import { createEmojiPicker } from './emoji-picker.js';
+import { createAttach } from './attach.js';
 
 export async function startApp() {
   const state = createState();
@@ -82,7 +83,9 @@ export async function startApp() {
   const { openRoomByKey } = opening;
 
   const replyBar = createReplyBar();
+  const attachments = createAttach({ roomOf: (key) => state.rooms.get(key) || null });
   const composer = createComposer({
+    files: attachments,
     onSend: async (text, attachment, key) => {
       // The room the text was written in (the composer's), not whichever is open by now.
       const room = key ? state.rooms.get(key) : null;

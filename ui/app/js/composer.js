@@ -48,7 +48,7 @@ export function validateAttachment(kind, url) {
   return null;
 }
 
-export function createComposer({ onSend, onTyping = () => {}, drafts = pageDrafts, onDraftChange = () => {} }) {
+export function createComposer({ onSend, onTyping = () => {}, drafts = pageDrafts, onDraftChange = () => {}, files = null }) {
   const form = byId('composer');
   const input = byId('composer-input');
   const button = byId('send');
@@ -92,6 +92,9 @@ export function createComposer({ onSend, onTyping = () => {}, drafts = pageDraft
     showKind();
   }
 
+  /** What the attach control was last told (it redraws only when this changes). */
+  let filesKey;
+  let filesCan;
   /** The open room's account's capabilities (capabilities.js). */
   let can = NO_CAPABILITIES;
   let typingSince = 0;
@@ -115,8 +118,30 @@ export function createComposer({ onSend, onTyping = () => {}, drafts = pageDraft
     typingIdle = setTimeout(stopTyping, TYPING_IDLE_MS);
   });
 
+  /** A file chosen in this room (attach.js) goes out with the text as its caption. */
+  async function submitFile(text) {
+    const from = roomKeyShown;
+    stopTyping();
+    error.textContent = '';
+    button.disabled = true;
+    try {
+      await files.send(from, text);
+      if (roomKeyShown === from && input.value === text) input.value = '';
+      keepDraft();
+    } catch (e) {
+      if (roomKeyShown === from) error.textContent = e.message;
+    } finally {
+      button.disabled = false;
+      input.focus();
+    }
+  }
+
   async function submit() {
     const text = input.value;
+    if (files && roomKeyShown && files.chosen(roomKeyShown)) {
+      await submitFile(text);
+      return;
+    }
     const chosen = attach.hidden ? 'text' : kind.value;
     const problem = validateAttachment(chosen, url.value);
     if (problem) {
@@ -199,6 +224,12 @@ export function createComposer({ onSend, onTyping = () => {}, drafts = pageDraft
         showDraft(key);
       }
       if (!enabled || changed) error.textContent = '';
+      const fileKey = enabled ? key : null;
+      if (files && (fileKey !== filesKey || capabilities !== filesCan)) {
+        filesKey = fileKey;
+        filesCan = capabilities;
+        files.setRoom(fileKey, capabilities);
+      }
     },
   };
 }

@@ -7,7 +7,7 @@ function tauriBackend() {
   const tauri = window.__TAURI__;
   if (!tauri || !tauri.core) throw new Error('Parley must run inside its desktop shell');
   return {
-    invoke: (command, args) => tauri.core.invoke(command, args),
+    invoke: (command, args, options) => tauri.core.invoke(command, args, options),
     channel: (onMessage) => {
       const channel = new tauri.core.Channel();
       channel.onmessage = onMessage;
@@ -49,6 +49,18 @@ export function backendError(reason) {
   // A settings check's steps ({label, outcome, detail?}), when the failure ended one.
   error.steps = given && Array.isArray(given.steps) ? given.steps : [];
   return error;
+}
+
+/**
+ * Calls a command whose body is raw bytes (a file: no JSON, no base64), naming the rest in
+ * `headers`; rejects as call() does.
+ */
+export async function callWithBytes(command, bytes, headers) {
+  try {
+    return await current().invoke(command, bytes, { headers });
+  } catch (error) {
+    throw backendError(error);
+  }
 }
 
 /** Calls a backend command; rejects with backendError() of the backend's rejection. */

@@ -13,7 +13,7 @@ export function loadPage() {
     .replace(/<script[^>]*><\/script>/g, '');
   const dom = new JSDOM(html, { pretendToBeVisual: true, url: 'http://tauri.localhost/' });
   const { window } = dom;
-  for (const name of ['window', 'document', 'Node', 'HTMLElement', 'Event', 'KeyboardEvent', 'requestAnimationFrame']) {
+  for (const name of ['window', 'document', 'Node', 'HTMLElement', 'Event', 'KeyboardEvent', 'requestAnimationFrame', 'FileReader']) {
     globalThis[name] = name === 'window' ? window : window[name];
   }
   // Scripts never run in this jsdom (runScripts is off), so an injected handler would only

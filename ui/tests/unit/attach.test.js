@@ -1,0 +1,113 @@
+// Attachments (issue 24): a Mixin bot conversation takes a file from the picker, a drop or a
+// paste; it waits in a chip (photo or file for an image, ✕ to drop it) and goes out with the
+// text as its caption, the bytes as the request's body and the rest in headers; limits are
+// checked first; a MEXC chat's attach button opens the address fields; a text-only service
+// says so; each room keeps its own file.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadPage, startOn, byId as $, settle, CAPABILITIES } from './page.js';
+
+loadPage();
+const { fileProblem, MAX_FILE_BYTES } = await import('../../app/js/attach.js');
+
+test('limits are checked before anything is read', () => {
+  assert.match(fileProblem({ name: 'a.txt', size: 0 }), /a\.txt is empty/);
+  assert.match(fileProblem({ name: 'big.mp4', size: MAX_FILE_BYTES + 1 }), /at most 100\.0 MB/);
+  assert.equal(fileProblem({ name: 'ok.png', size: 10 }), null);
+});
+
+const calls = [];
+let refuse = null;
+const account = (id, service, capabilities) => ({ id, display_name: id, demo: false, service_label: service, settings: { service }, capabilities, state: { state: 'open' } });
+await startOn({
+  invoke: async (command, args, options) => {
+    calls.push({ command, args, options });
+    switch (command) {
+      case 'snapshot':
+        return {
+          accounts: [account('bot', 'mixin', CAPABILITIES.mixin), account('p2p', 'mexc', CAPABILITIES.mexc), account('chat', 'mockly', CAPABILITIES.mockly)],
+          rooms: [
+            { account: 'bot', room: 'c1', title: 'Ava', unread: 0 }, { account: 'bot', room: 'c2', title: 'Ben', unread: 0 },
+            { account: 'p2p', room: '1001', title: 'Order', unread: 0 }, { account: 'chat', room: 'public', title: 'Public', unread: 0 },
+          ],
+          notices: [], alerts: [],
+        };
+      case 'history':
+        return [];
+      case 'send_file':
+        if (refuse) throw { kind: 'invalid_input', message: refuse };
+        return { local_id: 50 };
+      default:
+        return null;
+    }
+  },
+  channel: () => ({ id: 1 }),
+});
+const open = async (account, room) => {
+  [...document.querySelectorAll('#room-list button.room')].find((b) => b.dataset.room === `${account}\u0000${room}`).click();
+  await settle();
+};
+const png = () => new window.File([new Uint8Array([137, 80, 78, 71, 1, 2, 3])], 'receipt.png', { type: 'image/png' });
+function drop(target, file) {
+  const event = new window.Event('drop', { bubbles: true, cancelable: true });
+  event.dataTransfer = { files: [file], types: ['Files'] };
+  target.dispatchEvent(event);
+}
+const enter = () => $('composer-input').dispatchEvent(new window.KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+
+test('a dropped image waits in a chip and goes out with the caption, as the body, once', async () => {
+  await open('bot', 'c1');
+  assert.equal($('attach-file').hidden, false);
+  drop($('timeline'), png());
+  assert.equal($('attach-chip').hidden, false);
+  assert.match($('attach-chip').textContent, /receipt\.png \(7 B\)/);
+  assert.equal($('attach-chip').querySelector('select').value, 'photo', 'an image goes as a photo unless asked');
+  $('attach-chip').querySelector('select').value = 'file';
+  $('attach-chip').querySelector('select').dispatchEvent(new window.Event('change'));
+  // Another room has no file; coming back finds it.
+  await open('bot', 'c2');
+  assert.equal($('attach-chip').hidden, true, 'the file stays in its room');
+  await open('bot', 'c1');
+  assert.equal($('attach-chip').hidden, false);
+  $('composer-input').value = 'payment proof';
+  enter();
+  await settle();
+  const sent = calls.filter((c) => c.command === 'send_file');
+  assert.equal(sent.length, 1);
+  assert.ok(sent[0].args instanceof Uint8Array, 'the bytes are the body');
+  assert.deepEqual([...sent[0].args], [137, 80, 78, 71, 1, 2, 3]);
+  assert.deepEqual(sent[0].options.headers, { 'x-account': 'bot', 'x-room': 'c1', 'x-name': 'receipt.png', 'x-send-as': 'file', 'x-caption': 'payment%20proof' });
+  assert.equal($('attach-chip').hidden, true);
+  assert.equal($('composer-input').value, '');
+  assert.ok(!calls.some((c) => c.command === 'send_message'), 'the caption went with the file, not as a second message');
+});
+
+test('a refused file stays in its chip with the reason; an empty one is refused at once', async () => {
+  drop($('composer'), png());
+  refuse = 'The upload failed: storage answered 403';
+  enter();
+  await settle();
+  assert.match($('composer-error').textContent, /storage answered 403/);
+  assert.equal($('attach-chip').hidden, false, 'kept for Retry');
+  refuse = null;
+  $('attach-chip').querySelector('.reply-cancel').click();
+  assert.equal($('attach-chip').hidden, true);
+  drop($('composer'), new window.File([], 'empty.txt'));
+  assert.match($('composer-error').textContent, /empty\.txt is empty/);
+  assert.equal($('attach-chip').hidden, true);
+});
+
+test('a MEXC chat attaches by address; a text-only room says so', async () => {
+  await open('p2p', '1001');
+  assert.match($('attach-file').title, /by its address/);
+  $('attach-file').click();
+  assert.equal($('composer-kind').value, 'image');
+  assert.equal($('composer-url').hidden, false);
+  drop($('timeline'), png());
+  assert.match($('composer-error').textContent, /no uploads/);
+  await open('chat', 'public');
+  assert.equal($('attach-file').hidden, false, 'shown, not hidden');
+  assert.equal($('attach-file').getAttribute('aria-disabled'), 'true');
+  assert.match($('attach-file').title, /text only/);
+});
