@@ -51,6 +51,8 @@ options:
 
 stdin:  each line is sent as a text message to the account's first room;
         a JSON line {\"room\": \"…\", \"text\": \"…\"} picks the room.
+        Mixin: --attach PATH caption sends a file (an image as a photo);
+        {\"file\": \"PATH\", \"text\": \"caption\", \"as\": \"photo\"|\"file\"} too.
         At end of input, waits until the connection has opened and the sent messages
         are confirmed, then exits (so </dev/null is a connectivity check).
 stdout: one JSON object per event: {\"event\":\"status\"|\"message\"|\"sent\"|\"failed\"|

@@ -8,6 +8,7 @@ use parley_core::config::{AppConfig, ConfigFile};
 use parley_core::connection_state::ConnectionState;
 use parley_core::engine::Engine;
 use parley_core::event::Event;
+use parley_core::media::outgoing::{FileToSend, SendAs, MAX_SEND_BYTES};
 use parley_core::profile::Profile;
 use parley_core::secret::Secret;
 use parley_core::secrets::{KeyringStore, SecretStore, SessionOnlyStore};
@@ -19,6 +20,7 @@ use parley_core::supervisor::Tuning;
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -31,7 +33,28 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(15);
 #[derive(Deserialize)]
 struct JsonLine {
     room: Option<String>,
+    #[serde(default)]
     text: String,
+    /// A file to send (services that take uploads), with `text` as its caption.
+    file: Option<PathBuf>,
+    /// `photo` (an image with its preview) or `file`; photos by default for images.
+    #[serde(rename = "as")]
+    send_as: Option<String>,
+}
+
+/// What one stdin line asks for.
+#[derive(Debug, PartialEq)]
+enum Line {
+    Text {
+        room: String,
+        text: String,
+    },
+    File {
+        room: String,
+        path: PathBuf,
+        caption: String,
+        send_as: SendAs,
+    },
 }
 
 pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
@@ -104,6 +127,8 @@ pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
         }
     }
 
+    // Files wait here for their upload (the session's store is in memory too).
+    let outbox = tempfile::tempdir().context("cannot make a folder for files to send")?;
     let mut awaiting: HashSet<i64> = HashSet::new();
     let mut input_done = false;
     let mut any_failed = false;
@@ -135,15 +160,19 @@ pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
             }
             line = lines.recv(), if !input_done => match line {
                 Some(line) => {
-                    let (room, text) = match parse_line(&line, &default_room) {
-                        Some(parsed) => parsed,
+                    let sent = match parse_line(&line, &default_room) {
                         None => continue,
+                        Some(Line::Text { room, text }) => engine.send_text(&account_id, &room, &text).await.map_err(anyhow::Error::from),
+                        Some(Line::File { room, path, caption, send_as }) => match read_file(&path, send_as, caption) {
+                            Ok(file) => engine.send_file(&account_id, &room, file, outbox.path()).await.map_err(anyhow::Error::from),
+                            Err(e) => Err(e),
+                        },
                     };
-                    match engine.send_text(&account_id, &room, &text).await {
+                    match sent {
                         Ok(m) => { awaiting.insert(m.local_id); }
                         Err(e) => {
                             any_failed = true;
-                            print_event(&Event::Error { account: account_id.clone(), message: e.to_string() });
+                            print_event(&Event::Error { account: account_id.clone(), message: format!("{e:#}") });
                         }
                     }
                 }
@@ -167,17 +196,75 @@ pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
     Ok(code)
 }
 
-/// Plain text goes to the default room; a JSON object with `text` may name a room.
-fn parse_line(line: &str, default_room: &str) -> Option<(String, String)> {
+/// Plain text goes to the default room; a JSON object with `text` may name a room and a
+/// `file` to send (with `text` as its caption); `--attach PATH caption` sends a file too.
+fn parse_line(line: &str, default_room: &str) -> Option<Line> {
     if line.trim().is_empty() {
         return None;
     }
     if line.trim_start().starts_with('{') {
         if let Ok(j) = serde_json::from_str::<JsonLine>(line) {
-            return Some((j.room.unwrap_or_else(|| default_room.to_owned()), j.text));
+            let room = j.room.unwrap_or_else(|| default_room.to_owned());
+            return Some(match j.file {
+                Some(path) => Line::File {
+                    room,
+                    path,
+                    caption: j.text,
+                    send_as: match j.send_as.as_deref() {
+                        Some("file") => SendAs::File,
+                        _ => SendAs::Photo,
+                    },
+                },
+                None => Line::Text { room, text: j.text },
+            });
         }
     }
-    Some((default_room.to_owned(), line.to_owned()))
+    if let Some(rest) = line.strip_prefix("--attach ") {
+        let rest = rest.trim_start();
+        let (path, caption) = rest.split_once(' ').unwrap_or((rest, ""));
+        if !path.is_empty() {
+            return Some(Line::File {
+                room: default_room.to_owned(),
+                path: PathBuf::from(path),
+                caption: caption.trim().to_owned(),
+                send_as: SendAs::Photo,
+            });
+        }
+    }
+    Some(Line::Text {
+        room: default_room.to_owned(),
+        text: line.to_owned(),
+    })
+}
+
+/// Reads a file named on a line (its size checked before reading) for `send_file`.
+fn read_file(
+    path: &std::path::Path,
+    send_as: SendAs,
+    caption: String,
+) -> anyhow::Result<FileToSend> {
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len();
+    if size > MAX_SEND_BYTES {
+        return Err(anyhow!(
+            "{} is {} MB; at most {} MB can be sent",
+            path.display(),
+            size / (1024 * 1024),
+            MAX_SEND_BYTES / (1024 * 1024)
+        ));
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".into());
+    Ok(FileToSend {
+        bytes,
+        name,
+        send_as,
+        caption,
+    })
 }
 
 fn print_event(event: &Event) {
@@ -368,4 +455,46 @@ async fn secret_line(lines: &mut mpsc::Receiver<String>) -> anyhow::Result<Secre
         .await
         .map(|l| Secret::new(l.trim()))
         .ok_or_else(|| anyhow!("--secret-stdin: stdin ended before the secret line"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_name_texts_and_files() {
+        assert_eq!(parse_line("  ", "r"), None);
+        assert_eq!(
+            parse_line("hello", "r"),
+            Some(Line::Text {
+                room: "r".into(),
+                text: "hello".into()
+            })
+        );
+        assert_eq!(
+            parse_line("--attach ./proof.png Payment proof", "r"),
+            Some(Line::File {
+                room: "r".into(),
+                path: "./proof.png".into(),
+                caption: "Payment proof".into(),
+                send_as: SendAs::Photo
+            })
+        );
+        assert_eq!(
+            parse_line(r#"{"room":"c2","file":"/tmp/a b.pdf","as":"file"}"#, "r"),
+            Some(Line::File {
+                room: "c2".into(),
+                path: "/tmp/a b.pdf".into(),
+                caption: String::new(),
+                send_as: SendAs::File
+            })
+        );
+        assert_eq!(
+            parse_line(r#"{"text":"hi"}"#, "r"),
+            Some(Line::Text {
+                room: "r".into(),
+                text: "hi".into()
+            })
+        );
+    }
 }

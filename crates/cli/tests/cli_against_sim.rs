@@ -323,6 +323,57 @@ async fn mixin_reads_the_keystore_from_stdin_gets_the_pending_list_and_answers_a
     assert!(!stdout.contains(&seed), "no key in the output");
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn mixin_sends_a_file_named_on_an_attach_line_once() {
+    use parley_sim::mixin::{MixinConfig, MixinSim};
+    let sim = MixinSim::start(MixinConfig::default()).await.unwrap();
+    let keystore = sim.add_bot("CLI Bot");
+    let bot = MixinSim::bot_id_of(&keystore);
+    let user = sim.add_user("Ava Trader");
+    sim.user_says(&bot, &user, "send me the report");
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.csv");
+    std::fs::write(&report, b"order,amount\n1001,1250.00\n").unwrap();
+    let output = run_with_input(
+        strings(&[
+            "connect",
+            "mixin",
+            "--endpoint",
+            &sim.blaze_url(),
+            "--api-base",
+            &sim.api_base(),
+            "--to",
+            &user,
+            "--secret-stdin",
+        ]),
+        vec![
+            keystore.clone(),
+            format!("--attach {} Daily report", report.display()),
+            format!(
+                r#"{{"file":"{}","text":"missing"}}"#,
+                dir.path().join("nope.pdf").display()
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the missing file fails the run"
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("nope.pdf"),
+        "the missing file is named: {stdout}"
+    );
+    let sent = sim.sent_by(&bot);
+    assert_eq!(sent.len(), 1, "one message for the file");
+    assert_eq!(sent[0].category, "PLAIN_DATA");
+    let uploaded = sim.uploaded();
+    assert_eq!(uploaded.len(), 1, "uploaded once");
+    assert_eq!(uploaded[0].1, b"order,amount\n1001,1250.00\n");
+}
+
 /// Waits up to 10 s for `child` to exit; its exit code, or a failure naming `what`.
 fn exit_within(child: &mut std::process::Child, what: &str) -> Option<i32> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
