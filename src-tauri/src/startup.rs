@@ -182,6 +182,8 @@ pub async fn start(prepared: Prepared, force_demo: bool) -> Started {
     let engine = Engine::new(store, Some(config_file), config, secrets, Tuning::default());
     let alert_events = engine.subscribe();
     let notifier_events = engine.subscribe();
+    // Before the accounts start, so their first connection is on the boards.
+    engine.watch_health().await;
     if let Err(e) = engine.start_configured().await {
         tracing::error!(error = %e, "accounts could not start");
         notices.push(format!("Some accounts could not start: {e}"));

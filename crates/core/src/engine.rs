@@ -7,6 +7,7 @@ mod check_steps;
 mod desktop_prefs;
 mod error;
 mod evidence;
+mod health_watch;
 mod media_source;
 mod notifications;
 mod stale_rooms;
@@ -78,6 +79,9 @@ pub struct Engine {
     inspector: crate::inspector::Inspector,
     /// The latest details of every order chat's order (MEXC), kept fresh by the order watchers.
     pub(crate) orders: crate::orders::OrderBook,
+    /// Every account's health board (health_watch.rs), and the accounts changed since saved.
+    health: Mutex<crate::health::HealthBook>,
+    health_dirty: Mutex<std::collections::HashSet<AccountId>>,
 }
 
 struct Running {
@@ -149,6 +153,8 @@ impl Engine {
             tuning,
             inspector: crate::inspector::Inspector::default(),
             orders: crate::orders::OrderBook::default(),
+            health: Mutex::default(),
+            health_dirty: Mutex::default(),
         })
     }
 
@@ -262,9 +268,14 @@ impl Engine {
             self.update_config(|c| c.accounts.retain(|a| &a.id != id))?;
             self.secrets.delete(id)?;
         }
+        lock(&self.health).forget(id);
+        lock(&self.health_dirty).remove(id);
         let owned = id.clone();
         self.store
-            .run(move |c| messages::delete_account(c, &owned))
+            .run(move |c| {
+                crate::store::health::forget(c, &owned)?;
+                messages::delete_account(c, &owned)
+            })
             .await?;
         self.publish(Event::AccountsChanged);
         Ok(())
@@ -576,6 +587,7 @@ impl Engine {
         for running in all {
             running.stop().await;
         }
+        self.save_health().await;
     }
 
     async fn start(&self, account: Account) -> Result<(), EngineError> {

@@ -75,4 +75,6 @@ pub enum Event {
     },
     /// Accounts were added or removed; reload the account list.
     AccountsChanged,
+    /// An account's health board changed (at most about once a second per account).
+    Health(crate::health::HealthView),
 }

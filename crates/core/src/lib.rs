@@ -30,6 +30,7 @@ pub mod engine;
 pub mod event;
 pub mod event_batch;
 pub mod evidence;
+pub mod health;
 pub mod inspector;
 pub mod live;
 pub mod logging;

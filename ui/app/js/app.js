@@ -38,6 +38,7 @@ import { createReadTracker } from './read-tracker.js';
 import { createChime } from './sound.js';
 import { createEmojiPicker } from './emoji-picker.js';
 import { createAttach } from './attach.js';
+import { createHealthView } from './health-view.js';
 
 export async function startApp() {
   const state = createState();
@@ -149,6 +150,7 @@ export async function startApp() {
   });
   const header = createRoomHeader({ state, composer, onBrowse: browseRooms, onExportEvidence: (room) => evidence.open(room), showError });
   const orderPanel = createOrderPanel({ state, onRefresh: (room) => call('refresh_order', { account: room.account, room: room.room }) });
+  const healthView = createHealthView({ state });
   const ordersView = createOrdersView({
     state,
     onOpen: (key) => openRoomByKey(key).catch(showError),
@@ -257,6 +259,7 @@ export async function startApp() {
     header.draw();
     orderPanel.draw();
     ordersView.render();
+    healthView.render();
     alerts.render(state);
     if (settings.isOpen()) settings.render(state);
   }

@@ -4,6 +4,7 @@ import { el, replaceIfChanged } from './dom.js';
 import { roomKey, describeState } from './state.js';
 import { drafts } from './drafts.js';
 import { previewLine, previewTime, byActivity } from './room-preview.js';
+import { healthLine } from './health-view.js';
 
 function dotClass(state) {
   return `dot dot-${state ? state.state : 'unknown'}`;
@@ -16,9 +17,10 @@ export function renderSidebar(target, state, { onOpenRoom }) {
   }
   for (const account of state.accounts.values()) {
     const status = describeState(account.state, Date.now(), account.stateSince);
+    const health = healthLine(state.health && state.health.get(account.id));
     const rooms = byActivity([...state.rooms.values()].filter((r) => r.account === account.id));
     container.append(el('section', { class: 'account', attrs: { 'aria-label': account.display_name } }, [
-      el('div', { class: 'account-header', attrs: { title: status } }, [
+      el('div', { class: 'account-header', attrs: { title: health ? `${status}\n${health}` : status } }, [
         el('span', { class: dotClass(account.state), attrs: { role: 'img', 'aria-label': status } }),
         el('div', { class: 'account-labels' }, [
           el('div', { class: 'account-name', text: account.display_name }),

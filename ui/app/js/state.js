@@ -48,6 +48,7 @@ export function createState() {
     orders: new Map(), // roomKey -> order view of an order chat (see orders.js)
     ordersUnavailable: new Map(), // account -> why its orders cannot be read
     templates: [], // saved replies, in the user's order (templates.js)
+    health: new Map(), // account -> its health board (health-view.js)
     unseenAlerts: 0,
     errors: [], // {account, message, at}
     notices: [], // startup notices from the backend (config set aside, keyring missing)
@@ -70,6 +71,7 @@ export function applySnapshot(state, snapshot) {
   for (const view of snapshot.orders || []) setOrder(state, view);
   state.ordersUnavailable = new Map((snapshot.orders_unavailable || []).map((u) => [u.account, u.reason]));
   if (snapshot.templates) state.templates = snapshot.templates;
+  if (snapshot.health) state.health = new Map(snapshot.health.map((h) => [h.account, h]));
   for (const key of [...state.messages.keys()]) {
     if (!state.rooms.has(key)) state.messages.delete(key);
   }
@@ -206,6 +208,13 @@ export function applyBatch(state, events) {
       case 'order':
         setOrder(state, event);
         changed.rooms = true;
+        break;
+      case 'health':
+        if (typeof event.account === 'string' && state.accounts.has(event.account)) {
+          state.health.set(event.account, event);
+          changed.rooms = true;
+          changed.health = true;
+        }
         break;
       case 'orders_unavailable':
         if (event.reason) state.ordersUnavailable.set(event.account, event.reason);

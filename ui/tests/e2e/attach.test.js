@@ -1,6 +1,6 @@
 // Sending a photo as a Mixin bot in the real window: a picture dropped on the Demo bot
 // conversation waits in a chip, goes out with its caption through the simulator's attachment
-// API, and shows as the bot's own image, sent.
+// API, and shows as the bot's own image, sent; the bot's health board counts it.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -58,6 +58,12 @@ test('a photo dropped on the Demo bot conversation is uploaded and sent', async 
       return !!img && img.complete && img.naturalWidth > 0;`), 20000);
     writeFileSync(join(artifacts, 'attach-sent.png'), await session.screenshot());
     assert.equal(await session.script(`return document.getElementById('attach-chip').hidden;`), true);
+    // The bot's health board counted the photo it sent.
+    await session.clickFirst('#open-health');
+    await session.waitFor('the Demo bot on the health board, with what it sent', async () => session.script(`
+      const card = [...document.querySelectorAll('#health-list .health-card')].find((c) => /^Demo bot/.test(c.querySelector('h3').textContent));
+      return !!card && /[1-9]\d* out in 24 h/.test(card.textContent) && card.querySelectorAll('.health-segment.connected').length > 0;`), 20000);
+    writeFileSync(join(artifacts, 'health-board.png'), await session.screenshot());
   } finally {
     await session.close();
   }

@@ -6,6 +6,7 @@
 //! others), which batches writes under load without any caller having to think about it.
 
 mod checkpoint;
+pub mod health;
 pub mod messages;
 pub mod outbox;
 pub mod rooms;

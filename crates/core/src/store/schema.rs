@@ -98,6 +98,8 @@ pub(super) const MIGRATIONS: &[&str] = &[
     END;",
     // 8: a reply's quoted message, by the service's id (Mixin's quote_message_id).
     "ALTER TABLE messages ADD COLUMN quote_id TEXT;",
+    // 9: each account's health board (health/book.rs), as JSON, bounded by the book.
+    "CREATE TABLE health (account_id TEXT PRIMARY KEY, json TEXT NOT NULL);",
 ];
 
 pub(super) fn migrate(conn: &Connection) -> Result<(), StoreError> {

@@ -1,0 +1,161 @@
+//! Keeps the health boards (crate::health): a task counts the engine's own events, tells the
+//! page what changed (at most once a second per account) and saves the boards every minute and
+//! at shutdown.
+
+use super::{lock, Engine};
+use crate::account::AccountId;
+use crate::event::Event;
+use crate::health::{HealthBook, HealthView};
+use crate::store::health as saved;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast::error::RecvError;
+
+/// An account's board goes to the page at most this often.
+const PUBLISH_EVERY: Duration = Duration::from_secs(1);
+/// Changed boards are saved this often (and at shutdown).
+const SAVE_EVERY: Duration = Duration::from_secs(60);
+
+impl Engine {
+    /// Loads the saved boards and starts counting; call once, in a runtime.
+    pub async fn watch_health(self: &Arc<Self>) {
+        match self.store.run(saved::load_all).await {
+            Ok(boards) => *lock(&self.health) = HealthBook::from_saved(boards),
+            Err(e) => tracing::warn!(error = %e, "the health boards could not be read"),
+        }
+        let engine = Arc::downgrade(self);
+        let mut events = self.subscribe();
+        tokio::spawn(async move {
+            let mut published: HashMap<AccountId, Instant> = HashMap::new();
+            let mut due: HashSet<AccountId> = HashSet::new();
+            let mut tick = tokio::time::interval(PUBLISH_EVERY);
+            let mut last_save = Instant::now();
+            loop {
+                tokio::select! {
+                    event = events.recv() => {
+                        let Some(engine) = engine.upgrade() else { return };
+                        match event {
+                            Ok(Event::Health(_)) => {}
+                            Ok(event) => {
+                                let changed = lock(&engine.health).record(&event, crate::timestamp::now_ms());
+                                if let Some(account) = changed {
+                                    lock(&engine.health_dirty).insert(account.clone());
+                                    let recent = published.get(&account).is_some_and(|at| at.elapsed() < PUBLISH_EVERY);
+                                    if recent {
+                                        due.insert(account);
+                                    } else {
+                                        published.insert(account.clone(), Instant::now());
+                                        engine.publish(Event::Health(engine.health_of(&account)));
+                                    }
+                                }
+                            }
+                            // Missed events are missed counts, not a reason to stop counting.
+                            Err(RecvError::Lagged(n)) => tracing::debug!(missed = n, "health board missed events"),
+                            Err(RecvError::Closed) => return,
+                        }
+                    }
+                    _ = tick.tick() => {
+                        let Some(engine) = engine.upgrade() else { return };
+                        for account in due.drain() {
+                            published.insert(account.clone(), Instant::now());
+                            engine.publish(Event::Health(engine.health_of(&account)));
+                        }
+                        if last_save.elapsed() >= SAVE_EVERY {
+                            last_save = Instant::now();
+                            engine.save_health().await;
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /// One account's board, as the page shows it.
+    pub fn health_of(&self, account: &AccountId) -> HealthView {
+        lock(&self.health).view(account, crate::timestamp::now_ms())
+    }
+
+    /// Every configured account's board.
+    pub fn health(&self) -> Vec<HealthView> {
+        let now = crate::timestamp::now_ms();
+        let book = lock(&self.health);
+        self.running_accounts()
+            .iter()
+            .map(|account| book.view(account, now))
+            .collect()
+    }
+
+    /// Saves the boards that changed since the last save.
+    pub async fn save_health(&self) {
+        let changed: Vec<AccountId> = lock(&self.health_dirty).drain().collect();
+        if changed.is_empty() {
+            return;
+        }
+        let boards: Vec<_> = {
+            let book = lock(&self.health);
+            changed
+                .iter()
+                .filter_map(|a| book.get(a).map(|h| (a.clone(), h.clone())))
+                .collect()
+        };
+        if let Err(e) = self.store.run(move |c| saved::save(c, &boards)).await {
+            tracing::warn!(error = %e, "the health boards could not be saved");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::AppConfig;
+    use crate::connection_state::ConnectionState;
+    use crate::health::StripState;
+    use crate::secrets::SessionOnlyStore;
+    use crate::store::Store;
+    use crate::supervisor::Tuning;
+
+    fn engine(path: &std::path::Path) -> Arc<Engine> {
+        Engine::new(
+            Store::open(path).unwrap(),
+            None,
+            AppConfig::default(),
+            Arc::new(SessionOnlyStore::default()),
+            Tuning::default(),
+        )
+    }
+
+    #[tokio::test]
+    async fn the_board_follows_events_tells_the_page_and_survives_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("parley.db");
+        let bot = AccountId("mixin-1".into());
+        {
+            let engine = engine(&path);
+            engine.watch_health().await;
+            let mut page = engine.subscribe();
+            engine.publish(Event::Status {
+                account: bot.clone(),
+                room: None,
+                state: ConnectionState::Open,
+            });
+            let told = tokio::time::timeout(Duration::from_secs(5), async {
+                loop {
+                    if let Ok(Event::Health(view)) = page.recv().await {
+                        return view;
+                    }
+                }
+            })
+            .await
+            .expect("a health event for the page");
+            assert_eq!(told.account, bot);
+            assert_eq!(told.strip.last().unwrap().state, StripState::Connected);
+            engine.shutdown().await; // saves
+        }
+        let engine = engine(&path);
+        engine.watch_health().await;
+        let view = engine.health_of(&bot);
+        assert!(view.last_connected_ms.is_some(), "kept across the restart");
+        assert_eq!(view.strip.last().unwrap().state, StripState::Connected);
+    }
+}

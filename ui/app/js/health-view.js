@@ -1,0 +1,101 @@
+// The health board: for every account, its connection over the last 24 hours (a strip of
+// connected, reconnecting and stopped), reconnects and their reasons, messages in and out per
+// hour (a small chart), the last error and when it last connected. The figures are the
+// backend's (crates/core/src/health), kept fresh by `health` events; the view only draws them.
+
+import { byId, el, clear } from './dom.js';
+import { clockTime } from './time.js';
+import { counted } from './plural.js';
+
+const STATE_WORDS = { connected: 'connected', reconnecting: 'reconnecting', stopped: 'stopped' };
+
+/** The strip's segments: [{state, from, to}] covering the window, in order. */
+export function stripSegments(view) {
+  const start = view.window_start_ms;
+  const end = view.now_ms;
+  const marks = (view.strip || []).filter((m) => m.at_ms < end);
+  return marks.map((m, i) => ({
+    state: m.state,
+    from: Math.max(start, m.at_ms),
+    to: i + 1 < marks.length ? Math.max(start, marks[i + 1].at_ms) : end,
+  })).filter((s) => s.to > s.from);
+}
+
+/** One line for the sidebar's tooltip: last connected and the messages of the last 24 h. */
+export function healthLine(view, now = Date.now()) {
+  if (!view) return '';
+  const connected = view.last_connected_ms ? `last connected ${clockTime(view.last_connected_ms)}` : 'not connected yet';
+  return `${connected} · ${view.received_24h} in, ${view.sent_24h} out in 24 h${view.reconnects_24h ? ` · ${counted(view.reconnects_24h, 'reconnect')}` : ''}`;
+}
+
+/** Sets a size as a share of the parent through the CSSOM (no style attribute: the CSP). */
+function sized(node, property, share) {
+  node.style[property] = `${(share * 100).toFixed(2)}%`;
+  return node;
+}
+
+function strip(view) {
+  const span = view.now_ms - view.window_start_ms || 1;
+  const segments = stripSegments(view);
+  const described = segments.length
+    ? segments.map((s) => `${STATE_WORDS[s.state]} from ${clockTime(s.from)}`).join(', ')
+    : 'no connection recorded';
+  return el('div', { class: 'health-strip', attrs: { role: 'img', 'aria-label': `Last 24 hours: ${described}` } },
+    segments.map((s) => sized(el('span', {
+      class: `health-segment ${s.state}`,
+      attrs: { title: `${STATE_WORDS[s.state]} ${clockTime(s.from)}–${clockTime(s.to)}` },
+    }), 'width', (s.to - s.from) / span)));
+}
+
+function chart(view) {
+  const most = Math.max(1, ...view.hours.map((h) => Math.max(h.received, h.sent)));
+  return el('div', { class: 'health-chart', attrs: { role: 'img', 'aria-label': `Messages per hour, last 24 hours: ${view.received_24h} in, ${view.sent_24h} out` } },
+    view.hours.map((h) => el('span', { class: 'health-hour', attrs: { title: `${clockTime(h.hour_ms)}: ${h.received} in, ${h.sent} out` } }, [
+      sized(el('span', { class: 'health-bar in' }), 'height', h.received / most),
+      sized(el('span', { class: 'health-bar out' }), 'height', h.sent / most),
+    ])));
+}
+
+export function createHealthView({ state }) {
+  const dialog = byId('health-view');
+  const list = byId('health-list');
+  function close() {
+    dialog.hidden = true;
+  }
+  byId('close-health').addEventListener('click', close);
+  dialog.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') close();
+  });
+
+  function render() {
+    if (dialog.hidden) return;
+    clear(list);
+    for (const account of state.accounts.values()) {
+      const view = state.health.get(account.id);
+      const card = el('section', { class: 'health-card', attrs: { 'aria-label': account.display_name } }, [
+        el('h3', { text: `${account.display_name} · ${account.service_label}` }),
+      ]);
+      if (!view) {
+        card.append(el('p', { class: 'help', text: 'Nothing recorded yet.' }));
+      } else {
+        const recent = view.recent_reconnects || [];
+        card.append(
+          strip(view),
+          el('p', { class: 'health-figures', text: healthLine(view) }),
+          chart(view),
+          recent.length ? el('ul', { class: 'health-reasons', attrs: { 'aria-label': 'Latest reconnects' } },
+            recent.map((r) => el('li', { text: `${clockTime(r.at_ms)} — ${r.reason}` }))) : null,
+          el('p', { class: 'health-error', text: view.last_error ? `Last error at ${clockTime(view.last_error.at_ms)}: ${view.last_error.reason}` : 'No error in this run of the board.' }),
+        );
+      }
+      list.append(card);
+    }
+  }
+
+  byId('open-health').addEventListener('click', () => {
+    dialog.hidden = false;
+    render();
+    byId('close-health').focus();
+  });
+  return { render, isOpen: () => !dialog.hidden };
+}

@@ -1,0 +1,74 @@
+// The health board (issue 24): every account's last 24 hours drawn from the backend's figures
+// (strip of states, reconnect reasons, messages per hour, last error), updated live by
+// `health` events, and a one-line summary in the sidebar's tooltip.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadPage, startOn, byId as $, settle, CAPABILITIES, XSS, assertInert } from './page.js';
+
+loadPage();
+const { stripSegments, healthLine } = await import('../../app/js/health-view.js');
+
+const HOUR = 3_600_000;
+const now = Date.UTC(2026, 11, 5, 12);
+const start = now - 24 * HOUR;
+const hours = Array.from({ length: 24 }, (_, i) => ({ hour_ms: start + (i + 1) * HOUR, received: i === 23 ? 12 : 0, sent: i === 23 ? 3 : 0 }));
+const view = (over = {}) => ({
+  account: 'bot', window_start_ms: start, now_ms: now, hours, received_24h: 12, sent_24h: 3,
+  strip: [{ at_ms: start, state: 'connected' }, { at_ms: now - 2 * HOUR, state: 'reconnecting' }, { at_ms: now - 2 * HOUR + 60_000, state: 'connected' }],
+  reconnects_24h: 1, recent_reconnects: [{ at_ms: now - 2 * HOUR, reason: `the server closed the connection ${XSS}` }],
+  last_error: { at_ms: now - 2 * HOUR, reason: `the server closed the connection ${XSS}` }, last_connected_ms: now - 2 * HOUR + 60_000, ...over,
+});
+
+test('the strip covers the window in order; the summary line counts', () => {
+  const segments = stripSegments(view());
+  assert.deepEqual(segments.map((s) => s.state), ['connected', 'reconnecting', 'connected']);
+  assert.equal(segments[0].from, start);
+  assert.equal(segments.at(-1).to, now);
+  assert.match(healthLine(view()), /^last connected .* · 12 in, 3 out in 24 h · 1 reconnect$/);
+  assert.equal(healthLine(null), '');
+});
+
+let push = null;
+await startOn({
+  invoke: async (command) => {
+    switch (command) {
+      case 'snapshot':
+        return {
+          accounts: [{ id: 'bot', display_name: 'Support bot', demo: false, service_label: 'Mixin Messenger bot', settings: { service: 'mixin' }, capabilities: CAPABILITIES.mixin, state: { state: 'open' } }],
+          rooms: [{ account: 'bot', room: 'c1', title: 'Ava', unread: 0 }],
+          notices: [], alerts: [], health: [view()],
+        };
+      case 'history':
+        return [];
+      default:
+        return null;
+    }
+  },
+  channel: (onMessage) => {
+    push = onMessage;
+    return { id: 1 };
+  },
+});
+
+test('the board shows every figure as text, and follows health events', async () => {
+  assert.match(document.querySelector('#room-list .account-header').getAttribute('title'), /12 in, 3 out in 24 h/);
+  $('open-health').click();
+  const board = $('health-list');
+  assert.equal($('health-view').hidden, false);
+  assert.equal(board.querySelectorAll('.health-segment').length, 3);
+  assert.equal(board.querySelectorAll('.health-hour').length, 24);
+  assert.match(board.textContent, /12 in, 3 out in 24 h/);
+  assert.match(board.querySelector('.health-reasons').textContent, /the server closed the connection <img/);
+  assertInert(board, assert);
+  push([{ event: 'health', ...view({ received_24h: 40, last_error: null, strip: [{ at_ms: start, state: 'stopped' }] }) }]);
+  await settle();
+  assert.match(board.textContent, /40 in/);
+  assert.equal(board.querySelectorAll('.health-segment.stopped').length, 1);
+  assert.match(board.textContent, /No error/);
+  push([{ event: 'health', ...view({ account: 'someone-else' }) }]);
+  await settle();
+  assert.equal(board.querySelectorAll('.health-card').length, 1, 'an unknown account is not drawn');
+  $('close-health').click();
+  assert.equal($('health-view').hidden, true);
+});
