@@ -7,18 +7,20 @@ import { byId, el, clear } from './dom.js';
 import { clockTime } from './time.js';
 import { counted } from './plural.js';
 
-const STATE_WORDS = { connected: 'connected', reconnecting: 'reconnecting', stopped: 'stopped' };
+const STATE_WORDS = { connected: 'connected', reconnecting: 'reconnecting', stopped: 'stopped', unknown: 'not recorded' };
 
 /** The strip's segments: [{state, from, to}] covering the window, in order. */
 export function stripSegments(view) {
   const start = view.window_start_ms;
   const end = view.now_ms;
   const marks = (view.strip || []).filter((m) => m.at_ms < end);
-  return marks.map((m, i) => ({
+  // Before the first record, nothing is known: a grey stretch keeps the rest in its place.
+  const unknown = marks.length && marks[0].at_ms > start ? [{ state: 'unknown', from: start, to: marks[0].at_ms }] : [];
+  return [...unknown, ...marks.map((m, i) => ({
     state: m.state,
     from: Math.max(start, m.at_ms),
     to: i + 1 < marks.length ? Math.max(start, marks[i + 1].at_ms) : end,
-  })).filter((s) => s.to > s.from);
+  }))].filter((s) => s.to > s.from);
 }
 
 /** One line for the sidebar's tooltip: last connected and the messages of the last 24 h. */
@@ -79,14 +81,14 @@ export function createHealthView({ state }) {
         card.append(el('p', { class: 'help', text: 'Nothing recorded yet.' }));
       } else {
         const recent = view.recent_reconnects || [];
-        card.append(
+        card.append(...[
           strip(view),
           el('p', { class: 'health-figures', text: healthLine(view) }),
           chart(view),
           recent.length ? el('ul', { class: 'health-reasons', attrs: { 'aria-label': 'Latest reconnects' } },
             recent.map((r) => el('li', { text: `${clockTime(r.at_ms)} — ${r.reason}` }))) : null,
-          el('p', { class: 'health-error', text: view.last_error ? `Last error at ${clockTime(view.last_error.at_ms)}: ${view.last_error.reason}` : 'No error in this run of the board.' }),
-        );
+          el('p', { class: 'health-error', text: view.last_error ? `Last error at ${clockTime(view.last_error.at_ms)}: ${view.last_error.reason}` : 'No error in the last 24 hours.' }),
+        ].filter(Boolean));
       }
       list.append(card);
     }

@@ -25,6 +25,8 @@ test('the strip covers the window in order; the summary line counts', () => {
   assert.deepEqual(segments.map((s) => s.state), ['connected', 'reconnecting', 'connected']);
   assert.equal(segments[0].from, start);
   assert.equal(segments.at(-1).to, now);
+  const late = stripSegments(view({ strip: [{ at_ms: now - HOUR, state: 'connected' }] }));
+  assert.deepEqual(late.map((s) => s.state), ['unknown', 'connected'], 'the time before the first record stays blank');
   assert.match(healthLine(view()), /^last connected .* · 12 in, 3 out in 24 h · 1 reconnect$/);
   assert.equal(healthLine(null), '');
 });
@@ -66,6 +68,7 @@ test('the board shows every figure as text, and follows health events', async ()
   assert.match(board.textContent, /40 in/);
   assert.equal(board.querySelectorAll('.health-segment.stopped').length, 1);
   assert.match(board.textContent, /No error/);
+  assert.doesNotMatch(board.textContent, /null|undefined/);
   push([{ event: 'health', ...view({ account: 'someone-else' }) }]);
   await settle();
   assert.equal(board.querySelectorAll('.health-card').length, 1, 'an unknown account is not drawn');

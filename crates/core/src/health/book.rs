@@ -222,20 +222,31 @@ impl HealthBook {
                                 h.mark(now_ms, StripState::Reconnecting);
                             }
                         }
-                        ConnectionState::Backoff { reason, .. } => {
+                        ConnectionState::Backoff {
+                            reason, attempt, ..
+                        } => {
+                            // A drop after being connected is a reconnect; waiting before the
+                            // first connection (a listenKey on its way) is not, unless it fails
+                            // again and again.
+                            let dropped =
+                                h.marks.back().map(|m| m.state) == Some(StripState::Connected);
                             h.mark(now_ms, StripState::Reconnecting);
                             let reason = cut(&reason);
-                            h.reconnects.push_back(Reconnect {
-                                at_ms: now_ms,
-                                reason: reason.clone(),
-                            });
-                            while h.reconnects.len() > MAX_RECONNECTS {
-                                h.reconnects.pop_front();
+                            if dropped {
+                                h.reconnects.push_back(Reconnect {
+                                    at_ms: now_ms,
+                                    reason: reason.clone(),
+                                });
+                                while h.reconnects.len() > MAX_RECONNECTS {
+                                    h.reconnects.pop_front();
+                                }
                             }
-                            h.last_error = Some(Reconnect {
-                                at_ms: now_ms,
-                                reason,
-                            });
+                            if dropped || attempt >= 2 {
+                                h.last_error = Some(Reconnect {
+                                    at_ms: now_ms,
+                                    reason,
+                                });
+                            }
                         }
                         ConnectionState::Stopped { reason } => {
                             h.mark(now_ms, StripState::Stopped);
@@ -335,6 +346,14 @@ mod tests {
         let mut book = HealthBook::default();
         let t0 = 100 * WINDOW_MS;
         book.record(&status(ConnectionState::Connecting { attempt: 1 }), t0);
+        book.record(
+            &status(ConnectionState::Backoff {
+                attempt: 1,
+                retry_in_ms: 100,
+                reason: "getting a listenKey".into(),
+            }),
+            t0 + 10,
+        );
         book.record(&status(ConnectionState::Open), t0 + 1_000);
         book.record(
             &Event::Message(message(false, DeliveryState::Sent)),
@@ -359,12 +378,16 @@ mod tests {
         assert_eq!(
             states,
             [
+                StripState::Reconnecting,
                 StripState::Connected,
                 StripState::Reconnecting,
                 StripState::Connected
             ]
         );
-        assert_eq!(view.reconnects_24h, 1);
+        assert_eq!(
+            view.reconnects_24h, 1,
+            "waiting before the first connection is no reconnect"
+        );
         assert_eq!(
             view.recent_reconnects[0].reason,
             "the server closed the connection"
