@@ -246,6 +246,7 @@ export function createViewer({ copyImage = copyPicture } = {}) {
       zoomLabel = el('span', { class: 'viewer-zoom', text: 'Fit', attrs: { 'aria-live': 'polite' } });
       status = el('span', { class: 'viewer-status', attrs: { role: 'status' } });
       const closeButton = tool('Close', 'Close the image (Escape)', close);
+      closeButton.classList.add('viewer-close');
       const toolbar = el('div', { class: 'viewer-toolbar', attrs: { role: 'toolbar', 'aria-label': 'Image tools' } }, [
         tool('−', 'Zoom out (-)', () => step(-1)),
         zoomLabel,

@@ -183,8 +183,11 @@ test('at 640 px the sidebar hides behind Rooms, the name stays whole, nothing is
     await session.waitFor('someone to answer by typing', async () => (await session.script('return document.getElementById("room-typing").textContent;')) !== '');
     assert.equal(await headerHeight(), quiet, 'the typing line does not reflow the header');
 
-    await session.clickFirst('#room-list button[data-title="Order 1138745987"]');
-    await session.waitFor('the order chat', async () => (await session.script('return document.getElementById("room-title").textContent;')) === 'Order 1138745987');
+    // The Demo's order chat, named after its order once Parley has read it.
+    const orderChat = '#room-list button[data-title="Sell 1,344.08 USDT · Buyer (demo)"]';
+    await session.waitFor('the order chat named after its order', () => session.findAll(orderChat).then((b) => b.length > 0));
+    await session.clickFirst(orderChat);
+    await session.waitFor('the order chat', async () => (await session.script('return document.getElementById("room-title").textContent;')) === 'Sell 1,344.08 USDT · Buyer (demo)');
     for (const theme of ['light', 'dark']) {
       await session.script(`const t = document.getElementById('theme-choice'); t.value = '${theme}'; t.dispatchEvent(new Event('change')); return true;`);
       await session.setWindowSize(1600, 900);
@@ -216,7 +219,7 @@ test('at 640 px the sidebar hides behind Rooms, the name stays whole, nothing is
       assert.deepEqual(await axeViolations(session), [], `settings, ${theme}, 640 px`);
       await session.clickFirst('#close-settings');
       await session.clickFirst('#toggle-sidebar');
-      await session.clickFirst('#room-list button[data-title="Order 1138745987"]');
+      await session.clickFirst(orderChat);
     }
     await session.script(`localStorage.removeItem('parley.theme'); return true;`);
   } finally {

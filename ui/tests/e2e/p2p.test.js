@@ -22,9 +22,11 @@ test('the Demo P2P chat shows the payment screenshot and carries a reply both wa
   mkdirSync(artifacts, { recursive: true });
   const session = await openSession(app, ['--profile', mkdtempSync(join(tmpdir(), 'parley-e2e-p2p-'))]);
   try {
-    await session.waitFor('the order chat, labelled by order number, in the sidebar', () =>
-      session.findAll('#room-list button[data-title^="Order 1138745987"]').then((b) => b.length > 0));
-    await session.clickFirst('#room-list button[data-title^="Order 1138745987"]');
+    // Named after its order (side, amount, counterparty) once Parley has read it.
+    const orderChat = '#room-list button[data-title="Sell 1,344.08 USDT · Buyer (demo)"]';
+    await session.waitFor('the order chat, named after its order, in the sidebar', () =>
+      session.findAll(orderChat).then((b) => b.length > 0));
+    await session.clickFirst(orderChat);
     await session.waitFor('the order chat to connect', async () =>
       (await textOf(session, '#room-status')).startsWith('Demo P2P: Connected'));
     const image = await session.waitFor('the payment screenshot, decoded', () => session.script(`

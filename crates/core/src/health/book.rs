@@ -101,6 +101,51 @@ impl AccountHealth {
         }
     }
 
+    fn on_state(&mut self, state: &ConnectionState, now_ms: i64) {
+        match state {
+            ConnectionState::Open => {
+                self.mark(now_ms, StripState::Connected);
+                self.last_connected_ms = Some(now_ms);
+            }
+            ConnectionState::Connecting { attempt } => {
+                if *attempt > 1 || !self.marks.is_empty() {
+                    self.mark(now_ms, StripState::Reconnecting);
+                }
+            }
+            ConnectionState::Backoff {
+                reason, attempt, ..
+            } => {
+                // A drop after being connected is a reconnect; waiting before the first
+                // connection (a listenKey on its way) is not, unless it fails again and again.
+                let dropped = self.marks.back().map(|m| m.state) == Some(StripState::Connected);
+                self.mark(now_ms, StripState::Reconnecting);
+                let reason = cut(reason);
+                if dropped {
+                    self.reconnects.push_back(Reconnect {
+                        at_ms: now_ms,
+                        reason: reason.clone(),
+                    });
+                    while self.reconnects.len() > MAX_RECONNECTS {
+                        self.reconnects.pop_front();
+                    }
+                }
+                if dropped || *attempt >= 2 {
+                    self.last_error = Some(Reconnect {
+                        at_ms: now_ms,
+                        reason,
+                    });
+                }
+            }
+            ConnectionState::Stopped { reason } => {
+                self.mark(now_ms, StripState::Stopped);
+                self.last_error = Some(Reconnect {
+                    at_ms: now_ms,
+                    reason: cut(reason),
+                });
+            }
+        }
+    }
+
     fn count(&mut self, at_ms: i64, received: u32, sent: u32) {
         let hour_ms = at_ms - at_ms.rem_euclid(HOUR_MS);
         match self.hours.back_mut() {
@@ -207,82 +252,26 @@ impl HealthBook {
 
     /// Counts `event`, which happened at `now_ms`; the account it changed, if any.
     pub fn record(&mut self, event: &Event, now_ms: i64) -> Option<AccountId> {
-        let (account, change): (&AccountId, Box<dyn FnOnce(&mut AccountHealth)>) = match event {
-            Event::Status { account, state, .. } => {
-                let state = state.clone();
-                (
-                    account,
-                    Box::new(move |h: &mut AccountHealth| match state {
-                        ConnectionState::Open => {
-                            h.mark(now_ms, StripState::Connected);
-                            h.last_connected_ms = Some(now_ms);
-                        }
-                        ConnectionState::Connecting { attempt } => {
-                            if attempt > 1 || !h.marks.is_empty() {
-                                h.mark(now_ms, StripState::Reconnecting);
-                            }
-                        }
-                        ConnectionState::Backoff {
-                            reason, attempt, ..
-                        } => {
-                            // A drop after being connected is a reconnect; waiting before the
-                            // first connection (a listenKey on its way) is not, unless it fails
-                            // again and again.
-                            let dropped =
-                                h.marks.back().map(|m| m.state) == Some(StripState::Connected);
-                            h.mark(now_ms, StripState::Reconnecting);
-                            let reason = cut(&reason);
-                            if dropped {
-                                h.reconnects.push_back(Reconnect {
-                                    at_ms: now_ms,
-                                    reason: reason.clone(),
-                                });
-                                while h.reconnects.len() > MAX_RECONNECTS {
-                                    h.reconnects.pop_front();
-                                }
-                            }
-                            if dropped || attempt >= 2 {
-                                h.last_error = Some(Reconnect {
-                                    at_ms: now_ms,
-                                    reason,
-                                });
-                            }
-                        }
-                        ConnectionState::Stopped { reason } => {
-                            h.mark(now_ms, StripState::Stopped);
-                            h.last_error = Some(Reconnect {
-                                at_ms: now_ms,
-                                reason: cut(&reason),
-                            });
-                        }
-                    }),
-                )
-            }
-            Event::Message(m) if !m.own && m.kind != MessageKind::System => (
-                &m.account,
-                Box::new(move |h: &mut AccountHealth| h.count(now_ms, 1, 0)),
-            ),
+        let account = match event {
+            Event::Status { account, .. } | Event::Error { account, .. } => account,
+            Event::Message(m) if !m.own && m.kind != MessageKind::System => &m.account,
             // Delivered and read receipts come as `Sent` too: only the first one counts.
-            Event::Sent(m) if m.state == DeliveryState::Sent => (
-                &m.account,
-                Box::new(move |h: &mut AccountHealth| h.count(now_ms, 0, 1)),
-            ),
-            Event::Error { account, message } => {
-                let reason = cut(message);
-                (
-                    account,
-                    Box::new(move |h: &mut AccountHealth| {
-                        h.last_error = Some(Reconnect {
-                            at_ms: now_ms,
-                            reason,
-                        })
-                    }),
-                )
-            }
+            Event::Sent(m) if m.state == DeliveryState::Sent => &m.account,
             _ => return None,
         };
         let health = self.accounts.entry(account.clone()).or_default();
-        change(health);
+        match event {
+            Event::Status { state, .. } => health.on_state(state, now_ms),
+            Event::Message(_) => health.count(now_ms, 1, 0),
+            Event::Sent(_) => health.count(now_ms, 0, 1),
+            Event::Error { message, .. } => {
+                health.last_error = Some(Reconnect {
+                    at_ms: now_ms,
+                    reason: cut(message),
+                })
+            }
+            _ => {}
+        }
         health.prune(now_ms);
         Some(account.clone())
     }
