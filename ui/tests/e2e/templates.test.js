@@ -1,6 +1,7 @@
 // Reply templates in the real window: a template added in Settings is offered in the Demo's
 // order chat by typing /, fills the order's amount and number, asks for the value the room
-// cannot give, and lands in the message box (nothing sent); a restart keeps it.
+// cannot give, and lands in the message box (nothing sent until Enter); a restart keeps it.
+// The Orders view lists the orders waiting for the trader first.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -58,7 +59,21 @@ test('a reply template fills from the order, asks for the rest, and is kept acro
     assert.match(await composerText(session), /^Order \d+: please pay 1,250(\.00)? EUR to IBAN DE89 3704 0044 0532 0130 00\.$/);
     const own = (await session.findAll('#timeline article.message.own')).length;
     writeFileSync(join(artifacts, 'templates-filled.png'), await session.screenshot());
-    assert.equal((await session.findAll('#timeline article.message.own')).length, own, 'nothing was sent');
+    assert.equal((await session.findAll('#timeline article.message.own')).length, own, 'nothing was sent by choosing');
+    await session.press('\uE007'); // Enter in the message box: now it goes
+    await session.waitFor('the filled template sent', async () => session.script(`
+      const mine = [...document.querySelectorAll('#timeline article.message.own')];
+      return mine.length > ${own} && /IBAN DE89 3704 0044 0532 0130 00/.test(mine[mine.length - 1].textContent)
+        && !!mine[mine.length - 1].querySelector('.delivery.sent, .delivery.delivered, .delivery.read');`));
+    // The Orders view: the orders waiting for the trader come first, finished ones are archived.
+    await session.clickFirst('#open-orders');
+    await session.waitFor('the Orders view', async () => (await session.findAll('#orders-list .order-row')).length >= 3);
+    const turns = await session.script(`return [...document.querySelectorAll('#orders-list .order-row')].map((r) => (r.querySelector('.order-turn') || {}).textContent || '');`);
+    assert.equal(turns[0], 'Waiting for you', `first: ${turns.join(' | ')}`);
+    const firstOther = turns.findIndex((t) => t !== 'Waiting for you');
+    assert.ok(firstOther > 0 && turns.slice(firstOther).every((t) => t !== 'Waiting for you'), `waiting-for-you first: ${turns.join(' | ')}`);
+    assert.ok((await session.findAll('#orders-archive-list .order-row')).length >= 1, 'the finished order is archived');
+    writeFileSync(join(artifacts, 'orders-view.png'), await session.screenshot());
   } finally {
     await session.close();
   }

@@ -327,13 +327,14 @@ mod tests {
 
     /// The names the page reads (`ui/app/js/capabilities.js`); a capability added on one side
     /// only would be ignored or always false.
-    const READ_BY_THE_PAGE: [&str; 10] = [
+    const READ_BY_THE_PAGE: [&str; 11] = [
         "directory",
         "members",
         "ticker",
         "typing",
         "media_by_url",
         "file_upload",
+        "order_chats",
         "server_history",
         "max_message_bytes",
         "messages_per_minute",
