@@ -72,6 +72,8 @@ fn main() {
     };
     tracing::info!(config = %profile.config_file.display(), rendering = %rendering::describe(), "starting Parley");
     launch_time::log_milestone("logging on");
+    // Before anything connects (see quit_signals.rs).
+    let quit_signal = quit_signals::listen();
     let starting = startup::Starting::spawn(profile, args.demo);
     let go = starting.go_signal();
 
@@ -108,7 +110,7 @@ fn main() {
                 alert_events,
                 notifier_events,
             } = starting.join()?;
-            quit_signals::quit_on_signal(app.handle().clone());
+            quit_signal.quit_app(app.handle().clone());
             alerts::watch(app.handle().clone(), alert_events, state.alerts.clone());
             notifier::watch(
                 app.handle().clone(),

@@ -269,26 +269,37 @@ async fn realtime_signs_in_joins_a_room_and_sends_what_is_typed() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn mixin_reads_the_keystore_from_stdin_gets_the_pending_list_and_answers_a_user() {
+/// A Mixin simulator with a bot (its keystore and id) and a user.
+async fn mixin_bot_and_user() -> (parley_sim::mixin::MixinSim, String, String, String) {
     use parley_sim::mixin::{MixinConfig, MixinSim};
     let sim = MixinSim::start(MixinConfig::default()).await.unwrap();
     let keystore = sim.add_bot("CLI Bot");
     let bot = MixinSim::bot_id_of(&keystore);
     let user = sim.add_user("Ava Trader");
+    (sim, keystore, bot, user)
+}
+
+/// `connect mixin` against `sim`, writing to `user`, the keystore on stdin.
+fn mixin_args(sim: &parley_sim::mixin::MixinSim, user: &str) -> Vec<String> {
+    strings(&[
+        "connect",
+        "mixin",
+        "--endpoint",
+        &sim.blaze_url(),
+        "--api-base",
+        &sim.api_base(),
+        "--to",
+        user,
+        "--secret-stdin",
+    ])
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mixin_reads_the_keystore_from_stdin_gets_the_pending_list_and_answers_a_user() {
+    let (sim, keystore, bot, user) = mixin_bot_and_user().await;
     sim.user_says(&bot, &user, "waiting for you");
     let output = run_with_input(
-        strings(&[
-            "connect",
-            "mixin",
-            "--endpoint",
-            &sim.blaze_url(),
-            "--api-base",
-            &sim.api_base(),
-            "--to",
-            &user,
-            "--secret-stdin",
-        ]),
+        mixin_args(&sim, &user),
         vec![keystore.clone(), "on my way".into()],
     )
     .await;
@@ -325,27 +336,13 @@ async fn mixin_reads_the_keystore_from_stdin_gets_the_pending_list_and_answers_a
 
 #[tokio::test(flavor = "multi_thread")]
 async fn mixin_sends_a_file_named_on_an_attach_line_once() {
-    use parley_sim::mixin::{MixinConfig, MixinSim};
-    let sim = MixinSim::start(MixinConfig::default()).await.unwrap();
-    let keystore = sim.add_bot("CLI Bot");
-    let bot = MixinSim::bot_id_of(&keystore);
-    let user = sim.add_user("Ava Trader");
+    let (sim, keystore, bot, user) = mixin_bot_and_user().await;
     sim.user_says(&bot, &user, "send me the report");
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("report.csv");
     std::fs::write(&report, b"order,amount\n1001,1250.00\n").unwrap();
     let output = run_with_input(
-        strings(&[
-            "connect",
-            "mixin",
-            "--endpoint",
-            &sim.blaze_url(),
-            "--api-base",
-            &sim.api_base(),
-            "--to",
-            &user,
-            "--secret-stdin",
-        ]),
+        mixin_args(&sim, &user),
         vec![
             keystore.clone(),
             format!("--attach {} Daily report", report.display()),

@@ -20,12 +20,16 @@ export function createOrderPanel({ state, onRefresh }) {
   /** What the panel shows now: redrawn only when it changes, so focus and "Copied." stay. */
   let shown = { room: null, view: null, unavailable: null };
 
-  /** Whether the panel is open: the user's last choice, kept across restarts where storage works. */
+  /**
+   * Whether the panel is open: the user's last choice, kept across restarts where storage
+   * works; folded at first, since the header's order line already says what matters and the
+   * panel would take half of a laptop-sized window from the chat.
+   */
   let panelOpen = (() => {
     try {
-      return localStorage.getItem(OPEN_KEY) !== 'closed';
+      return localStorage.getItem(OPEN_KEY) === 'open';
     } catch {
-      return true;
+      return false;
     }
   })();
   function remembered() {

@@ -37,11 +37,10 @@ export function createReadTracker({ state, onChange, onJumpToLatest }) {
     if (!away) return;
     const unread = room.unread || 0;
     clear(button);
-    button.append(
-      el('span', { text: unread ? `${unread > 99 ? '99+' : unread} new` : 'Latest' }),
-      el('span', { attrs: { 'aria-hidden': 'true' }, text: ' ↓' }),
-    );
-    button.setAttribute('aria-label', unread ? `Jump to the latest message, ${unread} unread` : 'Jump to the latest message');
+    const shown = unread ? `${unread > 99 ? '99+' : unread} new` : 'Latest';
+    button.append(el('span', { text: shown }), el('span', { attrs: { 'aria-hidden': 'true' }, text: ' ↓' }));
+    // The name starts with what is shown (WCAG label in name), then says what it does.
+    button.setAttribute('aria-label', `${shown}: jump to the latest message`);
   }
 
   /** The timeline's report of what is on screen. */

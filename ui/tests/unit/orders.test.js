@@ -102,7 +102,9 @@ test('an order chat shows its state, amount and a red countdown in the header, a
   assert.match(countdown.textContent, /^Appeal opens in 1:\d\d$/);
   assert.ok(countdown.classList.contains('urgent'), 'red within two minutes');
   assert.equal($('toggle-order').hidden, false);
-  assert.equal($('order-panel').hidden, false, 'open by default');
+  assert.equal($('order-panel').hidden, true, 'folded at first: the header line says what matters');
+  $('toggle-order').click();
+  assert.equal($('order-panel').hidden, false);
   assert.match($('order-panel').textContent, /Order number1138745987/);
   assert.match($('order-panel').textContent, /Payment methodSEPA bank transfer/);
 });
