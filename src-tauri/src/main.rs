@@ -63,7 +63,9 @@ fn main() {
         }
     };
     let profile = parley_core::profile::Profile::from_arg(args.profile.as_deref());
-    let _log_guard = match parley_core::logging::init_file(&profile.logs_dir) {
+    // Dropped in the Exit event below: `app.run` ends the process without returning, and the
+    // log's last lines (the shutdown's "listenKey deleted") are written only when it drops.
+    let log_guard = match parley_core::logging::init_file(&profile.logs_dir) {
         Ok(guard) => Some(guard),
         Err(e) => {
             eprintln!("parley: logging disabled: {e}");
@@ -245,11 +247,13 @@ fn main() {
             }
         });
     }
-    app.run(|handle, event| {
+    let log_guard = std::sync::Mutex::new(log_guard);
+    app.run(move |handle, event| {
         if let tauri::RunEvent::Exit = event {
             if let Some(state) = handle.try_state::<startup::AppState>() {
                 tauri::async_runtime::block_on(state.engine.shutdown());
             }
+            drop(log_guard.lock().unwrap_or_else(|p| p.into_inner()).take());
         }
     });
 }

@@ -212,6 +212,8 @@ test('at 640 px the sidebar hides behind Rooms, the name stays whole, nothing is
       await session.waitFor('the sidebar over the room', async () => session.script('const r = document.getElementById("sidebar").getBoundingClientRect(); return r.left >= 0 && r.right > 100;'));
       assert.equal(await session.script('return document.getElementById("toggle-sidebar").getAttribute("aria-expanded");'), 'true');
       assert.ok(await visible(session, '#open-settings'), 'its buttons are reachable');
+      // The last room of the list: scrolled to, as a user would, before the click.
+      await session.script('document.querySelector(\'#room-list button[data-title="Public room"]\').scrollIntoView({ block: "center" }); return true;');
       await session.clickFirst('#room-list button[data-title="Public room"]');
       await session.waitFor('the room to open and the sidebar to hide', async () => (await session.script('return document.getElementById("room-title").textContent;')) === 'Public room'
         && session.script('return !document.getElementById("app").classList.contains("sidebar-open");'));
