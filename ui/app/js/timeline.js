@@ -30,7 +30,8 @@ function deliveryElement(message, onRetry, onDelete, connected) {
     case 'pending':
       // Queued while the account is offline: it goes out once connected, not "sending" now.
       return connected
-        ? el('span', { class: 'delivery pending', text: 'Sending…' })
+        // A file of this computer not yet named by its service (no attachment id): uploading.
+        ? el('span', { class: 'delivery pending', text: message.media && message.media.local_path && !message.media.attachment_id ? 'Uploading…' : 'Sending…' })
         : el('span', { class: 'delivery pending queued', text: 'Waiting for connection', attrs: { title: 'Kept in the outbox: it is sent as soon as the account connects.' } });
     case 'sent':
       return el('span', { class: 'delivery sent', text: '✓', attrs: { title: 'Sent', 'aria-label': 'Sent' } });
