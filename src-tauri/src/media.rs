@@ -219,40 +219,13 @@ fn safe_file_name(name: &str, extension: &str) -> String {
     }
 }
 
-/// `name`, `name (2)`, `name (3)`… in `folder`.
-fn candidate(folder: &Path, name: &str, n: u32) -> PathBuf {
-    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
-    match (n, ext) {
-        (1, _) => folder.join(name),
-        (n, "") => folder.join(format!("{stem} ({n})")),
-        (n, ext) => folder.join(format!("{stem} ({n}).{ext}")),
-    }
-}
-
-/// Copies `source` into `folder` under `name` (or `name (2)`…), creating the file exclusively:
-/// an existing file, or a link someone planted under that name, is never written through.
+/// Copies `source` into `folder` under `name` (or `name (2)`…) as a new file
+/// ([`parley_core::new_file`]: never over a file, never through a link).
 fn save_copy(source: &Path, folder: &Path, name: &str) -> std::io::Result<PathBuf> {
     let mut from = std::fs::File::open(source)?;
-    for n in 1..=1000 {
-        let target = candidate(folder, name, n);
-        // create_new is O_CREAT|O_EXCL: it fails on any existing path, a symlink included.
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&target)
-        {
-            Ok(mut to) => {
-                std::io::copy(&mut from, &mut to)?;
-                return Ok(target);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(std::io::Error::new(
-        std::io::ErrorKind::AlreadyExists,
-        "a thousand files already have that name",
-    ))
+    let (mut to, target) = parley_core::new_file::create_new_file(folder, name)?;
+    std::io::copy(&mut from, &mut to)?;
+    Ok(target)
 }
 
 /// Serves `media://localhost/<local id>/<full|thumb>`.

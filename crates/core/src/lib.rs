@@ -36,6 +36,7 @@ pub mod live;
 pub mod logging;
 pub mod media;
 pub mod message;
+pub mod new_file;
 pub mod notify_policy;
 pub mod orders;
 pub mod profile;

@@ -5,7 +5,7 @@
 
 import { call } from './ipc.js';
 import { el, byId, clear } from './dom.js';
-import { countsAsUnread } from './timeline.js';
+import { countsAsUnread } from './state.js';
 
 /** The read mark is saved this long after the last change. */
 const SAVE_AFTER_MS = 300;
@@ -68,5 +68,11 @@ export function createReadTracker({ state, onChange, onJumpToLatest }) {
     drawButton();
   }
 
-  return { onView, drawButton, flush: () => { clearTimeout(timer); save(); } };
+  // A read mark still waiting for its save goes out before the page goes away.
+  window.addEventListener('pagehide', () => {
+    clearTimeout(timer);
+    save();
+  });
+
+  return { onView };
 }

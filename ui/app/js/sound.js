@@ -3,7 +3,7 @@
 // for muted rooms or accounts, with notifications paused, for the user's own messages, notices,
 // or the room the user is looking at. At most one chime a second, however many arrive.
 
-import { isMuted } from './state.js';
+import { isMuted, countsAsUnread } from './state.js';
 import { capabilitiesOf } from './capabilities.js';
 
 /** Chimes closer together than this are one chime. */
@@ -21,7 +21,7 @@ export function soundOn(state, account, room) {
 
 /** Whether `message` (an event of a batch) chimes, given what is on screen. */
 export function chimes(state, message, { looking }) {
-  if (message.event !== 'message' || message.own || message.kind === 'system') return false;
+  if (message.event !== 'message' || !countsAsUnread(message)) return false;
   const prefs = state.notifications || {};
   if (prefs.paused || isMuted(state, message.account, message.room)) return false;
   if (looking && state.openRoom === `${message.account}\u0000${message.room}`) return false;
@@ -82,7 +82,7 @@ export function createChime({ now = () => Date.now() } = {}) {
       }
       return true;
     },
-    /** How many chimes were played (for tests and the frame of mind of a bench). */
+    /** How many chimes were played. */
     get played() {
       return played;
     },

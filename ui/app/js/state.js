@@ -78,6 +78,11 @@ export function applySnapshot(state, snapshot) {
   if (state.openRoom && !state.rooms.has(state.openRoom)) state.openRoom = null;
 }
 
+/** Whether a message counts as unread when newer than the read mark: someone else's words. */
+export function countsAsUnread(message) {
+  return !message.own && message.kind !== 'system';
+}
+
 /** The open room ({account, room, title, unread, …}), or null. */
 export function openRoomOf(state) {
   return state.openRoom ? state.rooms.get(state.openRoom) || null : null;
@@ -287,7 +292,7 @@ function upsertMessage(state, message, changed) {
     room.last_sender = message.sender_name || message.sender_id;
     room.last_own = Boolean(message.own);
     room.last_kind = message.kind;
-    const counts = !message.own && message.kind !== 'system';
+    const counts = countsAsUnread(message);
     // Also in the open room: the read tracker (read-tracker.js) takes it off once it is on
     // screen in a focused window.
     if (counts) room.unread = (room.unread || 0) + 1;

@@ -3,6 +3,7 @@
 // they are in or near view, and updated in place when their message changes.
 
 import { el, clear } from './dom.js';
+import { countsAsUnread } from './state.js';
 import { clockTime, dayLabel, sameDay } from './time.js';
 import { mediaElement, formatSize } from './media.js';
 import { richBody } from './rich.js';
@@ -180,11 +181,6 @@ export function initials(name) {
 
 function daySeparator(ms) {
   return el('div', { class: 'day', attrs: { role: 'separator' } }, [el('span', { text: dayLabel(ms) })]);
-}
-
-/** Whether a message counts as unread when newer than the read mark (someone else's words). */
-export function countsAsUnread(message) {
-  return !message.own && message.kind !== 'system';
 }
 
 /** A join or leave notice (mockly's documented wording), which collapse when in a row. */

@@ -15,6 +15,8 @@ test('the rules: fill in one pass, missing ones listed once, filters and imports
   assert.equal(text, 'Order 42: pay 1,250.00 EUR to {iban} ({iban}), {x}');
   assert.deepEqual(missing, ['iban', 'x']);
   assert.deepEqual(templates.variablesOf('{a} {b} {a} {not a var}'), ['a', 'b']);
+  // Unicode stays whole on both sides, and a value that looks like a variable is not filled again.
+  assert.equal(templates.fillTemplate('Заказ {order_no} · {amount} 🎉', { order_no: '№42', amount: '{amount}' }).text, 'Заказ №42 · {amount} 🎉');
   const list = [{ id: '1', name: 'Payment details', text: 'IBAN …', service: null }, { id: '2', name: 'Released', text: 'Coins released, thanks', service: 'mixin' }];
   assert.deepEqual(templates.filterTemplates(list, 'pay det').map((t) => t.id), ['1']);
   assert.deepEqual(templates.filterTemplates(list, 'THANKS').map((t) => t.id), ['2'], 'the text counts too');

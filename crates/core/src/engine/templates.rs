@@ -47,11 +47,11 @@ impl Engine {
         };
         // Plain strings and enums: serializing cannot fail.
         let json = serde_json::to_vec_pretty(&file).unwrap_or_default();
-        write_new(folder, "parley-templates", "json", &json).map_err(|source| {
-            EngineError::WriteFile {
-                folder: folder.display().to_string(),
-                source,
-            }
+        let written = crate::new_file::create_new_file(folder, "parley-templates.json")
+            .and_then(|(mut file, path)| std::io::Write::write_all(&mut file, &json).map(|_| path));
+        written.map_err(|source| EngineError::WriteFile {
+            folder: folder.display().to_string(),
+            source,
         })
     }
 }
@@ -60,32 +60,6 @@ impl Engine {
 #[derive(Serialize)]
 struct TemplateFile {
     templates: Vec<ReplyTemplate>,
-}
-
-/// Creates `stem.ext`, or `stem (2).ext`, `stem (3).ext`… when taken; never overwrites.
-fn write_new(folder: &Path, stem: &str, ext: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
-    use std::io::Write;
-    for n in 1..1000 {
-        let name = if n == 1 {
-            format!("{stem}.{ext}")
-        } else {
-            format!("{stem} ({n}).{ext}")
-        };
-        let path = folder.join(name);
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(mut f) => {
-                f.write_all(bytes)?;
-                return Ok(path);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(std::io::Error::other("too many files with that name"))
 }
 
 fn checked(templates: Vec<ReplyTemplate>) -> Result<Vec<ReplyTemplate>, EngineError> {
@@ -178,13 +152,27 @@ mod tests {
         assert_eq!(parsed.service, Some(ServiceKind::Mixin));
     }
 
-    #[test]
-    fn an_export_never_overwrites_an_earlier_one() {
+    #[tokio::test]
+    async fn an_export_is_a_new_file_that_imports_back() {
+        let engine = Engine::new(
+            crate::store::Store::open_in_memory().unwrap(),
+            None,
+            crate::config::AppConfig::default(),
+            std::sync::Arc::new(crate::secrets::SessionOnlyStore::default()),
+            crate::supervisor::Tuning::default(),
+        );
+        engine
+            .set_templates(vec![t("a", "Pay", "IBAN {iban}")])
+            .unwrap();
         let dir = tempfile::tempdir().unwrap();
-        let first = write_new(dir.path(), "parley-templates", "json", b"1").unwrap();
-        let second = write_new(dir.path(), "parley-templates", "json", b"2").unwrap();
-        assert_ne!(first, second);
-        assert_eq!(std::fs::read(&first).unwrap(), b"1");
-        assert!(second.ends_with("parley-templates (2).json"));
+        let first = engine.export_templates(dir.path()).unwrap();
+        let second = engine.export_templates(dir.path()).unwrap();
+        assert!(
+            second.ends_with("parley-templates (2).json"),
+            "never over the first"
+        );
+        let file: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(first).unwrap()).unwrap();
+        assert_eq!(file["templates"][0]["text"], "IBAN {iban}");
     }
 }

@@ -281,11 +281,10 @@ impl HealthBook {
     }
 
     pub fn view(&self, account: &AccountId, now_ms: i64) -> HealthView {
-        self.accounts
-            .get(account)
-            .cloned()
-            .unwrap_or_default()
-            .view(account, now_ms)
+        match self.accounts.get(account) {
+            Some(health) => health.view(account, now_ms),
+            None => AccountHealth::default().view(account, now_ms),
+        }
     }
 
     /// Drops what is kept of an account that was removed.
