@@ -13,6 +13,7 @@ fn main() {
         "send_message",
         "retry_message",
         "delete_message",
+        "cancel_upload",
         "send_file",
         "mark_read",
         "mark_read_up_to",

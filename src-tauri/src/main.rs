@@ -185,6 +185,7 @@ fn main() {
             commands::messages::send_message,
             commands::messages::retry_message,
             commands::messages::delete_message,
+            commands::messages::cancel_upload,
             commands::messages::send_file,
             commands::messages::mark_read,
             commands::messages::mark_read_up_to,

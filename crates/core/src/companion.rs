@@ -50,11 +50,13 @@ pub trait Companion: Send + Sync {
 
     /// Uploads the file of `message` where the service wants files uploaded before the message
     /// names them (Mixin's attachments), and returns its media with the service's id; `None`
-    /// when there is nothing to upload (no file, or uploaded already).
-    fn upload<'a>(
-        &'a self,
-        _message: &'a Outgoing,
-    ) -> Option<BoxFuture<'a, Result<crate::message::Media, DeliveryError>>> {
+    /// when there is nothing to upload (no file, or uploaded already). The upload owns what it
+    /// needs (the connection reads on while it runs) and counts its bytes in `progress`.
+    fn upload(
+        &self,
+        _message: &Outgoing,
+        _progress: crate::upload_progress::UploadProgress,
+    ) -> Option<BoxFuture<'static, Result<crate::message::Media, DeliveryError>>> {
         None
     }
 

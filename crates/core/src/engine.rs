@@ -476,6 +476,28 @@ impl Engine {
         Ok(())
     }
 
+    /// Stops sending a file of the user's that is not uploaded yet; its connection decides
+    /// (it alone knows whether the upload just finished), deletes it and says so.
+    pub async fn cancel_upload(&self, local_id: i64) -> Result<(), EngineError> {
+        let message = self
+            .store
+            .run(move |c| messages::get(c, local_id))
+            .await?
+            .filter(|m| {
+                m.own
+                    && m.state == crate::message::DeliveryState::Pending
+                    && m.media
+                        .as_ref()
+                        .is_some_and(|media| media.attachment_id.is_none())
+            })
+            .ok_or_else(|| {
+                EngineError::Invalid("only a file of yours still uploading can be cancelled".into())
+            })?;
+        self.running_account(&message.account)?;
+        self.command(&message.account, Command::CancelUpload(local_id));
+        Ok(())
+    }
+
     pub fn reconnect_now(&self, account: &AccountId) -> Result<(), EngineError> {
         self.running_account(account)?;
         self.command(account, Command::RetryNow);

@@ -24,7 +24,15 @@ pub enum Event {
     Sent(StoredMessage),
     /// A message the user wrote could not be sent.
     Failed(StoredMessage),
-    /// A failed message of the user's was deleted.
+    /// Part of a file the user sends is uploaded (a few times a second while it goes up).
+    UploadProgress {
+        account: AccountId,
+        room: String,
+        local_id: i64,
+        sent_bytes: u64,
+        total_bytes: u64,
+    },
+    /// A message of the user's was deleted: a failed one, or a file whose upload was cancelled.
     Deleted {
         account: AccountId,
         room: String,

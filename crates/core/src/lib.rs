@@ -50,6 +50,7 @@ mod socket;
 pub mod store;
 pub mod supervisor;
 mod timestamp;
+pub mod upload_progress;
 mod wire;
 
 pub use account::{Account, AccountId};

@@ -28,7 +28,9 @@ async fn an_uploaded_file_is_stored_once_and_served_by_its_attachment_id() {
     let bytes = b"%PDF-1.4 statement of order 1138745987".to_vec();
     let created = rest.create_attachment().await.unwrap();
     assert!(created.upload_url.starts_with("http://127.0.0.1:"));
-    rest.upload(&created, bytes.clone()).await.unwrap();
+    rest.upload(&created, bytes.clone(), &Default::default())
+        .await
+        .unwrap();
 
     assert_eq!(
         sim.uploaded(),
@@ -49,7 +51,10 @@ async fn an_upload_the_storage_refuses_fails_with_its_status_and_the_retry_lands
     let (sim, rest) = bot().await;
     let created = rest.create_attachment().await.unwrap();
     sim.fail_uploads(1);
-    let refused = rest.upload(&created, vec![1, 2, 3]).await.unwrap_err();
+    let refused = rest
+        .upload(&created, vec![1, 2, 3], &Default::default())
+        .await
+        .unwrap_err();
     assert_eq!(refused.status(), Some(500));
     assert!(
         !refused.is_permanent(),
@@ -58,6 +63,8 @@ async fn an_upload_the_storage_refuses_fails_with_its_status_and_the_retry_lands
     assert!(refused.to_string().contains("HTTP 500"), "{refused}");
     assert!(sim.uploaded().is_empty());
 
-    rest.upload(&created, vec![1, 2, 3]).await.unwrap();
+    rest.upload(&created, vec![1, 2, 3], &Default::default())
+        .await
+        .unwrap();
     assert_eq!(sim.uploaded(), vec![(created.attachment_id, vec![1, 2, 3])]);
 }

@@ -862,3 +862,138 @@ async fn a_photo_and_a_file_are_uploaded_once_and_sent_by_attachment_id() {
         .unwrap_err();
     assert!(refused.to_string().contains("empty"), "{refused}");
 }
+
+/// Issue 24: a file on its way up tells its progress, keeps the bot reading its conversations
+/// (the upload used to hold the connection's loop for its whole length), holds back the later
+/// messages of its room so they arrive after it, and can be cancelled until it is uploaded:
+/// then it is gone and never sent.
+#[tokio::test]
+async fn a_file_on_its_way_up_shows_progress_keeps_order_and_can_be_cancelled() {
+    use parley_core::media::outgoing::{FileToSend, SendAs};
+    let w = world(MixinConfig::default()).await;
+    w.sim.user_says(&w.bot, &w.ava, "send me the ledger");
+    let engine = engine(Store::open_in_memory().unwrap());
+    let mut events = Events(engine.subscribe());
+    let account = add(&engine, &w, &w.keystore).await;
+    events.expect_open().await;
+    let room = conversation(&w);
+    let outbox = tempfile::tempdir().unwrap();
+    let ledger: Vec<u8> = (0..3 * 1024 * 1024u32)
+        .map(|i| (i * 7 % 251) as u8)
+        .collect();
+    let send_ledger = || {
+        engine.send_file(
+            &account,
+            &room,
+            FileToSend {
+                bytes: ledger.clone(),
+                name: "ledger.bin".into(),
+                send_as: SendAs::File,
+                caption: String::new(),
+            },
+            outbox.path(),
+        )
+    };
+
+    w.sim.hold_uploads(true);
+    let file = send_ledger().await.unwrap();
+    let after = engine
+        .send(&account, &room, Draft::text("that was the ledger"))
+        .await
+        .unwrap();
+    let total = ledger.len() as u64;
+    let mut seen = Vec::new();
+    events
+        .expect("the whole file handed to the storage", |e| match e {
+            Event::UploadProgress {
+                local_id,
+                sent_bytes,
+                total_bytes,
+                ..
+            } if *local_id == file.local_id => {
+                assert_eq!(*total_bytes, total);
+                seen.push(*sent_bytes);
+                (*sent_bytes == total).then_some(())
+            }
+            _ => None,
+        })
+        .await;
+    assert!(
+        seen.windows(2).all(|p| p[0] < p[1]),
+        "progress only grows: {seen:?}"
+    );
+    // The connection reads on while the storage keeps the upload waiting.
+    w.sim.user_says(&w.bot, &w.ava, "still there?");
+    events
+        .expect("a message received during the upload", |e| match e {
+            Event::Message(m) if m.text == "still there?" => Some(()),
+            _ => None,
+        })
+        .await;
+    assert!(
+        w.sim.sent_by(&w.bot).is_empty(),
+        "the text written after the file waits for it"
+    );
+
+    engine.cancel_upload(file.local_id).await.unwrap();
+    events
+        .expect("the cancelled file deleted", |e| match e {
+            Event::Deleted { local_id, .. } if *local_id == file.local_id => Some(()),
+            _ => None,
+        })
+        .await;
+    eventually("the text to go once the file is cancelled", || {
+        w.sim.sent_by(&w.bot).len() == 1
+    })
+    .await;
+    assert_eq!(w.sim.sent_by(&w.bot)[0].text, after.text);
+    w.sim.hold_uploads(false);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        w.sim.sent_by(&w.bot).len(),
+        1,
+        "a cancelled file is never sent, even if the storage took it"
+    );
+    assert_eq!(
+        std::fs::read_dir(outbox.path()).unwrap().count(),
+        0,
+        "the copy kept for the upload is gone"
+    );
+
+    // Uploaded and sent: a later message of the room follows it, and it can no longer be cancelled.
+    w.sim.hold_uploads(true);
+    let file = send_ledger().await.unwrap();
+    engine
+        .send(&account, &room, Draft::text("ledger attached"))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(w.sim.sent_by(&w.bot).len(), 1, "held behind the upload");
+    w.sim.hold_uploads(false);
+    eventually("the file then the text", || {
+        w.sim.sent_by(&w.bot).len() == 3
+    })
+    .await;
+    let sent = w.sim.sent_by(&w.bot);
+    assert_eq!(
+        (sent[1].category.as_str(), sent[2].text.as_str()),
+        ("PLAIN_DATA", "ledger attached")
+    );
+    events
+        .expect("the file confirmed", |e| match e {
+            Event::Sent(m) if m.local_id == file.local_id => Some(()),
+            _ => None,
+        })
+        .await;
+    assert!(engine.cancel_upload(file.local_id).await.is_err());
+    let payload: serde_json::Value = serde_json::from_str(&sent[1].text).unwrap();
+    let landed = w.sim.uploaded();
+    assert_eq!(
+        landed
+            .iter()
+            .filter(|(id, _)| payload["attachment_id"] == id.as_str())
+            .count(),
+        1,
+        "the file sent was uploaded once"
+    );
+}

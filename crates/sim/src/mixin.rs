@@ -148,6 +148,8 @@ struct State {
     next_socket: AtomicU64,
     refuse_tokens: AtomicBool,
     stalled: AtomicBool,
+    /// The storage holds every upload it received without answering until this is cleared.
+    hold_uploads: AtomicBool,
     swallow_replies: AtomicU32,
     drop_all: watch::Sender<u64>,
     api_base: Mutex<String>,
@@ -234,6 +236,7 @@ impl MixinSim {
             next_socket: AtomicU64::new(1),
             refuse_tokens: AtomicBool::new(false),
             stalled: AtomicBool::new(false),
+            hold_uploads: AtomicBool::new(false),
             swallow_replies: AtomicU32::new(0),
             drop_all,
             api_base: Mutex::new(String::new()),
@@ -487,6 +490,12 @@ impl MixinSim {
     /// The next `n` uploads fail at the storage step (HTTP 500).
     pub fn fail_uploads(&self, n: u32) {
         lock(&self.state.data).failing_uploads = n;
+    }
+
+    /// The storage keeps every upload waiting (it has the bytes, the uploader no answer) while
+    /// `on`, as a slow storage would: a client's upload can be watched and cancelled.
+    pub fn hold_uploads(&self, on: bool) {
+        self.state.hold_uploads.store(on, Ordering::SeqCst);
     }
 
     /// Every upload the storage took, as (attachment id, bytes), in order.

@@ -66,6 +66,12 @@ pub async fn delete_message(state: State<'_, AppState>, local_id: i64) -> Comman
     Ok(state.engine.delete_failed(local_id).await?)
 }
 
+/// Stops sending a file of the user's that is still uploading (the message goes with it).
+#[tauri::command]
+pub async fn cancel_upload(state: State<'_, AppState>, local_id: i64) -> CommandResult<()> {
+    Ok(state.engine.cancel_upload(local_id).await?)
+}
+
 #[tauri::command]
 pub async fn retry_message(state: State<'_, AppState>, local_id: i64) -> CommandResult<()> {
     Ok(state.engine.retry(local_id).await?)

@@ -418,6 +418,29 @@ pub fn delete_failed(
     Ok(Some(m))
 }
 
+/// Deletes a file of the user's whose upload was cancelled: own, still pending, and not
+/// uploaded yet (no attachment id, so the service never saw it); anything else is kept.
+pub fn delete_unsent_file(
+    conn: &Connection,
+    local_id: i64,
+) -> Result<Option<StoredMessage>, StoreError> {
+    let Some(m) = get(conn, local_id)? else {
+        return Ok(None);
+    };
+    let unsent_file = m
+        .media
+        .as_ref()
+        .is_some_and(|media| media.local_path.is_some() && media.attachment_id.is_none());
+    if !m.own || m.state != DeliveryState::Pending || !unsent_file {
+        return Ok(None);
+    }
+    conn.prepare_cached("DELETE FROM outbox WHERE local_id = ?1")?
+        .execute([local_id])?;
+    conn.prepare_cached("DELETE FROM messages WHERE local_id = ?1")?
+        .execute([local_id])?;
+    Ok(Some(m))
+}
+
 /// Forgets everything stored for an account.
 pub fn delete_account(conn: &Connection, account: &AccountId) -> Result<(), StoreError> {
     conn.execute("DELETE FROM outbox WHERE account_id = ?1", [&account.0])?;

@@ -11,17 +11,18 @@ use super::in_flight::InFlight;
 use super::inbound::{self, Effect};
 use super::prices::Prices;
 use super::reconnect::{Decision, Ended, Reconnect, StopReason};
+use super::uploads::{ProgressTo, Uploads};
 use super::{lock, Command, Connection, Credentials, Tuning};
 use crate::account::AccountId;
 use crate::batch_ack::{BatchAcks, Failed};
 use crate::codec::{
     Codec, CodecError, ConnectRequest, Env, HeartbeatFrame, InFrame, Inbound, OutFrame, Signal,
 };
-use crate::companion::{Companion, Description};
+use crate::companion::{Companion, DeliveryError, Description};
 use crate::connection_state::ConnectionState;
 use crate::event::Event;
 use crate::inspector::{Direction, FrameRecord, Inspector};
-use crate::message::{DeliveryState, IncomingMessage};
+use crate::message::{DeliveryState, IncomingMessage, Media};
 use crate::rate_limit::RateLimit;
 use crate::socket::{self, Socket};
 use crate::store::{messages, outbox, rooms, Ingested, Store};
@@ -69,6 +70,8 @@ pub(super) struct Supervisor {
     rejected_this_session: bool,
     /// The batch acknowledgement running while the socket is read on.
     acks: BatchAcks,
+    /// Files being uploaded beside the session (kept across reconnects).
+    uploads: Uploads,
     /// Where every frame in both directions is recorded (redacted) for the inspector.
     inspector: Inspector,
 }
@@ -237,6 +240,7 @@ impl Supervisor {
             rejections_in_a_row: 0,
             rejected_this_session: false,
             acks: BatchAcks::default(),
+            uploads: Uploads::default(),
             inspector,
         }
     }
@@ -308,6 +312,7 @@ impl Supervisor {
                         deadline = None;
                     }
                     Some(Command::Flush) => {}
+                    Some(Command::CancelUpload(local_id)) => self.cancel_upload(local_id).await,
                     // Not connected: the codec records it for the next connection's opening.
                     Some(Command::Signal(signal)) => drop(self.codec.signal(&signal)),
                 },
@@ -494,6 +499,7 @@ impl Supervisor {
                 }
                 cmd = self.commands.recv() => match cmd {
                     None | Some(Command::Stop) => {
+                        self.uploads.cancel_all();
                         self.finish_acknowledging(&mut sink).await;
                         let _ = sink.close().await;
                         return SessionEnd::Stopped;
@@ -504,6 +510,13 @@ impl Supervisor {
                         }
                     }
                     Some(Command::RetryNow) => {}
+                    Some(Command::CancelUpload(local_id)) => {
+                        self.cancel_upload(local_id).await;
+                        // What waited behind the file in its room goes now.
+                        if let Err(reason) = self.flush_outbox(&mut sink).await {
+                            return SessionEnd::Lost(reason);
+                        }
+                    }
                     Some(Command::Refuse(reason)) => {
                         let _ = sink.close().await;
                         self.refused_close = Some(reason.clone());
@@ -526,6 +539,12 @@ impl Supervisor {
                             account: self.account.clone(),
                             ticks,
                         });
+                    }
+                }
+                Some((local_id, result)) = self.uploads.next_finished(), if self.uploads.busy() => {
+                    self.uploaded(local_id, result).await;
+                    if let Err(reason) = self.flush_outbox(&mut sink).await {
+                        return SessionEnd::Lost(reason);
                     }
                 }
                 Some(failed) = self.acks.finished(), if self.acks.busy() => {
@@ -584,7 +603,12 @@ impl Supervisor {
         // What left the outbox by another path must not wake this connection at its life's end.
         let ids: Vec<i64> = pending.iter().map(|item| item.local_id).collect();
         self.in_flight.keep_only(&ids);
-        for mut item in pending {
+        for item in pending {
+            // A file on its way up holds its room's later messages back (order kept), and is
+            // not timed out: its life starts when it is sent.
+            if self.uploads.is_uploading(item.local_id) || self.uploads.holds_room(&item.room) {
+                continue;
+            }
             // A message no answer came for within its life fails with the reason (and Retry),
             // rather than staying "Sending…" for ever.
             if let Some(reason) = self.in_flight.expired(item.local_id, Instant::now()) {
@@ -593,6 +617,28 @@ impl Supervisor {
                 continue;
             }
             if self.in_flight.contains(item.local_id) {
+                continue;
+            }
+            // A file is uploaded once, before the message that names it, beside the session;
+            // its id is stored with the message when done, so a resend sends the same file.
+            let progress = crate::upload_progress::UploadProgress::default();
+            if let Some(upload) = self
+                .companion
+                .as_ref()
+                .and_then(|c| c.upload(&item, progress.clone()))
+            {
+                let total_bytes = item.media.as_ref().and_then(|m| m.size).unwrap_or(0);
+                self.uploads.start(
+                    upload,
+                    progress,
+                    ProgressTo {
+                        events: self.events.clone(),
+                        account: self.account.clone(),
+                        room: item.room.clone(),
+                        local_id: item.local_id,
+                        total_bytes,
+                    },
+                );
                 continue;
             }
             // Over the service's rate, the rest of the outbox waits (still pending, in order)
@@ -608,46 +654,6 @@ impl Supervisor {
                     let margin = self.tuning.rate_window / 20;
                     self.in_flight.flush_at(Instant::now() + wait + margin);
                     return Ok(());
-                }
-            }
-            // A file is uploaded once, before the message that names it; its id is stored
-            // with the message so a resend sends the same file.
-            let companion = self.companion.clone();
-            let uploaded = match companion.as_ref().and_then(|c| c.upload(&item)) {
-                Some(upload) => {
-                    self.in_flight.tried_at(item.local_id, Instant::now());
-                    Some(upload.await)
-                }
-                None => None,
-            };
-            if let Some(uploaded) = uploaded {
-                match uploaded {
-                    Ok(media) => {
-                        let (id, stored) = (item.local_id, media.clone());
-                        if let Err(e) = self
-                            .store
-                            .run(move |c| messages::set_media(c, id, &stored))
-                            .await
-                        {
-                            self.report(format!("cannot store the uploaded file's id: {e}"));
-                            return Ok(());
-                        }
-                        item.media = Some(media);
-                    }
-                    Err(e) if e.permanent => {
-                        self.fail(item.local_id, e.reason).await;
-                        continue;
-                    }
-                    Err(e) => {
-                        self.in_flight.deferred(
-                            item.local_id,
-                            &e.reason,
-                            e.retry_after,
-                            Instant::now(),
-                        );
-                        self.report(format!("could not send yet: {}", e.reason));
-                        return Ok(());
-                    }
                 }
             }
             if let Some(delivery) = self
@@ -695,6 +701,58 @@ impl Supervisor {
             }
         }
         Ok(())
+    }
+
+    /// An upload ended: its file's id is stored with the message (which the next flush sends),
+    /// or the message waits to be tried again, or fails when no retry can help.
+    async fn uploaded(&mut self, local_id: i64, result: Result<Media, DeliveryError>) {
+        match result {
+            Ok(media) => {
+                if let Err(e) = self
+                    .store
+                    .run(move |c| messages::set_media(c, local_id, &media))
+                    .await
+                {
+                    self.report(format!("cannot store the uploaded file's id: {e}"));
+                }
+            }
+            Err(e) if e.permanent => self.fail(local_id, e.reason).await,
+            Err(e) => {
+                self.in_flight
+                    .deferred(local_id, &e.reason, e.retry_after, Instant::now());
+                self.report(format!("could not send yet: {}", e.reason));
+            }
+        }
+    }
+
+    /// The user cancelled sending a file: its upload stops and the message goes, unless it was
+    /// uploaded already (then it is on its way and stays).
+    async fn cancel_upload(&mut self, local_id: i64) {
+        self.uploads.cancel(local_id);
+        match self
+            .store
+            .run(move |c| messages::delete_unsent_file(c, local_id))
+            .await
+        {
+            Ok(Some(message)) => {
+                self.in_flight.answered(local_id);
+                tracing::info!("a file's upload was cancelled");
+                // The copy kept for the upload (`FileToSend::keep`) has no use left.
+                if let Some(copy) = message.media.as_ref().and_then(|m| m.local_path.clone()) {
+                    let _ = tokio::fs::remove_file(copy).await;
+                }
+                self.publish(Event::Deleted {
+                    account: message.account,
+                    room: message.room,
+                    local_id,
+                });
+            }
+            Ok(None) => self.report(
+                "that file is uploaded already and on its way; it can no longer be cancelled"
+                    .into(),
+            ),
+            Err(e) => self.report(format!("cannot cancel the upload: {e}")),
+        }
     }
 
     /// Handles a burst of data frames in order. Consecutive messages are stored in one write

@@ -33,6 +33,7 @@ mod in_flight;
 mod inbound;
 mod prices;
 mod reconnect;
+mod uploads;
 
 /// Knobs that tests and the simulator-backed Demo turn; users get the defaults.
 #[derive(Debug, Clone)]
@@ -140,6 +141,9 @@ pub enum Command {
     /// 401): close and stay stopped with this reason until retried, as a refusal on the
     /// socket would.
     Refuse(String),
+    /// The user cancelled sending a file (`local_id`): stop its upload and delete the message,
+    /// unless it was uploaded already.
+    CancelUpload(i64),
     /// Close and end the task.
     Stop,
 }

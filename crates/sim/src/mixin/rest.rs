@@ -11,8 +11,14 @@ use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
+/// The biggest body taken (an upload: Parley sends files up to 100 MiB; axum's default is 2 MiB).
+const MAX_BODY_BYTES: usize = 128 * 1024 * 1024;
+
 pub(super) fn router(state: Arc<State>) -> axum::Router {
-    axum::Router::new().fallback(handle).with_state(state)
+    axum::Router::new()
+        .fallback(handle)
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
 }
 
 fn answer(request_id: &str, body: Value) -> Response {
@@ -48,6 +54,9 @@ async fn handle(
         };
     }
     if let Some(upload) = path.strip_prefix("/uploads/") {
+        while state.hold_uploads.load(Ordering::SeqCst) {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
         return super::uploads::receive(&state, &method, upload, &headers, body);
     }
     let request_id = headers

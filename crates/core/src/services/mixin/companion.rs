@@ -106,15 +106,17 @@ impl Companion for MixinCompanion {
     /// Uploads a file the bot sends: an attachment is created, the bytes go to its storage
     /// address, and the message then names the attachment. Done once per message: the id is
     /// stored with it, so a resend never uploads twice.
-    fn upload<'a>(
-        &'a self,
-        message: &'a Outgoing,
-    ) -> Option<BoxFuture<'a, Result<Media, DeliveryError>>> {
-        let media = message.media.as_ref()?;
+    fn upload(
+        &self,
+        message: &Outgoing,
+        progress: crate::upload_progress::UploadProgress,
+    ) -> Option<BoxFuture<'static, Result<Media, DeliveryError>>> {
+        let media = message.media.clone()?;
         if media.attachment_id.is_some() {
             return None;
         }
         let path = media.local_path.clone()?;
+        let rest = self.rest.clone();
         Some(Box::pin(async move {
             let failed = |reason: String, permanent: bool| DeliveryError {
                 reason,
@@ -132,13 +134,11 @@ impl Companion for MixinCompanion {
                 permanent: e.is_permanent(),
                 retry_after: e.retry_after(),
             };
-            let attachment = self
-                .rest
+            let attachment = rest
                 .create_attachment()
                 .await
                 .map_err(|e| rest_failed("Mixin did not create the attachment", e))?;
-            self.rest
-                .upload(&attachment, bytes)
+            rest.upload(&attachment, bytes, &progress)
                 .await
                 .map_err(|e| rest_failed("the upload failed", e))?;
             Ok(Media {
@@ -148,7 +148,7 @@ impl Companion for MixinCompanion {
                     attachment.attachment_id
                 ),
                 attachment_id: Some(attachment.attachment_id),
-                ..media.clone()
+                ..media
             })
         }))
     }

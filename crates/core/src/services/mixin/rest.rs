@@ -63,6 +63,8 @@ pub struct NewAttachment {
 
 /// An upload may take long (a video over a slow line); the answer is still small.
 const UPLOAD_TIMEOUT: Duration = Duration::from_secs(600);
+/// An upload's body is handed over in pieces of this size, each counted for the progress bar.
+const UPLOAD_CHUNK: usize = 64 * 1024;
 
 #[derive(Deserialize)]
 struct Envelope {
@@ -166,6 +168,7 @@ impl MixinRest {
         &self,
         attachment: &NewAttachment,
         bytes: Vec<u8>,
+        progress: &crate::upload_progress::UploadProgress,
     ) -> Result<(), RestError> {
         let url = url::Url::parse(&attachment.upload_url)
             .map_err(|e| self.core.malformed(format!("the upload address: {e}")))?;
@@ -176,7 +179,7 @@ impl MixinRest {
             .header("Content-Type", "application/octet-stream")
             .header("x-amz-acl", "public-read")
             .header("Content-Length", bytes.len())
-            .body(bytes);
+            .body(progress.counting_body(bytes, UPLOAD_CHUNK));
         let answer = self.core.send(request).await?;
         if answer.is_success() {
             return Ok(());
