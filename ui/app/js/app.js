@@ -55,6 +55,8 @@ export async function startApp() {
   const timeline = createTimeline(byId('timeline'), {
     onRetry: (localId) => call('retry_message', { localId }).catch(showError),
     onDelete: (localId) => call('delete_message', { localId }).catch(showError),
+    onCancelUpload: (localId) => call('cancel_upload', { localId }).catch(showError),
+    uploadOf: (localId) => state.uploads.get(localId) || null,
     connected: (account) => state.accounts.get(account)?.state?.state === 'open',
     onOpenImage: (message) => viewer.open(message),
     autoMedia: (account) => state.accounts.get(account)?.auto_media !== false,
@@ -284,7 +286,7 @@ export async function startApp() {
 
   const onBatch = createBatchDrawer({
     state,
-    draw: { timeline: drawTimeline, chrome: drawChrome, live: header.drawLive, alerts: () => alerts.render(state) },
+    draw: { timeline: drawTimeline, chrome: drawChrome, live: header.drawLive, alerts: () => alerts.render(state), uploads: () => timeline.showUploads() },
     openRoomByKey,
     refresh,
     showError,

@@ -79,6 +79,8 @@ export function createBatchDrawer({ state, draw, openRoomByKey, refresh, showErr
     const timelineDrawn = bench ? performance.now() : 0;
     if (changed.accounts || changed.rooms || changed.timeline) draw.chrome();
     else if (changed.live) draw.live();
+    // Upload progress changes a few words in place, never a whole row (its picture would flicker).
+    if (changed.uploads && draw.uploads) draw.uploads();
     if (changed.alerts) draw.alerts();
     if (bench) bench.handled({ events: batch.length, apply: applied - started, timeline: timelineDrawn - applied, chrome: performance.now() - timelineDrawn });
   }

@@ -22,7 +22,7 @@ export const ALERT_LIMIT = 200;
  * room's typers, an account's prices): the server chooses their keys, so each map is bounded
  * and forgets its oldest entry first.
  */
-export const LIVE_LIMITS = { presence: 10_000, online: 10_000, typingRooms: 1_000, typers: 100, prices: 256, orders: 5_000 };
+export const LIVE_LIMITS = { presence: 10_000, online: 10_000, typingRooms: 1_000, typers: 100, prices: 256, orders: 5_000, uploads: 256 };
 
 /** Sets `key` in `map`, forgetting the oldest entry when a new key would pass `limit`. */
 export function setBounded(map, key, value, limit) {
@@ -49,6 +49,7 @@ export function createState() {
     ordersUnavailable: new Map(), // account -> why its orders cannot be read
     templates: [], // saved replies, in the user's order (templates.js)
     health: new Map(), // account -> its health board (health-view.js)
+    uploads: new Map(), // local_id -> {sent, total} of an own file going up
     unseenAlerts: 0,
     errors: [], // {account, message, at}
     notices: [], // startup notices from the backend (config set aside, keyring missing)
@@ -142,7 +143,7 @@ function dedupe(messages) {
  * {accounts, rooms, timeline, resync}.
  */
 export function applyBatch(state, events) {
-  const changed = { accounts: false, rooms: false, timeline: false, resync: false, live: false, alerts: false };
+  const changed = { accounts: false, rooms: false, timeline: false, resync: false, live: false, alerts: false, uploads: false };
   for (const event of events) {
     switch (event.event) {
       case 'status': {
@@ -163,7 +164,14 @@ export function applyBatch(state, events) {
       case 'message':
       case 'sent':
       case 'failed':
+        if (event.event !== 'message') state.uploads.delete(event.local_id);
         upsertMessage(state, event, changed);
+        break;
+      case 'upload_progress':
+        if (Number.isSafeInteger(event.local_id)) {
+          setBounded(state.uploads, event.local_id, { sent: Number(event.sent_bytes) || 0, total: Number(event.total_bytes) || 0 }, LIVE_LIMITS.uploads);
+          changed.uploads = true;
+        }
         break;
       case 'presence':
         setBounded(state.presence, roomKey(event.account, event.room), event.online, LIVE_LIMITS.presence);
@@ -227,6 +235,7 @@ export function applyBatch(state, events) {
         changed.rooms = true;
         break;
       case 'deleted': {
+        state.uploads.delete(event.local_id);
         const key = roomKey(event.account, event.room);
         const list = state.messages.get(key);
         const at = list ? list.findIndex((m) => m.local_id === event.local_id) : -1;

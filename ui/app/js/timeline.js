@@ -26,14 +26,53 @@ function timeElement(message) {
   return el('time', { text: clockTime(message.ts_ms), attrs });
 }
 
-function deliveryElement(message, onRetry, onDelete, connected) {
+/** Whether `message` is a file of this computer not yet named by its service (no attachment id). */
+function uploading(message) {
+  return Boolean(message.media && message.media.local_path && !message.media.attachment_id);
+}
+
+/** What an upload's label says: how far it got, when the backend told. */
+export function uploadLabel(progress) {
+  if (!progress || !(progress.total > 0)) return 'Uploading…';
+  const percent = Math.min(100, Math.floor((progress.sent / progress.total) * 100));
+  return `Uploading ${percent} % of ${formatSize(progress.total)}`;
+}
+
+/** A file going up: a bar, how far, and Cancel (the message goes with it). */
+function uploadElement(message, progress, onCancelUpload) {
+  const bar = el('progress', { attrs: { max: '100', 'aria-label': 'Upload progress' } });
+  const label = el('span', { class: 'upload-label', text: uploadLabel(progress) });
+  const node = el('span', { class: 'delivery pending uploading', attrs: { 'data-upload': String(message.local_id) } }, [
+    bar,
+    label,
+    el('button', {
+      class: 'link-button',
+      text: 'Cancel',
+      attrs: { type: 'button', 'aria-label': 'Cancel this upload' },
+      on: { click: () => onCancelUpload(message.local_id) },
+    }),
+  ]);
+  showUploadProgress(node, progress);
+  return node;
+}
+
+/** Puts `progress` on an upload's element in place (its bar and label). */
+function showUploadProgress(node, progress) {
+  const bar = node.querySelector('progress');
+  const label = node.querySelector('.upload-label');
+  if (progress && progress.total > 0) bar.value = Math.min(100, (progress.sent / progress.total) * 100);
+  else bar.removeAttribute('value');
+  label.textContent = uploadLabel(progress);
+}
+
+function deliveryElement(message, { onRetry, onDelete, onCancelUpload, connected, progress }) {
   switch (message.state) {
     case 'pending':
       // Queued while the account is offline: it goes out once connected, not "sending" now.
-      return connected
-        // A file of this computer not yet named by its service (no attachment id): uploading.
-        ? el('span', { class: 'delivery pending', text: message.media && message.media.local_path && !message.media.attachment_id ? 'Uploading…' : 'Sending…' })
-        : el('span', { class: 'delivery pending queued', text: 'Waiting for connection', attrs: { title: 'Kept in the outbox: it is sent as soon as the account connects.' } });
+      if (!connected) return el('span', { class: 'delivery pending queued', text: 'Waiting for connection', attrs: { title: 'Kept in the outbox: it is sent as soon as the account connects.' } });
+      return uploading(message)
+        ? uploadElement(message, progress, onCancelUpload)
+        : el('span', { class: 'delivery pending', text: 'Sending…' });
     case 'sent':
       return el('span', { class: 'delivery sent', text: '✓', attrs: { title: 'Sent', 'aria-label': 'Sent' } });
     case 'delivered':
@@ -117,7 +156,7 @@ function quoteElement(message, quoted, onShowQuoted) {
   }, [el('span', { class: 'reply-quote-who', text: `↩ ${who}` }), el('span', { class: 'reply-quote-text', text: line })]);
 }
 
-export function renderMessage(message, { showSender = true, onRetry = () => {}, onDelete = () => {}, connected = () => true, onOpenImage = () => {}, autoMedia = () => true, whole = false, onWhole = () => {}, quoted = null, onShowQuoted = () => {} } = {}) {
+export function renderMessage(message, { showSender = true, onRetry = () => {}, onDelete = () => {}, onCancelUpload = () => {}, uploadOf = () => null, connected = () => true, onOpenImage = () => {}, autoMedia = () => true, whole = false, onWhole = () => {}, quoted = null, onShowQuoted = () => {} } = {}) {
   if (message.kind === 'system') {
     return el('div', { class: 'notice', attrs: { 'data-local-id': message.local_id, tabindex: '-1' } }, [
       ...longText(el('span', { class: 'notice-text' }), message.text, asText, { whole, onWhole }),
@@ -136,7 +175,7 @@ export function renderMessage(message, { showSender = true, onRetry = () => {}, 
       showSender && !message.own ? el('div', { class: 'sender', text: sender, attrs: { title: message.sender_id } }) : null,
       quoteElement(message, quoted, onShowQuoted),
       ...bodyElements(message, { onOpenImage, auto: autoMedia(message.account), whole, onWhole }),
-      el('div', { class: 'meta' }, [timeElement(message), message.own ? deliveryElement(message, onRetry, onDelete, connected(message.account)) : null]),
+      el('div', { class: 'meta' }, [timeElement(message), message.own ? deliveryElement(message, { onRetry, onDelete, onCancelUpload, connected: connected(message.account), progress: uploadOf(message.local_id) }) : null]),
     ]),
   ]);
 }
@@ -274,7 +313,7 @@ function spacer() {
  * messages, older history prepended, a picture that grew), the row at the top of the viewport
  * stays where it was, unless the reader was at the bottom, who stays at the bottom.
  */
-export function createTimeline(container, { onRetry = () => {}, onDelete = () => {}, connected = () => true, onReachTop = () => {}, onReachBottom = () => {}, onOpenImage = () => {}, autoMedia = () => true, onView = () => {} } = {}) {
+export function createTimeline(container, { onRetry = () => {}, onDelete = () => {}, onCancelUpload = () => {}, uploadOf = () => null, connected = () => true, onReachTop = () => {}, onReachBottom = () => {}, onOpenImage = () => {}, autoMedia = () => true, onView = () => {} } = {}) {
   let shownRoom = null;
   /** Whether the rows end with the room's newest message (then the bottom follows new ones). */
   let live = true;
@@ -342,7 +381,7 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
         ? unreadLine()
         : row.type === 'presence'
           ? presenceLine(row, togglePresence)
-          : renderMessage(row.message, { showSender: row.showSender, onRetry, onDelete, connected, onOpenImage, quoted: quotedOf(row.message), onShowQuoted: (localId) => api.reveal(localId), autoMedia, whole: whole.has(row.key), onWhole: () => showWhole(row.key) });
+          : renderMessage(row.message, { showSender: row.showSender, onRetry, onDelete, onCancelUpload, uploadOf, connected, onOpenImage, quoted: quotedOf(row.message), onShowQuoted: (localId) => api.reveal(localId), autoMedia, whole: whole.has(row.key), onWhole: () => showWhole(row.key) });
     keyOfNode.set(node, row.key);
     return node;
   }
@@ -517,6 +556,12 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
   }
 
   const api = {
+    /** Brings the uploads on screen up to date in place (their rows are not rebuilt). */
+    showUploads() {
+      for (const node of container.querySelectorAll('[data-upload]')) {
+        showUploadProgress(node, uploadOf(Number(node.dataset.upload)));
+      }
+    },
     /** The shown room's message with this local id, or null. */
     messageOf(localId) {
       const index = indexByKey.get(localId);

@@ -38,7 +38,7 @@ test('the sender name falls back to the sender id and the raw server time is kep
 
 test('own messages show their delivery state, and a failed one offers a retry', () => {
   assert.equal(renderMessage(message({ own: true, state: 'pending' })).querySelector('.delivery').textContent, 'Sending…');
-  assert.equal(renderMessage(message({ own: true, state: 'pending', kind: 'file', media: { url: '', name: 'a.pdf', local_path: '/o/1.bin' } })).querySelector('.delivery').textContent, 'Uploading…', 'a file on its way up says so');
+  assert.equal(renderMessage(message({ own: true, state: 'pending', kind: 'file', media: { url: '', name: 'a.pdf', local_path: '/o/1.bin' } })).querySelector('.upload-label').textContent, 'Uploading…', 'a file on its way up says so');
   assert.equal(renderMessage(message({ own: true, state: 'pending', kind: 'file', media: { url: 'mixin-attachment:x', name: 'a.pdf', local_path: '/o/1.bin', attachment_id: 'x' } })).querySelector('.delivery').textContent, 'Sending…');
   assert.equal(renderMessage(message({ own: true, state: 'pending' }), { connected: () => false }).querySelector('.delivery').textContent, 'Waiting for connection', 'queued while offline says so');
   assert.equal(renderMessage(message({ own: true, state: 'sent' })).querySelector('.delivery').getAttribute('aria-label'), 'Sent');
@@ -236,4 +236,31 @@ test('a reply shows what it answers and shows that message on a click; an unknow
   quote.click();
   assert.ok(container.querySelector('[data-local-id="1"]').classList.contains('found'), 'the answered message is shown');
   assert.equal(container.querySelector('[data-local-id="3"] .reply-quote').textContent, '↩ Reply to an earlier message');
+});
+
+test('a file going up shows how far it got, updates in place without rebuilding its row, and can be cancelled', async () => {
+  const { applyBatch, createState } = await import('../../app/js/state.js');
+  const state = createState();
+  const container = document.createElement('section');
+  let cancelled = null;
+  const timeline = createTimeline(container, {
+    uploadOf: (id) => state.uploads.get(id) || null,
+    onCancelUpload: (id) => { cancelled = id; },
+  });
+  const file = message({ local_id: 9, own: true, state: 'pending', kind: 'file', media: { url: '', name: 'ledger.pdf', local_path: '/o/9.bin', size: 3 * 1024 * 1024 } });
+  timeline.render('room', [file]);
+  const row = container.querySelector('article');
+  assert.equal(row.querySelector('.upload-label').textContent, 'Uploading…', 'nothing told yet');
+  applyBatch(state, [{ event: 'upload_progress', account: 'a', room: 'public', local_id: 9, sent_bytes: 1572864, total_bytes: 3145728 }]);
+  timeline.showUploads();
+  assert.equal(container.querySelector('article'), row, 'the row is the same node (its picture does not flicker)');
+  assert.equal(row.querySelector('.upload-label').textContent, 'Uploading 50 % of 3.0 MB');
+  assert.equal(row.querySelector('progress').value, 50);
+  row.querySelector('[aria-label="Cancel this upload"]').click();
+  assert.equal(cancelled, 9);
+  // Sent, failed or deleted: the progress is forgotten.
+  applyBatch(state, [{ ...file, event: 'sent', state: 'sent' }]);
+  assert.equal(state.uploads.size, 0);
+  applyBatch(state, [{ event: 'upload_progress', account: 'a', room: 'public', local_id: 'x', sent_bytes: 1, total_bytes: 2 }]);
+  assert.equal(state.uploads.size, 0, 'a malformed id is ignored');
 });
