@@ -146,7 +146,9 @@ pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
         tokio::select! {
             event = events.recv() => {
                 let Ok(event) = event else { continue };
-                print_event(&event);
+                if event.is_shown() {
+                    print_event(&event);
+                }
                 match &event {
                     Event::Status { state: ConnectionState::Open, .. } => opened = true,
                     Event::Sent(m) => { awaiting.remove(&m.local_id); }

@@ -7,6 +7,7 @@
 
 use futures_util::future::BoxFuture;
 use tokio::task::JoinHandle;
+use tokio::time::Instant;
 
 /// Ids whose batch call failed, and why.
 pub(crate) struct Failed {
@@ -14,26 +15,52 @@ pub(crate) struct Failed {
     pub reason: String,
 }
 
+/// How a batch call ended.
+pub(crate) enum Finished {
+    /// `count` messages acknowledged, stored at `stored_at` (the health board's latency).
+    Acknowledged {
+        count: usize,
+        stored_at: Instant,
+    },
+    Failed {
+        failed: Failed,
+        stored_at: Instant,
+    },
+}
+
+struct Call {
+    task: JoinHandle<Result<(), Failed>>,
+    count: usize,
+    stored_at: Instant,
+}
+
 #[derive(Default)]
 pub(crate) struct BatchAcks {
-    in_flight: Option<JoinHandle<Result<(), Failed>>>,
+    in_flight: Option<Call>,
 }
 
 impl BatchAcks {
-    /// Starts `call` for `service_ids` once the call before it has ended; returns that call's
-    /// failure, if it failed.
+    /// Starts `call` for `service_ids` (stored at `stored_at`) once the call before it has
+    /// ended; returns how that one ended.
     pub(crate) async fn start(
         &mut self,
         call: BoxFuture<'static, Result<(), String>>,
         service_ids: Vec<String>,
-    ) -> Option<Failed> {
+        stored_at: Instant,
+    ) -> Option<Finished> {
         let previous = self.finished().await;
-        self.in_flight = Some(tokio::spawn(async move {
+        let count = service_ids.len();
+        let task = tokio::spawn(async move {
             call.await.map_err(|reason| Failed {
                 service_ids,
                 reason,
             })
-        }));
+        });
+        self.in_flight = Some(Call {
+            task,
+            count,
+            stored_at,
+        });
         previous
     }
 
@@ -41,18 +68,22 @@ impl BatchAcks {
         self.in_flight.is_some()
     }
 
-    /// Waits for the call in flight (none: at once) and returns its failure, if it failed.
-    pub(crate) async fn finished(&mut self) -> Option<Failed> {
+    /// Waits for the call in flight (none: at once, `None`) and says how it ended.
+    pub(crate) async fn finished(&mut self) -> Option<Finished> {
         let call = self.in_flight.as_mut()?;
-        let result = call.await;
+        let result = (&mut call.task).await;
+        let (count, stored_at) = (call.count, call.stored_at);
         self.in_flight = None;
-        match result {
-            Ok(Ok(())) => None,
-            Ok(Err(failed)) => Some(failed),
-            Err(panicked) => Some(Failed {
-                service_ids: Vec::new(),
-                reason: format!("the acknowledgement task ended: {panicked}"),
-            }),
-        }
+        Some(match result {
+            Ok(Ok(())) => Finished::Acknowledged { count, stored_at },
+            Ok(Err(failed)) => Finished::Failed { failed, stored_at },
+            Err(panicked) => Finished::Failed {
+                failed: Failed {
+                    service_ids: Vec::new(),
+                    reason: format!("the acknowledgement task ended: {panicked}"),
+                },
+                stored_at,
+            },
+        })
     }
 }

@@ -85,4 +85,18 @@ pub enum Event {
     AccountsChanged,
     /// An account's health board changed (at most about once a second per account).
     Health(crate::health::HealthView),
+    /// What a connection tells the health board (acknowledgements, the server's clock); counted
+    /// there, not sent to the page.
+    HealthReport {
+        account: AccountId,
+        report: crate::health::HealthReport,
+    },
+}
+
+impl Event {
+    /// Whether it is for whoever shows events (the page, the CLI's output): the health board's
+    /// reports are counted in the backend and shown through its board.
+    pub fn is_shown(&self) -> bool {
+        !matches!(self, Event::HealthReport { .. })
+    }
 }

@@ -83,10 +83,13 @@ impl EventBatches {
 
     /// The next batch, encoded for the page; `None` once the engine is gone.
     pub async fn next(&mut self) -> Option<Vec<EncodedEvent>> {
-        let first = match self.events.recv().await {
-            Ok(event) => encode(&event),
-            Err(RecvError::Lagged(_)) => resync(),
-            Err(RecvError::Closed) => return None,
+        let first = loop {
+            match self.events.recv().await {
+                Ok(event) if !event.is_shown() => continue,
+                Ok(event) => break encode(&event),
+                Err(RecvError::Lagged(_)) => break resync(),
+                Err(RecvError::Closed) => return None,
+            }
         };
         // The page is still drawing the previous batch: what arrives meanwhile joins this one.
         let give_up = self.last_sent + FRAME;
@@ -99,6 +102,7 @@ impl EventBatches {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match self.events.try_recv() {
+                Ok(event) if !event.is_shown() => {}
                 Ok(event) => batch.push(encode(&event)),
                 Err(TryRecvError::Lagged(_)) => batch.push(resync()),
                 Err(_) => break,

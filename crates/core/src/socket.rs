@@ -19,17 +19,34 @@ pub(crate) struct DialError {
     /// Whether retrying cannot help whatever the server does (a malformed request).
     pub fatal: bool,
     pub message: String,
+    /// The server's clock when it answered (its `Date` header), Unix ms.
+    pub server_time_ms: Option<i64>,
+}
+
+/// An open socket, and the server's clock when it opened (its `Date` header), Unix ms.
+pub(crate) struct Dialed {
+    pub socket: Socket,
+    pub server_time_ms: Option<i64>,
+}
+
+/// The time an HTTP `Date` header says (`Sun, 06 Nov 1994 08:49:37 GMT`), Unix ms.
+fn server_time_ms(headers: &tokio_tungstenite::tungstenite::http::HeaderMap) -> Option<i64> {
+    let date = headers.get("date")?.to_str().ok()?;
+    chrono::DateTime::parse_from_rfc2822(date)
+        .ok()
+        .map(|t| t.timestamp_millis())
 }
 
 pub(crate) async fn dial(
     request: &ConnectRequest,
     timeout: Duration,
     max_frame_bytes: usize,
-) -> Result<Socket, DialError> {
+) -> Result<Dialed, DialError> {
     let fatal = |message: String| DialError {
         status: None,
         fatal: true,
         message,
+        server_time_ms: None,
     };
     let mut http = request
         .url
@@ -61,8 +78,12 @@ pub(crate) async fn dial(
             status: None,
             fatal: false,
             message: format!("no answer from the server within {} s", timeout.as_secs()),
+            server_time_ms: None,
         }),
-        Ok(Ok((socket, _response))) => Ok(socket),
+        Ok(Ok((socket, response))) => Ok(Dialed {
+            socket,
+            server_time_ms: server_time_ms(response.headers()),
+        }),
         Ok(Err(e)) => Err(describe(e)),
     }
 }
@@ -96,22 +117,26 @@ fn describe(e: tokio_tungstenite::tungstenite::Error) -> DialError {
                 )
                 .trim_end()
                 .to_owned(),
+                server_time_ms: server_time_ms(response.headers()),
             }
         }
         E::Url(u) => DialError {
             status: None,
             fatal: true,
             message: format!("invalid endpoint: {u}"),
+            server_time_ms: None,
         },
         E::Io(io) => DialError {
             status: None,
             fatal: false,
             message: format!("cannot reach the server: {io}"),
+            server_time_ms: None,
         },
         other => DialError {
             status: None,
             fatal: false,
             message: format!("connection failed: {other}"),
+            server_time_ms: None,
         },
     }
 }
@@ -152,7 +177,10 @@ mod tests {
             Message::Text("x".repeat(LIMIT + 1).into()),
         ])
         .await;
-        let mut socket = dial(&request, Duration::from_secs(5), LIMIT).await.unwrap();
+        let mut socket = dial(&request, Duration::from_secs(5), LIMIT)
+            .await
+            .unwrap()
+            .socket;
         let at_limit = socket.next().await.unwrap().unwrap();
         assert_eq!(at_limit.len(), LIMIT, "a frame at the limit is read");
         let over = socket.next().await.unwrap().unwrap_err();
@@ -179,7 +207,10 @@ mod tests {
             Message::Frame(Frame::message(half, OpCode::Data(Data::Continue), true)),
         ])
         .await;
-        let mut socket = dial(&request, Duration::from_secs(5), LIMIT).await.unwrap();
+        let mut socket = dial(&request, Duration::from_secs(5), LIMIT)
+            .await
+            .unwrap()
+            .socket;
         let over = socket.next().await.unwrap().unwrap_err();
         assert!(
             matches!(over, tokio_tungstenite::tungstenite::Error::Capacity(_)),

@@ -997,3 +997,48 @@ async fn a_file_on_its_way_up_shows_progress_keeps_order_and_can_be_cancelled() 
         "the file sent was uploaded once"
     );
 }
+
+/// Issue 24: a bot's health board counts the backlog found at the connect, how long the
+/// acknowledgements took after storing, and names a machine clock far from the server's when
+/// the server refuses the bot's tokens for it (and in the stop reason).
+#[tokio::test]
+async fn the_health_board_counts_the_backlog_acknowledgements_and_names_a_wrong_clock() {
+    let w = world(MixinConfig::default()).await;
+    // Three messages waited an hour for the bot (stamped on the server's clock).
+    w.sim.set_clock_offset(-3600);
+    for text in ["are you there?", "hello?", "order 1138745987"] {
+        w.sim.user_says(&w.bot, &w.ava, text);
+    }
+    w.sim.set_clock_offset(0);
+    let engine = engine(Store::open_in_memory().unwrap());
+    engine.watch_health().await;
+    let mut events = Events(engine.subscribe());
+    let account = add(&engine, &w, &w.keystore).await;
+    events.expect_open().await;
+    eventually("the backlog counted and acknowledged", || {
+        let board = engine.health_of(&account);
+        board.backlogs.first().map(|b| b.count) == Some(3)
+            && board.acknowledged_24h == 3
+            && board.ack_p50_ms.is_some()
+            && board.unacked_since_ms.is_none()
+    })
+    .await;
+    let board = engine.health_of(&account);
+    assert!(
+        board.clock_skew_ms.is_some_and(|s| s.abs() < 5_000) && board.clock_warning.is_none(),
+        "{board:?}"
+    );
+
+    // The server's clock is set 10 minutes ahead: the bot's tokens look 10 minutes old.
+    w.sim.set_clock_offset(600);
+    w.sim.drop_connections();
+    let reason = stopped_reason(&mut events).await;
+    assert!(reason.contains("10 min behind the server's"), "{reason}");
+    eventually("the board to warn about the clock", || {
+        engine
+            .health_of(&account)
+            .clock_warning
+            .is_some_and(|w| w.contains("10 min behind"))
+    })
+    .await;
+}

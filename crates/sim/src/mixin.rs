@@ -150,20 +150,38 @@ struct State {
     stalled: AtomicBool,
     /// The storage holds every upload it received without answering until this is cleared.
     hold_uploads: AtomicBool,
+    /// How far the server's clock is ahead of this machine's, in seconds.
+    clock_offset_s: std::sync::atomic::AtomicI64,
     swallow_replies: AtomicU32,
     drop_all: watch::Sender<u64>,
     api_base: Mutex<String>,
 }
 
-fn lock(m: &Mutex<Data>) -> std::sync::MutexGuard<'_, Data> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
+impl State {
+    /// The server's time, Unix seconds (its clock may be set off the machine's).
+    fn now_s(&self) -> i64 {
+        chrono::Utc::now().timestamp() + self.clock_offset_s.load(Ordering::SeqCst)
+    }
+
+    /// The server's time in RFC 3339 with nanoseconds, as Mixin prints `created_at`.
+    fn now_rfc3339(&self) -> String {
+        let offset = chrono::Duration::seconds(self.clock_offset_s.load(Ordering::SeqCst));
+        (chrono::Utc::now() + offset)
+            .format("%Y-%m-%dT%H:%M:%S%.9fZ")
+            .to_string()
+    }
+
+    /// The server's time as an HTTP `Date` header says it.
+    fn http_date(&self) -> String {
+        chrono::DateTime::from_timestamp(self.now_s(), 0)
+            .unwrap_or_default()
+            .format("%a, %d %b %Y %H:%M:%S GMT")
+            .to_string()
+    }
 }
 
-/// RFC 3339 with nanoseconds, as Mixin prints `created_at`.
-fn now_rfc3339() -> String {
-    chrono::Utc::now()
-        .format("%Y-%m-%dT%H:%M:%S%.9fZ")
-        .to_string()
+fn lock(m: &Mutex<Data>) -> std::sync::MutexGuard<'_, Data> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// A gzip binary frame of `value`.
@@ -237,6 +255,7 @@ impl MixinSim {
             refuse_tokens: AtomicBool::new(false),
             stalled: AtomicBool::new(false),
             hold_uploads: AtomicBool::new(false),
+            clock_offset_s: std::sync::atomic::AtomicI64::new(0),
             swallow_replies: AtomicU32::new(0),
             drop_all,
             api_base: Mutex::new(String::new()),
@@ -408,7 +427,7 @@ impl MixinSim {
                 id
             }
         };
-        let now = now_rfc3339();
+        let now = self.state.now_rfc3339();
         let view = json!({
             "type": "message",
             "conversation_id": conversation_id,
@@ -496,6 +515,12 @@ impl MixinSim {
     /// `on`, as a slow storage would: a client's upload can be watched and cancelled.
     pub fn hold_uploads(&self, on: bool) {
         self.state.hold_uploads.store(on, Ordering::SeqCst);
+    }
+
+    /// Sets the server's clock `seconds` ahead of this machine's (negative: behind). Tokens are
+    /// checked against it, and the Blaze upgrade's `Date` header says it.
+    pub fn set_clock_offset(&self, seconds: i64) {
+        self.state.clock_offset_s.store(seconds, Ordering::SeqCst);
     }
 
     /// Every upload the storage took, as (attachment id, bytes), in order.

@@ -1,6 +1,8 @@
 // The health board: for every account, its connection over the last 24 hours (a strip of
 // connected, reconnecting and stopped), reconnects and their reasons, messages in and out per
-// hour (a small chart), the last error and when it last connected. The figures are the
+// hour (a small chart), the last error and when it last connected, the backlog found at the
+// latest connects, acknowledgement latency, the oldest message waiting for its acknowledgement
+// and a warning when the machine's clock is far from the server's. The figures are the
 // backend's (crates/core/src/health), kept fresh by `health` events; the view only draws them.
 
 import { byId, el, clear } from './dom.js';
@@ -27,7 +29,37 @@ export function stripSegments(view) {
 export function healthLine(view, now = Date.now()) {
   if (!view) return '';
   const connected = view.last_connected_ms ? `last connected ${clockTime(view.last_connected_ms)}` : 'not connected yet';
-  return `${connected} · ${view.received_24h} in, ${view.sent_24h} out in 24 h${view.reconnects_24h ? ` · ${counted(view.reconnects_24h, 'reconnect')}` : ''}`;
+  return `${connected} · ${view.received_24h} in, ${view.sent_24h} out in 24 h${view.reconnects_24h ? ` · ${counted(view.reconnects_24h, 'reconnect')}` : ''}${view.clock_warning ? ' · ⚠ clock off' : ''}`;
+}
+
+/** "2 min", "40 s", "3 h": how long ago (or how long) in a few characters. */
+function span(ms) {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.round(s / 60)} min`;
+  return `${Math.round(s / 3600)} h`;
+}
+
+/**
+ * What the board says of messages in: the backlog found at the latest connects, how long
+ * acknowledgements took after storing (p50/p99), and the oldest message still waiting for one.
+ * Services that acknowledge nothing get no acknowledgement line.
+ */
+export function deliveryLines(view, now = Date.now()) {
+  const lines = [];
+  const backlogs = view.backlogs || [];
+  if (backlogs.length) {
+    lines.push(`Found waiting at connect: ${backlogs.map((b) => `${counted(b.count, 'message')} (${clockTime(b.at_ms)})`).join(', ')}`);
+  }
+  if (view.acknowledged_24h > 0) {
+    lines.push(`Acknowledged in 24 h: ${counted(view.acknowledged_24h, 'message')}, ${view.ack_p50_ms} ms after storing (p50), ${view.ack_p99_ms} ms (p99)`);
+  }
+  if (view.unacked_since_ms) {
+    lines.push(`Oldest not acknowledged yet: stored ${clockTime(view.unacked_since_ms)} (${span(now - view.unacked_since_ms)} ago)`);
+  } else if (view.acknowledged_24h > 0) {
+    lines.push('Every stored message is acknowledged.');
+  }
+  return lines;
 }
 
 /** Sets a size as a share of the parent through the CSSOM (no style attribute: the CSP). */
@@ -84,7 +116,9 @@ export function createHealthView({ state }) {
         card.append(...[
           strip(view),
           el('p', { class: 'health-figures', text: healthLine(view) }),
+          view.clock_warning ? el('p', { class: 'health-warning', text: `⚠ Clock: ${view.clock_warning}.` }) : null,
           chart(view),
+          ...deliveryLines(view).map((line) => el('p', { class: 'health-figures', text: line })),
           recent.length ? el('ul', { class: 'health-reasons', attrs: { 'aria-label': 'Latest reconnects' } },
             recent.map((r) => el('li', { text: `${clockTime(r.at_ms)} — ${r.reason}` }))) : null,
           el('p', { class: 'health-error', text: view.last_error ? `Last error at ${clockTime(view.last_error.at_ms)}: ${view.last_error.reason}` : 'No error in the last 24 hours.' }),

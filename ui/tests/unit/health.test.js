@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { loadPage, startOn, byId as $, settle, CAPABILITIES, XSS, assertInert } from './page.js';
 
 loadPage();
-const { stripSegments, healthLine } = await import('../../app/js/health-view.js');
+const { stripSegments, healthLine, deliveryLines } = await import('../../app/js/health-view.js');
 
 const HOUR = 3_600_000;
 const now = Date.UTC(2026, 11, 5, 12);
@@ -29,6 +29,19 @@ test('the strip covers the window in order; the summary line counts', () => {
   assert.deepEqual(late.map((s) => s.state), ['unknown', 'connected'], 'the time before the first record stays blank');
   assert.match(healthLine(view()), /^last connected .* · 12 in, 3 out in 24 h · 1 reconnect$/);
   assert.equal(healthLine(null), '');
+});
+
+test('the backlog at each connect, acknowledgement latency and what still waits are said in words', () => {
+  const bot = view({
+    backlogs: [{ at_ms: now - HOUR, count: 37 }, { at_ms: now - 5 * HOUR, count: 1 }],
+    acknowledged_24h: 120, ack_p50_ms: 12, ack_p99_ms: 340, unacked_since_ms: now - 150_000,
+  });
+  const lines = deliveryLines(bot, now);
+  assert.match(lines[0], /^Found waiting at connect: 37 messages \(.+\), 1 message \(.+\)$/);
+  assert.equal(lines[1], 'Acknowledged in 24 h: 120 messages, 12 ms after storing (p50), 340 ms (p99)');
+  assert.match(lines[2], /^Oldest not acknowledged yet: stored .+ \(3 min ago\)$/);
+  assert.equal(deliveryLines({ ...bot, unacked_since_ms: null }, now)[2], 'Every stored message is acknowledged.');
+  assert.deepEqual(deliveryLines(view(), now), [], 'a service that acknowledges nothing has no such lines');
 });
 
 let push = null;
@@ -69,6 +82,9 @@ test('the board shows every figure as text, and follows health events', async ()
   assert.equal(board.querySelectorAll('.health-segment.stopped').length, 1);
   assert.match(board.textContent, /No error/);
   assert.doesNotMatch(board.textContent, /null|undefined/);
+  push([{ event: 'health', ...view({ clock_skew_ms: 600_000, clock_warning: "this computer's clock is 10 min behind the server's" }) }]);
+  await settle();
+  assert.match(board.querySelector('.health-warning').textContent, /Clock: this computer's clock is 10 min behind/);
   push([{ event: 'health', ...view({ account: 'someone-else' }) }]);
   await settle();
   assert.equal(board.querySelectorAll('.health-card').length, 1, 'an unknown account is not drawn');

@@ -4,6 +4,7 @@
 use crate::account::AccountId;
 use crate::connection_state::ConnectionState;
 use crate::event::Event;
+use crate::health::HealthReport;
 use crate::message::{DeliveryState, MessageKind};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, VecDeque};
@@ -17,6 +18,13 @@ const MAX_MARKS: usize = 500;
 const MAX_RECONNECTS: usize = 100;
 /// Longest reason or error text kept.
 const MAX_TEXT_CHARS: usize = 300;
+/// Acknowledgement samples kept per account (one per acknowledgement call or frame burst).
+const MAX_ACK_SAMPLES: usize = 2_000;
+/// Connects whose backlog is kept per account.
+const MAX_BACKLOGS: usize = 20;
+/// A message stamped this long before the connection opened was waiting for it (a backlog);
+/// closer than that, it is live traffic that crossed the connect.
+const BACKLOG_MARGIN_MS: i64 = 5_000;
 
 /// The three colours of the strip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +45,28 @@ pub struct StateMark {
 pub struct Reconnect {
     pub at_ms: i64,
     pub reason: String,
+}
+
+/// The messages found waiting when a connection opened (sent before it, delivered on it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Backlog {
+    pub at_ms: i64,
+    pub count: u32,
+}
+
+/// One acknowledgement: `count` messages, `latency_ms` after they were stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AckSample {
+    pub at_ms: i64,
+    pub count: u32,
+    pub latency_ms: u64,
+}
+
+/// How far the server's clock was from the machine's (server minus machine), and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockReading {
+    pub at_ms: i64,
+    pub skew_ms: i64,
 }
 
 /// Messages received and sent in the hour starting at `hour_ms`.
@@ -60,6 +90,18 @@ pub struct AccountHealth {
     pub last_error: Option<Reconnect>,
     #[serde(default)]
     pub last_connected_ms: Option<i64>,
+    #[serde(default)]
+    pub backlogs: VecDeque<Backlog>,
+    #[serde(default)]
+    pub acks: VecDeque<AckSample>,
+    #[serde(default)]
+    pub clock: Option<ClockReading>,
+    /// Since when stored messages wait for their acknowledgement (this run only).
+    #[serde(skip)]
+    pub unacked_since_ms: Option<i64>,
+    /// When the current connection opened, while its backlog is counted (this run only).
+    #[serde(skip)]
+    open_since_ms: Option<i64>,
 }
 
 /// What the page shows of one account.
@@ -77,6 +119,18 @@ pub struct HealthView {
     pub sent_24h: u32,
     pub last_error: Option<Reconnect>,
     pub last_connected_ms: Option<i64>,
+    /// The backlog found at the latest connects, newest first.
+    pub backlogs: Vec<Backlog>,
+    /// Messages acknowledged in the last 24 h, and how long after storing them (p50, p99).
+    pub acknowledged_24h: u32,
+    pub ack_p50_ms: Option<u64>,
+    pub ack_p99_ms: Option<u64>,
+    /// Since when the oldest stored message waits for its acknowledgement.
+    pub unacked_since_ms: Option<i64>,
+    /// The server's clock minus the machine's at the last connect, and the warning when it is
+    /// far enough off to refuse signed requests.
+    pub clock_skew_ms: Option<i64>,
+    pub clock_warning: Option<String>,
     pub window_start_ms: i64,
     pub now_ms: i64,
 }
@@ -104,6 +158,16 @@ impl AccountHealth {
     fn on_state(&mut self, state: &ConnectionState, now_ms: i64) {
         match state {
             ConnectionState::Open => {
+                if self.marks.back().map(|m| m.state) != Some(StripState::Connected) {
+                    self.backlogs.push_back(Backlog {
+                        at_ms: now_ms,
+                        count: 0,
+                    });
+                    while self.backlogs.len() > MAX_BACKLOGS {
+                        self.backlogs.pop_front();
+                    }
+                    self.open_since_ms = Some(now_ms);
+                }
                 self.mark(now_ms, StripState::Connected);
                 self.last_connected_ms = Some(now_ms);
             }
@@ -117,6 +181,7 @@ impl AccountHealth {
             } => {
                 // A drop after being connected is a reconnect; waiting before the first
                 // connection (a listenKey on its way) is not, unless it fails again and again.
+                self.open_since_ms = None;
                 let dropped = self.marks.back().map(|m| m.state) == Some(StripState::Connected);
                 self.mark(now_ms, StripState::Reconnecting);
                 let reason = cut(reason);
@@ -137,11 +202,48 @@ impl AccountHealth {
                 }
             }
             ConnectionState::Stopped { reason } => {
+                self.open_since_ms = None;
                 self.mark(now_ms, StripState::Stopped);
                 self.last_error = Some(Reconnect {
                     at_ms: now_ms,
                     reason: cut(reason),
                 });
+            }
+        }
+    }
+
+    /// A received message stamped `sent_ms` by the server: part of the backlog when it was
+    /// sent before the connection opened (on the server's clock).
+    fn received(&mut self, sent_ms: i64) {
+        let Some(opened) = self.open_since_ms else {
+            return;
+        };
+        let skew = self.clock.as_ref().map_or(0, |c| c.skew_ms);
+        if sent_ms < opened + skew - BACKLOG_MARGIN_MS {
+            if let Some(latest) = self.backlogs.back_mut() {
+                latest.count += 1;
+            }
+        }
+    }
+
+    fn on_report(&mut self, report: &HealthReport, now_ms: i64) {
+        match report {
+            HealthReport::Acknowledged { count, latency_ms } => {
+                self.acks.push_back(AckSample {
+                    at_ms: now_ms,
+                    count: *count,
+                    latency_ms: *latency_ms,
+                });
+                while self.acks.len() > MAX_ACK_SAMPLES {
+                    self.acks.pop_front();
+                }
+            }
+            HealthReport::Unacknowledged { since_ms } => self.unacked_since_ms = *since_ms,
+            HealthReport::ClockSkew { skew_ms } => {
+                self.clock = Some(ClockReading {
+                    at_ms: now_ms,
+                    skew_ms: *skew_ms,
+                })
             }
         }
     }
@@ -172,6 +274,9 @@ impl AccountHealth {
         }
         while self.reconnects.front().is_some_and(|r| r.at_ms < start) {
             self.reconnects.pop_front();
+        }
+        while self.acks.front().is_some_and(|a| a.at_ms < start) {
+            self.acks.pop_front();
         }
         while self
             .hours
@@ -221,8 +326,23 @@ impl AccountHealth {
             .iter()
             .filter(|r| r.at_ms >= start)
             .collect();
+        let acks: Vec<&AckSample> = self.acks.iter().filter(|a| a.at_ms >= start).collect();
+        let mut latencies: Vec<u64> = acks.iter().map(|a| a.latency_ms).collect();
+        latencies.sort_unstable();
+        let percentile = |p: usize| -> Option<u64> {
+            let last = latencies.len().checked_sub(1)?;
+            latencies.get((last * p + 50) / 100).copied()
+        };
+        let clock_skew_ms = self.clock.as_ref().map(|c| c.skew_ms);
         HealthView {
             account: account.clone(),
+            backlogs: self.backlogs.iter().rev().take(5).cloned().collect(),
+            acknowledged_24h: acks.iter().map(|a| a.count).sum(),
+            ack_p50_ms: percentile(50),
+            ack_p99_ms: percentile(99),
+            unacked_since_ms: self.unacked_since_ms,
+            clock_skew_ms,
+            clock_warning: clock_skew_ms.and_then(super::report::clock_warning),
             strip,
             reconnects_24h: recent.len(),
             recent_reconnects: recent.iter().rev().take(5).map(|r| (*r).clone()).collect(),
@@ -257,12 +377,17 @@ impl HealthBook {
             Event::Message(m) if !m.own && m.kind != MessageKind::System => &m.account,
             // Delivered and read receipts come as `Sent` too: only the first one counts.
             Event::Sent(m) if m.state == DeliveryState::Sent => &m.account,
+            Event::HealthReport { account, .. } => account,
             _ => return None,
         };
         let health = self.accounts.entry(account.clone()).or_default();
         match event {
             Event::Status { state, .. } => health.on_state(state, now_ms),
-            Event::Message(_) => health.count(now_ms, 1, 0),
+            Event::Message(m) => {
+                health.count(now_ms, 1, 0);
+                health.received(m.ts_ms);
+            }
+            Event::HealthReport { report, .. } => health.on_report(report, now_ms),
             Event::Sent(_) => health.count(now_ms, 0, 1),
             Event::Error { message, .. } => {
                 health.last_error = Some(Reconnect {
@@ -410,5 +535,94 @@ mod tests {
         let kept = book.get(&bot).unwrap();
         assert!(kept.marks.len() <= MAX_MARKS && kept.reconnects.len() <= MAX_RECONNECTS);
         assert!(kept.last_error.as_ref().unwrap().reason.chars().count() <= MAX_TEXT_CHARS);
+    }
+
+    fn received_at(sent_ms: i64) -> Event {
+        let mut m = message(false, DeliveryState::Sent);
+        m.ts_ms = sent_ms;
+        Event::Message(m)
+    }
+
+    fn report(report: HealthReport) -> Event {
+        Event::HealthReport {
+            account: AccountId("bot".into()),
+            report,
+        }
+    }
+
+    #[test]
+    fn the_backlog_of_each_connect_acknowledgement_latency_and_the_servers_clock_are_kept() {
+        let bot = AccountId("bot".into());
+        let mut book = HealthBook::default();
+        let t0 = 100 * WINDOW_MS;
+        // The server's clock is 10 min ahead: its stamps are read on its clock.
+        book.record(&report(HealthReport::ClockSkew { skew_ms: 600_000 }), t0);
+        book.record(&status(ConnectionState::Open), t0);
+        for ago in [3_600_000, 60_000, 6_000] {
+            book.record(&received_at(t0 + 600_000 - ago), t0 + 10);
+        }
+        // Live traffic that crossed the connect, and a message after it, are no backlog.
+        book.record(&received_at(t0 + 600_000 - 1_000), t0 + 20);
+        book.record(&received_at(t0 + 600_000 + 5_000), t0 + 5_000);
+        book.record(
+            &report(HealthReport::Unacknowledged {
+                since_ms: Some(t0 + 10),
+            }),
+            t0 + 10,
+        );
+        let view = book.view(&bot, t0 + 30);
+        assert_eq!(view.unacked_since_ms, Some(t0 + 10));
+        assert_eq!(view.backlogs.len(), 1);
+        assert_eq!(view.backlogs[0].count, 3, "{:?}", view.backlogs);
+        assert!(view
+            .clock_warning
+            .as_deref()
+            .is_some_and(|w| w.contains("10 min behind")));
+        // A hundred acknowledgements, two slow.
+        for i in 0..100u64 {
+            let latency_ms = if i == 42 || i == 77 {
+                5_000
+            } else {
+                10 + i % 5
+            };
+            book.record(
+                &report(HealthReport::Acknowledged {
+                    count: 2,
+                    latency_ms,
+                }),
+                t0 + 100 + i as i64,
+            );
+        }
+        book.record(
+            &report(HealthReport::Unacknowledged { since_ms: None }),
+            t0 + 300,
+        );
+        let view = book.view(&bot, t0 + 400);
+        assert_eq!(view.acknowledged_24h, 200);
+        assert_eq!(view.ack_p50_ms, Some(12));
+        assert_eq!(view.ack_p99_ms, Some(5_000));
+        assert_eq!(view.unacked_since_ms, None);
+        // A reconnect starts a new count; the old one stays, newest first.
+        book.record(
+            &status(ConnectionState::Backoff {
+                attempt: 1,
+                retry_in_ms: 10,
+                reason: "lost".into(),
+            }),
+            t0 + 1_000,
+        );
+        book.record(&received_at(t0), t0 + 1_500);
+        book.record(&status(ConnectionState::Open), t0 + 2_000);
+        let view = book.view(&bot, t0 + 2_001);
+        let counts: Vec<u32> = view.backlogs.iter().map(|b| b.count).collect();
+        assert_eq!(counts, [0, 3], "nothing counted while disconnected");
+        // A day later the latency samples are gone; the clock reading stays until the next.
+        let later = book.view(&bot, t0 + 2 * WINDOW_MS);
+        assert_eq!((later.acknowledged_24h, later.ack_p50_ms), (0, None));
+        // Saved and loaded, the counts survive (the waiting mark is this run's only).
+        let saved = serde_json::to_string(book.get(&bot).unwrap()).unwrap();
+        let loaded: AccountHealth = serde_json::from_str(&saved).unwrap();
+        assert_eq!(loaded.backlogs.len(), 2);
+        assert_eq!(loaded.acks.len(), 100);
     }
 }

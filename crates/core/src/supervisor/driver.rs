@@ -14,13 +14,14 @@ use super::reconnect::{Decision, Ended, Reconnect, StopReason};
 use super::uploads::{ProgressTo, Uploads};
 use super::{lock, Command, Connection, Credentials, Tuning};
 use crate::account::AccountId;
-use crate::batch_ack::{BatchAcks, Failed};
+use crate::batch_ack::{BatchAcks, Failed, Finished};
 use crate::codec::{
     Codec, CodecError, ConnectRequest, Env, HeartbeatFrame, InFrame, Inbound, OutFrame, Signal,
 };
 use crate::companion::{Companion, DeliveryError, Description};
 use crate::connection_state::ConnectionState;
 use crate::event::Event;
+use crate::health::{clock_warning, HealthReport};
 use crate::inspector::{Direction, FrameRecord, Inspector};
 use crate::message::{DeliveryState, IncomingMessage, Media};
 use crate::rate_limit::RateLimit;
@@ -175,6 +176,11 @@ async fn describe_all(companion: &dyn Companion, burst: &[IncomingMessage]) -> V
         }
     }
     described
+}
+
+/// The wall-clock time (Unix ms) of a moment `at` in the past.
+fn ms_at(at: Instant) -> i64 {
+    crate::timestamp::now_ms() - at.elapsed().as_millis() as i64
 }
 
 /// How long a stopping connection waits for its batch acknowledgement in flight.
@@ -383,9 +389,17 @@ impl Supervisor {
         )
         .await
         {
-            Ok(s) => s,
+            Ok(dialed) => {
+                self.note_clock(dialed.server_time_ms);
+                dialed.socket
+            }
             Err(e) => {
-                if let Some(reason) = e.status.and_then(|s| self.codec.permanent_rejection(s)) {
+                let skew = self.note_clock(e.server_time_ms);
+                if let Some(mut reason) = e.status.and_then(|s| self.codec.permanent_rejection(s)) {
+                    // A refused signature is most often a wrong clock: say so when it is.
+                    if let Some(warning) = skew.and_then(clock_warning) {
+                        reason = format!("{reason}. Note: {warning}");
+                    }
                     // A renewed credential (a new listenKey) is dialed as soon as it is there:
                     // the keeper wakes this connection, so no stop.
                     if self.credential_refused(e.status) {
@@ -547,9 +561,9 @@ impl Supervisor {
                         return SessionEnd::Lost(reason);
                     }
                 }
-                Some(failed) = self.acks.finished(), if self.acks.busy() => {
+                Some(finished) = self.acks.finished(), if self.acks.busy() => {
                     let mut after = AfterFrame::default();
-                    self.acknowledge_over_socket(failed, &mut after);
+                    self.batch_finished(finished, &mut after);
                     if let Err(reason) = self.finish_frame(after, &mut sink).await {
                         return SessionEnd::Lost(reason);
                     }
@@ -811,25 +825,80 @@ impl Supervisor {
     /// per 100 instead of a frame and a reply each); if that fails, frame by frame.
     async fn acknowledge_burst(&mut self, messages: Vec<IncomingMessage>, after: &mut AfterFrame) {
         let stored = self.ingest_burst(messages).await;
+        let stored_at = Instant::now();
         let call = match &self.companion {
             Some(companion) if stored.len() > 1 => companion.acknowledge_many(stored.clone()),
             _ => None,
         };
         match call {
             Some(call) => {
-                if let Some(failed) = self.acks.start(call, stored).await {
-                    self.acknowledge_over_socket(failed, after);
+                let previous = self.acks.start(call, stored, stored_at).await;
+                if let Some(previous) = previous {
+                    self.batch_finished(previous, after);
                 }
+                self.report_health(HealthReport::Unacknowledged {
+                    since_ms: Some(ms_at(stored_at)),
+                });
             }
-            None => {
-                for id in stored {
-                    after.replies.extend(
-                        self.codec
-                            .acknowledge(&id, self.env.at(crate::timestamp::now_ms())),
-                    );
-                }
+            None => self.acknowledge_each(&stored, stored_at, after),
+        }
+    }
+
+    /// Acknowledges messages stored at `stored_at` frame by frame (the frames go out with the
+    /// burst's other replies, at once).
+    fn acknowledge_each(
+        &mut self,
+        service_ids: &[String],
+        stored_at: Instant,
+        after: &mut AfterFrame,
+    ) {
+        let before = after.replies.len();
+        for id in service_ids {
+            after.replies.extend(
+                self.codec
+                    .acknowledge(id, self.env.at(crate::timestamp::now_ms())),
+            );
+        }
+        // Services that acknowledge nothing have nothing to count.
+        if after.replies.len() > before {
+            self.report_health(HealthReport::Acknowledged {
+                count: service_ids.len() as u32,
+                latency_ms: stored_at.elapsed().as_millis() as u64,
+            });
+        }
+    }
+
+    /// A batch acknowledgement ended: counted, or (failed) made frame by frame.
+    fn batch_finished(&mut self, finished: Finished, after: &mut AfterFrame) {
+        match finished {
+            Finished::Acknowledged { count, stored_at } => {
+                self.report_health(HealthReport::Acknowledged {
+                    count: count as u32,
+                    latency_ms: stored_at.elapsed().as_millis() as u64,
+                });
+            }
+            Finished::Failed { failed, stored_at } => {
+                self.acknowledge_over_socket(failed, stored_at, after)
             }
         }
+        if !self.acks.busy() {
+            self.report_health(HealthReport::Unacknowledged { since_ms: None });
+        }
+    }
+
+    /// Tells the health board how far the server's clock (`server_time_ms`, from its answer to
+    /// the dial) is from this machine's; returns the difference.
+    fn note_clock(&self, server_time_ms: Option<i64>) -> Option<i64> {
+        let skew_ms = server_time_ms? - crate::timestamp::now_ms();
+        self.report_health(HealthReport::ClockSkew { skew_ms });
+        Some(skew_ms)
+    }
+
+    fn report_health(&self, report: HealthReport) {
+        self.publish(Event::HealthReport {
+            account: self.account.clone(),
+            report,
+        });
     }
 
     /// Before a stopping connection closes, its batch acknowledgement in flight may finish (or
@@ -840,9 +909,9 @@ impl Supervisor {
             return;
         }
         match tokio::time::timeout(STOP_ACK_GRACE, self.acks.finished()).await {
-            Ok(Some(failed)) => {
+            Ok(Some(finished)) => {
                 let mut after = AfterFrame::default();
-                self.acknowledge_over_socket(failed, &mut after);
+                self.batch_finished(finished, &mut after);
                 let _ = self.finish_frame(after, sink).await;
             }
             Ok(None) => {}
@@ -853,14 +922,14 @@ impl Supervisor {
     }
 
     /// A batch acknowledgement failed: its messages are acknowledged frame by frame.
-    fn acknowledge_over_socket(&mut self, failed: Failed, after: &mut AfterFrame) {
+    fn acknowledge_over_socket(
+        &mut self,
+        failed: Failed,
+        stored_at: Instant,
+        after: &mut AfterFrame,
+    ) {
         tracing::warn!(reason = %failed.reason, count = failed.service_ids.len(), "batch acknowledgement failed; acknowledging one by one");
-        for id in &failed.service_ids {
-            after.replies.extend(
-                self.codec
-                    .acknowledge(id, self.env.at(crate::timestamp::now_ms())),
-            );
-        }
+        self.acknowledge_each(&failed.service_ids, stored_at, after);
     }
 
     /// Everything a frame can carry except messages: what it means ([`inbound::on_item`]),

@@ -1,7 +1,7 @@
 //! One Blaze socket: the handshake (subprotocol, JWT of `GET /`), then gzip binary frames only.
 //! Pushes start after `LIST_PENDING_MESSAGES`; sends are idempotent by `message_id`.
 
-use super::{frame, jwt, lock, now_rfc3339, BotMessage, Data, Socket, State};
+use super::{frame, jwt, lock, BotMessage, Data, Socket, State};
 use crate::socket_writer::{write_queued, Written};
 use base64::Engine as _;
 use futures_util::{SinkExt, StreamExt};
@@ -44,7 +44,7 @@ fn admit(state: &State, req: &Request) -> Result<String, String> {
         return Err("session revoked".into());
     }
     let mut data = lock(&state.data);
-    let verified = jwt::verify(token, "GET", "/", b"", |uid, sid| {
+    let verified = jwt::verify(token, "GET", "/", b"", state.now_s(), |uid, sid| {
         data.bots
             .get(uid)
             .filter(|b| b.session_id == sid)
@@ -70,10 +70,18 @@ pub(super) async fn serve(state: Arc<State>, stream: TcpStream, mut down: watch:
             _ => None,
         };
         *verdict.lock().unwrap_or_else(|p| p.into_inner()) = Some(outcome);
+        // The server's clock, as an HTTP server says it (a client can see how far off it is).
+        let date = HeaderValue::from_str(&check_state.http_date()).ok();
         if let Some(status) = refusal {
             let mut refused = ErrorResponse::new(Some("Unauthorized".into()));
             *refused.status_mut() = status;
+            if let Some(date) = date {
+                refused.headers_mut().insert("Date", date);
+            }
             return Err(refused);
+        }
+        if let Some(date) = date {
+            resp.headers_mut().insert("Date", date);
         }
         resp.headers_mut().insert(
             "Sec-WebSocket-Protocol",
@@ -255,7 +263,7 @@ fn create_message(
             text: String::from_utf8_lossy(&bytes).into_owned(),
         });
     }
-    let now = now_rfc3339();
+    let now = state.now_rfc3339();
     let view = json!({"conversation_id": conversation_id, "user_id": bot, "message_id": message_id,
         "category": field("category"), "status": "SENT", "created_at": now, "updated_at": now});
     let swallowed = state

@@ -73,12 +73,19 @@ async fn handle(
     let bot = {
         let mut data = lock(&state.data);
         data.saw_token(token);
-        let verified = jwt::verify(token, method.as_str(), uri_signed, &body, |uid, sid| {
-            data.bots
-                .get(uid)
-                .filter(|b| b.session_id == sid)
-                .map(|b| b.key.clone())
-        });
+        let verified = jwt::verify(
+            token,
+            method.as_str(),
+            uri_signed,
+            &body,
+            state.now_s(),
+            |uid, sid| {
+                data.bots
+                    .get(uid)
+                    .filter(|b| b.session_id == sid)
+                    .map(|b| b.key.clone())
+            },
+        );
         match verified {
             Ok(v)
                 if !state.refuse_tokens.load(Ordering::SeqCst)

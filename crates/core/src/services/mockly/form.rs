@@ -41,7 +41,8 @@ impl MocklyForm {
                     reason: e.message,
                 })
                 .in_field(Field::Endpoint)
-            })?;
+            })?
+            .socket;
         let _ = futures_util::SinkExt::close(&mut socket).await;
         Ok("Connected: the chat server accepted the client id.".into())
     }

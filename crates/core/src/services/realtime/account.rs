@@ -119,7 +119,8 @@ pub(super) async fn socket_accepts(
     let mut socket =
         crate::socket::dial(&request, Duration::from_secs(10), codec.max_frame_bytes())
             .await
-            .map_err(|e| unreachable(e.message))?;
+            .map_err(|e| unreachable(e.message))?
+            .socket;
     let refused = |why: String| {
         RestError::Refused(Box::new(crate::rest::Refusal {
             refuser: super::rest::API.refuser,
