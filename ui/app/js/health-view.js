@@ -49,7 +49,7 @@ export function deliveryLines(view, now = Date.now()) {
   const lines = [];
   const backlogs = view.backlogs || [];
   if (backlogs.length) {
-    lines.push(`Found waiting at connect: ${backlogs.map((b) => `${counted(b.count, 'message')} (${clockTime(b.at_ms)})`).join(', ')}`);
+    lines.push(`Found waiting at connect: ${backlogs.map((b) => `${b.count ? counted(b.count, 'message') : 'none'} (${clockTime(b.at_ms)})`).join(', ')}`);
   }
   if (view.acknowledged_24h > 0) {
     lines.push(`Acknowledged in 24 h: ${counted(view.acknowledged_24h, 'message')}, ${view.ack_p50_ms} ms after storing (p50), ${view.ack_p99_ms} ms (p99)`);

@@ -33,11 +33,11 @@ test('the strip covers the window in order; the summary line counts', () => {
 
 test('the backlog at each connect, acknowledgement latency and what still waits are said in words', () => {
   const bot = view({
-    backlogs: [{ at_ms: now - HOUR, count: 37 }, { at_ms: now - 5 * HOUR, count: 1 }],
+    backlogs: [{ at_ms: now - HOUR, count: 37 }, { at_ms: now - 5 * HOUR, count: 1 }, { at_ms: now - 6 * HOUR, count: 0 }],
     acknowledged_24h: 120, ack_p50_ms: 12, ack_p99_ms: 340, unacked_since_ms: now - 150_000,
   });
   const lines = deliveryLines(bot, now);
-  assert.match(lines[0], /^Found waiting at connect: 37 messages \(.+\), 1 message \(.+\)$/);
+  assert.match(lines[0], /^Found waiting at connect: 37 messages \(.+\), 1 message \(.+\), none \(.+\)$/);
   assert.equal(lines[1], 'Acknowledged in 24 h: 120 messages, 12 ms after storing (p50), 340 ms (p99)');
   assert.match(lines[2], /^Oldest not acknowledged yet: stored .+ \(3 min ago\)$/);
   assert.equal(deliveryLines({ ...bot, unacked_since_ms: null }, now)[2], 'Every stored message is acknowledged.');
