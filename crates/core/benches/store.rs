@@ -199,6 +199,32 @@ async fn main() {
     }
     println!("open room, last 50 messages: {}", percentiles(samples));
 
+    // Opening a room at its first unread message (issue 21): the page asks for the page before
+    // the read mark and the page after it, side by side; here one after the other. The mark is
+    // anywhere in the room's history.
+    let mut samples = Vec::new();
+    for n in 0..1000 {
+        let account = AccountId(format!("account-{}", n % ACCOUNTS));
+        let room = format!("room-{}", rng.usize(0..ROOMS_PER_ACCOUNT));
+        let mark = rng.i64(1..total as i64);
+        let t = Instant::now();
+        let got = store
+            .run(move |c| {
+                let mut around = messages::history(c, &account, &room, Some(mark + 1), 50)?;
+                around.extend(messages::newer(c, &account, &room, mark, 50)?);
+                Ok::<_, parley_core::store::StoreError>(around)
+            })
+            .await
+            .expect("history around the read mark");
+        samples.push(t.elapsed());
+        assert!(!got.is_empty());
+    }
+    println!(
+        "open room at its first unread (50 before the read mark, 50 after; ~{} messages a room): {}",
+        total / (ACCOUNTS * ROOMS_PER_ACCOUNT),
+        percentiles(samples)
+    );
+
     let mut samples = Vec::new();
     for _ in 0..20 {
         let t = Instant::now();
