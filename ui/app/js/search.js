@@ -47,7 +47,9 @@ export function createSearch({ search, titleOf, onJump, openRoom = () => null })
   let results = [];
   let selected = 0;
   let asked = 0;
-  let timer = null;
+  /** A search is on its way, and the text changed since it was asked (see `ask`). */
+  let running = false;
+  let changedMeanwhile = false;
   let returnFocus = null;
   /** The room searched, or null for every room. */
   let room = null;
@@ -140,10 +142,29 @@ export function createSearch({ search, titleOf, onJump, openRoom = () => null })
     return true;
   }
 
-  input.addEventListener('input', () => {
-    clearTimeout(timer);
-    timer = setTimeout(run, 120);
-  });
+  /**
+   * Searches as the user types: at once when no search is on its way (the index answers in a
+   * few ms; a fixed 120 ms wait was most of keystroke → results), and while one is, once more
+   * with the latest text when it is back, however many keys were typed meanwhile.
+   */
+  async function ask() {
+    if (running) {
+      changedMeanwhile = true;
+      return;
+    }
+    running = true;
+    try {
+      await run();
+    } finally {
+      running = false;
+    }
+    if (changedMeanwhile) {
+      changedMeanwhile = false;
+      ask();
+    }
+  }
+
+  input.addEventListener('input', ask);
   listboxKeys(dialog, {
     count: () => results.length,
     selected: () => selected,

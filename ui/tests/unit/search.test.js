@@ -20,3 +20,36 @@ test('a long message shows the part around its first match', () => {
   assert.ok(shown.includes('the release code'));
   assert.ok(shown.length < 300);
 });
+
+test('typing searches at once when idle, and once more with the latest text when the answer is back', async () => {
+  loadPage();
+  const { createSearch } = await import('../../app/js/search.js');
+  const asked = [];
+  let answer = null;
+  const search = createSearch({
+    search: (query) => {
+      asked.push(query);
+      return new Promise((resolve) => { answer = () => resolve([]); });
+    },
+    titleOf: () => 'room',
+    onJump: () => {},
+  });
+  search.open();
+  const input = document.getElementById('search-input');
+  const type = (text) => {
+    input.value = text;
+    input.dispatchEvent(new window.Event('input'));
+  };
+  type('u');
+  assert.deepEqual(asked, ['u'], 'the first key asks at once, without waiting for a pause');
+  type('us');
+  type('usd');
+  type('usdt');
+  assert.deepEqual(asked, ['u'], 'keys typed while it is answered wait');
+  answer();
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(asked, ['u', 'usdt'], 'then one search with the latest text, not one per key');
+  answer();
+  await new Promise((r) => setTimeout(r, 0));
+  assert.deepEqual(asked, ['u', 'usdt'], 'nothing more when nothing changed');
+});
