@@ -1,0 +1,104 @@
+// Search as you type in the real app (issue 26), over PARLEY_BENCH_STORED (default 1,000,000)
+// messages seeded into the Demo's mockly account (indexed as the store's writer indexes them).
+// Each query is typed one key at a time into the search dialog; a keystroke is timed inside the
+// page from the `input` event to the frame that painted results for exactly that text (the
+// first result's marked word is the typed word; a task posted from that frame runs once it is
+// painted). Run by `bash scripts/bench-ui.sh search`.
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSession } from '../tests/e2e/webdriver.js';
+
+const MESSAGES = Number(process.env.PARLEY_BENCH_STORED || 1000000);
+const QUERIES = ['usdt', 'release', 'transfer', 'thanks', 'bank', 'price', 'order', 'desk', 'paid', 'rate'];
+const ROUNDS = Number(process.env.PARLEY_BENCH_ROUNDS || 3);
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function summary(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
+  return `p50 ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms, max ${sorted.at(-1).toFixed(1)} ms (${sorted.length} keystrokes)`;
+}
+
+/** MESSAGES messages over 20 rooms of the Demo's mockly account, indexed for search. */
+function seed(profile) {
+  execFileSync('python3', ['-c', `
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+count = int(sys.argv[2])
+words = "the usdt price paid ok bank transfer order btc thanks release desk rate".split()
+for r in range(20):
+    db.execute("INSERT OR IGNORE INTO rooms (account_id, room_id, title, last_read_local_id) VALUES ('demo-mockly', ?, ?, 1000000000)", (f"bench-{r}", f"Bench {r}"))
+rows = ((f"bench-{i % 20}", f"bench-{i}", f"user_{i % 37}", f"Trader {i % 37}",
+         " ".join(words[(i * 7 + k) % len(words)] for k in range(3 + i % 9)) + f" #{i}",
+         1700000000000 + i * 600) for i in range(count))
+db.executemany("""INSERT INTO messages (account_id, room_id, service_id, sender_id, sender_name, own, kind, text, ts_ms, ts_raw, state)
+                  VALUES ('demo-mockly', ?, ?, ?, ?, 0, 'text', ?, ?, '', 'sent')""", rows)
+db.execute("INSERT INTO messages_fts (rowid, text) SELECT local_id, text FROM messages WHERE local_id > (SELECT up_to FROM fts_indexed)")
+db.execute("UPDATE fts_indexed SET up_to = (SELECT MAX(local_id) FROM messages)")
+db.commit()
+`, join(profile, 'parley.sqlite3'), String(MESSAGES)]);
+}
+
+/** Types one more key of `text` and returns the ms until results for it were painted. */
+function timedKey(session, text) {
+  return session.scriptAsync(`
+    const done = arguments[arguments.length - 1];
+    const text = ${JSON.stringify(text)};
+    const input = document.getElementById('search-input');
+    const painted = new MessageChannel();
+    let t0 = 0;
+    painted.port1.onmessage = () => done(performance.now() - t0);
+    const shown = () => {
+      const mark = document.querySelector('#search-list mark');
+      return mark && mark.textContent.toLowerCase() === text;
+    };
+    const check = () => (shown() ? painted.port2.postMessage(0) : requestAnimationFrame(check));
+    input.value = text;
+    t0 = performance.now();
+    input.dispatchEvent(new Event('input'));
+    requestAnimationFrame(check);`);
+}
+
+async function main() {
+  const profile = mkdtempSync(join(tmpdir(), 'parley-bench-search-'));
+  let session = await openSession(process.env.PARLEY_APP_BIN, ['--profile', profile]);
+  await session.waitFor('the Demo\'s mockly room', () => session.findAll('#room-list button[data-room$="public"]').then((b) => b.length && b), 60000);
+  await session.close();
+  await sleep(1000);
+  const seeding = Date.now();
+  seed(profile);
+  const seeded = Date.now() - seeding;
+
+  session = await openSession(process.env.PARLEY_APP_BIN, ['--profile', profile]);
+  try {
+    await session.waitFor('the seeded rooms', () => session.findAll('#room-list button[data-room$="bench-19"]').then((b) => b.length && b), 60000);
+    await sleep(3000);
+    const times = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      for (const query of QUERIES) {
+        await session.script('document.getElementById("search").hidden || document.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true })); return true;');
+        // Every room (with a room open, the dialog searches that room first).
+        await session.script(`document.getElementById("open-search").click();
+          if (!/every room/.test(document.querySelector('label[for="search-input"]').textContent)) document.getElementById("search-scope").click();
+          const i = document.getElementById("search-input"); i.value = ""; i.dispatchEvent(new Event("input")); return true;`);
+        await sleep(100);
+        for (let n = 1; n <= query.length; n += 1) {
+          times.push(await timedKey(session, query.slice(0, n)));
+          await sleep(60);
+        }
+      }
+    }
+    console.log(`Search as you type, ${MESSAGES.toLocaleString('en')} messages (seeded in ${(seeded / 1000).toFixed(0)} s), keystroke → results painted (${process.env.PARLEY_APP_BIN}):`);
+    console.log(`  ${summary(times)}`);
+  } finally {
+    await session.close();
+  }
+}
+
+main().then(() => process.exit(0), (e) => {
+  console.error(e);
+  process.exit(1);
+});
