@@ -77,6 +77,7 @@ async function main() {
     await session.waitFor('the seeded rooms', () => session.findAll('#room-list button[data-room$="bench-19"]').then((b) => b.length && b), 60000);
     await sleep(3000);
     const times = [];
+    const byLength = new Map();
     for (let round = 0; round < ROUNDS; round += 1) {
       for (const query of QUERIES) {
         await session.script('document.getElementById("search").hidden || document.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true })); return true;');
@@ -86,13 +87,16 @@ async function main() {
           const i = document.getElementById("search-input"); i.value = ""; i.dispatchEvent(new Event("input")); return true;`);
         await sleep(100);
         for (let n = 1; n <= query.length; n += 1) {
-          times.push(await timedKey(session, query.slice(0, n)));
+          const ms = await timedKey(session, query.slice(0, n));
+          times.push(ms);
+          byLength.set(Math.min(n, 4), [...(byLength.get(Math.min(n, 4)) || []), ms]);
           await sleep(60);
         }
       }
     }
     console.log(`Search as you type, ${MESSAGES.toLocaleString('en')} messages (seeded in ${(seeded / 1000).toFixed(0)} s), keystroke → results painted (${process.env.PARLEY_APP_BIN}):`);
     console.log(`  ${summary(times)}`);
+    for (const [n, ms] of [...byLength].sort((a, b) => a[0] - b[0])) console.log(`  ${n}${n === 4 ? '+' : ''} characters typed: ${summary(ms)}`);
   } finally {
     await session.close();
   }
