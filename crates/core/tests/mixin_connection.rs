@@ -1042,3 +1042,30 @@ async fn the_health_board_counts_the_backlog_acknowledgements_and_names_a_wrong_
     })
     .await;
 }
+
+/// Only a file of this computer still uploading can be cancelled: a text waiting to be sent,
+/// or a message that does not exist, is refused with a reason and left as it is.
+#[tokio::test]
+async fn cancelling_anything_but_an_upload_is_refused_and_changes_nothing() {
+    let w = world(MixinConfig::default()).await;
+    w.sim.user_says(&w.bot, &w.ava, "hi");
+    let engine = engine(Store::open_in_memory().unwrap());
+    let mut events = Events(engine.subscribe());
+    let account = add(&engine, &w, &w.keystore).await;
+    events.expect_open().await;
+    let room = conversation(&w);
+    w.sim.set_stalled(true);
+    let text = engine
+        .send(&account, &room, Draft::text("a text"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        engine.cancel_upload(text.local_id).await,
+        Err(EngineError::Invalid(_))
+    ));
+    assert!(matches!(
+        engine.cancel_upload(987_654).await,
+        Err(EngineError::Invalid(_))
+    ));
+    w.sim.set_stalled(false);
+}
