@@ -1069,3 +1069,46 @@ async fn cancelling_anything_but_an_upload_is_refused_and_changes_nothing() {
     ));
     w.sim.set_stalled(false);
 }
+
+/// A file queued while the bot is disconnected can be taken back before it ever goes up.
+#[tokio::test]
+async fn a_file_waiting_for_the_connection_can_be_cancelled() {
+    use parley_core::media::outgoing::{FileToSend, SendAs};
+    let w = world(MixinConfig::default()).await;
+    w.sim.user_says(&w.bot, &w.ava, "hi");
+    let engine = engine(Store::open_in_memory().unwrap());
+    let mut events = Events(engine.subscribe());
+    let account = add(&engine, &w, &w.keystore).await;
+    events.expect_open().await;
+    let room = conversation(&w);
+    w.sim.set_refuse_tokens(true);
+    w.sim.drop_connections();
+    stopped_reason(&mut events).await;
+    let outbox = tempfile::tempdir().unwrap();
+    let file = engine
+        .send_file(
+            &account,
+            &room,
+            FileToSend {
+                bytes: b"%PDF-1.4 queued".to_vec(),
+                name: "queued.pdf".into(),
+                send_as: SendAs::File,
+                caption: String::new(),
+            },
+            outbox.path(),
+        )
+        .await
+        .unwrap();
+    engine.cancel_upload(file.local_id).await.unwrap();
+    events
+        .expect("the queued file deleted", |e| match e {
+            Event::Deleted { local_id, .. } if *local_id == file.local_id => Some(()),
+            _ => None,
+        })
+        .await;
+    w.sim.set_refuse_tokens(false);
+    engine.reconnect_now(&account).unwrap();
+    events.expect_open().await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(w.sim.uploaded().is_empty() && w.sim.sent_by(&w.bot).is_empty());
+}

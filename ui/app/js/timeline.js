@@ -45,15 +45,19 @@ function uploadElement(message, progress, onCancelUpload) {
   const node = el('span', { class: 'delivery pending uploading', attrs: { 'data-upload': String(message.local_id) } }, [
     bar,
     label,
-    el('button', {
-      class: 'link-button',
-      text: 'Cancel',
-      attrs: { type: 'button', 'aria-label': 'Cancel this upload' },
-      on: { click: () => onCancelUpload(message.local_id) },
-    }),
+    cancelButton(message, onCancelUpload),
   ]);
   showUploadProgress(node, progress);
   return node;
+}
+
+function cancelButton(message, onCancelUpload) {
+  return el('button', {
+    class: 'link-button',
+    text: 'Cancel',
+    attrs: { type: 'button', 'aria-label': 'Cancel this upload' },
+    on: { click: () => onCancelUpload(message.local_id) },
+  });
 }
 
 /** Puts `progress` on an upload's element in place (its bar and label). */
@@ -69,7 +73,13 @@ function deliveryElement(message, { onRetry, onDelete, onCancelUpload, connected
   switch (message.state) {
     case 'pending':
       // Queued while the account is offline: it goes out once connected, not "sending" now.
-      if (!connected) return el('span', { class: 'delivery pending queued', text: 'Waiting for connection', attrs: { title: 'Kept in the outbox: it is sent as soon as the account connects.' } });
+      if (!connected) {
+        const queued = el('span', { class: 'delivery pending queued', text: 'Waiting for connection', attrs: { title: 'Kept in the outbox: it is sent as soon as the account connects.' } });
+        // A file not uploaded yet can still be taken back while it waits.
+        return uploading(message)
+          ? el('span', { class: 'delivery pending uploading' }, [queued, cancelButton(message, onCancelUpload)])
+          : queued;
+      }
       return uploading(message)
         ? uploadElement(message, progress, onCancelUpload)
         : el('span', { class: 'delivery pending', text: 'Sending…' });

@@ -258,6 +258,12 @@ test('a file going up shows how far it got, updates in place without rebuilding 
   assert.equal(row.querySelector('progress').value, 50);
   row.querySelector('[aria-label="Cancel this upload"]').click();
   assert.equal(cancelled, 9);
+  // Waiting for a connection, it can be taken back too.
+  cancelled = null;
+  const offline = renderMessage(file, { connected: () => false, onCancelUpload: (id) => { cancelled = id; } });
+  assert.match(offline.querySelector('.delivery').textContent, /^Waiting for connection/);
+  offline.querySelector('[aria-label="Cancel this upload"]').click();
+  assert.equal(cancelled, 9);
   // Sent, failed or deleted: the progress is forgotten.
   applyBatch(state, [{ ...file, event: 'sent', state: 'sent' }]);
   assert.equal(state.uploads.size, 0);
