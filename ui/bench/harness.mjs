@@ -112,7 +112,23 @@ export function processStartMs(pid) {
 export function percentiles(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (p) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
-  return { n: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] };
+  return { n: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[sorted.length - 1] };
+}
+
+/** "p50 …, p95 …, max … (n what)" for times in ms. */
+export function summary(values, what = '') {
+  const p = percentiles(values);
+  return `p50 ${fmt(p.p50)}, p95 ${fmt(p.p95)}, max ${fmt(p.max)} (${p.n}${what ? ` ${what}` : ''})`;
+}
+
+/** A profile made by a first launch of the app (the Demo set up), closed again. */
+export async function launchedProfile(openSession, prefix) {
+  const profile = mkdtempSync(join(tmpdir(), prefix));
+  const session = await openSession(process.env.PARLEY_APP_BIN, ['--profile', profile]);
+  await session.waitFor('the Demo\'s mockly room', () => session.findAll('#room-list button[data-room$="public"]').then((b) => b.length && b), 60000);
+  await session.close();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  return profile;
 }
 
 export const fmt = (ms) => `${ms.toFixed(1)} ms`;

@@ -6,21 +6,15 @@
 // painted). Run by `bash scripts/bench-ui.sh search`.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSession } from '../tests/e2e/webdriver.js';
+import { launchedProfile, summary } from './harness.mjs';
 
 const MESSAGES = Number(process.env.PARLEY_BENCH_STORED || 1000000);
 const QUERIES = ['usdt', 'release', 'transfer', 'thanks', 'bank', 'price', 'order', 'desk', 'paid', 'rate'];
 const ROUNDS = Number(process.env.PARLEY_BENCH_ROUNDS || 3);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function summary(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
-  return `p50 ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms, max ${sorted.at(-1).toFixed(1)} ms (${sorted.length} keystrokes)`;
-}
 
 /** MESSAGES messages over 20 rooms of the Demo's mockly account, indexed for search. */
 function seed(profile) {
@@ -66,11 +60,7 @@ function timedKey(session, text) {
 }
 
 async function main() {
-  const profile = mkdtempSync(join(tmpdir(), 'parley-bench-search-'));
-  let session = await openSession(process.env.PARLEY_APP_BIN, ['--profile', profile]);
-  await session.waitFor('the Demo\'s mockly room', () => session.findAll('#room-list button[data-room$="public"]').then((b) => b.length && b), 60000);
-  await session.close();
-  await sleep(1000);
+  const profile = await launchedProfile(openSession, 'parley-bench-search-');
   const seeding = Date.now();
   seed(profile);
   const seeded = Date.now() - seeding;
@@ -101,8 +91,8 @@ async function main() {
       }
     }
     console.log(`Search as you type, ${MESSAGES.toLocaleString('en')} messages (seeded in ${(seeded / 1000).toFixed(0)} s), keystroke → results painted (${process.env.PARLEY_APP_BIN}):`);
-    console.log(`  ${summary(times)}`);
-    for (const [n, ms] of [...byLength].sort((a, b) => a[0] - b[0])) console.log(`  ${n}${n === 4 ? '+' : ''} characters typed: ${summary(ms)}`);
+    console.log(`  ${summary(times, 'keystrokes')}`);
+    for (const [n, ms] of [...byLength].sort((a, b) => a[0] - b[0])) console.log(`  ${n}${n === 4 ? '+' : ''} characters typed: ${summary(ms, 'keystrokes')}`);
   } finally {
     await session.close();
   }

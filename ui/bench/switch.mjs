@@ -12,19 +12,12 @@
 // Run by `bash scripts/bench-ui.sh switch`; PARLEY_BENCH_SWITCHES (default 30) per room.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSession } from '../tests/e2e/webdriver.js';
+import { launchedProfile, summary } from './harness.mjs';
 
 const MESSAGES = Number(process.env.PARLEY_BENCH_STORED || 100000);
 const SWITCHES = Number(process.env.PARLEY_BENCH_SWITCHES || 30);
-/** p50, p95 and max of `values` (ms). */
-function summary(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (p) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))];
-  return `p50 ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms, max ${sorted.at(-1).toFixed(1)} ms (${sorted.length})`;
-}
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -79,11 +72,7 @@ function timedSwitch(session, room) {
 }
 
 async function main() {
-  const profile = mkdtempSync(join(tmpdir(), 'parley-bench-switch-'));
-  let session = await openSession(process.env.PARLEY_APP_BIN, ['--profile', profile]);
-  await session.waitFor('the Demo\'s mockly room', () => session.findAll('#room-list button[data-room$="public"]').then((b) => b.length && b), 60000);
-  await session.close();
-  await sleep(1000);
+  const profile = await launchedProfile(openSession, 'parley-bench-switch-');
   seed(profile);
 
   session = await openSession(process.env.PARLEY_APP_BIN, ['--profile', profile]);

@@ -488,7 +488,7 @@ impl Engine {
                     && m.state == crate::message::DeliveryState::Pending
                     && m.media
                         .as_ref()
-                        .is_some_and(|m| m.local_path.is_some() && m.attachment_id.is_none())
+                        .is_some_and(crate::message::Media::awaits_upload)
             })
             .ok_or_else(|| {
                 EngineError::Invalid("only a file of yours still uploading can be cancelled".into())

@@ -172,6 +172,12 @@ pub fn avatar_url(raw: Option<&str>) -> Option<String> {
 }
 
 impl Media {
+    /// A file of this computer the service has not taken yet: it is uploaded before the
+    /// message naming it is sent (and until then its sending can be cancelled).
+    pub fn awaits_upload(&self) -> bool {
+        self.local_path.is_some() && self.attachment_id.is_none()
+    }
+
     /// Media known only by its address.
     pub fn at(url: impl Into<String>) -> Media {
         Media {
@@ -255,4 +261,30 @@ pub struct StoredMessage {
     /// The service's id of the message this one replies to (sent in the service's own field).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote_id: Option<String>,
+}
+
+#[cfg(test)]
+impl StoredMessage {
+    /// A text "hi" received in room "c" of `account` (tests change what they look at).
+    pub(crate) fn received_for_test(account: &str) -> StoredMessage {
+        StoredMessage {
+            local_id: 1,
+            account: crate::account::AccountId(account.into()),
+            room: "c".into(),
+            service_id: None,
+            sender_id: "u".into(),
+            sender_name: None,
+            own: false,
+            kind: MessageKind::Text,
+            text: "hi".into(),
+            media: None,
+            card: None,
+            sender_avatar: None,
+            ts_ms: 0,
+            ts_raw: String::new(),
+            state: DeliveryState::Sent,
+            error: None,
+            quote_id: None,
+        }
+    }
 }

@@ -869,7 +869,6 @@ async fn a_photo_and_a_file_are_uploaded_once_and_sent_by_attachment_id() {
 /// then it is gone and never sent.
 #[tokio::test]
 async fn a_file_on_its_way_up_shows_progress_keeps_order_and_can_be_cancelled() {
-    use parley_core::media::outgoing::{FileToSend, SendAs};
     let w = world(MixinConfig::default()).await;
     w.sim.user_says(&w.bot, &w.ava, "send me the ledger");
     let engine = engine(Store::open_in_memory().unwrap());
@@ -885,12 +884,7 @@ async fn a_file_on_its_way_up_shows_progress_keeps_order_and_can_be_cancelled() 
         engine.send_file(
             &account,
             &room,
-            FileToSend {
-                bytes: ledger.clone(),
-                name: "ledger.bin".into(),
-                send_as: SendAs::File,
-                caption: String::new(),
-            },
+            as_file("ledger.bin", ledger.clone()),
             outbox.path(),
         )
     };
@@ -1073,7 +1067,6 @@ async fn cancelling_anything_but_an_upload_is_refused_and_changes_nothing() {
 /// A file queued while the bot is disconnected can be taken back before it ever goes up.
 #[tokio::test]
 async fn a_file_waiting_for_the_connection_can_be_cancelled() {
-    use parley_core::media::outgoing::{FileToSend, SendAs};
     let w = world(MixinConfig::default()).await;
     w.sim.user_says(&w.bot, &w.ava, "hi");
     let engine = engine(Store::open_in_memory().unwrap());
@@ -1089,12 +1082,7 @@ async fn a_file_waiting_for_the_connection_can_be_cancelled() {
         .send_file(
             &account,
             &room,
-            FileToSend {
-                bytes: b"%PDF-1.4 queued".to_vec(),
-                name: "queued.pdf".into(),
-                send_as: SendAs::File,
-                caption: String::new(),
-            },
+            as_file("queued.pdf", b"%PDF-1.4 queued".to_vec()),
             outbox.path(),
         )
         .await
@@ -1111,4 +1099,143 @@ async fn a_file_waiting_for_the_connection_can_be_cancelled() {
     events.expect_open().await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(w.sim.uploaded().is_empty() && w.sim.sent_by(&w.bot).is_empty());
+}
+
+/// A file of the user's to send as a file (not a photo), without a caption.
+fn as_file(name: &str, bytes: Vec<u8>) -> parley_core::media::outgoing::FileToSend {
+    parley_core::media::outgoing::FileToSend {
+        bytes,
+        name: name.into(),
+        send_as: parley_core::media::outgoing::SendAs::File,
+        caption: String::new(),
+    }
+}
+
+fn storage_attempts(w: &World) -> usize {
+    w.sim
+        .rest_calls()
+        .iter()
+        .filter(|c| c.starts_with("PUT /uploads/"))
+        .count()
+}
+
+/// Issue 24 (review): an upload the storage refuses for now waits before it goes up again
+/// (it was restarted at once, file read again, until its life ran out); a retry that then
+/// takes longer than the message's life is not failed when it succeeds; and retries end with
+/// the reason once the file has been failing for the message's life.
+#[tokio::test]
+async fn a_refused_upload_waits_before_the_next_try_and_gives_up_after_the_messages_life() {
+    let w = world(MixinConfig::default()).await;
+    w.sim.user_says(&w.bot, &w.ava, "send the statement");
+    let engine = Engine::new(
+        Store::open_in_memory().unwrap(),
+        None,
+        AppConfig::default(),
+        Arc::new(SessionOnlyStore::default()),
+        parley_core::supervisor::Tuning {
+            pending_life: Duration::from_millis(1_500),
+            upload_retry: Duration::from_millis(400),
+            ..fast_tuning()
+        },
+    );
+    let mut events = Events(engine.subscribe());
+    let account = add(&engine, &w, &w.keystore).await;
+    events.expect_open().await;
+    let room = conversation(&w);
+    let outbox = tempfile::tempdir().unwrap();
+
+    w.sim.fail_uploads(2);
+    let file = engine
+        .send_file(
+            &account,
+            &room,
+            as_file("a.pdf", b"%PDF-1.4 a".to_vec()),
+            outbox.path(),
+        )
+        .await
+        .unwrap();
+    eventually("the first try", || storage_attempts(&w) == 1).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        storage_attempts(&w),
+        1,
+        "no second try before the wait is over"
+    );
+    // The third try is held by the storage past the message's life, then succeeds.
+    eventually("the second try", || storage_attempts(&w) == 2).await;
+    w.sim.hold_uploads(true);
+    tokio::time::sleep(Duration::from_millis(1_800)).await;
+    w.sim.hold_uploads(false);
+    events
+        .expect(
+            "the file sent, not failed, after a long last try",
+            |e| match e {
+                Event::Sent(m) if m.local_id == file.local_id => Some(()),
+                Event::Failed(m) if m.local_id == file.local_id => panic!("failed: {:?}", m.error),
+                _ => None,
+            },
+        )
+        .await;
+    assert_eq!(storage_attempts(&w), 3);
+
+    // A storage that never takes it: tries spaced out, then the message fails with why.
+    w.sim.fail_uploads(1_000);
+    let file = engine
+        .send_file(
+            &account,
+            &room,
+            as_file("b.pdf", b"%PDF-1.4 b".to_vec()),
+            outbox.path(),
+        )
+        .await
+        .unwrap();
+    let reason = events
+        .expect("the file failed", |e| match e {
+            Event::Failed(m) if m.local_id == file.local_id => m.error.clone(),
+            _ => None,
+        })
+        .await;
+    assert!(reason.starts_with("not uploaded within"), "{reason}");
+    let tries = storage_attempts(&w) - 3;
+    assert!(
+        (2..=6).contains(&tries),
+        "spaced tries, not a loop: {tries}"
+    );
+}
+
+/// Issue 24 (review): files going to several conversations go up at most two at a time (each is
+/// read whole into memory); the others wait their turn and then go.
+#[tokio::test]
+async fn at_most_two_files_go_up_at_once_the_others_wait_their_turn() {
+    let w = world(MixinConfig::default()).await;
+    let users: Vec<String> = (0..4)
+        .map(|n| w.sim.add_user(&format!("Buyer {n}")))
+        .collect();
+    for user in &users {
+        w.sim.user_says(&w.bot, user, "hi");
+    }
+    let engine = engine(Store::open_in_memory().unwrap());
+    let mut events = Events(engine.subscribe());
+    let account = add(&engine, &w, &w.keystore).await;
+    events.expect_open().await;
+    let outbox = tempfile::tempdir().unwrap();
+    w.sim.hold_uploads(true);
+    for (n, user) in users.iter().enumerate() {
+        let room = parley_core::services::mixin::ids::contact_conversation_id(&w.bot, user);
+        engine
+            .send_file(
+                &account,
+                &room,
+                as_file(&format!("{n}.pdf"), b"%PDF-1.4".to_vec()),
+                outbox.path(),
+            )
+            .await
+            .unwrap();
+    }
+    eventually("two uploads at the storage", || storage_attempts(&w) == 2).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(storage_attempts(&w), 2, "the other two wait");
+    w.sim.hold_uploads(false);
+    eventually("all four sent", || w.sim.sent_by(&w.bot).len() == 4).await;
+    assert_eq!(storage_attempts(&w), 4);
 }

@@ -56,7 +56,8 @@ function cancelButton(message, onCancelUpload) {
     class: 'link-button',
     text: 'Cancel',
     attrs: { type: 'button', 'aria-label': 'Cancel this upload' },
-    on: { click: () => onCancelUpload(message.local_id) },
+    // Once: a second click would only be told there is nothing left to cancel.
+    on: { click: (event) => { event.currentTarget.disabled = true; onCancelUpload(message.local_id); } },
   });
 }
 

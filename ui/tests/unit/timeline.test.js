@@ -258,6 +258,9 @@ test('a file going up shows how far it got, updates in place without rebuilding 
   assert.equal(row.querySelector('progress').value, 50);
   row.querySelector('[aria-label="Cancel this upload"]').click();
   assert.equal(cancelled, 9);
+  cancelled = null;
+  row.querySelector('[aria-label="Cancel this upload"]').click();
+  assert.equal(cancelled, null, 'asked once, however many clicks');
   // Waiting for a connection, it can be taken back too.
   cancelled = null;
   const offline = renderMessage(file, { connected: () => false, onCancelUpload: (id) => { cancelled = id; } });

@@ -134,7 +134,7 @@ impl Engine {
 mod tests {
     use super::*;
     use crate::config::AppConfig;
-    use crate::message::{DeliveryState, MessageKind, StoredMessage};
+    use crate::message::StoredMessage;
     use crate::secrets::SessionOnlyStore;
     use crate::store::Store;
     use crate::supervisor::Tuning;
@@ -151,23 +151,8 @@ mod tests {
 
     fn received(account: &AccountId) -> StoredMessage {
         StoredMessage {
-            local_id: 1,
-            account: account.clone(),
-            room: "c".into(),
             service_id: Some("m1".into()),
-            sender_id: "user".into(),
-            sender_name: None,
-            own: false,
-            kind: MessageKind::Text,
-            text: "hi".into(),
-            media: None,
-            card: None,
-            sender_avatar: None,
-            ts_ms: 0,
-            ts_raw: String::new(),
-            state: DeliveryState::Sent,
-            error: None,
-            quote_id: None,
+            ..StoredMessage::received_for_test(&account.0)
         }
     }
 

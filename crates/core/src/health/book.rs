@@ -70,11 +70,14 @@ pub struct ClockReading {
 }
 
 /// Messages received and sent in the hour starting at `hour_ms`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HourCount {
     pub hour_ms: i64,
     pub received: u32,
     pub sent: u32,
+    /// Received messages acknowledged to the service (bots).
+    #[serde(default)]
+    pub acknowledged: u32,
 }
 
 /// What is kept of one account.
@@ -203,6 +206,8 @@ impl AccountHealth {
             }
             ConnectionState::Stopped { reason } => {
                 self.open_since_ms = None;
+                // A stopped connection acknowledges nothing more this run.
+                self.unacked_since_ms = None;
                 self.mark(now_ms, StripState::Stopped);
                 self.last_error = Some(Reconnect {
                     at_ms: now_ms,
@@ -219,16 +224,19 @@ impl AccountHealth {
             return;
         };
         let skew = self.clock.as_ref().map_or(0, |c| c.skew_ms);
-        if sent_ms < opened + skew - BACKLOG_MARGIN_MS {
-            if let Some(latest) = self.backlogs.back_mut() {
-                latest.count += 1;
-            }
+        if sent_ms >= opened + skew - BACKLOG_MARGIN_MS {
+            // Live traffic: what waited has arrived (services send it first). A room's history
+            // read later (a room joined) is no backlog of this connect.
+            self.open_since_ms = None;
+        } else if let Some(latest) = self.backlogs.back_mut() {
+            latest.count += 1;
         }
     }
 
     fn on_report(&mut self, report: &HealthReport, now_ms: i64) {
         match report {
             HealthReport::Acknowledged { count, latency_ms } => {
+                self.hour(now_ms).acknowledged += count;
                 self.acks.push_back(AckSample {
                     at_ms: now_ms,
                     count: *count,
@@ -248,22 +256,19 @@ impl AccountHealth {
         }
     }
 
-    fn count(&mut self, at_ms: i64, received: u32, sent: u32) {
+    /// The counts of the hour `at_ms` falls in (added when it is a new hour).
+    fn hour(&mut self, at_ms: i64) -> &mut HourCount {
         let hour_ms = at_ms - at_ms.rem_euclid(HOUR_MS);
-        match self.hours.back_mut() {
-            Some(h) if h.hour_ms == hour_ms => {
-                h.received += received;
-                h.sent += sent;
-            }
-            _ => self.hours.push_back(HourCount {
+        if self.hours.back().map(|h| h.hour_ms) != Some(hour_ms) {
+            self.hours.push_back(HourCount {
                 hour_ms,
-                received,
-                sent,
-            }),
+                ..HourCount::default()
+            });
+            while self.hours.len() > 25 {
+                self.hours.pop_front();
+            }
         }
-        while self.hours.len() > 25 {
-            self.hours.pop_front();
-        }
+        self.hours.back_mut().expect("just added")
     }
 
     /// Forgets what is older than the window, keeping the state the window starts in.
@@ -316,8 +321,7 @@ impl AccountHealth {
                     .cloned()
                     .unwrap_or(HourCount {
                         hour_ms,
-                        received: 0,
-                        sent: 0,
+                        ..HourCount::default()
                     })
             })
             .collect();
@@ -326,18 +330,28 @@ impl AccountHealth {
             .iter()
             .filter(|r| r.at_ms >= start)
             .collect();
-        let acks: Vec<&AckSample> = self.acks.iter().filter(|a| a.at_ms >= start).collect();
-        let mut latencies: Vec<u64> = acks.iter().map(|a| a.latency_ms).collect();
+        // Latency per message (a batch of 100 counts 100 times), over the samples kept.
+        let mut latencies: Vec<(u64, u32)> = self
+            .acks
+            .iter()
+            .filter(|a| a.at_ms >= start)
+            .map(|a| (a.latency_ms, a.count))
+            .collect();
         latencies.sort_unstable();
-        let percentile = |p: usize| -> Option<u64> {
-            let last = latencies.len().checked_sub(1)?;
-            latencies.get((last * p + 50) / 100).copied()
+        let weight: u64 = latencies.iter().map(|(_, n)| u64::from(*n)).sum();
+        let percentile = |p: u64| -> Option<u64> {
+            let rank = (weight * p).div_ceil(100).max(1);
+            let mut seen = 0;
+            latencies.iter().find_map(|(ms, n)| {
+                seen += u64::from(*n);
+                (seen >= rank).then_some(*ms)
+            })
         };
         let clock_skew_ms = self.clock.as_ref().map(|c| c.skew_ms);
         HealthView {
             account: account.clone(),
             backlogs: self.backlogs.iter().rev().take(5).cloned().collect(),
-            acknowledged_24h: acks.iter().map(|a| a.count).sum(),
+            acknowledged_24h: hours.iter().map(|h| h.acknowledged).sum(),
             ack_p50_ms: percentile(50),
             ack_p99_ms: percentile(99),
             unacked_since_ms: self.unacked_since_ms,
@@ -384,11 +398,11 @@ impl HealthBook {
         match event {
             Event::Status { state, .. } => health.on_state(state, now_ms),
             Event::Message(m) => {
-                health.count(now_ms, 1, 0);
+                health.hour(now_ms).received += 1;
                 health.received(m.ts_ms);
             }
             Event::HealthReport { report, .. } => health.on_report(report, now_ms),
-            Event::Sent(_) => health.count(now_ms, 0, 1),
+            Event::Sent(_) => health.hour(now_ms).sent += 1,
             Event::Error { message, .. } => {
                 health.last_error = Some(Reconnect {
                     at_ms: now_ms,
@@ -433,23 +447,9 @@ mod tests {
 
     fn message(own: bool, state: DeliveryState) -> StoredMessage {
         StoredMessage {
-            local_id: 1,
-            account: AccountId("bot".into()),
-            room: "c".into(),
-            service_id: None,
-            sender_id: "u".into(),
-            sender_name: None,
             own,
-            kind: MessageKind::Text,
-            text: "hi".into(),
-            media: None,
-            card: None,
-            sender_avatar: None,
-            ts_ms: 0,
-            ts_raw: String::new(),
             state,
-            error: None,
-            quote_id: None,
+            ..StoredMessage::received_for_test("bot")
         }
     }
 
@@ -624,5 +624,64 @@ mod tests {
         let loaded: AccountHealth = serde_json::from_str(&saved).unwrap();
         assert_eq!(loaded.backlogs.len(), 2);
         assert_eq!(loaded.acks.len(), 100);
+    }
+
+    #[test]
+    fn acknowledgements_count_per_message_a_busy_day_in_full_and_the_backlog_ends_at_live_traffic()
+    {
+        let bot = AccountId("bot".into());
+        let mut book = HealthBook::default();
+        let t0 = 100 * WINDOW_MS;
+        book.record(&status(ConnectionState::Open), t0);
+        book.record(&received_at(t0 - 60_000), t0 + 1);
+        // Live traffic: the backlog is complete; history read later is not part of it.
+        book.record(&received_at(t0 + 100), t0 + 200);
+        book.record(&received_at(t0 - 3_600_000), t0 + 300);
+        assert_eq!(book.view(&bot, t0 + 400).backlogs[0].count, 1);
+        // Ten single messages acknowledged fast, one batch of 100 slowly: per message, the
+        // median is the slow batch's.
+        for i in 0..10 {
+            book.record(
+                &report(HealthReport::Acknowledged {
+                    count: 1,
+                    latency_ms: 10,
+                }),
+                t0 + 500 + i,
+            );
+        }
+        book.record(
+            &report(HealthReport::Acknowledged {
+                count: 100,
+                latency_ms: 800,
+            }),
+            t0 + 600,
+        );
+        let view = book.view(&bot, t0 + 700);
+        assert_eq!((view.ack_p50_ms, view.ack_p99_ms), (Some(800), Some(800)));
+        // A busy day: more acknowledgements than samples kept, every message still counted.
+        for i in 0..3_000 {
+            book.record(
+                &report(HealthReport::Acknowledged {
+                    count: 1,
+                    latency_ms: 5,
+                }),
+                t0 + 1_000 + i,
+            );
+        }
+        assert_eq!(book.view(&bot, t0 + 5_000).acknowledged_24h, 3_110);
+        // A stop forgets what was waiting: nothing more is acknowledged this run.
+        book.record(
+            &report(HealthReport::Unacknowledged {
+                since_ms: Some(t0 + 5_000),
+            }),
+            t0 + 5_000,
+        );
+        book.record(
+            &status(ConnectionState::Stopped {
+                reason: "stopped".into(),
+            }),
+            t0 + 6_000,
+        );
+        assert_eq!(book.view(&bot, t0 + 7_000).unacked_since_ms, None);
     }
 }

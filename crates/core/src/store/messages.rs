@@ -418,27 +418,38 @@ pub fn delete_failed(
     Ok(Some(m))
 }
 
+/// What [`delete_unsent_file`] did.
+#[derive(Debug)]
+pub enum UnsentFile {
+    /// Deleted: the service never saw it.
+    Deleted(Box<StoredMessage>),
+    /// Kept: the service has the file already (the message names it and is on its way).
+    Uploaded,
+    /// Nothing to do: no such message, not the user's, or no longer pending (it failed, was
+    /// sent or was deleted meanwhile).
+    Gone,
+}
+
 /// Deletes a file of the user's whose upload was cancelled: own, still pending, and not
 /// uploaded yet (no attachment id, so the service never saw it); anything else is kept.
-pub fn delete_unsent_file(
-    conn: &Connection,
-    local_id: i64,
-) -> Result<Option<StoredMessage>, StoreError> {
+pub fn delete_unsent_file(conn: &Connection, local_id: i64) -> Result<UnsentFile, StoreError> {
     let Some(m) = get(conn, local_id)? else {
-        return Ok(None);
+        return Ok(UnsentFile::Gone);
     };
-    let unsent_file = m
-        .media
-        .as_ref()
-        .is_some_and(|media| media.local_path.is_some() && media.attachment_id.is_none());
-    if !m.own || m.state != DeliveryState::Pending || !unsent_file {
-        return Ok(None);
+    let Some(media) = m.media.as_ref().filter(|media| media.local_path.is_some()) else {
+        return Ok(UnsentFile::Gone);
+    };
+    if !m.own || m.state != DeliveryState::Pending {
+        return Ok(UnsentFile::Gone);
+    }
+    if !media.awaits_upload() {
+        return Ok(UnsentFile::Uploaded);
     }
     conn.prepare_cached("DELETE FROM outbox WHERE local_id = ?1")?
         .execute([local_id])?;
     conn.prepare_cached("DELETE FROM messages WHERE local_id = ?1")?
         .execute([local_id])?;
-    Ok(Some(m))
+    Ok(UnsentFile::Deleted(Box::new(m)))
 }
 
 /// Forgets everything stored for an account.

@@ -26,6 +26,7 @@ use crate::inspector::{Direction, FrameRecord, Inspector};
 use crate::message::{DeliveryState, IncomingMessage, Media};
 use crate::rate_limit::RateLimit;
 use crate::socket::{self, Socket};
+use crate::store::messages::UnsentFile;
 use crate::store::{messages, outbox, rooms, Ingested, Store};
 use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
@@ -453,6 +454,8 @@ impl Supervisor {
         let mut beat = tokio::time::interval_at(Instant::now() + every, every);
         let mut last_heard = Instant::now();
         loop {
+            // Read before the branches: one of them holds `uploads` mutably.
+            let upload_due = self.uploads.poll_timeout();
             tokio::select! {
                 frame = stream.next() => {
                     last_heard = Instant::now();
@@ -568,6 +571,11 @@ impl Supervisor {
                         return SessionEnd::Lost(reason);
                     }
                 }
+                _ = wake_at(upload_due) => {
+                    if let Err(reason) = self.flush_outbox(&mut sink).await {
+                        return SessionEnd::Lost(reason);
+                    }
+                }
                 _ = wake_at(self.in_flight.poll_timeout()) => {
                     if self.in_flight.take_due(Instant::now()) {
                         if let Err(reason) = self.flush_outbox(&mut sink).await {
@@ -617,10 +625,16 @@ impl Supervisor {
         // What left the outbox by another path must not wake this connection at its life's end.
         let ids: Vec<i64> = pending.iter().map(|item| item.local_id).collect();
         self.in_flight.keep_only(&ids);
+        // Rooms whose file waits for a free upload: their later messages wait with it.
+        let mut waiting_rooms: Vec<String> = Vec::new();
         for item in pending {
-            // A file on its way up holds its room's later messages back (order kept), and is
-            // not timed out: its life starts when it is sent.
-            if self.uploads.is_uploading(item.local_id) || self.uploads.holds_room(&item.room) {
+            // A file on its way up (or waiting to go up again) holds its room's later messages
+            // back, so order is kept; its own retries are counted by `uploads`.
+            if self
+                .uploads
+                .holds(item.local_id, &item.room, Instant::now())
+                || waiting_rooms.contains(&item.room)
+            {
                 continue;
             }
             // A message no answer came for within its life fails with the reason (and Retry),
@@ -635,6 +649,11 @@ impl Supervisor {
             }
             // A file is uploaded once, before the message that names it, beside the session;
             // its id is stored with the message when done, so a resend sends the same file.
+            let is_file = item.media.as_ref().is_some_and(Media::awaits_upload);
+            if is_file && !self.uploads.has_room_for_one() {
+                waiting_rooms.push(item.room.clone());
+                continue;
+            }
             let progress = crate::upload_progress::UploadProgress::default();
             if let Some(upload) = self
                 .companion
@@ -732,9 +751,22 @@ impl Supervisor {
             }
             Err(e) if e.permanent => self.fail(local_id, e.reason).await,
             Err(e) => {
-                self.in_flight
-                    .deferred(local_id, &e.reason, e.retry_after, Instant::now());
-                self.report(format!("could not send yet: {}", e.reason));
+                let wait = e.retry_after.unwrap_or(self.tuning.upload_retry);
+                let life = self.tuning.pending_life;
+                if self.uploads.retry_at(local_id, Instant::now(), wait, life) {
+                    self.report(format!(
+                        "could not upload yet, trying again in {} s: {}",
+                        wait.as_secs().max(1),
+                        e.reason
+                    ));
+                } else {
+                    let secs = life.as_secs().max(1);
+                    self.fail(
+                        local_id,
+                        format!("not uploaded within {secs} s: {}", e.reason),
+                    )
+                    .await;
+                }
             }
         }
     }
@@ -748,7 +780,7 @@ impl Supervisor {
             .run(move |c| messages::delete_unsent_file(c, local_id))
             .await
         {
-            Ok(Some(message)) => {
+            Ok(UnsentFile::Deleted(message)) => {
                 self.in_flight.answered(local_id);
                 tracing::info!("a file's upload was cancelled");
                 // The copy kept for the upload (`FileToSend::keep`) has no use left.
@@ -761,10 +793,12 @@ impl Supervisor {
                     local_id,
                 });
             }
-            Ok(None) => self.report(
+            Ok(UnsentFile::Uploaded) => self.report(
                 "that file is uploaded already and on its way; it can no longer be cancelled"
                     .into(),
             ),
+            // Failed, sent or deleted meanwhile (a second click): nothing left to cancel.
+            Ok(UnsentFile::Gone) => {}
             Err(e) => self.report(format!("cannot cancel the upload: {e}")),
         }
     }

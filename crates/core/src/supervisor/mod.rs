@@ -65,6 +65,9 @@ pub struct Tuning {
     /// How often a live P2P order is read again (MEXC API-key accounts); quartered near a
     /// deadline.
     pub order_refresh: Duration,
+    /// How long a file whose upload failed for now waits before it is uploaded again (when the
+    /// server named no wait of its own).
+    pub upload_retry: Duration,
 }
 
 impl Default for Tuning {
@@ -82,6 +85,7 @@ impl Default for Tuning {
             pending_life: Duration::from_secs(180),
             rate_window: Duration::from_secs(60),
             order_refresh: Duration::from_secs(60),
+            upload_retry: Duration::from_secs(5),
         }
     }
 }

@@ -2,7 +2,9 @@
 //! and written on while a big file goes up (awaited inline, a minute-long upload stopped the
 //! session's heartbeat). Later messages of the same room wait behind an upload, so a caption
 //! typed after a photo never arrives before it; other rooms go on. An upload reports its
-//! progress a few times a second and can be cancelled.
+//! progress a few times a second and can be cancelled. One that fails for now waits (the
+//! server's `Retry-After`, or `Tuning::upload_retry`) before it goes up again, for at most the
+//! message's life; at most [`MAX_AT_ONCE`] run together.
 
 use crate::account::AccountId;
 use crate::companion::DeliveryError;
@@ -16,9 +18,13 @@ use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::broadcast;
 use tokio::task::{AbortHandle, JoinHandle};
+use tokio::time::Instant;
 
 /// How often an upload's progress is told.
 const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+/// At most this many files go up at once (each is read whole into memory: up to 100 MB); the
+/// others wait their turn, holding their rooms.
+pub(super) const MAX_AT_ONCE: usize = 2;
 
 /// An upload's outcome, for the message it belongs to.
 pub(super) type Finished = (i64, Result<Media, DeliveryError>);
@@ -32,9 +38,26 @@ pub(super) struct ProgressTo {
     pub total_bytes: u64,
 }
 
+/// Where one message's file stands.
+enum Stage {
+    Running(AbortHandle),
+    /// It failed for now; it goes up again at `until`.
+    Waiting {
+        until: Instant,
+    },
+}
+
+/// A file being uploaded or waiting to be uploaded again, and since when it has been failing
+/// (its retries end after the message's life, counted from the first failure).
+struct Held {
+    room: String,
+    stage: Stage,
+    failing_since: Option<Instant>,
+}
+
 #[derive(Default)]
 pub(super) struct Uploads {
-    running: HashMap<i64, (String, AbortHandle)>,
+    held: HashMap<i64, Held>,
     tasks: FuturesUnordered<BoxFuture<'static, Finished>>,
 }
 
@@ -50,7 +73,15 @@ impl Uploads {
         let room = to.room.clone();
         let task: JoinHandle<Result<Media, DeliveryError>> =
             tokio::spawn(report_while(upload, progress, to));
-        self.running.insert(local_id, (room, task.abort_handle()));
+        let failing_since = self.held.get(&local_id).and_then(|h| h.failing_since);
+        self.held.insert(
+            local_id,
+            Held {
+                room,
+                stage: Stage::Running(task.abort_handle()),
+                failing_since,
+            },
+        );
         self.tasks.push(Box::pin(async move {
             let result = match task.await {
                 Ok(result) => result,
@@ -68,43 +99,112 @@ impl Uploads {
         }));
     }
 
+    /// Whether an upload task is still to be collected by [`Self::next_finished`].
     pub(super) fn busy(&self) -> bool {
         !self.tasks.is_empty()
     }
 
-    pub(super) fn is_uploading(&self, local_id: i64) -> bool {
-        self.running.contains_key(&local_id)
+    /// Whether another upload may start now.
+    pub(super) fn has_room_for_one(&self) -> bool {
+        self.running() < MAX_AT_ONCE
     }
 
-    /// Whether a message of `room` is being uploaded (later ones of that room wait for it).
-    pub(super) fn holds_room(&self, room: &str) -> bool {
-        self.running.values().any(|(r, _)| r == room)
+    fn running(&self) -> usize {
+        self.held
+            .values()
+            .filter(|h| matches!(h.stage, Stage::Running(_)))
+            .count()
     }
 
-    /// The next upload that ended (never resolves while none runs).
+    /// Whether the outbox must pass over message `local_id` of `room` at `now`: its file is
+    /// going up or waiting to go up again, or an earlier file of its room is (order kept).
+    pub(super) fn holds(&self, local_id: i64, room: &str, now: Instant) -> bool {
+        if let Some(own) = self.held.get(&local_id) {
+            return match own.stage {
+                Stage::Running(_) => true,
+                Stage::Waiting { until } => until > now,
+            };
+        }
+        self.held.values().any(|h| h.room == room)
+    }
+
+    /// When a file waiting to go up again is due (the outbox is flushed then); none while no
+    /// upload could start (the end of a running one flushes the outbox anyway).
+    pub(super) fn poll_timeout(&self) -> Option<Instant> {
+        if !self.has_room_for_one() {
+            return None;
+        }
+        self.held
+            .values()
+            .filter_map(|h| match h.stage {
+                Stage::Waiting { until } => Some(until),
+                Stage::Running(_) => None,
+            })
+            .min()
+    }
+
+    /// The next upload that ended (never resolves while none runs). The outcome of one that
+    /// was cancelled meanwhile is passed over.
     pub(super) async fn next_finished(&mut self) -> Option<Finished> {
-        let (local_id, result) = self.tasks.next().await?;
-        // An upload cancelled on purpose was already forgotten: its outcome means nothing.
-        self.running.remove(&local_id)?;
-        Some((local_id, result))
+        loop {
+            let (local_id, result) = self.tasks.next().await?;
+            let running = self
+                .held
+                .get(&local_id)
+                .is_some_and(|h| matches!(h.stage, Stage::Running(_)));
+            if !running {
+                continue;
+            }
+            match &result {
+                // Failed for now: the caller says when to try again (`retry_at`).
+                Err(e) if !e.permanent => {}
+                _ => {
+                    self.held.remove(&local_id);
+                }
+            }
+            return Some((local_id, result));
+        }
     }
 
-    /// Stops the upload of `local_id`; whether one was running.
-    pub(super) fn cancel(&mut self, local_id: i64) -> bool {
-        match self.running.remove(&local_id) {
-            Some((_, task)) => {
-                task.abort();
-                true
-            }
-            None => false,
+    /// The upload of `local_id` failed for now, at `now`: it goes up again after `wait`,
+    /// unless it has been failing for `life` already (`false`: give up and fail the message).
+    pub(super) fn retry_at(
+        &mut self,
+        local_id: i64,
+        now: Instant,
+        wait: Duration,
+        life: Duration,
+    ) -> bool {
+        let Some(held) = self.held.get_mut(&local_id) else {
+            return false;
+        };
+        let since = *held.failing_since.get_or_insert(now);
+        if now.duration_since(since) >= life {
+            self.held.remove(&local_id);
+            return false;
+        }
+        held.stage = Stage::Waiting { until: now + wait };
+        true
+    }
+
+    /// Stops (or forgets) the upload of `local_id`.
+    pub(super) fn cancel(&mut self, local_id: i64) {
+        if let Some(Held {
+            stage: Stage::Running(task),
+            ..
+        }) = self.held.remove(&local_id)
+        {
+            task.abort();
         }
     }
 
     /// Stops every upload (the connection is ending; the messages stay in the outbox and are
     /// uploaded again on the next start, never sent twice as none was sent).
     pub(super) fn cancel_all(&mut self) {
-        for (_, (_, task)) in self.running.drain() {
-            task.abort();
+        for (_, held) in self.held.drain() {
+            if let Stage::Running(task) = held.stage {
+                task.abort();
+            }
         }
     }
 }

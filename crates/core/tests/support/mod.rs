@@ -38,6 +38,7 @@ pub fn fast_tuning() -> Tuning {
         pending_life: Duration::from_secs(180),
         rate_window: Duration::from_secs(60),
         order_refresh: Duration::from_secs(60),
+        upload_retry: Duration::from_millis(300),
     }
 }
 

@@ -111,10 +111,7 @@ impl Companion for MixinCompanion {
         message: &Outgoing,
         progress: crate::upload_progress::UploadProgress,
     ) -> Option<BoxFuture<'static, Result<Media, DeliveryError>>> {
-        let media = message.media.clone()?;
-        if media.attachment_id.is_some() {
-            return None;
-        }
+        let media = message.media.clone().filter(Media::awaits_upload)?;
         let path = media.local_path.clone()?;
         let rest = self.rest.clone();
         Some(Box::pin(async move {
