@@ -65,7 +65,7 @@ async function main() {
   seed(profile);
   const seeded = Date.now() - seeding;
 
-  session = await openSession(process.env.PARLEY_APP_BIN, ['--profile', profile]);
+  const session = await openSession(process.env.PARLEY_APP_BIN, ['--profile', profile]);
   try {
     await session.waitFor('the seeded rooms', () => session.findAll('#room-list button[data-room$="bench-19"]').then((b) => b.length && b), 60000);
     await sleep(3000);

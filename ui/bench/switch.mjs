@@ -75,7 +75,7 @@ async function main() {
   const profile = await launchedProfile(openSession, 'parley-bench-switch-');
   seed(profile);
 
-  session = await openSession(process.env.PARLEY_APP_BIN, ['--profile', profile]);
+  const session = await openSession(process.env.PARLEY_APP_BIN, ['--profile', profile]);
   try {
     await session.waitFor('the seeded rooms', () => session.findAll('#room-list button[data-room$="bench-unread"]').then((b) => b.length && b), 60000);
     await sleep(3000);
