@@ -46,7 +46,12 @@ impl Words {
 
 fn message(i: usize, rng: &mut fastrand::Rng, words: &Words) -> (AccountId, IncomingMessage) {
     let account = AccountId(format!("account-{}", i % ACCOUNTS));
-    let room = format!("room-{}", rng.usize(0..ROOMS_PER_ACCOUNT));
+    // One message in 10,000 goes to a quiet room (100 of a million), spread over the history.
+    let room = if i % 10_000 == 0 {
+        "quiet".to_string()
+    } else {
+        format!("room-{}", rng.usize(0..ROOMS_PER_ACCOUNT))
+    };
     let m = IncomingMessage {
         room,
         service_id: Some(if std::env::var_os("PARLEY_BENCH_RANDOM_IDS").is_some() {
@@ -167,6 +172,29 @@ async fn main() {
         percentiles(samples)
     );
 
+    // Typing: every prefix (2 characters on) of the common words, as search-as-you-type asks
+    // while a word is being typed (the last word is searched as a prefix).
+    let mut by_length: std::collections::BTreeMap<usize, Vec<Duration>> = Default::default();
+    for _ in 0..10 {
+        for word in &words.0[..10] {
+            for n in 2..=word.len() {
+                let q = word[..n].to_string();
+                let t = Instant::now();
+                store
+                    .run(move |c| search::search(c, &q, None, 50))
+                    .await
+                    .expect("search");
+                by_length.entry(n.min(5)).or_default().push(t.elapsed());
+            }
+        }
+    }
+    let all: Vec<Duration> = by_length.values().flatten().copied().collect();
+    println!("search as a common word is typed: {}", percentiles(all));
+    for (n, samples) in by_length {
+        let plus = if n == 5 { "+" } else { "" };
+        println!("  {n}{plus} characters: {}", percentiles(samples));
+    }
+
     let mut samples = Vec::new();
     for n in 0..400 {
         let q = if n % 2 == 0 {
@@ -184,6 +212,26 @@ async fn main() {
         samples.push(t.elapsed());
     }
     println!("search in one room: {}", percentiles(samples));
+
+    // A quiet room (one message in 10,000) searched as a common word is typed: its newest
+    // matches lie far behind the newest matches anywhere.
+    let mut samples = Vec::new();
+    for word in &words.0[..10] {
+        for n in 2..=word.len() {
+            let q = word[..n].to_string();
+            let account = AccountId("account-0".into());
+            let t = Instant::now();
+            store
+                .run(move |c| search::search(c, &q, Some((&account, "quiet")), 50))
+                .await
+                .expect("search");
+            samples.push(t.elapsed());
+        }
+    }
+    println!(
+        "search in a quiet room as a word is typed: {}",
+        percentiles(samples)
+    );
 
     let mut samples = Vec::new();
     for n in 0..1000 {

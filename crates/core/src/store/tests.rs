@@ -446,6 +446,47 @@ async fn a_version_1_database_is_upgraded_without_losing_messages() {
     assert_eq!(find(&store, "v1", None).await, ["from v1"]);
 }
 
+#[tokio::test]
+async fn a_quiet_room_is_searched_in_full_behind_thousands_of_newer_matches_elsewhere_in_the_store()
+{
+    let store = Store::open_in_memory().unwrap();
+    let mut old = incoming(Some("quiet-1"), "ann", false, "usdt in the quiet room");
+    old.room = "quiet".into();
+    ingest(&store, old).await;
+    // Its one match lies behind 2,100 newer matches in another room: a room search that stopped
+    // early among the newest matches anywhere would miss it.
+    store
+        .run(|c| {
+            for i in 0..2_100 {
+                messages::ingest(
+                    c,
+                    &account(),
+                    &incoming(
+                        Some(&format!("busy-{i}")),
+                        "bob",
+                        false,
+                        &format!("usdt {i}"),
+                    ),
+                )?;
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+    for typed in ["usdt", "us", "usdt "] {
+        assert_eq!(
+            find(&store, typed, Some("quiet")).await,
+            ["usdt in the quiet room"],
+            "{typed:?}"
+        );
+    }
+    let busy = find(&store, "usdt", Some("public")).await;
+    assert_eq!(busy.len(), 50);
+    assert_eq!(busy[0], "usdt 2099");
+    assert_eq!(busy[49], "usdt 2050");
+    assert!(find(&store, "nothing", Some("quiet")).await.is_empty());
+}
+
 /// Texts of the messages a search finds, newest first.
 async fn find(store: &Store, typed: &str, room: Option<&str>) -> Vec<String> {
     let (typed, room) = (typed.to_owned(), room.map(str::to_owned));
