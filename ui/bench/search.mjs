@@ -44,7 +44,7 @@ rows = ((f"bench-{i % 20}", f"bench-{i}", f"user_{i % 37}", f"Trader {i % 37}",
          1700000000000 + i * 600) for i in range(count))
 db.executemany("""INSERT INTO messages (account_id, room_id, service_id, sender_id, sender_name, own, kind, text, ts_ms, ts_raw, state)
                   VALUES ('demo-mockly', ?, ?, ?, ?, 0, 'text', ?, ?, '', 'sent')""", rows)
-db.execute("INSERT INTO messages_fts (rowid, text) SELECT local_id, text FROM messages WHERE local_id > (SELECT up_to FROM fts_indexed)")
+db.execute("INSERT INTO messages_fts (rowid, text, search_room) SELECT local_id, text, search_room FROM messages WHERE local_id > (SELECT up_to FROM fts_indexed)")
 db.execute("UPDATE fts_indexed SET up_to = (SELECT MAX(local_id) FROM messages)")
 db.commit()
 `, join(profile, 'parley.sqlite3'), String(MESSAGES), VOCABULARY]);

@@ -100,6 +100,39 @@ pub(super) const MIGRATIONS: &[&str] = &[
     "ALTER TABLE messages ADD COLUMN quote_id TEXT;",
     // 9: each account's health board (health/book.rs), as JSON, bounded by the book.
     "CREATE TABLE health (account_id TEXT PRIMARY KEY, json TEXT NOT NULL);",
+    // 10: the search index knows each message's room, as one more column holding one token, so a
+    // search in one room is answered by the index itself. It used to walk the newest matches
+    // anywhere until 50 were in the room: most of the matches of a big store for a quiet room
+    // (p95 134 ms over 1,000,000 messages, on the writer thread). The token is computed from the
+    // row (a virtual column, nothing stored), so the triggers and the queries cannot disagree on
+    // it. Rebuilt from the messages: everything stored is indexed and nothing waits in the queue.
+    "ALTER TABLE messages ADD COLUMN search_room TEXT
+        GENERATED ALWAYS AS ('r' || hex(account_id) || 'x' || hex(room_id)) VIRTUAL;
+    DROP TRIGGER messages_fts_delete;
+    DROP TRIGGER messages_fts_update;
+    DROP TABLE messages_fts;
+    CREATE VIRTUAL TABLE messages_fts USING fts5(
+        text, search_room, content = 'messages', content_rowid = 'local_id',
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    INSERT INTO messages_fts (messages_fts) VALUES ('rebuild');
+    DELETE FROM fts_queue;
+    UPDATE fts_indexed SET up_to = (SELECT COALESCE(MAX(local_id), 0) FROM messages);
+    CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, text, search_room)
+            SELECT 'delete', old.local_id, old.text, old.search_room
+            WHERE old.local_id <= (SELECT up_to FROM fts_indexed)
+              AND NOT EXISTS (SELECT 1 FROM fts_queue WHERE local_id = old.local_id);
+        DELETE FROM fts_queue WHERE local_id = old.local_id;
+    END;
+    CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, text, search_room)
+            SELECT 'delete', old.local_id, old.text, old.search_room
+            WHERE old.local_id <= (SELECT up_to FROM fts_indexed)
+              AND NOT EXISTS (SELECT 1 FROM fts_queue WHERE local_id = old.local_id);
+        INSERT OR IGNORE INTO fts_queue (local_id)
+            SELECT new.local_id WHERE new.local_id <= (SELECT up_to FROM fts_indexed);
+    END;",
 ];
 
 pub(super) fn migrate(conn: &Connection) -> Result<(), StoreError> {

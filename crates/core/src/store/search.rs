@@ -1,5 +1,6 @@
-//! Full-text search over every stored message (the `messages_fts` index, kept up to date by
-//! triggers as messages are written).
+//! Full-text search over every stored message: the `messages_fts` index holds each message's
+//! text and a token for its room (migration 10). New rows are indexed by the writer after its
+//! batches (`index_new`); triggers keep deletes and edits in step.
 
 use super::messages::{from_row, COLUMNS};
 use super::StoreError;
@@ -16,14 +17,16 @@ pub(super) fn index_new(conn: &Connection) -> Result<(), StoreError> {
     conn.execute_batch("SAVEPOINT fts")?;
     let indexed = (|| -> Result<(), StoreError> {
         conn.prepare_cached(
-            "INSERT INTO messages_fts (rowid, text)
-             SELECT m.local_id, m.text FROM fts_queue q JOIN messages m ON m.local_id = q.local_id",
+            "INSERT INTO messages_fts (rowid, text, search_room)
+             SELECT m.local_id, m.text, m.search_room
+             FROM fts_queue q JOIN messages m ON m.local_id = q.local_id",
         )?
         .execute([])?;
         conn.prepare_cached("DELETE FROM fts_queue")?.execute([])?;
         conn.prepare_cached(
-            "INSERT INTO messages_fts (rowid, text)
-             SELECT local_id, text FROM messages WHERE local_id > (SELECT up_to FROM fts_indexed)",
+            "INSERT INTO messages_fts (rowid, text, search_room)
+             SELECT local_id, text, search_room FROM messages
+             WHERE local_id > (SELECT up_to FROM fts_indexed)",
         )?
         .execute([])?;
         conn.prepare_cached(
@@ -88,32 +91,28 @@ pub fn search(
     };
     // The writer indexes new messages only every so often under load; a search sees them all.
     index_new(conn)?;
+    // The words are looked for in the text only (the room's token is in the index too); in one
+    // room, the row must also hold the room's token (migration 10), computed as the column is.
+    let in_text = "'text : (' || ?1 || ')'";
+    let sql = |matching: &str| {
+        format!(
+            "SELECT {COLUMNS} FROM messages WHERE local_id IN
+               (SELECT rowid FROM messages_fts WHERE messages_fts MATCH {matching}
+                ORDER BY rowid DESC LIMIT ?2)
+             ORDER BY local_id DESC"
+        )
+    };
     let rows = match room {
-        None => {
-            let sql = format!(
-                "SELECT {COLUMNS} FROM messages WHERE local_id IN
-                   (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1
-                    ORDER BY rowid DESC LIMIT ?2)
-                 ORDER BY local_id DESC"
-            );
-            conn.prepare_cached(&sql)?
-                .query_map(params![query, limit], from_row)?
-                .collect::<Result<Vec<_>, _>>()?
-        }
-        Some((account, room)) => {
-            // Walks the matches newest first and stops at `limit` in the room (CROSS JOIN keeps
-            // the index as the outer loop), so a common word does not fetch every match.
-            let columns = COLUMNS.replace(", ", ", m.");
-            let sql = format!(
-                "SELECT m.{columns} FROM messages_fts f CROSS JOIN messages m
-                   ON m.local_id = f.rowid
-                 WHERE messages_fts MATCH ?1 AND m.account_id = ?2 AND m.room_id = ?3
-                 ORDER BY f.rowid DESC LIMIT ?4"
-            );
-            conn.prepare_cached(&sql)?
-                .query_map(params![query, account.0, room, limit], from_row)?
-                .collect::<Result<Vec<_>, _>>()?
-        }
+        None => conn
+            .prepare_cached(&sql(in_text))?
+            .query_map(params![query, limit], from_row)?
+            .collect::<Result<Vec<_>, _>>()?,
+        Some((account, room)) => conn
+            .prepare_cached(&sql(&format!(
+                "({in_text} || ' AND search_room : \"r' || hex(?3) || 'x' || hex(?4) || '\"')"
+            )))?
+            .query_map(params![query, limit, account.0, room], from_row)?
+            .collect::<Result<Vec<_>, _>>()?,
     };
     Ok(rows)
 }

@@ -487,6 +487,101 @@ async fn a_quiet_room_is_searched_in_full_behind_thousands_of_newer_matches_else
     assert!(find(&store, "nothing", Some("quiet")).await.is_empty());
 }
 
+#[tokio::test]
+async fn the_upgrade_that_puts_rooms_in_the_search_index_indexes_every_message_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("parley.sqlite3");
+    {
+        // A version-9 store: one message indexed, one queued (older history), one above the
+        // index's mark (written after the last batch was indexed), in two rooms.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for step in &schema::MIGRATIONS[..9] {
+            conn.execute_batch(step).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 9).unwrap();
+        let insert = |id: i64, room: &str, text: &str| {
+            conn.execute(
+                "INSERT INTO messages (local_id, account_id, room_id, service_id, sender_id, own, kind, text, ts_ms, ts_raw, state)
+                 VALUES (?1, 'mockly-1', ?2, ?1, 'ann', 0, 'text', ?3, ?1, '', 'sent')",
+                rusqlite::params![id, room, text],
+            )
+            .unwrap();
+        };
+        insert(10, "public", "usdt indexed");
+        conn.execute_batch(
+            "INSERT INTO messages_fts (rowid, text) VALUES (10, 'usdt indexed');
+             UPDATE fts_indexed SET up_to = 10;",
+        )
+        .unwrap();
+        insert(5, "desk", "usdt queued");
+        conn.execute_batch("INSERT INTO fts_queue (local_id) VALUES (5)")
+            .unwrap();
+        insert(11, "public", "usdt waiting");
+    }
+    let store = Store::open(&path).unwrap();
+    for typed in ["us", "usdt", "usdt "] {
+        assert_eq!(
+            find(&store, typed, None).await,
+            ["usdt waiting", "usdt indexed", "usdt queued"],
+            "{typed:?}"
+        );
+        assert_eq!(
+            find(&store, typed, Some("public")).await,
+            ["usdt waiting", "usdt indexed"]
+        );
+        assert_eq!(find(&store, typed, Some("desk")).await, ["usdt queued"]);
+    }
+    // New messages are indexed once with their room, and deletes keep the index consistent.
+    ingest(&store, incoming(Some("12"), "ann", false, "usdt new")).await;
+    assert_eq!(find(&store, "usdt", Some("public")).await.len(), 3);
+    store
+        .run(|c| messages::delete_room(c, &account(), "public"))
+        .await
+        .unwrap();
+    assert_eq!(find(&store, "us", None).await, ["usdt queued"]);
+    store
+        .run(|c| {
+            Ok(c.execute_batch(
+                "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)",
+            )?)
+        })
+        .await
+        .expect("the full-text index matches the messages");
+}
+
+#[tokio::test]
+async fn a_room_search_matches_words_of_the_text_never_the_rooms_token_whatever_the_ids_hold() {
+    let store = Store::open_in_memory().unwrap();
+    // Room ids as services hand them out, and hostile ones: quotes, FTS5 syntax, other scripts.
+    let rooms = ["public", "89576cee-9216-3d39", "a\" OR \"b", "x) AND (y", "Комната 1", ""];
+    for (i, room) in rooms.iter().enumerate() {
+        let mut m = incoming(Some(&format!("m{i}")), "ann", false, &format!("usdt in room {i}"));
+        m.room = (*room).into();
+        ingest(&store, m).await;
+    }
+    for (i, room) in rooms.iter().enumerate() {
+        assert_eq!(
+            find(&store, "usdt", Some(room)).await,
+            [format!("usdt in room {i}")],
+            "room {room:?}"
+        );
+    }
+    // The room's token is not text: typing it (or its start) finds nothing.
+    let token: String = store
+        .run(|c| {
+            Ok(c.query_row(
+                "SELECT search_room FROM messages WHERE room_id = 'public'",
+                [],
+                |r| r.get(0),
+            )?)
+        })
+        .await
+        .unwrap();
+    assert!(find(&store, &token, None).await.is_empty());
+    assert!(find(&store, &token[..3], Some("public")).await.is_empty());
+    assert!(find(&store, "search_room", None).await.is_empty());
+}
+
 /// Texts of the messages a search finds, newest first.
 async fn find(store: &Store, typed: &str, room: Option<&str>) -> Vec<String> {
     let (typed, room) = (typed.to_owned(), room.map(str::to_owned));
