@@ -553,9 +553,21 @@ async fn the_upgrade_that_puts_rooms_in_the_search_index_indexes_every_message_o
 async fn a_room_search_matches_words_of_the_text_never_the_rooms_token_whatever_the_ids_hold() {
     let store = Store::open_in_memory().unwrap();
     // Room ids as services hand them out, and hostile ones: quotes, FTS5 syntax, other scripts.
-    let rooms = ["public", "89576cee-9216-3d39", "a\" OR \"b", "x) AND (y", "Комната 1", ""];
+    let rooms = [
+        "public",
+        "89576cee-9216-3d39",
+        "a\" OR \"b",
+        "x) AND (y",
+        "Комната 1",
+        "",
+    ];
     for (i, room) in rooms.iter().enumerate() {
-        let mut m = incoming(Some(&format!("m{i}")), "ann", false, &format!("usdt in room {i}"));
+        let mut m = incoming(
+            Some(&format!("m{i}")),
+            "ann",
+            false,
+            &format!("usdt in room {i}"),
+        );
         m.room = (*room).into();
         ingest(&store, m).await;
     }
