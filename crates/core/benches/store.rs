@@ -47,7 +47,7 @@ impl Words {
 fn message(i: usize, rng: &mut fastrand::Rng, words: &Words) -> (AccountId, IncomingMessage) {
     let account = AccountId(format!("account-{}", i % ACCOUNTS));
     // One message in 10,000 goes to a quiet room (100 of a million), spread over the history.
-    let room = if i % 10_000 == 0 {
+    let room = if i.is_multiple_of(10_000) {
         "quiet".to_string()
     } else {
         format!("room-{}", rng.usize(0..ROOMS_PER_ACCOUNT))
