@@ -539,14 +539,7 @@ async fn the_upgrade_that_puts_rooms_in_the_search_index_indexes_every_message_o
         .await
         .unwrap();
     assert_eq!(find(&store, "us", None).await, ["usdt queued"]);
-    store
-        .run(|c| {
-            Ok(c.execute_batch(
-                "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)",
-            )?)
-        })
-        .await
-        .expect("the full-text index matches the messages");
+    assert_search_index_matches_the_messages(&store).await;
 }
 
 #[tokio::test]
@@ -592,6 +585,18 @@ async fn a_room_search_matches_words_of_the_text_never_the_rooms_token_whatever_
     assert!(find(&store, &token, None).await.is_empty());
     assert!(find(&store, &token[..3], Some("public")).await.is_empty());
     assert!(find(&store, "search_room", None).await.is_empty());
+}
+
+/// The full-text index agrees with the messages row for row (FTS5 checks it against the content).
+async fn assert_search_index_matches_the_messages(store: &Store) {
+    store
+        .run(|c| {
+            Ok(c.execute_batch(
+                "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)",
+            )?)
+        })
+        .await
+        .expect("the full-text index matches the messages");
 }
 
 /// Texts of the messages a search finds, newest first.
@@ -691,15 +696,7 @@ async fn older_history_and_messages_written_between_searches_are_found_and_delet
         .await
         .unwrap();
     assert!(find(&store, "usdt", None).await.is_empty());
-    // The index agrees with the table row for row (FTS5 checks it against the content).
-    store
-        .run(|c| {
-            Ok(c.execute_batch(
-                "INSERT INTO messages_fts (messages_fts, rank) VALUES ('integrity-check', 1)",
-            )?)
-        })
-        .await
-        .expect("the full-text index matches the messages");
+    assert_search_index_matches_the_messages(&store).await;
 }
 
 #[tokio::test]
