@@ -1,5 +1,6 @@
 //! Events for the page, gathered into batches of at most 512 events, never one IPC call per
-//! message. While the page has not yet said it drew the previous batch, events gather for at most
+//! message. While the page has not yet said it took the previous batch (it says so when the batch
+//! arrives if its next frame has little to draw, otherwise once it drew it: batches.js), events gather for at most
 //! half a frame (8 ms) after it; once the page has drawn it (or right away after a quiet spell) the
 //! next event goes at once, with whatever is already waiting. The page draws every batch that
 //! reached it before its next frame in that frame, so a shorter hold only means more, smaller

@@ -69,14 +69,30 @@ test('a batch of events becomes messages, presence and a status in one frame', a
   assert.match($('room-status').textContent, /Reconnecting in \d s — the server closed the connection/);
 });
 
-test('the page tells the backend once per frame how many batches it drew, so the next one may come', async () => {
-  const before = calls.length;
+test('a small batch is taken at once, so more can come for the same frame; a big one is answered once drawn', async () => {
+  const drawnCalls = (from) => calls.slice(from).filter((c) => c.command === 'events_drawn');
+  let before = calls.length;
   push([{ event: 'presence', account: 'demo-mockly', room: 'public', online: 6 }]);
   push([{ event: 'presence', account: 'demo-mockly', room: 'public', online: 7 }]);
-  assert.equal(calls.slice(before).filter((c) => c.command === 'events_drawn').length, 0, 'not before the frame');
+  // Both fit the next frame: each is acknowledged as it arrives, before anything is drawn.
+  assert.deepEqual(drawnCalls(before), [
+    { command: 'events_drawn', args: { batches: 1 } },
+    { command: 'events_drawn', args: { batches: 1 } },
+  ]);
+  assert.notEqual($('room-online').textContent, '7 online', 'not drawn before the frame');
   await nextFrame();
   assert.equal($('room-online').textContent, '7 online');
-  assert.deepEqual(calls.slice(before).filter((c) => c.command === 'events_drawn'), [{ command: 'events_drawn', args: { batches: 2 } }]);
+  assert.equal(drawnCalls(before).length, 2, 'nothing acknowledged twice');
+  // A backlog: the frame already holds more than a frame's worth, so the page answers only once
+  // it drew them, and the backend holds what comes meanwhile.
+  before = calls.length;
+  const presence = (online) => ({ event: 'presence', account: 'demo-mockly', room: 'public', online });
+  push(Array.from({ length: 100 }, (_, i) => presence(100 + i)));
+  push([presence(300)]);
+  assert.equal(drawnCalls(before).length, 0, 'not before the frame');
+  await nextFrame();
+  assert.equal($('room-online').textContent, '300 online');
+  assert.deepEqual(drawnCalls(before), [{ command: 'events_drawn', args: { batches: 2 } }]);
 });
 
 test('an account that keeps failing to reconnect offers "Retry now"', async () => {
