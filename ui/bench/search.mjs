@@ -130,7 +130,7 @@ async function main() {
     console.log(`Search as you type, ${MESSAGES.toLocaleString('en')} messages (${VOCABULARY === 'chat' ? 'chat-like vocabulary' : '13 words in every message'}; seeded in ${(seeded / 1000).toFixed(0)} s), keystroke → results painted (${process.env.PARLEY_APP_BIN}):`);
     console.log(`  ${summary(times, 'keystrokes')}`);
     for (const [n, ms] of [...byLength].sort((a, b) => a[0] - b[0])) console.log(`  ${n}${n === 4 ? '+' : ''} characters typed: ${summary(ms, 'keystrokes')}`);
-    console.log(`  keystroke → results in the DOM: ${summary(answered.map((a) => a[0]), 'keystrokes')}; DOM → painted: ${summary(answered.map((a) => a[1]), 'keystrokes')}`);
+    if (answered.length) console.log(`  keystroke → results in the DOM: ${summary(answered.map((a) => a[0]), 'keystrokes')}; DOM → painted: ${summary(answered.map((a) => a[1]), 'keystrokes')}`);
     console.log(`  the search command alone (IPC round trip, no drawing): ${summary(ipc, 'searches')}`);
     for (const [n, ms] of [...ipcByLength].sort((a, b) => a[0] - b[0])) console.log(`    ${n}${n === 4 ? '+' : ''} characters: ${summary(ms, 'searches')}`);
   } finally {

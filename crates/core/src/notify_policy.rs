@@ -234,27 +234,15 @@ impl RoomThrottle {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::message::DeliveryState;
 
     fn message(account: &str, room: &str, text: &str) -> StoredMessage {
         StoredMessage {
-            local_id: 1,
-            account: AccountId(account.into()),
             room: room.into(),
             service_id: Some("m1".into()),
             sender_id: "u1".into(),
             sender_name: Some("Ava Trader".into()),
-            own: false,
-            kind: MessageKind::Text,
             text: text.into(),
-            media: None,
-            card: None,
-            sender_avatar: None,
-            ts_ms: 0,
-            ts_raw: String::new(),
-            state: DeliveryState::Sent,
-            error: None,
-            quote_id: None,
+            ..StoredMessage::received_for_test(account)
         }
     }
 

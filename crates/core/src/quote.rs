@@ -73,28 +73,17 @@ fn placeholder(kind: MessageKind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::account::AccountId;
-    use crate::message::{DeliveryState, Media};
+    use crate::message::Media;
 
     fn stored(text: &str) -> StoredMessage {
         StoredMessage {
             local_id: 4,
-            account: AccountId("a".into()),
             room: "r".into(),
             service_id: Some("svc-4".into()),
             sender_id: "u_7".into(),
             sender_name: Some("Ada Bot".into()),
-            own: false,
-            kind: MessageKind::Text,
             text: text.into(),
-            media: None,
-            card: None,
-            sender_avatar: None,
-            ts_ms: 0,
-            ts_raw: String::new(),
-            state: DeliveryState::Sent,
-            error: None,
-            quote_id: None,
+            ..StoredMessage::received_for_test("a")
         }
     }
 

@@ -5,13 +5,11 @@
 mod support;
 
 use parley_core::account::{AccountId, MixinSettings, ServiceSettings};
-use parley_core::config::AppConfig;
 use parley_core::connection_state::ConnectionState;
 use parley_core::engine::{Engine, EngineError, NewAccount};
 use parley_core::event::Event;
 use parley_core::message::{DeliveryState, Draft, MessageKind};
 use parley_core::secret::Secret;
-use parley_core::secrets::SessionOnlyStore;
 use parley_core::services::mixin::account::check_keystore;
 use parley_core::store::Store;
 use parley_sim::mixin::{AuthRefusal, MixinConfig, MixinSim};
@@ -51,13 +49,7 @@ fn settings(w: &World) -> MixinSettings {
 }
 
 fn engine(store: Store) -> Arc<Engine> {
-    Engine::new(
-        store,
-        None,
-        AppConfig::default(),
-        Arc::new(SessionOnlyStore::default()),
-        fast_tuning(),
-    )
+    support::engine_with(store, fast_tuning())
 }
 
 async fn add(engine: &Engine, w: &World, keystore: &str) -> AccountId {
@@ -1127,11 +1119,8 @@ fn storage_attempts(w: &World) -> usize {
 async fn a_refused_upload_waits_before_the_next_try_and_gives_up_after_the_messages_life() {
     let w = world(MixinConfig::default()).await;
     w.sim.user_says(&w.bot, &w.ava, "send the statement");
-    let engine = Engine::new(
+    let engine = support::engine_with(
         Store::open_in_memory().unwrap(),
-        None,
-        AppConfig::default(),
-        Arc::new(SessionOnlyStore::default()),
         parley_core::supervisor::Tuning {
             pending_life: Duration::from_millis(1_500),
             upload_retry: Duration::from_millis(400),

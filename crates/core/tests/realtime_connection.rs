@@ -5,14 +5,12 @@
 mod support;
 
 use parley_core::account::{AccountId, RealtimeSendPath, RealtimeSettings, ServiceSettings};
-use parley_core::config::AppConfig;
 use parley_core::connection_state::ConnectionState;
 use parley_core::engine::{Engine, NewAccount};
 use parley_core::event::Event;
 use parley_core::live::AlertKind;
 use parley_core::message::DeliveryState;
 use parley_core::secret::Secret;
-use parley_core::secrets::SessionOnlyStore;
 use parley_core::services::realtime::account::{log_in, test_connection, Login};
 use parley_core::store::Store;
 use parley_sim::realtime::{RealtimeConfig, RealtimeSim};
@@ -50,13 +48,7 @@ async fn world_with_rate_window(window: Duration) -> World {
 }
 
 fn engine() -> Arc<Engine> {
-    Engine::new(
-        Store::open_in_memory().unwrap(),
-        None,
-        AppConfig::default(),
-        Arc::new(SessionOnlyStore::default()),
-        fast_tuning(),
-    )
+    support::engine_with(Store::open_in_memory().unwrap(), fast_tuning())
 }
 
 /// Signs in as the settings screen does and adds the account with `rooms` joined.
@@ -410,11 +402,8 @@ async fn presence_typing_and_alerts_reach_the_user_and_typing_goes_out() {
 async fn messages_over_the_clients_own_budget_wait_and_go_out_as_the_window_frees() {
     let window = Duration::from_secs(3);
     let w = world_with_rate_window(window).await;
-    let engine = Engine::new(
+    let engine = support::engine_with(
         Store::open_in_memory().unwrap(),
-        None,
-        AppConfig::default(),
-        Arc::new(SessionOnlyStore::default()),
         parley_core::supervisor::Tuning {
             rate_window: window,
             ..fast_tuning()
@@ -752,11 +741,8 @@ async fn a_rest_send_refused_with_429_goes_again_after_retry_after() {
 #[tokio::test]
 async fn a_message_the_server_keeps_refusing_fails_with_the_reason_and_can_be_retried() {
     let w = world_with_rate_window(Duration::from_secs(3600)).await;
-    let engine = Engine::new(
+    let engine = support::engine_with(
         Store::open_in_memory().unwrap(),
-        None,
-        AppConfig::default(),
-        Arc::new(SessionOnlyStore::default()),
         parley_core::supervisor::Tuning {
             pending_life: Duration::from_secs(1),
             ..fast_tuning()

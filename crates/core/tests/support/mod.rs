@@ -58,14 +58,19 @@ pub struct Client {
     pub account: AccountId,
 }
 
-pub async fn client(sim: &MocklySim, client_id: &str, store: Store, tuning: Tuning) -> Client {
-    let engine = Engine::new(
+/// An engine over `store` that keeps secrets for the session only (no keyring), with `tuning`.
+pub fn engine_with(store: Store, tuning: Tuning) -> Arc<Engine> {
+    Engine::new(
         store,
         None,
         AppConfig::default(),
         Arc::new(SessionOnlyStore::default()),
         tuning,
-    );
+    )
+}
+
+pub async fn client(sim: &MocklySim, client_id: &str, store: Store, tuning: Tuning) -> Client {
+    let engine = engine_with(store, tuning);
     let events = Events(engine.subscribe());
     let account = engine
         .add_account(NewAccount {
