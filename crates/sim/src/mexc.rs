@@ -588,7 +588,7 @@ async fn serve(state: Arc<State>, stream: TcpStream, mut down: watch::Receiver<b
         let query = req.uri().query().unwrap_or("");
         let key = query_value(query, "listenKey").unwrap_or_default();
         let conversation = query_value(query, "conversationId").and_then(|c| c.parse::<i64>().ok());
-        let data = lock(&state.data);
+        let mut data = lock(&state.data);
         if !data.listen_keys.get(&key).is_some_and(ListenKey::valid) {
             return Err(refuse(StatusCode::UNAUTHORIZED, "invalid listenKey"));
         }
@@ -607,22 +607,11 @@ async fn serve(state: Arc<State>, stream: TcpStream, mut down: watch::Receiver<b
                 "too many connections for this listenKey",
             ));
         }
-        accepted = Some((key, conversation));
-        Ok(resp)
-    });
-    let Ok(socket) = handshake.await else { return };
-    let Some((listen_key, conversation)) = accepted else {
-        return;
-    };
-    if state.close_on_open.load(Ordering::SeqCst) {
-        let mut socket = socket;
-        let _ = socket.close(None).await;
-        return;
-    }
-    let id = state.next_socket.fetch_add(1, Ordering::SeqCst);
-    let (outbox, mut outgoing) = mpsc::unbounded_channel();
-    {
-        let mut data = lock(&state.data);
+        // The socket joins its conversation before the upgrade is answered, as a server that
+        // has accepted a subscription does: a push made once the client sees the socket open
+        // reaches it (registering after the handshake lost such pushes under load).
+        let id = state.next_socket.fetch_add(1, Ordering::SeqCst);
+        let (outbox, outgoing) = mpsc::unbounded_channel();
         if state.config.replay_history {
             for m in data
                 .history
@@ -635,12 +624,30 @@ async fn serve(state: Arc<State>, stream: TcpStream, mut down: watch::Receiver<b
         data.sockets.insert(
             id,
             Socket {
-                listen_key: listen_key.clone(),
+                listen_key: key.clone(),
                 conversation,
                 outbox: outbox.clone(),
             },
         );
-    }
+        accepted = Some((id, key, conversation, outbox, outgoing));
+        Ok(resp)
+    });
+    let handshake = handshake.await;
+    let Some((id, listen_key, conversation, outbox, mut outgoing)) = accepted else {
+        return;
+    };
+    let socket = match handshake {
+        Ok(socket) if !state.close_on_open.load(Ordering::SeqCst) => socket,
+        Ok(mut socket) => {
+            lock(&state.data).sockets.remove(&id);
+            let _ = socket.close(None).await;
+            return;
+        }
+        Err(_) => {
+            lock(&state.data).sockets.remove(&id);
+            return;
+        }
+    };
     let (mut sink, mut incoming) = socket.split();
     let mut dropped = state.drop_all.subscribe();
     let idle = state.config.idle_limit;
