@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The UI benchmarks in the real app (issue 7): `bash scripts/bench-ui.sh [load|memory|startup|switch|search] [APP]`.
+# The UI benchmarks in the real app (issue 7): `bash scripts/bench-ui.sh [load|memory|startup|switch|search|scale] [APP]`.
 # APP defaults to the release build (built if missing); figures are printed.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"

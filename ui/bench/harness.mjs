@@ -2,9 +2,9 @@
 // up front, the app's process ids and memory, and percentiles.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** A mockly simulator process; `command` sends a load command, `until` waits for a line. */
 export function startSimulator(args = []) {
@@ -132,3 +132,111 @@ export async function launchedProfile(openSession, prefix) {
 }
 
 export const fmt = (ms) => `${ms.toFixed(1)} ms`;
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** PSS of the app with `marker` in its command line and its WebKit processes, settled. */
+export async function settledMemory(marker) {
+  await sleep(3000);
+  const { app, webkit } = appProcesses(marker);
+  const all = [...app, ...webkit];
+  return {
+    total: pssMb(all), app: pssMb(app), webkit: pssMb(webkit), processes: all.length,
+    parts: `heap ${pssMb(all, 'Pss_Anon').toFixed(1)}, files ${pssMb(all, 'Pss_File').toFixed(1)}, shared ${pssMb(all, 'Pss_Shmem').toFixed(1)}`,
+  };
+}
+
+/** The memory of an empty Tauri window (the `empty_window` example beside the app), or null. */
+export async function emptyWindowMemory() {
+  const bin = join(dirname(process.env.PARLEY_APP_BIN), 'examples', 'empty_window');
+  if (!existsSync(bin)) return null;
+  const child = spawn(bin, [], { stdio: 'ignore' });
+  await sleep(5000);
+  const figures = await settledMemory(bin);
+  child.kill();
+  await sleep(500);
+  return figures;
+}
+
+/** CPU time (user + system) the processes used so far, in ms. */
+export function cpuMs(pids) {
+  const hz = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // gone
+    }
+  }
+  return (ticks / hz) * 1000;
+}
+
+/**
+ * Clicks the sidebar button of the room whose `data-room` is `room` and returns the ms until,
+ * in an animation frame, the title reads `title` (when given) and `done` (a JS expression over `t`, each
+ * timeline text) holds, and that frame was painted (a task posted from the frame runs once it
+ * is painted); -1 without such a button.
+ */
+export function timedSwitch(session, { room, title, done }) {
+  return session.scriptAsync(`
+    const done = arguments[arguments.length - 1];
+    const button = [...document.querySelectorAll('#room-list button')].find((b) => b.dataset.room === ${JSON.stringify(room)});
+    if (!button) return done(-1);
+    const painted = new MessageChannel();
+    const t0 = performance.now();
+    painted.port1.onmessage = () => done(performance.now() - t0);
+    const shown = () => {
+      if (${JSON.stringify(title ?? null)} !== null && document.getElementById('room-title').textContent !== ${JSON.stringify(title ?? null)}) return false;
+      for (const node of document.querySelectorAll('#timeline .text')) {
+        const t = node.textContent;
+        if (${done}) return true;
+      }
+      return false;
+    };
+    const check = () => (shown() ? painted.port2.postMessage(0) : requestAnimationFrame(check));
+    button.click();
+    requestAnimationFrame(check);`);
+}
+
+/** Opens the search dialog on every room, its field emptied first (so opening and changing the
+ * scope search nothing: a search still on its way would hold the first keystroke back). */
+export async function openSearchEverywhere(session) {
+  await session.script('document.getElementById("search").hidden || document.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true })); return true;');
+  await session.script(`const i = document.getElementById("search-input"); i.value = ""; i.dispatchEvent(new Event("input"));
+    document.getElementById("open-search").click();
+    if (!/every room/.test(document.querySelector('label[for="search-input"]').textContent)) document.getElementById("search-scope").click();
+    return true;`);
+  await sleep(300);
+}
+
+/** Types one more key of `text` into the open search dialog and returns [ms until results for
+ * it were painted, ms until they were in the DOM (-1 if not seen)]: results are "for it" when
+ * the first result's marked word is the text, or for one character when the status line shows. */
+export function timedSearchKey(session, text) {
+  return session.scriptAsync(`
+    const done = arguments[arguments.length - 1];
+    const text = ${JSON.stringify(text)};
+    const input = document.getElementById('search-input');
+    const painted = new MessageChannel();
+    let t0 = 0;
+    // When the results for this text were in the DOM (the answer arrived and the list was
+    // drawn; a mutation observer runs right after the drawing task).
+    let drawn = 0;
+    const observer = new MutationObserver(() => { if (!drawn && shown()) drawn = performance.now(); });
+    observer.observe(document.getElementById('search'), { childList: true, subtree: true, characterData: true });
+    painted.port1.onmessage = () => { observer.disconnect(); done([performance.now() - t0, drawn ? drawn - t0 : -1]); };
+    const shown = () => {
+      const mark = document.querySelector('#search-list mark');
+      if (mark && mark.textContent.toLowerCase() === text) return true;
+      // One character is a word, found in no seeded message: its answer is the status line
+      // (cleared before each query).
+      return text.length === 1 && document.getElementById('search-status').textContent !== '';
+    };
+    const check = () => (shown() ? painted.port2.postMessage(0) : requestAnimationFrame(check));
+    input.value = text;
+    t0 = performance.now();
+    input.dispatchEvent(new Event('input'));
+    requestAnimationFrame(check);`);
+}

@@ -4,39 +4,18 @@
 // and down again, PARLEY_BENCH_PASSES times (5); compared with an empty Tauri window measured in the same run.
 // Run by `bash scripts/bench-ui.sh memory`.
 
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { openSession } from '../tests/e2e/webdriver.js';
-import { appProcesses, pssMb } from './harness.mjs';
+import { emptyWindowMemory, settledMemory } from './harness.mjs';
 
 const MINUTES = Number(process.env.PARLEY_BENCH_MINUTES ?? 10);
 const MESSAGES = Number(process.env.PARLEY_BENCH_STORED || 100000);
 const SCROLL_PAGES = Number(process.env.PARLEY_BENCH_SCROLL_PAGES || 60);
 const PASSES = Number(process.env.PARLEY_BENCH_PASSES || 5);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** PSS of the app with `marker` in its command line and its WebKit processes, settled. */
-async function measure(marker) {
-  await sleep(3000);
-  const { app, webkit } = appProcesses(marker);
-  const all = [...app, ...webkit];
-  return {
-    total: pssMb(all), app: pssMb(app), webkit: pssMb(webkit), processes: all.length,
-    parts: `heap ${pssMb(all, 'Pss_Anon').toFixed(1)}, files ${pssMb(all, 'Pss_File').toFixed(1)}, shared ${pssMb(all, 'Pss_Shmem').toFixed(1)}`,
-  };
-}
-
-async function emptyWindow() {
-  const bin = join(dirname(process.env.PARLEY_APP_BIN), 'examples', 'empty_window');
-  const child = spawn(bin, [], { stdio: 'ignore' });
-  await sleep(5000);
-  const figures = await measure(bin);
-  child.kill();
-  await sleep(500);
-  return figures;
-}
 
 /** Puts `count` messages into the Demo chat room's history, as if received over months. */
 function seed(profile, count) {
@@ -72,7 +51,7 @@ async function scrollFarBackAndDown(session) {
 }
 
 async function main() {
-  const baseline = await emptyWindow();
+  const baseline = await emptyWindowMemory();
   const profile = mkdtempSync(join(tmpdir(), 'parley-bench-memory-'));
   let session = await openSession(process.env.PARLEY_APP_BIN, ['--profile', profile]);
   await demoConnected(session);
@@ -87,15 +66,15 @@ async function main() {
     const [room] = await session.waitFor('the Demo chat room', () => session.findAll('#room-list button[data-room$="public"]').then((b) => b.length && b), 30000);
     await session.click(room);
     await sleep(5000);
-    const start = await measure(profile);
+    const start = await settledMemory(profile);
     lines.push(['Demo running, 4 accounts, room with ' + MESSAGES.toLocaleString('en') + ' messages open', start]);
     for (let minute = 1; minute <= MINUTES; minute += 1) {
       await sleep(60_000);
-      if (minute === MINUTES) lines.push([`after ${MINUTES} minutes`, await measure(profile)]);
+      if (minute === MINUTES) lines.push([`after ${MINUTES} minutes`, await settledMemory(profile)]);
     }
     for (let pass = 1; pass <= PASSES; pass += 1) {
       await scrollFarBackAndDown(session);
-      lines.push([`after scrolling ${SCROLL_PAGES} pages back and down again (${pass})`, await measure(profile)]);
+      lines.push([`after scrolling ${SCROLL_PAGES} pages back and down again (${pass})`, await settledMemory(profile)]);
     }
     const rows = await session.script('return document.querySelectorAll("#timeline > article").length;');
     console.log(`Memory (PSS, app + WebKit processes; ${process.env.PARLEY_APP_BIN}):`);

@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { openSession } from '../tests/e2e/webdriver.js';
-import { launchedProfile, summary } from './harness.mjs';
+import { launchedProfile, openSearchEverywhere, summary, timedSearchKey } from './harness.mjs';
 
 const MESSAGES = Number(process.env.PARLEY_BENCH_STORED || 1000000);
 const QUERIES = ['usdt', 'release', 'transfer', 'thanks', 'bank', 'price', 'order', 'desk', 'paid', 'rate'];
@@ -50,35 +50,6 @@ db.commit()
 `, join(profile, 'parley.sqlite3'), String(MESSAGES), VOCABULARY]);
 }
 
-/** Types one more key of `text` and returns [ms until results for it were painted, ms until
- * they were in the DOM]. */
-function timedKey(session, text) {
-  return session.scriptAsync(`
-    const done = arguments[arguments.length - 1];
-    const text = ${JSON.stringify(text)};
-    const input = document.getElementById('search-input');
-    const painted = new MessageChannel();
-    let t0 = 0;
-    // When the results for this text were in the DOM (the answer arrived and the list was
-    // drawn; a mutation observer runs right after the drawing task).
-    let drawn = 0;
-    const observer = new MutationObserver(() => { if (!drawn && shown()) drawn = performance.now(); });
-    observer.observe(document.getElementById('search'), { childList: true, subtree: true, characterData: true });
-    painted.port1.onmessage = () => { observer.disconnect(); done([performance.now() - t0, drawn ? drawn - t0 : -1]); };
-    const shown = () => {
-      const mark = document.querySelector('#search-list mark');
-      if (mark && mark.textContent.toLowerCase() === text) return true;
-      // One character is a word, found in no seeded message: its answer is the status line
-      // (cleared before each query).
-      return text.length === 1 && document.getElementById('search-status').textContent !== '';
-    };
-    const check = () => (shown() ? painted.port2.postMessage(0) : requestAnimationFrame(check));
-    input.value = text;
-    t0 = performance.now();
-    input.dispatchEvent(new Event('input'));
-    requestAnimationFrame(check);`);
-}
-
 async function main() {
   const profile = await launchedProfile(openSession, 'parley-bench-search-');
   const seeding = Date.now();
@@ -94,17 +65,10 @@ async function main() {
     const byLength = new Map();
     for (let round = 0; round < ROUNDS; round += 1) {
       for (const query of QUERIES) {
-        await session.script('document.getElementById("search").hidden || document.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true })); return true;');
         // Every room (with a room open, the dialog searches that room first).
-        // Emptied first, so opening and changing the scope search nothing (a search still on
-        // its way would hold the first keystroke's back: one store thread answers them in turn).
-        await session.script(`const i = document.getElementById("search-input"); i.value = ""; i.dispatchEvent(new Event("input"));
-          document.getElementById("open-search").click();
-          if (!/every room/.test(document.querySelector('label[for="search-input"]').textContent)) document.getElementById("search-scope").click();
-          return true;`);
-        await sleep(300);
+        await openSearchEverywhere(session);
         for (let n = 1; n <= query.length; n += 1) {
-          const [ms, answer] = await timedKey(session, query.slice(0, n));
+          const [ms, answer] = await timedSearchKey(session, query.slice(0, n));
           times.push(ms);
           if (answer >= 0) answered.push([answer, ms - answer]);
           byLength.set(Math.min(n, 4), [...(byLength.get(Math.min(n, 4)) || []), ms]);

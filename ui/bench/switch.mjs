@@ -14,17 +14,18 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { openSession } from '../tests/e2e/webdriver.js';
-import { launchedProfile, summary } from './harness.mjs';
+import { launchedProfile, summary, timedSwitch } from './harness.mjs';
 
 const MESSAGES = Number(process.env.PARLEY_BENCH_STORED || 100000);
 const SWITCHES = Number(process.env.PARLEY_BENCH_SWITCHES || 30);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Each room: its sidebar key, its title, and when its target rows are shown (over `t`, each timeline text). */
 const ROOMS = {
-  latest: { id: 'bench-latest', title: 'Bench latest', done: `/^latest .* #${MESSAGES - 1}$/.test(t)` },
-  unread: { id: 'bench-unread', title: 'Bench unread', done: 'document.querySelector("#timeline .unread-line")' },
-  small: { id: 'bench-small', title: 'Bench small', done: '/^small .* #29$/.test(t)' },
+  latest: { room: 'demo-mockly\u0000bench-latest', title: 'Bench latest', done: `/^latest .* #${MESSAGES - 1}$/.test(t)` },
+  unread: { room: 'demo-mockly\u0000bench-unread', title: 'Bench unread', done: 'document.querySelector("#timeline .unread-line")' },
+  small: { room: 'demo-mockly\u0000bench-small', title: 'Bench small', done: '/^small .* #29$/.test(t)' },
 };
 
 /** Three rooms in the Demo's mockly account: two of MESSAGES messages (one read to its middle), one of 30. */
@@ -47,28 +48,6 @@ for room, upto in (("bench-latest", count - 1), ("bench-unread", count // 2), ("
                   WHERE account_id = 'demo-mockly' AND room_id = ?""", (f"{room}-{upto}", room))
 db.commit()
 `, join(profile, 'parley.sqlite3'), String(MESSAGES)]);
-}
-
-/** Clicks the room's sidebar button and returns the ms until its target rows were painted. */
-function timedSwitch(session, room) {
-  return session.scriptAsync(`
-    const done = arguments[arguments.length - 1];
-    const button = document.querySelector('#room-list button[data-room$="${room.id}"]');
-    if (!button) return done(-1);
-    const painted = new MessageChannel();
-    const t0 = performance.now();
-    painted.port1.onmessage = () => done(performance.now() - t0);
-    const shown = () => {
-      if (document.getElementById('room-title').textContent !== ${JSON.stringify(room.title)}) return false;
-      for (const node of document.querySelectorAll('#timeline .text')) {
-        const t = node.textContent;
-        if (${room.done}) return true;
-      }
-      return Boolean(${room.id === 'bench-unread' ? room.done : 'false'});
-    };
-    const check = () => (shown() ? painted.port2.postMessage(0) : requestAnimationFrame(check));
-    button.click();
-    requestAnimationFrame(check);`);
 }
 
 async function main() {

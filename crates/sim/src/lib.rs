@@ -18,5 +18,6 @@ pub mod mexc;
 pub mod mixin;
 pub mod mockly;
 pub mod realtime;
+pub mod scale;
 pub mod socket_writer;
 pub mod wire_time;

@@ -1,6 +1,9 @@
 //! `parley-sim`: run a simulator by hand, e.g. to point parley-cli or the app at it.
 //!
-//! Usage: `parley-sim mockly [--port N] [--seed N] [--demo]`
+//! Usage: `parley-sim mockly [--port N] [--seed N] [--demo]`, or `parley-sim scale [--accounts N]`
+//! for the benchmarks' scale scenario (the four simulators and N accounts of each service; it
+//! prints `scale forms <JSON>`, the settings forms that add the accounts, and runs until its
+//! standard input closes).
 //!
 //! Commands on standard input drive load for benchmarks (each answers `done …` when finished):
 //! `flood RATE COUNT` has a bot say COUNT messages at RATE per second, `burst COUNT` all at
@@ -14,9 +17,13 @@ use std::sync::Arc;
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) != Some("mockly") {
-        eprintln!("usage: parley-sim mockly [--port N] [--seed N] [--demo]");
-        std::process::exit(2);
+    match args.first().map(String::as_str) {
+        Some("mockly") => {}
+        Some("scale") => return scale(&args[1..]).await,
+        _ => {
+            eprintln!("usage: parley-sim mockly [--port N] [--seed N] [--demo] | parley-sim scale [--accounts N]");
+            std::process::exit(2);
+        }
     }
     let mut config = MocklyConfig::default();
     let mut demo = false;
@@ -53,6 +60,39 @@ async fn main() {
         _ = tokio::signal::ctrl_c() => {}
         _ = load_commands(sim) => {}
     }
+}
+
+/// The scale scenario: serves until standard input closes (or Ctrl+C).
+async fn scale(args: &[String]) {
+    let per_service = match args {
+        [] => 5,
+        [flag, n] if flag == "--accounts" => n.parse().unwrap_or_else(|_| {
+            eprintln!("--accounts needs a number");
+            std::process::exit(2)
+        }),
+        _ => {
+            eprintln!("usage: parley-sim scale [--accounts N]");
+            std::process::exit(2);
+        }
+    };
+    let world = match parley_sim::scale::start(per_service).await {
+        Ok(world) => world,
+        Err(e) => {
+            eprintln!("the simulators cannot listen: {e}");
+            std::process::exit(1);
+        }
+    };
+    println!(
+        "scale forms {}",
+        serde_json::Value::from(world.forms.clone())
+    );
+    let mut stdin = tokio::io::stdin();
+    let mut sink = Vec::new();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = tokio::io::AsyncReadExt::read_to_end(&mut stdin, &mut sink) => {}
+    }
+    drop(world);
 }
 
 fn now_ms() -> f64 {
