@@ -3,12 +3,13 @@
 //! what is already stored.
 
 use crate::demo::{self, Demo};
+use parley_core::account::AccountId;
 use parley_core::config::{AppConfig, ConfigFile};
 use parley_core::engine::Engine;
 use parley_core::event::Event;
 use parley_core::media::MediaCache;
 use parley_core::profile::Profile;
-use parley_core::secrets::{ConsentStore, KeyringStore, SecretStore};
+use parley_core::secrets::{ConsentStore, KeyringStore, PrefetchedSecrets, SecretStore};
 use parley_core::store::Store;
 use parley_core::supervisor::Tuning;
 use std::sync::{mpsc, Arc, Mutex};
@@ -98,22 +99,9 @@ impl Starting {
 }
 
 /// The store and the keyring are opened side by side (each waits on I/O: SQLite's files, the
-/// Secret Service over D-Bus).
+/// Secret Service over D-Bus), and the configured accounts' secrets are read ahead meanwhile.
 pub fn prepare(profile: Profile) -> Prepared {
     let mut notices = Vec::new();
-    let (store, keyring_probe) = std::thread::scope(|scope| {
-        let keyring = KeyringStore::new(profile.keyring_namespace.clone());
-        let probing = scope.spawn(move || {
-            let probed = keyring.probe();
-            (keyring, probed)
-        });
-        let store = Store::open(&profile.store_file);
-        let probed = probing
-            .join()
-            .unwrap_or_else(|_| std::panic::resume_unwind(Box::new("keyring probe panicked")));
-        (store, probed)
-    });
-
     let config_file = ConfigFile::new(profile.config_file.clone());
     let config = match config_file.load() {
         Ok(loaded) => {
@@ -132,6 +120,30 @@ pub fn prepare(profile: Profile) -> Prepared {
             AppConfig::default()
         }
     };
+    // The accounts that will ask the keyring for a secret as they start.
+    let with_secrets: Vec<AccountId> = config
+        .accounts
+        .iter()
+        .filter(|a| !a.demo && a.settings.service().needs_secret())
+        .map(|a| a.id.clone())
+        .collect();
+
+    let (store, keyring_probe) = std::thread::scope(|scope| {
+        let keyring = KeyringStore::new(profile.keyring_namespace.clone());
+        let probing = scope.spawn(move || {
+            let probed = keyring.probe();
+            let ahead = match probed {
+                Ok(()) => with_secrets,
+                Err(_) => Vec::new(),
+            };
+            (PrefetchedSecrets::read_ahead(keyring, &ahead), probed)
+        });
+        let store = Store::open(&profile.store_file);
+        let probed = probing
+            .join()
+            .unwrap_or_else(|_| std::panic::resume_unwind(Box::new("keyring probe panicked")));
+        (store, probed)
+    });
 
     let store = match store {
         Ok(store) => store,

@@ -10,6 +10,9 @@ use crate::secret::Secret;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+mod prefetched;
+pub use prefetched::PrefetchedSecrets;
+
 #[derive(Debug, thiserror::Error)]
 pub enum SecretsError {
     #[error("the system keyring is not available: {0}")]
