@@ -614,11 +614,17 @@ impl Engine {
 
     async fn start(&self, account: Account) -> Result<(), EngineError> {
         // A room already stored keeps its title: the service may have named it better since
-        // (an order chat after its order, a room renamed on the server).
-        for (room, title) in account.settings.service().fixed_rooms() {
+        // (an order chat after its order, a room renamed on the server). One store job for all
+        // (a desk's 8 order chats one by one waited for 8 commits at start-up).
+        let fixed = account.settings.service().fixed_rooms();
+        if !fixed.is_empty() {
             let id = account.id.clone();
             self.store
-                .run(move |c| rooms::ensure(c, &id, &room, &title))
+                .run(move |c| {
+                    fixed
+                        .iter()
+                        .try_for_each(|(room, title)| rooms::ensure(c, &id, room, title))
+                })
                 .await?;
         }
         let (connections, background, failed) = match self.connect(&account) {
