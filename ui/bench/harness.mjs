@@ -180,6 +180,7 @@ export function cpuMs(pids) {
  * is painted); -1 without such a button.
  */
 export function timedSwitch(session, { room, title, done }) {
+  const titled = title === undefined ? '' : `if (document.getElementById('room-title').textContent !== ${JSON.stringify(title)}) return false;`;
   return session.scriptAsync(`
     const done = arguments[arguments.length - 1];
     const button = [...document.querySelectorAll('#room-list button')].find((b) => b.dataset.room === ${JSON.stringify(room)});
@@ -188,7 +189,7 @@ export function timedSwitch(session, { room, title, done }) {
     const t0 = performance.now();
     painted.port1.onmessage = () => done(performance.now() - t0);
     const shown = () => {
-      if (${JSON.stringify(title ?? null)} !== null && document.getElementById('room-title').textContent !== ${JSON.stringify(title ?? null)}) return false;
+      ${titled}
       for (const node of document.querySelectorAll('#timeline .text')) {
         const t = node.textContent;
         if (${done}) return true;

@@ -1,12 +1,12 @@
 //! The scale scenario of the benchmarks (issue 26): the four simulators on loopback holding what
 //! a heavy user's accounts need, and the settings forms that add those accounts. Per service
 //! `n` accounts: MEXC desks in API-key mode with 8 order chats each (8 sockets: `n = 5` gives
-//! the 40 order-chat sockets of the scenario), Realtime members with 4 public rooms each to join (named `Scale <member>.<room>`; the
-//! client joins them as a user does, from the room directory), Mixin bots each
-//! written to by 27 users while the app was closed, and mockly clients in the public room; with
-//! `n = 5` that is the scenario's 20 accounts and 200 rooms (40 + 20 + 135 + 5). The
-//! simulators then stay quiet (pings and heartbeats only), so what the client does meanwhile is
-//! its idle cost.
+//! the 40 order-chat sockets of the scenario); Realtime members with 4 public rooms each to join
+//! (named `Scale <member>.<room>`; the client joins them from the room directory, as a user
+//! does); Mixin bots each written to by 27 users while the app was closed; and mockly clients in
+//! the public room. With `n = 5` that is the scenario's 20 accounts and 200 rooms
+//! (40 + 20 + 135 + 5). The simulators then stay quiet (pings and heartbeats only), so what the
+//! client does meanwhile is its idle cost.
 
 use crate::mexc::{Counterparty, MexcConfig, MexcSim};
 use crate::mixin::{MixinConfig, MixinSim};

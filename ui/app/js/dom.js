@@ -50,8 +50,8 @@ export function replaceIfChanged(container, fragment) {
   const fresh = fragment.childNodes;
   const shown = container.childNodes;
   if (fresh.length === shown.length) {
-    // Only the children that changed are replaced (a sidebar redrawn for one room's new
-    // message keeps the other accounts' nodes, so a click on them is never lost mid-press).
+    // Only the children that changed are replaced (banners redrawn for one account's new state
+    // keep the others' nodes, so a click on their buttons is never lost mid-press).
     const changed = [...fresh].map((node, i) => (node.isEqualNode(shown[i]) ? null : [shown[i], node])).filter(Boolean);
     if (!changed.length) return false;
     keepFocus(container, () => {

@@ -60,7 +60,7 @@ export function renderSidebar(target, state, { onOpenRoom }) {
   }
 }
 
-/** An account's section, its header and room buttons rebuilt only where what they show changed. */
+/** An account's section: its header rebuilt and its rooms relabelled only where what they show changed. */
 function drawSection(drawn, account, rooms, state) {
   let section = drawn.sections.get(account.id);
   if (!section) {
