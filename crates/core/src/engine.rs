@@ -494,7 +494,21 @@ impl Engine {
                 EngineError::Invalid("only a file of yours still uploading can be cancelled".into())
             })?;
         self.running_account(&message.account)?;
-        self.command(&message.account, Command::CancelUpload(local_id));
+        if self.has_connections(&message.account) {
+            self.command(&message.account, Command::CancelUpload(local_id));
+            return Ok(());
+        }
+        // An account that could not start (its secret is missing) runs no connection to ask,
+        // and none can be uploading the file: it is taken back here.
+        match crate::media::outgoing::take_back(&self.store, local_id).await? {
+            messages::UnsentFile::Deleted(message) => self.publish(Event::Deleted {
+                account: message.account,
+                room: message.room,
+                local_id,
+            }),
+            // Only a connection gives a file its attachment id; a double click finds it gone.
+            messages::UnsentFile::Uploaded | messages::UnsentFile::Gone => {}
+        }
         Ok(())
     }
 
@@ -735,6 +749,13 @@ impl Engine {
             .get(id)
             .map(|r| r.account.clone())
             .ok_or_else(|| EngineError::UnknownAccount(id.clone()))
+    }
+
+    /// Whether the account runs any connection (one that could not start runs none).
+    fn has_connections(&self, id: &AccountId) -> bool {
+        lock(&self.running)
+            .get(id)
+            .is_some_and(|r| !r.connections.is_empty())
     }
 
     pub(crate) fn command(&self, id: &AccountId, command: Command) {

@@ -1093,6 +1093,70 @@ async fn a_file_waiting_for_the_connection_can_be_cancelled() {
     assert!(w.sim.uploaded().is_empty() && w.sim.sent_by(&w.bot).is_empty());
 }
 
+/// A file queued for a bot whose keystore is missing from the keyring (no connection runs to
+/// ask) is taken back by Cancel all the same: before, the cancel was sent to no connection and
+/// the file stayed, its Cancel doing nothing.
+#[tokio::test]
+async fn a_file_of_an_account_that_cannot_start_can_be_cancelled() {
+    let w = world(MixinConfig::default()).await;
+    let store = Store::open_in_memory().unwrap();
+    let first = engine(store.clone());
+    let mut events = Events(first.subscribe());
+    let id = add(&first, &w, &w.keystore).await;
+    events.expect_open().await;
+    let account = first
+        .config()
+        .accounts
+        .into_iter()
+        .find(|a| a.id == id)
+        .unwrap();
+    first.shutdown().await;
+
+    // The next launch has the account but not its secret.
+    let engine = parley_core::engine::Engine::new(
+        store,
+        None,
+        parley_core::config::AppConfig {
+            accounts: vec![account],
+            ..Default::default()
+        },
+        Arc::new(parley_core::secrets::SessionOnlyStore::default()),
+        fast_tuning(),
+    );
+    engine.start_configured().await.unwrap();
+    let mut events = Events(engine.subscribe());
+    let outbox = tempfile::tempdir().unwrap();
+    let file = engine
+        .send_file(
+            &id,
+            &conversation(&w),
+            as_file("stuck.pdf", b"%PDF-1.4 stuck".to_vec()),
+            outbox.path(),
+        )
+        .await
+        .unwrap();
+    let copy = file.media.as_ref().unwrap().local_path.clone().unwrap();
+    assert!(std::path::Path::new(&copy).exists());
+
+    engine.cancel_upload(file.local_id).await.unwrap();
+    events
+        .expect("the file deleted", |e| match e {
+            Event::Deleted { local_id, .. } if *local_id == file.local_id => Some(()),
+            _ => None,
+        })
+        .await;
+    assert!(history(&engine, &id, &conversation(&w)).await.is_empty());
+    assert!(
+        !std::path::Path::new(&copy).exists(),
+        "the kept copy goes too"
+    );
+    // A second click finds nothing to cancel and says nothing wrong.
+    assert!(matches!(
+        engine.cancel_upload(file.local_id).await,
+        Err(EngineError::Invalid(_))
+    ));
+}
+
 /// A file of the user's to send as a file (not a photo), without a caption.
 fn as_file(name: &str, bytes: Vec<u8>) -> parley_core::media::outgoing::FileToSend {
     parley_core::media::outgoing::FileToSend {

@@ -5,6 +5,8 @@
 
 use super::sniff;
 use crate::message::{Media, MessageKind};
+use crate::store::messages::{self, UnsentFile};
+use crate::store::{Store, StoreError};
 use base64::Engine as _;
 
 /// Largest file Parley sends (Mixin documents no limit; its apps refuse far smaller videos).
@@ -57,6 +59,22 @@ impl FileToSend {
         media.local_path = Some(path.display().to_string());
         Ok(((kind, self.caption), media))
     }
+}
+
+/// Takes back a file of the user's whose upload was cancelled: deletes its message while it is
+/// still unsent and not uploaded ([`messages::delete_unsent_file`]), then the copy kept for the
+/// upload ([`FileToSend::keep`]). Whoever calls it says so to the page.
+pub(crate) async fn take_back(store: &Store, local_id: i64) -> Result<UnsentFile, StoreError> {
+    let taken = store
+        .run(move |c| messages::delete_unsent_file(c, local_id))
+        .await?;
+    if let UnsentFile::Deleted(message) = &taken {
+        if let Some(copy) = message.media.as_ref().and_then(|m| m.local_path.clone()) {
+            // Gone already is as good: the copy has no use left.
+            let _ = tokio::fs::remove_file(copy).await;
+        }
+    }
+    Ok(taken)
 }
 
 /// The kind of message `bytes` make and what the message says about them (no address yet: it

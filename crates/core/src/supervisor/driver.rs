@@ -775,18 +775,10 @@ impl Supervisor {
     /// uploaded already (then it is on its way and stays).
     async fn cancel_upload(&mut self, local_id: i64) {
         self.uploads.cancel(local_id);
-        match self
-            .store
-            .run(move |c| messages::delete_unsent_file(c, local_id))
-            .await
-        {
+        match crate::media::outgoing::take_back(&self.store, local_id).await {
             Ok(UnsentFile::Deleted(message)) => {
                 self.in_flight.answered(local_id);
                 tracing::info!("a file's upload was cancelled");
-                // The copy kept for the upload (`FileToSend::keep`) has no use left.
-                if let Some(copy) = message.media.as_ref().and_then(|m| m.local_path.clone()) {
-                    let _ = tokio::fs::remove_file(copy).await;
-                }
                 self.publish(Event::Deleted {
                     account: message.account,
                     room: message.room,
