@@ -54,8 +54,9 @@ export async function startApp() {
 
   const timeline = createTimeline(byId('timeline'), {
     onRetry: (localId) => call('retry_message', { localId }).catch(showError),
-    onDelete: (localId) => call('delete_message', { localId }).catch(showError),
-    onCancelUpload: (localId) => call('cancel_upload', { localId }).catch(showError),
+    // The pressed button goes with its message: the keyboard is left in the message box.
+    onDelete: (localId) => { byId('composer-input').focus(); call('delete_message', { localId }).catch(showError); },
+    onCancelUpload: (localId) => { byId('composer-input').focus(); call('cancel_upload', { localId }).catch(showError); },
     uploadOf: (localId) => state.uploads.get(localId) || null,
     connected: (account) => state.accounts.get(account)?.state?.state === 'open',
     onOpenImage: (message) => viewer.open(message),

@@ -6,7 +6,7 @@
 // backend's (crates/core/src/health), kept fresh by `health` events; the view only draws them.
 
 import { byId, el, clear } from './dom.js';
-import { clockTime } from './time.js';
+import { stampTime } from './time.js';
 import { counted } from './plural.js';
 
 const STATE_WORDS = { connected: 'connected', reconnecting: 'reconnecting', stopped: 'stopped', unknown: 'not recorded' };
@@ -28,7 +28,7 @@ export function stripSegments(view) {
 /** One line for the sidebar's tooltip: last connected and the messages of the last 24 h. */
 export function healthLine(view, now = Date.now()) {
   if (!view) return '';
-  const connected = view.last_connected_ms ? `last connected ${clockTime(view.last_connected_ms)}` : 'not connected yet';
+  const connected = view.last_connected_ms ? `last connected ${stampTime(view.last_connected_ms, now)}` : 'not connected yet';
   return `${connected} · ${view.received_24h} in, ${view.sent_24h} out in 24 h${view.reconnects_24h ? ` · ${counted(view.reconnects_24h, 'reconnect')}` : ''}${view.clock_warning ? ' · ⚠ clock off' : ''}`;
 }
 
@@ -49,13 +49,13 @@ export function deliveryLines(view, now = Date.now()) {
   const lines = [];
   const backlogs = view.backlogs || [];
   if (backlogs.length) {
-    lines.push(`Found waiting at connect: ${backlogs.map((b) => `${b.count ? counted(b.count, 'message') : 'none'} (${clockTime(b.at_ms)})`).join(', ')}`);
+    lines.push(`Found waiting at connect: ${backlogs.map((b) => `${b.count ? counted(b.count, 'message') : 'none'} (${stampTime(b.at_ms, now)})`).join(', ')}`);
   }
   if (view.acknowledged_24h > 0) {
     lines.push(`Acknowledged in 24 h: ${counted(view.acknowledged_24h, 'message')}, ${view.ack_p50_ms} ms after storing (p50), ${view.ack_p99_ms} ms (p99)`);
   }
   if (view.unacked_since_ms) {
-    lines.push(`Oldest not acknowledged yet: stored ${clockTime(view.unacked_since_ms)} (${span(now - view.unacked_since_ms)} ago)`);
+    lines.push(`Oldest not acknowledged yet: stored ${stampTime(view.unacked_since_ms, now)} (${span(now - view.unacked_since_ms)} ago)`);
   } else if (view.acknowledged_24h > 0) {
     lines.push('Every stored message is acknowledged.');
   }
@@ -72,19 +72,19 @@ function strip(view) {
   const span = view.now_ms - view.window_start_ms || 1;
   const segments = stripSegments(view);
   const described = segments.length
-    ? segments.map((s) => `${STATE_WORDS[s.state]} from ${clockTime(s.from)}`).join(', ')
+    ? segments.map((s) => `${STATE_WORDS[s.state]} from ${stampTime(s.from)}`).join(', ')
     : 'no connection recorded';
   return el('div', { class: 'health-strip', attrs: { role: 'img', 'aria-label': `Last 24 hours: ${described}` } },
     segments.map((s) => sized(el('span', {
       class: `health-segment ${s.state}`,
-      attrs: { title: `${STATE_WORDS[s.state]} ${clockTime(s.from)}–${clockTime(s.to)}` },
+      attrs: { title: `${STATE_WORDS[s.state]} ${stampTime(s.from)}–${stampTime(s.to)}` },
     }), 'width', (s.to - s.from) / span)));
 }
 
 function chart(view) {
   const most = Math.max(1, ...view.hours.map((h) => Math.max(h.received, h.sent)));
   return el('div', { class: 'health-chart', attrs: { role: 'img', 'aria-label': `Messages per hour, last 24 hours: ${view.received_24h} in, ${view.sent_24h} out` } },
-    view.hours.map((h) => el('span', { class: 'health-hour', attrs: { title: `${clockTime(h.hour_ms)}: ${h.received} in, ${h.sent} out` } }, [
+    view.hours.map((h) => el('span', { class: 'health-hour', attrs: { title: `${stampTime(h.hour_ms)}: ${h.received} in, ${h.sent} out` } }, [
       sized(el('span', { class: 'health-bar in' }), 'height', h.received / most),
       sized(el('span', { class: 'health-bar out' }), 'height', h.sent / most),
     ])));
@@ -120,8 +120,8 @@ export function createHealthView({ state }) {
           chart(view),
           ...deliveryLines(view).map((line) => el('p', { class: 'health-figures', text: line })),
           recent.length ? el('ul', { class: 'health-reasons', attrs: { 'aria-label': 'Latest reconnects' } },
-            recent.map((r) => el('li', { text: `${clockTime(r.at_ms)} — ${r.reason}` }))) : null,
-          el('p', { class: 'health-error', text: view.last_error ? `Last error at ${clockTime(view.last_error.at_ms)}: ${view.last_error.reason}` : 'No error in the last 24 hours.' }),
+            recent.map((r) => el('li', { text: `${stampTime(r.at_ms)} — ${r.reason}` }))) : null,
+          el('p', { class: 'health-error', text: view.last_error ? `Last error at ${stampTime(view.last_error.at_ms)}: ${view.last_error.reason}` : 'No error in the last 24 hours.' }),
         ].filter(Boolean));
       }
       list.append(card);

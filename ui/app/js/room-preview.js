@@ -1,9 +1,8 @@
 // What the sidebar shows under a room's name: who wrote its last message and its first line
 // (as text), and when; and the order of an account's rooms, the most recently active first.
 
-import { clockTime, sameDay } from './time.js';
+import { clockTime, sameDay, shortDate } from './time.js';
 
-const SHORT_DATE = new Intl.DateTimeFormat([], { month: 'short', day: 'numeric' });
 /** The longest preview kept (the sidebar shows one line; the rest would only cost layout). */
 const PREVIEW_CHARS = 120;
 const KIND_NAMES = { image: 'Image', video: 'Video', file: 'File', audio: 'Voice message', sticker: 'Sticker', contact: 'Contact', location: 'Location' };
@@ -22,7 +21,7 @@ export function previewLine(room) {
 /** "14:03" today, "Mar 4" before. */
 export function previewTime(ms, now = Date.now()) {
   if (!Number.isFinite(ms)) return '';
-  return sameDay(ms, now) ? clockTime(ms) : SHORT_DATE.format(ms);
+  return sameDay(ms, now) ? clockTime(ms) : shortDate(ms);
 }
 
 /** An account's rooms, the most recently active first (rooms without messages last, by name). */

@@ -16,6 +16,22 @@ export function preciseTime(ms) {
   return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
+const SHORT_DATE = new Intl.DateTimeFormat([], { month: 'short', day: 'numeric' });
+
+/** "14:03" today, "yesterday 14:03", "Mar 4 14:03" before: a moment that may be days old. */
+export function stampTime(ms, now = Date.now()) {
+  if (sameDay(ms, now)) return clockTime(ms);
+  const yesterday = new Date(now);
+  yesterday.setDate(yesterday.getDate() - 1);
+  if (sameDay(ms, yesterday.getTime())) return `yesterday ${clockTime(ms)}`;
+  return `${shortDate(ms)} ${clockTime(ms)}`;
+}
+
+/** "Mar 4": a day without its year. */
+export function shortDate(ms) {
+  return SHORT_DATE.format(ms);
+}
+
 export function dayLabel(ms, now = Date.now()) {
   const day = new Date(ms);
   const today = new Date(now);

@@ -31,10 +31,15 @@ function uploading(message) {
   return Boolean(message.media && message.media.local_path && !message.media.attachment_id);
 }
 
-/** What an upload's label says: how far it got, when the backend told. */
+/**
+ * What an upload's label says. The backend tells progress from the moment a file starts going
+ * up, so a file it has not told of yet waits its turn (behind the files before it); one whose
+ * bytes are all handed over waits for the service's answer and is then sent.
+ */
 export function uploadLabel(progress) {
-  if (!progress || !(progress.total > 0)) return 'Uploading…';
-  const percent = Math.min(100, Math.floor((progress.sent / progress.total) * 100));
+  if (!progress || !(progress.total > 0)) return 'Waiting to upload…';
+  if (progress.sent >= progress.total) return `Uploaded ${formatSize(progress.total)}, sending…`;
+  const percent = Math.min(99, Math.floor((progress.sent / progress.total) * 100));
   return `Uploading ${percent} % of ${formatSize(progress.total)}`;
 }
 

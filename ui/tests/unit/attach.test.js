@@ -19,6 +19,7 @@ test('limits are checked before anything is read', () => {
 
 const calls = [];
 let refuse = null;
+let push = null;
 const account = (id, service, capabilities) => ({ id, display_name: id, demo: false, service_label: service, settings: { service }, capabilities, state: { state: 'open' } });
 await startOn({
   invoke: async (command, args, options) => {
@@ -42,7 +43,10 @@ await startOn({
         return null;
     }
   },
-  channel: () => ({ id: 1 }),
+  channel: (onMessage) => {
+    push = onMessage;
+    return { id: 1 };
+  },
 });
 const open = async (account, room) => {
   [...document.querySelectorAll('#room-list button.room')].find((b) => b.dataset.room === `${account}\u0000${room}`).click();
@@ -96,6 +100,18 @@ test('a refused file stays in its chip with the reason; an empty one is refused 
   drop($('composer'), new window.File([], 'empty.txt'));
   assert.match($('composer-error').textContent, /empty\.txt is empty/);
   assert.equal($('attach-chip').hidden, true);
+});
+
+test('Cancel on a file going up asks once and leaves the keyboard in the message box', async () => {
+  await open('bot', 'c2');
+  push([{ event: 'message', local_id: 70, account: 'bot', room: 'c2', id: 'f70', sender_id: 'me', sender_name: 'Me', own: true, kind: 'file', text: '', ts_ms: Date.now(), ts_raw: '', state: 'pending', error: null, media: { url: '', name: 'ledger.pdf', local_path: '/o/70.bin', size: 2048 } }]);
+  await settle();
+  const cancel = document.querySelector('#timeline [aria-label="Cancel this upload"]');
+  cancel.focus();
+  cancel.click();
+  await settle();
+  assert.deepEqual(calls.filter((c) => c.command === 'cancel_upload').map((c) => c.args), [{ localId: 70 }]);
+  assert.equal(document.activeElement, $('composer-input'), 'not lost with the button that goes with its message');
 });
 
 test('a MEXC chat attaches by address; a text-only room says so', async () => {

@@ -44,6 +44,21 @@ test('the backlog at each connect, acknowledgement latency and what still waits 
   assert.deepEqual(deliveryLines(view(), now), [], 'a service that acknowledges nothing has no such lines');
 });
 
+test('a moment of an earlier day says which day, not only its time', async () => {
+  const { stampTime, clockTime } = await import('../../app/js/time.js');
+  const noon = new Date(2026, 11, 5, 12, 0).getTime();
+  const morning = new Date(2026, 11, 5, 8, 30).getTime();
+  const lastNight = new Date(2026, 11, 4, 23, 10).getTime();
+  const lastWeek = new Date(2026, 10, 28, 9, 0).getTime();
+  assert.equal(stampTime(morning, noon), clockTime(morning));
+  assert.equal(stampTime(lastNight, noon), `yesterday ${clockTime(lastNight)}`);
+  assert.match(stampTime(lastWeek, noon), new RegExp(`^\\S.*28.* ${clockTime(lastWeek)}$`));
+  const lines = deliveryLines(view({ backlogs: [{ at_ms: lastNight, count: 4 }], unacked_since_ms: lastNight }), noon);
+  assert.equal(lines[0], `Found waiting at connect: 4 messages (yesterday ${clockTime(lastNight)})`);
+  assert.match(lines[1], /^Oldest not acknowledged yet: stored yesterday /);
+  assert.match(healthLine(view({ last_connected_ms: lastWeek }), noon), /^last connected .*28.* · /);
+});
+
 let push = null;
 await startOn({
   invoke: async (command) => {

@@ -38,7 +38,7 @@ test('the sender name falls back to the sender id and the raw server time is kep
 
 test('own messages show their delivery state, and a failed one offers a retry', () => {
   assert.equal(renderMessage(message({ own: true, state: 'pending' })).querySelector('.delivery').textContent, 'Sending…');
-  assert.equal(renderMessage(message({ own: true, state: 'pending', kind: 'file', media: { url: '', name: 'a.pdf', local_path: '/o/1.bin' } })).querySelector('.upload-label').textContent, 'Uploading…', 'a file on its way up says so');
+  assert.equal(renderMessage(message({ own: true, state: 'pending', kind: 'file', media: { url: '', name: 'a.pdf', local_path: '/o/1.bin' } })).querySelector('.upload-label').textContent, 'Waiting to upload…', 'a file not going up yet waits its turn');
   assert.equal(renderMessage(message({ own: true, state: 'pending', kind: 'file', media: { url: 'mixin-attachment:x', name: 'a.pdf', local_path: '/o/1.bin', attachment_id: 'x' } })).querySelector('.delivery').textContent, 'Sending…');
   assert.equal(renderMessage(message({ own: true, state: 'pending' }), { connected: () => false }).querySelector('.delivery').textContent, 'Waiting for connection', 'queued while offline says so');
   assert.equal(renderMessage(message({ own: true, state: 'sent' })).querySelector('.delivery').getAttribute('aria-label'), 'Sent');
@@ -250,12 +250,18 @@ test('a file going up shows how far it got, updates in place without rebuilding 
   const file = message({ local_id: 9, own: true, state: 'pending', kind: 'file', media: { url: '', name: 'ledger.pdf', local_path: '/o/9.bin', size: 3 * 1024 * 1024 } });
   timeline.render('room', [file]);
   const row = container.querySelector('article');
-  assert.equal(row.querySelector('.upload-label').textContent, 'Uploading…', 'nothing told yet');
+  assert.equal(row.querySelector('.upload-label').textContent, 'Waiting to upload…', 'nothing told yet: behind another file');
   applyBatch(state, [{ event: 'upload_progress', account: 'a', room: 'public', local_id: 9, sent_bytes: 1572864, total_bytes: 3145728 }]);
   timeline.showUploads();
   assert.equal(container.querySelector('article'), row, 'the row is the same node (its picture does not flicker)');
   assert.equal(row.querySelector('.upload-label').textContent, 'Uploading 50 % of 3.0 MB');
   assert.equal(row.querySelector('progress').value, 50);
+  applyBatch(state, [{ event: 'upload_progress', account: 'a', room: 'public', local_id: 9, sent_bytes: 3145727, total_bytes: 3145728 }]);
+  timeline.showUploads();
+  assert.equal(row.querySelector('.upload-label').textContent, 'Uploading 99 % of 3.0 MB', 'not 100 % before the last byte');
+  applyBatch(state, [{ event: 'upload_progress', account: 'a', room: 'public', local_id: 9, sent_bytes: 3145728, total_bytes: 3145728 }]);
+  timeline.showUploads();
+  assert.equal(row.querySelector('.upload-label').textContent, 'Uploaded 3.0 MB, sending…', 'all handed over: waiting for the service');
   row.querySelector('[aria-label="Cancel this upload"]').click();
   assert.equal(cancelled, 9);
   cancelled = null;
