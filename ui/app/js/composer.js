@@ -68,6 +68,8 @@ export function createComposer({ onSend, onTyping = () => {}, drafts = pageDraft
 
   /** The room the composer writes to (its roomKey), whose draft the fields hold. */
   let roomKeyShown = null;
+  /** Rooms with a send on its way: Enter again there sends nothing until it is back (a file can take seconds to hand over). */
+  const sending = new Set();
   let draftTimer = null;
   function keepDraft() {
     clearTimeout(draftTimer);
@@ -137,6 +139,17 @@ export function createComposer({ onSend, onTyping = () => {}, drafts = pageDraft
   }
 
   async function submit() {
+    const from = roomKeyShown;
+    if (sending.has(from)) return;
+    sending.add(from);
+    try {
+      await submitNow();
+    } finally {
+      sending.delete(from);
+    }
+  }
+
+  async function submitNow() {
     const text = input.value;
     if (files && roomKeyShown && files.chosen(roomKeyShown)) {
       await submitFile(text);

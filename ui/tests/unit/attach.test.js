@@ -20,6 +20,7 @@ test('limits are checked before anything is read', () => {
 const calls = [];
 let refuse = null;
 let push = null;
+let holdSend = null;
 const account = (id, service, capabilities) => ({ id, display_name: id, demo: false, service_label: service, settings: { service }, capabilities, state: { state: 'open' } });
 await startOn({
   invoke: async (command, args, options) => {
@@ -37,6 +38,7 @@ await startOn({
       case 'history':
         return [];
       case 'send_file':
+        if (holdSend) await holdSend;
         if (refuse) throw { kind: 'invalid_input', message: refuse };
         return { local_id: 50 };
       default:
@@ -100,6 +102,28 @@ test('a refused file stays in its chip with the reason; an empty one is refused 
   drop($('composer'), new window.File([], 'empty.txt'));
   assert.match($('composer-error').textContent, /empty\.txt is empty/);
   assert.equal($('attach-chip').hidden, true);
+});
+
+test('Enter pressed again while a file is being handed over sends it once', async () => {
+  await open('bot', 'c1');
+  drop($('timeline'), png());
+  let release;
+  holdSend = new Promise((resolve) => { release = resolve; });
+  const before = calls.filter((c) => c.command === 'send_file').length;
+  $('composer-input').value = 'twice?';
+  enter();
+  await settle();
+  enter();
+  enter();
+  await settle();
+  release();
+  holdSend = null;
+  await settle();
+  assert.equal(calls.filter((c) => c.command === 'send_file').length - before, 1, 'one file, one message');
+  assert.equal($('attach-chip').hidden, true);
+  enter();
+  await settle();
+  assert.equal(calls.filter((c) => c.command === 'send_file').length - before, 1, 'nothing left to send');
 });
 
 test('Cancel on a file going up asks once and leaves the keyboard in the message box', async () => {
