@@ -26,7 +26,7 @@ use crate::codec::Outgoing;
 use crate::config::{AppConfig, ConfigFile};
 use crate::connection_state::ConnectionState;
 use crate::event::Event;
-use crate::message::{Draft, StoredMessage};
+use crate::message::{Draft, MessageKind, StoredMessage};
 use crate::secret::Secret;
 use crate::secrets::{SecretStore, SessionOnlyStore};
 use crate::services::{
@@ -360,27 +360,7 @@ impl Engine {
         draft: Draft,
     ) -> Result<StoredMessage, EngineError> {
         let settings = self.running_account(account)?.settings;
-        let checked = services::codec_for_room(&settings, room)
-            .ok_or_else(|| EngineError::UnknownRoom(room.to_owned()))?
-            .encode(
-                &Outgoing {
-                    local_id: 0,
-                    room: room.to_owned(),
-                    kind: draft.kind,
-                    text: draft.text.clone(),
-                    media: draft.media.clone(),
-                    client_id: None,
-                    quote_id: draft.quote_id.clone(),
-                },
-                &mut crate::codec::Env::fixed(crate::timestamp::now_ms()),
-            );
-        match checked {
-            Ok(_) => {}
-            // A file to upload first: the connection uploads it before it sends the message.
-            Err(crate::codec::CodecError::NotReady(_))
-                if draft.media.as_ref().is_some_and(|m| m.local_path.is_some()) => {}
-            Err(e) => return Err(e.into()),
-        }
+        check_sendable(&settings, room, &draft)?;
         let (owner, room_id) = (account.clone(), room.to_owned());
         let sender = settings.service().own_sender_id();
         let client_id = settings.service().client_message_id();
@@ -423,21 +403,36 @@ impl Engine {
             )));
         }
         let keep_in = keep_in.to_owned();
-        let (kind, media) = tokio::task::spawn_blocking(move || file.keep(&keep_in))
+        let ((kind, caption), media) = tokio::task::spawn_blocking(move || file.keep(&keep_in))
             .await
             .map_err(|e| EngineError::Invalid(format!("the file could not be prepared: {e}")))?
             .map_err(|e| EngineError::Invalid(e.to_string()))?;
-        self.send(
-            account,
-            room,
-            Draft {
-                kind: kind.0,
-                text: kind.1,
-                media: Some(media),
-                quote_id: None,
-            },
-        )
-        .await
+        let caption_apart =
+            !caption.trim().is_empty() && !settings.service().caption_rides_with(kind);
+        if caption_apart {
+            check_sendable(&settings, room, &Draft::text(&caption))?;
+        }
+        let file = self
+            .send(
+                account,
+                room,
+                Draft {
+                    kind,
+                    text: if caption_apart {
+                        String::new()
+                    } else {
+                        caption.clone()
+                    },
+                    media: Some(media),
+                    quote_id: None,
+                },
+            )
+            .await?;
+        if caption_apart {
+            // Queued behind the file, so it arrives right after it (checked before the file went).
+            self.send(account, room, Draft::text(&caption)).await?;
+        }
+        Ok(file)
     }
 
     /// Puts a failed message back in the outbox.
@@ -779,5 +774,46 @@ impl Engine {
 
     pub(crate) fn publish(&self, event: Event) {
         let _ = self.events.send(event);
+    }
+}
+
+/// Refuses, before anything is stored, a message the service would not accept (its codec
+/// decides). A file still to upload cannot be encoded yet; its room and its text are checked
+/// as a text message would be, so a caption too long is refused before the upload, not after.
+fn check_sendable(
+    settings: &ServiceSettings,
+    room: &str,
+    draft: &Draft,
+) -> Result<(), EngineError> {
+    let mut codec = services::codec_for_room(settings, room)
+        .ok_or_else(|| EngineError::UnknownRoom(room.to_owned()))?;
+    let mut encode = |kind, media: Option<&crate::message::Media>| {
+        codec.encode(
+            &Outgoing {
+                local_id: 0,
+                room: room.to_owned(),
+                kind,
+                text: draft.text.clone(),
+                media: media.cloned(),
+                client_id: None,
+                quote_id: draft.quote_id.clone(),
+            },
+            &mut crate::codec::Env::fixed(crate::timestamp::now_ms()),
+        )
+    };
+    match encode(draft.kind, draft.media.as_ref()) {
+        Ok(_) => Ok(()),
+        // A file to upload first: the connection uploads it before it sends the message.
+        Err(crate::codec::CodecError::NotReady(_))
+            if draft.media.as_ref().is_some_and(|m| m.local_path.is_some()) =>
+        {
+            if draft.text.is_empty() {
+                return Ok(());
+            }
+            encode(MessageKind::Text, None)
+                .map(drop)
+                .map_err(Into::into)
+        }
+        Err(e) => Err(e.into()),
     }
 }

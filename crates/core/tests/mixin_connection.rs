@@ -838,6 +838,81 @@ async fn a_photo_and_a_file_are_uploaded_once_and_sent_by_attachment_id() {
     assert_eq!(w.sim.uploaded().len(), 2);
     assert_eq!(file.kind, MessageKind::File);
 
+    // PLAIN_DATA has no caption: the text typed with a file goes right after it, not lost.
+    let with_text = engine
+        .send_file(
+            &account,
+            &room,
+            FileToSend {
+                bytes: pdf.clone(),
+                name: "receipt.pdf".into(),
+                send_as: SendAs::File,
+                caption: "receipt for order 42".into(),
+            },
+            outbox.path(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        with_text.text, "",
+        "the file's own bubble has no caption it would not carry"
+    );
+    eventually("the file, then its text", || {
+        w.sim.sent_by(&w.bot).len() == 4
+    })
+    .await;
+    let sent = w.sim.sent_by(&w.bot);
+    assert_eq!(sent[2].category, "PLAIN_DATA");
+    let payload: serde_json::Value = serde_json::from_str(&sent[2].text).unwrap();
+    assert_eq!(payload["name"], "receipt.pdf");
+    assert!(payload.get("caption").is_none());
+    assert_eq!(
+        (sent[3].category.as_str(), sent[3].text.as_str()),
+        ("PLAIN_TEXT", "receipt for order 42")
+    );
+    // A text the service would refuse is refused before anything is uploaded.
+    let too_long = engine
+        .send_file(
+            &account,
+            &room,
+            FileToSend {
+                bytes: pdf.clone(),
+                name: "long.pdf".into(),
+                send_as: SendAs::File,
+                caption: "x".repeat(70 * 1024),
+            },
+            outbox.path(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(too_long, EngineError::Invalid(_) | EngineError::Codec(_)),
+        "{too_long:?}"
+    );
+    let photo_too_long = engine
+        .send_file(
+            &account,
+            &room,
+            FileToSend {
+                bytes: png(64, 48),
+                name: "chart.png".into(),
+                send_as: SendAs::Photo,
+                caption: "y".repeat(70 * 1024),
+            },
+            outbox.path(),
+        )
+        .await;
+    assert!(
+        photo_too_long.is_err(),
+        "a caption too long for a photo too"
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        w.sim.uploaded().len(),
+        3,
+        "nothing uploaded for the refused ones"
+    );
+
     let refused = engine
         .send_file(
             &account,

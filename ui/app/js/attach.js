@@ -1,7 +1,7 @@
 // Attaching a file from this computer: the 📎 button (a file picker), a file dropped on the
 // timeline or the composer, or an image pasted into the message. Where the account uploads
 // files (capability file_upload: Mixin bots) the file waits in a chip above the message box
-// (name, size, "photo" or "file" for an image, ✕ to drop it) and goes out with the message's
+// (name, size, "photo" or "file" for an image, likewise for a voice note or a video, ✕ to drop it) and goes out with the message's
 // text as its caption, the bytes sent once, as the request's body (send_file). Where the
 // account sends media by address (MEXC) the button opens the address fields instead; where it
 // takes no media at all, the button says so in its tooltip.
@@ -25,6 +25,20 @@ export function fileProblem(file) {
 const CAPTION_PLACEHOLDER = 'Caption (optional) — Enter sends the file';
 
 const isImage = (file) => /^image\/(png|jpe?g|gif|webp)$/i.test(file.type || '');
+
+/**
+ * How a file can go other than as a file, and whether that is the default: a photo (with a
+ * preview made in Rust), a voice message (Ogg Opus; other audio goes as a file), a video. A video
+ * goes as a file unless asked: Parley reads no video's size or length, and Mixin's apps draw a
+ * video message by them.
+ */
+function mediaChoice(file) {
+  const type = file.type || '';
+  if (isImage(file)) return { label: 'as a photo', byDefault: true };
+  if (/^audio\/ogg$/i.test(type)) return { label: 'as a voice message (Ogg Opus)', byDefault: true };
+  if (/^video\/(mp4|webm|quicktime)$/i.test(type)) return { label: 'as a video (no preview picture)', byDefault: false };
+  return null;
+}
 
 /** The file's bytes (FileReader where Blob.arrayBuffer is missing). */
 function readBytes(file) {
@@ -74,9 +88,10 @@ export function createAttach({ roomOf }) {
     }
     const { file } = pick;
     chip.append(el('span', { class: 'attach-name', text: `${file.name || 'file'} (${formatSize(file.size)})` }));
-    if (isImage(file)) {
+    const media = mediaChoice(file);
+    if (media) {
       const select = el('select', { attrs: { 'aria-label': 'Send as' } }, [
-        el('option', { attrs: { value: 'photo' }, text: 'as a photo' }),
+        el('option', { attrs: { value: 'photo' }, text: media.label }),
         el('option', { attrs: { value: 'file' }, text: 'as a file (exact bytes, no preview)' }),
       ]);
       select.value = pick.sendAs;
@@ -107,7 +122,7 @@ export function createAttach({ roomOf }) {
       return;
     }
     error.textContent = '';
-    chosen.set(key, { file, sendAs: isImage(file) ? 'photo' : 'file' });
+    chosen.set(key, { file, sendAs: mediaChoice(file)?.byDefault ? 'photo' : 'file' });
     draw();
     input.focus();
   }

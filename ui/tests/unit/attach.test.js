@@ -104,6 +104,20 @@ test('a refused file stays in its chip with the reason; an empty one is refused 
   assert.equal($('attach-chip').hidden, true);
 });
 
+test('a voice note goes as one and a video as a file unless asked; other files have no choice', async () => {
+  await open('bot', 'c2');
+  const offered = (name, type) => {
+    drop($('timeline'), new window.File([new Uint8Array([1, 2, 3])], name, { type }));
+    const select = $('attach-chip').querySelector('select');
+    const seen = select ? [select.value, select.options[0].textContent] : null;
+    $('attach-chip').querySelector('.reply-cancel').click();
+    return seen;
+  };
+  assert.deepEqual(offered('note.ogg', 'audio/ogg'), ['photo', 'as a voice message (Ogg Opus)']);
+  assert.deepEqual(offered('clip.mp4', 'video/mp4'), ['file', 'as a video (no preview picture)']);
+  assert.equal(offered('ledger.pdf', 'application/pdf'), null);
+});
+
 test('Enter pressed again while a file is being handed over sends it once', async () => {
   await open('bot', 'c1');
   drop($('timeline'), png());
