@@ -10,6 +10,10 @@ pub(crate) use client::api;
 
 use std::time::Duration;
 
+/// The longest wait a service's `Retry-After` is taken for: beyond an hour the header is
+/// odd, and a deadline of `now + u64::MAX` seconds would overflow.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
+
 /// Which API a client talks to, as the user reads it in errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ApiName {
@@ -229,8 +233,8 @@ impl RestCore {
         let retry_after = headers
             .get("retry-after")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse().ok())
-            .map(Duration::from_secs);
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(|secs| Duration::from_secs(secs).min(MAX_RETRY_AFTER));
         let body = body::read_capped(response, self.max_body)
             .await
             .map_err(|e| match e {
@@ -263,5 +267,52 @@ impl RestCore {
             refuser: self.name.refuser,
             ..refusal
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A server that answers one request with `head` (status line and headers, no body).
+    async fn answering(head: &'static str) -> url::Url {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 4096];
+            let _ = socket.read(&mut request).await;
+            let _ = socket.write_all(head.as_bytes()).await;
+        });
+        url::Url::parse(&format!("http://{address}/")).unwrap()
+    }
+
+    /// A hostile or broken `Retry-After` (the largest number there is) is taken as an hour: the
+    /// connection adds it to "now", which overflowed and ended its task with a panic.
+    #[tokio::test]
+    async fn a_huge_retry_after_is_taken_as_an_hour() {
+        let base = answering(
+            "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 18446744073709551615\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        )
+        .await;
+        let core = RestCore::new(
+            base.clone(),
+            ApiName {
+                api: "the server",
+                refuser: "the server",
+            },
+            Duration::from_secs(5),
+            1024,
+        )
+        .unwrap();
+        let answer = core
+            .send(core.request(reqwest::Method::GET, base))
+            .await
+            .unwrap();
+        assert_eq!(answer.status, 429);
+        assert_eq!(answer.retry_after, Some(MAX_RETRY_AFTER));
+        // What the connection then does with it stays within a clock's range.
+        let _ = tokio::time::Instant::now() + answer.retry_after.unwrap();
     }
 }

@@ -190,6 +190,7 @@ impl MixinRest {
                 "the attachment storage refused the upload (HTTP {})",
                 answer.status
             ),
+            retry_after: answer.retry_after,
             ..Refusal::default()
         }))
     }
@@ -244,6 +245,7 @@ impl MixinRest {
                 auth: matches!(e.code, 401 | 911),
                 hint: matches!(e.code, 401 | 911).then_some(AUTH_HINT),
                 message: e.description,
+                retry_after: answer.retry_after,
                 ..Refusal::default()
             }));
         }

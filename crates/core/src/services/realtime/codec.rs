@@ -484,7 +484,11 @@ impl Codec for RealtimeCodec {
                         .iter()
                         .find_map(|k| field(&v, k).and_then(|t| t.parse::<f64>().ok()))
                         .filter(|s| s.is_finite() && *s >= 0.0)
-                        .map(|s| std::time::Duration::from_secs_f64(s.min(3600.0)));
+                        .map(|s| {
+                            std::time::Duration::from_secs_f64(
+                                s.min(crate::rest::MAX_RETRY_AFTER.as_secs_f64()),
+                            )
+                        });
                     return Ok(vec![Inbound::SendDeferred {
                         reason: message,
                         retry_after,
