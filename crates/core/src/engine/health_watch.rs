@@ -9,8 +9,10 @@ use crate::health::{HealthBook, HealthView};
 use crate::store::health as saved;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+// Tokio's clock, so the tests can run a minute of events in an instant.
 use tokio::sync::broadcast::error::RecvError;
+use tokio::time::Instant;
 
 /// An account's board goes to the page at most this often.
 const PUBLISH_EVERY: Duration = Duration::from_secs(1);
@@ -29,15 +31,15 @@ impl Engine {
         tokio::spawn(async move {
             let mut published: HashMap<AccountId, Instant> = HashMap::new();
             let mut due: HashSet<AccountId> = HashSet::new();
+            // When the boards held back go, fixed when the first is held: a stream of events
+            // must not push it back (at 1 Hz or more it never came, nor did the minute's save).
+            let mut publish_at: Option<Instant> = None;
             let mut last_save = Instant::now();
             loop {
                 // Awake only for events, a board held back, or the next save: an idle app is
                 // not woken every second.
-                let next = if due.is_empty() {
-                    last_save + SAVE_EVERY
-                } else {
-                    Instant::now() + PUBLISH_EVERY
-                };
+                let save_at = last_save + SAVE_EVERY;
+                let next = publish_at.map_or(save_at, |at| at.min(save_at));
                 tokio::select! {
                     event = events.recv() => {
                         let Some(engine) = engine.upgrade() else { return };
@@ -48,7 +50,13 @@ impl Engine {
                                 let recent = published.get(&account).is_some_and(|at| at.elapsed() < PUBLISH_EVERY);
                                 if recent {
                                     due.insert(account);
+                                    publish_at.get_or_insert_with(|| Instant::now() + PUBLISH_EVERY);
                                 } else {
+                                    // Told now: no longer held back.
+                                    due.remove(&account);
+                                    if due.is_empty() {
+                                        publish_at = None;
+                                    }
                                     published.insert(account.clone(), Instant::now());
                                     engine.publish(Event::Health(engine.health_of(&account)));
                                 }
@@ -58,11 +66,14 @@ impl Engine {
                             Err(RecvError::Closed) => return,
                         }
                     }
-                    _ = tokio::time::sleep_until(next.into()) => {
+                    _ = tokio::time::sleep_until(next) => {
                         let Some(engine) = engine.upgrade() else { return };
-                        for account in due.drain() {
-                            published.insert(account.clone(), Instant::now());
-                            engine.publish(Event::Health(engine.health_of(&account)));
+                        if publish_at.is_some_and(|at| at <= Instant::now()) {
+                            publish_at = None;
+                            for account in due.drain() {
+                                published.insert(account.clone(), Instant::now());
+                                engine.publish(Event::Health(engine.health_of(&account)));
+                            }
                         }
                         if last_save.elapsed() >= SAVE_EVERY {
                             last_save = Instant::now();
@@ -186,5 +197,27 @@ mod tests {
             1,
             "kept across the restart"
         );
+    }
+
+    /// A steady stream of events (a busy bot, upload progress, prices) no longer keeps the
+    /// boards from being saved: the wait was pushed back by every event, so under events at
+    /// 1 Hz or more nothing was saved until shutdown, and a crash lost the day's counts.
+    #[tokio::test(start_paused = true)]
+    async fn the_boards_are_saved_every_minute_even_while_events_keep_coming() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = engine(&dir.path().join("parley.db"));
+        engine.watch_health().await;
+        let bot = AccountId("mixin-1".into());
+        for n in 0..700 {
+            engine.publish(Event::Message(StoredMessage {
+                service_id: Some(format!("m{n}")),
+                ..received(&bot)
+            }));
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        // 70 s of events, ten a second: the minute's save has come meanwhile.
+        let saved = engine.store.run(saved::load_all).await.unwrap();
+        let board = saved.into_iter().find(|(a, _)| *a == bot).map(|(_, b)| b);
+        assert!(board.is_some(), "saved while the events kept coming");
     }
 }
