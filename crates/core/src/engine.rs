@@ -618,6 +618,7 @@ impl Engine {
         for running in all {
             running.stop().await;
         }
+        self.health_closed();
         self.save_health().await;
     }
 

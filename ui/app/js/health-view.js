@@ -9,7 +9,7 @@ import { byId, el, clear } from './dom.js';
 import { stampTime } from './time.js';
 import { counted } from './plural.js';
 
-const STATE_WORDS = { connected: 'connected', reconnecting: 'reconnecting', stopped: 'stopped', unknown: 'not recorded' };
+const STATE_WORDS = { connected: 'connected', reconnecting: 'reconnecting', stopped: 'stopped', closed: 'Parley closed', unknown: 'not recorded' };
 
 /** The strip's segments: [{state, from, to}] covering the window, in order. */
 export function stripSegments(view) {

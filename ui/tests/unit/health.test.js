@@ -97,6 +97,10 @@ test('the board shows every figure as text, and follows health events', async ()
   assert.equal(board.querySelectorAll('.health-segment.stopped').length, 1);
   assert.match(board.textContent, /No error/);
   assert.doesNotMatch(board.textContent, /null|undefined/);
+  push([{ event: 'health', ...view({ strip: [{ at_ms: start, state: 'connected' }, { at_ms: now - 10 * HOUR, state: 'closed' }, { at_ms: now - 2 * HOUR, state: 'connected' }] }) }]);
+  await settle();
+  assert.equal(board.querySelectorAll('.health-segment.closed').length, 1, 'the time Parley was closed is a gap');
+  assert.match(board.querySelector('.health-strip').getAttribute('aria-label'), /, Parley closed from .*, connected from /);
   push([{ event: 'health', ...view({ clock_skew_ms: 600_000, clock_warning: "this computer's clock is 10 min behind the server's" }) }]);
   await settle();
   assert.match(board.querySelector('.health-warning').textContent, /Clock: this computer's clock is 10 min behind/);

@@ -122,6 +122,13 @@ impl Engine {
             .collect()
     }
 
+    /// Marks every board closed (Parley quits), to be saved with them.
+    pub(super) fn health_closed(&self) {
+        let mut book = lock(&self.health);
+        book.closed(crate::timestamp::now_ms());
+        lock(&self.health_dirty).extend(book.accounts());
+    }
+
     /// Saves the boards that changed since the last save.
     pub async fn save_health(&self) {
         let changed: Vec<AccountId> = lock(&self.health_dirty).drain().collect();
@@ -192,10 +199,12 @@ mod tests {
         }
         let engine = engine(&path);
         engine.watch_health().await;
+        let board = engine.health_of(&bot);
+        assert_eq!(board.received_24h, 1, "kept across the restart");
         assert_eq!(
-            engine.health_of(&bot).received_24h,
-            1,
-            "kept across the restart"
+            board.strip.last().map(|m| m.state),
+            Some(crate::health::StripState::Closed),
+            "the time Parley was closed is a gap, not the last state"
         );
     }
 

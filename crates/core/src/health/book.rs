@@ -26,13 +26,15 @@ const MAX_BACKLOGS: usize = 20;
 /// closer than that, it is live traffic that crossed the connect.
 const BACKLOG_MARGIN_MS: i64 = 5_000;
 
-/// The three colours of the strip.
+/// The colours of the strip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StripState {
     Connected,
     Reconnecting,
     Stopped,
+    /// Parley was closed: nothing is known of the connection until it starts again.
+    Closed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -156,6 +158,13 @@ impl AccountHealth {
         while self.marks.len() > MAX_MARKS {
             self.marks.pop_front();
         }
+    }
+
+    /// Parley is closing: the time until the next start is not painted as the last state.
+    fn closed(&mut self, now_ms: i64) {
+        self.open_since_ms = None;
+        self.unacked_since_ms = None;
+        self.mark(now_ms, StripState::Closed);
     }
 
     fn on_state(&mut self, state: &ConnectionState, now_ms: i64) {
@@ -378,6 +387,19 @@ pub struct HealthBook {
 }
 
 impl HealthBook {
+    /// Marks every board closed (Parley quits): until the next start, the strip shows a gap
+    /// rather than the last state (a night with the app closed was painted connected).
+    pub fn closed(&mut self, now_ms: i64) {
+        for health in self.accounts.values_mut() {
+            health.closed(now_ms);
+        }
+    }
+
+    /// The accounts with a board.
+    pub fn accounts(&self) -> Vec<AccountId> {
+        self.accounts.keys().cloned().collect()
+    }
+
     pub fn from_saved(saved: impl IntoIterator<Item = (AccountId, AccountHealth)>) -> HealthBook {
         HealthBook {
             accounts: saved.into_iter().collect(),
