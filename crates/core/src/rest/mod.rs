@@ -12,7 +12,7 @@ use std::time::Duration;
 
 /// The longest wait a service's `Retry-After` is taken for: beyond an hour the header is
 /// odd, and a deadline of `now + u64::MAX` seconds would overflow.
-pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
+pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
 
 /// Which API a client talks to, as the user reads it in errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
