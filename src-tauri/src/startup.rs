@@ -179,6 +179,18 @@ pub fn prepare(profile: Profile) -> Prepared {
     }
 }
 
+/// Deletes, beside the start, the copies of files no message waits to upload any more (their
+/// room or account was removed, or Parley stopped between the upload and the cleanup).
+fn sweep_outbox(store: parley_core::store::Store, dir: std::path::PathBuf) {
+    tokio::spawn(async move {
+        match parley_core::media::outgoing::sweep_outbox(&store, &dir).await {
+            Ok(0) => {}
+            Ok(swept) => tracing::info!(swept, "copies of sent or removed files deleted"),
+            Err(e) => tracing::warn!(error = %e, "the outbox folder could not be swept"),
+        }
+    });
+}
+
 /// Starts the engine on what [`prepare`] opened: accounts connect, the Demo starts if wanted.
 pub async fn start(prepared: Prepared, force_demo: bool) -> Started {
     let Prepared {
@@ -191,6 +203,7 @@ pub async fn start(prepared: Prepared, force_demo: bool) -> Started {
         mut notices,
     } = prepared;
     let wants_demo = force_demo || (config.accounts.is_empty() && !config.demo_dismissed);
+    sweep_outbox(store.clone(), profile.outbox_dir.clone());
     let engine = Engine::new(store, Some(config_file), config, secrets, Tuning::default());
     let alert_events = engine.subscribe();
     let notifier_events = engine.subscribe();

@@ -812,6 +812,12 @@ async fn a_photo_and_a_file_are_uploaded_once_and_sent_by_attachment_id() {
     assert!(payload["thumbnail"].as_str().is_some_and(|t| t.len() > 100));
     let media = sent.media.expect("media kept");
     assert_eq!(media.attachment_id.as_deref(), Some(uploaded[0].0.as_str()));
+    assert_eq!(media.local_path, None, "its id is all a resend needs");
+    assert_eq!(
+        std::fs::read_dir(outbox.path()).unwrap().count(),
+        0,
+        "the copy kept for the upload is deleted once the service has the file"
+    );
 
     let pdf = b"%PDF-1.4 statement".to_vec();
     let file = engine

@@ -77,6 +77,53 @@ pub(crate) async fn take_back(store: &Store, local_id: i64) -> Result<UnsentFile
     Ok(taken)
 }
 
+/// A copy younger than this is left by the sweep: its message may be on its way to the store.
+const SWEEP_SPARES_YOUNGER: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Deletes the copies in the outbox folder `dir` that no message waits to upload any more (a
+/// message deleted with its room or account, a copy left by a crash); returns how many went.
+pub async fn sweep_outbox(store: &Store, dir: &std::path::Path) -> Result<usize, StoreError> {
+    // By name: every copy is made in this one folder (`FileToSend::keep`).
+    let kept: std::collections::HashSet<std::ffi::OsString> = store
+        .run(messages::files_awaiting_upload)
+        .await?
+        .into_iter()
+        .filter_map(|path| {
+            std::path::Path::new(&path)
+                .file_name()
+                .map(ToOwned::to_owned)
+        })
+        .collect();
+    let dir = dir.to_owned();
+    let swept = tokio::task::spawn_blocking(move || {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return 0;
+        };
+        let mut swept = 0;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let young = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_none_or(|age| age < SWEEP_SPARES_YOUNGER);
+            let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+            if is_file
+                && !young
+                && !kept.contains(&entry.file_name())
+                && std::fs::remove_file(&path).is_ok()
+            {
+                swept += 1;
+            }
+        }
+        swept
+    })
+    .await
+    .unwrap_or(0);
+    Ok(swept)
+}
+
 /// The kind of message `bytes` make and what the message says about them (no address yet: it
 /// is uploaded when the message goes).
 pub fn describe(
@@ -253,5 +300,47 @@ mod tests {
         let (kind, media) = describe(&ogg, "voice.ogg", SendAs::Photo).unwrap();
         assert_eq!(kind, MessageKind::Audio);
         assert_eq!(media.duration_ms, Some(3000));
+    }
+
+    /// Copies no message waits for go; the one still awaited and a brand-new one stay.
+    #[tokio::test]
+    async fn the_sweep_deletes_only_copies_no_message_waits_for() {
+        use crate::account::AccountId;
+        use crate::message::Draft;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in_memory().unwrap();
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        let copy = |name: &str, modified| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, b"bytes").unwrap();
+            let file = std::fs::File::options().write(true).open(&path).unwrap();
+            file.set_modified(modified).unwrap();
+            path
+        };
+        let awaited = copy("awaited.pdf", old);
+        let orphan = copy("orphan.pdf", old);
+        let fresh = copy("fresh.pdf", std::time::SystemTime::now());
+        let uploaded = copy("uploaded.pdf", old);
+        let account = AccountId("bot".into());
+        let file_of = |path: &std::path::Path, attachment: Option<&str>| Draft {
+            media: Some(Media {
+                local_path: Some(path.display().to_string()),
+                attachment_id: attachment.map(Into::into),
+                ..Media::default()
+            }),
+            ..Draft::text("")
+        };
+        for draft in [file_of(&awaited, None), file_of(&uploaded, Some("a1"))] {
+            let account = account.clone();
+            store
+                .run(move |c| {
+                    messages::insert_own_draft(c, &account, "room", "me", &draft, None, 1)
+                })
+                .await
+                .unwrap();
+        }
+        assert_eq!(sweep_outbox(&store, dir.path()).await.unwrap(), 2);
+        assert!(awaited.exists() && fresh.exists());
+        assert!(!orphan.exists() && !uploaded.exists());
     }
 }

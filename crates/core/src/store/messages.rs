@@ -399,6 +399,18 @@ pub fn set_media(conn: &Connection, local_id: i64, media: &Media) -> Result<(), 
     Ok(())
 }
 
+/// The copies of files kept for an upload that some message still waits to upload.
+pub fn files_awaiting_upload(conn: &Connection) -> Result<Vec<String>, StoreError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT json_extract(media, '$.local_path') FROM messages
+         WHERE own = 1 AND media IS NOT NULL
+           AND json_extract(media, '$.local_path') IS NOT NULL
+           AND json_extract(media, '$.attachment_id') IS NULL",
+    )?;
+    let paths = statement.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(paths.collect::<Result<_, _>>()?)
+}
+
 /// Deletes one of the user's own messages that failed (the context menu's *Delete*): it was
 /// never sent, so nothing else refers to it. `None` for any other message, which stays.
 pub fn delete_failed(

@@ -740,13 +740,28 @@ impl Supervisor {
     /// or the message waits to be tried again, or fails when no retry can help.
     async fn uploaded(&mut self, local_id: i64, result: Result<Media, DeliveryError>) {
         match result {
-            Ok(media) => {
-                if let Err(e) = self
+            Ok(mut media) => {
+                // The service has the file: its id is all a resend needs, so the copy kept for
+                // the upload goes (kept, every file a bot ever sent stayed on disk).
+                let copy = media.local_path.take();
+                match self
                     .store
-                    .run(move |c| messages::set_media(c, local_id, &media))
+                    .run(move |c| {
+                        messages::set_media(c, local_id, &media)?;
+                        messages::get(c, local_id)
+                    })
                     .await
                 {
-                    self.report(format!("cannot store the uploaded file's id: {e}"));
+                    Ok(updated) => {
+                        if let Some(copy) = copy {
+                            let _ = tokio::fs::remove_file(copy).await;
+                        }
+                        // The bubble stops offering Cancel: the file is on its way.
+                        if let Some(message) = updated {
+                            self.publish(Event::Message(message));
+                        }
+                    }
+                    Err(e) => self.report(format!("cannot store the uploaded file's id: {e}")),
                 }
             }
             Err(e) if e.permanent => self.fail(local_id, e.reason).await,
