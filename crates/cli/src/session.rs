@@ -9,6 +9,7 @@ use parley_core::connection_state::ConnectionState;
 use parley_core::engine::Engine;
 use parley_core::event::Event;
 use parley_core::media::outgoing::{FileToSend, SendAs, MAX_SEND_BYTES};
+use parley_core::message::DeliveryState;
 use parley_core::profile::Profile;
 use parley_core::secret::Secret;
 use parley_core::secrets::{KeyringStore, SecretStore, SessionOnlyStore};
@@ -27,8 +28,17 @@ use std::time::Duration;
 use tokio::io::AsyncBufReadExt;
 use tokio::sync::mpsc;
 
-/// How long to wait at end of input for sent messages to be confirmed.
+/// How long to wait at end of input for sent messages to be confirmed (files still going up
+/// are waited for until their upload ends).
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// [`DRAIN_TIMEOUT`], or `PARLEY_CLI_DRAIN_MS` (tests make it short).
+fn drain_timeout() -> Duration {
+    std::env::var("PARLEY_CLI_DRAIN_MS")
+        .ok()
+        .and_then(|ms| ms.parse().ok())
+        .map_or(DRAIN_TIMEOUT, Duration::from_millis)
+}
 
 #[derive(Deserialize)]
 struct JsonLine {
@@ -130,6 +140,8 @@ pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
     // Files wait here for their upload (the session's store is in memory too).
     let outbox = tempfile::tempdir().context("cannot make a folder for files to send")?;
     let mut awaiting: HashSet<i64> = HashSet::new();
+    // Files of ours still to upload, among `awaiting`.
+    let mut uploading: HashSet<i64> = HashSet::new();
     let mut input_done = false;
     let mut any_failed = false;
     let mut opened = false;
@@ -151,8 +163,19 @@ pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
                 }
                 match &event {
                     Event::Status { state: ConnectionState::Open, .. } => opened = true,
-                    Event::Sent(m) => { awaiting.remove(&m.local_id); }
-                    Event::Failed(m) => { awaiting.remove(&m.local_id); any_failed = true; }
+                    // Everything of ours that goes out is awaited, the text sent after a file
+                    // that carries no caption included.
+                    Event::Message(m) if m.own && m.state == DeliveryState::Pending => {
+                        awaiting.insert(m.local_id);
+                        if m.media.as_ref().is_some_and(|media| media.awaits_upload()) {
+                            uploading.insert(m.local_id);
+                        } else {
+                            uploading.remove(&m.local_id);
+                        }
+                    }
+                    Event::Sent(m) => { awaiting.remove(&m.local_id); uploading.remove(&m.local_id); }
+                    Event::Failed(m) => { awaiting.remove(&m.local_id); uploading.remove(&m.local_id); any_failed = true; }
+                    Event::Deleted { local_id, .. } => { awaiting.remove(local_id); uploading.remove(local_id); }
                     Event::Status { state: ConnectionState::Stopped { reason }, .. } => {
                         eprintln!("parley-cli: the connection stopped: {reason}");
                         break ExitCode::from(3);
@@ -180,14 +203,20 @@ pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
                 }
                 None => {
                     input_done = true;
-                    drain_deadline.as_mut().reset(tokio::time::Instant::now() + DRAIN_TIMEOUT);
+                    drain_deadline.as_mut().reset(tokio::time::Instant::now() + drain_timeout());
                 }
             },
             _ = &mut drain_deadline => {
+                // A file still going up is work in progress, not a stall (a large file on a slow
+                // line outlasts the wait): its upload has limits of its own and ends in Sent or Failed.
+                if !uploading.is_empty() {
+                    drain_deadline.as_mut().reset(tokio::time::Instant::now() + drain_timeout());
+                    continue;
+                }
                 if opened {
-                    eprintln!("parley-cli: {} message(s) not confirmed within {} s", awaiting.len(), DRAIN_TIMEOUT.as_secs());
+                    eprintln!("parley-cli: {} message(s) not confirmed within {} s", awaiting.len(), drain_timeout().as_secs());
                 } else {
-                    eprintln!("parley-cli: not connected within {} s after end of input", DRAIN_TIMEOUT.as_secs());
+                    eprintln!("parley-cli: not connected within {} s after end of input", drain_timeout().as_secs());
                 }
                 break ExitCode::from(1);
             }
@@ -256,7 +285,24 @@ fn read_file(
             MAX_SEND_BYTES / (1024 * 1024)
         ));
     }
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    // Read with a bound: a device or a pipe (/dev/zero) says it is empty and never ends.
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(
+            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?,
+            MAX_SEND_BYTES + 1,
+        ),
+        &mut bytes,
+    )
+    .with_context(|| format!("cannot read {}", path.display()))?;
+    if bytes.len() as u64 > MAX_SEND_BYTES {
+        return Err(anyhow!(
+            "{} is over {} MB; at most {} MB can be sent",
+            path.display(),
+            MAX_SEND_BYTES / (1024 * 1024),
+            MAX_SEND_BYTES / (1024 * 1024)
+        ));
+    }
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -462,6 +508,20 @@ async fn secret_line(lines: &mut mpsc::Receiver<String>) -> anyhow::Result<Secre
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A device that never ends (it says it is empty) is refused after the limit, not read
+    /// until memory runs out.
+    #[test]
+    fn an_endless_file_is_refused_at_the_limit() {
+        let refused = read_file(
+            std::path::Path::new("/dev/zero"),
+            SendAs::File,
+            String::new(),
+        )
+        .err()
+        .expect("refused");
+        assert!(refused.to_string().contains("at most 100 MB"), "{refused}");
+    }
 
     #[test]
     fn lines_name_texts_and_files() {

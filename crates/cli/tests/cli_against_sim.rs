@@ -364,11 +364,57 @@ async fn mixin_sends_a_file_named_on_an_attach_line_once() {
         "the missing file is named: {stdout}"
     );
     let sent = sim.sent_by(&bot);
-    assert_eq!(sent.len(), 1, "one message for the file");
+    assert_eq!(sent.len(), 2, "the file, then its text: {sent:?}");
     assert_eq!(sent[0].category, "PLAIN_DATA");
+    // PLAIN_DATA carries no caption: the text follows it, and the run waited for it too.
+    assert_eq!(
+        (sent[1].category.as_str(), sent[1].text.as_str()),
+        ("PLAIN_TEXT", "Daily report")
+    );
     let uploaded = sim.uploaded();
     assert_eq!(uploaded.len(), 1, "uploaded once");
     assert_eq!(uploaded[0].1, b"order,amount\n1001,1250.00\n");
+}
+
+/// A file that takes longer to go up than the wait at end of input is still sent: the run
+/// waits for its upload to end (it used to give up and cancel it). The storage reads slowly, so
+/// the bytes sit in the socket's buffers long after the client handed them all over.
+#[tokio::test(flavor = "multi_thread")]
+async fn mixin_waits_for_a_file_still_going_up_past_the_end_of_input_wait() {
+    let (sim, keystore, bot, user) = mixin_bot_and_user().await;
+    sim.user_says(&bot, &user, "send me the statement");
+    sim.set_upload_rate(Some(200_000));
+    let dir = tempfile::tempdir().unwrap();
+    let statement = dir.path().join("statement.bin");
+    std::fs::write(&statement, vec![7u8; 700_000]).unwrap();
+    let output = tokio::task::spawn_blocking({
+        let args = mixin_args(&sim, &user);
+        let lines = [
+            keystore.clone(),
+            format!("--attach {}", statement.display()),
+        ];
+        move || {
+            let mut child = cli()
+                .args(&args)
+                .env("PARLEY_CLI_DRAIN_MS", "1500")
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut stdin = child.stdin.take().unwrap();
+            for line in lines {
+                writeln!(stdin, "{line}").unwrap();
+            }
+            drop(stdin);
+            child.wait_with_output().unwrap()
+        }
+    })
+    .await
+    .unwrap();
+    stdout_of_success(output);
+    assert_eq!(sim.uploaded().len(), 1);
+    assert_eq!(sim.sent_by(&bot).len(), 1, "the file is sent");
 }
 
 /// Waits up to 10 s for `child` to exit; its exit code, or a failure naming `what`.

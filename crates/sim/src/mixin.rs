@@ -150,6 +150,8 @@ struct State {
     stalled: AtomicBool,
     /// The storage holds every upload it received without answering until this is cleared.
     hold_uploads: AtomicBool,
+    /// Bytes a second the storage reads an upload at (0: as fast as it comes).
+    upload_rate: AtomicU64,
     /// How far the server's clock is ahead of this machine's, in seconds.
     clock_offset_s: std::sync::atomic::AtomicI64,
     swallow_replies: AtomicU32,
@@ -255,6 +257,7 @@ impl MixinSim {
             refuse_tokens: AtomicBool::new(false),
             stalled: AtomicBool::new(false),
             hold_uploads: AtomicBool::new(false),
+            upload_rate: AtomicU64::new(0),
             clock_offset_s: std::sync::atomic::AtomicI64::new(0),
             swallow_replies: AtomicU32::new(0),
             drop_all,
@@ -515,6 +518,14 @@ impl MixinSim {
     /// `on`, as a slow storage would: a client's upload can be watched and cancelled.
     pub fn hold_uploads(&self, on: bool) {
         self.state.hold_uploads.store(on, Ordering::SeqCst);
+    }
+
+    /// The storage reads uploads at `bytes_per_second` (a slow uplink), or as fast as they
+    /// come with `None`.
+    pub fn set_upload_rate(&self, bytes_per_second: Option<u64>) {
+        self.state
+            .upload_rate
+            .store(bytes_per_second.unwrap_or(0), Ordering::SeqCst);
     }
 
     /// Sets the server's clock `seconds` ahead of this machine's (negative: behind). Tokens are

@@ -38,7 +38,7 @@ function uploading(message) {
  */
 export function uploadLabel(progress) {
   if (!progress || !(progress.total > 0)) return 'Waiting to upload…';
-  if (progress.sent >= progress.total) return `Uploaded ${formatSize(progress.total)}, sending…`;
+  if (progress.sent >= progress.total) return `${formatSize(progress.total)} handed over, waiting for the service…`;
   const percent = Math.min(99, Math.floor((progress.sent / progress.total) * 100));
   return `Uploading ${percent} % of ${formatSize(progress.total)}`;
 }

@@ -261,7 +261,7 @@ test('a file going up shows how far it got, updates in place without rebuilding 
   assert.equal(row.querySelector('.upload-label').textContent, 'Uploading 99 % of 3.0 MB', 'not 100 % before the last byte');
   applyBatch(state, [{ event: 'upload_progress', account: 'a', room: 'public', local_id: 9, sent_bytes: 3145728, total_bytes: 3145728 }]);
   timeline.showUploads();
-  assert.equal(row.querySelector('.upload-label').textContent, 'Uploaded 3.0 MB, sending…', 'all handed over: waiting for the service');
+  assert.equal(row.querySelector('.upload-label').textContent, '3.0 MB handed over, waiting for the service…', 'all handed over: waiting for the service');
   row.querySelector('[aria-label="Cancel this upload"]').click();
   assert.equal(cancelled, 9);
   cancelled = null;

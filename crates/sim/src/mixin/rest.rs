@@ -21,6 +21,26 @@ pub(super) fn router(state: Arc<State>) -> axum::Router {
         .with_state(state)
 }
 
+/// Reads a request's body at `rate` bytes a second, as a slow uplink sends it (at most
+/// [`MAX_BODY_BYTES`]).
+async fn read_slowly(body: axum::body::Body, rate: u64) -> Option<Bytes> {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut all = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.ok()?;
+        all.extend_from_slice(&chunk);
+        if all.len() > MAX_BODY_BYTES {
+            return None;
+        }
+        tokio::time::sleep(std::time::Duration::from_secs_f64(
+            chunk.len() as f64 / rate as f64,
+        ))
+        .await;
+    }
+    Some(Bytes::from(all))
+}
+
 fn answer(request_id: &str, body: Value) -> Response {
     let mut response = crate::http::json_response(StatusCode::ACCEPTED, body);
     if let Ok(value) = request_id.parse() {
@@ -41,9 +61,18 @@ async fn handle(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> Response {
     let path = uri.path().to_owned();
+    let rate = state.upload_rate.load(Ordering::SeqCst);
+    let body = if rate > 0 && path.starts_with("/uploads/") {
+        read_slowly(body, rate).await
+    } else {
+        axum::body::to_bytes(body, MAX_BODY_BYTES).await.ok()
+    };
+    let Some(body) = body else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
     lock(&state.data)
         .rest_calls
         .push(format!("{method} {path}"));
