@@ -121,7 +121,7 @@ export function createHealthView({ state }) {
           ...deliveryLines(view).map((line) => el('p', { class: 'health-figures', text: line })),
           recent.length ? el('ul', { class: 'health-reasons', attrs: { 'aria-label': 'Latest reconnects' } },
             recent.map((r) => el('li', { text: `${stampTime(r.at_ms)} — ${r.reason}` }))) : null,
-          el('p', { class: 'health-error', text: view.last_error ? `Last error at ${stampTime(view.last_error.at_ms)}: ${view.last_error.reason}` : 'No error in the last 24 hours.' }),
+          el('p', { class: 'health-error', text: view.last_error && view.last_error.at_ms >= view.window_start_ms ? `Last error at ${stampTime(view.last_error.at_ms)}: ${view.last_error.reason}` : 'No error in the last 24 hours.' }),
         ].filter(Boolean));
       }
       list.append(card);

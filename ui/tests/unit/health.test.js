@@ -97,6 +97,9 @@ test('the board shows every figure as text, and follows health events', async ()
   assert.equal(board.querySelectorAll('.health-segment.stopped').length, 1);
   assert.match(board.textContent, /No error/);
   assert.doesNotMatch(board.textContent, /null|undefined/);
+  push([{ event: 'health', ...view({ last_error: { at_ms: start - HOUR, reason: 'an old refusal' } }) }]);
+  await settle();
+  assert.match(board.textContent, /No error in the last 24 hours/, 'an error older than the window is not the last 24 hours\' error');
   push([{ event: 'health', ...view({ strip: [{ at_ms: start, state: 'connected' }, { at_ms: now - 10 * HOUR, state: 'closed' }, { at_ms: now - 2 * HOUR, state: 'connected' }] }) }]);
   await settle();
   assert.equal(board.querySelectorAll('.health-segment.closed').length, 1, 'the time Parley was closed is a gap');

@@ -254,10 +254,12 @@ impl RestCore {
         })
     }
 
+    /// An answer that is not what the service documents. The detail is bounded: a parser's
+    /// error quotes what it found, and a hostile answer's field can be megabytes long.
     pub(crate) fn malformed(&self, detail: impl Into<String>) -> RestError {
         RestError::Malformed {
             api: self.name.api,
-            detail: detail.into(),
+            detail: bounded(detail.into()),
         }
     }
 
@@ -270,10 +272,30 @@ impl RestCore {
     }
 }
 
+/// The longest text of an answer quoted in an error (it reaches the log, the page and a
+/// failed message's bubble).
+const MAX_QUOTED_CHARS: usize = 200;
+
+/// `text`, cut to [`MAX_QUOTED_CHARS`] characters with "…" when longer.
+pub(crate) fn bounded(text: String) -> String {
+    match text.char_indices().nth(MAX_QUOTED_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    #[test]
+    fn errors_quote_a_bounded_part_of_an_answer() {
+        assert_eq!(bounded("short".into()), "short");
+        let long = bounded("é".repeat(1_000_000));
+        assert_eq!(long.chars().count(), MAX_QUOTED_CHARS + 1);
+        assert!(long.ends_with('…'));
+    }
 
     /// A server that answers one request with `head` (status line and headers, no body).
     async fn answering(head: &'static str) -> url::Url {

@@ -270,7 +270,9 @@ fn segment(id: &str) -> Result<&str, RestError> {
     {
         Ok(id)
     } else {
-        Err(RestError::Settings(format!("`{id}` is not a Mixin id")))
+        Err(RestError::Settings(crate::rest::bounded(format!(
+            "`{id}` is not a Mixin id"
+        ))))
     }
 }
 
