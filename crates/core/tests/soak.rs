@@ -107,10 +107,32 @@ fn mexc_mirrors_the_server(messages: &[StoredMessage], sim: &MexcSim) -> Result<
         }
     }
     if stored != on_server {
+        // Which texts differ, and how (stored n / on the server m), so a failure can be read.
+        let mut differ: Vec<String> = stored
+            .keys()
+            .chain(on_server.keys())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .filter(|t| stored.get(*t) != on_server.get(*t))
+            .map(|t| {
+                let state = messages
+                    .iter()
+                    .filter(|m| m.own && &m.text == t)
+                    .map(|m| format!("{:?}", m.state))
+                    .collect::<Vec<_>>();
+                format!(
+                    "{t:?}: stored {} {state:?} / on the server {}",
+                    stored.get(t).copied().unwrap_or(0),
+                    on_server.get(t).copied().unwrap_or(0)
+                )
+            })
+            .collect();
+        differ.truncate(5);
         return Err(format!(
-            "MEXC: {} own texts stored, {} on the server",
+            "MEXC: {} own texts stored, {} on the server; {}",
             stored.len(),
-            on_server.len()
+            on_server.len(),
+            differ.join(", ")
         ));
     }
     let incoming: Vec<&StoredMessage> = messages.iter().filter(|m| !m.own).collect();
