@@ -1,10 +1,11 @@
 // Sending a photo as a Mixin bot in the real window: a picture dropped on the Demo bot
 // conversation waits in a chip, goes out with its caption through the simulator's attachment
-// API, and shows as the bot's own image, sent; the bot's health board counts it.
+// API, and shows as the bot's own image, sent; a PDF's text follows it as a message of its own;
+// the bot's health board counts what it sent.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +59,29 @@ test('a photo dropped on the Demo bot conversation is uploaded and sent', async 
       return !!img && img.complete && img.naturalWidth > 0;`), 20000);
     writeFileSync(join(artifacts, 'attach-sent.png'), await session.screenshot());
     assert.equal(await session.script(`return document.getElementById('attach-chip').hidden;`), true);
+    // A PDF with a text: Mixin's files carry no caption, so the text follows the file, and the
+    // copy kept for the upload is gone once the service has it.
+    const before = (await session.findAll('#timeline article.message.own')).length;
+    await session.script(`
+      const file = new File([new TextEncoder().encode('%PDF-1.4 statement of order 1138745987')], 'statement.pdf', { type: 'application/pdf' });
+      const data = new DataTransfer();
+      data.items.add(file);
+      document.getElementById('timeline').dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: data }));
+      return true;`);
+    await session.waitFor('the PDF chip', async () => /statement\.pdf/.test(await session.script(`return document.getElementById('attach-chip').textContent;`)));
+    await session.click(input);
+    await session.type(input, 'Statement for order 1138745987');
+    await session.press('\uE007');
+    await session.press('\uE007'); // an impatient second Enter sends nothing more
+    await session.waitFor('the file, then its text, both sent', async () => session.script(`
+      const mine = [...document.querySelectorAll('#timeline article.message.own')];
+      const [file, text] = mine.slice(-2);
+      return mine.length === ${before} + 2 && /statement\.pdf/.test(file.textContent) && !/Statement for order/.test(file.textContent)
+        && /Statement for order 1138745987/.test(text.textContent)
+        && mine.slice(-2).every((m) => m.querySelector('.delivery.sent, .delivery.delivered, .delivery.read'));`), 30000);
+    writeFileSync(join(artifacts, 'attach-file-and-text.png'), await session.screenshot());
+    const outbox = join(profile, 'outbox');
+    assert.deepEqual(existsSync(outbox) ? readdirSync(outbox) : [], [], 'no copy left once uploaded');
     // The bot's health board counted the photo it sent.
     await session.clickFirst('#open-health');
     await session.waitFor('the Demo bot on the health board, with what it sent', async () => session.script(`
