@@ -1,7 +1,8 @@
 // Memory of the real app (issue 7, benchmark 4): PSS of the app and its WebKit processes (sum
 // of /proc/*/smaps_rollup) with the Demo running (4 accounts connected) and 100,000 messages in
-// the store, after PARLEY_BENCH_MINUTES (default 10) and after scrolling a long room far back
-// and down again, PARLEY_BENCH_PASSES times (5); compared with an empty Tauri window measured in the same run.
+// the store, after PARLEY_BENCH_MINUTES (default 10), after scrolling a long room far back
+// and down again, PARLEY_BENCH_PASSES times (5), and then left alone (PARLEY_BENCH_REST_S,
+// 30 then 60 s more); compared with an empty Tauri window measured in the same run.
 // Run by `bash scripts/bench-ui.sh memory`.
 
 import { execFileSync } from 'node:child_process';
@@ -15,6 +16,8 @@ const MINUTES = Number(process.env.PARLEY_BENCH_MINUTES ?? 10);
 const MESSAGES = Number(process.env.PARLEY_BENCH_STORED || 100000);
 const SCROLL_PAGES = Number(process.env.PARLEY_BENCH_SCROLL_PAGES || 60);
 const PASSES = Number(process.env.PARLEY_BENCH_PASSES || 5);
+/** Rests after the passes, in seconds, each measured (PARLEY_BENCH_REST_S="30,60"; empty: none). */
+const REST_S = (process.env.PARLEY_BENCH_REST_S ?? '30,60').split(',').filter(Boolean).map(Number);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Puts `count` messages into the Demo chat room's history, as if received over months. */
@@ -75,6 +78,12 @@ async function main() {
     for (let pass = 1; pass <= PASSES; pass += 1) {
       await scrollFarBackAndDown(session);
       lines.push([`after scrolling ${SCROLL_PAGES} pages back and down again (${pass})`, await settledMemory(profile)]);
+    }
+    // Then left alone, as a user stops scrolling: what the engine frees lazily (garbage of the
+    // last pass, pages the allocator returns after a while) is given back or not.
+    for (const seconds of REST_S) {
+      await sleep(seconds * 1000);
+      lines.push([`then left alone ${seconds} s more`, await settledMemory(profile)]);
     }
     const rows = await session.script('return document.querySelectorAll("#timeline > article").length;');
     console.log(`Memory (PSS, app + WebKit processes; ${process.env.PARLEY_APP_BIN}):`);
