@@ -22,8 +22,20 @@ const SAVE_EVERY: Duration = Duration::from_secs(60);
 impl Engine {
     /// Loads the saved boards and starts counting; call once, in a runtime.
     pub async fn watch_health(self: &Arc<Self>) {
-        match self.store.run(saved::load_all).await {
-            Ok(boards) => *lock(&self.health) = HealthBook::from_saved(boards),
+        let loaded = self
+            .store
+            .run(|c| Ok((saved::load_all(c)?, saved::alive_at(c)?)))
+            .await;
+        match loaded {
+            Ok((boards, alive_at)) => {
+                let mut book = HealthBook::from_saved(boards);
+                // The last run ended without quitting (boards not marked closed): it was last
+                // seen running at its last save.
+                if let Some(at) = alive_at {
+                    book.closed(at);
+                }
+                *lock(&self.health) = book;
+            }
             Err(e) => tracing::warn!(error = %e, "the health boards could not be read"),
         }
         let engine = Arc::downgrade(self);
@@ -129,12 +141,9 @@ impl Engine {
         lock(&self.health_dirty).extend(book.accounts());
     }
 
-    /// Saves the boards that changed since the last save.
+    /// Saves the boards that changed since the last save, and that Parley is running now.
     pub async fn save_health(&self) {
         let changed: Vec<AccountId> = lock(&self.health_dirty).drain().collect();
-        if changed.is_empty() {
-            return;
-        }
         let boards: Vec<_> = {
             let book = lock(&self.health);
             changed
@@ -142,7 +151,15 @@ impl Engine {
                 .filter_map(|a| book.get(a).map(|h| (a.clone(), h.clone())))
                 .collect()
         };
-        if let Err(e) = self.store.run(move |c| saved::save(c, &boards)).await {
+        let now = crate::timestamp::now_ms();
+        let saved = self
+            .store
+            .run(move |c| {
+                saved::save(c, &boards)?;
+                saved::note_alive(c, now)
+            })
+            .await;
+        if let Err(e) = saved {
             tracing::warn!(error = %e, "the health boards could not be saved");
         }
     }
@@ -205,6 +222,46 @@ mod tests {
             board.strip.last().map(|m| m.state),
             Some(crate::health::StripState::Closed),
             "the time Parley was closed is a gap, not the last state"
+        );
+    }
+
+    /// A run that ended without quitting (a crash, a kill) shows as closed from its last save
+    /// on, not as connected until the next start.
+    #[tokio::test]
+    async fn a_run_that_ended_without_quitting_is_closed_from_its_last_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("parley.db");
+        let bot = AccountId("mixin-1".into());
+        {
+            let engine = engine(&path);
+            engine.watch_health().await;
+            // Connected (as a running account's status would be counted).
+            lock(&engine.health).record(
+                &Event::Status {
+                    account: bot.clone(),
+                    room: None,
+                    state: crate::connection_state::ConnectionState::Open,
+                },
+                crate::timestamp::now_ms(),
+            );
+            lock(&engine.health_dirty).insert(bot.clone());
+            engine.save_health().await; // the minute's save
+                                        // Dropped without shutdown: no closing mark.
+        }
+        let engine = engine(&path);
+        engine.watch_health().await;
+        let strip: Vec<_> = engine
+            .health_of(&bot)
+            .strip
+            .iter()
+            .map(|m| m.state)
+            .collect();
+        assert_eq!(
+            strip,
+            [
+                crate::health::StripState::Connected,
+                crate::health::StripState::Closed
+            ]
         );
     }
 

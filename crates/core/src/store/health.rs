@@ -34,6 +34,22 @@ pub fn save(conn: &Connection, boards: &[(AccountId, AccountHealth)]) -> Result<
     Ok(())
 }
 
+/// Notes that Parley was running at `at_ms` (saved with the boards, every minute).
+pub fn note_alive(conn: &Connection, at_ms: i64) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE health_alive SET at_ms = ?1")?
+        .execute(params![at_ms])?;
+    Ok(())
+}
+
+/// When Parley last noted it was running, if ever.
+pub fn alive_at(conn: &Connection) -> Result<Option<i64>, StoreError> {
+    let at: i64 = conn
+        .prepare_cached("SELECT MAX(at_ms) FROM health_alive")?
+        .query_row([], |r| r.get::<_, Option<i64>>(0))?
+        .unwrap_or(0);
+    Ok((at > 0).then_some(at))
+}
+
 pub fn forget(conn: &Connection, account: &AccountId) -> Result<(), StoreError> {
     conn.prepare_cached("DELETE FROM health WHERE account_id = ?1")?
         .execute(params![account.0])?;

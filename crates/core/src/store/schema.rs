@@ -133,6 +133,10 @@ pub(super) const MIGRATIONS: &[&str] = &[
         INSERT OR IGNORE INTO fts_queue (local_id)
             SELECT new.local_id WHERE new.local_id <= (SELECT up_to FROM fts_indexed);
     END;",
+    // 11: when Parley last saved the health boards (every minute while it runs), so a run that
+    // ended without quitting (a crash, a kill) shows as closed from then on, not as its last state.
+    "CREATE TABLE health_alive (at_ms INTEGER NOT NULL);
+    INSERT INTO health_alive (at_ms) VALUES (0);",
 ];
 
 pub(super) fn migrate(conn: &Connection) -> Result<(), StoreError> {
