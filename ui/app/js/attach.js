@@ -28,15 +28,15 @@ const isImage = (file) => /^image\/(png|jpe?g|gif|webp)$/i.test(file.type || '')
 
 /**
  * How a file can go other than as a file, and whether that is the default: a photo (with a
- * preview made in Rust), a voice message (Ogg Opus; other audio goes as a file), a video. A video
- * goes as a file unless asked: Parley reads no video's size or length, and Mixin's apps draw a
- * video message by them.
+ * preview made in Rust), a voice message (Ogg Opus; other audio goes as a file), a video (MP4 or
+ * QuickTime, its size and length read from its boxes in Rust; one that does not say them, and
+ * WebM, go as files).
  */
 function mediaChoice(file) {
   const type = file.type || '';
   if (isImage(file)) return { label: 'as a photo', byDefault: true };
   if (/^audio\/ogg$/i.test(type)) return { label: 'as a voice message (Ogg Opus)', byDefault: true };
-  if (/^video\/(mp4|webm|quicktime)$/i.test(type)) return { label: 'as a video (no preview picture)', byDefault: false };
+  if (/^video\/(mp4|quicktime)$/i.test(type)) return { label: 'as a video', byDefault: true };
   return null;
 }
 

@@ -104,7 +104,7 @@ test('a refused file stays in its chip with the reason; an empty one is refused 
   assert.equal($('attach-chip').hidden, true);
 });
 
-test('a voice note goes as one and a video as a file unless asked; other files have no choice', async () => {
+test('a voice note and a video go as such unless asked; other files have no choice', async () => {
   await open('bot', 'c2');
   const offered = (name, type) => {
     drop($('timeline'), new window.File([new Uint8Array([1, 2, 3])], name, { type }));
@@ -114,7 +114,8 @@ test('a voice note goes as one and a video as a file unless asked; other files h
     return seen;
   };
   assert.deepEqual(offered('note.ogg', 'audio/ogg'), ['photo', 'as a voice message (Ogg Opus)']);
-  assert.deepEqual(offered('clip.mp4', 'video/mp4'), ['file', 'as a video (no preview picture)']);
+  assert.deepEqual(offered('clip.mp4', 'video/mp4'), ['photo', 'as a video']);
+  assert.equal(offered('clip.webm', 'video/webm'), null, 'a WebM goes as a file');
   assert.equal(offered('ledger.pdf', 'application/pdf'), null);
 });
 

@@ -6,6 +6,7 @@
 
 mod cache;
 mod eviction;
+pub mod mp4;
 pub mod outgoing;
 mod reach;
 mod sniff;

@@ -166,7 +166,17 @@ pub fn describe(
             // Not decodable (or too large to decode): it still goes, as a file.
             None => MessageKind::File,
         },
-        "video/mp4" | "video/webm" | "video/quicktime" => MessageKind::Video,
+        // A video message carries its picture size and length (Mixin's apps draw it by them);
+        // a video whose boxes do not say them goes as a file.
+        "video/mp4" | "video/quicktime" => match super::mp4::video_facts(bytes) {
+            Some(facts) => {
+                media.width = Some(facts.width);
+                media.height = Some(facts.height);
+                media.duration_ms = Some(facts.duration_ms);
+                MessageKind::Video
+            }
+            None => MessageKind::File,
+        },
         // Mixin's voice messages are Ogg Opus; any other audio goes as a file.
         "audio/ogg" if is_opus(bytes) => {
             media.duration_ms = ogg_duration_ms(bytes);
@@ -241,6 +251,32 @@ mod tests {
             .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
             .unwrap();
         out
+    }
+
+    #[test]
+    fn a_video_says_its_size_and_length_or_goes_as_a_file() {
+        let bytes = crate::media::mp4::tests::mp4(12);
+        let (kind, media) = describe(&bytes, "clip.mp4", SendAs::Photo).unwrap();
+        assert_eq!(kind, MessageKind::Video);
+        assert_eq!(
+            (media.width, media.height, media.duration_ms),
+            (Some(1280), Some(720), Some(12_000))
+        );
+        assert_eq!(
+            describe(&bytes, "clip.mp4", SendAs::File).unwrap().0,
+            MessageKind::File
+        );
+        // An MP4 whose boxes say nothing usable, and a WebM (not read), go as files.
+        let odd = [b"\0\0\0\x18ftypmp42\0\0\0\0".as_slice(), &[0u8; 64]].concat();
+        assert_eq!(
+            describe(&odd, "odd.mp4", SendAs::Photo).unwrap().0,
+            MessageKind::File
+        );
+        let webm = [&[0x1A, 0x45, 0xDF, 0xA3][..], &[0u8; 64]].concat();
+        assert_eq!(
+            describe(&webm, "clip.webm", SendAs::Photo).unwrap().0,
+            MessageKind::File
+        );
     }
 
     #[test]

@@ -574,3 +574,40 @@ fn every_category_renders() {
         MessageKind::Post
     );
 }
+
+/// What a file the bot sends says, per kind: a video its size, length and caption; a file its
+/// name and no caption (the text then goes on its own: `Service::caption_rides_with`).
+#[test]
+fn outgoing_files_say_what_their_kind_carries() {
+    let media = crate::message::Media {
+        mime: Some("video/mp4".into()),
+        size: Some(9_000),
+        width: Some(1280),
+        height: Some(720),
+        duration_ms: Some(12_000),
+        name: Some("clip.mp4".into()),
+        ..crate::message::Media::default()
+    };
+    let (category, body) =
+        category::outgoing_attachment(MessageKind::Video, &media, "att-9", "the trade");
+    assert_eq!(category, "PLAIN_VIDEO");
+    assert_eq!(
+        (
+            &body["width"],
+            &body["height"],
+            &body["duration"],
+            &body["caption"]
+        ),
+        (
+            &json!(1280),
+            &json!(720),
+            &json!(12_000),
+            &json!("the trade")
+        )
+    );
+    let (category, body) =
+        category::outgoing_attachment(MessageKind::File, &media, "att-9", "the trade");
+    assert_eq!(category, "PLAIN_DATA");
+    assert_eq!(body["name"], "clip.mp4");
+    assert!(body.get("caption").is_none());
+}
