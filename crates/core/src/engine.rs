@@ -407,32 +407,19 @@ impl Engine {
             .await
             .map_err(|e| EngineError::Invalid(format!("the file could not be prepared: {e}")))?
             .map_err(|e| EngineError::Invalid(e.to_string()))?;
-        let caption_apart =
-            !caption.trim().is_empty() && !settings.service().caption_rides_with(kind);
-        if caption_apart {
-            check_sendable(&settings, room, &Draft::text(&caption))?;
-        }
-        let file = self
-            .send(
-                account,
-                room,
-                Draft {
-                    kind,
-                    text: if caption_apart {
-                        String::new()
-                    } else {
-                        caption.clone()
-                    },
-                    media: Some(media),
-                    quote_id: None,
-                },
-            )
-            .await?;
-        if caption_apart {
-            // Queued behind the file, so it arrives right after it (checked before the file went).
-            self.send(account, room, Draft::text(&caption)).await?;
-        }
-        Ok(file)
+        // The text is checked before anything is stored (see `check_sendable`); services whose
+        // file messages carry no caption send it after the file (their codec decides).
+        self.send(
+            account,
+            room,
+            Draft {
+                kind,
+                text: caption,
+                media: Some(media),
+                quote_id: None,
+            },
+        )
+        .await
     }
 
     /// Puts a failed message back in the outbox.
@@ -808,7 +795,8 @@ fn check_sendable(
         Err(crate::codec::CodecError::NotReady(_))
             if draft.media.as_ref().is_some_and(|m| m.local_path.is_some()) =>
         {
-            if draft.text.is_empty() {
+            // A blank caption is no caption (it is not sent); only a real one is checked.
+            if draft.text.trim().is_empty() {
                 return Ok(());
             }
             encode(MessageKind::Text, None)

@@ -860,15 +860,20 @@ async fn a_photo_and_a_file_are_uploaded_once_and_sent_by_attachment_id() {
         .await
         .unwrap();
     assert_eq!(
-        with_text.text, "",
-        "the file's own bubble has no caption it would not carry"
+        with_text.text, "receipt for order 42",
+        "one bubble: the file and its text"
     );
-    eventually("the file, then its text", || {
-        w.sim.sent_by(&w.bot).len() == 4
-    })
-    .await;
+    let confirmed = events
+        .expect("the file with its text confirmed", |e| match e {
+            Event::Sent(m) if m.local_id == with_text.local_id => Some(m.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(confirmed.state, DeliveryState::Sent);
     let sent = w.sim.sent_by(&w.bot);
+    assert_eq!(sent.len(), 4, "the file, then its text: {sent:?}");
     assert_eq!(sent[2].category, "PLAIN_DATA");
+    assert_eq!(Some(sent[2].message_id.clone()), with_text.service_id);
     let payload: serde_json::Value = serde_json::from_str(&sent[2].text).unwrap();
     assert_eq!(payload["name"], "receipt.pdf");
     assert!(payload.get("caption").is_none());
@@ -876,6 +881,26 @@ async fn a_photo_and_a_file_are_uploaded_once_and_sent_by_attachment_id() {
         (sent[3].category.as_str(), sent[3].text.as_str()),
         ("PLAIN_TEXT", "receipt for order 42")
     );
+    // A blank text is no text: the file goes alone.
+    engine
+        .send_file(
+            &account,
+            &room,
+            FileToSend {
+                bytes: pdf.clone(),
+                name: "blank.pdf".into(),
+                send_as: SendAs::File,
+                caption: " \n ".into(),
+            },
+            outbox.path(),
+        )
+        .await
+        .expect("a blank caption does not refuse the file");
+    eventually("the blank-captioned file", || {
+        w.sim.sent_by(&w.bot).len() == 5
+    })
+    .await;
+    assert_eq!(w.sim.sent_by(&w.bot)[4].category, "PLAIN_DATA");
     // A text the service would refuse is refused before anything is uploaded.
     let too_long = engine
         .send_file(
@@ -915,9 +940,10 @@ async fn a_photo_and_a_file_are_uploaded_once_and_sent_by_attachment_id() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(
         w.sim.uploaded().len(),
-        3,
+        4,
         "nothing uploaded for the refused ones"
     );
+    assert_eq!(w.sim.sent_by(&w.bot).len(), 5);
 
     let refused = engine
         .send_file(

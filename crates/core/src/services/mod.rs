@@ -249,13 +249,6 @@ pub trait Service: Send + Sync {
         false
     }
 
-    /// Whether a file of `kind` carries the text typed with it (its caption) in the same message.
-    /// Where it does not (Mixin's files and voice messages), the text goes as a message of its
-    /// own right after the file, rather than being dropped.
-    fn caption_rides_with(&self, _kind: crate::message::MessageKind) -> bool {
-        true
-    }
-
     /// The connections of an account. Without a secret, a codec that needs one is still built
     /// (for checking outgoing messages) but cannot connect.
     fn connections(&self, secret: Option<&Secret>) -> Vec<Connection>;

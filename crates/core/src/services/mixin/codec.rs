@@ -31,6 +31,9 @@ pub struct MixinCodec {
     keystore: Option<Keystore>,
     /// Request ids of our CREATE_MESSAGE frames awaiting their reply, with the outbox entry.
     sends: HashMap<String, i64>,
+    /// Outbox entries sent as two messages (a file, then its text), with what their first
+    /// reply said: the entry's result waits for both.
+    halves: HashMap<i64, Option<SendRefusal>>,
 }
 
 /// The envelope of every Blaze frame.
@@ -107,6 +110,7 @@ impl MixinCodec {
             settings,
             keystore,
             sends: HashMap::new(),
+            halves: HashMap::new(),
         }
     }
 
@@ -195,32 +199,52 @@ impl MixinCodec {
     /// The reply to one of our requests (same id).
     fn reply(&mut self, envelope: Envelope) -> Inbound {
         let local_id = self.sends.remove(&envelope.id);
-        match (envelope.error, local_id) {
-            (Some(e), _) if e.is_auth() => Inbound::SessionRejected(e.describe()),
-            (Some(e), Some(local_id)) => Inbound::SendResult {
-                local_id,
-                outcome: Err(SendRefusal {
-                    // Rate limits and server trouble pass; the rest is about this message.
-                    permanent: !matches!(e.code, 429 | 500 | 7000 | 7001),
-                    reason: match e.code {
-                        403 => format!(
-                            "the recipient does not accept messages from this bot ({})",
-                            e.describe()
-                        ),
-                        _ => e.describe(),
-                    },
-                }),
-            },
+        let outcome = match (envelope.error, local_id) {
+            (Some(e), _) if e.is_auth() => return Inbound::SessionRejected(e.describe()),
+            (Some(e), Some(_)) => Err(SendRefusal {
+                // Rate limits and server trouble pass; the rest is about this message.
+                permanent: !matches!(e.code, 429 | 500 | 7000 | 7001),
+                reason: match e.code {
+                    403 => format!(
+                        "the recipient does not accept messages from this bot ({})",
+                        e.describe()
+                    ),
+                    _ => e.describe(),
+                },
+            }),
             (Some(e), None) => {
-                Inbound::ServerError(format!("{} ({})", e.describe(), envelope.action))
+                return Inbound::ServerError(format!("{} ({})", e.describe(), envelope.action))
             }
-            (None, Some(local_id)) => Inbound::SendResult {
+            (None, Some(_)) => Ok(()),
+            (None, None) => return Inbound::Ignored(format!("reply to {}", envelope.action)),
+        };
+        let local_id = local_id.unwrap_or_default();
+        // A file sent with its text as a second message: answered once both replies are in,
+        // refused if either was (a Retry sends both again under the same ids: no duplicate).
+        if let Some(earlier) = self.halves.remove(&local_id) {
+            let refusal = earlier.or(outcome.err());
+            if self.sends.values().any(|id| *id == local_id) {
+                self.halves.insert(local_id, refusal);
+                return Inbound::Ignored("the first reply of a file sent with its text".into());
+            }
+            return Inbound::SendResult {
                 local_id,
-                outcome: Ok(()),
-            },
-            (None, None) => Inbound::Ignored(format!("reply to {}", envelope.action)),
+                outcome: refusal.map_or(Ok(()), Err),
+            };
         }
+        Inbound::SendResult { local_id, outcome }
     }
+}
+
+/// The id of the text sent after a file (a name-based UUID of the file's id: the same on every
+/// resend, never another message's).
+fn companion_id(file_message_id: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("parley-text-after:{file_message_id}"));
+    let mut bytes: [u8; 16] = digest[..16].try_into().unwrap_or_default();
+    bytes[6] = (bytes[6] & 0x0f) | 0x50; // version 5-like: name-based
+    bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
+    uuid::Uuid::from_bytes(bytes).to_string()
 }
 
 fn status(s: &str) -> Option<DeliveryState> {
@@ -258,6 +282,7 @@ impl Codec for MixinCodec {
     fn on_open(&mut self, env: &mut Env) -> Vec<OutFrame> {
         // Replies to sends of an earlier connection will never come: the outbox resends them.
         self.sends.clear();
+        self.halves.clear();
         // Without this first, the server pushes nothing (service doc).
         vec![Self::request("LIST_PENDING_MESSAGES", None, env).1]
     }
@@ -329,6 +354,20 @@ impl Codec for MixinCodec {
             )));
         }
         let message_id = message.client_id.clone().unwrap_or_else(|| env.fresh_id());
+        // PLAIN_DATA and PLAIN_AUDIO carry no caption: the text goes as a message of its own
+        // right after the file, under an id made from the file's, so a resend repeats both and
+        // Mixin keeps one of each.
+        let text_after = (matches!(message.kind, MessageKind::File | MessageKind::Audio)
+            && !message.text.trim().is_empty())
+        .then(|| {
+            json!({
+                "conversation_id": message.room,
+                "message_id": companion_id(&message_id),
+                "category": "PLAIN_TEXT",
+                "data_base64": URL_SAFE_NO_PAD.encode(message.text.as_bytes()),
+                "status": "SENT",
+            })
+        });
         let mut params = json!({
             "conversation_id": message.room,
             "message_id": message_id,
@@ -340,10 +379,19 @@ impl Codec for MixinCodec {
             params["quote_message_id"] = json!(quoted);
         }
         let (id, frame) = Self::request("CREATE_MESSAGE", Some(params), env);
+        let mut frames = vec![frame];
         if message.local_id != 0 {
             self.sends.insert(id, message.local_id);
         }
-        Ok(vec![frame])
+        if let Some(text) = text_after {
+            let (id, frame) = Self::request("CREATE_MESSAGE", Some(text), env);
+            frames.push(frame);
+            if message.local_id != 0 {
+                self.sends.insert(id, message.local_id);
+                self.halves.insert(message.local_id, None);
+            }
+        }
+        Ok(frames)
     }
 
     fn acknowledge(&mut self, service_id: &str, env: &mut Env) -> Vec<OutFrame> {

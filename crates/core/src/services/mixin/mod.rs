@@ -59,14 +59,6 @@ impl Service for MixinSettings {
         true
     }
 
-    /// PLAIN_IMAGE and PLAIN_VIDEO have a `caption`; PLAIN_DATA and PLAIN_AUDIO do not.
-    fn caption_rides_with(&self, kind: crate::message::MessageKind) -> bool {
-        matches!(
-            kind,
-            crate::message::MessageKind::Image | crate::message::MessageKind::Video
-        )
-    }
-
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             max_message_bytes: Some(codec::MAX_TEXT_BYTES),

@@ -611,3 +611,92 @@ fn outgoing_files_say_what_their_kind_carries() {
     assert_eq!(body["name"], "clip.mp4");
     assert!(body.get("caption").is_none());
 }
+
+/// A file whose kind carries no caption goes as two messages, the file then its text, under
+/// ids a resend repeats; the outbox entry is answered once both replies are in, and refused if
+/// either was.
+#[test]
+fn a_file_and_its_text_go_as_two_messages_answered_as_one() {
+    let mut c = codec();
+    let file = |local_id| Outgoing {
+        kind: MessageKind::File,
+        text: "receipt for order 42".into(),
+        media: Some(crate::message::Media {
+            attachment_id: Some("att-1".into()),
+            name: Some("receipt.pdf".into()),
+            ..crate::message::Media::default()
+        }),
+        ..outgoing(local_id, "")
+    };
+    let frames = c.encode(&file(7), &mut Env::fixed(0)).unwrap();
+    let (first, second) = (sent_json(&frames[0]), sent_json(&frames[1]));
+    assert_eq!(frames.len(), 2);
+    assert_eq!(first["params"]["category"], "PLAIN_DATA");
+    assert_eq!(second["params"]["category"], "PLAIN_TEXT");
+    let text = URL_SAFE_NO_PAD
+        .decode(second["params"]["data_base64"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(text, b"receipt for order 42");
+    assert_ne!(
+        second["params"]["message_id"],
+        first["params"]["message_id"]
+    );
+    // A resend names both messages as before: Mixin keeps one of each.
+    let again = c.encode(&file(7), &mut Env::fixed(0)).unwrap();
+    assert_eq!(
+        sent_json(&again[1])["params"]["message_id"],
+        second["params"]["message_id"]
+    );
+
+    let reply = |c: &mut MixinCodec, frame: &Value, error: Option<Value>| {
+        let mut v = json!({"id": frame["id"], "action": "CREATE_MESSAGE", "data": {}});
+        if let Some(e) = error {
+            v["error"] = e;
+        }
+        decode(c, v)
+    };
+    let mut c = codec();
+    let frames = c.encode(&file(7), &mut Env::fixed(0)).unwrap();
+    let (first, second) = (sent_json(&frames[0]), sent_json(&frames[1]));
+    assert!(matches!(
+        &reply(&mut c, &first, None)[..],
+        [Inbound::Ignored(_)]
+    ));
+    assert_eq!(
+        reply(&mut c, &second, None),
+        vec![Inbound::SendResult {
+            local_id: 7,
+            outcome: Ok(())
+        }]
+    );
+    // The text refused after the file went: the entry is refused (Retry repeats both ids).
+    let frames = c.encode(&file(8), &mut Env::fixed(0)).unwrap();
+    let (first, second) = (sent_json(&frames[0]), sent_json(&frames[1]));
+    let busy = json!({"code": 429, "description": "Too Many Requests"});
+    assert!(matches!(
+        &reply(&mut c, &first, None)[..],
+        [Inbound::Ignored(_)]
+    ));
+    assert!(matches!(
+        &reply(&mut c, &second, Some(busy.clone()))[..],
+        [Inbound::SendResult { local_id: 8, outcome: Err(r) }] if !r.permanent
+    ));
+    // The file refused first: its refusal is what the entry gets, whatever the text's reply.
+    let frames = c.encode(&file(9), &mut Env::fixed(0)).unwrap();
+    let (first, second) = (sent_json(&frames[0]), sent_json(&frames[1]));
+    let forbidden = json!({"code": 403, "description": "Forbidden"});
+    assert!(matches!(
+        &reply(&mut c, &first, Some(forbidden))[..],
+        [Inbound::Ignored(_)]
+    ));
+    assert!(matches!(
+        &reply(&mut c, &second, None)[..],
+        [Inbound::SendResult { local_id: 9, outcome: Err(r) }] if r.permanent
+    ));
+    // A file without text, or with a blank one, is one message.
+    let alone = Outgoing {
+        text: " \n".into(),
+        ..file(10)
+    };
+    assert_eq!(c.encode(&alone, &mut Env::fixed(0)).unwrap().len(), 1);
+}
