@@ -48,6 +48,9 @@ pub struct Prepared {
     config_file: ConfigFile,
     config: AppConfig,
     store: Store,
+    /// The history file opened (not the in-memory stand-in of a session without it): only
+    /// then do its messages say which kept copies are still needed.
+    store_on_disk: bool,
     secrets: Arc<dyn SecretStore>,
     keyring_missing: Option<(String, Arc<ConsentStore>)>,
     notices: Vec<String>,
@@ -145,6 +148,7 @@ pub fn prepare(profile: Profile) -> Prepared {
         (store, probed)
     });
 
+    let store_on_disk = store.is_ok();
     let store = match store {
         Ok(store) => store,
         Err(e) => {
@@ -173,6 +177,7 @@ pub fn prepare(profile: Profile) -> Prepared {
         config_file,
         config,
         store,
+        store_on_disk,
         secrets,
         keyring_missing,
         notices,
@@ -183,6 +188,8 @@ pub fn prepare(profile: Profile) -> Prepared {
 /// room or account was removed, or Parley stopped between the upload and the cleanup).
 fn sweep_outbox(store: parley_core::store::Store, dir: std::path::PathBuf) {
     tokio::spawn(async move {
+        // Not in start-up's way: the store's one thread serves the first paint first.
+        tokio::time::sleep(std::time::Duration::from_secs(30)).await;
         match parley_core::media::outgoing::sweep_outbox(&store, &dir).await {
             Ok(0) => {}
             Ok(swept) => tracing::info!(swept, "copies of sent or removed files deleted"),
@@ -198,12 +205,15 @@ pub async fn start(prepared: Prepared, force_demo: bool) -> Started {
         config_file,
         config,
         store,
+        store_on_disk,
         secrets,
         keyring_missing,
         mut notices,
     } = prepared;
     let wants_demo = force_demo || (config.accounts.is_empty() && !config.demo_dismissed);
-    sweep_outbox(store.clone(), profile.outbox_dir.clone());
+    if store_on_disk {
+        sweep_outbox(store.clone(), profile.outbox_dir.clone());
+    }
     let engine = Engine::new(store, Some(config_file), config, secrets, Tuning::default());
     let alert_events = engine.subscribe();
     let notifier_events = engine.subscribe();

@@ -145,6 +145,8 @@ pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
     let mut input_done = false;
     let mut any_failed = false;
     let mut opened = false;
+    // Connected now (uploads go up only then).
+    let mut connected = false;
     let drain_deadline = tokio::time::sleep(Duration::MAX);
     tokio::pin!(drain_deadline);
     let code = loop {
@@ -162,7 +164,7 @@ pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
                     print_event(&event);
                 }
                 match &event {
-                    Event::Status { state: ConnectionState::Open, .. } => opened = true,
+                    Event::Status { state: ConnectionState::Open, .. } => { opened = true; connected = true; }
                     // Everything of ours that goes out is awaited, the text sent after a file
                     // that carries no caption included.
                     Event::Message(m) if m.own && m.state == DeliveryState::Pending => {
@@ -180,6 +182,7 @@ pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
                         eprintln!("parley-cli: the connection stopped: {reason}");
                         break ExitCode::from(3);
                     }
+                    Event::Status { .. } => connected = false,
                     _ => {}
                 }
             }
@@ -208,8 +211,9 @@ pub async fn run(c: Connect) -> anyhow::Result<ExitCode> {
             },
             _ = &mut drain_deadline => {
                 // A file still going up is work in progress, not a stall (a large file on a slow
-                // line outlasts the wait): its upload has limits of its own and ends in Sent or Failed.
-                if !uploading.is_empty() {
+                // line outlasts the wait): while connected, its upload has limits of its own (10 min
+                // a try) and ends in Sent or Failed. Not connected, nothing goes up: the wait ends.
+                if !uploading.is_empty() && connected {
                     drain_deadline.as_mut().reset(tokio::time::Instant::now() + drain_timeout());
                     continue;
                 }

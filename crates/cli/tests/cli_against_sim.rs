@@ -417,6 +417,38 @@ async fn mixin_waits_for_a_file_still_going_up_past_the_end_of_input_wait() {
     assert_eq!(sim.sent_by(&bot).len(), 1, "the file is sent");
 }
 
+/// A file queued while the bot cannot connect does not keep the run waiting for ever: nothing
+/// goes up without a connection, so the wait at end of input ends and says what was left.
+#[tokio::test(flavor = "multi_thread")]
+async fn mixin_ends_the_wait_when_a_queued_file_cannot_go_up_for_want_of_a_connection() {
+    let (sim, keystore, _bot, user) = mixin_bot_and_user().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ledger.pdf");
+    std::fs::write(&file, b"%PDF-1.4 ledger").unwrap();
+    let mut args = mixin_args(&sim, &user);
+    // The API answers; the socket's address has nobody listening.
+    let at = args.iter().position(|a| a == "--endpoint").unwrap();
+    args[at + 1] = "ws://127.0.0.1:9/".into();
+    let code = tokio::task::spawn_blocking(move || {
+        let mut child = cli()
+            .args(&args)
+            .env("PARLEY_CLI_DRAIN_MS", "1500")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        writeln!(stdin, "{keystore}").unwrap();
+        writeln!(stdin, "--attach {}", file.display()).unwrap();
+        drop(stdin);
+        exit_within(&mut child, "a file queued without a connection")
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, Some(1));
+}
+
 /// Waits up to 10 s for `child` to exit; its exit code, or a failure naming `what`.
 fn exit_within(child: &mut std::process::Child, what: &str) -> Option<i32> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);

@@ -409,17 +409,26 @@ impl Engine {
             .map_err(|e| EngineError::Invalid(e.to_string()))?;
         // The text is checked before anything is stored (see `check_sendable`); services whose
         // file messages carry no caption send it after the file (their codec decides).
-        self.send(
-            account,
-            room,
-            Draft {
-                kind,
-                text: caption,
-                media: Some(media),
-                quote_id: None,
-            },
-        )
-        .await
+        let copy = media.local_path.clone();
+        let sent = self
+            .send(
+                account,
+                room,
+                Draft {
+                    kind,
+                    text: caption,
+                    media: Some(media),
+                    quote_id: None,
+                },
+            )
+            .await;
+        if sent.is_err() {
+            // Refused (the text, the room): no message will ever need the copy.
+            if let Some(copy) = copy {
+                let _ = tokio::fs::remove_file(copy).await;
+            }
+        }
+        sent
     }
 
     /// Puts a failed message back in the outbox.

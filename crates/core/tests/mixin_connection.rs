@@ -944,6 +944,11 @@ async fn a_photo_and_a_file_are_uploaded_once_and_sent_by_attachment_id() {
         "nothing uploaded for the refused ones"
     );
     assert_eq!(w.sim.sent_by(&w.bot).len(), 5);
+    assert_eq!(
+        std::fs::read_dir(outbox.path()).unwrap().count(),
+        0,
+        "no copy is left by the refused ones"
+    );
 
     let refused = engine
         .send_file(

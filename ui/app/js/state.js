@@ -296,11 +296,16 @@ function upsertMessage(state, message, changed) {
     }
   }
   if (isNew && message.event === 'message') {
-    room.last_text = message.text;
-    room.last_ts_ms = message.ts_ms;
-    room.last_sender = message.sender_name || message.sender_id;
-    room.last_own = Boolean(message.own);
-    room.last_kind = message.kind;
+    // A message told again (a file whose upload ended, a retry) does not take the preview back
+    // from one stored after it (by local id: clocks of other machines may run ahead).
+    if (!(room.last_local_id > message.local_id)) {
+      room.last_local_id = message.local_id;
+      room.last_text = message.text;
+      room.last_ts_ms = message.ts_ms;
+      room.last_sender = message.sender_name || message.sender_id;
+      room.last_own = Boolean(message.own);
+      room.last_kind = message.kind;
+    }
     const counts = countsAsUnread(message);
     // Also in the open room: the read tracker (read-tracker.js) takes it off once it is on
     // screen in a focused window.

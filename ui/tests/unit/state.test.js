@@ -128,3 +128,19 @@ test('a room whose typers all stopped is forgotten', () => {
   applyBatch(state, [{ event: 'typing', account: 'rt', room: 'r', user: 'a', active: false }]);
   assert.equal(state.typing.size, 0);
 });
+
+test('a message told again does not take the sidebar preview back from one stored after it; a message stamped earlier but stored last does', () => {
+  const state = createState();
+  applySnapshot(state, snapshot());
+  const key = roomKey('a', 'public');
+  applyBatch(state, [msg(10, { own: true, kind: 'file', text: '' }), msg(11, { text: 'newer' })]);
+  assert.equal(state.rooms.get(key).last_text, 'newer');
+  // The room is not loaded: the file told again after its upload looks new to the page.
+  state.messages.delete(key);
+  applyBatch(state, [msg(10, { own: true, kind: 'file', text: '' })]);
+  assert.equal(state.rooms.get(key).last_text, 'newer', 'the newer preview stays');
+  const unread = state.rooms.get(key).unread;
+  applyBatch(state, [msg(12, { ts_ms: 5, text: 'waited on the server' })]);
+  assert.equal(state.rooms.get(key).unread, unread + 1, 'a backlog message counts');
+  assert.equal(state.rooms.get(key).last_text, 'waited on the server', 'stored last: shown, whatever its clock says');
+});

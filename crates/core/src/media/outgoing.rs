@@ -83,6 +83,15 @@ const SWEEP_SPARES_YOUNGER: std::time::Duration = std::time::Duration::from_secs
 /// Deletes the copies in the outbox folder `dir` that no message waits to upload any more (a
 /// message deleted with its room or account, a copy left by a crash); returns how many went.
 pub async fn sweep_outbox(store: &Store, dir: &std::path::Path) -> Result<usize, StoreError> {
+    let listed = dir.to_owned();
+    let old_enough: Vec<std::path::PathBuf> =
+        tokio::task::spawn_blocking(move || old_copies(&listed))
+            .await
+            .unwrap_or_default();
+    // Nothing old (the usual case: copies go once uploaded): the store is not asked.
+    if old_enough.is_empty() {
+        return Ok(0);
+    }
     // By name: every copy is made in this one folder (`FileToSend::keep`).
     let kept: std::collections::HashSet<std::ffi::OsString> = store
         .run(messages::files_awaiting_upload)
@@ -94,34 +103,36 @@ pub async fn sweep_outbox(store: &Store, dir: &std::path::Path) -> Result<usize,
                 .map(ToOwned::to_owned)
         })
         .collect();
-    let dir = dir.to_owned();
     let swept = tokio::task::spawn_blocking(move || {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            return 0;
-        };
-        let mut swept = 0;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let young = entry
-                .metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|t| t.elapsed().ok())
-                .is_none_or(|age| age < SWEEP_SPARES_YOUNGER);
-            let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-            if is_file
-                && !young
-                && !kept.contains(&entry.file_name())
-                && std::fs::remove_file(&path).is_ok()
-            {
-                swept += 1;
-            }
-        }
-        swept
+        old_enough
+            .iter()
+            .filter(|path| path.file_name().is_some_and(|name| !kept.contains(name)))
+            .filter(|path| std::fs::remove_file(path).is_ok())
+            .count()
     })
     .await
     .unwrap_or(0);
     Ok(swept)
+}
+
+/// The files in `dir` last written at least [`SWEEP_SPARES_YOUNGER`] ago.
+fn old_copies(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+        .filter(|entry| {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age >= SWEEP_SPARES_YOUNGER)
+        })
+        .map(|entry| entry.path())
+        .collect()
 }
 
 /// The kind of message `bytes` make and what the message says about them (no address yet: it

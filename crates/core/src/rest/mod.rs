@@ -264,9 +264,12 @@ impl RestCore {
     }
 
     /// A refusal from this service.
+    /// A refusal from this service; its words are bounded as [`Self::malformed`]'s are.
     pub(crate) fn refused(&self, refusal: Refusal) -> RestError {
         RestError::Refused(Box::new(Refusal {
             refuser: self.name.refuser,
+            message: bounded(refusal.message),
+            error_id: refusal.error_id.map(bounded),
             ..refusal
         }))
     }

@@ -448,14 +448,18 @@ pub fn delete_unsent_file(conn: &Connection, local_id: i64) -> Result<UnsentFile
     let Some(m) = get(conn, local_id)? else {
         return Ok(UnsentFile::Gone);
     };
-    let Some(media) = m.media.as_ref().filter(|media| media.local_path.is_some()) else {
+    let Some(media) = m.media.as_ref() else {
         return Ok(UnsentFile::Gone);
     };
     if !m.own || m.state != DeliveryState::Pending {
         return Ok(UnsentFile::Gone);
     }
-    if !media.awaits_upload() {
+    // Uploaded (its copy is gone then) and on its way: it stays, and the user is told.
+    if media.attachment_id.is_some() {
         return Ok(UnsentFile::Uploaded);
+    }
+    if !media.awaits_upload() {
+        return Ok(UnsentFile::Gone);
     }
     conn.prepare_cached("DELETE FROM outbox WHERE local_id = ?1")?
         .execute([local_id])?;
