@@ -469,15 +469,18 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
       const queued = row.type === 'message' && row.message.state === 'pending' && !connected(row.message.account);
       const stale = entry && (entry.row.message !== row.message || entry.row.showSender !== row.showSender || entry.row.ms !== row.ms || entry.row.size !== row.size || entry.row.open !== row.open || entry.queued !== queued);
       let refocus = false;
+      let replaced = null;
       if (stale) {
         if (cursor === entry.node) cursor = cursor.nextSibling;
         refocus = entry.node === document.activeElement;
         resizes?.unobserve(entry.node);
         entry.node.remove();
+        replaced = entry;
         entry = null;
       }
       if (!entry) {
         entry = { node: build(row), row, queued };
+        if (replaced) keepMedia(replaced, entry);
         rendered.set(row.key, entry);
         resizes?.observe(entry.node);
       }
@@ -487,6 +490,18 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
       // A focused message that changed (its delivery state) keeps the keyboard's place.
       if (refocus) entry.node.focus({ preventScroll: true });
     }
+  }
+
+  /**
+   * A rebuilt row whose picture, video or file is the same keeps the old element: a receipt
+   * (sent, delivered, read) would otherwise load the picture again and show "Loading image…".
+   */
+  function keepMedia(before, after) {
+    const [was, now] = [before.row.message, after.row.message];
+    if (!was || !now || !was.media || !now.media || was.kind !== now.kind || was.media.url !== now.media.url) return;
+    const kept = before.node.querySelector('.media');
+    const fresh = after.node.querySelector('.media');
+    if (kept && fresh) fresh.replaceWith(kept);
   }
 
   function sizeSpacers(start, end) {

@@ -279,3 +279,18 @@ test('a file going up shows how far it got, updates in place without rebuilding 
   applyBatch(state, [{ event: 'upload_progress', account: 'a', room: 'public', local_id: 'x', sent_bytes: 1, total_bytes: 2 }]);
   assert.equal(state.uploads.size, 0, 'a malformed id is ignored');
 });
+
+test('a receipt rebuilds a picture\'s row but keeps its picture (no "Loading image…" again)', () => {
+  const container = document.createElement('section');
+  const timeline = createTimeline(container);
+  const photo = message({ local_id: 4, own: true, state: 'sent', kind: 'image', media: { url: 'mixin-attachment:att-4', name: 'proof.png' } });
+  timeline.render('room', [photo]);
+  const picture = container.querySelector('.media');
+  assert.ok(picture, 'the picture is drawn');
+  timeline.render('room', [{ ...photo, state: 'read' }]);
+  assert.match(container.querySelector('.delivery').className, /read/, 'the receipt is shown');
+  assert.equal(container.querySelector('.media'), picture, 'the same picture element');
+  // Another picture in its place is drawn anew.
+  timeline.render('room', [{ ...photo, state: 'read', media: { url: 'mixin-attachment:att-5', name: 'other.png' } }]);
+  assert.notEqual(container.querySelector('.media'), picture);
+});
