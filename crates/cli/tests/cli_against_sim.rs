@@ -10,9 +10,20 @@ fn cli() -> Command {
 
 /// Runs parley-cli with `args`, writes `lines` to its stdin, closes it, and collects the output.
 async fn run_with_input(args: Vec<String>, lines: Vec<String>) -> std::process::Output {
+    run_with_input_and_env(args, lines, &[]).await
+}
+
+/// [`run_with_input`] with environment variables set for the run.
+async fn run_with_input_and_env(
+    args: Vec<String>,
+    lines: Vec<String>,
+    env: &[(&'static str, &'static str)],
+) -> std::process::Output {
+    let env = env.to_vec();
     tokio::task::spawn_blocking(move || {
         let mut child = cli()
             .args(&args)
+            .envs(env)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -387,31 +398,15 @@ async fn mixin_waits_for_a_file_still_going_up_past_the_end_of_input_wait() {
     let dir = tempfile::tempdir().unwrap();
     let statement = dir.path().join("statement.bin");
     std::fs::write(&statement, vec![7u8; 700_000]).unwrap();
-    let output = tokio::task::spawn_blocking({
-        let args = mixin_args(&sim, &user);
-        let lines = [
+    let output = run_with_input_and_env(
+        mixin_args(&sim, &user),
+        vec![
             keystore.clone(),
             format!("--attach {}", statement.display()),
-        ];
-        move || {
-            let mut child = cli()
-                .args(&args)
-                .env("PARLEY_CLI_DRAIN_MS", "1500")
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap();
-            let mut stdin = child.stdin.take().unwrap();
-            for line in lines {
-                writeln!(stdin, "{line}").unwrap();
-            }
-            drop(stdin);
-            child.wait_with_output().unwrap()
-        }
-    })
-    .await
-    .unwrap();
+        ],
+        &[("PARLEY_CLI_DRAIN_MS", "1500")],
+    )
+    .await;
     stdout_of_success(output);
     assert_eq!(sim.uploaded().len(), 1);
     assert_eq!(sim.sent_by(&bot).len(), 1, "the file is sent");
