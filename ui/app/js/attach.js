@@ -88,6 +88,11 @@ export function createAttach({ roomOf }) {
     }
     const { file } = pick;
     chip.append(el('span', { class: 'attach-name', text: `${file.name || 'file'} (${formatSize(file.size)})` }));
+    // Being handed over: it is on its way (Cancel is then on its bubble), nothing to change here.
+    if (pick.sending) {
+      chip.append(el('span', { class: 'attach-sending', text: 'Sending…', attrs: { role: 'status' } }));
+      return;
+    }
     const media = mediaChoice(file);
     if (media) {
       const select = el('select', { attrs: { 'aria-label': 'Send as' } }, [
@@ -185,13 +190,16 @@ export function createAttach({ roomOf }) {
     async send(roomKey, caption) {
       const pick = chosen.get(roomKey);
       const room = roomOf(roomKey);
-      if (!pick || !room) return null;
+      if (!pick || !room || pick.sending) return null;
+      pick.sending = true;
       chip.classList.add('sending');
+      if (roomKey === key) draw();
       try {
         const sent = await sendFile(room, pick.file, pick.sendAs, caption);
         chosen.delete(roomKey);
         return sent;
       } finally {
+        pick.sending = false;
         chip.classList.remove('sending');
         if (roomKey === key) draw();
       }

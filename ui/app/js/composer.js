@@ -126,12 +126,21 @@ export function createComposer({ onSend, onTyping = () => {}, drafts = pageDraft
     stopTyping();
     error.textContent = '';
     button.disabled = true;
+    // The caption goes with the file at once (handing a file over takes seconds): what is typed
+    // meanwhile is a new message, and the room's draft no longer holds the caption.
+    input.value = '';
+    keepDraft();
     try {
       await files.send(from, text);
-      if (roomKeyShown === from && input.value === text) input.value = '';
-      keepDraft();
     } catch (e) {
-      if (roomKeyShown === from) error.textContent = e.message;
+      // Not sent: the caption comes back where it was, unless something was typed there since.
+      if (roomKeyShown === from) {
+        error.textContent = e.message;
+        if (!input.value) input.value = text;
+        keepDraft();
+      } else if (from && !drafts.get(from)?.text) {
+        if (drafts.set(from, { text, kind: 'text', url: '' })) onDraftChange();
+      }
     } finally {
       button.disabled = false;
       input.focus();

@@ -143,6 +143,8 @@ function fileElement(message, name) {
  */
 export function mediaElement(message, name, handlers) {
   const media = message.media || {};
+  // A file of this computer on its way up has no address yet: its name and size, no error.
+  if (!media.url && media.local_path) return el('div', { class: `media ${message.kind} outgoing` }, [el('span', { class: 'media-name', text: name })]);
   if (!media.url) return el('div', { class: 'media-missing', text: 'No address was given for this attachment.' });
   const preview = message.kind === 'image' ? imageElement(message, handlers)
     : message.kind === 'video' ? videoElement(message, handlers)

@@ -92,10 +92,13 @@ test('a dropped image waits in a chip and goes out with the caption, as the body
 test('a refused file stays in its chip with the reason; an empty one is refused at once', async () => {
   drop($('composer'), png());
   refuse = 'The upload failed: storage answered 403';
+  $('composer-input').value = 'proof of payment';
   enter();
   await settle();
   assert.match($('composer-error').textContent, /storage answered 403/);
   assert.equal($('attach-chip').hidden, false, 'kept for Retry');
+  assert.equal($('composer-input').value, 'proof of payment', 'the caption is back');
+  $('composer-input').value = '';
   refuse = null;
   $('attach-chip').querySelector('.reply-cancel').click();
   assert.equal($('attach-chip').hidden, true);
@@ -128,6 +131,9 @@ test('Enter pressed again while a file is being handed over sends it once', asyn
   $('composer-input').value = 'twice?';
   enter();
   await settle();
+  assert.equal($('composer-input').value, '', 'the caption left with the file at once');
+  assert.match($('attach-chip').textContent, /Sending…/);
+  assert.equal($('attach-chip').querySelector('.reply-cancel'), null, 'no ✕ once it is on its way (Cancel is on its bubble)');
   enter();
   enter();
   await settle();

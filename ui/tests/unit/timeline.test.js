@@ -39,6 +39,9 @@ test('the sender name falls back to the sender id and the raw server time is kep
 test('own messages show their delivery state, and a failed one offers a retry', () => {
   assert.equal(renderMessage(message({ own: true, state: 'pending' })).querySelector('.delivery').textContent, 'Sending…');
   assert.equal(renderMessage(message({ own: true, state: 'pending', kind: 'file', media: { url: '', name: 'a.pdf', local_path: '/o/1.bin' } })).querySelector('.upload-label').textContent, 'Waiting to upload…', 'a file not going up yet waits its turn');
+  const going = renderMessage(message({ own: true, state: 'pending', kind: 'file', media: { url: '', name: 'a.pdf', local_path: '/o/1.bin' } }));
+  assert.equal(going.querySelector('.media-missing'), null, 'a file on its way up is no error');
+  assert.match(going.querySelector('.media-name').textContent, /a\.pdf/);
   assert.equal(renderMessage(message({ own: true, state: 'pending', kind: 'file', media: { url: 'mixin-attachment:x', name: 'a.pdf', local_path: '/o/1.bin', attachment_id: 'x' } })).querySelector('.delivery').textContent, 'Sending…');
   assert.equal(renderMessage(message({ own: true, state: 'pending' }), { connected: () => false }).querySelector('.delivery').textContent, 'Waiting for connection', 'queued while offline says so');
   assert.equal(renderMessage(message({ own: true, state: 'sent' })).querySelector('.delivery').getAttribute('aria-label'), 'Sent');
