@@ -6,7 +6,7 @@
 // backend's (crates/core/src/health), kept fresh by `health` events; the view only draws them.
 
 import { byId, el, clear } from './dom.js';
-import { stampTime } from './time.js';
+import { stampTime, sameDay } from './time.js';
 import { counted } from './plural.js';
 
 const STATE_WORDS = { connected: 'connected', reconnecting: 'reconnecting', stopped: 'stopped', closed: 'Parley closed', unknown: 'not recorded' };
@@ -49,10 +49,11 @@ export function deliveryLines(view, now = Date.now()) {
   const lines = [];
   const backlogs = view.backlogs || [];
   if (backlogs.length) {
-    lines.push(`Found waiting at connect: ${backlogs.map((b) => `${b.count ? counted(b.count, 'message') : 'none'} (${stampTime(b.at_ms, now)})`).join(', ')}`);
+    const at = (ms) => (sameDay(ms, now) ? `at ${stampTime(ms, now)}` : stampTime(ms, now));
+    lines.push(`Waiting on the server when it connected: ${backlogs.map((b) => `${b.count ? counted(b.count, 'message') : 'nothing'} ${at(b.at_ms)}`).join(', ')}`);
   }
   if (view.acknowledged_24h > 0) {
-    lines.push(`Acknowledged in 24 h: ${counted(view.acknowledged_24h, 'message')}, ${view.ack_p50_ms} ms after storing (p50), ${view.ack_p99_ms} ms (p99)`);
+    lines.push(`Acknowledged in 24 h: ${counted(view.acknowledged_24h, 'message')}; half within ${view.ack_p50_ms} ms of being stored, 99 % within ${view.ack_p99_ms} ms`);
   }
   if (view.unacked_since_ms) {
     lines.push(`Oldest not acknowledged yet: stored ${stampTime(view.unacked_since_ms, now)} (${span(now - view.unacked_since_ms)} ago)`);
@@ -81,6 +82,14 @@ function strip(view) {
     }), 'width', (s.to - s.from) / span)));
 }
 
+/** Which bar is which, under the chart. */
+function legend() {
+  return el('p', { class: 'health-legend' }, [
+    el('span', { class: 'health-key in', attrs: { 'aria-hidden': 'true' } }), ' messages in  ',
+    el('span', { class: 'health-key out', attrs: { 'aria-hidden': 'true' } }), ' messages out, per hour',
+  ]);
+}
+
 function chart(view) {
   const most = Math.max(1, ...view.hours.map((h) => Math.max(h.received, h.sent)));
   return el('div', { class: 'health-chart', attrs: { role: 'img', 'aria-label': `Messages per hour, last 24 hours: ${view.received_24h} in, ${view.sent_24h} out` } },
@@ -93,8 +102,17 @@ function chart(view) {
 export function createHealthView({ state }) {
   const dialog = byId('health-view');
   const list = byId('health-list');
+  /** What had the keyboard when the board opened: it gets it back on closing. */
+  let opener = null;
   function close() {
     dialog.hidden = true;
+    // The Health button, or the message box when that button is out of sight (a narrow window
+    // folds the sidebar away).
+    const back = opener;
+    opener = null;
+    back?.focus();
+    // A button out of sight takes no focus: the message box does.
+    if (!back || document.activeElement !== back) byId('composer-input')?.focus();
   }
   byId('close-health').addEventListener('click', close);
   dialog.addEventListener('keydown', (event) => {
@@ -118,6 +136,7 @@ export function createHealthView({ state }) {
           el('p', { class: 'health-figures', text: healthLine(view) }),
           view.clock_warning ? el('p', { class: 'health-warning', text: `⚠ Clock: ${view.clock_warning}.` }) : null,
           chart(view),
+          legend(),
           ...deliveryLines(view).map((line) => el('p', { class: 'health-figures', text: line })),
           recent.length ? el('ul', { class: 'health-reasons', attrs: { 'aria-label': 'Latest reconnects' } },
             recent.map((r) => el('li', { text: `${stampTime(r.at_ms)} — ${r.reason}` }))) : null,
@@ -129,6 +148,7 @@ export function createHealthView({ state }) {
   }
 
   byId('open-health').addEventListener('click', () => {
+    opener = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : byId('open-health');
     dialog.hidden = false;
     render();
     byId('close-health').focus();

@@ -37,8 +37,8 @@ test('the backlog at each connect, acknowledgement latency and what still waits 
     acknowledged_24h: 120, ack_p50_ms: 12, ack_p99_ms: 340, unacked_since_ms: now - 150_000,
   });
   const lines = deliveryLines(bot, now);
-  assert.match(lines[0], /^Found waiting at connect: 37 messages \(.+\), 1 message \(.+\), none \(.+\)$/);
-  assert.equal(lines[1], 'Acknowledged in 24 h: 120 messages, 12 ms after storing (p50), 340 ms (p99)');
+  assert.match(lines[0], /^Waiting on the server when it connected: 37 messages at .+, 1 message at .+, nothing at .+$/);
+  assert.equal(lines[1], 'Acknowledged in 24 h: 120 messages; half within 12 ms of being stored, 99 % within 340 ms');
   assert.match(lines[2], /^Oldest not acknowledged yet: stored .+ \(3 min ago\)$/);
   assert.equal(deliveryLines({ ...bot, unacked_since_ms: null }, now)[2], 'Every stored message is acknowledged.');
   assert.deepEqual(deliveryLines(view(), now), [], 'a service that acknowledges nothing has no such lines');
@@ -54,7 +54,7 @@ test('a moment of an earlier day says which day, not only its time', async () =>
   assert.equal(stampTime(lastNight, noon), `yesterday ${clockTime(lastNight)}`);
   assert.match(stampTime(lastWeek, noon), new RegExp(`^\\S.*28.* ${clockTime(lastWeek)}$`));
   const lines = deliveryLines(view({ backlogs: [{ at_ms: lastNight, count: 4 }], unacked_since_ms: lastNight }), noon);
-  assert.equal(lines[0], `Found waiting at connect: 4 messages (yesterday ${clockTime(lastNight)})`);
+  assert.equal(lines[0], `Waiting on the server when it connected: 4 messages yesterday ${clockTime(lastNight)}`);
   assert.match(lines[1], /^Oldest not acknowledged yet: stored yesterday /);
   assert.match(healthLine(view({ last_connected_ms: lastWeek }), noon), /^last connected .*28.* · /);
 });
@@ -110,6 +110,10 @@ test('the board shows every figure as text, and follows health events', async ()
   push([{ event: 'health', ...view({ account: 'someone-else' }) }]);
   await settle();
   assert.equal(board.querySelectorAll('.health-card').length, 1, 'an unknown account is not drawn');
+  $('open-health').focus();
+  $('open-health').click();
   $('close-health').click();
   assert.equal($('health-view').hidden, true);
+  assert.equal(document.activeElement, $('open-health'), 'the keyboard goes back where it was');
+  assert.match(board.textContent, /messages in .*messages out, per hour/, 'the chart says which bar is which');
 });

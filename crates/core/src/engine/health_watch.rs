@@ -18,6 +18,9 @@ use tokio::time::Instant;
 const PUBLISH_EVERY: Duration = Duration::from_secs(1);
 /// Changed boards are saved this often (and at shutdown).
 const SAVE_EVERY: Duration = Duration::from_secs(60);
+/// The first save comes sooner: a run killed in its first minute still leaves its boards, and
+/// the time it was last seen running.
+const FIRST_SAVE_AFTER: Duration = Duration::from_secs(10);
 
 impl Engine {
     /// Loads the saved boards and starts counting; call once, in a runtime.
@@ -46,11 +49,10 @@ impl Engine {
             // When the boards held back go, fixed when the first is held: a stream of events
             // must not push it back (at 1 Hz or more it never came, nor did the minute's save).
             let mut publish_at: Option<Instant> = None;
-            let mut last_save = Instant::now();
+            let mut save_at = Instant::now() + FIRST_SAVE_AFTER;
             loop {
                 // Awake only for events, a board held back, or the next save: an idle app is
                 // not woken every second.
-                let save_at = last_save + SAVE_EVERY;
                 let next = publish_at.map_or(save_at, |at| at.min(save_at));
                 tokio::select! {
                     event = events.recv() => {
@@ -87,8 +89,8 @@ impl Engine {
                                 engine.publish(Event::Health(engine.health_of(&account)));
                             }
                         }
-                        if last_save.elapsed() >= SAVE_EVERY {
-                            last_save = Instant::now();
+                        if Instant::now() >= save_at {
+                            save_at = Instant::now() + SAVE_EVERY;
                             engine.save_health().await;
                         }
                     }
@@ -223,6 +225,23 @@ mod tests {
             Some(crate::health::StripState::Closed),
             "the time Parley was closed is a gap, not the last state"
         );
+    }
+
+    /// The first save comes ten seconds in, not a minute: a run killed early keeps its boards.
+    #[tokio::test(start_paused = true)]
+    async fn the_first_save_comes_within_seconds_of_the_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = engine(&dir.path().join("parley.db"));
+        engine.watch_health().await;
+        let bot = AccountId("mixin-1".into());
+        engine.publish(Event::Message(received(&bot)));
+        tokio::time::sleep(FIRST_SAVE_AFTER + Duration::from_secs(1)).await;
+        let saved = engine.store.run(saved::load_all).await.unwrap();
+        assert!(
+            saved.iter().any(|(a, _)| *a == bot),
+            "saved in the first seconds"
+        );
+        assert!(engine.store.run(saved::alive_at).await.unwrap().is_some());
     }
 
     /// A run that ended without quitting (a crash, a kill) shows as closed from its last save

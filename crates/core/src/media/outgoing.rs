@@ -154,7 +154,14 @@ pub fn describe(
         url: String::new(),
         thumb_url: None,
         thumb_inline: None,
-        mime: Some(sniffed.mime.to_owned()),
+        mime: Some(
+            if sniffed.mime == "application/octet-stream" {
+                declared_type(name).unwrap_or(sniffed.mime)
+            } else {
+                sniffed.mime
+            }
+            .to_owned(),
+        ),
         name: Some(clean_name(name, sniffed.extension)),
         size: Some(size),
         duration_ms: None,
@@ -196,6 +203,27 @@ pub fn describe(
         _ => MessageKind::File,
     };
     Ok((kind, media))
+}
+
+/// The type a file's name declares, for common files whose bytes carry no signature (a text, a
+/// table): the receiver's app then opens it with the right program. Bytes that do have a
+/// signature are typed by it, whatever the name says.
+fn declared_type(name: &str) -> Option<&'static str> {
+    let extension = name.rsplit_once('.')?.1.to_ascii_lowercase();
+    Some(match extension.as_str() {
+        "txt" | "log" | "md" => "text/plain",
+        "csv" => "text/csv",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "pdf" => "application/pdf",
+        "doc" => "application/msword",
+        "xls" => "application/vnd.ms-excel",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "mp3" => "audio/mpeg",
+        "wav" => "audio/wav",
+        _ => return None,
+    })
 }
 
 /// A file name as sent: its last path part, without control characters, bounded; the sniffed
@@ -262,6 +290,17 @@ mod tests {
             .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
             .unwrap();
         out
+    }
+
+    #[test]
+    fn a_file_without_a_signature_is_typed_by_its_name() {
+        let typed =
+            |name: &str, bytes: &[u8]| describe(bytes, name, SendAs::File).unwrap().1.mime.unwrap();
+        assert_eq!(typed("notes.TXT", b"order 42 paid"), "text/plain");
+        assert_eq!(typed("orders.csv", b"id,amount"), "text/csv");
+        assert_eq!(typed("blob", b"\x00\x01"), "application/octet-stream");
+        // A signature wins over the name.
+        assert_eq!(typed("fake.txt", b"%PDF-1.4 x"), "application/pdf");
     }
 
     #[test]
