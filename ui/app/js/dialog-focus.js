@@ -40,16 +40,13 @@ export function installDialogFocus(doc = document) {
   }
 
   function sync() {
+    /** Closed dialogs whose focus was lost, with where it was before them. */
+    const closed = [];
     for (let i = stack.length - 1; i >= 0; i -= 1) {
       const { dialog, returnTo } = stack[i];
       if (isOpen(dialog)) continue;
       stack.splice(i, 1);
-      const lost = !doc.activeElement || doc.activeElement === doc.body || !doc.activeElement.isConnected || dialog.contains(doc.activeElement);
-      if (lost) {
-        const under = stack.at(-1);
-        const target = returnTo && returnTo.isConnected && !returnTo.closest('[hidden]') ? returnTo : under && focusables(under.dialog)[0];
-        if (target) target.focus();
-      }
+      closed.push({ dialog, returnTo });
     }
     for (const dialog of doc.querySelectorAll('[role="dialog"]')) {
       if (isOpen(dialog) && !stack.some((s) => s.dialog === dialog)) {
@@ -57,9 +54,20 @@ export function installDialogFocus(doc = document) {
       }
     }
     // Behind a modal dialog the window is inert: not reachable, not clickable, not read out.
+    // Updated before the focus goes back: an inert element takes no focus.
     for (const part of doc.querySelectorAll('#app > :not([role="dialog"])')) {
       if (stack.length) part.setAttribute('inert', '');
       else part.removeAttribute('inert');
+    }
+    for (const { dialog, returnTo } of closed) {
+      const lost = !doc.activeElement || doc.activeElement === doc.body || !doc.activeElement.isConnected || dialog.contains(doc.activeElement);
+      if (!lost) continue;
+      const under = stack.at(-1);
+      const target = returnTo && returnTo.isConnected && !returnTo.closest('[hidden]') ? returnTo : under && focusables(under.dialog)[0];
+      if (target) target.focus();
+      // Nothing to go back to, or it takes no focus (out of sight): the message box, not nowhere.
+      const stillLost = !doc.activeElement || doc.activeElement === doc.body || dialog.contains(doc.activeElement);
+      if (stillLost && !under) doc.getElementById('composer-input')?.focus();
     }
   }
 

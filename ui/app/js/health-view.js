@@ -102,17 +102,9 @@ function chart(view) {
 export function createHealthView({ state }) {
   const dialog = byId('health-view');
   const list = byId('health-list');
-  /** What had the keyboard when the board opened: it gets it back on closing. */
-  let opener = null;
+  // The keyboard goes back where it was by the page's dialog rules (dialog-focus.js).
   function close() {
     dialog.hidden = true;
-    // The Health button, or the message box when that button is out of sight (a narrow window
-    // folds the sidebar away).
-    const back = opener;
-    opener = null;
-    back?.focus();
-    // A button out of sight takes no focus: the message box does.
-    if (!back || document.activeElement !== back) byId('composer-input')?.focus();
   }
   byId('close-health').addEventListener('click', close);
   dialog.addEventListener('keydown', (event) => {
@@ -148,7 +140,6 @@ export function createHealthView({ state }) {
   }
 
   byId('open-health').addEventListener('click', () => {
-    opener = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : byId('open-health');
     dialog.hidden = false;
     render();
     byId('close-health').focus();
