@@ -802,7 +802,10 @@ fn check_sendable(
         Ok(_) => Ok(()),
         // A file to upload first: the connection uploads it before it sends the message.
         Err(crate::codec::CodecError::NotReady(_))
-            if draft.media.as_ref().is_some_and(|m| m.local_path.is_some()) =>
+            if draft
+                .media
+                .as_ref()
+                .is_some_and(crate::message::Media::awaits_upload) =>
         {
             // A blank caption is no caption (it is not sent); only a real one is checked.
             if draft.text.trim().is_empty() {

@@ -190,13 +190,14 @@ export function createAttach({ roomOf }) {
     async send(roomKey, caption) {
       const pick = chosen.get(roomKey);
       const room = roomOf(roomKey);
-      if (!pick || !room || pick.sending) return null;
+      if (!pick || !room) return null;
       pick.sending = true;
       chip.classList.add('sending');
       if (roomKey === key) draw();
       try {
         const sent = await sendFile(room, pick.file, pick.sendAs, caption);
-        chosen.delete(roomKey);
+        // A file dropped meanwhile is the next one: it stays.
+        if (chosen.get(roomKey) === pick) chosen.delete(roomKey);
         return sent;
       } finally {
         pick.sending = false;

@@ -137,10 +137,14 @@ test('Enter pressed again while a file is being handed over sends it once', asyn
   enter();
   enter();
   await settle();
+  // The next file, dropped while the first is handed over, waits for its own Enter.
+  drop($('timeline'), new window.File([new Uint8Array([1, 2])], 'next.pdf', { type: 'application/pdf' }));
   release();
   holdSend = null;
   await settle();
   assert.equal(calls.filter((c) => c.command === 'send_file').length - before, 1, 'one file, one message');
+  assert.match($('attach-chip').textContent, /next\.pdf/, 'the next file is kept');
+  $('attach-chip').querySelector('.reply-cancel').click();
   assert.equal($('attach-chip').hidden, true);
   enter();
   await settle();

@@ -425,6 +425,18 @@ mod tests {
                 .await
                 .unwrap();
         }
+        // A row whose media does not read (an odd old row) names no copy and stops nothing.
+        store
+            .run(|c| {
+                c.execute(
+                    "INSERT INTO messages (account_id, room_id, sender_id, own, kind, text, ts_ms, ts_raw, state, media)
+                     VALUES ('bot', 'room', 'me', 1, 'file', '', 1, '', 'pending', '{not json')",
+                    [],
+                )?;
+                Ok(())
+            })
+            .await
+            .unwrap();
         assert_eq!(sweep_outbox(&store, dir.path()).await.unwrap(), 2);
         assert!(awaited.exists() && fresh.exists());
         assert!(!orphan.exists() && !uploaded.exists());

@@ -399,16 +399,24 @@ pub fn set_media(conn: &Connection, local_id: i64, media: &Media) -> Result<(), 
     Ok(())
 }
 
-/// The copies of files kept for an upload that some message still waits to upload.
+/// The copies of files kept for an upload that some message still waits to upload
+/// ([`Media::awaits_upload`]; only an unsent message of the user's can: pending or failed).
 pub fn files_awaiting_upload(conn: &Connection) -> Result<Vec<String>, StoreError> {
     let mut statement = conn.prepare_cached(
-        "SELECT json_extract(media, '$.local_path') FROM messages
-         WHERE own = 1 AND media IS NOT NULL
-           AND json_extract(media, '$.local_path') IS NOT NULL
-           AND json_extract(media, '$.attachment_id') IS NULL",
+        "SELECT media FROM messages
+         WHERE own = 1 AND state IN ('pending', 'failed') AND media IS NOT NULL",
     )?;
-    let paths = statement.query_map([], |r| r.get::<_, String>(0))?;
-    Ok(paths.collect::<Result<_, _>>()?)
+    let media = statement.query_map([], |r| r.get::<_, String>(0))?;
+    let mut paths = Vec::new();
+    for json in media {
+        // A row whose media does not read names no copy (as `from_row` reads it).
+        if let Ok(media) = serde_json::from_str::<Media>(&json?) {
+            if media.awaits_upload() {
+                paths.extend(media.local_path);
+            }
+        }
+    }
+    Ok(paths)
 }
 
 /// Deletes one of the user's own messages that failed (the context menu's *Delete*): it was

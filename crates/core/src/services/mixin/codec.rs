@@ -199,26 +199,28 @@ impl MixinCodec {
     /// The reply to one of our requests (same id).
     fn reply(&mut self, envelope: Envelope) -> Inbound {
         let local_id = self.sends.remove(&envelope.id);
-        let outcome = match (envelope.error, local_id) {
+        let (local_id, outcome) = match (envelope.error, local_id) {
             (Some(e), _) if e.is_auth() => return Inbound::SessionRejected(e.describe()),
-            (Some(e), Some(_)) => Err(SendRefusal {
-                // Rate limits and server trouble pass; the rest is about this message.
-                permanent: !matches!(e.code, 429 | 500 | 7000 | 7001),
-                reason: match e.code {
-                    403 => format!(
-                        "the recipient does not accept messages from this bot ({})",
-                        e.describe()
-                    ),
-                    _ => e.describe(),
-                },
-            }),
             (Some(e), None) => {
                 return Inbound::ServerError(format!("{} ({})", e.describe(), envelope.action))
             }
-            (None, Some(_)) => Ok(()),
             (None, None) => return Inbound::Ignored(format!("reply to {}", envelope.action)),
+            (Some(e), Some(local_id)) => (
+                local_id,
+                Err(SendRefusal {
+                    // Rate limits and server trouble pass; the rest is about this message.
+                    permanent: !matches!(e.code, 429 | 500 | 7000 | 7001),
+                    reason: match e.code {
+                        403 => format!(
+                            "the recipient does not accept messages from this bot ({})",
+                            e.describe()
+                        ),
+                        _ => e.describe(),
+                    },
+                }),
+            ),
+            (None, Some(local_id)) => (local_id, Ok(())),
         };
-        let local_id = local_id.unwrap_or_default();
         // A file sent with its text as a second message: answered once both replies are in,
         // refused if either was (a Retry sends both again under the same ids: no duplicate).
         if let Some(earlier) = self.halves.remove(&local_id) {
@@ -241,10 +243,11 @@ impl MixinCodec {
 fn companion_id(file_message_id: &str) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(format!("parley-text-after:{file_message_id}"));
-    let mut bytes: [u8; 16] = digest[..16].try_into().unwrap_or_default();
-    bytes[6] = (bytes[6] & 0x0f) | 0x50; // version 5-like: name-based
-    bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
-    uuid::Uuid::from_bytes(bytes).to_string()
+    let bytes: [u8; 16] = digest[..16].try_into().unwrap_or_default();
+    // A UUID of our own making (version 8): Mixin takes any UUID as a message id.
+    uuid::Builder::from_custom_bytes(bytes)
+        .into_uuid()
+        .to_string()
 }
 
 fn status(s: &str) -> Option<DeliveryState> {
@@ -315,8 +318,9 @@ impl Codec for MixinCodec {
     }
 
     fn encode(&mut self, message: &Outgoing, env: &mut Env) -> Result<Vec<OutFrame>, CodecError> {
-        let (category, data) = match message.kind {
-            MessageKind::Text => ("PLAIN_TEXT", message.text.as_bytes().to_vec()),
+        // PLAIN_DATA and PLAIN_AUDIO carry no caption: their text goes apart, after them.
+        let (category, data, text_apart) = match message.kind {
+            MessageKind::Text => ("PLAIN_TEXT", message.text.as_bytes().to_vec(), false),
             MessageKind::Image | MessageKind::Video | MessageKind::Audio | MessageKind::File => {
                 let media = message
                     .media
@@ -329,7 +333,9 @@ impl Codec for MixinCodec {
                     .ok_or_else(|| CodecError::NotReady("the file is not uploaded yet".into()))?;
                 let (category, body) =
                     category::outgoing_attachment(message.kind, media, attachment, &message.text);
-                (category, body.to_string().into_bytes())
+                let apart =
+                    !category::carries_caption(message.kind) && !message.text.trim().is_empty();
+                (category, body.to_string().into_bytes(), apart)
             }
             _ => {
                 return Err(CodecError::Refused(
@@ -354,12 +360,9 @@ impl Codec for MixinCodec {
             )));
         }
         let message_id = message.client_id.clone().unwrap_or_else(|| env.fresh_id());
-        // PLAIN_DATA and PLAIN_AUDIO carry no caption: the text goes as a message of its own
-        // right after the file, under an id made from the file's, so a resend repeats both and
-        // Mixin keeps one of each.
-        let text_after = (matches!(message.kind, MessageKind::File | MessageKind::Audio)
-            && !message.text.trim().is_empty())
-        .then(|| {
+        // The text apart goes right after the file, under an id made from the file's, so a
+        // resend repeats both and Mixin keeps one of each.
+        let text_after = text_apart.then(|| {
             json!({
                 "conversation_id": message.room,
                 "message_id": companion_id(&message_id),

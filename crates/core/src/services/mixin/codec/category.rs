@@ -305,6 +305,12 @@ fn snapshot(body: &Value) -> Rendered {
     Rendered::plain(MessageKind::System, format!("Transfer of {amount}{memo}"))
 }
 
+/// Whether a file the bot sends carries its text as a `caption` (PLAIN_IMAGE, PLAIN_VIDEO);
+/// PLAIN_DATA and PLAIN_AUDIO have none, so the codec sends the text after them.
+pub(crate) fn carries_caption(kind: MessageKind) -> bool {
+    matches!(kind, MessageKind::Image | MessageKind::Video)
+}
+
 /// The category and `data` of a file the bot sends (PROTOCOLS.md §1.9): the uploaded
 /// attachment's id with what the message says about it, and the text as the caption.
 pub(crate) fn outgoing_attachment(
@@ -341,7 +347,7 @@ pub(crate) fn outgoing_attachment(
             "PLAIN_DATA"
         }
     };
-    if !caption.trim().is_empty() && matches!(kind, MessageKind::Image | MessageKind::Video) {
+    if !caption.trim().is_empty() && carries_caption(kind) {
         body["caption"] = caption.into();
     }
     (category, body)
