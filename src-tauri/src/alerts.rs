@@ -66,7 +66,10 @@ pub fn watch(app: AppHandle, mut events: Receiver<Event>, log: AlertLog) {
                     if goes_to_the_desktop(&mut throttle, &account, &alert, Instant::now()) {
                         notify(&app, &alert);
                     }
-                    log.push(AlertEntry { account, alert });
+                    log.push(AlertEntry {
+                        account,
+                        alert: *alert,
+                    });
                 }
                 Ok(_) | Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => return,

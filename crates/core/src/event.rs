@@ -7,6 +7,9 @@ use crate::live::{Alert, PriceTick};
 use crate::message::StoredMessage;
 use serde::{Deserialize, Serialize};
 
+/// The large payloads are boxed: the engine's broadcast channel allocates all its slots up
+/// front, each the size of an `Event` (560 bytes with a message inline, 4.6 MB for the 8,192
+/// slots; a test keeps it small).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
@@ -19,11 +22,11 @@ pub enum Event {
         state: ConnectionState,
     },
     /// A message was stored for the first time (received, or written by the user).
-    Message(StoredMessage),
+    Message(Box<StoredMessage>),
     /// The server confirmed a message the user wrote.
-    Sent(StoredMessage),
+    Sent(Box<StoredMessage>),
     /// A message the user wrote could not be sent.
-    Failed(StoredMessage),
+    Failed(Box<StoredMessage>),
     /// Part of a file the user sends is uploaded (a few times a second while it goes up).
     UploadProgress {
         account: AccountId,
@@ -65,7 +68,10 @@ pub enum Event {
         ticks: Vec<PriceTick>,
     },
     /// A trade alert, new post, notification or live session for the notifications panel.
-    Alert { account: AccountId, alert: Alert },
+    Alert {
+        account: AccountId,
+        alert: Box<Alert>,
+    },
     /// Something the user should see: a server error frame, a malformed frame, a refused send.
     Error { account: AccountId, message: String },
     /// The service named a room (a Mixin conversation's group or contact name).
@@ -75,7 +81,7 @@ pub enum Event {
         title: String,
     },
     /// What is known of an order chat's order changed (MEXC API-key accounts).
-    Order(crate::orders::OrderView),
+    Order(Box<crate::orders::OrderView>),
     /// An account's orders cannot be read (`reason`), or can again (`None`).
     OrdersUnavailable {
         account: AccountId,
@@ -84,7 +90,7 @@ pub enum Event {
     /// Accounts were added or removed; reload the account list.
     AccountsChanged,
     /// An account's health board changed (at most about once a second per account).
-    Health(crate::health::HealthView),
+    Health(Box<crate::health::HealthView>),
     /// What a connection tells the health board (acknowledgements, the server's clock); counted
     /// there, not sent to the page.
     HealthReport {
@@ -98,5 +104,19 @@ impl Event {
     /// reports are counted in the backend and shown through its board.
     pub fn is_shown(&self) -> bool {
         !matches!(self, Event::HealthReport { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Event;
+
+    #[test]
+    fn an_event_stays_small_for_the_broadcast_slots() {
+        assert!(
+            std::mem::size_of::<Event>() <= 128,
+            "Event is {} bytes: box the variant that grew",
+            std::mem::size_of::<Event>()
+        );
     }
 }

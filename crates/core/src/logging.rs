@@ -14,6 +14,11 @@ use tracing_subscriber::EnvFilter;
 /// The variable that sets the log filter, e.g. `PARLEY_LOG=debug,parley_core=trace`.
 pub const FILTER_VAR: &str = "PARLEY_LOG";
 
+/// Lines waiting for the log thread. The default (128,000) allocates and touches 4 MB of queue
+/// slots up front, for a log that writes a few lines a minute; past this many waiting lines
+/// (a storm the disk cannot keep up with) new ones are dropped, never waited for.
+const BUFFERED_LINES: usize = 4_096;
+
 /// Starts logging into `dir`. Keep the guard alive for as long as logs should be flushed.
 pub fn init_file(dir: &Path) -> Result<WorkerGuard, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
@@ -24,7 +29,9 @@ pub fn init_file(dir: &Path) -> Result<WorkerGuard, String> {
         .max_log_files(7)
         .build(dir)
         .map_err(|e| format!("cannot open a log file in {}: {e}", dir.display()))?;
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(BUFFERED_LINES)
+        .finish(appender);
     subscriber(user_filter().as_deref(), writer, false)
         .try_init()
         .map_err(|e| e.to_string())?;

@@ -72,7 +72,7 @@ impl Engine {
                                         publish_at = None;
                                     }
                                     published.insert(account.clone(), Instant::now());
-                                    engine.publish(Event::Health(engine.health_of(&account)));
+                                    engine.publish(Event::Health(Box::new(engine.health_of(&account))));
                                 }
                             }
                             // Missed events are missed counts, not a reason to stop counting.
@@ -86,7 +86,7 @@ impl Engine {
                             publish_at = None;
                             for account in due.drain() {
                                 published.insert(account.clone(), Instant::now());
-                                engine.publish(Event::Health(engine.health_of(&account)));
+                                engine.publish(Event::Health(Box::new(engine.health_of(&account))));
                             }
                         }
                         if Instant::now() >= save_at {
@@ -202,7 +202,7 @@ mod tests {
             let engine = engine(&path);
             engine.watch_health().await;
             let mut page = engine.subscribe();
-            engine.publish(Event::Message(received(&bot)));
+            engine.publish(Event::Message(Box::new(received(&bot))));
             let told = tokio::time::timeout(Duration::from_secs(5), async {
                 loop {
                     if let Ok(Event::Health(view)) = page.recv().await {
@@ -234,7 +234,7 @@ mod tests {
         let engine = engine(&dir.path().join("parley.db"));
         engine.watch_health().await;
         let bot = AccountId("mixin-1".into());
-        engine.publish(Event::Message(received(&bot)));
+        engine.publish(Event::Message(Box::new(received(&bot))));
         tokio::time::sleep(FIRST_SAVE_AFTER + Duration::from_secs(1)).await;
         let saved = engine.store.run(saved::load_all).await.unwrap();
         assert!(
@@ -294,10 +294,10 @@ mod tests {
         engine.watch_health().await;
         let bot = AccountId("mixin-1".into());
         for n in 0..700 {
-            engine.publish(Event::Message(StoredMessage {
+            engine.publish(Event::Message(Box::new(StoredMessage {
                 service_id: Some(format!("m{n}")),
                 ..received(&bot)
-            }));
+            })));
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         // 70 s of events, ten a second: the minute's save has come meanwhile.

@@ -45,7 +45,7 @@ impl Engine {
     pub fn record_alert(&self, account: &AccountId, alert: crate::live::Alert) {
         self.publish(crate::event::Event::Alert {
             account: account.clone(),
-            alert,
+            alert: Box::new(alert),
         });
     }
 
@@ -59,7 +59,7 @@ impl Engine {
     ) {
         self.publish(crate::event::Event::Alert {
             account: message.account.clone(),
-            alert: crate::live::Alert {
+            alert: Box::new(crate::live::Alert {
                 kind: crate::live::AlertKind::Message,
                 id: message.service_id.clone(),
                 title: title.to_owned(),
@@ -68,7 +68,7 @@ impl Engine {
                 ts_ms: message.ts_ms,
                 room: Some(message.room.clone()),
                 local_id: Some(message.local_id),
-            },
+            }),
         });
     }
 

@@ -7,6 +7,7 @@
 
 mod checkpoint;
 pub mod health;
+mod idle;
 pub mod messages;
 pub mod outbox;
 pub mod rooms;
@@ -148,8 +149,10 @@ const INDEX_AFTER: Duration = Duration::from_millis(250);
 fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>, stats: &stats::WriterStats) {
     // When the messages written since the last indexing must be indexed by.
     let mut index_due: Option<Instant> = None;
+    // When the page cache is let go if no job comes first (none while it is empty already).
+    let mut release_due: Option<Instant> = None;
     loop {
-        let first = match index_due {
+        let first = match [index_due, release_due].into_iter().flatten().min() {
             None => match rx.recv() {
                 Ok(job) => job,
                 Err(_) => return,
@@ -157,8 +160,14 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>, stats: &stats::WriterS
             Some(due) => match rx.recv_timeout(due.saturating_duration_since(Instant::now())) {
                 Ok(job) => job,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
-                    index_new(&conn);
-                    index_due = None;
+                    if index_due.is_some_and(|due| due <= Instant::now()) {
+                        index_new(&conn);
+                        index_due = None;
+                        release_due = Some(Instant::now() + idle::RELEASE_AFTER);
+                    } else if release_due.is_some_and(|due| due <= Instant::now()) {
+                        idle::release_memory(&conn);
+                        release_due = None;
+                    }
                     continue;
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
@@ -193,6 +202,7 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>, stats: &stats::WriterS
             index_new(&conn);
             index_due = None;
         }
+        release_due = Some(Instant::now() + idle::RELEASE_AFTER);
     }
 }
 

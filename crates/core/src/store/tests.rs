@@ -90,6 +90,39 @@ async fn the_write_ahead_log_is_copied_into_the_database_in_the_background() {
 }
 
 #[tokio::test]
+async fn the_page_cache_is_let_go_once_the_store_is_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("parley.sqlite3")).unwrap();
+    let burst: Vec<IncomingMessage> = (0..8000)
+        .map(|i| incoming(Some(&format!("m{i}")), "ann", false, &"hello ".repeat(40)))
+        .collect();
+    store
+        .run(move |c| messages::ingest_all(c, &account(), &burst))
+        .await
+        .unwrap();
+    let cached = || store.run(|c| Ok(super::idle::cache_bytes(c)));
+    let after_burst = cached().await.unwrap();
+    assert!(
+        after_burst > 3_000_000,
+        "{after_burst} bytes cached after the burst"
+    );
+    // Polled: a loaded machine may be slow to wake the writer, never wrong.
+    let mut quiet = after_burst;
+    for _ in 0..100 {
+        tokio::time::sleep(super::idle::RELEASE_AFTER * 2).await;
+        quiet = cached().await.unwrap();
+        if quiet < after_burst / 10 {
+            break;
+        }
+    }
+    assert!(
+        quiet < after_burst / 10,
+        "{quiet} bytes still cached when quiet, {after_burst} after the burst"
+    );
+    assert_eq!(history(&store).await.len(), 100, "history reads as before");
+}
+
+#[tokio::test]
 async fn the_same_service_id_is_stored_once() {
     let store = Store::open_in_memory().unwrap();
     assert!(matches!(

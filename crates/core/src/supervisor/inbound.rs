@@ -13,7 +13,9 @@ use crate::event::Event;
 use crate::message::{DeliveryState, IncomingMessage};
 use tokio::time::Instant;
 
-/// What handling one item asks of the driver.
+/// What handling one item asks of the driver. It lives on the stack for one item, so a received
+/// message stays inline (boxing it would cost an allocation per message).
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Effect {
     /// Nothing more (the item only changed the books, or is of no use).
@@ -92,7 +94,7 @@ pub(super) fn on_item(
         }
         Inbound::Alert(alert) => Effect::Publish(Event::Alert {
             account: account.clone(),
-            alert,
+            alert: Box::new(alert),
         }),
         Inbound::Ignored(what) => {
             tracing::debug!(%what, "frame ignored");
@@ -392,7 +394,10 @@ mod tests {
         };
         assert_eq!(
             b.on(Inbound::Alert(alert.clone())),
-            Effect::Publish(Event::Alert { account, alert })
+            Effect::Publish(Event::Alert {
+                account,
+                alert: Box::new(alert),
+            })
         );
     }
 

@@ -201,7 +201,7 @@ pub(crate) async fn read_order(
     let view = OrderView::from(entry.clone());
     let title = view.title.clone();
     if cx.orders.put(entry.clone()) {
-        let _ = cx.events.send(Event::Order(view));
+        let _ = cx.events.send(Event::Order(Box::new(view)));
     }
     // Also when the order is unchanged: a restarted account lists its chats by number again.
     if let Some(title) = title {
