@@ -151,32 +151,30 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>, stats: &stats::WriterS
     let mut index_due: Option<Instant> = None;
     // When the page cache is let go if no job comes first (none while it is empty already).
     let mut release_due: Option<Instant> = None;
-    // A job taken off the queue to see whether the writer was quiet (see `index_new`).
-    let mut waiting: Option<Job> = None;
     loop {
-        let next = waiting.take().map(Ok);
-        let first = match next.unwrap_or_else(|| {
-            match [index_due, release_due].into_iter().flatten().min() {
-                None => rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected),
-                Some(due) => rx.recv_timeout(due.saturating_duration_since(Instant::now())),
-            }
-        }) {
-            Ok(job) => job,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                if index_due.is_some_and(|due| due <= Instant::now()) {
-                    waiting = index_new(&conn, &rx);
-                    index_due = None;
-                    release_due = Some(Instant::now() + idle::RELEASE_AFTER);
-                } else if release_due.is_some_and(|due| due <= Instant::now()) {
-                    idle::release_memory(&conn);
-                    release_due = None;
+        let first = match [index_due, release_due].into_iter().flatten().min() {
+            None => match rx.recv() {
+                Ok(job) => job,
+                Err(_) => return,
+            },
+            Some(due) => match rx.recv_timeout(due.saturating_duration_since(Instant::now())) {
+                Ok(job) => job,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if index_due.is_some_and(|due| due <= Instant::now()) {
+                        index_new(&conn);
+                        index_due = None;
+                        release_due = Some(Instant::now() + idle::RELEASE_AFTER);
+                    } else if release_due.is_some_and(|due| due <= Instant::now()) {
+                        idle::release_memory(&conn);
+                        release_due = None;
+                    }
+                    continue;
                 }
-                continue;
-            }
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                index_new(&conn, &rx);
-                return;
-            }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    index_new(&conn);
+                    return;
+                }
+            },
         };
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -201,7 +199,7 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>, stats: &stats::WriterS
             index_due.get_or_insert(Instant::now() + INDEX_AFTER);
         }
         if index_due.is_some_and(|due| due <= Instant::now()) {
-            waiting = index_new(&conn, &rx);
+            index_new(&conn);
             index_due = None;
         }
         release_due = Some(Instant::now() + idle::RELEASE_AFTER);
@@ -209,22 +207,16 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>, stats: &stats::WriterS
 }
 
 /// Brings the full-text index up to date; on failure the rows wait for the next time. Indexing
-/// a big backlog (a store from before the index, a long history fetched at once) reads it all
-/// through the page cache and leaves it full of pages no write needs next: when no job waits,
-/// the cache is let go at once. Under a flood a job always waits, and its hot pages stay. The
-/// job taken off the queue to see is returned, to run next.
-fn index_new(conn: &Connection, jobs: &mpsc::Receiver<Job>) -> Option<Job> {
+/// a big backlog (history fetched at once, a store from before the index) reads it all through
+/// the page cache, which it leaves full of pages no write needs next: it is let go at once.
+fn index_new(conn: &Connection) {
     match search::index_new(conn) {
-        Ok(indexed) if indexed >= idle::BULK_ROWS => match jobs.try_recv() {
-            Ok(job) => return Some(job),
-            Err(_) => idle::release_memory(conn),
-        },
+        Ok(indexed) if indexed >= idle::BULK_ROWS => idle::release_memory(conn),
         Ok(_) => {}
         Err(e) => {
             tracing::error!(error = %e, "cannot index new messages for search; they are indexed the next time");
         }
     }
-    None
 }
 
 /// Opens the batch's transaction; without one, jobs still run (each in its own savepoint).
