@@ -14,9 +14,6 @@ pub(super) const RELEASE_AFTER: Duration = Duration::from_secs(5);
 #[cfg(test)]
 pub(super) const RELEASE_AFTER: Duration = Duration::from_millis(300);
 
-/// Rows indexed for search at once past which the cache is let go right after (`index_new`).
-pub(super) const BULK_ROWS: usize = 10_000;
-
 /// A cache this small is kept: emptying it would give back little for the work of trimming.
 const KEEP_BYTES: i64 = 2 * 1024 * 1024;
 

@@ -206,16 +206,10 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>, stats: &stats::WriterS
     }
 }
 
-/// Brings the full-text index up to date; on failure the rows wait for the next time. Indexing
-/// a big backlog (history fetched at once, a store from before the index) reads it all through
-/// the page cache, which it leaves full of pages no write needs next: it is let go at once.
+/// Brings the full-text index up to date; on failure the rows wait for the next time.
 fn index_new(conn: &Connection) {
-    match search::index_new(conn) {
-        Ok(indexed) if indexed >= idle::BULK_ROWS => idle::release_memory(conn),
-        Ok(_) => {}
-        Err(e) => {
-            tracing::error!(error = %e, "cannot index new messages for search; they are indexed the next time");
-        }
+    if let Err(e) = search::index_new(conn) {
+        tracing::error!(error = %e, "cannot index new messages for search; they are indexed the next time");
     }
 }
 

@@ -12,30 +12,28 @@ use rusqlite::{params, Connection};
 /// (older history, edits) and every row above the high-water mark, then raises the mark. Runs
 /// on the writer thread after a batch is committed (or inside a search's job), in its own
 /// savepoint so a failure leaves the index and the mark as they were (the rows are indexed with
-/// the next batch). Returns how many rows it indexed.
-pub(super) fn index_new(conn: &Connection) -> Result<usize, StoreError> {
+/// the next batch).
+pub(super) fn index_new(conn: &Connection) -> Result<(), StoreError> {
     conn.execute_batch("SAVEPOINT fts")?;
-    let indexed = (|| -> Result<usize, StoreError> {
-        let queued = conn
-            .prepare_cached(
-                "INSERT INTO messages_fts (rowid, text, search_room)
+    let indexed = (|| -> Result<(), StoreError> {
+        conn.prepare_cached(
+            "INSERT INTO messages_fts (rowid, text, search_room)
              SELECT m.local_id, m.text, m.search_room
              FROM fts_queue q JOIN messages m ON m.local_id = q.local_id",
-            )?
-            .execute([])?;
+        )?
+        .execute([])?;
         conn.prepare_cached("DELETE FROM fts_queue")?.execute([])?;
-        let new = conn
-            .prepare_cached(
-                "INSERT INTO messages_fts (rowid, text, search_room)
-                 SELECT local_id, text, search_room FROM messages
-                 WHERE local_id > (SELECT up_to FROM fts_indexed)",
-            )?
-            .execute([])?;
+        conn.prepare_cached(
+            "INSERT INTO messages_fts (rowid, text, search_room)
+             SELECT local_id, text, search_room FROM messages
+             WHERE local_id > (SELECT up_to FROM fts_indexed)",
+        )?
+        .execute([])?;
         conn.prepare_cached(
             "UPDATE fts_indexed SET up_to = MAX(up_to, (SELECT COALESCE(MAX(local_id), 0) FROM messages))",
         )?
         .execute([])?;
-        Ok(queued + new)
+        Ok(())
     })();
     let end = if indexed.is_ok() {
         "RELEASE fts"

@@ -122,46 +122,6 @@ async fn the_page_cache_is_let_go_once_the_store_is_quiet() {
     assert_eq!(history(&store).await.len(), 100, "history reads as before");
 }
 
-#[test]
-fn indexing_a_big_backlog_lets_the_cache_go_at_once() {
-    let dir = tempfile::tempdir().unwrap();
-    let conn = rusqlite::Connection::open(dir.path().join("parley.sqlite3")).unwrap();
-    conn.pragma_update(None, "cache_size", -16_000).unwrap();
-    super::schema::migrate(&conn).unwrap();
-    let backlog: Vec<IncomingMessage> = (0..super::idle::BULK_ROWS + 2_000)
-        .map(|i| incoming(Some(&format!("m{i}")), "ann", false, &"hello ".repeat(40)))
-        .collect();
-    conn.execute_batch("BEGIN").unwrap();
-    messages::ingest_all(&conn, &account(), &backlog).unwrap();
-    conn.execute_batch("COMMIT").unwrap();
-    let before = super::idle::cache_bytes(&conn);
-    super::index_new(&conn);
-    let after = super::idle::cache_bytes(&conn);
-    assert!(
-        before > 3_000_000,
-        "{before} bytes cached after the backlog"
-    );
-    assert!(
-        after < before / 10,
-        "{after} bytes still cached after indexing, {before} before"
-    );
-    // A few rows indexed keep the cache warm for the next ones.
-    conn.execute_batch("BEGIN").unwrap();
-    let more: Vec<IncomingMessage> = (0..50)
-        .map(|i| incoming(Some(&format!("n{i}")), "ann", false, "hi"))
-        .collect();
-    messages::ingest_all(&conn, &account(), &more).unwrap();
-    conn.execute_batch("COMMIT").unwrap();
-    conn.query_row("SELECT count(*) FROM messages", [], |_| Ok(()))
-        .unwrap();
-    let warm = super::idle::cache_bytes(&conn);
-    super::index_new(&conn);
-    assert!(
-        super::idle::cache_bytes(&conn) >= warm,
-        "a small batch keeps its cache"
-    );
-}
-
 #[tokio::test]
 async fn the_same_service_id_is_stored_once() {
     let store = Store::open_in_memory().unwrap();
