@@ -15,9 +15,9 @@ use tracing_subscriber::EnvFilter;
 pub const FILTER_VAR: &str = "PARLEY_LOG";
 
 /// Lines waiting for the log thread. The default (128,000) allocates and touches 4 MB of queue
-/// slots up front, for a log that writes a few lines a minute; past this many waiting lines
-/// (a storm the disk cannot keep up with) new ones are dropped, never waited for.
-const BUFFERED_LINES: usize = 4_096;
+/// slots up front, for a log that writes a few lines a minute (512 KB here); past this many
+/// waiting lines (a storm the disk cannot keep up with) new ones are dropped, never waited for.
+const BUFFERED_LINES: usize = 16_384;
 
 /// Starts logging into `dir`. Keep the guard alive for as long as logs should be flushed.
 pub fn init_file(dir: &Path) -> Result<WorkerGuard, String> {

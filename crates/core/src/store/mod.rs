@@ -84,15 +84,20 @@ impl Store {
         }
         // A log that grew past this is cut back to it when it starts over.
         conn.pragma_update(None, "journal_size_limit", 32 * 1024 * 1024)?;
-        Self::start(conn, stats)
+        Self::start(conn, stats, true)
     }
 
-    /// A store that lives in memory only (parley-cli without a profile, tests).
+    /// A store that lives in memory only (parley-cli without a profile, tests). Its pages are
+    /// the database itself, so there is no cache to let go when quiet.
     pub fn open_in_memory() -> Result<Store, StoreError> {
-        Self::start(Connection::open_in_memory()?, Arc::default())
+        Self::start(Connection::open_in_memory()?, Arc::default(), false)
     }
 
-    fn start(conn: Connection, stats: Arc<stats::WriterStats>) -> Result<Store, StoreError> {
+    fn start(
+        conn: Connection,
+        stats: Arc<stats::WriterStats>,
+        release_when_quiet: bool,
+    ) -> Result<Store, StoreError> {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         // Every job runs in a savepoint, whose undo copies of pages would otherwise be written
         // to a temporary file (a write system call per page touched).
@@ -102,7 +107,7 @@ impl Store {
         let counted = stats.clone();
         std::thread::Builder::new()
             .name("parley-store".into())
-            .spawn(move || writer_loop(conn, rx, &counted))
+            .spawn(move || writer_loop(conn, rx, &counted, release_when_quiet))
             .map_err(|source| StoreError::Folder {
                 path: "store thread".into(),
                 source,
@@ -146,7 +151,12 @@ impl Store {
 /// what is pending first, so they never miss a message.
 const INDEX_AFTER: Duration = Duration::from_millis(250);
 
-fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>, stats: &stats::WriterStats) {
+fn writer_loop(
+    conn: Connection,
+    rx: mpsc::Receiver<Job>,
+    stats: &stats::WriterStats,
+    release_when_quiet: bool,
+) {
     // When the messages written since the last indexing must be indexed by.
     let mut index_due: Option<Instant> = None;
     // When the page cache is let go if no job comes first (none while it is empty already).
@@ -163,7 +173,9 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>, stats: &stats::WriterS
                     if index_due.is_some_and(|due| due <= Instant::now()) {
                         index_new(&conn);
                         index_due = None;
-                        release_due = Some(Instant::now() + idle::RELEASE_AFTER);
+                        if release_when_quiet {
+                            release_due = Some(Instant::now() + idle::RELEASE_AFTER);
+                        }
                     } else if release_due.is_some_and(|due| due <= Instant::now()) {
                         idle::release_memory(&conn);
                         release_due = None;
@@ -202,7 +214,9 @@ fn writer_loop(conn: Connection, rx: mpsc::Receiver<Job>, stats: &stats::WriterS
             index_new(&conn);
             index_due = None;
         }
-        release_due = Some(Instant::now() + idle::RELEASE_AFTER);
+        if release_when_quiet {
+            release_due = Some(Instant::now() + idle::RELEASE_AFTER);
+        }
     }
 }
 
