@@ -79,7 +79,7 @@ export function appProcesses(marker) {
   };
   const app = all.filter((p) => cmd(p).includes(marker) && !cmd(p).includes('WebKitWebDriver') && !cmd(p).includes('node '));
   const children = all.filter((p) => app.includes(parent(p)) && /WebKit(Web|Network)Process/.test(cmd(p)));
-  return { app, webkit: children };
+  return { app, webkit: children, page: children.filter((p) => /WebKitWebProcess/.test(cmd(p))) };
 }
 
 /** Proportional set size of the processes, in MB (from /proc/PID/smaps_rollup); `field` picks
@@ -138,11 +138,11 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 /** PSS of the app with `marker` in its command line and its WebKit processes, settled. */
 export async function settledMemory(marker) {
   await sleep(3000);
-  const { app, webkit } = appProcesses(marker);
+  const { app, webkit, page } = appProcesses(marker);
   const all = [...app, ...webkit];
   return {
     total: pssMb(all), app: pssMb(app), webkit: pssMb(webkit), processes: all.length,
-    parts: `heap ${pssMb(all, 'Pss_Anon').toFixed(1)}, files ${pssMb(all, 'Pss_File').toFixed(1)}, shared ${pssMb(all, 'Pss_Shmem').toFixed(1)}`,
+    parts: `heap ${pssMb(all, 'Pss_Anon').toFixed(1)} (the page's ${pssMb(page, 'Pss_Anon').toFixed(1)}), files ${pssMb(all, 'Pss_File').toFixed(1)}, shared ${pssMb(all, 'Pss_Shmem').toFixed(1)}`,
   };
 }
 
