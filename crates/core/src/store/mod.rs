@@ -5,9 +5,9 @@
 //! is waiting in one transaction (each in its own savepoint, so one failure never undoes the
 //! others), which batches writes under load without any caller having to think about it.
 
+mod cache;
 mod checkpoint;
 pub mod health;
-mod idle;
 pub mod messages;
 pub mod outbox;
 pub mod rooms;
@@ -72,9 +72,6 @@ impl Store {
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        // 16 MB of page cache (the default is 2 MB): de-duplication and unread counts read
-        // indexes that outgrow 2 MB after some 100,000 messages.
-        conn.pragma_update(None, "cache_size", -16_000)?;
         let stats = Arc::new(stats::WriterStats::default());
         if checkpoint::spawn(path, Arc::downgrade(&stats)) {
             // The writer still checkpoints past 16 MB of log: under a steady flood the passive
@@ -96,9 +93,14 @@ impl Store {
     fn start(
         conn: Connection,
         stats: Arc<stats::WriterStats>,
-        release_when_quiet: bool,
+        manage_cache: bool,
     ) -> Result<Store, StoreError> {
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        let cache = if manage_cache {
+            Some(cache::CacheSize::at_start(&conn)?)
+        } else {
+            None
+        };
         // Every job runs in a savepoint, whose undo copies of pages would otherwise be written
         // to a temporary file (a write system call per page touched).
         conn.pragma_update(None, "temp_store", "MEMORY")?;
@@ -107,7 +109,7 @@ impl Store {
         let counted = stats.clone();
         std::thread::Builder::new()
             .name("parley-store".into())
-            .spawn(move || writer_loop(conn, rx, &counted, release_when_quiet))
+            .spawn(move || writer_loop(conn, rx, &counted, cache))
             .map_err(|source| StoreError::Folder {
                 path: "store thread".into(),
                 source,
@@ -155,12 +157,14 @@ fn writer_loop(
     conn: Connection,
     rx: mpsc::Receiver<Job>,
     stats: &stats::WriterStats,
-    release_when_quiet: bool,
+    mut cache: Option<cache::CacheSize>,
 ) {
     // When the messages written since the last indexing must be indexed by.
     let mut index_due: Option<Instant> = None;
     // When the page cache is let go if no job comes first (none while it is empty already).
-    let mut release_due: Option<Instant> = None;
+    let mut release_due = cache
+        .as_ref()
+        .map(|_| Instant::now() + cache::RELEASE_AFTER);
     loop {
         let first = match [index_due, release_due].into_iter().flatten().min() {
             None => match rx.recv() {
@@ -173,11 +177,13 @@ fn writer_loop(
                     if index_due.is_some_and(|due| due <= Instant::now()) {
                         index_new(&conn);
                         index_due = None;
-                        if release_when_quiet {
-                            release_due = Some(Instant::now() + idle::RELEASE_AFTER);
+                        if cache.is_some() {
+                            release_due = Some(Instant::now() + cache::RELEASE_AFTER);
                         }
                     } else if release_due.is_some_and(|due| due <= Instant::now()) {
-                        idle::release_memory(&conn);
+                        if let Some(cache) = cache.as_mut() {
+                            cache.when_quiet(&conn);
+                        }
                         release_due = None;
                     }
                     continue;
@@ -207,15 +213,17 @@ fn writer_loop(
             reply(not_committed.as_ref());
         }
         stats.record(jobs, started.elapsed());
-        if conn.total_changes() != changes_before {
+        let rows_written = conn.total_changes().saturating_sub(changes_before);
+        if rows_written > 0 {
             index_due.get_or_insert(Instant::now() + INDEX_AFTER);
         }
         if index_due.is_some_and(|due| due <= Instant::now()) {
             index_new(&conn);
             index_due = None;
         }
-        if release_when_quiet {
-            release_due = Some(Instant::now() + idle::RELEASE_AFTER);
+        if let Some(cache) = cache.as_mut() {
+            cache.after_batch(&conn, rows_written);
+            release_due = Some(Instant::now() + cache::RELEASE_AFTER);
         }
     }
 }

@@ -89,40 +89,99 @@ async fn the_write_ahead_log_is_copied_into_the_database_in_the_background() {
     assert_eq!(history(&store).await.len(), 100, "history reads as before");
 }
 
+/// `count` messages with 240-character texts, ids from `first` on.
+fn burst(first: usize, count: usize) -> Vec<IncomingMessage> {
+    (first..first + count)
+        .map(|i| incoming(Some(&format!("m{i}")), "ann", false, &"hello ".repeat(40)))
+        .collect()
+}
+
+/// Writes `messages` in one job; the bytes the page cache holds at its end.
+async fn write_and_measure_cache(store: &Store, messages: Vec<IncomingMessage>) -> i64 {
+    store
+        .run(move |c| {
+            messages::ingest_all(c, &account(), &messages)?;
+            Ok(super::cache::cache_bytes(c))
+        })
+        .await
+        .unwrap()
+}
+
+/// Polls until the writer let its cache go (a loaded machine may be slow, never wrong); the
+/// bytes it holds then, or after ten seconds.
+async fn cache_once_quiet(store: &Store, below: i64) -> i64 {
+    let mut quiet = i64::MAX;
+    for _ in 0..100 {
+        tokio::time::sleep(super::cache::RELEASE_AFTER * 2).await;
+        quiet = store
+            .run(|c| Ok(super::cache::cache_bytes(c)))
+            .await
+            .unwrap();
+        if quiet < below {
+            break;
+        }
+    }
+    quiet
+}
+
 #[tokio::test]
 async fn the_page_cache_is_let_go_once_the_store_is_quiet() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("parley.sqlite3")).unwrap();
-    let burst: Vec<IncomingMessage> = (0..8000)
-        .map(|i| incoming(Some(&format!("m{i}")), "ann", false, &"hello ".repeat(40)))
-        .collect();
-    // Measured in the burst's own job: the writer may go quiet right after it.
-    let after_burst = store
-        .run(move |c| {
-            messages::ingest_all(c, &account(), &burst)?;
-            Ok(super::idle::cache_bytes(c))
-        })
-        .await
-        .unwrap();
-    let cached = || store.run(|c| Ok(super::idle::cache_bytes(c)));
+    // The first burst makes the cache large; the second is measured in its own job (the
+    // writer may go quiet right after it).
+    write_and_measure_cache(&store, burst(0, 2000)).await;
+    let after_burst = write_and_measure_cache(&store, burst(2000, 8000)).await;
     assert!(
         after_burst > 3_000_000,
         "{after_burst} bytes cached after the burst"
     );
-    // Polled: a loaded machine may be slow to wake the writer, never wrong.
-    let mut quiet = after_burst;
-    for _ in 0..100 {
-        tokio::time::sleep(super::idle::RELEASE_AFTER * 2).await;
-        quiet = cached().await.unwrap();
-        if quiet < after_burst / 10 {
-            break;
-        }
-    }
+    let quiet = cache_once_quiet(&store, after_burst / 10).await;
     assert!(
         quiet < after_burst / 10,
         "{quiet} bytes still cached when quiet, {after_burst} after the burst"
     );
     assert_eq!(history(&store).await.len(), 100, "history reads as before");
+}
+
+#[tokio::test]
+async fn scrolling_back_through_a_long_room_keeps_the_cache_small() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("parley.sqlite3")).unwrap();
+    write_and_measure_cache(&store, burst(0, 20_000)).await;
+    // A busy room: the store is never quiet for long, but no burst comes after the first.
+    let since_burst = std::time::Instant::now();
+    let mut next = 20_000;
+    while since_burst.elapsed() < super::cache::RELEASE_AFTER * 2 {
+        write_and_measure_cache(&store, burst(next, 1)).await;
+        next += 1;
+        tokio::time::sleep(super::cache::RELEASE_AFTER / 6).await;
+    }
+    // Back to the first message, 100 at a time, as the timeline pages history in (~6 MB of
+    // rows read).
+    let mut before = None;
+    let mut read = 0;
+    loop {
+        let page = store
+            .run(move |c| messages::history(c, &account(), "public", before, 100))
+            .await
+            .unwrap();
+        let Some(oldest) = page.first() else { break };
+        before = Some(oldest.local_id);
+        read += page.len();
+    }
+    assert_eq!(read, next);
+    let cached = store
+        .run(|c| Ok(super::cache::cache_bytes(c)))
+        .await
+        .unwrap();
+    // Alone, this test holds 2.1 MB at the end (7.9 MB with the burst's size kept); beside the
+    // other tests, 2.8 MB.
+    let limit = super::cache::READING_KIB * 1024 * 2;
+    assert!(
+        cached < limit,
+        "{cached} bytes cached after reading the room back, more than {limit}"
+    );
 }
 
 #[tokio::test]
