@@ -30,6 +30,14 @@ const INSTRUMENT = `
   // behind Interaction to Next Paint). The start of the following frame, one frame later, was
   // used before and is still reported, for comparison.
   const pending = [];
+  // Whether the page is inside an animation frame's callbacks: the mutation observer runs in the
+  // microtasks after the callback that added rows, before the reset queued after it.
+  let inFrame = false;
+  const frame = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (callback) => frame((t) => {
+    inFrame = true;
+    try { callback(t); } finally { queueMicrotask(() => { inFrame = false; }); }
+  });
   const afterFrame = new MessageChannel();
   afterFrame.port1.onmessage = () => {
     b.queued = false;
@@ -40,7 +48,7 @@ const INSTRUMENT = `
       b.seen.add(kind + i);
       b.latencies[kind].push(now - Number(sent));
     }
-    if (painted.some(([, kind]) => kind === 'load')) requestAnimationFrame(() => {
+    if (painted.some(([, kind]) => kind === 'load')) frame(() => {
       const next = performance.timeOrigin + performance.now();
       for (const [, kind, , sent] of painted) if (kind === 'load') b.nextFrame.push(next - Number(sent));
     });
@@ -55,15 +63,17 @@ const INSTRUMENT = `
     }
     if (!pending.length || b.queued) return;
     b.queued = true;
-    afterFrame.port2.postMessage(0);
+    // Rows added inside a frame are painted by it; rows added by any other task, by the next.
+    if (inFrame) afterFrame.port2.postMessage(0);
+    else frame(() => afterFrame.port2.postMessage(0));
   }).observe(timeline, { childList: true });
   try {
     new PerformanceObserver((list) => { for (const e of list.getEntries()) b.longTasks.push(e.duration); }).observe({ type: 'longtask' });
     b.longTaskApi = true;
   } catch { b.longTaskApi = false; }
   let last = 0;
-  const tick = (t) => { if (b.recording) { if (last) b.frames.push(t - last); last = t; requestAnimationFrame(tick); } else last = 0; };
-  b.record = (on) => { b.recording = on; if (on) requestAnimationFrame(tick); };
+  const tick = (t) => { if (b.recording) { if (last) b.frames.push(t - last); last = t; frame(tick); } else last = 0; };
+  b.record = (on) => { b.recording = on; if (on) frame(tick); };
   return true;`;
 
 async function openRoom(session, sim) {
