@@ -2,15 +2,15 @@
 //! (de-duplication reads big indexes: with 2 MB, inserting 1,000,000 messages ran 11 % slower
 //! in `cargo bench -p parley-core --bench store`), 2 MB otherwise. Reading history and searching
 //! ran as fast with 2 MB in that bench, and scrolling back through a long room used to fill the
-//! 16 MB for the rest of the session. Parley stays open all day, so once nothing was written or
-//! read for a while the cache is emptied, set back to 2 MB and the freed heap returned to the
-//! system. The next job reads its pages from the operating system's file cache again
-//! (microseconds a page).
+//! 16 MB for the rest of the session. Parley stays open all day, so once no burst came for 5 s
+//! (whether small jobs go on or none comes at all) the cache is set back to 2 MB, emptied, and
+//! the freed heap returned to the system. The next job reads its pages from the operating
+//! system's file cache again (microseconds a page).
 
 use rusqlite::Connection;
 use std::time::{Duration, Instant};
 
-/// How long the writer waits with no job before it lets its cache go.
+/// How long after the last burst the writer lets its cache go.
 #[cfg(not(test))]
 pub(super) const RELEASE_AFTER: Duration = Duration::from_secs(5);
 #[cfg(test)]
@@ -65,12 +65,14 @@ impl CacheSize {
         }
     }
 
-    /// The store is quiet: back to the size for reading, and the cache let go.
+    /// The store is quiet: after a burst, back to the size for reading, and the cache let go.
+    /// A cache of the size for reading is kept: a room with a message every few seconds would
+    /// otherwise have it emptied and read back in on every quiet spell.
     pub(super) fn when_quiet(&mut self, conn: &Connection) {
         if self.burst.take().is_some() {
             set_size(conn, READING_KIB);
+            release_memory(conn);
         }
-        release_memory(conn);
     }
 }
 
