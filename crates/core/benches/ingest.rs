@@ -6,8 +6,9 @@
 //!   PARLEY_BENCH_MESSAGES=5000 cargo bench -p parley-core --bench ingest   (per service; quicker)
 //!
 //! The simulators run on their own runtime ("sim" threads), so the CPU each phase cost is told
-//! apart: the client's (its connections, the store writer) and the simulators' (on the same two
-//! cores here; on their own machines in real life).
+//! apart: the client's (its connections, the store writer), the page's (reading each event, on
+//! a thread of its own: WebKit's web process does it in the app) and the simulators' (on the same
+//! two cores here; on their own machines in real life).
 
 use parley_core::account::{
     AccountId, MexcChat, MexcSettings, MixinSettings, MocklySettings, RealtimeSettings,
@@ -15,7 +16,7 @@ use parley_core::account::{
 };
 use parley_core::config::AppConfig;
 use parley_core::engine::Engine;
-use parley_core::event_batch::EventBatches;
+use parley_core::event_batch::{EncodedEvent, EventBatches};
 use parley_core::secret::Secret;
 use parley_core::secrets::SessionOnlyStore;
 use parley_core::services::realtime::account::{log_in, Login};
@@ -41,9 +42,14 @@ struct CpuTime {
     client_tasks: Duration,
     /// The store's writer and checkpoint threads.
     store: Duration,
+    /// The page's share: reading each event of the batches (WebKit's, in the app).
+    page: Duration,
     /// The simulators: their runtime, and the main thread that pushes.
     simulators: Duration,
 }
+
+/// The name of the thread that reads the batches as the page would.
+const PAGE_THREAD: &str = "page";
 
 impl CpuTime {
     fn now() -> CpuTime {
@@ -65,6 +71,7 @@ impl CpuTime {
             match comm.trim() {
                 name if name.starts_with("tokio-") => cpu.client_tasks += spent,
                 name if name.starts_with("parley-") => cpu.store += spent,
+                PAGE_THREAD => cpu.page += spent,
                 _ => cpu.simulators += spent,
             }
         }
@@ -79,8 +86,9 @@ impl CpuTime {
         let client = us(self.client_tasks, before.client_tasks);
         let store = us(self.store, before.store);
         let simulators = us(self.simulators, before.simulators);
+        let page = us(self.page, before.page);
         format!(
-            "CPU per message: client {:.1} µs (connections {client:.1}, store {store:.1}) = {:.0} messages/s per core; simulators {simulators:.1} µs",
+            "CPU per message: client {:.1} µs (connections {client:.1}, store {store:.1}) = {:.0} messages/s per core; the page reading the events {page:.1} µs; simulators {simulators:.1} µs",
             client + store,
             1e6 / (client + store).max(0.001),
         )
@@ -113,32 +121,46 @@ impl Page {
         let mut batches = EventBatches::new(engine.subscribe());
         let drawn = batches.drawn();
         let (tx, counts) = mpsc::unbounded_channel();
+        // The bridge's share runs on the client's runtime: taking each batch and writing it out
+        // as the channel to the page does. Reading the events is the page's share (in WebKit's
+        // web process in the app): a thread of its own, so its CPU is not counted as the client's.
+        let (to_page, page_batches) = std::sync::mpsc::channel::<(Vec<EncodedEvent>, usize)>();
         tokio::spawn(async move {
             while let Some(batch) = batches.next().await {
                 let bytes = serde_json::to_string(&batch).map(|s| s.len()).unwrap_or(0);
-                let mut per_account: HashMap<String, usize> = HashMap::new();
-                for event in &batch {
-                    // What the page reads of each event first (it parses all of it).
-                    let Ok(head) = serde_json::from_str::<EventHead>(event.get()) else {
-                        continue;
-                    };
-                    if head.event == "resync" {
-                        let _ = tx.send((RESYNC.to_owned(), 0, 0));
-                    }
-                    if head.event == "message" {
-                        *per_account
-                            .entry(head.account.unwrap_or_default())
-                            .or_default() += 1;
-                    }
+                if to_page.send((batch, bytes)).is_err() {
+                    return;
                 }
-                for (account, n) in per_account {
-                    let _ = tx.send((account, n, 0));
-                }
-                let _ = tx.send((String::new(), 0, bytes));
-                // Counted: the next batch may come (the app's page answers once it drew one).
-                drawn.drew(1);
             }
         });
+        std::thread::Builder::new()
+            .name(PAGE_THREAD.into())
+            .spawn(move || {
+                for (batch, bytes) in page_batches {
+                    let mut per_account: HashMap<String, usize> = HashMap::new();
+                    for event in &batch {
+                        // What the page reads of each event first (it parses all of it).
+                        let Ok(head) = serde_json::from_str::<EventHead>(event.get()) else {
+                            continue;
+                        };
+                        if head.event == "resync" {
+                            let _ = tx.send((RESYNC.to_owned(), 0, 0));
+                        }
+                        if head.event == "message" {
+                            *per_account
+                                .entry(head.account.unwrap_or_default())
+                                .or_default() += 1;
+                        }
+                    }
+                    for (account, n) in per_account {
+                        let _ = tx.send((account, n, 0));
+                    }
+                    let _ = tx.send((String::new(), 0, bytes));
+                    // Counted: the next batch may come (the app's page answers once it drew one).
+                    drawn.drew(1);
+                }
+            })
+            .expect("the page's thread");
         Page {
             counts,
             seen: HashMap::new(),
