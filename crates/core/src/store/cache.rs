@@ -22,7 +22,8 @@ const KEEP_BYTES: i64 = 2 * 1024 * 1024;
 /// The cache's size (KiB) while the store is read, or written a little at a time.
 pub(super) const READING_KIB: i64 = 2_000;
 
-/// The cache's size (KiB) once a batch wrote [`BURST_ROWS`] rows or more, until the store is quiet.
+/// The cache's size (KiB) once a batch wrote [`BURST_ROWS`] rows or more, until [`RELEASE_AFTER`]
+/// after the last such batch.
 const BURST_KIB: i64 = 16_000;
 
 /// Rows written by one batch of jobs that make it a burst: a flood, a catch-up, a backlog. A
@@ -45,31 +46,29 @@ impl CacheSize {
         })
     }
 
-    /// After a batch of jobs that wrote `rows` rows: a burst gets the large cache, which goes
-    /// back to the size for reading once no burst came for [`RELEASE_AFTER`], even while
-    /// small jobs go on (a busy room, the reader scrolling back).
+    /// After a batch of jobs that wrote `rows` rows: a burst gets the large cache.
     pub(super) fn after_batch(&mut self, conn: &Connection, rows: u64) {
         if rows >= BURST_ROWS {
             if self.burst.is_none() {
                 set_size(conn, BURST_KIB);
             }
             self.burst = Some(Instant::now());
-        } else if self
-            .burst
-            .is_some_and(|last| last.elapsed() >= RELEASE_AFTER)
-        {
-            self.burst = None;
-            // A lower size alone keeps the pages already cached: they are let go too.
-            set_size(conn, READING_KIB);
-            release_memory(conn);
         }
     }
 
-    /// The store is quiet: after a burst, back to the size for reading, and the cache let go.
-    /// A cache of the size for reading is kept: a room with a message every few seconds would
-    /// otherwise have it emptied and read back in on every quiet spell.
-    pub(super) fn when_quiet(&mut self, conn: &Connection) {
-        if self.burst.take().is_some() {
+    /// When the large cache goes back to the size for reading: [`RELEASE_AFTER`] after the
+    /// last burst, whether small jobs go on meanwhile (a busy room, the reader scrolling back)
+    /// or none comes. None while the cache has the size for reading: that one is kept, or a
+    /// room with a message every few seconds would have it emptied and read back in each time.
+    pub(super) fn release_due(&self) -> Option<Instant> {
+        self.burst.map(|last| last + RELEASE_AFTER)
+    }
+
+    /// Once [`Self::release_due`] has passed: the size for reading, and the cache let go (a
+    /// lower size alone keeps the pages already cached).
+    pub(super) fn release_if_due(&mut self, conn: &Connection) {
+        if self.release_due().is_some_and(|due| due <= Instant::now()) {
+            self.burst = None;
             set_size(conn, READING_KIB);
             release_memory(conn);
         }

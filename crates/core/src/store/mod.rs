@@ -161,11 +161,9 @@ fn writer_loop(
 ) {
     // When the messages written since the last indexing must be indexed by.
     let mut index_due: Option<Instant> = None;
-    // When the page cache is let go if no job comes first (none while it is empty already).
-    let mut release_due = cache
-        .as_ref()
-        .map(|_| Instant::now() + cache::RELEASE_AFTER);
     loop {
+        // When a burst's large page cache is let go, whether jobs come meanwhile or not.
+        let release_due = cache.as_ref().and_then(cache::CacheSize::release_due);
         let first = match [index_due, release_due].into_iter().flatten().min() {
             None => match rx.recv() {
                 Ok(job) => job,
@@ -177,14 +175,9 @@ fn writer_loop(
                     if index_due.is_some_and(|due| due <= Instant::now()) {
                         index_new(&conn);
                         index_due = None;
-                        if cache.is_some() {
-                            release_due = Some(Instant::now() + cache::RELEASE_AFTER);
-                        }
-                    } else if release_due.is_some_and(|due| due <= Instant::now()) {
-                        if let Some(cache) = cache.as_mut() {
-                            cache.when_quiet(&conn);
-                        }
-                        release_due = None;
+                    }
+                    if let Some(cache) = cache.as_mut() {
+                        cache.release_if_due(&conn);
                     }
                     continue;
                 }
@@ -223,7 +216,7 @@ fn writer_loop(
         }
         if let Some(cache) = cache.as_mut() {
             cache.after_batch(&conn, rows_written);
-            release_due = Some(Instant::now() + cache::RELEASE_AFTER);
+            cache.release_if_due(&conn);
         }
     }
 }
