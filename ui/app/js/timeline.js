@@ -351,17 +351,22 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
   const top = spacer();
   const bottom = spacer();
   let scheduled = false;
-  /** A row that changes size after it was laid out (a picture loaded) lays the rows out again. */
-  const seenHeight = new WeakMap();
+  /**
+   * A row that changes size after it was laid out (a picture loaded) lays the rows out again.
+   * Each report is compared with the height the layout measured (not with the observer's first
+   * report, which comes a frame later: a row that grew in between would never be measured again).
+   */
+  const measuredHeight = new WeakMap();
   const resizes = typeof ResizeObserver === 'function'
     ? new ResizeObserver((entries) => {
-      let grew = false;
-      for (const { target, contentRect } of entries) {
-        // The first report of a node is its initial size, which the layout measured already.
-        if (seenHeight.has(target) && seenHeight.get(target) !== contentRect.height) grew = true;
-        seenHeight.set(target, contentRect.height);
+      let changed = false;
+      for (const { target } of entries) {
+        // The layout is clean while the observer reports, so this reads no new layout.
+        const height = target.offsetHeight;
+        if (measuredHeight.get(target) !== height) changed = true;
+        measuredHeight.set(target, height);
       }
-      if (grew) schedule();
+      if (changed) schedule();
     })
     : null;
 
@@ -449,6 +454,7 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
       const next = node.nextSibling;
       const height = next ? next.offsetTop - node.offsetTop : 0;
       if (height > 0) heights.set(keyOfNode.get(node), height);
+      if (resizes) measuredHeight.set(node, node.offsetHeight);
     }
   }
 
