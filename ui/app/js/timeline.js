@@ -374,6 +374,16 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
   const viewport = () => container.clientHeight || UNKNOWN_VIEWPORT_PX;
   const nearBottom = () => container.scrollHeight - container.scrollTop - container.clientHeight < 80;
 
+  /**
+   * Where the timeline itself scrolled to last, its rows already laid out for it: the scroll
+   * event that follows needs no second layout (one per batch of new messages, in the next frame).
+   */
+  let scrolledTo = null;
+  function scrollTo(top) {
+    container.scrollTop = top;
+    scrolledTo = container.scrollTop;
+  }
+
   // A resized window (or one shown for the first time) has a different viewport to fill.
   window.addEventListener('resize', () => schedule());
   container.addEventListener('scroll', () => {
@@ -383,7 +393,9 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
     if (last && last.type === 'message' && container.scrollHeight - container.scrollTop - container.clientHeight < 40) {
       onReachBottom(last.message.local_id);
     }
-    schedule();
+    const ours = scrolledTo !== null && container.scrollTop === scrolledTo;
+    scrolledTo = null;
+    if (!ours) schedule();
   });
 
   function schedule() {
@@ -531,10 +543,10 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
     // Estimates become real heights, then the reader is put back exactly.
     measure();
     sizeSpacers(start, end);
-    if (stick) container.scrollTop = container.scrollHeight;
+    if (stick) scrollTo(container.scrollHeight);
     else if (anchored !== undefined && rendered.has(anchor.key)) {
       const target = rendered.get(anchor.key).node.offsetTop - anchor.delta;
-      if (Math.abs(container.scrollTop - target) > 1) container.scrollTop = target;
+      if (Math.abs(container.scrollTop - target) > 1) scrollTo(target);
     }
     tellView();
   }
@@ -564,13 +576,13 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
     offsets = rowOffsets(rows, heightOf);
     // Room to scroll to it first (a room just opened has only its spacers), then the rows.
     bottom.style.height = `${offsets[rows.length]}px`;
-    container.scrollTop = Math.max(0, offsets[index] - viewport() * (1 - fromBottom));
+    scrollTo(Math.max(0, offsets[index] - viewport() * (1 - fromBottom)));
     layout(false, null);
     const entry = rendered.get(key);
     if (!entry) return null;
     const target = Math.max(0, entry.node.offsetTop - viewport() * (1 - fromBottom));
     if (Math.abs(container.scrollTop - target) > 1) {
-      container.scrollTop = target;
+      scrollTo(target);
       tellView();
     }
     return entry;

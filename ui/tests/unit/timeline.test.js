@@ -297,3 +297,24 @@ test('a receipt rebuilds a picture\'s row but keeps its picture (no "Loading ima
   timeline.render('room', [{ ...photo, state: 'read', media: { url: 'mixin-attachment:att-5', name: 'other.png' } }]);
   assert.notEqual(container.querySelector('.media'), picture);
 });
+
+test('the scroll the timeline makes itself lays nothing out again; a reader\'s scroll does', async () => {
+  const container = document.createElement('div');
+  document.body.append(container);
+  const views = [];
+  const timeline = createTimeline(container, { onView: (view) => views.push(view) });
+  const frame = () => new Promise((resolve) => window.requestAnimationFrame(() => setTimeout(resolve, 0)));
+  timeline.render('room', [1, 2, 3].map((id) => message({ local_id: id, id: `msg_${id}` })));
+  // New messages stick the view to the bottom: the timeline scrolls, and its scroll event
+  // comes in the next frame. The rows were laid out for that position already.
+  timeline.render('room', [1, 2, 3, 4].map((id) => message({ local_id: id, id: `msg_${id}` })));
+  const laidOut = views.length;
+  container.dispatchEvent(new window.Event('scroll'));
+  await frame();
+  assert.equal(views.length, laidOut, 'no second layout for the timeline\'s own scroll');
+  // The reader scrolls: the rows are laid out for where they went.
+  container.dispatchEvent(new window.Event('scroll'));
+  await frame();
+  assert.equal(views.length, laidOut + 1, 'a reader\'s scroll lays the rows out');
+  container.remove();
+});
