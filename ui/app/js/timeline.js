@@ -548,7 +548,26 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
       const target = rendered.get(anchor.key).node.offsetTop - anchor.delta;
       if (Math.abs(container.scrollTop - target) > 1) scrollTo(target);
     }
+    refillIfGap(start, end);
     tellView();
+  }
+
+  /** Layouts in a row that found a spacer in view; a few are enough to converge. */
+  let refills = 0;
+  const MAX_REFILLS = 3;
+  /**
+   * Rows estimated taller than they are (pictures shown as a "Show image" button) may leave a
+   * spacer in view once measured. The scroll event of the timeline's own scroll lays nothing
+   * out, so the rows are laid out again in the next frame, now with their real heights. A
+   * timeline without layout (hidden) has nothing to fill.
+   */
+  function refillIfGap(start, end) {
+    const viewTop = container.scrollTop;
+    const gap = (start > 0 && offsets[start] > viewTop) || (end < rows.length && offsets[end] < viewTop + viewport());
+    if (gap && container.clientHeight > 0 && refills < MAX_REFILLS) {
+      refills += 1;
+      schedule();
+    } else refills = 0;
   }
 
   /**

@@ -1,6 +1,8 @@
-// A row that changes size after the timeline laid it out (a picture arrived) lays the rows out
-// again; a row whose size did not change costs no second layout. The resize observer is a fake
-// here: its first report of a row comes when the test says, as in WebKit a frame later.
+// When the timeline lays its rows out again: a row that changes size after the timeline laid it
+// out (a picture arrived), and rows that turn out shorter than estimated and leave a spacer in
+// view. A row whose size did not change, and the timeline's own scroll, cost no second layout.
+// The resize observer is a fake here: its first report of a row comes when the test says, as in
+// WebKit a frame later.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -71,5 +73,21 @@ test('the observer\'s first report of rows that kept their size lays nothing out
   observer.report();
   await nextFrame();
   assert.equal(views.length, laidOut + 1);
+  container.remove();
+});
+
+test('pictures shorter than estimated leave no blank space at the top once the room is shown', async () => {
+  const container = document.createElement('div');
+  document.body.append(container);
+  fakeLayout(container);
+  // Pictures of an account whose media load on a click: a button, far shorter than a picture.
+  const timeline = createTimeline(container, { autoMedia: () => false });
+  const pictures = Array.from({ length: 60 }, (_, i) => ({ ...message(i + 1, ''), kind: 'image', media: { url: `https://x/${i}.png` } }));
+  timeline.render('r', pictures);
+  // The browser's scroll event for the timeline's own scroll to the bottom.
+  container.dispatchEvent(new window.Event('scroll'));
+  for (let i = 0; i < 4; i += 1) await nextFrame();
+  const firstRow = container.querySelector('article.message');
+  assert.ok(firstRow.offsetTop <= container.scrollTop, `rows fill the view from its top (first row at ${firstRow.offsetTop}, view at ${container.scrollTop})`);
   container.remove();
 });
