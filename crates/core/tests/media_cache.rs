@@ -331,3 +331,57 @@ async fn a_redirect_from_an_allowed_host_to_a_local_one_is_not_followed() {
     let media = cache.get(&start, MediaPurpose::Image, LOCAL).await.unwrap();
     assert_eq!(media.size, PNG.len() as u64);
 }
+
+/// A preview carried in a message is put again at every ask for it (the page asks once to
+/// prepare it and once per `media://` request). An answer being read from the file must never
+/// see it truncated by the next ask: the picture showed "could not be decoded".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_preview_put_again_is_never_read_half_written() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    const SIZE: usize = 1024 * 1024;
+    const PUTS: usize = 30;
+    let dir = tempfile::tempdir().unwrap();
+    let cache = Arc::new(MediaCache::new(dir.path()).unwrap());
+    let mut bytes = PNG.to_vec();
+    bytes.resize(SIZE, 7);
+    let first = cache
+        .put("thumb:a:1", &bytes, MediaPurpose::Image)
+        .await
+        .unwrap();
+    let puts = Arc::new(AtomicUsize::new(0));
+    let writer = {
+        let (cache, puts) = (cache.clone(), puts.clone());
+        tokio::spawn(async move {
+            while puts.load(Ordering::Relaxed) < PUTS {
+                cache
+                    .put("thumb:a:1", &bytes, MediaPurpose::Image)
+                    .await
+                    .unwrap();
+                puts.fetch_add(1, Ordering::Relaxed);
+            }
+        })
+    };
+    // Read the file as the scheme's answer does, for as long as the puts go on.
+    let path = first.path.clone();
+    let (reads, torn) = tokio::task::spawn_blocking(move || {
+        let (mut reads, mut torn) = (0, 0);
+        while puts.load(Ordering::Relaxed) < PUTS {
+            reads += 1;
+            if std::fs::read(&path).map(|read| read.len()).unwrap_or(0) != SIZE {
+                torn += 1;
+            }
+        }
+        (reads, torn)
+    })
+    .await
+    .unwrap();
+    writer.await.unwrap();
+    assert_eq!(
+        torn, 0,
+        "{torn} of {reads} reads found the preview half-written"
+    );
+    let leftovers = std::fs::read_dir(dir.path().join("partial"))
+        .unwrap()
+        .count();
+    assert_eq!(leftovers, 0, "nothing left beside the cache");
+}

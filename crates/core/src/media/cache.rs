@@ -143,16 +143,45 @@ impl MediaCache {
         let hash = hex_sha256(bytes);
         let blob = self.dir.join("blobs").join(&hash);
         let cache_err = |e: std::io::Error| MediaError::Cache(e.to_string());
-        tokio::fs::write(&blob, bytes).await.map_err(cache_err)?;
-        tokio::fs::write(
-            self.dir.join("urls").join(hex_sha256(key.as_bytes())),
-            &hash,
+        // Blobs are named by their content: one already there whole is these very bytes. A
+        // preview is put again at every ask for it; rewriting it in place would truncate the
+        // file while an earlier ask's answer is being read from it.
+        let present = tokio::fs::metadata(&blob)
+            .await
+            .is_ok_and(|m| m.len() == bytes.len() as u64);
+        if !present {
+            self.write_whole(&blob, bytes).await.map_err(cache_err)?;
+        }
+        self.write_whole(
+            &self.dir.join("urls").join(hex_sha256(key.as_bytes())),
+            hash.as_bytes(),
         )
         .await
         .map_err(cache_err)?;
         let media = describe(&blob).await.map_err(cache_err)?;
-        self.stored(media.size).await;
+        if present {
+            let touched = blob.clone();
+            let _ = tokio::task::spawn_blocking(move || Eviction::touch(&touched)).await;
+        } else {
+            self.stored(media.size).await;
+        }
         Ok(media)
+    }
+
+    /// Writes `bytes` beside the cache and renames them to `target`: a reader of `target` sees
+    /// the old file or the new one, never one being written.
+    async fn write_whole(&self, target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        let name = target.file_name().unwrap_or_default().to_string_lossy();
+        let partial = self
+            .dir
+            .join("partial")
+            .join(format!("{name}-{:08x}", fastrand::u32(..)));
+        tokio::fs::write(&partial, bytes).await?;
+        let renamed = tokio::fs::rename(&partial, target).await;
+        if renamed.is_err() {
+            let _ = tokio::fs::remove_file(&partial).await;
+        }
+        renamed
     }
 
     /// Counts a blob just written and trims the cache when it is over its cap.
@@ -212,7 +241,7 @@ impl MediaCache {
         tokio::fs::rename(&partial, &blob)
             .await
             .map_err(cache_err)?;
-        tokio::fs::write(self.dir.join("urls").join(key), &hash)
+        self.write_whole(&self.dir.join("urls").join(key), hash.as_bytes())
             .await
             .map_err(cache_err)?;
         let media = describe(&blob).await.map_err(cache_err)?;
