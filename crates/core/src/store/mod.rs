@@ -7,6 +7,7 @@
 
 mod cache;
 mod checkpoint;
+mod fts_tokenizer;
 pub mod health;
 pub mod messages;
 pub mod outbox;

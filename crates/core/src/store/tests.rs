@@ -861,3 +861,90 @@ async fn an_accepted_send_takes_its_id_from_the_later_echo_without_a_duplicate()
     assert_eq!(echo.service_id.as_deref(), Some("88"));
     assert_eq!(history(&store).await.len(), 1);
 }
+
+/// Ids of what FTS5's own prefix query finds for `typed` (the answer before the search looked at
+/// the newest messages' words first), newest first, at most 50.
+fn prefix_query_ids(c: &rusqlite::Connection, typed: &str, room: Option<&str>) -> Vec<i64> {
+    let Some(query) = search::fts_query(typed) else {
+        return Vec::new();
+    };
+    let matching = match room {
+        None => format!("text : ({query})"),
+        Some(room) => format!(
+            "(text : ({query})) AND search_room : \"r{}x{}\"",
+            hex::encode_upper(account().0),
+            hex::encode_upper(room)
+        ),
+    };
+    let mut statement = c
+        .prepare("SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rowid DESC LIMIT 50")
+        .unwrap();
+    let ids = statement
+        .query_map([matching], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<Vec<i64>, _>>()
+        .unwrap();
+    ids
+}
+
+/// A typed prefix is looked for as the words under it in the newest messages (FTS5 merges a
+/// prefix's postings in full). The answer must be exactly the prefix query's: for words in many
+/// of the newest messages, in few of them, only in old ones, in several rooms, folded (case,
+/// accents), after other words, and for a prefix with too many words to list.
+#[tokio::test]
+async fn prefix_search_answers_exactly_what_the_prefix_query_answers() {
+    let store = Store::open_in_memory().unwrap();
+    store
+        .run(|c| {
+            for i in 0..2_500u32 {
+                let mut text = match i {
+                    // Only in the oldest messages.
+                    0..=9 => format!("usury case {i}"),
+                    // Under "usa" too, only in messages older than the newest 1,000.
+                    1_000..=1_400 if i % 10 == 3 => format!("usage note {i}"),
+                    _ if i % 2 == 0 => format!("USDT offer {i}"),
+                    _ if i % 40 == 1 => format!("usable Ünit {i}"),
+                    _ => format!("bank transfer {i}"),
+                };
+                // 300 different words under "zz" in the newest messages.
+                if i >= 2_200 {
+                    text.push_str(&format!(" zz{i}"));
+                }
+                let mut m = incoming(Some(&i.to_string()), "ann", false, &text);
+                m.room = ["public", "desk", "otc"][i as usize % 3].into();
+                messages::ingest(c, &account(), &m)?;
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let typed_texts = [
+        "us", "usd", "usdt", "usa", "usu", "usury", "un", "uni", "ünit", "USDT of", "offer us",
+        "bank tr", "zz", "zz22", "nothing", "usdt ", "u",
+    ];
+    for typed in typed_texts {
+        for room in [None, Some("public"), Some("desk")] {
+            let (owned, room_owned) = (typed.to_owned(), room.map(str::to_owned));
+            let (found, expected) = store
+                .run(move |c| {
+                    let account = account();
+                    let found: Vec<i64> = search::search(
+                        c,
+                        &owned,
+                        room_owned.as_deref().map(|r| (&account, r)),
+                        50,
+                    )?
+                    .into_iter()
+                    .map(|m| m.local_id)
+                    .collect();
+                    Ok((found, prefix_query_ids(c, &owned, room_owned.as_deref())))
+                })
+                .await
+                .unwrap();
+            assert_eq!(found, expected, "{typed:?} in {room:?}");
+            if ["usury", "usu", "zz", "usdt", "usa"].contains(&typed) {
+                assert!(!found.is_empty(), "{typed:?} finds something");
+            }
+        }
+    }
+}
