@@ -128,8 +128,9 @@ pub fn search(
     matching(conn, &typed.query(None), room, limit)
 }
 
-/// How many of the newest messages (of the room searched) [`search_recent_words`] reads, in turn.
-const RECENT_WINDOWS: [u32; 2] = [1_000, 10_000];
+/// How many of the newest messages (of the room searched) [`search_recent_words`] reads, in turn,
+/// and how many bytes of their text at most (a flood of long messages stops a window early).
+const RECENT_WINDOWS: [(u32, usize); 2] = [(1_000, 256 * 1024), (10_000, 2 * 1024 * 1024)];
 /// More words than this under a prefix in the newest messages: FTS5's own prefix query.
 const MAX_RECENT_WORDS: usize = 256;
 
@@ -156,8 +157,8 @@ fn search_recent_words(
     let [prefix] = folded.as_slice() else {
         return Ok(None);
     };
-    for window in RECENT_WINDOWS {
-        let Some(recent) = recent_words(conn, &tokenizer, prefix, room, window)? else {
+    for (window, bytes) in RECENT_WINDOWS {
+        let Some(recent) = recent_words(conn, &tokenizer, prefix, room, window, bytes)? else {
             return Ok(None);
         };
         if recent.words.is_empty() && !recent.whole {
@@ -186,14 +187,15 @@ struct RecentWords {
     whole: bool,
 }
 
-/// The distinct words starting with `prefix` in the newest `window` messages (of one room);
-/// `None` when there are more than [`MAX_RECENT_WORDS`].
+/// The distinct words starting with `prefix` in the newest `window` messages (of one room), read
+/// until their texts reach `bytes`; `None` when there are more than [`MAX_RECENT_WORDS`].
 fn recent_words(
     conn: &Connection,
     tokenizer: &Fts5Tokenizer,
     prefix: &[u8],
     room: Option<(&AccountId, &str)>,
     window: u32,
+    bytes: usize,
 ) -> Result<Option<RecentWords>, StoreError> {
     let mut statement = match room {
         None => conn.prepare_cached(
@@ -209,11 +211,17 @@ fn recent_words(
         Some((account, room)) => statement.query(params![window, account.0, room])?,
     };
     let mut words = std::collections::BTreeSet::new();
-    let (mut read, mut oldest) = (0u32, i64::MAX);
+    let (mut read, mut oldest, mut text_bytes) = (0u32, i64::MAX, 0usize);
+    let mut stopped_early = false;
     while let Some(row) = rows.next()? {
+        if text_bytes >= bytes {
+            stopped_early = true;
+            break;
+        }
         read += 1;
         oldest = row.get(0)?;
         if let Ok(text) = row.get_ref(1)?.as_str() {
+            text_bytes += text.len();
             tokenizer.tokens(text, TokenizeAs::Document, |token| {
                 if token.starts_with(prefix) && !words.contains(token) {
                     words.insert(token.to_vec());
@@ -231,7 +239,7 @@ fn recent_words(
     Ok(Some(RecentWords {
         words,
         oldest,
-        whole: read < window,
+        whole: read < window && !stopped_early,
     }))
 }
 
