@@ -128,9 +128,13 @@ pub fn search(
     matching(conn, &typed.query(None), room, limit)
 }
 
-/// How many of the newest messages (of the room searched) [`search_recent_words`] reads, in turn,
-/// and how many bytes of their text at most (a flood of long messages stops a window early).
-const RECENT_WINDOWS: [(u32, usize); 2] = [(1_000, 256 * 1024), (10_000, 2 * 1024 * 1024)];
+/// How many of the newest messages [`search_recent_words`] reads: searching everywhere, and
+/// searching one room (the newest messages of every room are read, those of the room are
+/// tokenized: reading a room's own newest messages would visit a page for each).
+const RECENT_EVERYWHERE: u32 = 1_000;
+const RECENT_FOR_A_ROOM: u32 = 2_000;
+/// At most this much text is tokenized (a flood of long messages stops the reading early).
+const RECENT_TEXT_BYTES: usize = 256 * 1024;
 /// More words than this under a prefix in the newest messages: FTS5's own prefix query.
 const MAX_RECENT_WORDS: usize = 256;
 
@@ -138,9 +142,9 @@ const MAX_RECENT_WORDS: usize = 256;
 /// 50 are taken (23-33 ms over 1,000,000 messages when the word is in half of them). Asking for
 /// the words themselves is read lazily, newest first (0.2 ms), so the words under the prefix
 /// are listed from the newest messages, tokenized as the index tokenizes them, and asked for
-/// instead. That answer is exact when its `limit` matches are all in those newest messages: a
-/// word missing from them only occurs in older ones, which come after. Otherwise a larger
-/// window is tried, then `None` (the prefix query).
+/// instead. That answer is exact when its `limit` matches are all among the messages read: a
+/// word missing from them only occurs in older ones, which come after. Otherwise `None`: the
+/// prefix query, which is cheap then, since the prefix is rare among the newest messages.
 fn search_recent_words(
     conn: &Connection,
     typed: &Typed,
@@ -157,71 +161,65 @@ fn search_recent_words(
     let [prefix] = folded.as_slice() else {
         return Ok(None);
     };
-    for (window, bytes) in RECENT_WINDOWS {
-        let Some(recent) = recent_words(conn, &tokenizer, prefix, room, window, bytes)? else {
-            return Ok(None);
-        };
-        if recent.words.is_empty() && !recent.whole {
-            continue;
-        }
-        let found = if recent.words.is_empty() {
-            Vec::new()
-        } else {
-            matching(conn, &typed.query(Some(&recent.words)), room, limit)?
-        };
-        let within = found.len() == limit as usize
-            && found.last().is_some_and(|m| m.local_id >= recent.oldest);
-        if recent.whole || within {
-            return Ok(Some(found));
-        }
+    let Some(recent) = recent_words(conn, &tokenizer, prefix, room)? else {
+        return Ok(None);
+    };
+    if recent.words.is_empty() {
+        return Ok(recent.whole.then(Vec::new));
     }
-    Ok(None)
+    let found = matching(conn, &typed.query(Some(&recent.words)), room, limit)?;
+    let within =
+        found.len() == limit as usize && found.last().is_some_and(|m| m.local_id >= recent.oldest);
+    Ok((recent.whole || within).then_some(found))
 }
 
-/// The words under a prefix in the newest messages of a scope.
+/// The words under a prefix in the newest messages.
 struct RecentWords {
     words: Vec<String>,
-    /// The oldest message read.
+    /// The oldest message read: every message from it on was read.
     oldest: i64,
-    /// Every message of the scope was read.
+    /// Every message there is was read.
     whole: bool,
 }
 
-/// The distinct words starting with `prefix` in the newest `window` messages (of one room), read
-/// until their texts reach `bytes`; `None` when there are more than [`MAX_RECENT_WORDS`].
+/// The distinct words starting with `prefix` in the newest messages (of one room); `None` when
+/// there are more than [`MAX_RECENT_WORDS`].
 fn recent_words(
     conn: &Connection,
     tokenizer: &Fts5Tokenizer,
     prefix: &[u8],
     room: Option<(&AccountId, &str)>,
-    window: u32,
-    bytes: usize,
 ) -> Result<Option<RecentWords>, StoreError> {
-    let mut statement = match room {
-        None => conn.prepare_cached(
-            "SELECT local_id, text FROM messages ORDER BY local_id DESC LIMIT ?1",
-        )?,
-        Some(_) => conn.prepare_cached(
-            "SELECT local_id, text FROM messages WHERE account_id = ?2 AND room_id = ?3
-             ORDER BY local_id DESC LIMIT ?1",
-        )?,
+    let mut statement = conn.prepare_cached(
+        "SELECT local_id, text, ?2 IS NULL OR (account_id = ?2 AND room_id = ?3)
+         FROM messages ORDER BY local_id DESC LIMIT ?1",
+    )?;
+    let window = if room.is_some() {
+        RECENT_FOR_A_ROOM
+    } else {
+        RECENT_EVERYWHERE
     };
-    let mut rows = match room {
-        None => statement.query(params![window])?,
-        Some((account, room)) => statement.query(params![window, account.0, room])?,
-    };
+    let mut rows = statement.query(params![
+        window,
+        room.map(|(account, _)| account.0.as_str()),
+        room.map(|(_, room)| room)
+    ])?;
     let mut words = std::collections::BTreeSet::new();
     let (mut read, mut oldest, mut text_bytes) = (0u32, i64::MAX, 0usize);
-    let mut stopped_early = false;
     while let Some(row) = rows.next()? {
-        if text_bytes >= bytes {
-            stopped_early = true;
+        if text_bytes >= RECENT_TEXT_BYTES {
             break;
         }
         read += 1;
         oldest = row.get(0)?;
+        if !row.get::<_, bool>(2)? {
+            continue;
+        }
         if let Ok(text) = row.get_ref(1)?.as_str() {
             text_bytes += text.len();
+            if !may_hold(text, prefix) {
+                continue;
+            }
             tokenizer.tokens(text, TokenizeAs::Document, |token| {
                 if token.starts_with(prefix) && !words.contains(token) {
                     words.insert(token.to_vec());
@@ -239,8 +237,20 @@ fn recent_words(
     Ok(Some(RecentWords {
         words,
         oldest,
-        whole: read < window && !stopped_early,
+        whole: read < window && text_bytes < RECENT_TEXT_BYTES,
     }))
+}
+
+/// Whether `text` may hold a word starting with the folded `prefix`, cheaper than tokenizing
+/// it: in an ASCII text, the tokenizer's words are runs of letters and digits in lower case, so
+/// such a word is the prefix's bytes in any case. Any other text may.
+fn may_hold(text: &str, prefix: &[u8]) -> bool {
+    if !text.is_ascii() || !prefix.is_ascii() {
+        return true;
+    }
+    text.as_bytes()
+        .windows(prefix.len())
+        .any(|w| w.eq_ignore_ascii_case(prefix))
 }
 
 /// Runs an FTS5 query over the text, everywhere or in one room: the newest `limit` matches.
@@ -278,7 +288,18 @@ fn matching(
 
 #[cfg(test)]
 mod tests {
-    use super::fts_query;
+    use super::{fts_query, may_hold};
+
+    #[test]
+    fn a_text_is_skipped_only_when_it_cannot_hold_a_word_under_the_prefix() {
+        assert!(may_hold("Selling USDT at 1.002", b"usd"), "any case");
+        assert!(may_hold("x-usdt", b"usd"));
+        assert!(!may_hold("bank transfer done", b"usd"));
+        assert!(!may_hold("", b"us"));
+        // Folding of other scripts and accents is the tokenizer's: such a text is tokenized.
+        assert!(may_hold("Ünit créée", b"un"));
+        assert!(may_hold("nothing here", "é".as_bytes()));
+    }
 
     #[test]
     fn typed_text_becomes_a_query_that_cannot_fail() {

@@ -912,7 +912,7 @@ async fn prefix_search_answers_exactly_what_the_prefix_query_answers() {
                 }
                 // The newest are long: the first window stops at its bytes, not its count.
                 if i >= 2_480 {
-                    text.push_str(&" pad".repeat(4_000));
+                    text.push_str(&" pad".repeat(12_000));
                 }
                 let mut m = incoming(Some(&i.to_string()), "ann", false, &text);
                 m.room = ["public", "desk", "otc"][i as usize % 3].into();
