@@ -13,6 +13,9 @@ log="$(mktemp -t parley-tauri-driver.XXXXXX)"
 # The default profile (no --profile: the single-instance test) lives in a throwaway home.
 xdg="$(mktemp -d -t parley-e2e-xdg.XXXXXX)"
 export XDG_CONFIG_HOME="$xdg/config" XDG_DATA_HOME="$xdg/data" XDG_CACHE_HOME="$xdg/cache"
+# The profiles the tests and benchmarks make (mkdtemp) go with it too.
+mkdir -p "$xdg/tmp"
+export TMPDIR="$xdg/tmp"
 tauri-driver --port "$port" --native-port "$native" --native-driver /usr/bin/WebKitWebDriver >"$log" 2>&1 &
 driver=$!
 trap 'kill $driver 2>/dev/null || true; pkill -f "WebKitWebDriver --port=$native" 2>/dev/null || true; rm -f "$log"; rm -rf "$xdg" 2>/dev/null || true' EXIT
