@@ -49,13 +49,27 @@ fn main() {
         }
         Some(Ok(parley_core::profile::Claim::Running)) => {
             let dir = args.profile.as_deref().unwrap_or(std::path::Path::new("."));
-            match parley_core::profile::ask_to_show(dir) {
-                Ok(()) => {
-                    eprintln!("parley: already running with this profile; its window is brought up")
-                }
-                Err(e) => eprintln!("parley: already running with this profile ({e})"),
+            if parley_core::profile::ask_to_show(dir).is_ok() {
+                eprintln!("parley: already running with this profile; its window is brought up");
+                return;
             }
-            return;
+            // It no longer answers: it is closing (the window was just closed). This launch
+            // runs once it has ended, rather than doing nothing.
+            eprintln!("parley: the Parley on this profile is closing; starting once it has ended");
+            match parley_core::profile::wait_for_closing(dir, parley_core::profile::CLOSING_WAIT) {
+                Ok(parley_core::profile::Claim::First { lock, listener }) => {
+                    show_requests = listener;
+                    Some(lock)
+                }
+                Ok(parley_core::profile::Claim::Running) => {
+                    eprintln!("parley: the Parley on this profile neither answers nor ends");
+                    std::process::exit(1);
+                }
+                Err(e) => {
+                    eprintln!("parley: the profile folder cannot be used: {e}");
+                    std::process::exit(1);
+                }
+            }
         }
         Some(Err(e)) => {
             eprintln!("parley: the profile folder cannot be used: {e}");
@@ -239,6 +253,7 @@ fn main() {
     // so the engine may start while the window opens.
     let _ = go.send(());
     launch_time::log_milestone("app built");
+    let show_requests_dir = show_requests.as_ref().and(args.profile.clone());
     if let Some(listener) = show_requests {
         let handle = app.handle().clone();
         std::thread::spawn(move || {
@@ -249,8 +264,14 @@ fn main() {
         });
     }
     let log_guard = std::sync::Mutex::new(log_guard);
+    // The profile whose later launches this Parley answers (an explicit profile's socket).
+    let answering = show_requests_dir;
     app.run(move |handle, event| {
         if let tauri::RunEvent::Exit = event {
+            // First: a launch from now on waits for this one to end instead of asking it.
+            if let Some(dir) = &answering {
+                parley_core::profile::stop_answering(dir);
+            }
             if let Some(state) = handle.try_state::<startup::AppState>() {
                 tauri::async_runtime::block_on(state.engine.shutdown());
             }

@@ -110,6 +110,31 @@ pub fn claim(dir: &Path) -> std::io::Result<Claim> {
     })
 }
 
+/// How long a launch waits for a Parley that is closing on its profile (its last writes and its
+/// goodbyes to the services: a listenKey deleted over a slow network) before it gives up.
+pub const CLOSING_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Called by the running Parley as it starts to close: later launches can no longer ask it to
+/// show a window it is about to take down, so they wait for it to end ([`wait_for_closing`]).
+pub fn stop_answering(dir: &Path) {
+    let _ = std::fs::remove_file(dir.join(SOCKET_FILE));
+}
+
+/// Claims `dir` once the Parley holding it has ended, trying for at most `wait`: a launch right
+/// after the window was closed (its Parley still closing, no longer answering) then runs instead
+/// of quietly doing nothing. `Running` if it still holds the profile after `wait`.
+pub fn wait_for_closing(dir: &Path, wait: std::time::Duration) -> std::io::Result<Claim> {
+    let deadline = std::time::Instant::now() + wait;
+    loop {
+        match claim(dir)? {
+            Claim::Running if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            claimed => return Ok(claimed),
+        }
+    }
+}
+
 /// Asks the Parley running on `dir` to show its window.
 pub fn ask_to_show(dir: &Path) -> std::io::Result<()> {
     use std::io::Write;
@@ -121,6 +146,44 @@ pub fn ask_to_show(dir: &Path) -> std::io::Result<()> {
 mod tests {
     use super::*;
     use std::io::BufRead;
+
+    #[test]
+    fn a_launch_while_the_running_parley_closes_waits_for_it_and_then_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let Claim::First { lock, .. } = claim(dir.path()).unwrap() else {
+            panic!("the first claim is the first")
+        };
+        // Closing: it stops answering first, then takes a while to end.
+        stop_answering(dir.path());
+        assert!(
+            ask_to_show(dir.path()).is_err(),
+            "a closing Parley cannot be asked to show"
+        );
+        let closing = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            drop(lock);
+        });
+        let started = std::time::Instant::now();
+        let Claim::First { listener, .. } =
+            wait_for_closing(dir.path(), std::time::Duration::from_secs(10)).unwrap()
+        else {
+            panic!("the launch runs once the closing Parley ended")
+        };
+        assert!(started.elapsed() >= std::time::Duration::from_millis(250));
+        assert!(listener.is_some(), "the new Parley answers later launches");
+        closing.join().unwrap();
+        assert!(ask_to_show(dir.path()).is_ok());
+    }
+
+    #[test]
+    fn a_parley_that_does_not_end_is_left_running_after_the_wait() {
+        let dir = tempfile::tempdir().unwrap();
+        let Claim::First { lock: _lock, .. } = claim(dir.path()).unwrap() else {
+            panic!("the first claim is the first")
+        };
+        let waited = wait_for_closing(dir.path(), std::time::Duration::from_millis(200)).unwrap();
+        assert!(matches!(waited, Claim::Running));
+    }
 
     #[test]
     fn a_profile_runs_one_parley_and_a_second_launch_asks_it_to_show() {

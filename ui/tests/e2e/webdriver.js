@@ -1,5 +1,7 @@
 // A small W3C WebDriver client over fetch: just what the end-to-end tests use.
 
+import { readdirSync, readFileSync } from 'node:fs';
+
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 const SERVER = process.env.WEBDRIVER_URL || 'http://127.0.0.1:4444';
 
@@ -16,7 +18,33 @@ async function request(method, path, body) {
   return json.value;
 }
 
+/** Whether a process runs with `profile` on its command line (a Parley on that profile). */
+function runsOn(profile) {
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(profile)) return true;
+    } catch {
+      // It ended meanwhile.
+    }
+  }
+  return false;
+}
+
+/**
+ * A test that restarts the app on its profile closes the session first; the app may still be
+ * closing then. Waits (up to 20 s) for it to end, so the new session is the new app's.
+ */
+async function untilProfileFree(args) {
+  const at = args.indexOf('--profile');
+  if (at < 0) return;
+  for (let i = 0; i < 200 && runsOn(args[at + 1]); i += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 export async function openSession(application, args) {
+  await untilProfileFree(args);
   const value = await request('POST', '/session', {
     capabilities: { alwaysMatch: { 'tauri:options': { application, args } } },
   });
