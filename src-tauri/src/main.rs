@@ -90,6 +90,17 @@ fn main() {
     launch_time::log_milestone("logging on");
     // Before anything connects (see quit_signals.rs).
     let quit_signal = quit_signals::listen();
+    // The default profile's data folder: locked below once the single-instance check passed.
+    let default_dir = args
+        .profile
+        .is_none()
+        .then(|| {
+            profile
+                .store_file
+                .parent()
+                .map(std::path::Path::to_path_buf)
+        })
+        .flatten();
     let starting = startup::Starting::spawn(profile, args.demo);
     let go = starting.go_signal();
 
@@ -249,8 +260,11 @@ fn main() {
             std::process::exit(1);
         }
     };
-    // The single-instance check ran while the app was built: this is the instance that runs,
-    // so the engine may start while the window opens.
+    // The single-instance check ran while the app was built: this is the instance that runs.
+    // A Parley on the default profile lets the check go as it starts to exit; its data folder's
+    // lock then keeps this one waiting until it has ended (its last writes, its goodbyes).
+    let _default_lock = default_dir.as_deref().and_then(lock_default_profile);
+    // The engine may start while the window opens.
     let _ = go.send(());
     launch_time::log_milestone("app built");
     let show_requests_dir = show_requests.as_ref().and(args.profile.clone());
@@ -272,10 +286,37 @@ fn main() {
             if let Some(dir) = &answering {
                 parley_core::profile::stop_answering(dir);
             }
+            if single_instance {
+                tauri_plugin_single_instance::destroy(handle);
+            }
             if let Some(state) = handle.try_state::<startup::AppState>() {
                 tauri::async_runtime::block_on(state.engine.shutdown());
             }
             drop(log_guard.lock().unwrap_or_else(|p| p.into_inner()).take());
         }
     });
+}
+
+/// Locks the default profile's data folder, waiting for a Parley that is still closing on it;
+/// `None` (and a log line) if the folder cannot be locked. Ends the process if that Parley
+/// neither ends nor lets go.
+fn lock_default_profile(dir: &std::path::Path) -> Option<parley_core::profile::InstanceLock> {
+    use parley_core::profile::{wait_for_closing, Claim, CLOSING_WAIT};
+    match wait_for_closing(dir, CLOSING_WAIT) {
+        // The single-instance plugin answers later launches; the lock's socket is not needed.
+        Ok(Claim::First { lock, listener }) => {
+            drop(listener);
+            parley_core::profile::stop_answering(dir);
+            Some(lock)
+        }
+        Ok(Claim::Running) => {
+            tracing::error!("the Parley closing on the default profile did not end");
+            eprintln!("parley: the Parley closing on the default profile did not end");
+            std::process::exit(1);
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "the default profile's folder cannot be locked");
+            None
+        }
+    }
 }
