@@ -267,7 +267,8 @@ fn main() {
     // The engine may start while the window opens.
     let _ = go.send(());
     launch_time::log_milestone("app built");
-    let show_requests_dir = show_requests.as_ref().and(args.profile.clone());
+    // The profile whose later launches this Parley answers (an explicit profile's socket).
+    let answering = show_requests.as_ref().and(args.profile.clone());
     if let Some(listener) = show_requests {
         let handle = app.handle().clone();
         std::thread::spawn(move || {
@@ -278,8 +279,6 @@ fn main() {
         });
     }
     let log_guard = std::sync::Mutex::new(log_guard);
-    // The profile whose later launches this Parley answers (an explicit profile's socket).
-    let answering = show_requests_dir;
     app.run(move |handle, event| {
         if let tauri::RunEvent::Exit = event {
             // First: a launch from now on waits for this one to end instead of asking it.
@@ -301,15 +300,10 @@ fn main() {
 /// `None` (and a log line) if the folder cannot be locked. Ends the process if that Parley
 /// neither ends nor lets go.
 fn lock_default_profile(dir: &std::path::Path) -> Option<parley_core::profile::InstanceLock> {
-    use parley_core::profile::{wait_for_closing, Claim, CLOSING_WAIT};
-    match wait_for_closing(dir, CLOSING_WAIT) {
-        // The single-instance plugin answers later launches; the lock's socket is not needed.
-        Ok(Claim::First { lock, listener }) => {
-            drop(listener);
-            parley_core::profile::stop_answering(dir);
-            Some(lock)
-        }
-        Ok(Claim::Running) => {
+    use parley_core::profile::{wait_for_lock, CLOSING_WAIT};
+    match wait_for_lock(dir, CLOSING_WAIT) {
+        Ok(Some(lock)) => Some(lock),
+        Ok(None) => {
             tracing::error!("the Parley closing on the default profile did not end");
             eprintln!("parley: the Parley closing on the default profile did not end");
             std::process::exit(1);

@@ -83,6 +83,17 @@ const SOCKET_FILE: &str = "parley.sock";
 /// Claims `dir` for this process (see [`Claim`]). The socket is a convenience: where it cannot
 /// be made (a path too long for a socket), the lock still keeps a second Parley out.
 pub fn claim(dir: &Path) -> std::io::Result<Claim> {
+    Ok(match try_lock(dir)? {
+        Some(lock) => Claim::First {
+            lock,
+            listener: listen(dir),
+        },
+        None => Claim::Running,
+    })
+}
+
+/// The profile's lock, or `None` while another Parley holds it.
+fn try_lock(dir: &Path) -> std::io::Result<Option<InstanceLock>> {
     std::fs::create_dir_all(dir)?;
     let file = std::fs::OpenOptions::new()
         .create(true)
@@ -90,24 +101,24 @@ pub fn claim(dir: &Path) -> std::io::Result<Claim> {
         .write(true)
         .open(dir.join(LOCK_FILE))?;
     match file.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => return Ok(Claim::Running),
-        Err(std::fs::TryLockError::Error(e)) => return Err(e),
+        Ok(()) => Ok(Some(InstanceLock { _file: file })),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
     }
+}
+
+/// The socket later launches ask on, for the holder of the lock.
+fn listen(dir: &Path) -> Option<std::os::unix::net::UnixListener> {
     let socket = dir.join(SOCKET_FILE);
     // A socket left by a Parley that ended without removing it: the lock says it is gone.
     let _ = std::fs::remove_file(&socket);
-    let listener = match std::os::unix::net::UnixListener::bind(&socket) {
+    match std::os::unix::net::UnixListener::bind(&socket) {
         Ok(listener) => Some(listener),
         Err(e) => {
             tracing::warn!(error = %e, "another launch on this profile cannot bring this window up");
             None
         }
-    };
-    Ok(Claim::First {
-        lock: InstanceLock { _file: file },
-        listener,
-    })
+    }
 }
 
 /// How long a launch waits for a Parley that is closing on its profile (its last writes and its
@@ -124,13 +135,28 @@ pub fn stop_answering(dir: &Path) {
 /// after the window was closed (its Parley still closing, no longer answering) then runs instead
 /// of quietly doing nothing. `Running` if it still holds the profile after `wait`.
 pub fn wait_for_closing(dir: &Path, wait: std::time::Duration) -> std::io::Result<Claim> {
+    Ok(match wait_for_lock(dir, wait)? {
+        Some(lock) => Claim::First {
+            lock,
+            listener: listen(dir),
+        },
+        None => Claim::Running,
+    })
+}
+
+/// The profile's lock once the Parley holding it has ended (at most `wait`), without the socket:
+/// for the default profile, whose later launches the single-instance plugin answers.
+pub fn wait_for_lock(
+    dir: &Path,
+    wait: std::time::Duration,
+) -> std::io::Result<Option<InstanceLock>> {
     let deadline = std::time::Instant::now() + wait;
     loop {
-        match claim(dir)? {
-            Claim::Running if std::time::Instant::now() < deadline => {
+        match try_lock(dir)? {
+            None if std::time::Instant::now() < deadline => {
                 std::thread::sleep(std::time::Duration::from_millis(50));
             }
-            claimed => return Ok(claimed),
+            locked => return Ok(locked),
         }
     }
 }
@@ -173,6 +199,20 @@ mod tests {
         assert!(listener.is_some(), "the new Parley answers later launches");
         closing.join().unwrap();
         assert!(ask_to_show(dir.path()).is_ok());
+    }
+
+    #[test]
+    fn the_default_profile_waits_for_the_lock_alone_and_makes_no_socket() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = wait_for_lock(dir.path(), std::time::Duration::ZERO).unwrap();
+        assert!(first.is_some());
+        assert!(!dir.path().join(SOCKET_FILE).exists());
+        let second = wait_for_lock(dir.path(), std::time::Duration::from_millis(100)).unwrap();
+        assert!(second.is_none(), "held while the first lock lives");
+        drop(first);
+        assert!(wait_for_lock(dir.path(), std::time::Duration::ZERO)
+            .unwrap()
+            .is_some());
     }
 
     #[test]

@@ -351,6 +351,9 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
   const top = spacer();
   const bottom = spacer();
   let scheduled = false;
+  /** Layouts in a row that found a spacer in view; a few are enough to converge. */
+  let refills = 0;
+  const MAX_REFILLS = 3;
   /**
    * A row that changes size after it was laid out (a picture loaded) lays the rows out again.
    * Each report is compared with the height the layout measured (not with the observer's first
@@ -552,9 +555,6 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
     tellView();
   }
 
-  /** Layouts in a row that found a spacer in view; a few are enough to converge. */
-  let refills = 0;
-  const MAX_REFILLS = 3;
   /**
    * Rows estimated taller than they are (pictures shown as a "Show image" button) may leave a
    * spacer in view once measured. The scroll event of the timeline's own scroll lays nothing
