@@ -379,7 +379,7 @@ impl Engine {
                 )
             })
             .await?;
-        self.publish(Event::Message(Box::new(stored.clone())));
+        self.publish(Event::Message(std::sync::Arc::new(stored.clone())));
         self.command(account, Command::Flush);
         Ok(stored)
     }
@@ -443,7 +443,7 @@ impl Engine {
             ));
         };
         let account = message.account.clone();
-        self.publish(Event::Message(Box::new(message)));
+        self.publish(Event::Message(std::sync::Arc::new(message)));
         self.command(&account, Command::Flush);
         Ok(())
     }

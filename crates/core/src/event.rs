@@ -6,10 +6,13 @@ use crate::connection_state::ConnectionState;
 use crate::live::{Alert, PriceTick};
 use crate::message::StoredMessage;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
-/// The large payloads are boxed: the engine's broadcast channel allocates all its slots up
-/// front, each the size of an `Event` (560 bytes with a message inline, 4.6 MB for the 8,192
-/// slots; a test keeps it small).
+/// The large payloads are behind a pointer: the engine's broadcast channel allocates all its
+/// slots up front, each the size of an `Event` (560 bytes with a message inline, 4.6 MB for the
+/// 8,192 slots; a test keeps it small). A message is shared (`Arc`): every subscriber (the page's
+/// bridge, the tray, notifications, alerts, health, order watches) receives a clone of each event,
+/// which for a boxed message was a copy of all its text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
@@ -22,11 +25,11 @@ pub enum Event {
         state: ConnectionState,
     },
     /// A message was stored for the first time (received, or written by the user).
-    Message(Box<StoredMessage>),
+    Message(Arc<StoredMessage>),
     /// The server confirmed a message the user wrote.
-    Sent(Box<StoredMessage>),
+    Sent(Arc<StoredMessage>),
     /// A message the user wrote could not be sent.
-    Failed(Box<StoredMessage>),
+    Failed(Arc<StoredMessage>),
     /// Part of a file the user sends is uploaded (a few times a second while it goes up).
     UploadProgress {
         account: AccountId,

@@ -212,7 +212,10 @@ async fn the_counterpartys_payment_screenshot_arrives_as_an_image() {
         })
         .await;
     assert_eq!(image.kind, MessageKind::Image);
-    assert_eq!(image.media.unwrap().url, "http://127.0.0.1:1/proof.png");
+    assert_eq!(
+        image.media.clone().unwrap().url,
+        "http://127.0.0.1:1/proof.png"
+    );
     assert_eq!(image.sender_name.as_deref(), Some("Buyer77"));
     assert!(!image.own);
 }

@@ -456,7 +456,7 @@ async fn a_refused_send_fails_with_the_servers_words_and_the_connection_stays() 
             _ => None,
         })
         .await;
-    assert!(failed.error.unwrap().contains("error 403"));
+    assert!(failed.error.clone().unwrap().contains("error 403"));
     engine
         .send_text(&account, &conversation(&w), "next one")
         .await
@@ -810,7 +810,7 @@ async fn a_photo_and_a_file_are_uploaded_once_and_sent_by_attachment_id() {
     assert_eq!(payload["size"].as_u64(), Some(photo.len() as u64));
     assert_eq!(payload["caption"], "Payment proof");
     assert!(payload["thumbnail"].as_str().is_some_and(|t| t.len() > 100));
-    let media = sent.media.expect("media kept");
+    let media = sent.media.clone().expect("media kept");
     assert_eq!(media.attachment_id.as_deref(), Some(uploaded[0].0.as_str()));
     assert_eq!(media.local_path, None, "its id is all a resend needs");
     assert_eq!(

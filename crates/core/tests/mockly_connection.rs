@@ -109,7 +109,7 @@ async fn bots_reply_with_their_display_name() {
             _ => None,
         })
         .await;
-    assert!(bot.sender_name.unwrap().ends_with("Bot"));
+    assert!(bot.sender_name.clone().unwrap().ends_with("Bot"));
 }
 
 #[tokio::test]

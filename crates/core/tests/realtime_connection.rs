@@ -760,7 +760,7 @@ async fn a_message_the_server_keeps_refusing_fails_with_the_reason_and_can_be_re
         })
         .await;
     assert_eq!(failed.state, DeliveryState::Failed);
-    let reason = failed.error.unwrap_or_default();
+    let reason = failed.error.clone().unwrap_or_default();
     assert!(reason.contains("Rate limit exceeded"), "{reason}");
     assert!(w.sim.messages(&w.room).is_empty());
 

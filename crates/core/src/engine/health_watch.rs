@@ -202,7 +202,7 @@ mod tests {
             let engine = engine(&path);
             engine.watch_health().await;
             let mut page = engine.subscribe();
-            engine.publish(Event::Message(Box::new(received(&bot))));
+            engine.publish(Event::Message(std::sync::Arc::new(received(&bot))));
             let told = tokio::time::timeout(Duration::from_secs(5), async {
                 loop {
                     if let Ok(Event::Health(view)) = page.recv().await {
@@ -234,7 +234,7 @@ mod tests {
         let engine = engine(&dir.path().join("parley.db"));
         engine.watch_health().await;
         let bot = AccountId("mixin-1".into());
-        engine.publish(Event::Message(Box::new(received(&bot))));
+        engine.publish(Event::Message(std::sync::Arc::new(received(&bot))));
         tokio::time::sleep(FIRST_SAVE_AFTER + Duration::from_secs(1)).await;
         let saved = engine.store.run(saved::load_all).await.unwrap();
         assert!(
@@ -294,7 +294,7 @@ mod tests {
         engine.watch_health().await;
         let bot = AccountId("mixin-1".into());
         for n in 0..700 {
-            engine.publish(Event::Message(Box::new(StoredMessage {
+            engine.publish(Event::Message(std::sync::Arc::new(StoredMessage {
                 service_id: Some(format!("m{n}")),
                 ..received(&bot)
             })));

@@ -491,15 +491,15 @@ mod tests {
         );
         book.record(&status(ConnectionState::Open), t0 + 1_000);
         book.record(
-            &Event::Message(Box::new(message(false, DeliveryState::Sent))),
+            &Event::Message(std::sync::Arc::new(message(false, DeliveryState::Sent))),
             t0 + 2_000,
         );
         book.record(
-            &Event::Sent(Box::new(message(true, DeliveryState::Sent))),
+            &Event::Sent(std::sync::Arc::new(message(true, DeliveryState::Sent))),
             t0 + 3_000,
         );
         book.record(
-            &Event::Sent(Box::new(message(true, DeliveryState::Delivered))),
+            &Event::Sent(std::sync::Arc::new(message(true, DeliveryState::Delivered))),
             t0 + 4_000,
         );
         book.record(
@@ -565,7 +565,7 @@ mod tests {
     fn received_at(sent_ms: i64) -> Event {
         let mut m = message(false, DeliveryState::Sent);
         m.ts_ms = sent_ms;
-        Event::Message(Box::new(m))
+        Event::Message(std::sync::Arc::new(m))
     }
 
     fn report(report: HealthReport) -> Event {

@@ -758,7 +758,7 @@ impl Supervisor {
                         }
                         // The bubble stops offering Cancel: the file is on its way.
                         if let Some(message) = updated {
-                            self.publish(Event::Message(Box::new(message)));
+                            self.publish(Event::Message(std::sync::Arc::new(message)));
                         }
                     }
                     Err(e) => self.report(format!("cannot store the uploaded file's id: {e}")),
@@ -1100,7 +1100,7 @@ impl Supervisor {
             .run(move |c| messages::advance_state(c, &account, &service_id, state))
             .await
         {
-            Ok(Some(updated)) => self.publish(Event::Sent(Box::new(updated))),
+            Ok(Some(updated)) => self.publish(Event::Sent(std::sync::Arc::new(updated))),
             Ok(None) => {}
             Err(e) => self.report(format!("cannot update a message's state: {e}")),
         }
@@ -1113,7 +1113,7 @@ impl Supervisor {
             .run(move |c| messages::mark_accepted(c, local_id))
             .await
         {
-            Ok(Some(sent)) => self.publish(Event::Sent(Box::new(sent))),
+            Ok(Some(sent)) => self.publish(Event::Sent(std::sync::Arc::new(sent))),
             Ok(None) => {}
             Err(e) => self.report(format!("cannot mark a message sent: {e}")),
         }
@@ -1174,10 +1174,10 @@ impl Supervisor {
         };
         for result in results {
             match result {
-                Ingested::New(stored) => self.publish(Event::Message(Box::new(stored))),
+                Ingested::New(stored) => self.publish(Event::Message(std::sync::Arc::new(stored))),
                 Ingested::Confirmed(stored) => {
                     self.in_flight.confirmed(stored.local_id);
-                    self.publish(Event::Sent(Box::new(stored)))
+                    self.publish(Event::Sent(std::sync::Arc::new(stored)))
                 }
                 Ingested::Duplicate => tracing::debug!("duplicate message ignored"),
             }
@@ -1219,10 +1219,10 @@ impl Supervisor {
             .run(move |c| messages::ingest(c, &account, &m))
             .await
         {
-            Ok(Ingested::New(stored)) => self.publish(Event::Message(Box::new(stored))),
+            Ok(Ingested::New(stored)) => self.publish(Event::Message(std::sync::Arc::new(stored))),
             Ok(Ingested::Confirmed(stored)) => {
                 self.in_flight.confirmed(stored.local_id);
-                self.publish(Event::Sent(Box::new(stored)))
+                self.publish(Event::Sent(std::sync::Arc::new(stored)))
             }
             Ok(Ingested::Duplicate) => tracing::debug!("duplicate message ignored"),
             Err(e) => {
@@ -1242,7 +1242,7 @@ impl Supervisor {
             .run(move |c| messages::confirm_delivered(c, local_id, &stored))
             .await
         {
-            Ok(Some(sent)) => self.publish(Event::Sent(Box::new(sent))),
+            Ok(Some(sent)) => self.publish(Event::Sent(std::sync::Arc::new(sent))),
             Ok(None) => {}
             Err(e) => self.report(format!("cannot mark a message sent: {e}")),
         }
@@ -1256,7 +1256,7 @@ impl Supervisor {
             .run(move |c| messages::mark_failed(c, local_id, &reason))
             .await
         {
-            Ok(Some(failed)) => self.publish(Event::Failed(Box::new(failed))),
+            Ok(Some(failed)) => self.publish(Event::Failed(std::sync::Arc::new(failed))),
             Ok(None) => {}
             Err(e) => self.report(format!("cannot mark a message failed: {e}")),
         }
