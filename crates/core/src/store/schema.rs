@@ -137,13 +137,6 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // ended without quitting (a crash, a kill) shows as closed from then on, not as its last state.
     "CREATE TABLE health_alive (at_ms INTEGER NOT NULL);
     INSERT INTO health_alive (at_ms) VALUES (0);",
-    // 12: one index over a room's messages instead of two. The room's index carries `own` and
-    // `kind`, so unread counts still read that index alone, and migration 6's partial index for
-    // them goes: every stored message then updates one index less (store bench, 300,000
-    // messages: insert 34-35 k -> 46-49 k messages/s; the room list's counts about as fast).
-    "DROP INDEX messages_unread;
-    DROP INDEX messages_by_room;
-    CREATE INDEX messages_by_room ON messages (account_id, room_id, local_id, own, kind);",
 ];
 
 pub(super) fn migrate(conn: &Connection) -> Result<(), StoreError> {

@@ -952,35 +952,3 @@ async fn prefix_search_answers_exactly_what_the_prefix_query_answers() {
         }
     }
 }
-
-/// The room list counts unread messages from the room index alone (a room with a long unread
-/// history must not read its rows), and a stored message updates a single index for its room.
-#[tokio::test]
-async fn unread_counts_read_the_room_index_alone() {
-    let store = Store::open_in_memory().unwrap();
-    let (plan, room_indexes) = store
-        .run(|c| {
-            let plan = c
-                .prepare(&format!("EXPLAIN QUERY PLAN {}", rooms::LIST))?
-                .query_map([rooms::UNREAD_COUNTED_UP_TO], |r| r.get::<_, String>(3))?
-                .collect::<Result<Vec<_>, _>>()?;
-            let room_indexes: i64 = c.query_row(
-                "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index'
-                 AND tbl_name = 'messages' AND sql LIKE '%room_id%'",
-                [],
-                |r| r.get(0),
-            )?;
-            Ok((plan, room_indexes))
-        })
-        .await
-        .unwrap();
-    let over_messages: Vec<&String> = plan.iter().filter(|d| d.contains(" m ")).collect();
-    assert!(!over_messages.is_empty(), "{plan:?}");
-    for step in over_messages {
-        assert!(
-            step.contains("USING COVERING INDEX messages_by_room"),
-            "reads rows: {plan:?}"
-        );
-    }
-    assert_eq!(room_indexes, 1, "one index over a room's messages");
-}
