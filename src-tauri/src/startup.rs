@@ -42,15 +42,17 @@ pub struct AppState {
 }
 
 /// What start-up can do before the single-instance check, with no effect outside this process:
-/// the config read, the history store opened, the keyring asked whether it answers.
+/// the config read, the history store opened (unless it needs a migration), the keyring asked
+/// whether it answers.
 pub struct Prepared {
     profile: Profile,
     config_file: ConfigFile,
     config: AppConfig,
-    store: Store,
-    /// The history file opened (not the in-memory stand-in of a session without it): only
-    /// then do its messages say which kept copies are still needed.
-    store_on_disk: bool,
+    /// The history store, or `None` while it waits for [`start`]: a file from an older Parley
+    /// is migrated only by the process that runs, once it holds the profile (a second launch
+    /// turned away, or one waiting for the previous Parley to finish closing, must not rewrite
+    /// the file under the one still writing to it).
+    store: Option<OpenedStore>,
     secrets: Arc<dyn SecretStore>,
     keyring_missing: Option<(String, Arc<ConsentStore>)>,
     notices: Vec<String>,
@@ -141,24 +143,19 @@ pub fn prepare(profile: Profile) -> Prepared {
             };
             (PrefetchedSecrets::read_ahead(keyring, &ahead), probed)
         });
-        let store = Store::open(&profile.store_file);
+        let store = if Store::needs_migration(&profile.store_file) {
+            tracing::info!(
+                "the history file is from an older Parley: migrated once this launch runs"
+            );
+            None
+        } else {
+            Some(open_store(&profile.store_file, &mut notices))
+        };
         let probed = probing
             .join()
             .unwrap_or_else(|_| std::panic::resume_unwind(Box::new("keyring probe panicked")));
         (store, probed)
     });
-
-    let store_on_disk = store.is_ok();
-    let store = match store {
-        Ok(store) => store,
-        Err(e) => {
-            tracing::error!(error = %e, "history store unavailable");
-            notices.push(format!(
-                "The history database could not be opened ({e}); this session keeps history in memory only and the file is left untouched."
-            ));
-            Store::open_in_memory().expect("an in-memory SQLite database opens")
-        }
-    };
 
     let mut keyring_missing = None;
     let secrets: Arc<dyn SecretStore> = match keyring_probe {
@@ -177,10 +174,36 @@ pub fn prepare(profile: Profile) -> Prepared {
         config_file,
         config,
         store,
-        store_on_disk,
         secrets,
         keyring_missing,
         notices,
+    }
+}
+
+/// A store and whether it is the history file (not the in-memory stand-in of a session without
+/// it): only then do its messages say which kept copies are still needed.
+struct OpenedStore {
+    store: Store,
+    on_disk: bool,
+}
+
+/// Opens the history file, or, when it cannot be, an in-memory store and a notice saying so.
+fn open_store(path: &std::path::Path, notices: &mut Vec<String>) -> OpenedStore {
+    match Store::open(path) {
+        Ok(store) => OpenedStore {
+            store,
+            on_disk: true,
+        },
+        Err(e) => {
+            tracing::error!(error = %e, "history store unavailable");
+            notices.push(format!(
+                "The history database could not be opened ({e}); this session keeps history in memory only and the file is left untouched."
+            ));
+            OpenedStore {
+                store: Store::open_in_memory().expect("an in-memory SQLite database opens"),
+                on_disk: false,
+            }
+        }
     }
 }
 
@@ -205,11 +228,17 @@ pub async fn start(prepared: Prepared, force_demo: bool) -> Started {
         config_file,
         config,
         store,
-        store_on_disk,
         secrets,
         keyring_missing,
         mut notices,
     } = prepared;
+    let OpenedStore {
+        store,
+        on_disk: store_on_disk,
+    } = match store {
+        Some(opened) => opened,
+        None => open_store(&profile.store_file, &mut notices),
+    };
     let wants_demo = force_demo || (config.accounts.is_empty() && !config.demo_dismissed);
     if store_on_disk {
         sweep_outbox(store.clone(), profile.outbox_dir.clone());

@@ -85,6 +85,22 @@ impl Store {
         Self::start(conn, stats, true)
     }
 
+    /// Whether the history file at `path` exists with an older schema than this build's, so
+    /// that [`Store::open`] would change it (a migration). False when it cannot tell (no file, or
+    /// one that does not open): [`Store::open`] then creates it or reports why not.
+    pub fn needs_migration(path: &Path) -> bool {
+        if !path.exists() {
+            return false;
+        }
+        let Ok(conn) =
+            Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        else {
+            return false;
+        };
+        conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))
+            .is_ok_and(|version| version < schema::MIGRATIONS.len() as i64)
+    }
+
     /// A store that lives in memory only (parley-cli without a profile, tests). Its pages are
     /// the database itself, so there is no cache to let go when quiet.
     pub fn open_in_memory() -> Result<Store, StoreError> {

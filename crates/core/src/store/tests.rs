@@ -974,3 +974,28 @@ async fn unread_counts_read_only_messages_that_count() {
         "{plan:?}"
     );
 }
+
+/// Start-up opens the history file early, beside the window, but leaves a file that a
+/// migration would rewrite to the launch that runs (never a second launch turned away).
+#[test]
+fn only_a_file_from_an_older_parley_needs_a_migration() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("parley.sqlite3");
+    assert!(
+        !Store::needs_migration(&path),
+        "no file yet: created by open"
+    );
+    drop(Store::open(&path).unwrap());
+    assert!(!Store::needs_migration(&path), "this build's schema");
+    let older = dir.path().join("older.sqlite3");
+    rusqlite::Connection::open(&older)
+        .unwrap()
+        .pragma_update(None, "user_version", 5)
+        .unwrap();
+    assert!(Store::needs_migration(&older));
+    std::fs::write(dir.path().join("junk.sqlite3"), b"not a database").unwrap();
+    assert!(
+        !Store::needs_migration(&dir.path().join("junk.sqlite3")),
+        "open reports it"
+    );
+}
