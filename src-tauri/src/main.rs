@@ -53,6 +53,12 @@ fn main() {
                 eprintln!("parley: already running with this profile; its window is brought up");
                 return;
             }
+            if !parley_core::profile::is_closing(dir) {
+                // Running, with no socket to ask on (a folder path too long for one, or the
+                // file removed): nothing to wait for.
+                eprintln!("parley: already running with this profile; bring its window up from the tray or the taskbar");
+                return;
+            }
             // It no longer answers: it is closing (the window was just closed). This launch
             // runs once it has ended, rather than doing nothing.
             eprintln!("parley: the Parley on this profile is closing; starting once it has ended");
@@ -267,8 +273,9 @@ fn main() {
     // The engine may start while the window opens.
     let _ = go.send(());
     launch_time::log_milestone("app built");
-    // The profile whose later launches this Parley answers (an explicit profile's socket).
-    let answering = show_requests.as_ref().and(args.profile.clone());
+    // An explicit profile: its socket, if it has one, answers later launches; as Parley exits,
+    // the profile is marked closing so they wait for it (`profile::stop_answering`).
+    let answering = args.profile.clone();
     if let Some(listener) = show_requests {
         let handle = app.handle().clone();
         std::thread::spawn(move || {

@@ -101,7 +101,11 @@ fn try_lock(dir: &Path) -> std::io::Result<Option<InstanceLock>> {
         .write(true)
         .open(dir.join(LOCK_FILE))?;
     match file.try_lock() {
-        Ok(()) => Ok(Some(InstanceLock { _file: file })),
+        Ok(()) => {
+            // A previous Parley's "closing" mark ([`stop_answering`]) is not this one's.
+            file.set_len(0)?;
+            Ok(Some(InstanceLock { _file: file }))
+        }
         Err(std::fs::TryLockError::WouldBlock) => Ok(None),
         Err(std::fs::TryLockError::Error(e)) => Err(e),
     }
@@ -125,10 +129,22 @@ fn listen(dir: &Path) -> Option<std::os::unix::net::UnixListener> {
 /// goodbyes to the services: a listenKey deleted over a slow network) before it gives up.
 pub const CLOSING_WAIT: std::time::Duration = std::time::Duration::from_secs(15);
 
+/// What the lock file says once its Parley has started to close.
+const CLOSING: &[u8] = b"closing\n";
+
 /// Called by the running Parley as it starts to close: later launches can no longer ask it to
 /// show a window it is about to take down, so they wait for it to end ([`wait_for_closing`]).
+/// The lock file is marked first, so that a launch finding no socket can tell a closing Parley
+/// from one that never had a socket (a folder path too long for one, or the file removed),
+/// which it need not wait for.
 pub fn stop_answering(dir: &Path) {
+    let _ = std::fs::write(dir.join(LOCK_FILE), CLOSING);
     let _ = std::fs::remove_file(dir.join(SOCKET_FILE));
+}
+
+/// Whether the Parley holding `dir` has started to close ([`stop_answering`]).
+pub fn is_closing(dir: &Path) -> bool {
+    std::fs::read(dir.join(LOCK_FILE)).is_ok_and(|marked| marked == CLOSING)
 }
 
 /// Claims `dir` once the Parley holding it has ended, trying for at most `wait`: a launch right
@@ -199,6 +215,25 @@ mod tests {
         assert!(listener.is_some(), "the new Parley answers later launches");
         closing.join().unwrap();
         assert!(ask_to_show(dir.path()).is_ok());
+    }
+
+    #[test]
+    fn a_running_parley_without_a_socket_is_not_taken_for_a_closing_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let Claim::First { lock, .. } = claim(dir.path()).unwrap() else {
+            panic!("the first claim is the first")
+        };
+        // No socket to ask on (removed here; a folder path too long for one makes none).
+        std::fs::remove_file(dir.path().join(SOCKET_FILE)).unwrap();
+        assert!(ask_to_show(dir.path()).is_err());
+        assert!(!is_closing(dir.path()), "running: a launch need not wait");
+        stop_answering(dir.path());
+        assert!(is_closing(dir.path()));
+        drop(lock);
+        let Claim::First { lock: _next, .. } = claim(dir.path()).unwrap() else {
+            panic!("free once it ended")
+        };
+        assert!(!is_closing(dir.path()), "the next Parley is not closing");
     }
 
     #[test]
