@@ -385,3 +385,38 @@ async fn a_preview_put_again_is_never_read_half_written() {
         .count();
     assert_eq!(leftovers, 0, "nothing left beside the cache");
 }
+
+/// A preview put again (it is, at every ask for it) counts as used: the cache forgets pictures
+/// not asked for since, not the one on screen.
+#[tokio::test]
+async fn a_preview_put_again_is_kept_over_older_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    // Room for about three of the four pictures.
+    let cache = Arc::new(MediaCache::with_cap(dir.path(), PNG.len() as u64 * 3 + 100).unwrap());
+    let picture = |n: u8| {
+        let mut bytes = PNG.to_vec();
+        bytes.push(n);
+        bytes
+    };
+    let put = |n: u8| {
+        let cache = cache.clone();
+        async move {
+            cache
+                .put(&format!("preview:{n}"), &picture(n), MediaPurpose::Image)
+                .await
+                .unwrap();
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    };
+    for n in 0..3 {
+        put(n).await;
+    }
+    put(0).await;
+    put(3).await;
+    let kept: Vec<u8> = std::fs::read_dir(dir.path().join("blobs"))
+        .unwrap()
+        .map(|e| *std::fs::read(e.unwrap().path()).unwrap().last().unwrap())
+        .collect();
+    assert!(kept.contains(&0), "the preview put again stays: {kept:?}");
+    assert!(!kept.contains(&1), "the least recently used goes: {kept:?}");
+}

@@ -145,7 +145,11 @@ impl MediaCache {
         let cache_err = |e: std::io::Error| MediaError::Cache(e.to_string());
         // Blobs are named by their content: one already there whole is these very bytes. A
         // preview is put again at every ask for it; rewriting it in place would truncate the
-        // file while an earlier ask's answer is being read from it.
+        // file while an earlier ask's answer is being read from it. It is touched before it is
+        // looked at, so an eviction from then on takes older blobs first; one that took it just
+        // before is seen here, and the blob is written again.
+        let touched = blob.clone();
+        let _ = tokio::task::spawn_blocking(move || Eviction::touch(&touched)).await;
         let present = tokio::fs::metadata(&blob)
             .await
             .is_ok_and(|m| m.len() == bytes.len() as u64);
@@ -159,10 +163,7 @@ impl MediaCache {
         .await
         .map_err(cache_err)?;
         let media = describe(&blob).await.map_err(cache_err)?;
-        if present {
-            let touched = blob.clone();
-            let _ = tokio::task::spawn_blocking(move || Eviction::touch(&touched)).await;
-        } else {
+        if !present {
             self.stored(media.size).await;
         }
         Ok(media)
@@ -176,12 +177,15 @@ impl MediaCache {
             .dir
             .join("partial")
             .join(format!("{name}-{:08x}", fastrand::u32(..)));
-        tokio::fs::write(&partial, bytes).await?;
-        let renamed = tokio::fs::rename(&partial, target).await;
-        if renamed.is_err() {
+        // A write cut short (a full disk) or a failed rename leaves nothing behind.
+        let written = match tokio::fs::write(&partial, bytes).await {
+            Ok(()) => tokio::fs::rename(&partial, target).await,
+            Err(e) => Err(e),
+        };
+        if written.is_err() {
             let _ = tokio::fs::remove_file(&partial).await;
         }
-        renamed
+        written
     }
 
     /// Counts a blob just written and trims the cache when it is over its cap.
