@@ -70,18 +70,22 @@ export async function startApp() {
     state,
     onChange: () => drawSidebar(),
     onJumpToLatest: () => {
-      const key = state.openRoom;
-      if (!key) return;
-      // A window that no longer reaches the newest messages is read again from the store.
-      if (state.detached.has(key)) {
-        state.detached.delete(key);
-        state.messages.delete(key);
-        state.unreadLine = null;
-        openRoomByKey(key, { keepWindow: false, unreadLine: false }).then(() => timeline.toBottom()).catch(showError);
-      } else timeline.toBottom();
+      jumpToLatest();
       byId('composer-input').focus();
     },
   });
+  /** Shows the open room's newest messages, reading them again if the window let them go. */
+  function jumpToLatest() {
+    const key = state.openRoom;
+    if (!key) return;
+    // A window that no longer reaches the newest messages is read again from the store.
+    if (state.detached.has(key)) {
+      state.detached.delete(key);
+      state.messages.delete(key);
+      state.unreadLine = null;
+      openRoomByKey(key, { keepWindow: false, unreadLine: false }).then(() => timeline.toBottom()).catch(showError);
+    } else timeline.toBottom();
+  }
   const paging = createHistoryPaging({ state, drawTimeline, showError });
   const opening = createRoomOpening({ state, timeline, drawOpened: () => { drawChrome(); drawTimeline(); } });
   const { openRoomByKey } = opening;
@@ -98,6 +102,9 @@ export async function startApp() {
       const replyTo = key === state.openRoom ? replyBar.current() : null;
       const sent = await call('send_message', { account: room.account, room: room.room, text, attachment, replyTo: replyTo ? replyTo.local_id : null });
       if (replyTo) replyBar.clear();
+      // What you send is shown going out (and the answer coming), even when you wrote it
+      // scrolled up, replying to an older message.
+      if (key === state.openRoom) jumpToLatest();
       return sent;
     },
     // A room that gains or loses a draft is marked in the sidebar.

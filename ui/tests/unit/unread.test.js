@@ -39,6 +39,8 @@ await startOn({
         const below = args.before ? stored.filter((m) => m.local_id < args.before) : stored;
         return below.slice(-limit);
       }
+      case 'send_message':
+        return {};
       default:
         return null;
     }
@@ -110,4 +112,23 @@ test('a room opened again without unread messages opens at the bottom with no li
   assert.equal($('timeline').querySelector('.unread-line'), null);
   const timeline = $('timeline');
   assert.ok(timeline.scrollTop + 800 >= timeline.scrollHeight - 1, 'at the bottom');
+});
+
+test('a message sent while scrolled up takes the reader to the newest, where it shows going out', async () => {
+  const timeline = $('timeline');
+  timeline.scrollTop = 0; // reading back, as when replying to an older message
+  timeline.dispatchEvent(new window.Event('scroll'));
+  await settle();
+  assert.ok(timeline.scrollTop + 800 < timeline.scrollHeight - 100, 'scrolled up');
+  $('composer-input').value = 'on my way';
+  $('composer').dispatchEvent(new window.Event('submit', { cancelable: true }));
+  await settle();
+  const own = { ...message(103), own: true, sender_id: 'me', sender_name: null, text: 'on my way', state: 'pending', id: null };
+  stored = [...stored, own];
+  push([own]);
+  await settle();
+  assert.ok(timeline.scrollTop + 800 >= timeline.scrollHeight - 1, 'at the bottom');
+  const row = timeline.querySelector('[data-local-id="103"]');
+  assert.ok(row, 'the sent message is drawn');
+  assert.ok(row.offsetTop >= timeline.scrollTop, 'and on screen');
 });
