@@ -107,7 +107,14 @@ pub struct AccountHealth {
     /// When the current connection opened, while its backlog is counted (this run only).
     #[serde(skip)]
     open_since_ms: Option<i64>,
+    /// The messages last counted as sent (this run only): MEXC says "sent" twice for one
+    /// message, once in its reply and once with its echo.
+    #[serde(skip)]
+    sent_counted: VecDeque<i64>,
 }
+
+/// How many messages counted as sent are remembered, to count each once.
+const SENT_REMEMBERED: usize = 256;
 
 /// What the page shows of one account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -424,7 +431,16 @@ impl HealthBook {
                 health.received(m.ts_ms);
             }
             Event::HealthReport { report, .. } => health.on_report(report, now_ms),
-            Event::Sent(_) => health.hour(now_ms).sent += 1,
+            Event::Sent(m) => {
+                if health.sent_counted.contains(&m.local_id) {
+                    return None;
+                }
+                if health.sent_counted.len() == SENT_REMEMBERED {
+                    health.sent_counted.pop_front();
+                }
+                health.sent_counted.push_back(m.local_id);
+                health.hour(now_ms).sent += 1;
+            }
             Event::Error { message, .. } => {
                 health.last_error = Some(Reconnect {
                     at_ms: now_ms,
@@ -473,6 +489,26 @@ mod tests {
             state,
             ..StoredMessage::received_for_test("bot")
         }
+    }
+
+    #[test]
+    fn a_message_sent_is_counted_once_though_its_reply_and_its_echo_both_say_sent() {
+        let bot = AccountId("bot".into());
+        let mut book = HealthBook::default();
+        let t0 = 100 * WINDOW_MS;
+        let accepted = message(true, DeliveryState::Sent);
+        let echoed = StoredMessage {
+            service_id: Some("77".into()),
+            ..accepted.clone()
+        };
+        let next = StoredMessage {
+            local_id: 2,
+            ..accepted.clone()
+        };
+        for m in [accepted, echoed, next] {
+            book.record(&Event::Sent(std::sync::Arc::new(m)), t0);
+        }
+        assert_eq!(book.view(&bot, t0 + 1_000).sent_24h, 2);
     }
 
     #[test]
