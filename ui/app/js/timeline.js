@@ -376,6 +376,13 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
   const heightOf = (row) => heights.get(row.key) ?? estimateHeight(row, { whole: whole.has(row.key) });
   const viewport = () => container.clientHeight || UNKNOWN_VIEWPORT_PX;
   const nearBottom = () => container.scrollHeight - container.scrollTop - container.clientHeight < 80;
+  /**
+   * Whether the reader was at the newest message when the rows were last laid out or scrolled by
+   * the reader. A row above that grows afterwards (a picture loaded) pushes the bottom away before
+   * the next layout looks, which must keep the reader there all the same.
+   */
+  let pinned = false;
+  const stickToBottom = () => live && (pinned || nearBottom());
 
   /**
    * Where the timeline itself scrolled to last, its rows already laid out for it: the scroll
@@ -398,7 +405,10 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
     }
     const ours = scrolledTo !== null && container.scrollTop === scrolledTo;
     scrolledTo = null;
-    if (!ours) schedule();
+    if (!ours) {
+      pinned = nearBottom();
+      schedule();
+    }
   });
 
   function schedule() {
@@ -406,7 +416,7 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
     scheduled = true;
     requestAnimationFrame(() => {
       scheduled = false;
-      if (rows.length) layout(live && nearBottom(), captureAnchor());
+      if (rows.length) layout(stickToBottom(), captureAnchor());
     });
   }
 
@@ -430,6 +440,8 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
   function showWhole(key) {
     whole.add(key);
     heights.delete(key);
+    // The reader is reading this message now, not waiting at the newest.
+    pinned = false;
     schedule();
   }
 
@@ -551,6 +563,7 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
       const target = rendered.get(anchor.key).node.offsetTop - anchor.delta;
       if (Math.abs(container.scrollTop - target) > 1) scrollTo(target);
     }
+    pinned = stick || nearBottom();
     refillIfGap(start, end);
     tellView();
   }
@@ -604,6 +617,7 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
       scrollTo(target);
       tellView();
     }
+    pinned = nearBottom();
     return entry;
   }
 
@@ -615,6 +629,7 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
     expanded.clear();
     rows = [];
     indexByKey = new Map();
+    pinned = false;
   }
 
   function showEmpty(text) {
@@ -653,7 +668,7 @@ export function createTimeline(container, { onRetry = () => {}, onDelete = () =>
       }
       const roomChanged = key !== shownRoom;
       const opening = roomChanged || rows.length === 0;
-      const stick = opening || (live && nearBottom());
+      const stick = opening || stickToBottom();
       const anchor = stick ? null : captureAnchor();
       if (roomChanged || rows.length === 0) {
         reset();

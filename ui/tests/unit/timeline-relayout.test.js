@@ -91,3 +91,17 @@ test('pictures shorter than estimated leave no blank space at the top once the r
   assert.ok(firstRow.offsetTop <= container.scrollTop, `rows fill the view from its top (first row at ${firstRow.offsetTop}, view at ${container.scrollTop})`);
   container.remove();
 });
+
+test('a reader at the newest message stays there when a row above grows (a picture loaded)', async () => {
+  const { container, observer } = setUp();
+  await nextFrame();
+  const atBottom = () => container.scrollTop + container.clientHeight >= container.scrollHeight - 1;
+  assert.ok(atBottom(), 'the room opens at its newest message');
+  // The payment screenshot, a few rows up, arrives and is much taller than its slot was.
+  const rowsShown = [...container.querySelectorAll('article.message')];
+  rowsShown[rowsShown.length - 4].append(document.createTextNode('x'.repeat(1200)));
+  observer.report();
+  await nextFrame();
+  assert.ok(atBottom(), `still at the newest message (${container.scrollTop} + ${container.clientHeight} of ${container.scrollHeight})`);
+  container.remove();
+});
