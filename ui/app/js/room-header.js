@@ -110,6 +110,8 @@ export function createRoomHeader({ state, composer, onBrowse, onExportEvidence =
     // Members come from presence events, with no snapshot: only people seen coming online
     // count, so none is "unknown".
     if (can.members) online = members.filter((m) => m.online).length || undefined;
+    // A count heard before the connection dropped says nothing about now.
+    if (account?.state?.state !== 'open') online = undefined;
     view.online.textContent = online === undefined ? '' : `${online} online`;
     view.typing.textContent = room ? typingLine(typingIn(state, state.openRoom)) : '';
     renderTicker(view.ticker, state, account);

@@ -65,8 +65,11 @@ test('a batch of events becomes messages, presence and a status in one frame', a
   ]);
   await nextFrame();
   assert.ok([...$('timeline').querySelectorAll('.text')].some((n) => n.textContent === 'fresh news'));
-  assert.equal($('room-online').textContent, '5 online');
+  assert.equal($('room-online').textContent, '', 'no count heard before the connection dropped');
   assert.match($('room-status').textContent, /Reconnecting in \d s — the server closed the connection/);
+  push([{ event: 'status', account: 'demo-mockly', state: { state: 'open' } }]);
+  await nextFrame();
+  assert.equal($('room-online').textContent, '5 online');
 });
 
 test('a small batch is taken at once, so more can come for the same frame; a big one is answered once drawn', async () => {
