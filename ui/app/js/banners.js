@@ -18,8 +18,13 @@ function demoCollapsed() {
   }
 }
 
-function demoBanner(actions) {
+function demoBanner(state, actions) {
   const collapsed = demoCollapsed();
+  // Parley starts the Demo only for a profile with no account of its own: say so as soon as
+  // there is one, rather than let the Demo vanish at the next start without a word.
+  const ownAccount = [...state.accounts.values()].some((account) => !account.demo);
+  const about = 'Demo workspace: a local simulator plays the other people here. Nothing leaves this computer.'
+    + (ownAccount ? ' Now that you have an account of your own, the Demo is not started again next time (start Parley with --demo to see it).' : '');
   const toggle = () => {
     try {
       window.localStorage.setItem(DEMO_COLLAPSED, collapsed ? '0' : '1');
@@ -27,7 +32,7 @@ function demoBanner(actions) {
     if (actions.rerender) actions.rerender();
   };
   return el('div', { class: `banner demo${collapsed ? ' collapsed' : ''}`, attrs: { role: 'status' } }, [
-    el('span', { text: collapsed ? 'Demo workspace' : 'Demo workspace: a local simulator plays the other people here. Nothing leaves this computer.' }),
+    el('span', { text: collapsed ? 'Demo workspace' : about }),
     el('button', { text: collapsed ? 'About' : 'Collapse', attrs: { type: 'button', 'aria-expanded': String(!collapsed), 'data-focus-key': 'demo-toggle' }, on: { click: toggle } }),
     ...removeDemo(actions),
   ]);
@@ -66,7 +71,7 @@ const REMOVE_DEMO_QUESTION = 'Remove the Demo for good? Its rooms and messages g
 
 export function renderBanners(target, state, actions) {
   const container = document.createDocumentFragment();
-  if (state.demo) container.append(demoBanner(actions));
+  if (state.demo) container.append(demoBanner(state, actions));
   if (state.keyring && !state.keyring.session_only) {
     container.append(el('div', { class: 'banner warning', attrs: { role: 'alert' } }, [
       el('span', { text: `No system keyring is available (${state.keyring.missing}). Parley never writes secrets in plain text, so accounts that need one cannot be added or connected. You can keep them in memory for this session only; they are forgotten when Parley quits.` }),

@@ -229,6 +229,19 @@ test('the Demo banner collapses to one short line and stays so', () => {
   assert.match(holder.textContent, /Nothing leaves this computer/);
 });
 
+test('the Demo banner says the Demo is not started again once the profile has an account of its own', () => {
+  const state = createState();
+  state.demo = true;
+  state.accounts.set('demo-mockly', { id: 'demo-mockly', demo: true });
+  const holder = document.createElement('div');
+  window.localStorage.removeItem('parley.demo-banner-collapsed');
+  renderBanners(holder, state, { rerender: () => {}, dismissDemo: () => {} });
+  assert.doesNotMatch(holder.textContent, /not started again/);
+  state.accounts.set('mockly-1', { id: 'mockly-1', demo: false });
+  renderBanners(holder, state, { rerender: () => {}, dismissDemo: () => {} });
+  assert.match(holder.textContent, /not started again next time \(start Parley with --demo to see it\)/);
+});
+
 test('renderTicker shows an account\'s symbols only with the ticker capability', () => {
   const state = createState();
   const holder = document.createElement('div');
