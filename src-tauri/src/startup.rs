@@ -39,6 +39,8 @@ pub struct AppState {
     pub has_tray: std::sync::atomic::AtomicBool,
     /// Where files the user sends wait for their upload.
     pub outbox_dir: std::path::PathBuf,
+    /// This profile's part of the page's storage (`Profile::page_storage_key`).
+    pub page_storage_key: String,
 }
 
 /// What start-up can do before the single-instance check, with no effect outside this process:
@@ -287,6 +289,7 @@ pub async fn start(prepared: Prepared, force_demo: bool) -> Started {
         has_tray: Default::default(),
         page: Mutex::new(None),
         outbox_dir: profile.outbox_dir.clone(),
+        page_storage_key: profile.page_storage_key(),
     };
     Started {
         state,

@@ -52,6 +52,19 @@ impl Profile {
         }
     }
 
+    /// Names this profile's part of the page's own storage (drafts, the last room open), which
+    /// WebKit keeps in one place for every profile: empty for the default profile (the names it
+    /// always used), a digest of the folder for `--profile DIR`, so that what was typed in one
+    /// profile never shows in another.
+    pub fn page_storage_key(&self) -> String {
+        use sha2::Digest;
+        if self.keyring_namespace == "default" {
+            return String::new();
+        }
+        let digest = sha2::Sha256::digest(self.keyring_namespace.as_bytes());
+        digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     pub fn from_arg(dir: Option<&Path>) -> Profile {
         dir.map(Profile::in_dir)
             .unwrap_or_else(Profile::platform_default)
@@ -215,6 +228,19 @@ mod tests {
         assert!(listener.is_some(), "the new Parley answers later launches");
         closing.join().unwrap();
         assert!(ask_to_show(dir.path()).is_ok());
+    }
+
+    #[test]
+    fn each_profile_folder_has_its_own_page_storage_and_the_default_keeps_its_names() {
+        assert_eq!(Profile::platform_default().page_storage_key(), "");
+        let one = Profile::in_dir(Path::new("/tmp/profile-one")).page_storage_key();
+        let two = Profile::in_dir(Path::new("/tmp/profile-two")).page_storage_key();
+        assert_eq!(one.len(), 16);
+        assert_ne!(one, two);
+        assert_eq!(
+            one,
+            Profile::in_dir(Path::new("/tmp/profile-one")).page_storage_key()
+        );
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub struct Snapshot {
     orders_unavailable: Vec<parley_core::orders::Unavailable>,
     /// Saved replies, in the user's order.
     templates: Vec<parley_core::engine::ReplyTemplate>,
+    /// This profile's part of the page's storage: drafts of one profile never show in another.
+    storage_key: String,
     /// Every account's health board (then kept fresh by `health` events).
     health: Vec<parley_core::health::HealthView>,
     /// Set when no system keyring answered: why, and whether the user agreed to keep secrets
@@ -110,6 +112,7 @@ pub async fn snapshot(state: State<'_, AppState>) -> CommandResult<Snapshot> {
         orders: state.engine.order_views(),
         orders_unavailable: state.engine.orders_unavailable(),
         templates: state.engine.templates(),
+        storage_key: state.page_storage_key.clone(),
         health: state.engine.health(),
         keyring: state
             .keyring_missing

@@ -17,6 +17,7 @@ import { createDirectory } from './directory.js';
 import { createSearch } from './search.js';
 import { applyTheme, savedTheme } from './theme.js';
 import { lastRoom } from './last-room.js';
+import { drafts } from './drafts.js';
 import { createInspector } from './inspector.js';
 import { createAlertsPanel } from './alerts.js';
 import { createHistoryPaging } from './history-paging.js';
@@ -281,7 +282,11 @@ export async function startApp() {
   }
 
   async function refresh() {
-    applySnapshot(state, await call('snapshot'));
+    const snapshot = await call('snapshot');
+    // Drafts and the last room open are this profile's (the page's storage is every profile's).
+    drafts.useProfile(snapshot.storage_key || '');
+    lastRoom.useProfile(snapshot.storage_key || '');
+    applySnapshot(state, snapshot);
     if (!state.openRoom && state.rooms.size) {
       // The room open last time, if it is still there.
       const last = lastRoom.get();

@@ -35,25 +35,43 @@ function clean(value) {
 export function createDrafts(store = storage()) {
   /** roomKey → draft, oldest first. */
   const all = new Map();
-  try {
-    const saved = JSON.parse(store?.getItem(KEY) || '{}');
-    for (const [key, value] of Object.entries(saved)) {
-      const draft = clean(value);
-      if (!isEmpty(draft)) all.set(key, draft);
+  /** The storage entry of this profile's drafts (see `useProfile`). */
+  let entry = KEY;
+
+  function load() {
+    all.clear();
+    try {
+      const saved = JSON.parse(store?.getItem(entry) || '{}');
+      for (const [key, value] of Object.entries(saved)) {
+        const draft = clean(value);
+        if (!isEmpty(draft)) all.set(key, draft);
+      }
+    } catch {
+      // An unreadable entry: start without drafts rather than fail to start.
     }
-  } catch {
-    // An unreadable entry: start without drafts rather than fail to start.
   }
+  load();
 
   function save() {
     try {
-      store?.setItem(KEY, JSON.stringify(Object.fromEntries(all)));
+      store?.setItem(entry, JSON.stringify(Object.fromEntries(all)));
     } catch {
       // Storage full or refused: the drafts stay for this session.
     }
   }
 
   return {
+    /**
+     * Keeps to the drafts of the profile whose page storage key this is (from the snapshot): the
+     * page's storage is every profile's, and what was typed in one (payment details) must not
+     * show in another. Empty: the default profile, under the name drafts always had.
+     */
+    useProfile(storageKey) {
+      const next = storageKey ? `${KEY}:${storageKey}` : KEY;
+      if (next === entry) return;
+      entry = next;
+      load();
+    },
     get(key) {
       return all.get(key) || null;
     },

@@ -47,8 +47,8 @@ test('a reply template fills from the order, asks for the rest, and is kept acro
   try {
     await openOrderChat(session);
     const input = (await session.findAll('#composer-input'))[0];
-    // Page storage is shared by every profile of this machine's WebKit: a draft another test
-    // left in the Demo's order chat would make "/" a plain slash.
+    // Drafts are kept per profile (this one is fresh), but clearing costs nothing: a draft
+    // left in the order chat would make "/" a plain slash.
     await session.clearValue(input);
     await session.click(input);
     await session.press('/');

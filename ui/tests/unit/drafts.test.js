@@ -116,3 +116,18 @@ test('drafts survive a restart and stay bounded', () => {
   assert.equal(reloaded.get(`room-${MAX_DRAFTS + 19}`).text, `t${MAX_DRAFTS + 19}`);
   assert.equal(createDrafts({ getItem: () => '{not json', setItem() {} }).has('a'), false, 'an unreadable store starts empty');
 });
+
+test('each profile keeps its own drafts, and the default profile keeps the ones it had', () => {
+  const store = new Map();
+  const storage = { getItem: (k) => store.get(k) ?? null, setItem: (k, v) => store.set(k, v) };
+  const page = createDrafts(storage);
+  page.set('demo-mexc\u0000order', { text: 'IBAN DE11 1111', kind: 'text', url: '' });
+  page.useProfile('1f2e3d4c5b6a7988'); // another --profile folder, same Demo room ids
+  assert.equal(page.get('demo-mexc\u0000order'), null, 'not shown in another profile');
+  page.set('demo-mexc\u0000order', { text: 'other profile', kind: 'text', url: '' });
+  page.useProfile('');
+  assert.equal(page.get('demo-mexc\u0000order').text, 'IBAN DE11 1111', 'the default profile keeps its own');
+  const later = createDrafts(storage);
+  later.useProfile('1f2e3d4c5b6a7988');
+  assert.equal(later.get('demo-mexc\u0000order').text, 'other profile', 'and each survives a restart');
+});
