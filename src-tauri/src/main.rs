@@ -10,6 +10,7 @@ mod bridge;
 mod commands;
 mod deadlines;
 mod demo;
+mod downloads;
 mod error;
 mod launch_time;
 mod media;

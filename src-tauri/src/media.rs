@@ -126,9 +126,7 @@ pub async fn prepare_media(
 #[tauri::command]
 pub async fn save_media(state: State<'_, AppState>, local_id: i64) -> CommandResult<String> {
     let (media, name) = resolve(&state, local_id, Variant::Full).await?;
-    let folder = dirs::download_dir()
-        .or_else(dirs::home_dir)
-        .ok_or_else(|| CommandError::internal("there is no Downloads folder to save into"))?;
+    let folder = crate::downloads::folder()?;
     let name = safe_file_name(&name, media.sniffed.extension);
     let target = save_copy(&media.path, &folder, &name).map_err(|e| {
         CommandError::internal(format!("cannot save into {}: {e}", folder.display()))

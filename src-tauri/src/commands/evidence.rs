@@ -2,7 +2,7 @@
 //! folder: the page names the room; the pack's folder, what went in, what could not, and the
 //! fingerprint come back for the page to show.
 
-use crate::error::{CommandError, CommandResult};
+use crate::error::CommandResult;
 use crate::models::{AccountArg, RoomArg};
 use crate::startup::AppState;
 use serde::Serialize;
@@ -32,9 +32,7 @@ pub async fn export_evidence(
     account: AccountArg,
     room: RoomArg,
 ) -> CommandResult<ExportedPack> {
-    let folder = dirs::download_dir()
-        .or_else(dirs::home_dir)
-        .ok_or_else(|| CommandError::internal("there is no Downloads folder to save into"))?;
+    let folder = crate::downloads::folder()?;
     let written = state
         .engine
         .export_evidence(&account, &room, &folder, state.media.as_ref())

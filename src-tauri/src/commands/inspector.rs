@@ -43,9 +43,7 @@ pub async fn export_inspector(
     let inspector = state.engine.inspector().clone();
     let account = account.map(|a| a.0);
     let ndjson = off_the_main_thread(move || inspector.export_ndjson(account.as_ref())).await?;
-    let folder = dirs::download_dir()
-        .or_else(dirs::home_dir)
-        .ok_or_else(|| CommandError::internal("there is no Downloads folder to save into"))?;
+    let folder = crate::downloads::folder()?;
     let name = format!(
         "parley-frames-{}.ndjson",
         chrono::Utc::now().format("%Y%m%d-%H%M%S")

@@ -1,7 +1,7 @@
 //! Saved replies: the page sends the whole ordered list after an add, edit, reorder, delete
 //! or import, and gets back what was kept.
 
-use crate::error::{CommandError, CommandResult};
+use crate::error::CommandResult;
 use crate::startup::AppState;
 use parley_core::engine::ReplyTemplate;
 use tauri::State;
@@ -17,9 +17,7 @@ pub fn set_templates(
 /// Writes every template to a new JSON file in Downloads; returns its path.
 #[tauri::command]
 pub fn export_templates(state: State<'_, AppState>) -> CommandResult<String> {
-    let folder = dirs::download_dir()
-        .or_else(dirs::home_dir)
-        .ok_or_else(|| CommandError::internal("there is no Downloads folder to save into"))?;
+    let folder = crate::downloads::folder()?;
     Ok(state
         .engine
         .export_templates(&folder)?
