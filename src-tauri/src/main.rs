@@ -276,7 +276,7 @@ fn main() {
     launch_time::log_milestone("app built");
     // An explicit profile: its socket, if it has one, answers later launches; as Parley exits,
     // the profile is marked closing so they wait for it (`profile::stop_answering`).
-    let answering = args.profile.clone();
+    let explicit_profile = args.profile.clone();
     if let Some(listener) = show_requests {
         let handle = app.handle().clone();
         std::thread::spawn(move || {
@@ -290,7 +290,7 @@ fn main() {
     app.run(move |handle, event| {
         if let tauri::RunEvent::Exit = event {
             // First: a launch from now on waits for this one to end instead of asking it.
-            if let Some(dir) = &answering {
+            if let Some(dir) = &explicit_profile {
                 parley_core::profile::stop_answering(dir);
             }
             if single_instance {

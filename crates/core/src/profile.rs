@@ -16,6 +16,9 @@ pub struct Profile {
     pub keyring_namespace: String,
 }
 
+/// The default profile's keyring namespace (an explicit profile's names its folder).
+const DEFAULT_NAMESPACE: &str = "default";
+
 impl Profile {
     /// Everything under one folder.
     pub fn in_dir(dir: &Path) -> Profile {
@@ -48,7 +51,7 @@ impl Profile {
                 .unwrap_or_else(|| home.join(".cache"))
                 .join("parley/media"),
             outbox_dir: data.join("outbox"),
-            keyring_namespace: "default".into(),
+            keyring_namespace: DEFAULT_NAMESPACE.into(),
         }
     }
 
@@ -58,11 +61,10 @@ impl Profile {
     /// profile never shows in another.
     pub fn page_storage_key(&self) -> String {
         use sha2::Digest;
-        if self.keyring_namespace == "default" {
+        if self.keyring_namespace == DEFAULT_NAMESPACE {
             return String::new();
         }
-        let digest = sha2::Sha256::digest(self.keyring_namespace.as_bytes());
-        digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(&sha2::Sha256::digest(self.keyring_namespace.as_bytes())[..8])
     }
 
     pub fn from_arg(dir: Option<&Path>) -> Profile {
