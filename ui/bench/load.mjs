@@ -4,6 +4,7 @@
 //  - frame times and long tasks while a 10,000-message backlog lands in the open room;
 //  - rows in the DOM afterwards (the timeline is virtualized);
 //  - start-up: process start to the first paint of the rooms cached in the store.
+// PARLEY_BENCH_WINDOW=1600x1000 sizes the window once the room is open (painting scales with it).
 
 import { openSession } from '../tests/e2e/webdriver.js';
 import { runWithSimulator, profileWithRoom, appProcesses, processStartMs, percentiles, fmt } from './harness.mjs';
@@ -18,11 +19,15 @@ const INSTRUMENT = `
   const b = window.__bench = { latencies: { load: [], burst: [] }, arrivals: [], seen: new Set(), frames: [], longTasks: [], recording: false };
   // When each batch reached the page: the backend's share of the latency.
   b.handled = [];
+  // When each load row's batch reached the page, and the start of the frame that drew it: the
+  // push → paint latency split into reaching the page, waiting for a frame, and drawing it.
+  b.arrivedAt = new Map();
+  b.split = [];
   window.parleyBench = { handled(h) { b.handled.push(h); }, arrived(events) {
     const now = performance.timeOrigin + performance.now();
     for (const e of events) {
-      const found = e.event === 'message' && /^load \\d+ sent (\\d+\\.\\d+)$/.exec(e.text);
-      if (found) b.arrivals.push(now - Number(found[1]));
+      const found = e.event === 'message' && /^load (\\d+) sent (\\d+\\.\\d+)$/.exec(e.text);
+      if (found) { b.arrivals.push(now - Number(found[2])); b.arrivedAt.set(found[1], now); }
     }
   } };
   // A row counts as painted when the frame that added it has finished rendering: a task posted
@@ -33,20 +38,25 @@ const INSTRUMENT = `
   // Whether the page is inside an animation frame's callbacks: the mutation observer runs in the
   // microtasks after the callback that added rows, before the reset queued after it.
   let inFrame = false;
+  let frameStart = 0;
+  let callbacksEnd = 0;
   const frame = window.requestAnimationFrame.bind(window);
   window.requestAnimationFrame = (callback) => frame((t) => {
+    frameStart = performance.timeOrigin + t; // the frame's own start, the same for each callback
     inFrame = true;
-    try { callback(t); } finally { queueMicrotask(() => { inFrame = false; }); }
+    try { callback(t); } finally { callbacksEnd = performance.timeOrigin + performance.now(); queueMicrotask(() => { inFrame = false; }); }
   });
   const afterFrame = new MessageChannel();
   afterFrame.port1.onmessage = () => {
     b.queued = false;
     const now = performance.timeOrigin + performance.now();
     const painted = pending.splice(0);
-    for (const [, kind, i, sent] of painted) {
+    for (const [, kind, i, sent, drawnFrom] of painted) {
       if (b.seen.has(kind + i)) continue;
       b.seen.add(kind + i);
       b.latencies[kind].push(now - Number(sent));
+      const arrived = kind === 'load' && b.arrivedAt.get(i);
+      if (arrived && drawnFrom) b.split.push([arrived - Number(sent), drawnFrom - arrived, now - drawnFrom, callbacksEnd - drawnFrom, now - callbacksEnd]);
     }
     if (painted.some(([, kind]) => kind === 'load')) frame(() => {
       const next = performance.timeOrigin + performance.now();
@@ -59,7 +69,7 @@ const INSTRUMENT = `
     for (const record of records) for (const node of record.addedNodes) {
       const text = node.querySelector && node.querySelector('.text');
       const found = text && /^(load|burst) (\\d+) sent (\\d+\\.\\d+)$/.exec(text.textContent);
-      if (found && !b.seen.has(found[1] + found[2])) pending.push(found);
+      if (found && !b.seen.has(found[1] + found[2])) pending.push([...found, inFrame ? frameStart : 0]);
     }
     if (!pending.length || b.queued) return;
     b.queued = true;
@@ -91,6 +101,7 @@ async function main(sim) {
   let session = await openSession(process.env.PARLEY_APP_BIN, ['--profile', profile]);
   try {
     await openRoom(session, sim);
+    if (process.env.PARLEY_BENCH_WINDOW) await session.setWindowSize(...process.env.PARLEY_BENCH_WINDOW.split('x').map(Number));
     await session.script(INSTRUMENT);
 
     sim.command(`flood ${RATE} ${FLOOD}`);
@@ -105,6 +116,9 @@ async function main(sim) {
     figures.push(`page work per batch (${handled.length} batches, ${percentiles(handled.map((h) => h.events)).p50} events p50): state p50 ${fmt(part('apply').p50)}, timeline p50 ${fmt(part('timeline').p50)} p99 ${fmt(part('timeline').p99)}, sidebar and header p50 ${fmt(part('chrome').p50)} p99 ${fmt(part('chrome').p99)}`);
     figures.push(`push to the batch reaching the page (${arrival.n} messages): p50 ${fmt(arrival.p50)}, p99 ${fmt(arrival.p99)}, max ${fmt(arrival.max)}`);
     figures.push(`push to painted row at ${RATE} messages/s (${flood.n} of ${FLOOD} rows painted; the end of the frame that drew it): p50 ${fmt(flood.p50)}, p99 ${fmt(flood.p99)}, max ${fmt(flood.max)} (issue 26's targets p50 <= 16.7 ms, p99 <= 33 ms: ${(flood.p50 / 16.7).toFixed(2)}x, ${(flood.p99 / 33).toFixed(2)}x)`);
+    const split = await session.script('return window.__bench.split;');
+    const splitPart = (k) => percentiles(split.map((row) => row[k]));
+    figures.push(`  ... split (${split.length} rows drawn inside a frame): push to the page p50 ${fmt(splitPart(0).p50)}; the page to the start of the frame that drew it p50 ${fmt(splitPart(1).p50)}, p99 ${fmt(splitPart(1).p99)}; that frame's start to its end (script, style, layout, paint) p50 ${fmt(splitPart(2).p50)}, p99 ${fmt(splitPart(2).p99)}: its scripts p50 ${fmt(splitPart(3).p50)}, then style, layout and paint p50 ${fmt(splitPart(4).p50)}, p99 ${fmt(splitPart(4).p99)}`);
     const nextFrame = percentiles(await session.script('return window.__bench.nextFrame;'));
     figures.push(`  ... to the start of the frame after it (as measured before): p50 ${fmt(nextFrame.p50)}, p99 ${fmt(nextFrame.p99)}`);
 
