@@ -318,7 +318,7 @@ export async function startApp() {
     openRoom: () => (state.openRoom ? { key: state.openRoom, ...openRoomOf(state) } : null),
     onJump: (message, query) => opening.jumpTo(message).then(() => showMatch(byId('timeline'), message.local_id, query)).catch(showError),
   });
-  byId('open-search').addEventListener('click', () => search.open());
+  byId('open-search').addEventListener('click', () => search.open({ everywhere: true }));
   // Ctrl+, draws the account list as the Settings button does.
   installShortcuts({ state, search, settings: { open: openSettings }, openRoomByKey, showError });
   const inspector = createInspector({ accounts: () => state.accounts });

@@ -1,7 +1,8 @@
 // Search (Ctrl+F): results come newest first from the backend's full-text index as the user
-// types; choosing one opens its room at that message. With a room open it searches that room
-// first; Ctrl+F again (or the scope button) searches every room. After choosing a match in the
-// room, F3 / Shift+F3 go to the next (older) / previous (newer) match without the dialog.
+// types; choosing one opens its room at that message. With a room open, Ctrl+F searches that
+// room first (the sidebar's "Search messages" searches every room); Ctrl+F again (or the scope
+// button) switches between the two. After choosing a match in the room, F3 / Shift+F3 go to the
+// next (older) / previous (newer) match without the dialog.
 
 import { el, clear, byId } from './dom.js';
 import { roomKey } from './state.js';
@@ -178,14 +179,19 @@ export function createSearch({ search, titleOf, onJump, openRoom = () => null })
   });
 
   return {
-    /** Opens the search in the open room (if any); while open, switches between it and every room. */
-    open() {
+    /**
+     * Opens the search in the open room (if any), or in every room with `everywhere` (the
+     * sidebar's "Search messages", which stands beside every room, not inside one); while
+     * open, switches between the open room and every room.
+     */
+    open({ everywhere = false } = {}) {
       if (!dialog.hidden) {
-        if (openRoom()) setScope(room ? null : openRoom());
+        if (everywhere) setScope(null);
+        else if (openRoom()) setScope(room ? null : openRoom());
         return;
       }
       returnFocus = document.activeElement;
-      room = openRoom();
+      room = everywhere ? null : openRoom();
       drawScope();
       dialog.hidden = false;
       input.select();

@@ -212,6 +212,18 @@ test('every control has an accessible name', () => {
   }
 });
 
+test('the sidebar\'s "Search messages" searches every room, even with a room open', async () => {
+  $('open-search').click();
+  assert.equal($('search').hidden, false);
+  $('search-input').value = 'release';
+  $('search-input').dispatchEvent(new window.Event('input'));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.deepEqual(calls.filter((c) => c.command === 'search_messages').at(-1).args, { query: 'release' });
+  assert.match($('search-input').placeholder, /every room/);
+  $('search').dispatchEvent(new window.KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+  assert.equal($('search').hidden, true);
+});
+
 test('Ctrl+F searches the open room, again every room, marks the words, and opens the room at the message found', async () => {
   document.dispatchEvent(new window.KeyboardEvent('keydown', { key: 'f', ctrlKey: true, bubbles: true }));
   assert.equal($('search').hidden, false);
