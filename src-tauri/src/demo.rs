@@ -67,7 +67,16 @@ pub async fn start(engine: &Engine) -> Result<Demo, String> {
         .await
         .map(Arc::new)
         .map_err(|e| format!("the demo Mixin simulator could not start: {e}"))?;
-    let bot = parley_sim::demo_mixin::seed(&mixin);
+    // The bot and its conversation keep their ids from run to run, so what the user wrote there
+    // stays; Ava greets the bot only while Parley has not stored that conversation yet.
+    let greeted = engine
+        .has_history(
+            &AccountId("demo-mixin".into()),
+            &parley_sim::demo_mixin::conversation_id(),
+        )
+        .await
+        .unwrap_or(false);
+    let bot = parley_sim::demo_mixin::seed(&mixin, !greeted);
     mexc.add_api_key(DEMO_API_KEY, DEMO_API_SECRET);
     let orders = parley_sim::demo_p2p::seed(&mexc, chrono::Utc::now().timestamp_millis());
 
@@ -154,9 +163,9 @@ pub async fn start(engine: &Engine) -> Result<Demo, String> {
             .await
             .map_err(|e| format!("a demo account could not start: {e}"))?;
     }
-    // The Mixin simulator's bot and conversation are new each run: the conversation stored by
-    // the last run would stay in the sidebar as a dead duplicate of this one.
-    let live = parley_sim::mixin::contact_conversation_id(&bot.bot, &bot.user);
+    // Profiles from before the bot kept its id hold one conversation per earlier run: each would
+    // stay in the sidebar as a dead duplicate of this one.
+    let live = parley_sim::demo_mixin::conversation_id();
     match engine
         .forget_rooms_except(&AccountId("demo-mixin".into()), &[live])
         .await

@@ -24,11 +24,29 @@ const ANSWERS: [&str; 3] = [
     "Got it 👍",
 ];
 
-/// Creates the bot and queues what the user wrote before the app started.
-pub fn seed(sim: &MixinSim) -> DemoBot {
-    let keystore = sim.add_bot("OTC Desk Bot (demo)");
-    let bot = MixinSim::bot_id_of(&keystore);
-    let user = sim.add_user("Ava Trader");
+/// The Demo bot's and its user's ids, the same in every run: their conversation's id follows
+/// from them, so what the user wrote to Ava in the Demo is still there after a restart.
+pub const BOT_ID: &str = "5e1c4f0a-0d3b-4c6e-9a77-0b7e0d5c0a01";
+pub const USER_ID: &str = "a7a7a7a7-1d2e-4f30-8b41-5c6d7e8f9a02";
+
+/// The conversation between the Demo bot and Ava.
+pub fn conversation_id() -> String {
+    crate::mixin::contact_conversation_id(BOT_ID, USER_ID)
+}
+
+/// Creates the bot and, for a first run (`greet`), queues what the user wrote before the app
+/// started; a later run finds that conversation already stored and is not greeted again.
+pub fn seed(sim: &MixinSim, greet: bool) -> DemoBot {
+    let keystore = sim.add_bot_with_id("OTC Desk Bot (demo)", BOT_ID);
+    let (bot, user) = (BOT_ID.to_owned(), USER_ID.to_owned());
+    sim.add_user_with_id("Ava Trader", &user);
+    if !greet {
+        return DemoBot {
+            keystore,
+            bot,
+            user,
+        };
+    }
     sim.user_says(
         &bot,
         &user,

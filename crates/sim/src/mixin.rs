@@ -299,18 +299,16 @@ impl MixinSim {
 
     /// A bot with a fresh Ed25519 session; returns its keystore in the current format.
     pub fn add_bot(&self, name: &str) -> String {
+        self.add_bot_with_id(name, &uuid::Uuid::new_v4().to_string())
+    }
+
+    /// [`Self::add_bot`] under a given bot id (the Demo's bot keeps its id, and so its
+    /// conversations, from one run to the next); the session and its key are fresh.
+    pub fn add_bot_with_id(&self, name: &str, bot: &str) -> String {
         let seed: [u8; 32] = std::array::from_fn(|_| fastrand::u8(..));
         let key = ed25519_dalek::SigningKey::from_bytes(&seed);
-        let (bot, session) = (
-            uuid::Uuid::new_v4().to_string(),
-            uuid::Uuid::new_v4().to_string(),
-        );
-        self.register_bot(
-            &bot,
-            &session,
-            PublicKey::Ed25519(key.verifying_key()),
-            name,
-        );
+        let session = uuid::Uuid::new_v4().to_string();
+        self.register_bot(bot, &session, PublicKey::Ed25519(key.verifying_key()), name);
         json!({"app_id": bot, "session_id": session, "session_private_key": hex::encode(seed),
                "server_public_key": hex::encode([0u8; 32]), "spend_private_key": hex::encode([0u8; 32])})
         .to_string()
@@ -358,10 +356,15 @@ impl MixinSim {
     /// A Messenger user; returns their id.
     pub fn add_user(&self, full_name: &str) -> String {
         let id = uuid::Uuid::new_v4().to_string();
+        self.add_user_with_id(full_name, &id);
+        id
+    }
+
+    /// A Messenger user under a given id.
+    pub fn add_user_with_id(&self, full_name: &str, id: &str) {
         lock(&self.state.data)
             .users
-            .insert(id.clone(), full_name.to_owned());
-        id
+            .insert(id.to_owned(), full_name.to_owned());
     }
 
     /// A group with a name; returns its conversation id.

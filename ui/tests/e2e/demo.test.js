@@ -13,11 +13,28 @@ import { openSession } from './webdriver.js';
 const app = process.env.PARLEY_APP_BIN;
 const artifacts = process.env.PARLEY_E2E_ARTIFACTS || fileURLToPath(new URL('../artifacts/', import.meta.url));
 
-test('the Demo room works end to end and keeps its history across a restart', async () => {
+/** Opens the sidebar's room titled `title` (redrawn as messages arrive: clicked by selector). */
+async function openRoomTitled(session, title) {
+  const button = `#room-list button[data-title^="${title}"]`;
+  await session.waitFor(`${title} in the sidebar`, () => session.findAll(button).then((b) => b.length > 0));
+  await session.clickFirst(button);
+  await session.waitFor(`${title} to open`, async () => (await session.text((await session.findAll('#room-title'))[0])) === title);
+}
+
+/** Whether a row matching `selector` in the timeline holds `text`. */
+async function timelineHas(session, selector, text) {
+  for (const row of await session.findAll(`#timeline ${selector}`)) {
+    if ((await session.text(row)).includes(text)) return true;
+  }
+  return false;
+}
+
+test('the Demo room works end to end and keeps its history, and the Demo bot its conversation, across a restart', async () => {
   assert.ok(app, 'PARLEY_APP_BIN must name the built app');
   mkdirSync(artifacts, { recursive: true });
   const profile = mkdtempSync(join(tmpdir(), 'parley-e2e-'));
   const text = `Hello from the end-to-end test ${Date.now()}`;
+  const botText = `Desk is open, Ava ${Date.now()}`;
 
   let session = await openSession(app, ['--profile', profile]);
   try {
@@ -56,6 +73,19 @@ test('the Demo room works end to end and keeps its history across a restart', as
     assert.ok(confirmed.includes(text));
     writeFileSync(join(artifacts, 'demo-room.png'), await session.screenshot());
 
+    // The Demo bot's conversation: what the user writes to Ava is history too.
+    await openRoomTitled(session, 'Ava Trader');
+    await session.waitFor('Ava\'s greeting', () => timelineHas(session, 'article.message.other', 'Is the OTC desk open?'));
+    const [botInput] = await session.findAll('textarea[aria-label="Message to Ava Trader"]');
+    await session.type(botInput, botText);
+    await session.click((await session.findAll('#send'))[0]);
+    await session.waitFor('the bot\'s message to be confirmed', async () => {
+      for (const article of await session.findAll('#timeline article.message.own')) {
+        if ((await session.text(article)).includes(botText) && (await session.findAll('#timeline article.message.own .delivery.sent, #timeline article.message.own .delivery.delivered, #timeline article.message.own .delivery.read')).length) return true;
+      }
+      return false;
+    });
+
     // The window was created hidden and shown by the page once its first screen was drawn (not
     // by the fallback timer), and the moment the rooms were painted is in the log.
     assert.equal(await session.script('return document.visibilityState;'), 'visible');
@@ -93,6 +123,12 @@ test('the Demo room works end to end and keeps its history across a restart', as
       return false;
     });
     writeFileSync(join(artifacts, 'demo-room-after-restart.png'), await session.screenshot());
+    // The Demo bot keeps its conversation (it used to start over at every start), and Ava does
+    // not greet it a second time.
+    await openRoomTitled(session, 'Ava Trader');
+    await session.waitFor('the message to the bot after a restart', () => timelineHas(session, 'article.message.own', botText));
+    const greetings = await session.script(`return [...document.querySelectorAll('#timeline article.message.other')].filter((a) => a.textContent.includes('Is the OTC desk open?')).length;`);
+    assert.equal(greetings, 1, 'one greeting, not one per start');
   } finally {
     await session.close();
   }
