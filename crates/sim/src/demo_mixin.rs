@@ -1,6 +1,8 @@
 //! The Demo workspace's Mixin bot: a user who sends a text, a chart image and a sticker while
 //! the app is closed (they arrive through the pending list), answers the bot's replies, and a
-//! second burst that arrives while the bot is "offline" (the Blaze host down for a moment).
+//! second burst that arrives while the bot is "offline" (the Blaze host down for a moment). The
+//! bot and the user keep their ids from run to run, so their conversation is history like any
+//! other; the first message and the outage play only in the run that first stores it.
 
 use crate::mixin::MixinSim;
 use std::sync::Arc;
@@ -16,6 +18,9 @@ pub struct DemoBot {
     pub keystore: String,
     pub bot: String,
     pub user: String,
+    /// Whether this run greets a conversation not stored yet: only then does the user write
+    /// first, and the short outage play (each run would add its messages to the history kept).
+    pub first_run: bool,
 }
 
 const ANSWERS: [&str; 3] = [
@@ -45,6 +50,7 @@ pub fn seed(sim: &MixinSim, greet: bool) -> DemoBot {
             keystore,
             bot,
             user,
+            first_run: false,
         };
     }
     sim.user_says(
@@ -64,14 +70,16 @@ pub fn seed(sim: &MixinSim, greet: bool) -> DemoBot {
         keystore,
         bot,
         user,
+        first_run: true,
     }
 }
 
-/// Answers the bot's replies, and once plays a short outage with messages arriving meanwhile.
+/// Answers the bot's replies, and on a first run plays a short outage once, with messages
+/// arriving meanwhile.
 pub fn spawn(sim: Arc<MixinSim>, demo: DemoBot) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut answered = 0;
-        let mut outage_done = false;
+        let mut outage_done = !demo.first_run;
         let started = tokio::time::Instant::now();
         loop {
             tokio::time::sleep(Duration::from_millis(500)).await;
