@@ -117,7 +117,7 @@ export function createOrderPanel({ state, onRefresh }) {
       row('State', `${statusWords(details)} (${details.status_raw || details.status})`),
       row('Pay by', details.pay_deadline_ms ? new Date(details.pay_deadline_ms).toLocaleString() : null),
       row('Appeal possible from', details.appeal_from_ms ? new Date(details.appeal_from_ms).toLocaleString() : null),
-      row('Read', view.fetched_ms ? new Date(view.fetched_ms).toLocaleTimeString() : null),
+      row('Details as of', view.fetched_ms ? new Date(view.fetched_ms).toLocaleTimeString() : null),
     ] : [row('Order number', orderNo)];
     panel.append(...[
       el('dl', { class: 'order-fields' }, fields),

@@ -7,7 +7,7 @@
 import { byId, el, clear } from './dom.js';
 import { call } from './ipc.js';
 import { soundOn } from './sound.js';
-import { describeState, roomState, typingIn, typingLine, roomMembers, isMuted, openRoomOf } from './state.js';
+import { describeState, roomState, typingIn, typingLine, roomMembers, isMuted, openRoomOf, openRoomName } from './state.js';
 import { capabilitiesOf } from './capabilities.js';
 import { renderTicker } from './ticker.js';
 
@@ -72,13 +72,14 @@ export function createRoomHeader({ state, composer, onBrowse, onExportEvidence =
   /** The whole header. */
   function draw() {
     const room = openRoomOf(state);
-    view.title.textContent = room ? room.title : 'No room open';
+    const name = openRoomName(state);
+    view.title.textContent = room ? name : 'No room open';
     const account = openAccount();
     const can = capabilitiesOf(account);
     const shown = account ? roomState(account, room.room) : null;
     view.status.textContent = account ? `${account.display_name}: ${describeState(shown, Date.now(), account.stateSince)}` : '';
     view.status.dataset.state = shown ? shown.state : '';
-    composer.setRoom(room ? room.title : null, can, room ? state.openRoom : null);
+    composer.setRoom(room ? name : null, can, room ? state.openRoom : null);
     const muted = room ? isMuted(state, room.account, room.room) : false;
     view.muteButton.hidden = !room;
     view.muteButton.textContent = muted ? 'Unmute' : 'Mute';

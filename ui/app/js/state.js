@@ -89,6 +89,25 @@ export function openRoomOf(state) {
   return state.openRoom ? state.rooms.get(state.openRoom) || null : null;
 }
 
+/**
+ * The open room's name as the header and the composer say it: its title, and its account's name
+ * too when a room of another account has the same title (three accounts' "Public room"), so a
+ * message is never typed into the wrong one.
+ */
+export function openRoomName(state) {
+  const room = openRoomOf(state);
+  if (!room) return null;
+  const account = state.accounts.get(room.account);
+  let shared = false;
+  for (const other of state.rooms.values()) {
+    if (other.account !== room.account && other.title === room.title && state.accounts.has(other.account)) {
+      shared = true;
+      break;
+    }
+  }
+  return shared && account ? `${room.title} (${account.display_name})` : room.title;
+}
+
 /** Whether a room's new messages stay silent (the room or its whole account is muted). */
 export function isMuted(state, account, room) {
   const prefs = state.notifications || {};

@@ -181,6 +181,22 @@ test('an account without capabilities gets nothing special: no ticker, no limits
   assert.equal(count('load_older'), older);
 });
 
+test('two accounts\' rooms of the same title: the header and the composer name the account too', async () => {
+  push([{ event: 'room_title', account: 'bare-1', room: 'r', title: 'Other desk room' }]);
+  await nextFrame();
+  await open('other-1');
+  assert.equal($('room-title').textContent, 'Other desk room (Other desk)');
+  assert.equal($('composer-input').getAttribute('aria-label'), 'Message to Other desk room (Other desk)');
+  await open('bare-1');
+  assert.equal($('room-title').textContent, 'Other desk room (Bare)');
+  await open('rt-1');
+  assert.equal($('room-title').textContent, 'Community room', 'a title of its own stays as it is');
+  push([{ event: 'room_title', account: 'bare-1', room: 'r', title: 'Bare room' }]);
+  await nextFrame();
+  await open('other-1');
+  assert.equal($('room-title').textContent, 'Other desk room', 'no longer shared');
+});
+
 test('the offline banner comes after trouble_after_attempts, or the page default', () => {
   const state = createState();
   const backoff = (attempt) => ({ state: 'backoff', attempt, retry_in_ms: 1000, reason: 'x' });

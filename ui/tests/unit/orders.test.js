@@ -107,6 +107,10 @@ test('an order chat shows its state, amount and a red countdown in the header, a
   assert.equal($('order-panel').hidden, false);
   assert.match($('order-panel').textContent, /Order number1138745987/);
   assert.match($('order-panel').textContent, /Payment methodSEPA bank transfer/);
+  // When Parley read the order, in words that cannot pass for "the counterparty read it".
+  const labels = [...$('order-panel').querySelectorAll('dt')].map((dt) => dt.textContent);
+  assert.ok(labels.includes('Details as of'));
+  assert.ok(!labels.includes('Read'));
 });
 
 test('Refresh reads the order again and shows what changed; the panel folds away and stays folded', async () => {
