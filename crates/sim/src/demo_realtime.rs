@@ -74,6 +74,10 @@ pub fn seed(sim: &RealtimeSim) -> DemoCommunity {
         "public",
         &ids[0],
     );
+    // Who talks in a room is one of its members (Browse rooms counts them).
+    for id in &ids {
+        sim.add_member(&trading_room, id);
+    }
     sim.seed_history(&trading_room, &ids, &HISTORY, Duration::from_secs(30 * 60));
     let gold_room = sim.create_room(
         "Gold Trading Strategies",
@@ -81,6 +85,9 @@ pub fn seed(sim: &RealtimeSim) -> DemoCommunity {
         "public",
         &ids[1],
     );
+    for id in &ids[1..] {
+        sim.add_member(&gold_room, id);
+    }
     sim.seed_history(
         &gold_room,
         &ids[1..],

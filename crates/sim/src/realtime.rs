@@ -122,6 +122,8 @@ struct Data {
     client_frames: Vec<(u64, Value)>,
     rest_calls: Vec<String>,
     next_id: u64,
+    /// Users the server says are online without a socket here (`set_online`: the Demo's people).
+    online: BTreeSet<String>,
 }
 
 struct State {
@@ -243,13 +245,20 @@ impl Data {
     }
 
     fn room_json(&self, r: &Room) -> Value {
-        let active = self
+        // Active now: who has a socket in the room, and its members the server knows are online.
+        let mut active: BTreeSet<String> = self
             .sockets
             .values()
             .filter(|s| s.rooms.contains(&r.id))
             .filter_map(|s| s.user.clone())
-            .collect::<BTreeSet<_>>()
-            .len();
+            .collect();
+        active.extend(
+            r.members
+                .iter()
+                .filter(|m| self.online.contains(*m))
+                .cloned(),
+        );
+        let active = active.len();
         json!({
             "id": r.id,
             "name": r.name,
@@ -395,7 +404,13 @@ impl RealtimeSim {
     pub fn set_online(&self, user: &str, online: bool) {
         let status = if online { "online" } else { "offline" };
         let frame = event("user:online", json!({"userId": user, "status": status}));
-        lock(&self.state.data).broadcast(&frame, |_| true);
+        let mut data = lock(&self.state.data);
+        if online {
+            data.online.insert(user.to_owned());
+        } else {
+            data.online.remove(user);
+        }
+        data.broadcast(&frame, |_| true);
     }
 
     /// `typing:start`/`typing:stop` to the room's subscribers.
@@ -597,4 +612,30 @@ fn issue_token(data: &mut Data, user: &str) -> String {
     );
     data.tokens.insert(token.clone(), user.to_owned());
     token
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_member_the_server_says_is_online_counts_as_active_now() {
+        let sim = RealtimeSim::start(RealtimeConfig::default()).await.unwrap();
+        let maria = sim.add_user("maria@demo", "x", "Maria", "Lopez");
+        let kofi = sim.add_user("kofi@demo", "x", "Kofi", "Mensah");
+        let room = sim.create_room("EUR/USD", "", "public", &maria);
+        let listed = || {
+            let data = lock(&sim.state.data);
+            let r = data.rooms.iter().find(|r| r.id == room).unwrap();
+            let json = data.room_json(r);
+            (json["memberCount"].as_u64(), json["activeNow"].as_u64())
+        };
+        assert_eq!(listed(), (Some(1), Some(0)));
+        sim.add_member(&room, &kofi);
+        sim.set_online(&maria, true);
+        sim.set_online(&kofi, true);
+        assert_eq!(listed(), (Some(2), Some(2)));
+        sim.set_online(&kofi, false);
+        assert_eq!(listed(), (Some(2), Some(1)));
+    }
 }
