@@ -54,6 +54,58 @@ test('a burst of messages makes one chime a second', () => {
   assert.equal(chime.played, 2);
 });
 
+/** A stand-in for WebAudio's context: its state, and what it was asked to do. */
+class FakeAudioContext {
+  constructor() {
+    this.state = 'running';
+    this.currentTime = 0;
+    this.destination = {};
+    this.asked = [];
+    FakeAudioContext.made.push(this);
+  }
+  resume() { this.asked.push('resume'); this.state = 'running'; return Promise.resolve(); }
+  suspend() { this.asked.push('suspend'); this.state = 'suspended'; return Promise.resolve(); }
+  createOscillator() {
+    const node = { frequency: {}, connect: (next) => next, start: () => this.asked.push('note'), stop: () => {} };
+    return node;
+  }
+  createGain() {
+    return { gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} }, connect: (next) => next };
+  }
+}
+FakeAudioContext.made = [];
+
+test('the audio context sleeps between chimes: a running one keeps the sound threads busy', () => {
+  const had = globalThis.AudioContext;
+  globalThis.AudioContext = FakeAudioContext;
+  try {
+    let now = 0;
+    const planned = [];
+    const chime = createChime({ now: () => now, later: (f) => planned.push(f) });
+    // The first click starts the context, which then goes to sleep.
+    window.dispatchEvent(new window.Event('pointerdown'));
+    const ctx = FakeAudioContext.made.at(-1);
+    assert.ok(ctx, 'made on the first click');
+    const made = FakeAudioContext.made.length;
+    planned.shift()();
+    assert.equal(ctx.state, 'suspended', 'asleep until a chime needs it');
+    // A chime wakes it, plays, and puts it to sleep again afterwards.
+    assert.equal(chime.play(), true);
+    assert.deepEqual(ctx.asked.slice(-3), ['resume', 'note', 'note']);
+    assert.equal(ctx.state, 'running');
+    now = 1200;
+    chime.play();
+    // The sleep planned after the first chime does not cut the second one short.
+    planned.shift()();
+    assert.equal(ctx.state, 'running');
+    planned.shift()();
+    assert.equal(ctx.state, 'suspended');
+    assert.equal(FakeAudioContext.made.length, made, 'one context, kept');
+  } finally {
+    globalThis.AudioContext = had;
+  }
+});
+
 test('the header says whether the open room chimes and saves a change', async () => {
   const calls = [];
   let prefs = { muted_accounts: [], muted_rooms: [], hide_text: false, paused: false, sound_rooms: [], silent_rooms: [] };
