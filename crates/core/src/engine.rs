@@ -189,6 +189,22 @@ impl Engine {
             .prepare(new.secret.as_ref(), &new.order_numbers)
             .await?;
         let service = new.settings.service();
+        if let Some(identity) = service.identity() {
+            let same = self.config().accounts.into_iter().find(|a| {
+                !a.demo
+                    && a.settings.kind() == new.settings.kind()
+                    && a.settings.service().identity().as_deref() == Some(identity.as_str())
+            });
+            if let Some(same) = same {
+                return Err(EngineError::Invalid(format!(
+                    "this {} account is already in Parley as {}; to give it a new {}, use Edit on {} in Settings (its history stays)",
+                    service.name(),
+                    same.display_name,
+                    service.credential_kind(),
+                    same.display_name
+                )));
+            }
+        }
         let display_name = new
             .display_name
             .map(|n| n.trim().to_owned())
@@ -697,7 +713,7 @@ impl Engine {
         };
         secret.ok_or_else(|| {
             EngineError::Invalid(
-                "its credentials are not in the keyring; add the account again in settings".into(),
+                "its key, token or keystore is not in the keyring (a new computer, or a keyring reset): give it again with Edit on this account in Settings; its history stays".into(),
             )
         })
     }

@@ -1404,3 +1404,67 @@ async fn at_most_two_files_go_up_at_once_the_others_wait_their_turn() {
     eventually("all four sent", || w.sim.sent_by(&w.bot).len() == 4).await;
     assert_eq!(storage_attempts(&w), 4);
 }
+
+/// An operator rotating a bot's key (or giving it back after the keyring lost it) does it with
+/// Edit on the account: its own keystore is taken in place, another bot's is refused, and adding
+/// the same bot a second time is refused with where to go instead (it made a second, empty
+/// account fighting the first over the bot's messages).
+#[tokio::test]
+async fn a_bots_keystore_is_replaced_in_place_and_the_same_bot_is_not_added_twice() {
+    use parley_core::engine::AccountEdit;
+    let w = world(MixinConfig::default()).await;
+    let engine = engine(Store::open_in_memory().unwrap());
+    let mut events = Events(engine.subscribe());
+    let id = add(&engine, &w, &w.keystore).await;
+    events.expect_open().await;
+    let form = |keystore: &str| {
+        serde_json::from_value::<parley_core::AccountForm>(serde_json::json!({
+            "service": "mixin",
+            "keystore": keystore,
+            "blaze_url": w.sim.blaze_url(),
+            "api_base": w.sim.api_base(),
+        }))
+        .unwrap()
+    };
+    let edit = |keystore: &str| AccountEdit {
+        credentials: Some(form(keystore)),
+        ..AccountEdit::default()
+    };
+
+    let edited = engine
+        .update_account(&id, edit(&w.keystore))
+        .await
+        .expect("the bot's own keystore is taken");
+    assert_eq!(edited.id, id, "the same account");
+
+    let other = w.sim.add_bot("Another Bot");
+    let refused = engine
+        .update_account(&id, edit(&other))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("add it as a new account"), "{refused}");
+
+    let twice = engine
+        .add_account(NewAccount {
+            display_name: None,
+            settings: ServiceSettings::Mixin(settings(&w)),
+            secret: Some(Secret::new(&w.keystore)),
+            order_numbers: Vec::new(),
+        })
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        twice.contains("already in Parley as Desk Bot") && twice.contains("Edit"),
+        "{twice}"
+    );
+    assert_eq!(
+        engine.config().accounts.len(),
+        1,
+        "no second account for the same bot"
+    );
+    // Another bot is still welcome.
+    add(&engine, &w, &other).await;
+    assert_eq!(engine.config().accounts.len(), 2);
+}

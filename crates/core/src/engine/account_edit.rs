@@ -129,7 +129,11 @@ async fn replacement_secret(
     let mut proved = settings.clone();
     let prepared = proved.service_mut().prepare(Some(&secret), &[]).await?;
     let identity = |s: &ServiceSettings| s.service().own_sender_id();
-    if identity(&new.settings) != identity(settings) || identity(&proved) != identity(settings) {
+    // The form names an identity only where the user types one (a Mixin form leaves the bot
+    // id to the keystore): the proof against the service always names it.
+    let typed = identity(&new.settings);
+    if (!typed.is_empty() && typed != identity(settings)) || identity(&proved) != identity(settings)
+    {
         let whose = prepared
             .display_name
             .unwrap_or_else(|| identity(&new.settings));

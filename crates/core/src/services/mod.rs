@@ -237,6 +237,14 @@ pub trait Service: Send + Sync {
     /// The sender id the service will show for this account's own messages.
     fn own_sender_id(&self) -> String;
 
+    /// Who this account is at its service, where that names one identity no second account
+    /// should connect as (a Mixin bot: two connections of one bot take each other's pending
+    /// messages, and the second starts without the first's history). `None` where two accounts
+    /// may look alike (every MEXC account is "me").
+    fn identity(&self) -> Option<String> {
+        None
+    }
+
     /// A fresh id for a message the user writes, for services where the client names its
     /// messages (Mixin's `message_id`); kept with the message so every resend carries it.
     fn client_message_id(&self) -> Option<String> {

@@ -36,7 +36,7 @@ impl ApiCredentials {
 
     pub fn from_secret(secret: &Secret) -> Result<Self, RestError> {
         let value: Value = serde_json::from_str(secret.expose()).map_err(|_| {
-            RestError::Settings("the stored API key is unreadable; add the account again".into())
+            RestError::Settings("the stored API key is unreadable; give it again with Edit on this account in Settings".into())
         })?;
         let field = |name: &str| {
             value[name]

@@ -264,7 +264,7 @@ impl Codec for MixinCodec {
         let url = crate::wire::ws_url(&self.settings.blaze_url)?;
         let keystore = self.keystore.as_ref().ok_or_else(|| {
             CodecError::Settings(
-                "the bot's keystore is not in the keyring; import it again in settings".into(),
+                "the bot's keystore is not in the keyring; give it again with Edit on this account in Settings".into(),
             )
         })?;
         // A fresh token for every connection: the handshake is signed as `GET /` with no body.

@@ -76,6 +76,14 @@ impl Service for MixinSettings {
         self.bot_id.clone()
     }
 
+    fn credential_kind(&self) -> &'static str {
+        "keystore"
+    }
+
+    fn identity(&self) -> Option<String> {
+        Some(self.bot_id.clone()).filter(|id| !id.is_empty())
+    }
+
     fn client_message_id(&self) -> Option<String> {
         Some(uuid::Uuid::new_v4().to_string())
     }

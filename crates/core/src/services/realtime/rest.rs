@@ -35,7 +35,7 @@ impl RealtimeCredentials {
     pub fn from_secret(secret: &Secret) -> Result<Self, RestError> {
         let value: Value = serde_json::from_str(secret.expose()).map_err(|_| {
             RestError::Settings(
-                "the stored API key and token are unreadable; add the account again".into(),
+                "the stored API key and token are unreadable; sign in again with Edit on this account in Settings".into(),
             )
         })?;
         let field = |name: &str, what: &str| {
@@ -45,7 +45,7 @@ impl RealtimeCredentials {
                 .map(|v| Secret::new(v.trim()))
                 .ok_or_else(|| {
                     RestError::Settings(format!(
-                        "the stored {what} is missing; add the account again"
+                        "the stored {what} is missing; sign in again with Edit on this account in Settings"
                     ))
                 })
         };
