@@ -34,18 +34,31 @@ export function matchShortcut(event) {
   return null;
 }
 
-/** Rooms whose title or account name contains every word of `query`, best first. */
+/**
+ * How well a room's title answers the query: 0 the title itself, 1 the title starts with it,
+ * 2 every word is in the title, 3 some only in the account's name. Typing a room's exact name
+ * must pick that room, not a busier one whose name contains it ("Scale 0.0" against
+ * "Scale user 0.0").
+ */
+function closeness(title, typed, words) {
+  if (title === typed) return 0;
+  if (title.startsWith(typed)) return 1;
+  return words.every((w) => title.includes(w)) ? 2 : 3;
+}
+
+/** Rooms whose title or account name contains every word of `query`: closest first, then unread. */
 export function filterRooms(rooms, accounts, query) {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  const typed = query.toLowerCase().trim().replace(/\s+/g, ' ');
+  const words = typed.split(' ').filter(Boolean);
   return rooms
     .map((room) => {
       const account = accounts.get(room.account);
-      const haystack = `${room.title} ${account ? account.display_name : ''}`.toLowerCase();
-      return { room, account, haystack };
+      const title = room.title.toLowerCase();
+      const haystack = `${title} ${account ? account.display_name.toLowerCase() : ''}`;
+      return { room, account, haystack, close: closeness(title, typed, words) };
     })
     .filter(({ haystack }) => words.every((w) => haystack.includes(w)))
-    .sort((a, b) => (b.room.unread || 0) - (a.room.unread || 0)
-      || Number(!a.room.title.toLowerCase().startsWith(words[0] || '')) - Number(!b.room.title.toLowerCase().startsWith(words[0] || '')))
+    .sort((a, b) => a.close - b.close || (b.room.unread || 0) - (a.room.unread || 0))
     .map(({ room, account }) => ({ room, accountName: account ? account.display_name : room.account }));
 }
 

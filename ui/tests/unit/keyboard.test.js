@@ -48,9 +48,18 @@ test('shortcuts are recognised and nothing else is', () => {
   assert.equal(matchShortcut({ key: 'ArrowDown' }), null);
 });
 
-test('the switcher filters by room and account name, unread first', () => {
+test('the switcher filters by room and account name, the closest title first, then unread', () => {
   const map = new Map(accounts.map((a) => [a.id, a]));
-  assert.deepEqual(filterRooms(rooms, map, 'desk').map((r) => r.room.title), ['Ava Trader', 'OTC Desk']);
+  // "desk" is in one room's title and in the other's account name: the title wins over unread.
+  assert.deepEqual(filterRooms(rooms, map, 'desk').map((r) => r.room.title), ['OTC Desk', 'Ava Trader']);
+  // Typing a room's exact name picks it, however busy a room whose name holds the same words.
+  const scale = [
+    { account: 'b', room: 'u', title: 'Scale user 0.0', unread: 40 },
+    { account: 'a', room: 'r', title: 'Scale 0.0', unread: 0 },
+    { account: 'a', room: 'r2', title: 'Scale 0.0 archive', unread: 3 },
+  ];
+  assert.deepEqual(filterRooms(scale, map, 'Scale 0.0').map((r) => r.room.title), ['Scale 0.0', 'Scale 0.0 archive', 'Scale user 0.0']);
+  assert.deepEqual(filterRooms(scale, map, 'scale').map((r) => r.room.title), ['Scale user 0.0', 'Scale 0.0 archive', 'Scale 0.0'], 'equally close: unread first');
   assert.deepEqual(filterRooms(rooms, map, 'order 1138').map((r) => r.room.title), ['Order 1138745987']);
   assert.deepEqual(filterRooms(rooms, map, 'nothing like it'), []);
   const keys = ['x', 'y', 'z'];
