@@ -106,11 +106,17 @@ impl Engine {
     fn count_for_health(&self, event: &Event) -> Option<AccountId> {
         let aggregate;
         let event = match event {
-            Event::Status { account, .. } => {
+            Event::Status { account, state, .. } => {
+                // The account's state over all its connections; its connections start before
+                // it is listed as running, and a first "open" read before that (a loaded machine,
+                // a server on loopback) would be lost: the board said "not connected yet".
+                let state = lock(&self.running)
+                    .get(account)
+                    .map_or_else(|| state.clone(), |running| running.state());
                 aggregate = Event::Status {
                     account: account.clone(),
                     room: None,
-                    state: lock(&self.running).get(account)?.state(),
+                    state,
                 };
                 &aggregate
             }
@@ -225,6 +231,32 @@ mod tests {
             Some(crate::health::StripState::Closed),
             "the time Parley was closed is a gap, not the last state"
         );
+    }
+
+    /// An account's first connection can open before the account is listed as running; the
+    /// board still hears of it.
+    #[tokio::test]
+    async fn a_connection_open_before_its_account_is_listed_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = engine(&dir.path().join("parley.db"));
+        engine.watch_health().await;
+        let bot = AccountId("mixin-1".into());
+        let mut page = engine.subscribe();
+        engine.publish(Event::Status {
+            account: bot.clone(),
+            room: None,
+            state: crate::connection_state::ConnectionState::Open,
+        });
+        tokio::time::timeout(Duration::from_secs(5), async {
+            loop {
+                if let Ok(Event::Health(view)) = page.recv().await {
+                    return view;
+                }
+            }
+        })
+        .await
+        .expect("a health event for the page");
+        assert!(engine.health_of(&bot).last_connected_ms.is_some());
     }
 
     /// The first save comes ten seconds in, not a minute: a run killed early keeps its boards.
