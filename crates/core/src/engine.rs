@@ -653,6 +653,14 @@ impl Engine {
             Ok(started) => (started.connections, started.background, None),
             Err(reason) => (Vec::new(), None, Some(reason)),
         };
+        // An account that cannot connect at all (its secret missing from the keyring) has no
+        // connection to say so: say it here, for its health board (the page reads the state
+        // from the account list too).
+        let stopped = failed.clone().map(|reason| Event::Status {
+            account: account.id.clone(),
+            room: None,
+            state: ConnectionState::Stopped { reason },
+        });
         let previous = lock(&self.running).insert(
             account.id.clone(),
             Running {
@@ -664,6 +672,9 @@ impl Engine {
         );
         if let Some(previous) = previous {
             previous.stop().await;
+        }
+        if let Some(stopped) = stopped {
+            self.publish(stopped);
         }
         Ok(())
     }

@@ -259,6 +259,52 @@ mod tests {
         assert!(engine.health_of(&bot).last_connected_ms.is_some());
     }
 
+    /// A bot whose keystore the keyring lost cannot connect at all: its board says why.
+    #[tokio::test]
+    async fn an_account_that_cannot_connect_says_why_on_its_board() {
+        use crate::account::{Account, MixinSettings, ServiceSettings};
+        let bot = AccountId("mixin-1".into());
+        let engine = Engine::new(
+            Store::open_in_memory().unwrap(),
+            None,
+            AppConfig {
+                accounts: vec![Account {
+                    id: bot.clone(),
+                    display_name: "Desk bot".into(),
+                    settings: ServiceSettings::Mixin(MixinSettings {
+                        bot_id: "5e1c4f0a-0d3b-4c6e-9a77-0b7e0d5c0a01".into(),
+                        bot_name: "Desk bot".into(),
+                        blaze_url: "wss://blaze.mixin.one".into(),
+                        api_base: "https://api.mixin.one".into(),
+                    }),
+                    demo: false,
+                }],
+                ..AppConfig::default()
+            },
+            Arc::new(SessionOnlyStore::default()),
+            Tuning::default(),
+        );
+        engine.watch_health().await;
+        let mut page = engine.subscribe();
+        engine.start_configured().await.unwrap();
+        tokio::time::timeout(Duration::from_secs(5), async {
+            loop {
+                if let Ok(Event::Health(view)) = page.recv().await {
+                    return view;
+                }
+            }
+        })
+        .await
+        .expect("a health event for the page");
+        let board = engine.health_of(&bot);
+        let why = board.last_error.map(|e| e.reason).unwrap_or_default();
+        assert!(why.contains("keyring"), "{why:?}");
+        assert_eq!(
+            board.strip.last().map(|m| m.state),
+            Some(crate::health::StripState::Stopped)
+        );
+    }
+
     /// The first save comes ten seconds in, not a minute: a run killed early keeps its boards.
     #[tokio::test(start_paused = true)]
     async fn the_first_save_comes_within_seconds_of_the_start() {
