@@ -171,6 +171,32 @@ async fn joining_a_room_loads_named_history_and_live_messages_follow() {
     assert_eq!(texts(&engine, &account, &room).await.len(), 3);
 }
 
+/// Someone whose first message arrives live (never seen in a REST page) is named like anyone
+/// else: it used to be stored as "user_…" for good, while their later messages said their name.
+#[tokio::test]
+async fn a_stranger_whose_first_message_arrives_live_is_named() {
+    let w = world(RealtimeConfig::default()).await;
+    let engine = engine();
+    let mut events = Events(engine.subscribe());
+    let account = add_account(&engine, &w, |_| {}).await;
+    events.expect_open().await;
+    let room = engine.join_room(&account, &w.room).await.unwrap();
+    eventually("the socket to subscribe", || {
+        w.sim.subscribers(&w.room) == 1
+    })
+    .await;
+    let stranger = w.sim.add_user("maria@example.com", "x", "Maria", "Lopez");
+    w.sim.add_member(&w.room, &stranger);
+    w.sim.post(&w.room, &stranger, "first time here");
+    let live = events
+        .expect("the stranger's message", |e| match e {
+            Event::Message(m) if m.room == room && m.text == "first time here" => Some(m.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(live.sender_name.as_deref(), Some("Maria Lopez"));
+}
+
 #[tokio::test]
 async fn the_socket_authenticates_before_it_subscribes_and_a_sent_message_shows_once() {
     let w = world(RealtimeConfig::default()).await;

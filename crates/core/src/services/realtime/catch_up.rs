@@ -5,10 +5,11 @@
 
 use crate::account_id::AccountId;
 use crate::codec::Outgoing;
-use crate::companion::{Companion, DeliveryError};
+use crate::companion::{Companion, DeliveryError, Description};
 use crate::message::IncomingMessage;
 use crate::services::realtime::codec::Shared;
 use crate::services::realtime::rest::{RealtimeRest, RestMessage, MAX_PAGE};
+use crate::services::realtime::sender_names::SenderNames;
 use crate::store::{messages, Store};
 use futures_util::future::BoxFuture;
 use futures_util::FutureExt;
@@ -29,17 +30,10 @@ pub struct RealtimeCompanion {
     pub user_id: String,
     pub shared: Arc<Shared>,
     pub send_over_rest: bool,
+    pub sender_names: SenderNames,
 }
 
 impl RealtimeCompanion {
-    fn learn_names(&self, page: &[RestMessage]) {
-        for m in page {
-            if let Some(name) = m.user.as_ref().and_then(|u| u.display_name()) {
-                self.shared.remember_name(&m.user_id, &name);
-            }
-        }
-    }
-
     /// The room's messages newer than the newest stored one, oldest first.
     async fn catch_up_room(&self, room: &str) -> Result<Vec<IncomingMessage>, String> {
         let (account, id) = (self.account.clone(), room.to_owned());
@@ -58,7 +52,7 @@ impl RealtimeCompanion {
                 .history(room, page, limit)
                 .await
                 .map_err(|e| format!("cannot load the history of a room: {e}"))?;
-            self.learn_names(&answer.items);
+            self.shared.learn_names(&answer.items);
             let ids: Vec<String> = answer.items.iter().map(|m| m.id.clone()).collect();
             let account = self.account.clone();
             let known = self
@@ -101,6 +95,22 @@ impl Companion for RealtimeCompanion {
                 }
             }
             Ok(missed)
+        }
+        .boxed()
+    }
+
+    fn describe<'a>(&'a self, message: &'a IncomingMessage) -> BoxFuture<'a, Description> {
+        async move {
+            if message.own || message.sender_name.is_some() {
+                return Description::default();
+            }
+            Description {
+                sender_name: self
+                    .sender_names
+                    .name(&self.rest, &self.shared, &message.room, &message.sender_id)
+                    .await,
+                room_title: None,
+            }
         }
         .boxed()
     }

@@ -90,6 +90,15 @@ impl Shared {
         }
     }
 
+    /// Remembers the names a REST page gives its senders.
+    pub fn learn_names(&self, page: &[super::rest::RestMessage]) {
+        for m in page {
+            if let Some(name) = m.user.as_ref().and_then(|u| u.display_name()) {
+                self.remember_name(&m.user_id, &name);
+            }
+        }
+    }
+
     pub fn remember_name(&self, user_id: &str, name: &str) {
         if user_id.len() > MAX_NAME_BYTES || name.len() > MAX_NAME_BYTES {
             return;

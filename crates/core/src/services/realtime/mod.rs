@@ -8,6 +8,7 @@ pub mod codec;
 mod directory;
 mod form;
 pub mod rest;
+mod sender_names;
 mod settings;
 
 pub use form::RealtimeForm;
@@ -146,6 +147,7 @@ impl Service for RealtimeSettings {
             user_id: self.user_id.clone(),
             shared: shared.clone(),
             send_over_rest: self.send_over == RealtimeSendPath::Rest,
+            sender_names: Default::default(),
         };
         let mut connection = Connection::new(None, Box::new(codec(self, Some(&secret), shared)));
         connection.companion = Some(Arc::new(companion));
