@@ -5,11 +5,20 @@
 import { byId } from './dom.js';
 import { createSwitcher, createShortcutList, matchShortcut, nextUnread } from './switcher.js';
 
+/** Puts the focus in the open room: its message box, or its timeline when it takes none. */
+function focusRoom() {
+  const composer = byId('composer-input');
+  if (!composer.disabled) composer.focus();
+  if (document.activeElement !== composer) byId('timeline').focus();
+}
+
 /** Listens for the shortcuts on the whole page; `search` and `settings` are their dialogs. */
 export function installShortcuts({ state, search, settings, openRoomByKey, showError }) {
   const switcher = createSwitcher({
     rooms: () => ({ rooms: [...state.rooms.values()], accounts: state.accounts }),
-    onOpen: (key) => openRoomByKey(key).catch(showError),
+    // A room picked by keyboard is one to write in: the focus goes to its message box (or its
+    // timeline, where the account cannot write), not back to where Ctrl+K was pressed.
+    onOpen: (key) => openRoomByKey(key).then(focusRoom, showError),
   });
   const shortcutList = createShortcutList();
   document.addEventListener('keydown', (event) => {

@@ -89,7 +89,10 @@ export function listboxKeys(dialog, { count, selected, select, choose, close, dr
   });
 }
 
-/** The switcher dialog. `rooms()` gives the rooms to offer; `onOpen(key)` opens one. */
+/**
+ * The switcher dialog. `rooms()` gives the rooms to offer; `onOpen(key)` opens one and puts the
+ * focus in it.
+ */
 export function createSwitcher({ rooms, onOpen }) {
   const dialog = byId('switcher');
   const input = byId('switcher-input');
@@ -120,10 +123,15 @@ export function createSwitcher({ rooms, onOpen }) {
     if (returnFocus) returnFocus.focus();
   }
 
+  /** Opens the room picked; the focus then goes to it (onOpen), not back where it was. */
   function choose(i) {
     const pick = shown[i];
-    close();
-    if (pick) onOpen(roomKey(pick.room.account, pick.room.room));
+    if (!pick) {
+      close();
+      return;
+    }
+    dialog.hidden = true;
+    onOpen(roomKey(pick.room.account, pick.room.room));
   }
 
   input.addEventListener('input', () => {

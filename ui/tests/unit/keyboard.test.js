@@ -81,6 +81,7 @@ test('Ctrl+K, typing and Enter open a room; Escape closes', async () => {
   await settle();
   assert.equal($('switcher').hidden, true);
   assert.equal(openRoomTitle(), 'OTC Desk');
+  assert.equal(document.activeElement, $('composer-input'), 'ready to write in the room picked');
   key('k', { ctrlKey: true });
   $('switcher-input').dispatchEvent(new window.KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
   assert.equal($('switcher').hidden, true);
