@@ -2,11 +2,14 @@
 //! work with the window hidden) by `parley_core::notify_policy`: muted accounts and rooms, the
 //! "hide message text" setting, and the room on screen in a focused window stay silent. A room
 //! notifies at most once per 30 s (`RoomThrottle`, which also bounds how many rooms it
-//! remembers), so a busy room or a backlog does not flood the desktop.
+//! remembers), and at most three rooms within 10 s, the rest said in one summary
+//! (`BurstLimit`), so a busy room or a backlog across many rooms does not flood the desktop.
 
 use parley_core::engine::Engine;
 use parley_core::event::Event;
-use parley_core::notify_policy::{notice, should_notify, Focus, MessageNotice, RoomThrottle};
+use parley_core::notify_policy::{
+    notice, should_notify, BurstLimit, Focus, MessageNotice, RoomThrottle,
+};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -38,14 +41,30 @@ pub fn watch(
 ) {
     tauri::async_runtime::spawn(async move {
         let mut throttle = RoomThrottle::new(PER_ROOM_INTERVAL);
+        let mut burst = BurstLimit::default();
         loop {
-            match events.recv().await {
+            let summary_due = burst.summary_due();
+            let event = tokio::select! {
+                event = events.recv() => event,
+                _ = sleep_until(summary_due) => {
+                    if let Some(held) = burst.take_summary(Instant::now()) {
+                        let notice = held.notice();
+                        engine.record_summary(&notice.account, &notice.room, &notice.title, &notice.body);
+                        show(&app, notice);
+                    }
+                    continue;
+                }
+            };
+            match event {
                 Ok(Event::Message(message)) => {
                     let prefs = engine.notification_prefs();
                     if !should_notify(&message, &prefs, &focus.get()) {
                         continue;
                     }
-                    if !throttle.allow(&message.account, &message.room, Instant::now()) {
+                    let now = Instant::now();
+                    if !throttle.allow(&message.account, &message.room, now)
+                        || !burst.allow(&message.account, &message.room, now)
+                    {
                         continue;
                     }
                     // The room's title is read only for a notification that shows it.
@@ -66,6 +85,14 @@ pub fn watch(
             }
         }
     });
+}
+
+/// Sleeps until `at`, or for ever without one.
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at.into()).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Notifications whose click is waited for at once; each holds a blocking thread until it is

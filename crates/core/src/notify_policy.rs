@@ -138,7 +138,13 @@ pub fn notice(
         ("Parley".to_owned(), "New message".to_owned())
     } else {
         let sender = message.sender_name.as_deref().unwrap_or(&message.sender_id);
-        (format!("{sender} · {room_title}"), preview(message))
+        // A one-to-one conversation is named after the other person: once is enough.
+        let title = if sender == room_title {
+            sender.to_owned()
+        } else {
+            format!("{sender} · {room_title}")
+        };
+        (title, preview(message))
     };
     MessageNotice {
         title,
@@ -228,6 +234,89 @@ impl RoomThrottle {
     /// How many rooms are remembered.
     pub fn remembered(&self) -> usize {
         self.last_shown.len()
+    }
+}
+
+/// Across rooms, at most [`BurstLimit::MAX`] notifications within [`BurstLimit::WINDOW`]: a bot
+/// added with 27 conversations waiting, or an account back after a night offline, showed one
+/// notification per room at once. What is held back is said in one notification when the window
+/// ends ("New messages in 24 more rooms"). Pure: the caller passes the time.
+#[derive(Debug, Default)]
+pub struct BurstLimit {
+    shown: std::collections::VecDeque<Instant>,
+    /// Rooms held back since the last summary (bounded like [`RoomThrottle`]), and the last one.
+    held: std::collections::HashSet<(AccountId, String)>,
+    last_held: Option<(AccountId, String)>,
+    held_since: Option<Instant>,
+}
+
+/// What the notifications held back in a burst come to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldBack {
+    pub rooms: usize,
+    /// The room of the last message held back: a click on the summary opens it.
+    pub last: (AccountId, String),
+}
+
+impl HeldBack {
+    /// The summary notification.
+    pub fn notice(&self) -> MessageNotice {
+        MessageNotice {
+            title: "Parley".into(),
+            body: if self.rooms == 1 {
+                "New messages in 1 more room".into()
+            } else {
+                format!("New messages in {} more rooms", self.rooms)
+            },
+            account: self.last.0.clone(),
+            room: self.last.1.clone(),
+        }
+    }
+}
+
+impl BurstLimit {
+    pub const MAX: usize = 3;
+    pub const WINDOW: Duration = Duration::from_secs(10);
+
+    /// Whether a notification for `room` may show `now`; if not, it is held for the summary.
+    pub fn allow(&mut self, account: &AccountId, room: &str, now: Instant) -> bool {
+        while self
+            .shown
+            .front()
+            .is_some_and(|at| now.saturating_duration_since(*at) >= Self::WINDOW)
+        {
+            self.shown.pop_front();
+        }
+        if self.shown.len() < Self::MAX && self.held.is_empty() {
+            self.shown.push_back(now);
+            return true;
+        }
+        let key = (account.clone(), room.to_owned());
+        if self.held.len() < MAX_THROTTLED_ROOMS {
+            self.held.insert(key.clone());
+        }
+        self.last_held = Some(key);
+        self.held_since.get_or_insert(now);
+        false
+    }
+
+    /// When the summary of what is held back is due.
+    pub fn summary_due(&self) -> Option<Instant> {
+        self.held_since.map(|since| since + Self::WINDOW)
+    }
+
+    /// The summary, once due; the window starts again with it.
+    pub fn take_summary(&mut self, now: Instant) -> Option<HeldBack> {
+        if self.summary_due().is_none_or(|due| now < due) {
+            return None;
+        }
+        let rooms = self.held.len().max(1);
+        self.held.clear();
+        self.held_since = None;
+        let last = self.last_held.take()?;
+        self.shown.clear();
+        self.shown.push_back(now);
+        Some(HeldBack { rooms, last })
     }
 }
 
@@ -417,5 +506,48 @@ mod tests {
         let later = t0 + interval;
         assert!(throttle.allow(&account, "a new room", later));
         assert_eq!(throttle.remembered(), 1);
+    }
+
+    #[test]
+    fn a_burst_across_rooms_shows_three_then_one_summary() {
+        let t0 = Instant::now();
+        let mut burst = BurstLimit::default();
+        let bot = AccountId("mixin-1".into());
+        let shown = (0..27)
+            .filter(|n| burst.allow(&bot, &format!("conversation {n}"), t0))
+            .count();
+        assert_eq!(shown, BurstLimit::MAX, "the first three show");
+        assert_eq!(burst.summary_due(), Some(t0 + BurstLimit::WINDOW));
+        assert_eq!(burst.take_summary(t0 + Duration::from_secs(9)), None);
+        let summary = burst
+            .take_summary(t0 + BurstLimit::WINDOW)
+            .expect("one summary");
+        assert_eq!(summary.rooms, 24);
+        assert_eq!(
+            summary.last.1, "conversation 26",
+            "a click opens the last one"
+        );
+        assert_eq!(summary.notice().body, "New messages in 24 more rooms");
+        assert_eq!(burst.take_summary(t0 + BurstLimit::WINDOW), None, "once");
+        // The summary counts as one shown: two more fit in the next window, then held again.
+        let later = t0 + BurstLimit::WINDOW + Duration::from_secs(1);
+        assert!(burst.allow(&bot, "a", later));
+        assert!(burst.allow(&bot, "b", later));
+        assert!(!burst.allow(&bot, "c", later));
+        // A quiet spell: notifications show again one by one.
+        let _ = burst.take_summary(later + BurstLimit::WINDOW);
+        let quiet = later + BurstLimit::WINDOW * 3;
+        assert!(burst.allow(&bot, "d", quiet));
+    }
+
+    #[test]
+    fn a_conversation_named_after_its_person_names_them_once() {
+        let prefs = NotificationPrefs::default();
+        let m = message("mixin-1", "c-1", "Hi");
+        assert_eq!(notice(&m, "Ava Trader", &prefs).title, "Ava Trader");
+        assert_eq!(
+            notice(&m, "OTC group", &prefs).title,
+            "Ava Trader · OTC group"
+        );
     }
 }
