@@ -252,7 +252,10 @@ export async function startApp() {
 
   let roomsDrawn = false;
   function drawSidebar() {
-    renderSidebar(view.sidebar, state, { onOpenRoom: (key) => openRoomByKey(key).catch(showError) });
+    renderSidebar(view.sidebar, state, {
+      onOpenRoom: (key) => openRoomByKey(key).catch(showError),
+      onBrowse: (id) => { const account = state.accounts.get(id); if (account) browseRooms(account); },
+    });
   }
   function drawChrome() {
     drawSidebar();

@@ -6,6 +6,7 @@ import { roomKey, describeState } from './state.js';
 import { drafts } from './drafts.js';
 import { previewLine, previewTime, byActivity } from './room-preview.js';
 import { healthLine } from './health-view.js';
+import { capabilitiesOf } from './capabilities.js';
 
 function dotClass(state) {
   return `dot dot-${state ? state.state : 'unknown'}`;
@@ -20,14 +21,15 @@ const drawnSidebars = new WeakMap();
  * message, the open room, a draft, the unread count), an account's header when its status did,
  * and the rest is left as it is (with 200 rooms, rebuilding them all cost ~22 ms a draw).
  */
-export function renderSidebar(target, state, { onOpenRoom }) {
+export function renderSidebar(target, state, { onOpenRoom, onBrowse = () => {} }) {
   let drawn = drawnSidebars.get(target);
   if (!drawn) {
-    drawn = { sections: new Map(), empty: null, onOpenRoom };
+    drawn = { sections: new Map(), empty: null, onOpenRoom, onBrowse };
     drawnSidebars.set(target, drawn);
     target.replaceChildren();
   }
   drawn.onOpenRoom = onOpenRoom;
+  drawn.onBrowse = onBrowse;
   const roomsOf = new Map();
   for (const room of state.rooms.values()) {
     if (!roomsOf.has(room.account)) roomsOf.set(room.account, []);
@@ -88,7 +90,18 @@ function drawSection(drawn, account, rooms, state) {
     for (const key of section.rooms.keys()) if (!kept.has(key)) section.rooms.delete(key);
   }
   placeChildren(section.list, items);
-  placeChildren(section.node, [section.header, section.list]);
+  // An account with a room directory and no room yet (a community just added, or every room
+  // left) offers it here: the only other way in is a room's header, which it does not have.
+  const browse = !items.length && capabilitiesOf(account).directory;
+  if (browse && !section.browse) {
+    section.browse = el('button', {
+      class: 'sidebar-button browse-rooms',
+      text: 'Browse rooms',
+      attrs: { type: 'button', 'aria-label': `Browse the rooms of ${account.display_name}` },
+      on: { click: () => drawn.onBrowse(account.id) },
+    });
+  }
+  placeChildren(section.node, [section.header, section.list, browse ? section.browse : null].filter(Boolean));
   return section.node;
 }
 

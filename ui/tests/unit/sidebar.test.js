@@ -95,3 +95,25 @@ test('an account removed takes its section away, and its rooms with it', async (
   renderSidebar(target, state, { onOpenRoom: () => {} });
   assert.match(target.textContent, /No accounts yet/);
 });
+
+test('an account with a room directory and no room offers Browse rooms in the sidebar', async () => {
+  const { renderSidebar } = await import('../../app/js/sidebar.js');
+  const { createState } = await import('../../app/js/state.js');
+  const state = createState();
+  const community = { id: 'rt-1', display_name: 'Community', demo: false, service_label: 'Realtime', settings: { service: 'realtime', rooms: [] }, capabilities: CAPABILITIES.realtime, state: { state: 'open' } };
+  state.accounts.set('rt-1', community);
+  state.accounts.set('a', account('a', 'Desk A'));
+  const target = document.createElement('div');
+  const asked = [];
+  const draw = () => renderSidebar(target, state, { onOpenRoom: () => {}, onBrowse: (id) => asked.push(id) });
+  draw();
+  const browse = [...target.querySelectorAll('button')].filter((b) => b.textContent === 'Browse rooms');
+  assert.equal(browse.length, 1, 'for the community only: a mockly account has no directory');
+  assert.equal(browse[0].getAttribute('aria-label'), 'Browse the rooms of Community');
+  browse[0].click();
+  assert.deepEqual(asked, ['rt-1']);
+  // Once it has a room, the room's header offers it instead.
+  state.rooms.set('rt-1\u0000r1', { account: 'rt-1', room: 'r1', title: 'EUR/USD', unread: 0 });
+  draw();
+  assert.equal([...target.querySelectorAll('button')].filter((b) => b.textContent === 'Browse rooms').length, 0);
+});
