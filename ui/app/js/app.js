@@ -225,10 +225,11 @@ export async function startApp() {
     onSave: (templates) => call('set_templates', { templates }),
     onExport: () => call('export_templates'),
   });
-  function openSettings() {
+  /** Opens Settings; at `account`'s row when given (an account that needs its attention). */
+  function openSettings(account = null) {
     settings.render(state);
     templateSettings.render();
-    settings.open();
+    settings.open({ account: typeof account === 'string' ? account : null });
   }
   createEmojiPicker();
   createTemplatePicker({

@@ -36,7 +36,7 @@ function buttons(account, actions) {
   return [
     el('button', { text: 'Retry now', attrs: { type: 'button', 'aria-label': `Retry ${account.display_name} now` }, on: { click: () => actions.retry(account.id) } }),
     account.state.state === 'stopped' && actions.openSettings
-      ? el('button', { text: 'Settings', attrs: { type: 'button' }, on: { click: actions.openSettings } })
+      ? el('button', { text: 'Settings', attrs: { type: 'button', 'aria-label': `Settings: ${account.display_name}` }, on: { click: () => actions.openSettings(account.id) } })
       : null,
   ];
 }

@@ -176,9 +176,18 @@ export function createSettings({
   });
 
   return {
-    /** Opens at the top (Appearance), not scrolled down to the add form. */
-    open() {
+    /**
+     * Opens at the top (Appearance), not scrolled down to the add form; or, given `account`
+     * (the offline banner's Settings), at that account's row, its Edit button focused.
+     */
+    open({ account = null } = {}) {
       dialog.hidden = false;
+      const row = account ? [...list.querySelectorAll('li.account-row')].find((li) => li.dataset.account === account) : null;
+      if (row) {
+        if (row.scrollIntoView) row.scrollIntoView({ block: 'center' });
+        (row.querySelector('.edit-account') || row.querySelector('button')).focus({ preventScroll: true });
+        return;
+      }
       dialog.querySelector('.settings-panel').scrollTop = 0;
       byId('theme-choice').focus({ preventScroll: true });
     },

@@ -11,6 +11,7 @@ loadPage();
 
 const calls = [];
 let refusal = null;
+let push = null;
 const accounts = [
   { id: 'rt-1', display_name: 'Community', demo: false, service_label: 'Realtime', settings: { service: 'realtime', base_url: 'https://api.example.com', ws_url: null, rooms: [], symbols: [] }, capabilities: CAPABILITIES.realtime, state: { state: 'open' } },
   { id: 'mexc-1', display_name: 'Desk', demo: false, service_label: 'MEXC P2P', settings: { service: 'mexc', auth: 'api_key', endpoint: 'wss://wbs.mexc.com/ws', rest_base: 'https://api.mexc.com', conversations: [] }, capabilities: CAPABILITIES.mexc || CAPABILITIES.mockly, state: { state: 'open' } },
@@ -28,7 +29,10 @@ await startOn({
     }
     return null;
   },
-  channel: () => ({ id: 1 }),
+  channel: (onMessage) => {
+    push = onMessage;
+    return { id: 1 };
+  },
 });
 const row = (id) => $('account-list').querySelector(`[data-account="${id}"]`);
 const save = async (id) => {
@@ -145,3 +149,17 @@ test('an API-key MEXC account replaces its key and secret; the Demo and mockly h
   assert.equal($('edit-replace-demo-mockly'), null);
 });
 
+
+test('the offline banner\'s Settings opens Settings at the stopped account, its Edit focused', async () => {
+  $('settings').hidden = true;
+  push([{ event: 'status', account: 'mexc-1', room: null, state: { state: 'stopped', reason: 'its key is not in the keyring' } }]);
+  await settle();
+  await new Promise((r) => window.requestAnimationFrame(() => r()));
+  const banner = document.querySelector('#banners .banner.offline');
+  assert.ok(banner, 'the stopped account is said');
+  const open = [...banner.querySelectorAll('button')].find((b) => b.textContent === 'Settings');
+  assert.equal(open.getAttribute('aria-label'), 'Settings: Desk');
+  open.click();
+  assert.equal($('settings').hidden, false);
+  assert.equal(document.activeElement, row('mexc-1').querySelector('.edit-account'), 'at the account, ready to give its key again');
+});
