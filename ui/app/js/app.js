@@ -6,6 +6,7 @@ import { byId } from './dom.js';
 import { call, subscribe } from './ipc.js';
 import { afterVisiblePaint } from './paint.js';
 import { createState, applySnapshot, roomKey, openRoomOf } from './state.js';
+import { byActivity } from './room-preview.js';
 import { capabilitiesOf } from './capabilities.js';
 import { renderSidebar } from './sidebar.js';
 import { createTimeline } from './timeline.js';
@@ -290,11 +291,17 @@ export async function startApp() {
     // Drafts and the last room open are this profile's (the page's storage is every profile's).
     drafts.useProfile(snapshot.storage_key || '');
     lastRoom.useProfile(snapshot.storage_key || '');
+    const was = openRoomOf(state);
     applySnapshot(state, snapshot);
     if (!state.openRoom && state.rooms.size) {
-      // The room open last time, if it is still there.
+      // The room open last time, if it is still there; else, when the open room just went (left,
+      // deleted), its account's most active room, not the first room of the first account.
       const last = lastRoom.get();
-      await openRoomByKey(state.rooms.has(last) ? last : state.rooms.keys().next().value);
+      const sameAccount = was ? byActivity([...state.rooms.values()].filter((r) => r.account === was.account)) : [];
+      const next = state.rooms.has(last) ? last
+        : sameAccount.length ? roomKey(sameAccount[0].account, sameAccount[0].room)
+          : state.rooms.keys().next().value;
+      await openRoomByKey(next);
       return;
     }
     drawChrome();
