@@ -168,6 +168,7 @@ export function applyBatch(state, events) {
       case 'status': {
         const account = state.accounts.get(event.account);
         if (account) {
+          const wasOpen = account.state && account.state.state === 'open';
           if (event.room) {
             // Services with a socket per room (MEXC): the account shows its worst room.
             account.roomStates = { ...(account.roomStates || {}), [event.room]: event.state };
@@ -177,6 +178,11 @@ export function applyBatch(state, events) {
           }
           account.stateSince = Date.now();
           changed.accounts = true;
+          // Back to connected: what went wrong with it before ("Invalid or expired token") is
+          // over, and its banner goes instead of contradicting the green dot.
+          if (!wasOpen && account.state && account.state.state === 'open') {
+            for (const error of state.errors) if (error.account === event.account) error.dismissed = true;
+          }
         }
         break;
       }

@@ -144,3 +144,18 @@ test('a message told again does not take the sidebar preview back from one store
   assert.equal(state.rooms.get(key).unread, unread + 1, 'a backlog message counts');
   assert.equal(state.rooms.get(key).last_text, 'waited on the server', 'stored last: shown, whatever its clock says');
 });
+
+test('an account back to connected takes its earlier error banner away; an error while connected stays', () => {
+  const state = createState();
+  applySnapshot(state, snapshot());
+  applyBatch(state, [
+    { event: 'status', account: 'a', room: null, state: { state: 'stopped', reason: 'refused' } },
+    { event: 'error', account: 'a', message: 'Invalid or expired token' },
+  ]);
+  assert.equal(state.errors.at(-1).dismissed, undefined, 'shown while it is stopped');
+  applyBatch(state, [{ event: 'status', account: 'a', room: null, state: { state: 'open' } }]);
+  assert.equal(state.errors.at(-1).dismissed, true, 'fixed: no longer shown');
+  applyBatch(state, [{ event: 'error', account: 'a', message: 'could not send yet: slow down' }]);
+  applyBatch(state, [{ event: 'status', account: 'a', room: null, state: { state: 'open' } }]);
+  assert.equal(state.errors.at(-1).dismissed, undefined, 'a new error while connected is not hidden by another open');
+});
