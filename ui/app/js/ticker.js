@@ -35,8 +35,10 @@ export function renderTicker(container, state, account) {
   for (const symbol of symbols) {
     const tick = book.get(symbol);
     if (!tick) {
-      container.append(el('span', { class: 'tick waiting', attrs: { 'data-symbol': symbol } }, [
-        el('span', { class: 'tick-symbol', text: symbol }), el('span', { class: 'tick-price', text: '…' })]));
+      // Said in words: a bare "…" read as loading for ever when the server sends no price for it.
+      const waiting = `${symbol}: no price yet`;
+      container.append(el('span', { class: 'tick waiting', attrs: { 'data-symbol': symbol, title: `${waiting} (the server has sent none since Parley connected)`, 'aria-label': waiting } }, [
+        el('span', { class: 'tick-symbol', text: symbol }), el('span', { class: 'tick-price', text: 'no price yet' })]));
       continue;
     }
     const percent = tick.change_percent ? ` (${signed(tick.change_percent)}%)` : '';

@@ -73,7 +73,7 @@ const $ = (id) => document.getElementById(id);
 
 test('the ticker shows each symbol as sent, and moves with coalesced updates', async () => {
   assert.equal($('ticker').hidden, false);
-  assert.match($('ticker').textContent, /EUR\/USD…/, 'waiting for the first price');
+  assert.match($('ticker').textContent, /EUR\/USDno price yet/, 'waiting for the first price, in words');
   push([{ event: 'prices', account: 'rt-1', ticks: [
     { symbol: 'EUR/USD', price: '1.0875', change: '0.0025', change_percent: '0.23' },
     { symbol: 'XAU/USD', price: '2650.10', change: '-3.2', change_percent: '-0.12' },
