@@ -132,6 +132,18 @@ fn describe(e: tokio_tungstenite::tungstenite::Error) -> DialError {
             message: format!("cannot reach the server: {io}"),
             server_time_ms: None,
         },
+        // tungstenite says "Handshake not finished": the TCP connection was taken and closed
+        // without an HTTP answer, as a proxy does when the server behind it is down.
+        E::Protocol(tokio_tungstenite::tungstenite::error::ProtocolError::HandshakeIncomplete)
+        | E::ConnectionClosed
+        | E::AlreadyClosed => DialError {
+            status: None,
+            fatal: false,
+            message: "the server closed the connection without answering (a proxy whose server is \
+                      down, or a server still starting)"
+                .into(),
+            server_time_ms: None,
+        },
         other => DialError {
             status: None,
             fatal: false,
@@ -169,6 +181,47 @@ mod tests {
     }
 
     const LIMIT: usize = 1024;
+
+    #[tokio::test]
+    async fn a_server_that_closes_before_answering_is_said_in_words() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            use tokio::io::AsyncReadExt;
+            loop {
+                let Ok((mut tcp, _)) = listener.accept().await else {
+                    return;
+                };
+                // Reads the upgrade request, then closes without a word (a proxy whose server
+                // is down).
+                let mut request = Vec::new();
+                let mut buf = [0u8; 1024];
+                while !request.ends_with(b"\r\n\r\n") {
+                    match tcp.read(&mut buf).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                drop(tcp);
+            }
+        });
+        let request = ConnectRequest {
+            url: url::Url::parse(&format!("ws://{addr}/")).unwrap(),
+            headers: Vec::new(),
+            subprotocol: None,
+        };
+        let e = dial(&request, std::time::Duration::from_secs(5), LIMIT)
+            .await
+            .err()
+            .expect("refused");
+        assert!(
+            e.message
+                .contains("closed the connection without answering"),
+            "{}",
+            e.message
+        );
+        assert!(!e.fatal, "tried again");
+    }
 
     #[tokio::test]
     async fn a_frame_over_the_services_limit_is_refused_by_the_socket() {
