@@ -8,7 +8,7 @@ import { afterVisiblePaint } from './paint.js';
 import { createState, applySnapshot, roomKey, openRoomOf } from './state.js';
 import { byActivity } from './room-preview.js';
 import { capabilitiesOf } from './capabilities.js';
-import { renderSidebar } from './sidebar.js';
+import { renderSidebar, installRoomKeys } from './sidebar.js';
 import { createTimeline } from './timeline.js';
 import { createComposer } from './composer.js';
 import { createSettings } from './settings.js';
@@ -24,7 +24,7 @@ import { createAlertsPanel } from './alerts.js';
 import { createHistoryPaging } from './history-paging.js';
 import { createRoomOpening } from './room-opening.js';
 import { createRoomHeader } from './room-header.js';
-import { installShortcuts } from './shortcuts.js';
+import { installShortcuts, focusRoom } from './shortcuts.js';
 import { createBatchDrawer } from './batches.js';
 import { installDialogFocus } from './dialog-focus.js';
 import { installSidebarToggle } from './sidebar-toggle.js';
@@ -47,6 +47,11 @@ export async function startApp() {
   const dialogs = installDialogFocus(document);
   installSidebarToggle();
   const view = { sidebar: byId('room-list'), banners: byId('banners') };
+  installRoomKeys(view.sidebar);
+  byId('skip-to-composer').addEventListener('click', (event) => {
+    event.preventDefault();
+    focusRoom();
+  });
   const viewer = createViewer();
 
   function showError(error) {

@@ -6,7 +6,7 @@ import { byId } from './dom.js';
 import { createSwitcher, createShortcutList, matchShortcut, nextUnread } from './switcher.js';
 
 /** Puts the focus in the open room: its message box, or its timeline when it takes none. */
-function focusRoom() {
+export function focusRoom() {
   const composer = byId('composer-input');
   if (!composer.disabled) composer.focus();
   if (document.activeElement !== composer) byId('timeline').focus();

@@ -12,6 +12,23 @@ function dotClass(state) {
   return `dot dot-${state ? state.state : 'unknown'}`;
 }
 
+/**
+ * ↑ / ↓ (and Home / End) move between the rooms of the list, so a keyboard user walks the rooms
+ * without tabbing through each one and the tools between them.
+ */
+export function installRoomKeys(target) {
+  target.addEventListener('keydown', (event) => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const rooms = [...target.querySelectorAll('button.room')];
+    const at = rooms.indexOf(document.activeElement);
+    if (at < 0) return;
+    const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: rooms.length - 1 }[event.key];
+    if (to === undefined || !rooms[to]) return;
+    event.preventDefault();
+    rooms[to].focus();
+  });
+}
+
 /** What a sidebar container shows, kept between draws: account id → its drawn section. */
 const drawnSidebars = new WeakMap();
 

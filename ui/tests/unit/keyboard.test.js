@@ -110,3 +110,19 @@ test('the theme follows the choice', () => {
   assert.equal(applyTheme('weird'), 'system');
   assert.ok(['light', 'dark'].includes(document.documentElement.getAttribute('data-theme')));
 });
+
+test('↑ and ↓ walk the room list; the first Tab stop skips to the message box', async () => {
+  const rooms = [...document.querySelectorAll('#room-list button.room')];
+  assert.ok(rooms.length >= 3);
+  rooms[0].focus();
+  rooms[0].dispatchEvent(new window.KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true }));
+  assert.equal(document.activeElement, rooms[1]);
+  rooms[1].dispatchEvent(new window.KeyboardEvent('keydown', { key: 'End', bubbles: true }));
+  assert.equal(document.activeElement, rooms.at(-1));
+  rooms.at(-1).dispatchEvent(new window.KeyboardEvent('keydown', { key: 'ArrowUp', bubbles: true }));
+  assert.equal(document.activeElement, rooms.at(-2));
+  const skip = $('skip-to-composer');
+  assert.equal(document.querySelector('a, button, textarea, input, select'), skip, 'first in the page');
+  skip.click();
+  assert.equal(document.activeElement, $('composer-input'));
+});
