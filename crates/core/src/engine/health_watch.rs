@@ -192,6 +192,21 @@ mod tests {
         )
     }
 
+    /// The next board the page is told of.
+    async fn next_health(
+        page: &mut tokio::sync::broadcast::Receiver<Event>,
+    ) -> crate::health::HealthView {
+        tokio::time::timeout(Duration::from_secs(5), async {
+            loop {
+                if let Ok(Event::Health(view)) = page.recv().await {
+                    return *view;
+                }
+            }
+        })
+        .await
+        .expect("a health event for the page")
+    }
+
     fn received(account: &AccountId) -> StoredMessage {
         StoredMessage {
             service_id: Some("m1".into()),
@@ -209,15 +224,7 @@ mod tests {
             engine.watch_health().await;
             let mut page = engine.subscribe();
             engine.publish(Event::Message(std::sync::Arc::new(received(&bot))));
-            let told = tokio::time::timeout(Duration::from_secs(5), async {
-                loop {
-                    if let Ok(Event::Health(view)) = page.recv().await {
-                        return view;
-                    }
-                }
-            })
-            .await
-            .expect("a health event for the page");
+            let told = next_health(&mut page).await;
             assert_eq!(told.account, bot);
             assert_eq!(told.received_24h, 1);
             engine.shutdown().await; // saves
@@ -247,15 +254,7 @@ mod tests {
             room: None,
             state: crate::connection_state::ConnectionState::Open,
         });
-        tokio::time::timeout(Duration::from_secs(5), async {
-            loop {
-                if let Ok(Event::Health(view)) = page.recv().await {
-                    return view;
-                }
-            }
-        })
-        .await
-        .expect("a health event for the page");
+        next_health(&mut page).await;
         assert!(engine.health_of(&bot).last_connected_ms.is_some());
     }
 
@@ -287,15 +286,7 @@ mod tests {
         engine.watch_health().await;
         let mut page = engine.subscribe();
         engine.start_configured().await.unwrap();
-        tokio::time::timeout(Duration::from_secs(5), async {
-            loop {
-                if let Ok(Event::Health(view)) = page.recv().await {
-                    return view;
-                }
-            }
-        })
-        .await
-        .expect("a health event for the page");
+        next_health(&mut page).await;
         let board = engine.health_of(&bot);
         let why = board.last_error.map(|e| e.reason).unwrap_or_default();
         assert!(why.contains("keyring"), "{why:?}");

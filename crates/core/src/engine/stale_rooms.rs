@@ -59,15 +59,19 @@ mod tests {
     use crate::supervisor::Tuning;
     use std::sync::Arc;
 
-    #[tokio::test]
-    async fn only_the_rooms_kept_remain_and_other_accounts_are_untouched() {
-        let engine = Engine::new(
+    fn engine() -> Arc<Engine> {
+        Engine::new(
             Store::open_in_memory().unwrap(),
             None,
             AppConfig::default(),
             Arc::new(SessionOnlyStore::default()),
             Tuning::default(),
-        );
+        )
+    }
+
+    #[tokio::test]
+    async fn only_the_rooms_kept_remain_and_other_accounts_are_untouched() {
+        let engine = engine();
         let bot = AccountId("demo-mixin".into());
         let other = AccountId("mixin-1".into());
         let (b, o) = (bot.clone(), other.clone());
@@ -100,13 +104,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_room_has_history_once_a_message_from_its_service_is_stored() {
-        let engine = Engine::new(
-            Store::open_in_memory().unwrap(),
-            None,
-            AppConfig::default(),
-            Arc::new(SessionOnlyStore::default()),
-            Tuning::default(),
-        );
+        let engine = engine();
         let bot = AccountId("demo-mixin".into());
         assert!(!engine.has_history(&bot, "conversation").await.unwrap());
         let b = bot.clone();
