@@ -62,6 +62,19 @@ export function assertInert(root, assert) {
  * Starts the page's app on a fake backend (`{invoke, channel}`) after loadPage(), and stops it
  * when the file's tests are done.
  */
+/** [`startOn`] with a fake backend answering `invoke`; returns `push(events)` into its event channel. */
+export async function startWithChannel(invoke) {
+  let push = null;
+  await startOn({
+    invoke,
+    channel: (onMessage) => {
+      push = onMessage;
+      return { id: 1 };
+    },
+  });
+  return (events) => push(events);
+}
+
 export async function startOn(backend) {
   const { after } = await import('node:test');
   const { setBackend } = await import('../../app/js/ipc.js');

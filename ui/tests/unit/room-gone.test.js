@@ -3,7 +3,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadPage, startOn, settle, nextFrame, byId as $, CAPABILITIES } from './page.js';
+import { loadPage, startWithChannel, settle, nextFrame, byId as $, CAPABILITIES } from './page.js';
 
 loadPage();
 
@@ -17,17 +17,10 @@ let rooms = [
   { account: 'rt', room: 'eurusd', title: 'EUR/USD room', unread: 0, last_ts_ms: 3000 },
   { account: 'rt', room: 'mine', title: 'My room', unread: 0, last_ts_ms: 500 },
 ];
-let push = null;
-await startOn({
-  invoke: async (command) => {
-    if (command === 'snapshot') return { accounts, rooms, notices: [], alerts: [] };
-    if (command === 'history') return [];
-    return null;
-  },
-  channel: (onMessage) => {
-    push = onMessage;
-    return { id: 1 };
-  },
+const push = await startWithChannel(async (command) => {
+  if (command === 'snapshot') return { accounts, rooms, notices: [], alerts: [] };
+  if (command === 'history') return [];
+  return null;
 });
 await settle();
 
