@@ -75,11 +75,21 @@ function strip(view) {
   const described = segments.length
     ? segments.map((s) => `${STATE_WORDS[s.state]} from ${stampTime(s.from)}`).join(', ')
     : 'no connection recorded';
-  return el('div', { class: 'health-strip', attrs: { role: 'img', 'aria-label': `Last 24 hours: ${described}` } },
-    segments.map((s) => sized(el('span', {
-      class: `health-segment ${s.state}`,
-      attrs: { title: `${STATE_WORDS[s.state]} ${stampTime(s.from)}–${stampTime(s.to)}` },
-    }), 'width', (s.to - s.from) / span)));
+  return el('div', {}, [
+    el('div', { class: 'health-strip', attrs: { role: 'img', 'aria-label': `Last 24 hours: ${described}` } },
+      segments.map((s) => sized(el('span', {
+        class: `health-segment ${s.state}`,
+        attrs: { title: `${STATE_WORDS[s.state]} ${stampTime(s.from)}–${stampTime(s.to)}` },
+      }), 'width', (s.to - s.from) / span))),
+    timeScale(),
+  ]);
+}
+
+/** Where the strip's 24 hours start, their middle, and now. */
+function timeScale() {
+  return el('div', { class: 'health-scale', attrs: { 'aria-hidden': 'true' } }, [
+    el('span', { text: '24 h ago' }), el('span', { text: '12 h ago' }), el('span', { text: 'now' }),
+  ]);
 }
 
 /** Which bar is which, under the chart. */
@@ -114,7 +124,9 @@ export function createHealthView({ state }) {
   function render() {
     if (dialog.hidden) return;
     clear(list);
-    for (const account of state.accounts.values()) {
+    // Your own accounts first, the Demo's after them.
+    const accounts = [...state.accounts.values()].sort((a, b) => Number(Boolean(a.demo)) - Number(Boolean(b.demo)));
+    for (const account of accounts) {
       const view = state.health.get(account.id);
       const card = el('section', { class: 'health-card', attrs: { 'aria-label': account.display_name } }, [
         el('h3', { text: `${account.display_name} · ${account.service_label}` }),

@@ -65,7 +65,8 @@ await startOn({
     switch (command) {
       case 'snapshot':
         return {
-          accounts: [{ id: 'bot', display_name: 'Support bot', demo: false, service_label: 'Mixin Messenger bot', settings: { service: 'mixin' }, capabilities: CAPABILITIES.mixin, state: { state: 'open' } }],
+          accounts: [{ id: 'demo-mockly', display_name: 'Demo room', demo: true, service_label: 'mockly.me chat', settings: { service: 'mockly' }, capabilities: CAPABILITIES.mockly, state: { state: 'open' } },
+            { id: 'bot', display_name: 'Support bot', demo: false, service_label: 'Mixin Messenger bot', settings: { service: 'mixin' }, capabilities: CAPABILITIES.mixin, state: { state: 'open' } }],
           rooms: [{ account: 'bot', room: 'c1', title: 'Ava', unread: 0 }],
           notices: [], alerts: [], health: [view()],
         };
@@ -82,10 +83,11 @@ await startOn({
 });
 
 test('the board shows every figure as text, and follows health events', async () => {
-  assert.match(document.querySelector('#room-list .account-header').getAttribute('title'), /12 in, 3 out in 24 h/);
+  assert.match(document.querySelector('#room-list section[aria-label="Support bot"] .account-header').getAttribute('title'), /12 in, 3 out in 24 h/);
   $('open-health').click();
   const board = $('health-list');
   assert.equal($('health-view').hidden, false);
+  assert.equal(board.querySelector('.health-card h3').textContent, 'Support bot · Mixin Messenger bot', 'your own accounts before the Demo');
   assert.equal(board.querySelectorAll('.health-segment').length, 3);
   assert.equal(board.querySelectorAll('.health-hour').length, 24);
   assert.match(board.textContent, /12 in, 3 out in 24 h/);
@@ -104,12 +106,13 @@ test('the board shows every figure as text, and follows health events', async ()
   await settle();
   assert.equal(board.querySelectorAll('.health-segment.closed').length, 1, 'the time Parley was closed is a gap');
   assert.match(board.querySelector('.health-strip').getAttribute('aria-label'), /, Parley closed from .*, connected from /);
+  assert.equal(board.querySelector('.health-scale').textContent, '24 h ago12 h agonow', 'the strip says when');
   push([{ event: 'health', ...view({ clock_skew_ms: 600_000, clock_warning: "this computer's clock is 10 min behind the server's" }) }]);
   await settle();
   assert.match(board.querySelector('.health-warning').textContent, /Clock: this computer's clock is 10 min behind/);
   push([{ event: 'health', ...view({ account: 'someone-else' }) }]);
   await settle();
-  assert.equal(board.querySelectorAll('.health-card').length, 1, 'an unknown account is not drawn');
+  assert.equal(board.querySelectorAll('.health-card').length, 2, 'an unknown account is not drawn');
   $('close-health').click();
   await settle();
   assert.equal($('health-view').hidden, true);
