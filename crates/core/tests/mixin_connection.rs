@@ -1468,3 +1468,72 @@ async fn a_bots_keystore_is_replaced_in_place_and_the_same_bot_is_not_added_twic
     add(&engine, &w, &other).await;
     assert_eq!(engine.config().accounts.len(), 2);
 }
+
+/// The Demo bot keeps its conversation from run to run (its ids are fixed), and a later run,
+/// which does not greet again, must still let the user write in it.
+#[tokio::test]
+async fn the_demo_bots_kept_conversation_takes_a_reply_in_a_later_run() {
+    use parley_core::account::Account;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("parley.db");
+    let id = AccountId("demo-mixin".into());
+    let account_for = |sim: &MixinSim| Account {
+        id: id.clone(),
+        display_name: "Demo bot".into(),
+        settings: ServiceSettings::Mixin(MixinSettings {
+            bot_id: parley_sim::demo_mixin::BOT_ID.into(),
+            bot_name: "OTC Desk Bot (demo)".into(),
+            blaze_url: sim.blaze_url(),
+            api_base: sim.api_base(),
+        }),
+        demo: true,
+    };
+    let room = parley_sim::demo_mixin::conversation_id();
+    // Run 1: greeted.
+    {
+        let sim = MixinSim::start(MixinConfig::default()).await.unwrap();
+        let bot = parley_sim::demo_mixin::seed(&sim, true);
+        let engine = engine(Store::open(&db).unwrap());
+        let mut events = Events(engine.subscribe());
+        engine
+            .add_demo_account(account_for(&sim), Some(Secret::new(bot.keystore.clone())))
+            .await
+            .unwrap();
+        events.expect_open().await;
+        eventually("the greeting stored", || sim.unacked_count(&bot.bot) == 0).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        engine.shutdown().await;
+    }
+    // Run 2: a fresh simulator (the Demo's are in-process), not greeted: Parley has the
+    // conversation. Writing to Ava there was refused (error 10002: a conversation the new
+    // simulator did not know).
+    let sim = MixinSim::start(MixinConfig::default()).await.unwrap();
+    let engine = engine(Store::open(&db).unwrap());
+    assert!(
+        engine.has_history(&id, &room).await.unwrap(),
+        "run 1 stored it"
+    );
+    let bot = parley_sim::demo_mixin::seed(&sim, false);
+    let mut events = Events(engine.subscribe());
+    engine
+        .add_demo_account(account_for(&sim), Some(Secret::new(bot.keystore.clone())))
+        .await
+        .unwrap();
+    events.expect_open().await;
+    engine
+        .send_text(&id, &room, "still there, Ava?")
+        .await
+        .unwrap();
+    let outcome = events
+        .expect("the reply's fate", |e| match e {
+            Event::Failed(m) => Some(format!("FAILED: {:?}", m.error)),
+            Event::Sent(m)
+                if m.text == "still there, Ava?" && m.state != DeliveryState::Pending =>
+            {
+                Some(format!("{:?}", m.state))
+            }
+            _ => None,
+        })
+        .await;
+    assert!(!outcome.starts_with("FAILED"), "{outcome}");
+}

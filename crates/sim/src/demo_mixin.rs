@@ -46,6 +46,8 @@ pub fn seed(sim: &MixinSim, greet: bool) -> DemoBot {
     let (bot, user) = (BOT_ID.to_owned(), USER_ID.to_owned());
     sim.add_user_with_id("Ava Trader", &user);
     if !greet {
+        // The conversation Parley kept from an earlier run is one the bot may write in.
+        sim.add_contact_conversation(&bot, &user);
         return DemoBot {
             keystore,
             bot,

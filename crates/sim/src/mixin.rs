@@ -202,6 +202,19 @@ pub fn contact_conversation_id(a: &str, b: &str) -> String {
 }
 
 impl Data {
+    /// The one-to-one conversation of `bot` and `user`, known from now on; its id.
+    fn contact_conversation(&mut self, bot: &str, user: &str) -> String {
+        let id = contact_conversation_id(bot, user);
+        self.conversations
+            .entry(id.clone())
+            .or_insert(Conversation {
+                category: "CONTACT",
+                name: String::new(),
+                participants: vec![bot.to_owned(), user.to_owned()],
+            });
+        id
+    }
+
     /// Pushes `view` to every listed socket of `bot`.
     fn push(&self, bot: &str, view: &Value) {
         let message = frame(
@@ -360,6 +373,13 @@ impl MixinSim {
         id
     }
 
+    /// The conversation of `bot` and `user` exists (as after they wrote each other before this
+    /// simulator started: a Demo run after the first, whose greeting is not played again), so
+    /// the bot may write in it.
+    pub fn add_contact_conversation(&self, bot: &str, user: &str) -> String {
+        lock(&self.state.data).contact_conversation(bot, user)
+    }
+
     /// A Messenger user under a given id.
     pub fn add_user_with_id(&self, full_name: &str, id: &str) {
         lock(&self.state.data)
@@ -421,17 +441,7 @@ impl MixinSim {
         let mut data = lock(&self.state.data);
         let conversation_id = match group {
             Some(g) => g.to_owned(),
-            None => {
-                let id = contact_conversation_id(bot, user);
-                data.conversations
-                    .entry(id.clone())
-                    .or_insert(Conversation {
-                        category: "CONTACT",
-                        name: String::new(),
-                        participants: vec![bot.to_owned(), user.to_owned()],
-                    });
-                id
-            }
+            None => data.contact_conversation(bot, user),
         };
         let now = self.state.now_rfc3339();
         let view = json!({

@@ -129,6 +129,17 @@ test('the Demo room works end to end and keeps its history, and the Demo bot its
     await session.waitFor('the message to the bot after a restart', () => timelineHas(session, 'article.message.own', botText));
     const greetings = await session.script(`return [...document.querySelectorAll('#timeline article.message.other')].filter((a) => a.textContent.includes('Is the OTC desk open?')).length;`);
     assert.equal(greetings, 1, 'one greeting, not one per start');
+    // And the kept conversation still takes a message (the new run's bot may write in it).
+    const again = `Still here, Ava ${Date.now()}`;
+    await session.type((await session.findAll('textarea[aria-label="Message to Ava Trader"]'))[0], again);
+    await session.click((await session.findAll('#send'))[0]);
+    await session.waitFor('the message after a restart to be confirmed', async () => {
+      for (const article of await session.findAll('#timeline article.message.own')) {
+        if (!(await session.text(article)).includes(again)) continue;
+        return (await session.script('return arguments[0].querySelector(".delivery.sent, .delivery.delivered, .delivery.read") !== null;', [article]));
+      }
+      return false;
+    });
   } finally {
     await session.close();
   }
