@@ -133,13 +133,9 @@ test('the Demo room works end to end and keeps its history, and the Demo bot its
     const again = `Still here, Ava ${Date.now()}`;
     await session.type((await session.findAll('textarea[aria-label="Message to Ava Trader"]'))[0], again);
     await session.click((await session.findAll('#send'))[0]);
-    await session.waitFor('the message after a restart to be confirmed', async () => {
-      for (const article of await session.findAll('#timeline article.message.own')) {
-        if (!(await session.text(article)).includes(again)) continue;
-        return (await session.script('return arguments[0].querySelector(".delivery.sent, .delivery.delivered, .delivery.read") !== null;', [article]));
-      }
-      return false;
-    });
+    await session.waitFor('the message after a restart to be confirmed', () => session.script(
+      'return [...document.querySelectorAll("#timeline article.message.own")].some((a) => a.textContent.includes(arguments[0]) && a.querySelector(".delivery.sent, .delivery.delivered, .delivery.read"));',
+      [again]));
   } finally {
     await session.close();
   }
