@@ -956,3 +956,33 @@ async fn test_connection_names_the_step_that_failed() {
     );
     assert_eq!(e.field(), Some(parley_core::engine::Field::BaseUrl));
 }
+
+/// A replacement token that names no user (an opaque one) cannot prove it is this account's
+/// user's: it is refused, not taken (another user's would mix both histories in one account).
+#[tokio::test]
+async fn a_token_that_names_no_user_cannot_replace_the_accounts() {
+    use parley_core::engine::AccountEdit;
+    let w = world(RealtimeConfig::default()).await;
+    let engine = engine();
+    let account = add_account(&engine, &w, |_| {}).await;
+    let johns = w.sim.opaque_token_for(&w.other);
+    let form = serde_json::from_value::<parley_core::AccountForm>(serde_json::json!({
+        "service": "realtime",
+        "base_url": w.sim.base_url(),
+        "api_key": w.sim.api_key(),
+        "token": johns,
+    }))
+    .unwrap();
+    let refused = engine
+        .update_account(
+            &account,
+            AccountEdit {
+                credentials: Some(form),
+                ..AccountEdit::default()
+            },
+        )
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("does not say whose"), "{refused}");
+}

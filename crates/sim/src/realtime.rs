@@ -335,6 +335,15 @@ impl RealtimeSim {
         issue_token(&mut lock(&self.state.data), user)
     }
 
+    /// An opaque token (not a JWT: it names no user) for `user`, as a server may issue.
+    pub fn opaque_token_for(&self, user: &str) -> String {
+        let token = format!("opaque-{:016x}", fastrand::u64(..));
+        lock(&self.state.data)
+            .tokens
+            .insert(token.clone(), user.to_owned());
+        token
+    }
+
     /// Invalidates every token of `user`: the next request or `auth` is refused.
     pub fn revoke_tokens(&self, user: &str) {
         lock(&self.state.data).tokens.retain(|_, u| u != user);

@@ -129,18 +129,23 @@ async fn replacement_secret(
     let mut proved = settings.clone();
     let prepared = proved.service_mut().prepare(Some(&secret), &[]).await?;
     let identity = |s: &ServiceSettings| s.service().own_sender_id();
-    // The form names an identity only where the user types one (a Mixin form leaves the bot
-    // id to the keystore): the proof against the service always names it.
+    // Whose the secret is: the proof says it where the service tells (a Mixin keystore, whose
+    // form leaves the bot id empty); elsewhere the form must name this account's own user.
     let typed = identity(&new.settings);
-    if (!typed.is_empty() && typed != identity(settings)) || identity(&proved) != identity(settings)
-    {
+    let typed_differs = !service.identity_from_secret() && typed != identity(settings);
+    if typed_differs || identity(&proved) != identity(settings) {
+        let kind = service.credential_kind();
         let whose = prepared
             .display_name
-            .unwrap_or_else(|| identity(&new.settings));
-        return Err(EngineError::Invalid(format!(
-            "this {} belongs to {whose}, not to this account; add it as a new account so the two histories stay apart",
-            service.credential_kind()
-        )));
+            .or_else(|| Some(typed).filter(|t| !t.is_empty()));
+        return Err(EngineError::Invalid(match whose {
+            Some(whose) => format!(
+                "this {kind} belongs to {whose}, not to this account; add it as a new account so the two histories stay apart"
+            ),
+            None => format!(
+                "this {kind} does not say whose it is, so it cannot replace this account's; sign in again as this account's user"
+            ),
+        }));
     }
     Ok(secret)
 }

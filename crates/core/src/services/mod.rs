@@ -245,6 +245,13 @@ pub trait Service: Send + Sync {
         None
     }
 
+    /// Whether proving a secret with the service tells whose it is (a Mixin keystore: `/me`),
+    /// so a replacement form need not name its owner; elsewhere the form does (a Realtime
+    /// token's user), and one that names nobody proves nothing.
+    fn identity_from_secret(&self) -> bool {
+        false
+    }
+
     /// A fresh id for a message the user writes, for services where the client names its
     /// messages (Mixin's `message_id`); kept with the message so every resend carries it.
     fn client_message_id(&self) -> Option<String> {
