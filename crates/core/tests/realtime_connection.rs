@@ -195,6 +195,18 @@ async fn a_stranger_whose_first_message_arrives_live_is_named() {
         })
         .await;
     assert_eq!(live.sender_name.as_deref(), Some("Maria Lopez"));
+    // A second newcomer a moment later: the room is read again for them.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let kofi = w.sim.add_user("kofi@example.com", "x", "Kofi", "Mensah");
+    w.sim.add_member(&w.room, &kofi);
+    w.sim.post(&w.room, &kofi, "me too");
+    let second = events
+        .expect("the second newcomer's message", |e| match e {
+            Event::Message(m) if m.room == room && m.text == "me too" => Some(m.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(second.sender_name.as_deref(), Some("Kofi Mensah"));
 }
 
 #[tokio::test]
