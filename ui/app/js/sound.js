@@ -45,10 +45,19 @@ export function createChime({ now = () => Date.now(), later = (f, ms) => setTime
   let played = 0;
   /** Each chime (or wake) bumps it; a sleep planned before the latest one does nothing. */
   let awake = 0;
+  /**
+   * Resumes and suspends, one after the other: a context's `state` changes only when one has
+   * finished, so one asked for while the other is on its way would otherwise be decided on a
+   * stale state (a slow sound device left running for good, a chime during a suspend unheard).
+   */
+  let turning = Promise.resolve();
+  function turn(ctx, on) {
+    turning = turning.then(() => (on ? ctx.resume() : ctx.suspend())).catch(() => {});
+  }
   function sleepSoon(ctx) {
     const mine = ++awake;
     later(() => {
-      if (mine === awake && ctx.state === 'running') ctx.suspend().catch(() => {});
+      if (mine === awake && ctx.state !== 'closed') turn(ctx, false);
     }, SLEEP_AFTER_MS);
   }
   function audio() {
@@ -67,7 +76,7 @@ export function createChime({ now = () => Date.now(), later = (f, ms) => setTime
   const wake = () => {
     const ctx = audio();
     if (!ctx) return;
-    if (ctx.state === 'suspended') ctx.resume().catch(() => {});
+    turn(ctx, true);
     sleepSoon(ctx);
   };
   window.addEventListener('pointerdown', wake, { once: true, capture: true });
@@ -96,7 +105,7 @@ export function createChime({ now = () => Date.now(), later = (f, ms) => setTime
       if (!ctx) return true;
       try {
         // Notes scheduled while it sleeps play as soon as it is awake (its clock stands still).
-        if (ctx.state === 'suspended') ctx.resume().catch(() => {});
+        turn(ctx, true);
         const t = ctx.currentTime;
         note(ctx, 880, t, 0.12);
         note(ctx, 1318.5, t + 0.1, 0.18);

@@ -54,28 +54,32 @@ test('a burst of messages makes one chime a second', () => {
   assert.equal(chime.played, 2);
 });
 
-/** A stand-in for WebAudio's context: its state, and what it was asked to do. */
+/**
+ * A stand-in for WebAudio's context: like a browser's, its `state` changes only when a resume or
+ * a suspend has finished, a moment after the call (`delay` ms).
+ */
 class FakeAudioContext {
   constructor() {
-    this.state = 'running';
+    this.state = 'suspended';
     this.currentTime = 0;
     this.destination = {};
-    this.asked = [];
+    this.delay = 5;
+    this.notes = 0;
     FakeAudioContext.made.push(this);
   }
-  resume() { this.asked.push('resume'); this.state = 'running'; return Promise.resolve(); }
-  suspend() { this.asked.push('suspend'); this.state = 'suspended'; return Promise.resolve(); }
+  resume() { return new Promise((r) => setTimeout(() => { this.state = 'running'; r(); }, this.delay)); }
+  suspend() { return new Promise((r) => setTimeout(() => { this.state = 'suspended'; r(); }, this.delay)); }
   createOscillator() {
-    const node = { frequency: {}, connect: (next) => next, start: () => this.asked.push('note'), stop: () => {} };
-    return node;
+    return { frequency: {}, connect: (next) => next, start: () => { this.notes += 1; }, stop: () => {} };
   }
   createGain() {
     return { gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} }, connect: (next) => next };
   }
 }
 FakeAudioContext.made = [];
+const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 
-test('the audio context sleeps between chimes: a running one keeps the sound threads busy', () => {
+test('the audio context sleeps between chimes: a running one keeps the sound threads busy', async () => {
   const had = globalThis.AudioContext;
   globalThis.AudioContext = FakeAudioContext;
   try {
@@ -85,21 +89,42 @@ test('the audio context sleeps between chimes: a running one keeps the sound thr
     // The first click starts the context, which then goes to sleep.
     window.dispatchEvent(new window.Event('pointerdown'));
     const ctx = FakeAudioContext.made.at(-1);
-    assert.ok(ctx, 'made on the first click');
     const made = FakeAudioContext.made.length;
+    await pause(20);
+    assert.equal(ctx.state, 'running', 'started by the click');
     planned.shift()();
+    await pause(20);
     assert.equal(ctx.state, 'suspended', 'asleep until a chime needs it');
-    // A chime wakes it, plays, and puts it to sleep again afterwards.
+    // A chime wakes it and plays; a second one before the first's sleep keeps it awake.
     assert.equal(chime.play(), true);
-    assert.deepEqual(ctx.asked.slice(-3), ['resume', 'note', 'note']);
+    assert.equal(ctx.notes, 2);
+    await pause(20);
     assert.equal(ctx.state, 'running');
     now = 1200;
     chime.play();
-    // The sleep planned after the first chime does not cut the second one short.
-    planned.shift()();
+    planned.shift()(); // the first chime's sleep: not the latest, nothing
+    await pause(20);
     assert.equal(ctx.state, 'running');
     planned.shift()();
+    await pause(20);
     assert.equal(ctx.state, 'suspended');
+    // A sound device slow to wake: the sleep asked for meanwhile still ends asleep.
+    ctx.delay = 40;
+    now = 3000;
+    chime.play();
+    planned.shift()();
+    await pause(120);
+    assert.equal(ctx.state, 'suspended', 'not left running for good');
+    // A chime while it is going to sleep wakes it again.
+    ctx.delay = 5;
+    now = 5000;
+    chime.play();
+    await pause(20);
+    planned.shift()();
+    now = 7000;
+    chime.play();
+    await pause(40);
+    assert.equal(ctx.state, 'running', 'heard');
     assert.equal(FakeAudioContext.made.length, made, 'one context, kept');
   } finally {
     globalThis.AudioContext = had;
