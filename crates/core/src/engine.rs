@@ -74,6 +74,9 @@ pub struct Engine {
     config_file: Option<ConfigFile>,
     config: Mutex<AppConfig>,
     running: Mutex<HashMap<AccountId, Running>>,
+    /// Accounts whose connections are being spawned and that are not listed in `running` yet:
+    /// a first "open" can come from them before they are (see `health_watch`).
+    starting: Mutex<std::collections::HashSet<AccountId>>,
     tuning: Tuning,
     /// The last frames of every connection, redacted (the frame inspector).
     inspector: crate::inspector::Inspector,
@@ -150,6 +153,7 @@ impl Engine {
             config_file,
             config: Mutex::new(config),
             running: Mutex::new(HashMap::new()),
+            starting: Mutex::new(Default::default()),
             tuning,
             inspector: crate::inspector::Inspector::default(),
             orders: crate::orders::OrderBook::default(),
@@ -649,6 +653,7 @@ impl Engine {
                 })
                 .await?;
         }
+        lock(&self.starting).insert(account.id.clone());
         let (connections, background, failed) = match self.connect(&account) {
             Ok(started) => (started.connections, started.background, None),
             Err(reason) => (Vec::new(), None, Some(reason)),
@@ -661,8 +666,9 @@ impl Engine {
             room: None,
             state: ConnectionState::Stopped { reason },
         });
+        let id = account.id.clone();
         let previous = lock(&self.running).insert(
-            account.id.clone(),
+            id.clone(),
             Running {
                 account,
                 connections,
@@ -670,6 +676,7 @@ impl Engine {
                 background,
             },
         );
+        lock(&self.starting).remove(&id);
         if let Some(previous) = previous {
             previous.stop().await;
         }

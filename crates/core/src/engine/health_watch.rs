@@ -106,13 +106,23 @@ impl Engine {
     fn count_for_health(&self, event: &Event) -> Option<AccountId> {
         let aggregate;
         let event = match event {
-            Event::Status { account, state, .. } => {
-                // The account's state over all its connections; its connections start before
+            Event::Status {
+                account,
+                state,
+                room,
+            } => {
+                // The account's state over all its connections. Its connections start before
                 // it is listed as running, and a first "open" read before that (a loaded machine,
-                // a server on loopback) would be lost: the board said "not connected yet".
-                let state = lock(&self.running)
-                    .get(account)
-                    .map_or_else(|| state.clone(), |running| running.state());
+                // a server on loopback) was lost: the board said "not connected yet". So while it
+                // starts, its one connection's state stands for it (for an account whose rooms
+                // each have a connection, only the account-wide ones); an account neither
+                // starting nor running (removed meanwhile) gets no board.
+                let starting = lock(&self.starting).contains(account);
+                let state = match lock(&self.running).get(account) {
+                    Some(running) => running.state(),
+                    None if starting && room.is_none() => state.clone(),
+                    None => return None,
+                };
                 aggregate = Event::Status {
                     account: account.clone(),
                     room: None,
@@ -248,14 +258,23 @@ mod tests {
         let engine = engine(&dir.path().join("parley.db"));
         engine.watch_health().await;
         let bot = AccountId("mixin-1".into());
+        let gone = AccountId("mixin-removed".into());
+        lock(&engine.starting).insert(bot.clone());
         let mut page = engine.subscribe();
-        engine.publish(Event::Status {
-            account: bot.clone(),
-            room: None,
-            state: crate::connection_state::ConnectionState::Open,
-        });
-        next_health(&mut page).await;
+        for account in [&gone, &bot] {
+            engine.publish(Event::Status {
+                account: account.clone(),
+                room: None,
+                state: crate::connection_state::ConnectionState::Open,
+            });
+        }
+        let told = next_health(&mut page).await;
+        assert_eq!(
+            told.account, bot,
+            "no board for an account neither starting nor running"
+        );
         assert!(engine.health_of(&bot).last_connected_ms.is_some());
+        assert!(engine.health_of(&gone).last_connected_ms.is_none());
     }
 
     /// A bot whose keystore the keyring lost cannot connect at all: its board says why.
