@@ -5,11 +5,14 @@
 //! remembers), and at most three rooms within 10 s, the rest said in one summary
 //! (`BurstLimit`), so a busy room or a backlog across many rooms does not flood the desktop.
 
+use parley_core::account::AccountId;
 use parley_core::engine::Engine;
 use parley_core::event::Event;
 use parley_core::notify_policy::{
-    notice, should_notify, BurstLimit, Focus, MessageNotice, RoomThrottle,
+    notice, room_notifies, should_notify, BurstLimit, Focus, MessageNotice, RoomThrottle,
+    MAX_THROTTLED_ROOMS,
 };
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -42,14 +45,29 @@ pub fn watch(
     tauri::async_runtime::spawn(async move {
         let mut throttle = RoomThrottle::new(PER_ROOM_INTERVAL);
         let mut burst = BurstLimit::default();
+        // The latest notification of each room held back by `burst`, until its summary.
+        let mut held_notices: HashMap<(AccountId, String), MessageNotice> = HashMap::new();
         loop {
             let summary_due = burst.summary_due();
             let event = tokio::select! {
                 event = events.recv() => event,
                 _ = sleep_until(summary_due) => {
-                    if let Some(held) = burst.take_summary(Instant::now()) {
-                        let notice = held.notice();
-                        engine.record_summary(&notice.account, &notice.room, &notice.title, &notice.body);
+                    // Decided again now: notifications paused, a room muted or opened in a
+                    // focused window since it was held back, stay silent.
+                    let (prefs, on_screen) = (engine.notification_prefs(), focus.get());
+                    let still = |account: &AccountId, room: &str| room_notifies(account, room, &prefs, &on_screen);
+                    let summary = burst.take_summary(Instant::now(), still);
+                    let held = std::mem::take(&mut held_notices);
+                    if let Some(summary) = summary {
+                        // One room: its own notification, as it would have been shown.
+                        let notice = match held.get(&summary.last) {
+                            Some(own) if summary.rooms == 1 => own.clone(),
+                            _ => {
+                                let notice = summary.notice();
+                                engine.record_summary(&notice.account, &notice.room, &notice.title, &notice.body);
+                                notice
+                            }
+                        };
                         show(&app, notice);
                     }
                     continue;
@@ -62,11 +80,10 @@ pub fn watch(
                         continue;
                     }
                     let now = Instant::now();
-                    if !throttle.allow(&message.account, &message.room, now)
-                        || !burst.allow(&message.account, &message.room, now)
-                    {
+                    if !throttle.allow(&message.account, &message.room, now) {
                         continue;
                     }
+                    let shown_now = burst.allow(&message.account, &message.room, now);
                     // The room's title is read only for a notification that shows it.
                     let title = if prefs.hide_text {
                         String::new()
@@ -77,8 +94,15 @@ pub fn watch(
                             .unwrap_or_else(|_| message.room.clone())
                     };
                     let notice = notice(&message, &title, &prefs);
+                    // Every message that notifies is in the notifications panel, shown now or
+                    // said in a burst's summary.
                     engine.record_notified(&message, &notice.title, &notice.body);
-                    show(&app, notice);
+                    if shown_now {
+                        show(&app, notice);
+                    } else if held_notices.len() < MAX_THROTTLED_ROOMS {
+                        held_notices
+                            .insert((message.account.clone(), message.room.clone()), notice);
+                    }
                 }
                 Ok(_) | Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => return,

@@ -113,17 +113,25 @@ pub fn should_notify(message: &StoredMessage, prefs: &NotificationPrefs, focus: 
     if message.own || message.kind == MessageKind::System {
         return false;
     }
-    if prefs.paused
-        || prefs.account_muted(&message.account)
-        || prefs.room_muted(&message.account, &message.room)
-    {
+    room_notifies(&message.account, &message.room, prefs, focus)
+}
+
+/// Whether a new message in `room` may notify now: not with notifications paused, the account
+/// or the room muted, or the room on screen in a focused window.
+pub fn room_notifies(
+    account: &AccountId,
+    room: &str,
+    prefs: &NotificationPrefs,
+    focus: &Focus,
+) -> bool {
+    if prefs.paused || prefs.account_muted(account) || prefs.room_muted(account, room) {
         return false;
     }
     let on_screen = focus.window_focused
         && focus
             .open_room
             .as_ref()
-            .is_some_and(|r| r.account == message.account && r.room == message.room);
+            .is_some_and(|r| &r.account == account && r.room == room);
     !on_screen
 }
 
@@ -305,18 +313,31 @@ impl BurstLimit {
         self.held_since.map(|since| since + Self::WINDOW)
     }
 
-    /// The summary, once due; the window starts again with it.
-    pub fn take_summary(&mut self, now: Instant) -> Option<HeldBack> {
+    /// The summary, once due, of the rooms held back that `still` says should notify now
+    /// (notifications paused, a room muted or opened meanwhile: left out); the window starts
+    /// again with it. `None` when not due, or when no held room is left.
+    pub fn take_summary(
+        &mut self,
+        now: Instant,
+        still: impl Fn(&AccountId, &str) -> bool,
+    ) -> Option<HeldBack> {
         if self.summary_due().is_none_or(|due| now < due) {
             return None;
         }
-        let rooms = self.held.len().max(1);
-        self.held.clear();
         self.held_since = None;
-        let last = self.last_held.take()?;
+        let held: Vec<(AccountId, String)> = self
+            .held
+            .drain()
+            .filter(|(account, room)| still(account, room))
+            .collect();
+        let last = self.last_held.take().filter(|(a, r)| still(a, r));
+        let last = last.or_else(|| held.first().cloned())?;
         self.shown.clear();
         self.shown.push_back(now);
-        Some(HeldBack { rooms, last })
+        Some(HeldBack {
+            rooms: held.len().max(1),
+            last,
+        })
     }
 }
 
@@ -518,9 +539,10 @@ mod tests {
             .count();
         assert_eq!(shown, BurstLimit::MAX, "the first three show");
         assert_eq!(burst.summary_due(), Some(t0 + BurstLimit::WINDOW));
-        assert_eq!(burst.take_summary(t0 + Duration::from_secs(9)), None);
+        let all = |_: &AccountId, _: &str| true;
+        assert_eq!(burst.take_summary(t0 + Duration::from_secs(9), all), None);
         let summary = burst
-            .take_summary(t0 + BurstLimit::WINDOW)
+            .take_summary(t0 + BurstLimit::WINDOW, all)
             .expect("one summary");
         assert_eq!(summary.rooms, 24);
         assert_eq!(
@@ -528,16 +550,47 @@ mod tests {
             "a click opens the last one"
         );
         assert_eq!(summary.notice().body, "New messages in 24 more rooms");
-        assert_eq!(burst.take_summary(t0 + BurstLimit::WINDOW), None, "once");
+        assert_eq!(
+            burst.take_summary(t0 + BurstLimit::WINDOW, all),
+            None,
+            "once"
+        );
         // The summary counts as one shown: two more fit in the next window, then held again.
         let later = t0 + BurstLimit::WINDOW + Duration::from_secs(1);
         assert!(burst.allow(&bot, "a", later));
         assert!(burst.allow(&bot, "b", later));
         assert!(!burst.allow(&bot, "c", later));
         // A quiet spell: notifications show again one by one.
-        let _ = burst.take_summary(later + BurstLimit::WINDOW);
+        let _ = burst.take_summary(later + BurstLimit::WINDOW, all);
         let quiet = later + BurstLimit::WINDOW * 3;
         assert!(burst.allow(&bot, "d", quiet));
+    }
+
+    #[test]
+    fn a_summary_leaves_out_rooms_muted_meanwhile_and_none_comes_when_none_is_left() {
+        let t0 = Instant::now();
+        let mut burst = BurstLimit::default();
+        let bot = AccountId("mixin-1".into());
+        for n in 0..6 {
+            burst.allow(&bot, &format!("c{n}"), t0);
+        }
+        let due = t0 + BurstLimit::WINDOW;
+        let summary = burst
+            .take_summary(due, |_, room| room != "c5" && room != "c4")
+            .expect("the rooms still to tell");
+        assert_eq!(summary.rooms, 1);
+        assert_eq!(
+            summary.last.1, "c3",
+            "the last one held back and still to tell"
+        );
+        for n in 0..6 {
+            burst.allow(&bot, &format!("d{n}"), due);
+        }
+        assert_eq!(
+            burst.take_summary(due + BurstLimit::WINDOW, |_, _| false),
+            None,
+            "paused meanwhile: no summary"
+        );
     }
 
     #[test]
