@@ -60,13 +60,10 @@ pub fn watch(
                     let held = std::mem::take(&mut held_notices);
                     if let Some(summary) = summary {
                         // One room: its own notification, as it would have been shown.
+                        // (Each message it stands for is in the panel already.)
                         let notice = match held.get(&summary.last) {
                             Some(own) if summary.rooms == 1 => own.clone(),
-                            _ => {
-                                let notice = summary.notice();
-                                engine.record_summary(&notice.account, &notice.room, &notice.title, &notice.body);
-                                notice
-                            }
+                            _ => summary.notice(),
                         };
                         show(&app, notice);
                     }

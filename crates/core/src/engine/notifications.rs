@@ -72,24 +72,6 @@ impl Engine {
         });
     }
 
-    /// Puts a burst's summary notification ("New messages in 24 more rooms") into the
-    /// notifications panel; it opens the last room held back.
-    pub fn record_summary(&self, account: &AccountId, room: &str, title: &str, body: &str) {
-        self.publish(crate::event::Event::Alert {
-            account: account.clone(),
-            alert: Box::new(crate::live::Alert {
-                kind: crate::live::AlertKind::Message,
-                id: None,
-                title: title.to_owned(),
-                body: body.to_owned(),
-                priority: None,
-                ts_ms: crate::timestamp::now_ms(),
-                room: Some(room.to_owned()),
-                local_id: None,
-            }),
-        });
-    }
-
     /// Whether notifications say only "New message".
     pub fn set_hide_text(&self, hide: bool) -> Result<NotificationPrefs, EngineError> {
         self.update_config(|c| c.notifications.hide_text = hide)?;
