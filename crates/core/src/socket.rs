@@ -140,7 +140,7 @@ fn describe(e: tokio_tungstenite::tungstenite::Error) -> DialError {
             status: None,
             fatal: false,
             message: "the server closed the connection without answering (a proxy whose server is \
-                      down, or a server still starting)"
+                      down, a server still starting, or a ws:// address for a wss:// server)"
                 .into(),
             server_time_ms: None,
         },

@@ -18,7 +18,11 @@ export function installShortcuts({ state, search, settings, openRoomByKey, showE
     rooms: () => ({ rooms: [...state.rooms.values()], accounts: state.accounts }),
     // A room picked by keyboard is one to write in: the focus goes to its message box (or its
     // timeline, where the account cannot write), not back to where Ctrl+K was pressed.
-    onOpen: (key) => openRoomByKey(key).then(focusRoom, showError),
+    onOpen: (key, back) => openRoomByKey(key).then(focusRoom, (e) => {
+      // Not opened: the keyboard goes back where Ctrl+K was pressed.
+      if (back) back.focus();
+      showError(e);
+    }),
   });
   const shortcutList = createShortcutList();
   document.addEventListener('keydown', (event) => {

@@ -114,10 +114,11 @@ function drawSection(drawn, account, rooms, state) {
     section.browse = el('button', {
       class: 'sidebar-button browse-rooms',
       text: 'Browse rooms',
-      attrs: { type: 'button', 'aria-label': `Browse the rooms of ${account.display_name}` },
+      attrs: { type: 'button' },
       on: { click: () => drawn.onBrowse(account.id) },
     });
   }
+  if (browse) section.browse.setAttribute('aria-label', `Browse the rooms of ${account.display_name}`);
   placeChildren(section.node, [section.header, section.list, browse ? section.browse : null].filter(Boolean));
   return section.node;
 }

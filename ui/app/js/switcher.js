@@ -131,7 +131,7 @@ export function createSwitcher({ rooms, onOpen }) {
       return;
     }
     dialog.hidden = true;
-    onOpen(roomKey(pick.room.account, pick.room.room));
+    onOpen(roomKey(pick.room.account, pick.room.room), returnFocus);
   }
 
   input.addEventListener('input', () => {
