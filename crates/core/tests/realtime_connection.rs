@@ -185,24 +185,28 @@ async fn a_stranger_whose_first_message_arrives_live_is_named() {
         w.sim.subscribers(&w.room) == 1
     })
     .await;
-    let stranger = w.sim.add_user("maria@example.com", "x", "Maria", "Lopez");
-    w.sim.add_member(&w.room, &stranger);
-    w.sim.post(&w.room, &stranger, "first time here");
+    // Someone new joins the room and says `text`; the message as stored.
+    let newcomer_says =
+        |email: &'static str, first: &'static str, last: &'static str, text: &'static str| {
+            let user = w.sim.add_user(email, "x", first, last);
+            w.sim.add_member(&w.room, &user);
+            w.sim.post(&w.room, &user, text);
+            text
+        };
+    let said = newcomer_says("maria@example.com", "Maria", "Lopez", "first time here");
     let live = events
         .expect("the stranger's message", |e| match e {
-            Event::Message(m) if m.room == room && m.text == "first time here" => Some(m.clone()),
+            Event::Message(m) if m.room == room && m.text == said => Some(m.clone()),
             _ => None,
         })
         .await;
     assert_eq!(live.sender_name.as_deref(), Some("Maria Lopez"));
     // A second newcomer a moment later: the room is read again for them.
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let kofi = w.sim.add_user("kofi@example.com", "x", "Kofi", "Mensah");
-    w.sim.add_member(&w.room, &kofi);
-    w.sim.post(&w.room, &kofi, "me too");
+    let said = newcomer_says("kofi@example.com", "Kofi", "Mensah", "me too");
     let second = events
         .expect("the second newcomer's message", |e| match e {
-            Event::Message(m) if m.room == room && m.text == "me too" => Some(m.clone()),
+            Event::Message(m) if m.room == room && m.text == said => Some(m.clone()),
             _ => None,
         })
         .await;
