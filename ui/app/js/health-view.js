@@ -53,7 +53,9 @@ export function deliveryLines(view, now = Date.now()) {
     lines.push(`Waiting on the server when it connected: ${backlogs.map((b) => `${b.count ? counted(b.count, 'message') : 'nothing'} ${at(b.at_ms)}`).join(', ')}`);
   }
   if (view.acknowledged_24h > 0) {
-    lines.push(`Acknowledged in 24 h: ${counted(view.acknowledged_24h, 'message')}; half within ${view.ack_p50_ms} ms of being stored, 99 % within ${view.ack_p99_ms} ms`);
+    // Whole milliseconds, at least 1: "within 0 ms" read as a fault.
+    const ms = (value) => Math.max(1, Math.ceil(value));
+    lines.push(`Acknowledged in 24 h: ${counted(view.acknowledged_24h, 'message')}; half within ${ms(view.ack_p50_ms)} ms of being stored, 99 % within ${ms(view.ack_p99_ms)} ms`);
   }
   if (view.unacked_since_ms) {
     lines.push(`Oldest not acknowledged yet: stored ${stampTime(view.unacked_since_ms, now)} (${span(now - view.unacked_since_ms)} ago)`);

@@ -42,6 +42,7 @@ test('the backlog at each connect, acknowledgement latency and what still waits 
   assert.match(lines[2], /^Oldest not acknowledged yet: stored .+ \(3 min ago\)$/);
   assert.equal(deliveryLines({ ...bot, unacked_since_ms: null }, now)[2], 'Every stored message is acknowledged.');
   assert.deepEqual(deliveryLines(view(), now), [], 'a service that acknowledges nothing has no such lines');
+  assert.equal(deliveryLines({ ...bot, ack_p50_ms: 0, ack_p99_ms: 0 }, now)[1], 'Acknowledged in 24 h: 120 messages; half within 1 ms of being stored, 99 % within 1 ms');
 });
 
 test('a moment of an earlier day says which day, not only its time', async () => {
