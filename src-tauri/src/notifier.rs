@@ -10,9 +10,7 @@ use parley_core::engine::Engine;
 use parley_core::event::Event;
 use parley_core::notify_policy::{
     notice, room_notifies, should_notify, BurstLimit, Focus, MessageNotice, RoomThrottle,
-    MAX_THROTTLED_ROOMS,
 };
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -45,8 +43,6 @@ pub fn watch(
     tauri::async_runtime::spawn(async move {
         let mut throttle = RoomThrottle::new(PER_ROOM_INTERVAL);
         let mut burst = BurstLimit::default();
-        // The latest notification of each room held back by `burst`, until its summary.
-        let mut held_notices: HashMap<(AccountId, String), MessageNotice> = HashMap::new();
         loop {
             let summary_due = burst.summary_due();
             let event = tokio::select! {
@@ -56,15 +52,9 @@ pub fn watch(
                     // focused window since it was held back, stay silent.
                     let (prefs, on_screen) = (engine.notification_prefs(), focus.get());
                     let still = |account: &AccountId, room: &str| room_notifies(account, room, &prefs, &on_screen);
-                    let summary = burst.take_summary(Instant::now(), still);
-                    let held = std::mem::take(&mut held_notices);
-                    if let Some(summary) = summary {
-                        // One room: its own notification, as it would have been shown.
-                        // (Each message it stands for is in the panel already.)
-                        let notice = match held.get(&summary.last) {
-                            Some(own) if summary.rooms == 1 => own.clone(),
-                            _ => summary.notice(),
-                        };
+                    // One room: its own notification; more: one summary. (Each message they
+                    // stand for is in the panel already.)
+                    if let Some(notice) = burst.take_summary(Instant::now(), still) {
                         show(&app, notice);
                     }
                     continue;
@@ -80,8 +70,7 @@ pub fn watch(
                     if !throttle.allow(&message.account, &message.room, now) {
                         continue;
                     }
-                    let shown_now = burst.allow(&message.account, &message.room, now);
-                    // The room's title is read only for a notification that shows it.
+                    // The room's title is read only for a notification that says it.
                     let title = if prefs.hide_text {
                         String::new()
                     } else {
@@ -94,11 +83,8 @@ pub fn watch(
                     // Every message that notifies is in the notifications panel, shown now or
                     // said in a burst's summary.
                     engine.record_notified(&message, &notice.title, &notice.body);
-                    if shown_now {
+                    if burst.allow(&notice, now) {
                         show(&app, notice);
-                    } else if held_notices.len() < MAX_THROTTLED_ROOMS {
-                        held_notices
-                            .insert((message.account.clone(), message.room.clone()), notice);
                     }
                 }
                 Ok(_) | Err(RecvError::Lagged(_)) => {}

@@ -193,11 +193,11 @@ impl Engine {
             .prepare(new.secret.as_ref(), &new.order_numbers)
             .await?;
         let service = new.settings.service();
-        if let Some(identity) = service.identity() {
+        if let Some(identity) = service.proven_identity() {
             let same = self.config().accounts.into_iter().find(|a| {
                 !a.demo
                     && a.settings.kind() == new.settings.kind()
-                    && a.settings.service().identity().as_deref() == Some(identity.as_str())
+                    && a.settings.service().proven_identity().as_deref() == Some(identity.as_str())
             });
             if let Some(same) = same {
                 return Err(EngineError::Invalid(format!(

@@ -252,42 +252,19 @@ impl RoomThrottle {
 #[derive(Debug, Default)]
 pub struct BurstLimit {
     shown: std::collections::VecDeque<Instant>,
-    /// Rooms held back since the last summary (bounded like [`RoomThrottle`]), and the last one.
-    held: std::collections::HashSet<(AccountId, String)>,
+    /// The latest notification of each room held back since the last summary (bounded like
+    /// [`RoomThrottle`]), and which room was held last.
+    held: HashMap<(AccountId, String), MessageNotice>,
     last_held: Option<(AccountId, String)>,
     held_since: Option<Instant>,
-}
-
-/// What the notifications held back in a burst come to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HeldBack {
-    pub rooms: usize,
-    /// The room of the last message held back: a click on the summary opens it.
-    pub last: (AccountId, String),
-}
-
-impl HeldBack {
-    /// The summary notification.
-    pub fn notice(&self) -> MessageNotice {
-        MessageNotice {
-            title: "Parley".into(),
-            body: if self.rooms == 1 {
-                "New messages in 1 more room".into()
-            } else {
-                format!("New messages in {} more rooms", self.rooms)
-            },
-            account: self.last.0.clone(),
-            room: self.last.1.clone(),
-        }
-    }
 }
 
 impl BurstLimit {
     pub const MAX: usize = 3;
     pub const WINDOW: Duration = Duration::from_secs(10);
 
-    /// Whether a notification for `room` may show `now`; if not, it is held for the summary.
-    pub fn allow(&mut self, account: &AccountId, room: &str, now: Instant) -> bool {
+    /// Whether `notice` may show `now`; if not, it is held for the summary.
+    pub fn allow(&mut self, notice: &MessageNotice, now: Instant) -> bool {
         while self
             .shown
             .front()
@@ -299,9 +276,9 @@ impl BurstLimit {
             self.shown.push_back(now);
             return true;
         }
-        let key = (account.clone(), room.to_owned());
-        if self.held.len() < MAX_THROTTLED_ROOMS {
-            self.held.insert(key.clone());
+        let key = (notice.account.clone(), notice.room.clone());
+        if self.held.len() < MAX_THROTTLED_ROOMS || self.held.contains_key(&key) {
+            self.held.insert(key.clone(), notice.clone());
         }
         self.last_held = Some(key);
         self.held_since.get_or_insert(now);
@@ -313,30 +290,42 @@ impl BurstLimit {
         self.held_since.map(|since| since + Self::WINDOW)
     }
 
-    /// The summary, once due, of the rooms held back that `still` says should notify now
-    /// (notifications paused, a room muted or opened meanwhile: left out); the window starts
-    /// again with it. `None` when not due, or when no held room is left.
+    /// What to show once the summary is due, of the rooms held back that `still` says should
+    /// notify now (notifications paused, a room muted or opened meanwhile: left out): one
+    /// room's own notification, or "New messages in N more rooms", whose click opens the last
+    /// one held. The window starts again with it. `None` when not due, or no room is left.
     pub fn take_summary(
         &mut self,
         now: Instant,
         still: impl Fn(&AccountId, &str) -> bool,
-    ) -> Option<HeldBack> {
+    ) -> Option<MessageNotice> {
         if self.summary_due().is_none_or(|due| now < due) {
             return None;
         }
         self.held_since = None;
-        let held: Vec<(AccountId, String)> = self
+        let mut held: HashMap<(AccountId, String), MessageNotice> = self
             .held
             .drain()
-            .filter(|(account, room)| still(account, room))
+            .filter(|((account, room), _)| still(account, room))
             .collect();
-        let last = self.last_held.take().filter(|(a, r)| still(a, r));
-        let last = last.or_else(|| held.first().cloned())?;
+        let last = self
+            .last_held
+            .take()
+            .filter(|key| held.contains_key(key))
+            .or_else(|| held.keys().next().cloned())?;
         self.shown.clear();
         self.shown.push_back(now);
-        Some(HeldBack {
-            rooms: held.len().max(1),
-            last,
+        let rooms = held.len();
+        let own = held.remove(&last)?;
+        Some(if rooms == 1 {
+            own
+        } else {
+            MessageNotice {
+                title: "Parley".into(),
+                body: format!("New messages in {rooms} more rooms"),
+                account: last.0,
+                room: last.1,
+            }
         })
     }
 }
@@ -533,9 +522,14 @@ mod tests {
     fn a_burst_across_rooms_shows_three_then_one_summary() {
         let t0 = Instant::now();
         let mut burst = BurstLimit::default();
-        let bot = AccountId("mixin-1".into());
+        let said = |room: &str| MessageNotice {
+            title: format!("Ava · {room}"),
+            body: "Hi".into(),
+            account: AccountId("mixin-1".into()),
+            room: room.into(),
+        };
         let shown = (0..27)
-            .filter(|n| burst.allow(&bot, &format!("conversation {n}"), t0))
+            .filter(|n| burst.allow(&said(&format!("conversation {n}")), t0))
             .count();
         assert_eq!(shown, BurstLimit::MAX, "the first three show");
         assert_eq!(burst.summary_due(), Some(t0 + BurstLimit::WINDOW));
@@ -544,12 +538,11 @@ mod tests {
         let summary = burst
             .take_summary(t0 + BurstLimit::WINDOW, all)
             .expect("one summary");
-        assert_eq!(summary.rooms, 24);
+        assert_eq!(summary.body, "New messages in 24 more rooms");
         assert_eq!(
-            summary.last.1, "conversation 26",
+            summary.room, "conversation 26",
             "a click opens the last one"
         );
-        assert_eq!(summary.notice().body, "New messages in 24 more rooms");
         assert_eq!(
             burst.take_summary(t0 + BurstLimit::WINDOW, all),
             None,
@@ -557,34 +550,40 @@ mod tests {
         );
         // The summary counts as one shown: two more fit in the next window, then held again.
         let later = t0 + BurstLimit::WINDOW + Duration::from_secs(1);
-        assert!(burst.allow(&bot, "a", later));
-        assert!(burst.allow(&bot, "b", later));
-        assert!(!burst.allow(&bot, "c", later));
+        assert!(burst.allow(&said("a"), later));
+        assert!(burst.allow(&said("b"), later));
+        assert!(!burst.allow(&said("c"), later));
+        // One room held back: its own notification, not a summary.
+        let own = burst
+            .take_summary(later + BurstLimit::WINDOW, all)
+            .expect("due");
+        assert_eq!(own, said("c"));
         // A quiet spell: notifications show again one by one.
-        let _ = burst.take_summary(later + BurstLimit::WINDOW, all);
         let quiet = later + BurstLimit::WINDOW * 3;
-        assert!(burst.allow(&bot, "d", quiet));
+        assert!(burst.allow(&said("d"), quiet));
     }
 
     #[test]
     fn a_summary_leaves_out_rooms_muted_meanwhile_and_none_comes_when_none_is_left() {
         let t0 = Instant::now();
         let mut burst = BurstLimit::default();
-        let bot = AccountId("mixin-1".into());
-        for n in 0..6 {
-            burst.allow(&bot, &format!("c{n}"), t0);
+        let said = |room: String| MessageNotice {
+            title: "Ava".into(),
+            body: "Hi".into(),
+            account: AccountId("mixin-1".into()),
+            room,
+        };
+        for n in 0..7 {
+            burst.allow(&said(format!("c{n}")), t0);
         }
         let due = t0 + BurstLimit::WINDOW;
         let summary = burst
-            .take_summary(due, |_, room| room != "c5" && room != "c4")
+            .take_summary(due, |_, room| room != "c6" && room != "c5")
             .expect("the rooms still to tell");
-        assert_eq!(summary.rooms, 1);
-        assert_eq!(
-            summary.last.1, "c3",
-            "the last one held back and still to tell"
-        );
+        assert_eq!(summary.body, "New messages in 2 more rooms");
+        assert_ne!(summary.room, "c6", "not a room muted meanwhile");
         for n in 0..6 {
-            burst.allow(&bot, &format!("d{n}"), due);
+            burst.allow(&said(format!("d{n}")), due);
         }
         assert_eq!(
             burst.take_summary(due + BurstLimit::WINDOW, |_, _| false),

@@ -132,7 +132,7 @@ async fn replacement_secret(
     // Whose the secret is: the proof says it where the service tells (a Mixin keystore, whose
     // form leaves the bot id empty); elsewhere the form must name this account's own user.
     let typed = identity(&new.settings);
-    let typed_differs = !service.identity_from_secret() && typed != identity(settings);
+    let typed_differs = service.proven_identity().is_none() && typed != identity(settings);
     if typed_differs || identity(&proved) != identity(settings) {
         let kind = service.credential_kind();
         let whose = prepared

@@ -237,19 +237,13 @@ pub trait Service: Send + Sync {
     /// The sender id the service will show for this account's own messages.
     fn own_sender_id(&self) -> String;
 
-    /// Who this account is at its service, where that names one identity no second account
-    /// should connect as (a Mixin bot: two connections of one bot take each other's pending
-    /// messages, and the second starts without the first's history). `None` where two accounts
-    /// may look alike (every MEXC account is "me").
-    fn identity(&self) -> Option<String> {
+    /// Who this account is at its service, as proving its secret tells (a Mixin keystore: its
+    /// bot, from `/me`). No second account may be it (two connections of one bot take each
+    /// other's pending messages, the second without the first's history), and a replacement
+    /// secret need not name it: the proof does. `None` where the form names the user (a Realtime
+    /// token's) or two accounts look alike (every MEXC account is "me").
+    fn proven_identity(&self) -> Option<String> {
         None
-    }
-
-    /// Whether proving a secret with the service tells whose it is (a Mixin keystore: `/me`),
-    /// so a replacement form need not name its owner; elsewhere the form does (a Realtime
-    /// token's user), and one that names nobody proves nothing.
-    fn identity_from_secret(&self) -> bool {
-        false
     }
 
     /// A fresh id for a message the user writes, for services where the client names its

@@ -80,11 +80,7 @@ impl Service for MixinSettings {
         "keystore"
     }
 
-    fn identity_from_secret(&self) -> bool {
-        true
-    }
-
-    fn identity(&self) -> Option<String> {
+    fn proven_identity(&self) -> Option<String> {
         Some(self.bot_id.clone()).filter(|id| !id.is_empty())
     }
 
