@@ -235,7 +235,7 @@ export async function startApp() {
   function openSettings(account = null) {
     settings.render(state);
     templateSettings.render();
-    settings.open({ account: typeof account === 'string' ? account : null });
+    settings.open({ account });
   }
   createEmojiPicker();
   createTemplatePicker({
@@ -247,7 +247,7 @@ export async function startApp() {
       byId('template-name').focus();
     },
   });
-  byId('open-settings').addEventListener('click', openSettings);
+  byId('open-settings').addEventListener('click', () => openSettings());
 
   const actions = {
     dismissDemo: () => call('dismiss_demo').then(refresh).catch(showError),
